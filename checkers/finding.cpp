@@ -1,0 +1,42 @@
+#include "checkers/finding.hpp"
+
+#include <set>
+
+namespace mhp {
+
+std::vector<std::string> lock_names_of(const Execution& ex, std::uint64_t held, std::uint64_t shared) {
+  std::vector<std::string> out;
+  for (unsigned b = 0; b < 64; ++b)
+    if (held & (1ULL << b))
+      out.push_back(ex.objects().describe(ex.lock_obj(static_cast<std::uint8_t>(b))) +
+                    ((shared >> b) & 1 ? " (read)" : " (write)"));
+  return out;
+}
+
+FindingSide side_at(const Execution& ex, const Event& ev, const std::string& title) {
+  FindingSide s;
+  s.title = title;
+  s.stack = ex.stacks().frames(ev.stack);
+  s.locks = lock_names_of(ex, ev.held, ev.held_shared);
+  return s;
+}
+
+void FindingSet::merge_execution(std::vector<Finding>&& found, std::uint64_t execution,
+                                 const std::string& schedule) {
+  std::set<std::string> seen;
+  for (Finding& f : found) {
+    if (!seen.insert(f.key).second) continue;
+    auto it = index_.find(f.key);
+    if (it != index_.end()) {
+      ++list_[it->second].count;
+      continue;
+    }
+    f.execution = execution;
+    f.schedule = schedule;
+    f.count = 1;
+    index_.emplace(f.key, list_.size());
+    list_.push_back(std::move(f));
+  }
+}
+
+}  // namespace mhp

@@ -1,0 +1,50 @@
+// What a checker reports. A finding's key names the bug, not the run: kind,
+// object class and kernel functions, never a pfn, address or counter, so the
+// same bug in a thousand executions is one finding with a count and the first
+// witness schedule.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/engine/execution.hpp"
+
+namespace mhp {
+
+struct FindingSide {
+  std::string title;                // "read by task walker (T1):"
+  std::vector<std::string> stack;   // innermost first
+  std::vector<std::string> locks;   // "mem_hotplug_lock (write)"
+};
+
+struct Finding {
+  std::string kind;     // uninit, stale, race, deadlock, livelock
+  std::string key;
+  std::string title;    // "BUG: ..." line
+  std::string summary;  // one line for JSON and CI logs
+  std::vector<std::string> notes;   // classification, rule, case
+  std::vector<FindingSide> sides;
+  // witness, set by the runner
+  std::uint64_t execution = 0;
+  std::string schedule;
+  std::uint64_t count = 1;  // executions in which the key appeared
+};
+
+// Helpers shared by checkers to describe a thread at an event.
+FindingSide side_at(const Execution& ex, const Event& ev, const std::string& title);
+std::vector<std::string> lock_names_of(const Execution& ex, std::uint64_t held, std::uint64_t shared);
+
+// One entry per key, in order of first appearance; keeps the first witness.
+class FindingSet {
+ public:
+  // Adds the findings of one execution (each key counted once per execution).
+  void merge_execution(std::vector<Finding>&& found, std::uint64_t execution, const std::string& schedule);
+  const std::vector<Finding>& all() const { return list_; }
+
+ private:
+  std::vector<Finding> list_;
+  std::map<std::string, std::size_t> index_;
+};
+
+}  // namespace mhp

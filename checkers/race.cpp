@@ -1,0 +1,112 @@
+#include "checkers/race.hpp"
+
+namespace mhp {
+
+namespace {
+bool plain(Access a) { return a == Access::Plain; }
+// KCSAN's default (CONFIG_KCSAN_ASSUME_PLAIN_WRITES_ATOMIC=y): an aligned plain
+// write of at most a word is taken as atomic, so a plain write racing with a
+// marked read is intended lockless access; a plain read is never excused.
+bool read_write_race(Access read, Access) { return plain(read); }
+bool write_write_race(Access a, Access b) { return plain(a) || plain(b); }
+const char* access_word(const Event& e) { return e.kind == EvKind::Write ? "write" : "read"; }
+const char* marking(Access a) {
+  switch (a) {
+    case Access::Plain: return "";
+    case Access::Once: return " (marked)";
+    case Access::Acquire: return " (acquire)";
+    case Access::Release: return " (release)";
+  }
+  return "";
+}
+}  // namespace
+
+void RaceChecker::reset() {
+  for (unsigned t = 0; t < kMaxThreads; ++t) {
+    clock_[t] = VectorClock{};
+    clock_[t].c[t] = 1;
+  }
+  shadow_.clear();
+  sync_.clear();
+}
+
+void RaceChecker::on_event(const Event& ev) {
+  VectorClock& me = clock_[ev.thread];
+  switch (ev.kind) {
+    case EvKind::Acquire: {
+      SyncClocks& s = sync_[ev.obj];
+      me.join(s.exclusive);
+      // An exclusive acquire also orders after every shared release
+      // (writer after readers); a shared acquire only after the writers.
+      if (static_cast<SyncSide>(ev.mode) == SyncSide::Exclusive) me.join(s.shared);
+      return;
+    }
+    case EvKind::Release: {
+      SyncClocks& s = sync_[ev.obj];
+      if (static_cast<SyncSide>(ev.mode) == SyncSide::Exclusive) s.exclusive.join(me);
+      else s.shared.join(me);
+      ++me.c[ev.thread];
+      return;
+    }
+    case EvKind::Read: {
+      Shadow& sh = shadow_[ev.obj];
+      Access a = static_cast<Access>(ev.mode);
+      if (sh.has_write && a == Access::Acquire && sh.w_access == Access::Release) me.join(sh.released);
+      if (sh.has_write && sh.w_thread != ev.thread && !me.covers(sh.w_thread, sh.w_epoch) &&
+          read_write_race(a, sh.w_access))
+        report(ex_.events()[sh.w_event], ev);
+      sh.r_epoch[ev.thread] = me.c[ev.thread];
+      sh.r_event[ev.thread] = ev.index;
+      sh.r_access[ev.thread] = a;
+      return;
+    }
+    case EvKind::Write: {
+      Shadow& sh = shadow_[ev.obj];
+      Access a = static_cast<Access>(ev.mode);
+      if (sh.has_write && sh.w_thread != ev.thread && !me.covers(sh.w_thread, sh.w_epoch) &&
+          write_write_race(a, sh.w_access))
+        report(ex_.events()[sh.w_event], ev);
+      for (unsigned u = 0; u < kMaxThreads; ++u)
+        if (u != ev.thread && sh.r_epoch[u] && !me.covers(static_cast<ThreadId>(u), sh.r_epoch[u]) &&
+            read_write_race(sh.r_access[u], a))
+          report(ex_.events()[sh.r_event[u]], ev);
+      sh.has_write = true;
+      sh.w_thread = ev.thread;
+      sh.w_epoch = me.c[ev.thread];
+      sh.w_event = ev.index;
+      sh.w_access = a;
+      sh.r_epoch.fill(0);
+      if (a == Access::Release) {
+        sh.released = me;
+        ++me.c[ev.thread];
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+void RaceChecker::report(const Event& earlier, const Event& later) {
+  const auto& st = ex_.stacks();
+  std::string fa = st.top_name(earlier.stack), fb = st.top_name(later.stack);
+  std::string cls = ex_.objects().class_of(later.obj);
+  std::string lo = std::min(fa, fb), hi = std::max(fa, fb);
+  Finding f;
+  f.kind = "race";
+  f.key = "race/" + cls + "/" + lo + "/" + hi;
+  f.title = "BUG: mhpsim: data-race in " + lo + " / " + hi;
+  f.summary = "data race on " + cls + ": " + access_word(earlier) + " in " + fa + " vs " + access_word(later) +
+              " in " + fb + ", not ordered by happens-before";
+  auto who = [&](const Event& e) {
+    const SimThread& t = ex_.threads()[e.thread];
+    return std::string(access_word(e)) + marking(static_cast<Access>(e.mode)) + " to " +
+           ex_.objects().describe(e.obj) + " of 8 bytes by task " + t.name + " (T" + std::to_string(t.id) + "):";
+  };
+  f.sides.push_back(side_at(ex_, earlier, who(earlier)));
+  f.sides.push_back(side_at(ex_, later, who(later)));
+  f.notes.push_back("no lock, completion, reference or release/acquire access orders these two accesses");
+  found_.push_back(std::move(f));
+}
+
+}  // namespace mhp

@@ -1,0 +1,41 @@
+// Data races with exact happens-before (vector clocks; every read kept per
+// thread, so no access that could race is evicted). Edges come from the
+// Acquire/Release events of every primitive and from release/acquire-marked
+// accesses. A race needs two accesses from different threads to one field,
+// at least one a write and at least one plain (KCSAN's rule: a pair of
+// marked accesses is intended concurrency), with neither ordered before the other.
+#pragma once
+#include <unordered_map>
+
+#include "checkers/checker.hpp"
+#include "checkers/vector_clock.hpp"
+
+namespace mhp {
+
+class RaceChecker final : public Checker {
+ public:
+  explicit RaceChecker(const Execution& ex) : Checker(ex) {}
+  void on_event(const Event& ev) override;
+
+ private:
+  struct Shadow {
+    bool has_write = false;
+    ThreadId w_thread = 0;
+    std::uint32_t w_epoch = 0, w_event = 0;
+    Access w_access = Access::Plain;
+    VectorClock released;  // clock published by a release-marked write
+    std::array<std::uint32_t, kMaxThreads> r_epoch{};  // 0: no read since last write
+    std::array<std::uint32_t, kMaxThreads> r_event{};
+    std::array<Access, kMaxThreads> r_access{};
+  };
+  struct SyncClocks {
+    VectorClock exclusive, shared;
+  };
+  void reset() override;
+  void report(const Event& earlier, const Event& later);
+  std::array<VectorClock, kMaxThreads> clock_{};
+  std::unordered_map<ObjId, Shadow> shadow_;
+  std::unordered_map<ObjId, SyncClocks> sync_;
+};
+
+}  // namespace mhp

@@ -1,0 +1,20 @@
+// Vector clocks for exact happens-before over at most kMaxThreads threads.
+#pragma once
+#include <algorithm>
+#include <array>
+#include <cstdint>
+
+#include "model/engine/event.hpp"
+
+namespace mhp {
+
+struct VectorClock {
+  std::array<std::uint32_t, kMaxThreads> c{};
+  void join(const VectorClock& o) {
+    for (unsigned i = 0; i < kMaxThreads; ++i) c[i] = std::max(c[i], o.c[i]);
+  }
+  // Did the access of thread t at epoch e happen before the owner of this clock?
+  bool covers(ThreadId t, std::uint32_t e) const { return e <= c[t]; }
+};
+
+}  // namespace mhp

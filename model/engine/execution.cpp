@@ -1,0 +1,230 @@
+#include "model/engine/execution.hpp"
+
+#include <boost/fiber/operations.hpp>
+#include <boost/fiber/pooled_fixedsize_stack.hpp>
+#include <stdexcept>
+
+#include "model/engine/fiber_algo.hpp"
+
+namespace mhp {
+
+namespace {
+constexpr std::size_t kFiberStack = 256 * 1024;
+}
+
+Execution::Execution() : algo_(DesignatedAlgo::install()) {
+  events_.reserve(4096);
+  threads_.reserve(kMaxThreads);
+}
+
+Execution::~Execution() {
+  shutdown_ = true;
+  for (unsigned i = 0; i < workers_.size(); ++i) {
+    algo_->designate(worker_ctx_[i]);
+    workers_[i].join();
+    // A worker may have ended before its turn (FIFO during shutdown): never
+    // leave a designation pointing at a context that is about to be freed.
+    algo_->designate(nullptr);
+  }
+}
+
+std::uint8_t Execution::register_lock(ObjId obj) {
+  if (lock_objs_.size() >= 64) throw std::runtime_error("more than 64 locks in one model");
+  lock_objs_.push_back(obj);
+  return static_cast<std::uint8_t>(lock_objs_.size() - 1);
+}
+
+void Execution::clear_threads() { threads_.clear(); }
+
+ThreadId Execution::add_thread(std::string name, void (*fn)(void*), void* arg) {
+  if (threads_.size() >= kMaxThreads) throw std::runtime_error("too many simulated threads (max 16)");
+  SimThread t;
+  t.id = static_cast<ThreadId>(threads_.size());
+  t.name = std::move(name);
+  t.fn = fn;
+  t.arg = arg;
+  threads_.push_back(std::move(t));
+  return threads_.back().id;
+}
+
+void Execution::ensure_workers(unsigned n) {
+  while (workers_.size() < n) {
+    unsigned slot = static_cast<unsigned>(workers_.size());
+    workers_.emplace_back(std::allocator_arg, boost::fibers::pooled_fixedsize_stack(kFiberStack),
+                          [this, slot] { worker_loop(slot); });
+    // Let the new fiber start and report its context (FIFO, nothing designated).
+    while (!worker_ctx_[slot]) boost::this_fiber::yield();
+  }
+}
+
+void Execution::worker_loop(unsigned slot) {
+  worker_ctx_[slot] = boost::fibers::context::active();
+  for (;;) {
+    while (!has_job_[slot] && !shutdown_) {
+      algo_->designate(main_ctx_);
+      boost::this_fiber::yield();
+    }
+    if (shutdown_) return;
+    SimThread& t = threads_[slot];
+    try {
+      emit(EvKind::ThreadStart, 0, 0, 0);
+      t.fn(t.arg);
+      t.state = ThreadState::Finished;
+      emit(EvKind::ThreadEnd, 0, 0, 0);
+      has_job_[slot] = false;
+      schedule_next();
+    } catch (const Aborted&) {
+      has_job_[slot] = false;
+    } catch (const std::exception& e) {
+      // A bug in a model primitive: end the execution, report it from run().
+      t.state = ThreadState::Finished;
+      has_job_[slot] = false;
+      internal_error_ = std::string(e.what()) + " (thread " + t.name + ")";
+      finish(Outcome::Status::Completed, "");
+    }
+  }
+}
+
+ThreadMask Execution::enabled_mask() const {
+  ThreadMask m = 0;
+  for (const auto& t : threads_)
+    if (t.state == ThreadState::Runnable) m |= 1u << t.id;
+  return m;
+}
+
+void Execution::switch_to(boost::fibers::context* target) {
+  boost::fibers::context* self_ctx = boost::fibers::context::active();
+  if (target == self_ctx) return;
+  algo_->designate(target);
+  boost::this_fiber::yield();
+  if (aborting_ && self_ctx != main_ctx_) {
+    for (unsigned i = 0; i < threads_.size(); ++i)
+      if (worker_ctx_[i] == self_ctx && threads_[i].state != ThreadState::Finished) throw Aborted{};
+  }
+}
+
+void Execution::finish(Outcome::Status st, std::string detail) {
+  outcome_.status = st;
+  outcome_.detail = std::move(detail);
+  over_ = true;
+  switch_to(main_ctx_);
+}
+
+void Execution::schedule_next() {
+  ThreadMask mask = enabled_mask();
+  if (mask == 0) {
+    bool all_done = true;
+    for (const auto& t : threads_) all_done &= t.state == ThreadState::Finished;
+    finish(all_done ? Outcome::Status::Completed : Outcome::Status::Deadlock, "");
+    return;
+  }
+  ThreadId next;
+  if ((mask & (mask - 1)) == 0) {
+    next = static_cast<ThreadId>(__builtin_ctz(mask));
+  } else {
+    next = strategy_->choose(mask, cur_);
+    if (next == kNoThread) {
+      finish(Outcome::Status::Diverged, strategy_->error());
+      return;
+    }
+    schedule_.choices.push_back(next);
+  }
+  if (next == cur_) return;
+  cur_ = next;
+  switch_to(worker_ctx_[next]);
+}
+
+void Execution::choice_point() {
+  if (++steps_ > budget_) {
+    finish(Outcome::Status::Livelock,
+           "step budget of " + std::to_string(budget_) + " choice points exhausted");
+    return;
+  }
+  schedule_next();
+}
+
+void Execution::emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value) {
+  const SimThread& t = threads_[cur_];
+  Event ev{static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, 0, obj, value, t.stack, t.held, t.held_shared};
+  events_.push_back(ev);
+  for (EventObserver* o : observers_) o->on_event(events_.back());
+}
+
+void Execution::block_on(ObjId obj, SyncSide side) {
+  SimThread& t = self();
+  t.state = ThreadState::Blocked;
+  t.blocked_on = obj;
+  t.blocked_side = side;
+  t.blocked_at = t.stack;
+  emit(EvKind::Block, static_cast<std::uint8_t>(side), obj, 0);
+  schedule_next();
+}
+
+void Execution::wake(ObjId obj) {
+  for (auto& t : threads_)
+    if (t.state == ThreadState::Blocked && t.blocked_on == obj) {
+      t.state = ThreadState::Runnable;
+      t.blocked_on = 0;
+    }
+}
+
+void Execution::note_acquired(std::uint8_t bit, SyncSide side) {
+  SimThread& t = self();
+  t.held |= 1ULL << bit;
+  if (side == SyncSide::Shared) t.held_shared |= 1ULL << bit;
+  t.held_list.push_back({bit, side, t.stack});
+}
+
+void Execution::note_released(std::uint8_t bit) {
+  SimThread& t = self();
+  t.held &= ~(1ULL << bit);
+  t.held_shared &= ~(1ULL << bit);
+  for (auto it = t.held_list.end(); it != t.held_list.begin();) {
+    --it;
+    if (it->bit == bit) {
+      t.held_list.erase(it);
+      break;
+    }
+  }
+}
+
+Outcome Execution::run(Strategy& strategy, std::uint64_t execution_index) {
+  main_ctx_ = boost::fibers::context::active();
+  ensure_workers(static_cast<unsigned>(threads_.size()));
+  events_.clear();
+  schedule_.choices.clear();
+  steps_ = 0;
+  over_ = false;
+  aborting_ = false;
+  outcome_ = Outcome{};
+  internal_error_.clear();
+  for (auto& t : threads_) {
+    t.state = ThreadState::Runnable;
+    t.blocked_on = 0;
+    t.stack = 0;
+    t.held = 0;
+    t.held_shared = 0;
+    t.held_list.clear();
+    t.rcu_depth = 0;
+    t.rcu_exits = 0;
+    has_job_[t.id] = true;
+  }
+  strategy_ = &strategy;
+  strategy.begin_execution(execution_index);
+  for (EventObserver* o : observers_) o->on_execution_begin();
+  cur_ = kNoThread;
+  if (!threads_.empty()) schedule_next();
+  // Unwind threads left mid-program (deadlock, budget, divergence).
+  aborting_ = true;
+  for (unsigned i = 0; i < threads_.size(); ++i)
+    if (has_job_[i]) {
+      cur_ = static_cast<ThreadId>(i);
+      switch_to(worker_ctx_[i]);
+    }
+  aborting_ = false;
+  cur_ = kNoThread;
+  if (!internal_error_.empty()) throw std::runtime_error("model error: " + internal_error_);
+  return outcome_;
+}
+
+}  // namespace mhp

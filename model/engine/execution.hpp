@@ -1,0 +1,149 @@
+// One execution of a scenario: simulated kernel threads as Boost.Fiber fibers
+// on one OS thread, every visible action a choice point, blocking owned by the
+// engine (a waiting thread is simply not enabled). Execution objects live for
+// a whole run; their fibers and stacks are reused from one execution to the next.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <boost/fiber/fiber.hpp>
+
+#include "model/engine/event.hpp"
+#include "model/engine/objects.hpp"
+#include "model/engine/stacks.hpp"
+#include "model/engine/strategy.hpp"
+
+namespace mhp {
+
+class DesignatedAlgo;
+
+class EventObserver {
+ public:
+  virtual ~EventObserver() = default;
+  virtual void on_execution_begin() {}
+  virtual void on_event(const Event& ev) = 0;
+};
+
+enum class ThreadState : std::uint8_t { Idle, Runnable, Blocked, Finished };
+
+struct HeldLock {
+  std::uint8_t bit;
+  SyncSide side;
+  StackId acquired_at;
+};
+
+struct SimThread {
+  ThreadId id = 0;
+  std::string name;
+  ThreadState state = ThreadState::Idle;
+  ObjId blocked_on = 0;          // object waited for while Blocked
+  SyncSide blocked_side = SyncSide::Exclusive;
+  StackId blocked_at = 0;
+  StackId stack = 0;
+  std::uint64_t held = 0;        // lock bits
+  std::uint64_t held_shared = 0; // lock bits held in shared mode
+  std::vector<HeldLock> held_list;  // in acquisition order, for reports
+  int rcu_depth = 0;
+  std::uint32_t rcu_exits = 0;   // times the thread left an RCU read section
+  void (*fn)(void*) = nullptr;
+  void* arg = nullptr;
+};
+
+struct Outcome {
+  enum class Status { Completed, Deadlock, Livelock, Diverged };
+  Status status = Status::Completed;
+  std::string detail;  // divergence message, budget figure
+};
+
+class Execution {
+ public:
+  Execution();
+  ~Execution();
+  Execution(const Execution&) = delete;
+  Execution& operator=(const Execution&) = delete;
+
+  // --- set-up (outside an execution) ---
+  ObjectRegistry& objects() { return objects_; }
+  const ObjectRegistry& objects() const { return objects_; }
+  StackTable& stacks() { return stacks_; }
+  const StackTable& stacks() const { return stacks_; }
+  // A lock gets a bit so every event can say which locks its thread held.
+  std::uint8_t register_lock(ObjId obj);
+  ObjId lock_obj(std::uint8_t bit) const { return lock_objs_[bit]; }
+  void clear_threads();
+  ThreadId add_thread(std::string name, void (*fn)(void*), void* arg);
+  void add_observer(EventObserver* o) { observers_.push_back(o); }
+  void clear_observers() { observers_.clear(); }
+  void set_step_budget(std::uint64_t b) { budget_ = b; }
+
+  // Runs all threads to the end (or to deadlock / budget / divergence).
+  Outcome run(Strategy& strategy, std::uint64_t execution_index);
+
+  // --- called from simulated threads ---
+  // A choice point: the strategy may switch to another thread before the
+  // caller performs its next visible action.
+  void choice_point();
+  void emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value);
+  // Current thread waits for obj (not enabled until wake(obj)); returns when
+  // it is scheduled again, after which the caller re-checks its condition.
+  void block_on(ObjId obj, SyncSide side);
+  void wake(ObjId obj);
+  SimThread& self() { return threads_[cur_]; }
+  ThreadId current() const { return cur_; }
+  void push_frame(FnId f) { auto& t = self(); t.stack = stacks_.push(t.stack, f); }
+  void pop_frame() { auto& t = self(); t.stack = stacks_.parent(t.stack); }
+  void note_acquired(std::uint8_t bit, SyncSide side);
+  void note_released(std::uint8_t bit);
+
+  // --- inspection (checkers, reports, tests) ---
+  const std::vector<Event>& events() const { return events_; }
+  const std::vector<SimThread>& threads() const { return threads_; }
+  std::size_t thread_count() const { return threads_.size(); }
+  const Schedule& schedule() const { return schedule_; }
+  std::uint64_t steps() const { return steps_; }
+
+ private:
+  struct Aborted {};
+  void worker_loop(unsigned slot);
+  void ensure_workers(unsigned n);
+  // Decide who runs next and switch there; from main or from a thread.
+  void schedule_next();
+  void switch_to(boost::fibers::context* target);
+  void finish(Outcome::Status st, std::string detail);
+  ThreadMask enabled_mask() const;
+
+  DesignatedAlgo* algo_;
+  boost::fibers::context* main_ctx_ = nullptr;
+  std::vector<boost::fibers::fiber> workers_;
+  std::array<boost::fibers::context*, kMaxThreads> worker_ctx_{};
+  std::array<bool, kMaxThreads> has_job_{};
+  bool shutdown_ = false;
+  bool aborting_ = false;
+  bool over_ = false;
+  std::string internal_error_;
+
+  std::vector<SimThread> threads_;
+  ThreadId cur_ = kNoThread;
+  Strategy* strategy_ = nullptr;
+  Outcome outcome_;
+  Schedule schedule_;
+  std::vector<Event> events_;
+  std::vector<EventObserver*> observers_;
+  std::uint64_t steps_ = 0;
+  std::uint64_t budget_ = 100000;
+
+  ObjectRegistry objects_;
+  StackTable stacks_;
+  std::vector<ObjId> lock_objs_;
+};
+
+// RAII frame: a modelled kernel function on the current thread's stack.
+struct Frame {
+  Execution& ex;
+  Frame(Execution& e, FnId f) : ex(e) { ex.push_frame(f); }
+  ~Frame() { ex.pop_frame(); }
+};
+
+}  // namespace mhp

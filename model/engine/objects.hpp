@@ -1,0 +1,62 @@
+// Names of the things events refer to. Objects are allocated in ranges (all
+// struct page fields of a memmap form one range) so that a machine with many
+// pages costs one entry, and a report can still say "page->flags of pfn 0x12".
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "model/engine/event.hpp"
+
+namespace mhp {
+
+class ObjectRegistry {
+ public:
+  using Describe = std::function<std::string(std::uint32_t offset)>;
+  // Stable "class" name used in finding keys (no pfns, no counters): e.g.
+  // "page->flags" for every page's flags field.
+  using ClassOf = std::function<std::string(std::uint32_t offset)>;
+
+  ObjId add(std::string name) {
+    std::string n = name;
+    return add_range(1, [n](std::uint32_t) { return n; }, [n](std::uint32_t) { return n; });
+  }
+  ObjId add_range(std::uint32_t count, Describe describe, ClassOf cls) {
+    ObjId first = next_;
+    ranges_.push_back({first, count, std::move(describe), std::move(cls)});
+    next_ += count;
+    return first;
+  }
+  std::string describe(ObjId id) const {
+    const Range* r = find(id);
+    return r ? r->describe(id - r->first) : "obj#" + std::to_string(id);
+  }
+  std::string class_of(ObjId id) const {
+    const Range* r = find(id);
+    return r ? r->cls(id - r->first) : "obj";
+  }
+  ObjId size() const { return next_; }
+
+ private:
+  struct Range {
+    ObjId first;
+    std::uint32_t count;
+    Describe describe;
+    ClassOf cls;
+  };
+  const Range* find(ObjId id) const {
+    std::size_t lo = 0, hi = ranges_.size();
+    while (lo < hi) {
+      std::size_t mid = (lo + hi) / 2;
+      if (ranges_[mid].first + ranges_[mid].count <= id) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo < ranges_.size() && ranges_[lo].first <= id) return &ranges_[lo];
+    return nullptr;
+  }
+  std::vector<Range> ranges_;
+  ObjId next_ = 1;  // 0 is "no object"
+};
+
+}  // namespace mhp

@@ -1,0 +1,20 @@
+// A schedule is the list of threads chosen at each choice point of one execution.
+// It is what a finding carries as its witness and what `mhpsim replay` re-runs.
+// Text form: run-length "thread:count" pairs, e.g. "0:12,1:3,0:40".
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/engine/event.hpp"
+
+namespace mhp {
+
+struct Schedule {
+  std::vector<ThreadId> choices;
+  std::string encode() const;
+  // Throws std::invalid_argument with a message naming the bad token.
+  static Schedule decode(const std::string& text);
+};
+
+}  // namespace mhp

@@ -1,0 +1,65 @@
+// Kernel-function stacks, interned: a stack is a node in a trie of function
+// names, so an Event carries one integer and a report can print the whole
+// stack ("memmap_init_zone_device <- pagemap_range <- memremap_pages").
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "model/engine/event.hpp"
+
+namespace mhp {
+
+using FnId = std::uint32_t;
+
+class StackTable {
+ public:
+  StackTable() { nodes_.push_back({0, 0}); names_.emplace_back("<root>"); }
+  FnId fn(std::string_view name) {
+    auto it = fn_ids_.find(std::string(name));
+    if (it != fn_ids_.end()) return it->second;
+    FnId id = static_cast<FnId>(names_.size());
+    names_.emplace_back(name);
+    fn_ids_.emplace(std::string(name), id);
+    return id;
+  }
+  StackId push(StackId parent, FnId f) {
+    std::uint64_t key = (std::uint64_t(parent) << 32) | f;
+    auto it = children_.find(key);
+    if (it != children_.end()) return it->second;
+    StackId id = static_cast<StackId>(nodes_.size());
+    nodes_.push_back({parent, f});
+    children_.emplace(key, id);
+    return id;
+  }
+  StackId parent(StackId s) const { return nodes_[s].parent; }
+  const std::string& top_name(StackId s) const { return names_[nodes_[s].fn]; }
+  // Innermost first, as the kernel prints a call trace.
+  std::vector<std::string> frames(StackId s) const {
+    std::vector<std::string> out;
+    for (; s != 0; s = nodes_[s].parent) out.push_back(names_[nodes_[s].fn]);
+    return out;
+  }
+  std::string joined(StackId s, const char* sep = " <- ") const {
+    std::string out;
+    for (auto& f : frames(s)) {
+      if (!out.empty()) out += sep;
+      out += f;
+    }
+    return out;
+  }
+
+ private:
+  struct Node {
+    StackId parent;
+    FnId fn;
+  };
+  std::vector<Node> nodes_;
+  std::vector<std::string> names_;
+  std::unordered_map<std::string, FnId> fn_ids_;
+  std::unordered_map<std::uint64_t, StackId> children_;
+};
+
+}  // namespace mhp

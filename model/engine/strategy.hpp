@@ -1,0 +1,78 @@
+// Who runs next. The engine asks a Strategy at every choice point where more
+// than one thread is enabled; PCT, POS and DFS plug in here (issue 6) without
+// touching the engine.
+#pragma once
+#include <cmath>
+#include <cstdint>
+#include <string>
+
+#include "model/engine/event.hpp"
+#include "model/engine/rng.hpp"
+#include "model/engine/schedule.hpp"
+
+namespace mhp {
+
+using ThreadMask = std::uint32_t;
+
+class Strategy {
+ public:
+  virtual ~Strategy() = default;
+  virtual void begin_execution(std::uint64_t execution_index) = 0;
+  // enabled has at least two bits set. Returns a thread in enabled, or
+  // kNoThread to abandon the execution (replay divergence; see error()).
+  virtual ThreadId choose(ThreadMask enabled, ThreadId current) = 0;
+  virtual const std::string& error() const { static const std::string none; return none; }
+};
+
+// Seeded random scheduling. A uniform choice at every point would almost
+// never let one thread run far ahead of another (a walker of 8 steps is done
+// before a mapper of 80 is a quarter through), so each execution draws a
+// switch probability q, log-uniform in [1/256, 1]: at each choice point the
+// running thread keeps the CPU with probability 1-q, otherwise a uniformly
+// chosen enabled thread runs. Small q gives long runs, q near 1 fine-grained
+// interleaving; the schedule is a pure function of (seed, execution index).
+class RandomStrategy final : public Strategy {
+ public:
+  explicit RandomStrategy(std::uint64_t seed) : seed_(seed), rng_(seed) {}
+  void begin_execution(std::uint64_t k) override {
+    rng_ = SplitMix64(execution_seed(seed_, k));
+    // q = 2^-x with x uniform in [0, 8], in 1/2^32 fixed point
+    double x = 8.0 * static_cast<double>(rng_.next() >> 11) / 9007199254740992.0;
+    switch_threshold_ = static_cast<std::uint32_t>(4294967295.0 * std::exp2(-x));
+  }
+  ThreadId choose(ThreadMask enabled, ThreadId current) override {
+    if (current != kNoThread && (enabled & (1u << current)) &&
+        static_cast<std::uint32_t>(rng_.next() >> 32) >= switch_threshold_)
+      return current;
+    unsigned n = static_cast<unsigned>(__builtin_popcount(enabled));
+    unsigned pick = rng_.below(n);
+    for (;;) {
+      ThreadId t = static_cast<ThreadId>(__builtin_ctz(enabled));
+      if (pick-- == 0) return t;
+      enabled &= enabled - 1;
+    }
+  }
+
+ private:
+  std::uint64_t seed_;
+  SplitMix64 rng_;
+  std::uint32_t switch_threshold_ = 0xffffffffu;
+};
+
+// Follows a recorded schedule exactly; any mismatch is a divergence.
+class ReplayStrategy final : public Strategy {
+ public:
+  explicit ReplayStrategy(Schedule s) : sched_(std::move(s)) {}
+  void begin_execution(std::uint64_t) override { pos_ = 0; err_.clear(); }
+  ThreadId choose(ThreadMask enabled, ThreadId) override;
+  bool consumed() const { return pos_ == sched_.choices.size(); }
+  std::size_t position() const { return pos_; }
+  const std::string& error() const override { return err_; }
+
+ private:
+  Schedule sched_;
+  std::size_t pos_ = 0;
+  std::string err_;
+};
+
+}  // namespace mhp

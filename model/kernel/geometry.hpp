@@ -1,0 +1,24 @@
+// Memory geometry: how many pages make a subsection and a section. Small
+// values keep exploration fast; the real x86-64 values (512 pages per 2 MiB
+// subsection, 64 subsections per 128 MiB section) are what timing runs use.
+#pragma once
+#include <cstdint>
+
+namespace mhp {
+
+using Pfn = std::uint64_t;
+
+struct Geometry {
+  std::uint32_t pages_per_subsection = 2;
+  std::uint32_t subsections_per_section = 2;
+  std::uint32_t sections = 4;
+
+  std::uint32_t pages_per_section() const { return pages_per_subsection * subsections_per_section; }
+  Pfn nr_pfns() const { return Pfn(pages_per_section()) * sections; }
+  std::uint32_t section_of(Pfn pfn) const { return static_cast<std::uint32_t>(pfn / pages_per_section()); }
+  std::uint32_t subsection_of(Pfn pfn) const {
+    return static_cast<std::uint32_t>((pfn % pages_per_section()) / pages_per_subsection);
+  }
+};
+
+}  // namespace mhp

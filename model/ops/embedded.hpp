@@ -1,0 +1,14 @@
+// The model/ops/<era>/*.yaml files, embedded at build time (embed.cmake).
+#pragma once
+#include <string>
+#include <vector>
+
+namespace mhp {
+
+struct EmbeddedOpFile {
+  const char* path;
+  const char* text;
+};
+const std::vector<EmbeddedOpFile>& embedded_op_files();
+
+}  // namespace mhp

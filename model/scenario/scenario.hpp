@@ -1,0 +1,49 @@
+// A scenario file (scenarios/*.yaml): machine, devices, threads with their
+// operations, the variant (lock-scope edits), how to explore, and what must
+// be found. Parsing resolves every op against its era and applies the edits,
+// so a scenario that parses can run. Field reference: docs/SCENARIOS.md.
+#pragma once
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "model/kernel/kernel.hpp"
+#include "model/ops/program.hpp"
+#include "model/ops/variant.hpp"
+
+namespace mhp {
+
+struct ThreadSpec {
+  std::string name;
+  std::string op;
+  OpArgs args;
+};
+
+struct ExpectSpec {
+  std::string kind;
+  std::string key;  // glob: * and ?
+};
+
+struct Scenario {
+  std::string file, name, description, era;
+  Geometry geo;
+  std::vector<PgmapDesc> devices;
+  std::vector<ThreadSpec> threads;
+  std::string variant = "-";
+  std::vector<VariantEdit> edits;
+  std::map<std::string, OpProgram> programs;  // op -> program after edits
+  std::string strategy = "random";
+  std::uint64_t executions = 1000;
+  std::uint64_t seed = 1;
+  std::uint64_t step_budget = 100000;
+  std::vector<ExpectSpec> expect;
+  bool other_findings_allowed = true;
+};
+
+Scenario parse_scenario(const std::string& file, const std::string& text);
+Scenario load_scenario(const std::string& path);  // InputError if unreadable
+bool glob_match(const std::string& pattern, const std::string& s);
+const std::vector<std::string>& finding_kinds();
+
+}  // namespace mhp

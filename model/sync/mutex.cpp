@@ -1,0 +1,33 @@
+#include "model/sync/mutex.hpp"
+
+namespace mhp {
+
+Mutex::Mutex(Execution& ex, const std::string& name)
+    : ex_(ex), obj_(ex.objects().add(name)), bit_(ex.register_lock(obj_)) {}
+
+void Mutex::lock() {
+  ex_.choice_point();
+  while (owner_ != kNoThread) ex_.block_on(obj_, SyncSide::Exclusive);
+  owner_ = ex_.current();
+  ex_.note_acquired(bit_, SyncSide::Exclusive);
+  ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
+}
+
+bool Mutex::trylock() {
+  ex_.choice_point();
+  if (owner_ != kNoThread) return false;
+  owner_ = ex_.current();
+  ex_.note_acquired(bit_, SyncSide::Exclusive);
+  ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
+  return true;
+}
+
+void Mutex::unlock() {
+  ex_.choice_point();
+  owner_ = kNoThread;
+  ex_.note_released(bit_);
+  ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
+  ex_.wake(obj_);
+}
+
+}  // namespace mhp

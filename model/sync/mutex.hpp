@@ -1,0 +1,28 @@
+// Sleeping mutex (include/linux/mutex.h): device_hotplug_lock, device_lock(),
+// pgmap_lock. Not recursive: a second lock() by the owner deadlocks, as in the
+// kernel. The engine owns waiting: a waiter is simply not enabled.
+#pragma once
+#include <string>
+
+#include "model/engine/execution.hpp"
+
+namespace mhp {
+
+class Mutex {
+ public:
+  Mutex(Execution& ex, const std::string& name);
+  void lock();
+  bool trylock();  // mutex_trylock(): never waits
+  void unlock();
+  void reset() { owner_ = kNoThread; }
+  ThreadId owner() const { return owner_; }
+  ObjId obj() const { return obj_; }
+
+ protected:
+  Execution& ex_;
+  ObjId obj_;
+  std::uint8_t bit_;
+  ThreadId owner_ = kNoThread;
+};
+
+}  // namespace mhp

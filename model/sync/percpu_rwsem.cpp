@@ -1,0 +1,47 @@
+#include "model/sync/percpu_rwsem.hpp"
+
+namespace mhp {
+
+PercpuRwsem::PercpuRwsem(Execution& ex, const std::string& name)
+    : ex_(ex), obj_(ex.objects().add(name)), bit_(ex.register_lock(obj_)) {}
+
+void PercpuRwsem::down_read() {
+  ex_.choice_point();
+  // __percpu_down_read(): with the block flag set the reader backs out and
+  // sleeps until the writer releases.
+  while (block_) ex_.block_on(obj_, SyncSide::Shared);
+  ++readers_;
+  ex_.note_acquired(bit_, SyncSide::Shared);
+  ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Shared), obj_, readers_);
+}
+
+void PercpuRwsem::up_read() {
+  ex_.choice_point();
+  --readers_;
+  ex_.note_released(bit_);
+  ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Shared), obj_, readers_);
+  if (readers_ == 0) ex_.wake(obj_);  // rcuwait_wake_up() of a draining writer
+}
+
+void PercpuRwsem::down_write() {
+  ex_.choice_point();
+  // Writer/writer exclusion: wait until no other writer owns the block flag.
+  while (block_) ex_.block_on(obj_, SyncSide::Exclusive);
+  block_ = true;
+  writer_ = ex_.current();
+  // readers_active_check(): wait for the readers to drain; new readers block.
+  while (readers_ > 0) ex_.block_on(obj_, SyncSide::Exclusive);
+  ex_.note_acquired(bit_, SyncSide::Exclusive);
+  ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
+}
+
+void PercpuRwsem::up_write() {
+  ex_.choice_point();
+  block_ = false;
+  writer_ = kNoThread;
+  ex_.note_released(bit_);
+  ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
+  ex_.wake(obj_);
+}
+
+}  // namespace mhp

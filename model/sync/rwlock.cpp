@@ -1,0 +1,42 @@
+#include "model/sync/rwlock.hpp"
+
+namespace mhp {
+
+Rwlock::Rwlock(Execution& ex, const std::string& name)
+    : ex_(ex), obj_(ex.objects().add(name)), bit_(ex.register_lock(obj_)) {}
+
+void Rwlock::read_lock() {
+  ex_.choice_point();
+  while (writer_ != kNoThread || writers_waiting_ > 0) ex_.block_on(obj_, SyncSide::Shared);
+  ++readers_;
+  ex_.note_acquired(bit_, SyncSide::Shared);
+  ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Shared), obj_, readers_);
+}
+
+void Rwlock::read_unlock() {
+  ex_.choice_point();
+  --readers_;
+  ex_.note_released(bit_);
+  ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Shared), obj_, readers_);
+  if (readers_ == 0) ex_.wake(obj_);
+}
+
+void Rwlock::write_lock() {
+  ex_.choice_point();
+  ++writers_waiting_;
+  while (writer_ != kNoThread || readers_ > 0) ex_.block_on(obj_, SyncSide::Exclusive);
+  --writers_waiting_;
+  writer_ = ex_.current();
+  ex_.note_acquired(bit_, SyncSide::Exclusive);
+  ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
+}
+
+void Rwlock::write_unlock() {
+  ex_.choice_point();
+  writer_ = kNoThread;
+  ex_.note_released(bit_);
+  ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
+  ex_.wake(obj_);
+}
+
+}  // namespace mhp

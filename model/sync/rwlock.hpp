@@ -1,0 +1,29 @@
+// rwlock_t (queued rwlock, kernel/locking/qrwlock.c): resource_lock. In
+// process context a waiting writer makes new readers queue behind it.
+#pragma once
+#include <string>
+
+#include "model/engine/execution.hpp"
+
+namespace mhp {
+
+class Rwlock {
+ public:
+  Rwlock(Execution& ex, const std::string& name);
+  void read_lock();
+  void read_unlock();
+  void write_lock();
+  void write_unlock();
+  void reset() { readers_ = 0; writer_ = kNoThread; writers_waiting_ = 0; }
+  ObjId obj() const { return obj_; }
+
+ private:
+  Execution& ex_;
+  ObjId obj_;
+  std::uint8_t bit_;
+  int readers_ = 0;
+  int writers_waiting_ = 0;
+  ThreadId writer_ = kNoThread;
+};
+
+}  // namespace mhp

@@ -1,0 +1,35 @@
+#include "model/sync/seqcount.hpp"
+
+namespace mhp {
+
+Seqlock::Seqlock(Execution& ex, const std::string& name)
+    : ex_(ex), lock_(ex, name), seq_obj_(ex.objects().add(name + ".sequence")) {}
+
+void Seqlock::write_lock() {
+  lock_.lock();
+  ++seq_;
+  ex_.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Once), seq_obj_, seq_);
+}
+
+void Seqlock::write_unlock() {
+  ex_.choice_point();
+  ++seq_;
+  ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Exclusive), seq_obj_, seq_);
+  lock_.unlock();
+  ex_.wake(seq_obj_);
+}
+
+unsigned Seqlock::read_begin() {
+  ex_.choice_point();
+  while (seq_ & 1u) ex_.block_on(seq_obj_, SyncSide::Shared);
+  ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Shared), seq_obj_, seq_);
+  return seq_;
+}
+
+bool Seqlock::read_retry(unsigned start) {
+  ex_.choice_point();
+  ex_.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Once), seq_obj_, seq_);
+  return seq_ != start;
+}
+
+}  // namespace mhp

@@ -1,0 +1,145 @@
+// mhpsim: run scenarios, replay a witness schedule, show step programs.
+// Exit codes: 0 expectations hold, 1 an expectation fails (or replay
+// diverges), 2 internal error, 3 bad input (scenario file or options).
+#include <CLI/CLI.hpp>
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <iostream>
+
+#include "model/ops/program.hpp"
+#include "model/scenario/input_error.hpp"
+#include "model/scenario/scenario.hpp"
+#include "tools/cli/run.hpp"
+#include "tools/report/report.hpp"
+
+namespace fs = std::filesystem;
+using namespace mhp;
+
+namespace {
+
+std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
+  std::vector<std::string> out;
+  for (const auto& p : paths) {
+    std::error_code ec;
+    if (fs::is_directory(p, ec)) {
+      std::vector<std::string> found;
+      for (const auto& e : fs::recursive_directory_iterator(p))
+        if (e.is_regular_file() && (e.path().extension() == ".yaml" || e.path().extension() == ".yml"))
+          found.push_back(e.path().lexically_normal().string());
+      std::sort(found.begin(), found.end());
+      if (found.empty()) throw InputError(p, 0, 0, "<path>", "directory holds no .yaml scenario");
+      out.insert(out.end(), found.begin(), found.end());
+    } else if (fs::exists(p, ec)) {
+      out.push_back(fs::path(p).lexically_normal().string());
+    } else {
+      throw InputError(p, 0, 0, "<path>", "no such file or directory");
+    }
+  }
+  return out;
+}
+
+int run_main(int argc, char** argv) {
+  CLI::App app{"mhpsim: a discrete-event model of Linux memory-hotplug locking"};
+  app.require_subcommand(1);
+  std::string format = "text";
+
+  auto* run = app.add_subcommand("run", "run scenario files (or every .yaml below a directory)");
+  std::vector<std::string> paths;
+  std::optional<std::uint64_t> seed, executions;
+  run->add_option("paths", paths, "scenario files or directories")->required();
+  run->add_option("--seed", seed, "override the scenario's explore.seed");
+  run->add_option("--executions", executions, "override the scenario's explore.executions")
+      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(100000000)));
+  run->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
+
+  auto* rep = app.add_subcommand("replay", "re-run one recorded schedule of a scenario");
+  std::string rep_file, rep_sched;
+  rep->add_option("scenario", rep_file, "scenario file")->required();
+  rep->add_option("--schedule", rep_sched, "schedule from a finding (THREAD:COUNT,...)")->required();
+  rep->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
+
+  auto* ops = app.add_subcommand("ops", "inspect step programs");
+  ops->require_subcommand(1);
+  auto* show = ops->add_subcommand("show", "print an operation's step program with its lock regions");
+  std::string op_name, era = "v6", variant_file;
+  show->add_option("op", op_name, "operation")->required();
+  show->add_option("--era", era, "era");
+  show->add_option("--variant", variant_file, "scenario file whose variant edits to apply");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return 3;
+  }
+
+  if (*run) {
+    bool all_ok = true;
+    std::size_t passed = 0;
+    auto files = scenario_files(paths);
+    std::vector<Scenario> scenarios;
+    for (const auto& f : files) scenarios.push_back(load_scenario(f));  // all parsed before any report
+    for (const auto& sc : scenarios) {
+      RunOptions o;
+      o.seed = seed;
+      o.executions = executions;
+      ScenarioResult r = run_scenario(sc, o);
+      std::cout << (format == "json" ? render_json(r) : render_text(r));
+      all_ok &= r.ok;
+      passed += r.ok;
+    }
+    if (format == "text")
+      std::cout << "\n" << files.size() << " scenario(s): " << passed << " passed, " << files.size() - passed
+                << " failed\n";
+    return all_ok ? 0 : 1;
+  }
+  if (*rep) {
+    Scenario sc = load_scenario(rep_file);
+    RunOptions o;
+    try {
+      o.replay = Schedule::decode(rep_sched);
+    } catch (const std::invalid_argument& e) {
+      throw InputError("<command line>", 0, 0, "--schedule", e.what());
+    }
+    ScenarioResult r = run_scenario(sc, o);
+    std::cout << (format == "json" ? render_json(r) : render_text(r));
+    if (!r.replay_error.empty()) {
+      std::cerr << "mhpsim: replay diverged: " << r.replay_error << "\n";
+      return 1;
+    }
+    return 0;
+  }
+  if (*show) {
+    const OpCatalog& cat = OpCatalog::get();
+    const OpProgram* p = cat.find(era, op_name);
+    if (!p) throw InputError("<command line>", 0, 0, "op", "no op '" + op_name + "' in era '" + era + "'");
+    if (!variant_file.empty()) {
+      Scenario sc = load_scenario(variant_file);
+      auto it = sc.programs.find(op_name);
+      if (sc.era != era || it == sc.programs.end())
+        throw InputError(variant_file, 0, 0, "variant", "scenario does not run op '" + op_name + "' in era " + era);
+      std::cout << "variant " << sc.variant << " of " << variant_file << "\n" << show_program(it->second);
+      return 0;
+    }
+    std::cout << show_program(*p);
+    return 0;
+  }
+  return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_main(argc, argv);
+  } catch (const InputError& e) {
+    std::cerr << "mhpsim: error: " << e.what() << "\n";
+    return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "mhpsim: internal error: " << e.what() << "\n";
+    return 2;
+  }
+}

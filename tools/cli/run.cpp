@@ -1,0 +1,151 @@
+#include "tools/cli/run.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include "checkers/race.hpp"
+#include "checkers/stale_page.hpp"
+#include "model/engine/execution.hpp"
+#include "model/kernel/kernel.hpp"
+
+namespace mhp {
+
+namespace {
+
+struct ThreadJob {
+  Kernel* k;
+  const OpProgram* prog;
+  OpArgs args;
+};
+
+void thread_main(void* arg) {
+  auto* job = static_cast<ThreadJob*>(arg);
+  OpState st;
+  st.args = job->args;
+  run_program(*job->k, *job->prog, st);
+}
+
+std::string awaited(const Execution& ex, const SimThread& t) {
+  return ex.objects().describe(t.blocked_on) + (t.blocked_side == SyncSide::Shared ? " (read)" : " (write)");
+}
+
+// Deadlock and livelock are found by the engine; they become findings here.
+void engine_findings(const Execution& ex, const Outcome& o, std::vector<Finding>& out) {
+  if (o.status != Outcome::Status::Deadlock && o.status != Outcome::Status::Livelock) return;
+  Finding f;
+  bool dl = o.status == Outcome::Status::Deadlock;
+  f.kind = dl ? "deadlock" : "livelock";
+  std::vector<std::string> parts;
+  for (const auto& t : ex.threads()) {
+    if (t.state == ThreadState::Finished) continue;
+    std::string top = ex.stacks().top_name(dl ? t.blocked_at : t.stack);
+    parts.push_back(dl ? top + ":" + ex.objects().class_of(t.blocked_on) : top);
+    FindingSide s;
+    s.title = "task " + t.name + " (T" + std::to_string(t.id) + ")" +
+              (t.state == ThreadState::Blocked ? " waits for " + awaited(ex, t) + " at:" : " is at:");
+    s.stack = ex.stacks().frames(dl ? t.blocked_at : t.stack);
+    s.locks = lock_names_of(ex, t.held, t.held_shared);
+    f.sides.push_back(std::move(s));
+  }
+  std::sort(parts.begin(), parts.end());
+  f.key = f.kind;
+  for (auto& p : parts) f.key += "/" + p;
+  f.title = dl ? "BUG: mhpsim: deadlock: no thread can run" : "BUG: mhpsim: livelock: " + o.detail;
+  f.summary = dl ? "every unfinished thread waits for a lock or event another unfinished thread holds"
+                 : o.detail + " without the threads finishing";
+  out.push_back(std::move(f));
+}
+
+}  // namespace
+
+std::string replay_command(const std::string& file, const std::string& schedule) {
+  return "tools/mhpsim replay " + file + " --schedule " + (schedule.empty() ? "''" : schedule);
+}
+
+ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
+  ScenarioResult res;
+  res.file = sc.file;
+  res.name = sc.name;
+  res.variant = sc.variant;
+  res.era = sc.era;
+  res.strategy = opt.replay ? "replay" : sc.strategy;
+  res.seed = opt.seed.value_or(sc.seed);
+  res.executions = opt.replay ? 1 : opt.executions.value_or(sc.executions);
+  res.replay = opt.replay.has_value();
+
+  Execution ex;
+  ex.set_step_budget(sc.step_budget);
+  Kernel k(ex, sc.geo, sc.devices);
+  std::map<std::string, OpProgram> programs = sc.programs;
+  for (auto& [name, p] : programs) bind(p, ex.stacks());
+  std::vector<ThreadJob> jobs;
+  jobs.reserve(sc.threads.size());
+  for (const auto& t : sc.threads) {
+    jobs.push_back({&k, &programs.at(t.op), t.args});
+    ex.add_thread(t.name, thread_main, &jobs.back());
+  }
+  StalePageChecker stale(ex, k);
+  RaceChecker race(ex);
+  std::vector<Checker*> checkers = {&stale, &race};
+  for (Checker* c : checkers) ex.add_observer(c);
+
+  std::unique_ptr<Strategy> strategy;
+  ReplayStrategy* replay = nullptr;
+  if (opt.replay) {
+    auto r = std::make_unique<ReplayStrategy>(*opt.replay);
+    replay = r.get();
+    strategy = std::move(r);
+  } else {
+    strategy = std::make_unique<RandomStrategy>(res.seed);
+  }
+
+  FindingSet set;
+  for (std::uint64_t i = 0; i < res.executions; ++i) {
+    k.reset();
+    Outcome o = ex.run(*strategy, i);
+    if (replay) {
+      if (o.status == Outcome::Status::Diverged) res.replay_error = o.detail;
+      else if (!replay->consumed())
+        res.replay_error = "the execution ended at choice " + std::to_string(replay->position()) +
+                           " but the schedule has more choices";
+    }
+    std::vector<Finding> found;
+    for (Checker* c : checkers)
+      for (auto& f : c->found()) found.push_back(std::move(f));
+    engine_findings(ex, o, found);
+    set.merge_execution(std::move(found), i, ex.schedule().encode());
+  }
+  res.findings = set.all();
+
+  if (res.replay) {
+    res.ok = res.replay_error.empty();
+    return res;
+  }
+  std::vector<bool> matched(res.findings.size(), false);
+  for (const auto& e : sc.expect) {
+    std::uint64_t hits = 0;
+    std::string first;
+    for (std::size_t i = 0; i < res.findings.size(); ++i)
+      if (res.findings[i].kind == e.kind && glob_match(e.key, res.findings[i].key)) {
+        matched[i] = true;
+        hits += res.findings[i].count;
+        if (first.empty()) first = res.findings[i].key;
+      }
+    if (hits) {
+      res.expect_lines.push_back("expected " + e.kind + " '" + e.key + "': found (" + first + ", in " +
+                                 std::to_string(hits) + " execution(s))");
+    } else {
+      res.ok = false;
+      res.expect_lines.push_back("expected " + e.kind + " '" + e.key + "': MISSING in " +
+                                 std::to_string(res.executions) + " executions");
+    }
+  }
+  for (std::size_t i = 0; i < res.findings.size(); ++i)
+    if (!matched[i] && !sc.other_findings_allowed) {
+      res.ok = false;
+      res.expect_lines.push_back("unexpected finding (other_findings: forbidden): " + res.findings[i].key);
+    }
+  return res;
+}
+
+}  // namespace mhp

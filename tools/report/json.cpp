@@ -1,0 +1,43 @@
+#include <nlohmann/json.hpp>
+
+#include "tools/report/report.hpp"
+
+namespace mhp {
+
+std::string render_json(const ScenarioResult& r) {
+  std::string out;
+  for (const auto& f : r.findings) {
+    nlohmann::ordered_json j;
+    j["kind"] = f.kind;
+    j["key"] = f.key;
+    j["scenario"] = r.name;
+    j["file"] = r.file;
+    j["era"] = r.era;
+    j["variant"] = r.variant;
+    j["strategy"] = r.strategy;
+    j["seed"] = r.seed;
+    j["execution"] = f.execution;
+    j["count"] = f.count;
+    j["executions"] = r.executions;
+    j["schedule"] = f.schedule;
+    j["message"] = f.summary;
+    j["replay"] = replay_command(r.file, f.schedule);
+    nlohmann::ordered_json sides = nlohmann::ordered_json::array();
+    for (const auto& s : f.sides) sides.push_back({{"title", s.title}, {"stack", s.stack}, {"locks", s.locks}});
+    j["sides"] = sides;
+    j["notes"] = f.notes;
+    out += j.dump() + "\n";
+  }
+  nlohmann::ordered_json s;
+  s["kind"] = "result";
+  s["scenario"] = r.name;
+  s["file"] = r.file;
+  s["ok"] = r.ok;
+  s["findings"] = r.findings.size();
+  s["expectations"] = r.expect_lines;
+  if (!r.replay_error.empty()) s["replay_error"] = r.replay_error;
+  out += s.dump() + "\n";
+  return out;
+}
+
+}  // namespace mhp

@@ -1,0 +1,48 @@
+#include "tools/report/report.hpp"
+
+namespace mhp {
+
+namespace {
+const char* kRule = "==================================================================\n";
+}
+
+std::string render_finding_text(const Finding& f, const ScenarioResult& r) {
+  std::string o = kRule;
+  o += f.title + "\n\n";
+  for (const auto& s : f.sides) {
+    o += s.title + "\n";
+    for (const auto& fr : s.stack) o += "  " + fr + "\n";
+    o += s.locks.empty() ? "  no locks held\n" : "  locks held:\n";
+    for (const auto& l : s.locks) o += "    " + l + "\n";
+    o += "\n";
+  }
+  for (const auto& n : f.notes) o += n + "\n";
+  o += "\nscenario: " + r.name + " (" + r.file + "), era " + r.era + ", variant " + r.variant + "\n";
+  if (r.replay) {
+    o += "replayed schedule: " + f.schedule + "\n";
+  } else {
+    o += "strategy " + r.strategy + ", seed " + std::to_string(r.seed) + ", execution " +
+         std::to_string(f.execution) + " (first of " + std::to_string(f.count) + " of " +
+         std::to_string(r.executions) + " executions)\n";
+  }
+  o += "key: " + f.key + "\n";
+  o += "replay: " + replay_command(r.file, f.schedule) + "\n";
+  o += kRule;
+  return o;
+}
+
+std::string render_text(const ScenarioResult& r) {
+  std::string o = "mhpsim: " + r.name + " (" + r.file + "): era " + r.era + ", variant " + r.variant + ", " +
+                  (r.replay ? std::string("replay of one schedule")
+                            : "strategy " + r.strategy + ", seed " + std::to_string(r.seed) + ", " +
+                                  std::to_string(r.executions) + " executions") +
+                  "\n";
+  for (const auto& f : r.findings) o += render_finding_text(f, r);
+  if (r.findings.empty()) o += "no findings\n";
+  if (!r.replay_error.empty()) o += "replay diverged: " + r.replay_error + "\n";
+  for (const auto& e : r.expect_lines) o += e + "\n";
+  if (!r.replay) o += std::string("result: ") + (r.ok ? "PASS" : "FAIL") + " " + r.name + "\n";
+  return o;
+}
+
+}  // namespace mhp
