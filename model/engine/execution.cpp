@@ -65,6 +65,10 @@ void Execution::worker_loop(unsigned slot) {
       boost::this_fiber::yield();
     }
     if (shutdown_) return;
+    if (aborting_) {  // the execution ended before this thread ever ran
+      has_job_[slot] = false;
+      continue;
+    }
     SimThread& t = threads_[slot];
     try {
       emit(EvKind::ThreadStart, 0, 0, 0);

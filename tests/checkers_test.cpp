@@ -1,0 +1,149 @@
+#include <doctest/doctest.h>
+
+#include "checkers/race.hpp"
+#include "checkers/stale_page.hpp"
+#include <set>
+
+#include "model/kernel/kernel.hpp"
+#include "tests/harness.hpp"
+
+using namespace mhp;
+using namespace mhp::test;
+
+namespace {
+
+struct World {
+  Harness h;
+  Kernel k{h.ex, Geometry{}, {}};
+  RaceChecker race{h.ex};
+  StalePageChecker stale{h.ex, k};
+  Cell data{h.ex.objects().add("data"), 0, 0};
+  Cell flag{h.ex.objects().add("flag"), 0, 0};
+  World() {
+    h.ex.add_observer(&race);
+    h.ex.add_observer(&stale);
+    h.reset = [this] {
+      k.reset();
+      data.v = flag.v = 0;
+    };
+  }
+  // Keys found by a checker over n random executions.
+  std::set<std::string> keys(Checker& c, int n = 100) {
+    std::set<std::string> out;
+    RandomStrategy s(11);
+    for (int i = 0; i < n; ++i) {
+      h.run_once(s, i);
+      for (auto& f : c.found()) out.insert(f.key);
+    }
+    return out;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("race checker fires on unordered plain writes") {
+  World w;
+  for (const char* n : {"a", "b"}) w.h.thread(n, [&] { w.k.write(w.data, 1); });
+  auto keys = w.keys(w.race);
+  REQUIRE(keys.size() == 1);
+  CHECK(keys.begin()->rfind("race/data/", 0) == 0);
+}
+
+TEST_CASE("race checker is silent when a mutex orders the accesses") {
+  World w;
+  for (const char* n : {"a", "b"})
+    w.h.thread(n, [&] {
+      w.k.device_hotplug_lock.lock();
+      w.k.write(w.data, w.k.read(w.data) + 1);
+      w.k.device_hotplug_lock.unlock();
+    });
+  CHECK(w.keys(w.race).empty());
+}
+
+TEST_CASE("race checker: rwsem writer vs reader ordered, reader vs reader never a race") {
+  World w;
+  w.h.thread("w", [&] {
+    w.k.mem_hotplug_lock.down_write();
+    w.k.write(w.data, 1);
+    w.k.mem_hotplug_lock.up_write();
+  });
+  for (const char* n : {"r0", "r1"})
+    w.h.thread(n, [&] {
+      w.k.mem_hotplug_lock.down_read();
+      w.k.read(w.data);
+      w.k.mem_hotplug_lock.up_read();
+    });
+  CHECK(w.keys(w.race, 300).empty());
+}
+
+TEST_CASE("race checker: marked accesses are intended concurrency") {
+  World w;
+  w.h.thread("a", [&] { w.k.write(w.data, 1, Access::Once); });
+  w.h.thread("b", [&] { w.k.read(w.data, Access::Once); });
+  w.h.thread("c", [&] { w.k.read(w.data, Access::Once); });
+  CHECK(w.keys(w.race).empty());
+}
+
+TEST_CASE("race checker: release/acquire publication orders the payload; skipping the flag races") {
+  World ok;
+  ok.h.thread("pub", [&] {
+    ok.k.write(ok.data, 42);
+    ok.k.write(ok.flag, 1, Access::Release);
+  });
+  ok.h.thread("sub", [&] {
+    if (ok.k.read(ok.flag, Access::Acquire)) ok.k.read(ok.data);
+  });
+  CHECK(ok.keys(ok.race, 300).empty());
+
+  World bad;
+  bad.h.thread("pub", [&] {
+    bad.k.write(bad.data, 42);
+    bad.k.write(bad.flag, 1, Access::Release);
+  });
+  bad.h.thread("sub", [&] {
+    bad.k.read(bad.flag, Access::Once);  // not an acquire: no ordering
+    bad.k.read(bad.data);
+  });
+  auto keys = bad.keys(bad.race, 300);
+  CHECK(keys.count("race/data/<root>/<root>") == 1);
+}
+
+TEST_CASE("race checker keeps both accesses of a race") {
+  World w;
+  w.h.thread("writer", [&] {
+    Frame f(w.h.ex, w.h.ex.stacks().fn("resize_zone_range"));
+    w.k.write(w.data, 1);
+  });
+  w.h.thread("reader", [&] {
+    Frame f(w.h.ex, w.h.ex.stacks().fn("page_outside_zone_boundaries"));
+    w.k.read(w.data);
+  });
+  RandomStrategy s(1);
+  w.h.run_once(s, 0);
+  REQUIRE(w.race.found().size() == 1);
+  const Finding& f = w.race.found()[0];
+  CHECK(f.key == "race/data/page_outside_zone_boundaries/resize_zone_range");
+  REQUIRE(f.sides.size() == 2);
+  CHECK(f.sides[0].stack != f.sides[1].stack);
+}
+
+TEST_CASE("stale-page checker fires on a poisoned field and is silent once it is initialised") {
+  World w;
+  w.h.thread("t", [&] {
+    w.k.poison_page(5, PageState::DevUninit);
+    w.k.read_page(5, PageField::Flags);               // fires: case 4
+    w.k.init_page_field(5, PageField::Flags, 0x201);  // initialised
+    w.k.read_page(5, PageField::Flags);               // silent
+    w.k.read_page(5, PageField::Pgmap);               // fires: pgmap still poisoned
+    w.k.read_page(6, PageField::Flags);               // fires: no memmap at all
+  });
+  RandomStrategy s(1);
+  w.h.run_once(s, 0);
+  std::vector<std::string> keys;
+  for (auto& f : w.stale.found()) keys.push_back(f.key);
+  REQUIRE(keys.size() == 3);
+  CHECK(keys[0] == "uninit/DEV_UNINIT/page->flags/<root>");
+  CHECK(keys[1] == "uninit/DEV_UNINIT/page->pgmap/<root>");
+  CHECK(keys[2] == "stale/ABSENT/page->flags/<root>");
+  CHECK(w.stale.found()[0].notes[0].find("seed 003 case 4") != std::string::npos);
+}
