@@ -1,1 +1,108 @@
-int main(){}
+// Engine benchmarks, ratios measured in the same run (docs/PERFORMANCE.md):
+//  (a) ns per choice point of the engine, two threads switching at every
+//      choice point, against a bare Boost.Fiber yield between two fibers
+//      (round_robin, on its own OS thread);
+//  (b) executions/s on the S1 scenario with all checkers on.
+#include <boost/fiber/all.hpp>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include "model/engine/execution.hpp"
+#include "model/scenario/scenario.hpp"
+#include "tools/cli/run.hpp"
+
+using namespace mhp;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double seconds_since(Clock::time_point t0) { return std::chrono::duration<double>(Clock::now() - t0).count(); }
+
+double bare_yield_ns(long n) {
+  double ns = 0;
+  std::thread t([&] {
+    boost::fibers::use_scheduling_algorithm<boost::fibers::algo::round_robin>();
+    auto body = [n] {
+      for (long i = 0; i < n; ++i) boost::this_fiber::yield();
+    };
+    auto t0 = Clock::now();
+    boost::fibers::fiber a(body), b(body);
+    a.join();
+    b.join();
+    ns = seconds_since(t0) * 1e9 / double(2 * n);
+  });
+  t.join();
+  return ns;
+}
+
+// Always hands the CPU to the other thread: every choice point is a switch.
+class Alternate final : public Strategy {
+ public:
+  void begin_execution(std::uint64_t) override {}
+  ThreadId choose(ThreadMask enabled, ThreadId current) override {
+    for (ThreadId t = 0; t < kMaxThreads; ++t)
+      if ((enabled >> t) & 1 && t != current) return t;
+    return current;
+  }
+};
+
+struct Loop {
+  Execution* ex;
+  long n;
+};
+
+double engine_ns(Strategy& s, long n, bool with_events) {
+  Execution ex;
+  ex.set_step_budget(~0ULL);
+  static ObjId obj = 0;
+  obj = ex.objects().add("x");
+  Loop l{&ex, n};
+  auto body = with_events ? +[](void* a) {
+    auto* l = static_cast<Loop*>(a);
+    for (long i = 0; i < l->n; ++i) {
+      l->ex->choice_point();
+      l->ex->emit(EvKind::Read, 0, obj, i);
+    }
+  }
+                          : +[](void* a) {
+                              auto* l = static_cast<Loop*>(a);
+                              for (long i = 0; i < l->n; ++i) l->ex->choice_point();
+                            };
+  ex.add_thread("a", body, &l);
+  ex.add_thread("b", body, &l);
+  ex.run(s, 0);  // warm up: fibers and stacks
+  auto t0 = Clock::now();
+  ex.run(s, 1);
+  return seconds_since(t0) * 1e9 / double(2 * n);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  long n = argc > 1 ? std::stol(argv[1]) : 2000000;
+  std::uint64_t execs = argc > 2 ? std::stoull(argv[2]) : 20000;
+  std::string scenario = argc > 3 ? argv[3] : "scenarios/seeds/s1_deferred_memmap_init.yaml";
+
+  double bare = bare_yield_ns(n);
+  Alternate alt;
+  double sw = engine_ns(alt, n, false);
+  double sw_ev = engine_ns(alt, n, true);
+  RandomStrategy rnd(1);
+  double rn = engine_ns(rnd, n, true);
+  std::printf("bare Boost.Fiber yield (round_robin):        %7.1f ns per yield\n", bare);
+  std::printf("engine choice point, switch every time:      %7.1f ns  (%.2fx bare yield)\n", sw, sw / bare);
+  std::printf("  ... with an event recorded per point:      %7.1f ns  (%.2fx bare yield)\n", sw_ev, sw_ev / bare);
+  std::printf("  ... random strategy, event per point:      %7.1f ns  (%.2fx bare yield)\n", rn, rn / bare);
+
+  Scenario sc = load_scenario(scenario);
+  RunOptions o;
+  o.executions = execs;
+  auto t0 = Clock::now();
+  ScenarioResult r = run_scenario(sc, o);
+  double s = seconds_since(t0);
+  std::printf("%s: %llu executions in %.3f s = %.0f executions/s (%zu findings, all checkers on)\n", sc.name.c_str(),
+              static_cast<unsigned long long>(execs), s, double(execs) / s, r.findings.size());
+  return 0;
+}
