@@ -147,3 +147,21 @@ TEST_CASE("stale-page checker fires on a poisoned field and is silent once it is
   CHECK(keys[2] == "stale/ABSENT/page->flags/<root>");
   CHECK(w.stale.found()[0].notes[0].find("seed 003 case 4") != std::string::npos);
 }
+
+TEST_CASE("boot memory is initialised and online after reset; reads of it are silent") {
+  Harness h;
+  Kernel k(h.ex, Geometry{}, {}, 1);
+  StalePageChecker stale(h.ex, k);
+  h.ex.add_observer(&stale);
+  h.reset = [&] { k.reset(); };
+  h.thread("walker", [&] {
+    for (Pfn p = 0; p < 4; ++p) k.read_page(p, PageField::Flags);
+  });
+  RandomStrategy s(1);
+  h.run_once(s, 0);
+  CHECK(stale.found().empty());
+  CHECK(k.page_state(0) == PageState::Online);
+  CHECK(k.page_state(4) == PageState::Absent);
+  CHECK((k.sections[0].mem_map.v & SECTION_IS_ONLINE) != 0);
+  CHECK(k.node.zones[ZONE_NORMAL].spanned_pages.v == 4);
+}

@@ -12,13 +12,16 @@ const Finding* find_kind(const ScenarioResult& r, const std::string& kind) {
     if (f.kind == kind) return &f;
   return nullptr;
 }
+ScenarioResult run(const Scenario& sc, std::uint64_t executions) {
+  RunOptions o;
+  o.executions = executions;
+  return run_scenario(sc, o);
+}
 }  // namespace
 
 TEST_CASE("S1: random exploration finds the uninitialised ZONE_DEVICE page in the deferred variant") {
   Scenario sc = load_scenario(path("scenarios/seeds/s1_deferred_memmap_init.yaml"));
-  RunOptions o;
-  o.executions = 500;
-  ScenarioResult r = run_scenario(sc, o);
+  ScenarioResult r = run(sc, 500);
   CHECK(r.ok);
   const Finding* f = find_kind(r, "uninit");
   REQUIRE(f != nullptr);
@@ -46,10 +49,7 @@ TEST_CASE("S1: random exploration finds the uninitialised ZONE_DEVICE page in th
 }
 
 TEST_CASE("S1: init under mem_hotplug_lock and a walker under get_online_mems: no finding at all") {
-  Scenario sc = load_scenario(path("scenarios/seeds/s1_init_under_hotplug_lock.yaml"));
-  RunOptions o;
-  o.executions = 2000;
-  ScenarioResult r = run_scenario(sc, o);
+  ScenarioResult r = run(load_scenario(path("scenarios/seeds/s1_init_under_hotplug_lock.yaml")), 2000);
   CHECK(r.ok);
   CHECK(r.findings.empty());
 }
@@ -58,9 +58,7 @@ TEST_CASE("S1: the walker under get_online_mems alone does not fix the deferred 
   Scenario sc = load_scenario(path("scenarios/seeds/s1_init_under_hotplug_lock.yaml"));
   // Undo the move: run with only the walker's wrap.
   sc.programs["memremap_pages"] = *OpCatalog::get().find("v6", "memremap_pages");
-  RunOptions o;
-  o.executions = 2000;
-  ScenarioResult r = run_scenario(sc, o);
+  ScenarioResult r = run(sc, 2000);
   CHECK(find_kind(r, "uninit") != nullptr);
 }
 

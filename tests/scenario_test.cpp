@@ -56,7 +56,7 @@ TEST_CASE("a good scenario parses with its defaults") {
 
 TEST_CASE("parse errors name file, line, column and field") {
   CHECK(err(std::string(kBase) + "colour: blue\n") == "x.yaml:15:1: field 'colour': unknown field (allowed: name, "
-                                                     "description, era, geometry, devices, threads, variant, explore, "
+                                                     "description, era, geometry, initial, devices, threads, variant, explore, "
                                                      "expect)");
   CHECK(err(replace(kBase, "era: v6", "era: v2.6")).rfind("x.yaml:2:6: field 'era': 'v2.6' is not one of", 0) == 0);
   CHECK(err(replace(kBase, "name: t\n", "")).find("field 'name': missing required field") != std::string::npos);
@@ -140,4 +140,15 @@ TEST_CASE("every bundled op file parses and names only known primitives") {
   CHECK_THROWS_AS(OpCatalog::parse("bad.yaml", "op: x\nera: v6\nsteps:\n  - step: no_such_primitive\n"), InputError);
   CHECK_THROWS_AS(OpCatalog::parse("bad.yaml", "op: x\nera: v6\nsteps:\n  - step: pfn_valid\n  - step: pfn_valid\n"),
                   InputError);
+}
+
+TEST_CASE("initial.boot_sections: boot RAM is online and devices may not overlap it") {
+  std::string withboot = replace(kBase, "devices:", "initial: {boot_sections: 2}\ndevices:");
+  Scenario sc = parse_scenario("x.yaml", withboot);
+  CHECK(sc.boot_sections == 2);
+  CHECK(err(replace(kBase, "devices:", "initial: {boot_sections: 3}\ndevices:")) ==
+        "x.yaml:7:16: field 'devices[0].start_pfn': device overlaps boot memory (initial.boot_sections)");
+  CHECK(err(replace(kBase, "devices:", "initial: {boot_sections: 9}\ndevices:")).find("out of range") !=
+        std::string::npos);
+  CHECK(err(replace(kBase, "devices:", "initial: {ram: 1}\ndevices:")).find("initial.ram") != std::string::npos);
 }

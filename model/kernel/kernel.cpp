@@ -25,7 +25,7 @@ Cell named(Execution& ex, const std::string& name) { return Cell{ex.objects().ad
 DevPagemap::DevPagemap(Execution& ex, const PgmapDesc& d)
     : desc(d), ref(ex, d.name + "->ref"), done(ex, d.name + "->done") {}
 
-Kernel::Kernel(Execution& e, Geometry g, std::vector<PgmapDesc> descs)
+Kernel::Kernel(Execution& e, Geometry g, std::vector<PgmapDesc> descs, std::uint32_t boot_sections)
     : ex(e),
       geo(g),
       cpu_hotplug_lock(e, "cpu_hotplug_lock"),
@@ -76,6 +76,19 @@ Kernel::Kernel(Execution& e, Geometry g, std::vector<PgmapDesc> descs)
   page_init_.assign(n, 0);
   page_alloc_ev_.assign(n, -1);
   for (auto& d : descs) pgmaps.push_back(std::make_unique<DevPagemap>(ex, d));
+  // Boot memory: early sections, fully populated and online, in ZONE_NORMAL of node 0.
+  boot_sections_ = boot_sections;
+  Pfn boot_pfns = Pfn(boot_sections) * geo.pages_per_section();
+  for (std::uint32_t s = 0; s < boot_sections; ++s) {
+    sections[s].mem_map.initial = SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP | SECTION_IS_ONLINE;
+    sections[s].subsection_map.initial = (std::int64_t(1) << geo.subsections_per_section) - 1;
+  }
+  if (boot_pfns) {
+    node.node_spanned_pages.initial = static_cast<std::int64_t>(boot_pfns);
+    node.nr_zones.initial = ZONE_NORMAL + 1;
+    node.zones[ZONE_NORMAL].spanned_pages.initial = static_cast<std::int64_t>(boot_pfns);
+    node.zones[ZONE_NORMAL].present_pages.initial = static_cast<std::int64_t>(boot_pfns);
+  }
 }
 
 std::vector<Cell*> Kernel::all_cells() {
@@ -102,6 +115,12 @@ void Kernel::reset() {
   std::fill(page_state_.begin(), page_state_.end(), PageState::Absent);
   std::fill(page_init_.begin(), page_init_.end(), 0);
   std::fill(page_alloc_ev_.begin(), page_alloc_ev_.end(), -1);
+  for (Pfn p = 0; p < Pfn(boot_sections_) * geo.pages_per_section(); ++p) {
+    page_val_[p * kPageFields + unsigned(PageField::Flags)] = std::int64_t(ZONE_NORMAL) << kZoneShift;
+    page_val_[p * kPageFields + unsigned(PageField::Refcount)] = 1;
+    page_init_[p] = kAllPageFields;
+    page_state_[p] = PageState::Online;
+  }
   cpu_hotplug_lock.reset();
   mem_hotplug_lock.reset();
   device_hotplug_lock.reset();

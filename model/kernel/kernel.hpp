@@ -81,7 +81,8 @@ struct OpArgs {
 
 class Kernel {
  public:
-  Kernel(Execution& ex, Geometry geo, std::vector<PgmapDesc> pgmaps);
+  // boot_sections: sections [0, n) are boot RAM, present, online and in ZONE_NORMAL.
+  Kernel(Execution& ex, Geometry geo, std::vector<PgmapDesc> pgmaps, std::uint32_t boot_sections = 0);
   void reset();  // back to the boot state, before each execution
 
   // --- instrumented access ---
@@ -131,6 +132,7 @@ class Kernel {
   std::vector<PageState> page_state_;
   std::vector<std::uint8_t> page_init_;
   std::vector<std::int64_t> page_alloc_ev_;
+  std::uint32_t boot_sections_ = 0;
 };
 
 }  // namespace mhp

@@ -47,7 +47,7 @@ void parse_geometry(const YamlReader& r, const YAML::Node& n, Geometry& g) {
 }
 
 void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p, const Geometry& g,
-                  std::vector<PgmapDesc>& out) {
+                  std::uint32_t boot_sections, std::vector<PgmapDesc>& out) {
   r.allow_keys(n, p, {"name", "start_pfn", "nr_pages", "type", "altmap"});
   PgmapDesc d;
   d.name = r.str(r.need(n, p, "name"), p + ".name");
@@ -75,6 +75,8 @@ void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p
     if (d.altmap_reserve + d.altmap_free >= d.nr_pages)
       r.fail(a, p + ".altmap", "reserve + free must leave at least one data page in the device");
   }
+  if (d.start < Pfn(boot_sections) * g.pages_per_section())
+    r.fail(n["start_pfn"], p + ".start_pfn", "device overlaps boot memory (initial.boot_sections)");
   for (auto& o : out)
     if (d.start < o.start + o.nr_pages && o.start < d.start + d.nr_pages)
       r.fail(n, p, "device '" + d.name + "' overlaps device '" + o.name + "'");
@@ -123,7 +125,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
   YamlReader r(file);
   YAML::Node doc = load_yaml(file, text);
   if (!doc.IsMap()) r.fail(doc, "<document>", "a scenario is a mapping");
-  r.allow_keys(doc, "", {"name", "description", "era", "geometry", "devices", "threads", "variant", "explore", "expect"});
+  r.allow_keys(doc, "", {"name", "description", "era", "geometry", "initial", "devices", "threads", "variant", "explore",
+                        "expect"});
   Scenario sc;
   sc.file = file;
   sc.name = r.str(r.need(doc, "", "name"), "name");
@@ -132,10 +135,18 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
   sc.era = r.one_of(r.need(doc, "", "era"), "era", cat.eras());
   if (doc["geometry"]) parse_geometry(r, doc["geometry"], sc.geo);
 
+  if (doc["initial"]) {
+    const YAML::Node& in = doc["initial"];
+    r.allow_keys(in, "initial", {"boot_sections"});
+    if (in["boot_sections"])
+      sc.boot_sections =
+          static_cast<std::uint32_t>(r.u64(in["boot_sections"], "initial.boot_sections", 0, sc.geo.sections));
+  }
   if (doc["devices"]) {
     r.require_seq(doc["devices"], "devices");
     for (std::size_t i = 0; i < doc["devices"].size(); ++i)
-      parse_device(r, doc["devices"][i], "devices[" + std::to_string(i) + "]", sc.geo, sc.devices);
+      parse_device(r, doc["devices"][i], "devices[" + std::to_string(i) + "]", sc.geo, sc.boot_sections,
+                   sc.devices);
   }
 
   const YAML::Node& threads = r.need(doc, "", "threads");

@@ -28,6 +28,7 @@ struct ExpectSpec {
 struct Scenario {
   std::string file, name, description, era;
   Geometry geo;
+  std::uint32_t boot_sections = 0;  // initial.boot_sections
   std::vector<PgmapDesc> devices;
   std::vector<ThreadSpec> threads;
   std::string variant = "-";

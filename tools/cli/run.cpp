@@ -75,7 +75,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
 
   Execution ex;
   ex.set_step_budget(sc.step_budget);
-  Kernel k(ex, sc.geo, sc.devices);
+  Kernel k(ex, sc.geo, sc.devices, sc.boot_sections);
   std::map<std::string, OpProgram> programs = sc.programs;
   for (auto& [name, p] : programs) bind(p, ex.stacks());
   std::vector<ThreadJob> jobs;
