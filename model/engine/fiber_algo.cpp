@@ -29,8 +29,6 @@ boost::fibers::context* DesignatedAlgo::pick_next() noexcept {
   return c;
 }
 
-DesignatedAlgo* DesignatedAlgo::current() { return tl_algo; }
-
 DesignatedAlgo* DesignatedAlgo::install() {
   if (!tl_algo) boost::fibers::use_scheduling_algorithm<DesignatedAlgo>();
   return tl_algo;

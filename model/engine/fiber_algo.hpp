@@ -19,8 +19,6 @@ class DesignatedAlgo final : public boost::fibers::algo::algorithm {
   void notify() noexcept override {}
 
   void designate(boost::fibers::context* ctx) noexcept { designated_ = ctx; }
-  // The instance installed on this OS thread, or null (see install()).
-  static DesignatedAlgo* current();
   // Installs the algorithm on the calling OS thread once; idempotent.
   static DesignatedAlgo* install();
 
