@@ -14,7 +14,7 @@ namespace {
 
 struct World {
   Harness h;
-  Kernel k{h.ex, Geometry{}, {}};
+  Kernel k{h.ex, MachineSpec{}};
   RaceChecker race{h.ex};
   StalePageChecker stale{h.ex, k};
   Cell data{h.ex.objects().add("data"), 0, 0};
@@ -150,7 +150,9 @@ TEST_CASE("stale-page checker fires on a poisoned field and is silent once it is
 
 TEST_CASE("boot memory is initialised and online after reset; reads of it are silent") {
   Harness h;
-  Kernel k(h.ex, Geometry{}, {}, 1);
+  MachineSpec m;
+  m.boot_sections = 1;
+  Kernel k(h.ex, m);
   StalePageChecker stale(h.ex, k);
   h.ex.add_observer(&stale);
   h.reset = [&] { k.reset(); };
@@ -163,5 +165,5 @@ TEST_CASE("boot memory is initialised and online after reset; reads of it are si
   CHECK(k.page_state(0) == PageState::Online);
   CHECK(k.page_state(4) == PageState::Absent);
   CHECK((k.sections[0].mem_map.v & SECTION_IS_ONLINE) != 0);
-  CHECK(k.node.zones[ZONE_NORMAL].spanned_pages.v == 4);
+  CHECK(k.zone(0, ZONE_NORMAL).spanned_pages.v == 4);
 }

@@ -19,24 +19,61 @@ std::string hex(std::uint64_t v) {
   std::snprintf(b, sizeof b, "%#llx", static_cast<unsigned long long>(v));
   return b;
 }
-Cell named(Execution& ex, const std::string& name) { return Cell{ex.objects().add(name), 0, 0}; }
+// A field named for reports; `cls` is the name used in finding keys (no indices).
+Cell named(Execution& ex, const std::string& name, const std::string& cls) {
+  return Cell{ex.objects().add_range(1, [name](std::uint32_t) { return name; }, [cls](std::uint32_t) { return cls; }), 0, 0};
+}
 }  // namespace
 
-DevPagemap::DevPagemap(Execution& ex, const PgmapDesc& d)
-    : desc(d), ref(ex, d.name + "->ref"), done(ex, d.name + "->done") {}
+Zone::Zone(Execution& ex, const std::string& p)
+    : zone_start_pfn(named(ex, p + "->zone_start_pfn", "zone->zone_start_pfn")),
+      spanned_pages(named(ex, p + "->spanned_pages", "zone->spanned_pages")),
+      present_pages(named(ex, p + "->present_pages", "zone->present_pages")),
+      initialized(named(ex, p + "->initialized", "zone->initialized")),
+      contiguous(named(ex, p + "->contiguous", "zone->contiguous")),
+      nr_isolate_pageblock(named(ex, p + "->nr_isolate_pageblock", "zone->nr_isolate_pageblock")),
+      span_seqlock(ex, p + "->span_seqlock"),
+      lock(ex, p + "->lock") {}
 
-Kernel::Kernel(Execution& e, Geometry g, std::vector<PgmapDesc> descs, std::uint32_t boot_sections)
+Pgdat::Pgdat(Execution& ex, int n)
+    : nid(n),
+      node_start_pfn(named(ex, "NODE_DATA(" + std::to_string(n) + ")->node_start_pfn", "pgdat->node_start_pfn")),
+      node_spanned_pages(
+          named(ex, "NODE_DATA(" + std::to_string(n) + ")->node_spanned_pages", "pgdat->node_spanned_pages")),
+      node_present_pages(
+          named(ex, "NODE_DATA(" + std::to_string(n) + ")->node_present_pages", "pgdat->node_present_pages")),
+      nr_zones(named(ex, "NODE_DATA(" + std::to_string(n) + ")->nr_zones", "pgdat->nr_zones")),
+      node_state_memory(named(ex, "node_states[N_MEMORY] bit of node " + std::to_string(n), "node_states[N_MEMORY]")),
+      node_size_lock(ex, "NODE_DATA(" + std::to_string(n) + ")->node_size_lock") {
+  for (int z = 0; z < MAX_NR_ZONES; ++z)
+    zones[z] = std::make_unique<Zone>(ex, "zone[" + std::to_string(n) + "," + zone_name(z) + "]");
+}
+
+MemoryBlock::MemoryBlock(Execution& ex, std::uint32_t nr)
+    : registered(named(ex, "memory" + std::to_string(nr) + " (registered)", "memory_block (registered)")),
+      state(named(ex, "memory" + std::to_string(nr) + "->state", "memory_block->state")),
+      online_type(named(ex, "memory" + std::to_string(nr) + "->online_type", "memory_block->online_type")),
+      dev_lock(ex, "device_lock(memory" + std::to_string(nr) + ")"),
+      range_lock(ex, "mem_hotplug_range_lock(memory" + std::to_string(nr) + ")") {}
+
+DevPagemap::DevPagemap(Execution& ex, const PgmapDesc& d)
+    : desc(d),
+      ref(ex, d.name + "->ref"),
+      done(ex, d.name + "->done"),
+      altmap_alloc(named(ex, d.name + "->altmap.alloc", "vmem_altmap->alloc")),
+      dev_lock(ex, "device_lock(" + d.name + ")") {}
+
+Kernel::Kernel(Execution& e, const MachineSpec& s)
     : ex(e),
-      geo(g),
+      geo(s.geo),
+      spec(s),
       cpu_hotplug_lock(e, "cpu_hotplug_lock"),
       mem_hotplug_lock(e, "mem_hotplug_lock"),
       device_hotplug_lock(e, "device_hotplug_lock"),
       resource_lock(e, "resource_lock"),
-      pgdat_resize_lock(e, "pgdat_resize_lock"),
-      zone_span_seqlock(e, "zone->span_seqlock"),
+      pgmap_lock(e, "pgmap_lock"),
       pgmap_xa_lock(e, "pgmap_array.xa_lock"),
       rcu(e, "rcu") {
-  // Two objects per section, named by index in reports, by class in keys.
   ObjId sec = ex.objects().add_range(
       geo.sections * 2,
       [](std::uint32_t off) {
@@ -44,22 +81,21 @@ Kernel::Kernel(Execution& e, Geometry g, std::vector<PgmapDesc> descs, std::uint
                (off % 2 ? ".usage->subsection_map" : ".section_mem_map");
       },
       [](std::uint32_t off) { return std::string(off % 2 ? "mem_section->usage->subsection_map" : "mem_section->section_mem_map"); });
-  for (std::uint32_t s = 0; s < geo.sections; ++s) {
+  for (std::uint32_t i = 0; i < geo.sections; ++i) {
     MemSection ms;
-    ms.mem_map = Cell{sec + 2 * s, 0, 0};
-    ms.subsection_map = Cell{sec + 2 * s + 1, 0, 0};
+    ms.mem_map = Cell{sec + 2 * i, 0, 0};
+    ms.subsection_map = Cell{sec + 2 * i + 1, 0, 0};
     sections.push_back(ms);
   }
-  node.node_start_pfn = named(ex, "pgdat->node_start_pfn");
-  node.node_spanned_pages = named(ex, "pgdat->node_spanned_pages");
-  node.nr_zones = named(ex, "pgdat->nr_zones");
-  for (int z = 0; z < MAX_NR_ZONES; ++z) {
-    std::string zn = std::string("zone[") + zone_name(z) + "]";
-    node.zones[z].zone_start_pfn = named(ex, zn + "->zone_start_pfn");
-    node.zones[z].spanned_pages = named(ex, zn + "->spanned_pages");
-    node.zones[z].present_pages = named(ex, zn + "->present_pages");
-  }
+  for (std::uint32_t n = 0; n < s.nodes; ++n) nodes.push_back(std::make_unique<Pgdat>(ex, int(n)));
+  for (std::uint32_t b = 0; b < geo.nr_blocks(); ++b) blocks.push_back(std::make_unique<MemoryBlock>(ex, b));
   Pfn n = geo.nr_pfns();
+  std::uint32_t nsub = geo.sections * geo.subsections_per_section;
+  ObjId io = ex.objects().add_range(
+      nsub, [this](std::uint32_t off) { return "iomem_resource [pfn " + hex(Pfn(off) * geo.pages_per_subsection) + "]"; },
+      [](std::uint32_t) { return std::string("iomem_resource"); });
+  iomem.resize(nsub);
+  for (std::uint32_t i = 0; i < nsub; ++i) iomem[i].id = io + i;
   page_base_ = ex.objects().add_range(
       static_cast<std::uint32_t>(n * kPageFields),
       [](std::uint32_t off) {
@@ -75,19 +111,31 @@ Kernel::Kernel(Execution& e, Geometry g, std::vector<PgmapDesc> descs, std::uint
   page_state_.assign(n, PageState::Absent);
   page_init_.assign(n, 0);
   page_alloc_ev_.assign(n, -1);
-  for (auto& d : descs) pgmaps.push_back(std::make_unique<DevPagemap>(ex, d));
-  // Boot memory: early sections, fully populated and online, in ZONE_NORMAL of node 0.
-  boot_sections_ = boot_sections;
-  Pfn boot_pfns = Pfn(boot_sections) * geo.pages_per_section();
-  for (std::uint32_t s = 0; s < boot_sections; ++s) {
-    sections[s].mem_map.initial = SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP | SECTION_IS_ONLINE;
-    sections[s].subsection_map.initial = (std::int64_t(1) << geo.subsections_per_section) - 1;
+  for (auto& d : s.devices) pgmaps.push_back(std::make_unique<DevPagemap>(ex, d));
+
+  // Boot memory: early sections of node 0, fully populated and online, in ZONE_NORMAL.
+  Pfn boot_pfns = Pfn(s.boot_sections) * geo.pages_per_section();
+  for (std::uint32_t i = 0; i < s.boot_sections; ++i) {
+    sections[i].mem_map.initial = SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP | SECTION_IS_ONLINE | SECTION_IS_EARLY;
+    sections[i].subsection_map.initial = geo.full_subsection_map();
+  }
+  for (Pfn p = 0; p < boot_pfns; p += geo.pages_per_subsection) iomem[geo.subsection_index(p)].initial = IORES_SYSTEM_RAM;
+  for (std::uint32_t b = 0; b < geo.nr_blocks(); ++b) {
+    bool boot = Pfn(b) * geo.pages_per_block() < boot_pfns;
+    blocks[b]->registered.initial = boot;
+    blocks[b]->state.initial = boot ? MEM_ONLINE : 0;
   }
   if (boot_pfns) {
-    node.node_spanned_pages.initial = static_cast<std::int64_t>(boot_pfns);
-    node.nr_zones.initial = ZONE_NORMAL + 1;
-    node.zones[ZONE_NORMAL].spanned_pages.initial = static_cast<std::int64_t>(boot_pfns);
-    node.zones[ZONE_NORMAL].present_pages.initial = static_cast<std::int64_t>(boot_pfns);
+    Pgdat& nd = *nodes[0];
+    nd.node_spanned_pages.initial = static_cast<std::int64_t>(boot_pfns);
+    nd.node_present_pages.initial = static_cast<std::int64_t>(boot_pfns);
+    nd.nr_zones.initial = ZONE_NORMAL + 1;
+    nd.node_state_memory.initial = 1;
+    Zone& z = *nd.zones[ZONE_NORMAL];
+    z.spanned_pages.initial = static_cast<std::int64_t>(boot_pfns);
+    z.present_pages.initial = static_cast<std::int64_t>(boot_pfns);
+    z.initialized.initial = 1;
+    z.contiguous.initial = 1;
   }
 }
 
@@ -97,27 +145,34 @@ std::vector<Cell*> Kernel::all_cells() {
     out.push_back(&s.mem_map);
     out.push_back(&s.subsection_map);
   }
-  out.push_back(&node.node_start_pfn);
-  out.push_back(&node.node_spanned_pages);
-  out.push_back(&node.nr_zones);
-  for (auto& z : node.zones) {
-    out.push_back(&z.zone_start_pfn);
-    out.push_back(&z.spanned_pages);
-    out.push_back(&z.present_pages);
+  for (auto& nd : nodes) {
+    for (Cell* c : {&nd->node_start_pfn, &nd->node_spanned_pages, &nd->node_present_pages, &nd->nr_zones,
+                    &nd->node_state_memory})
+      out.push_back(c);
+    for (auto& z : nd->zones)
+      for (Cell* c : {&z->zone_start_pfn, &z->spanned_pages, &z->present_pages, &z->initialized, &z->contiguous,
+                      &z->nr_isolate_pageblock})
+        out.push_back(c);
   }
+  for (auto& b : blocks)
+    for (Cell* c : {&b->registered, &b->state, &b->online_type}) out.push_back(c);
+  for (auto& c : iomem) out.push_back(&c);
   for (auto& c : pgmap_array) out.push_back(&c);
+  for (auto& p : pgmaps) out.push_back(&p->altmap_alloc);
   return out;
 }
 
 void Kernel::reset() {
+  warnings.clear();
   for (Cell* c : all_cells()) c->v = c->initial;
   std::fill(page_val_.begin(), page_val_.end(), 0);
   std::fill(page_state_.begin(), page_state_.end(), PageState::Absent);
   std::fill(page_init_.begin(), page_init_.end(), 0);
   std::fill(page_alloc_ev_.begin(), page_alloc_ev_.end(), -1);
-  for (Pfn p = 0; p < Pfn(boot_sections_) * geo.pages_per_section(); ++p) {
-    page_val_[p * kPageFields + unsigned(PageField::Flags)] = std::int64_t(ZONE_NORMAL) << kZoneShift;
+  for (Pfn p = 0; p < Pfn(spec.boot_sections) * geo.pages_per_section(); ++p) {
+    page_val_[p * kPageFields + unsigned(PageField::Flags)] = page_links(ZONE_NORMAL, 0);
     page_val_[p * kPageFields + unsigned(PageField::Refcount)] = 1;
+    page_val_[p * kPageFields + unsigned(PageField::CompoundHead)] = 0;
     page_init_[p] = kAllPageFields;
     page_state_[p] = PageState::Online;
   }
@@ -125,12 +180,23 @@ void Kernel::reset() {
   mem_hotplug_lock.reset();
   device_hotplug_lock.reset();
   resource_lock.reset();
-  pgdat_resize_lock.reset();
-  zone_span_seqlock.reset();
+  pgmap_lock.reset();
   pgmap_xa_lock.reset();
+  for (auto& nd : nodes) {
+    nd->node_size_lock.reset();
+    for (auto& z : nd->zones) {
+      z->span_seqlock.reset();
+      z->lock.reset();
+    }
+  }
+  for (auto& b : blocks) {
+    b->dev_lock.reset();
+    b->range_lock.reset();
+  }
   for (auto& p : pgmaps) {
     p->ref.reset();
     p->done.reset();
+    p->dev_lock.reset();
   }
 }
 
@@ -160,6 +226,12 @@ void Kernel::init_page_field(Pfn pfn, PageField f, std::int64_t v) {
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(pfn, f), v);
 }
 
+void Kernel::write_page(Pfn pfn, PageField f, std::int64_t v, Access a) {
+  ex.choice_point();
+  page_val_[pfn * kPageFields + unsigned(f)] = v;
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), page_obj(pfn, f), v);
+}
+
 void Kernel::poison_page(Pfn pfn, PageState state) {
   ex.choice_point();
   for (unsigned f = 0; f < kPageFields; ++f) page_val_[pfn * kPageFields + f] = kPagePoison;
@@ -168,6 +240,21 @@ void Kernel::poison_page(Pfn pfn, PageState state) {
   page_alloc_ev_[pfn] = static_cast<std::int64_t>(ex.events().size());
   // memset() of the whole struct page: one plain store covering every field.
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(pfn, PageField::Flags), kPagePoison);
+}
+
+void Kernel::free_page_memmap(Pfn pfn) {
+  ex.choice_point();
+  page_init_[pfn] = 0;
+  page_state_[pfn] = PageState::Absent;
+  page_alloc_ev_[pfn] = static_cast<std::int64_t>(ex.events().size());
+  // vmemmap_free(): the memmap page goes back to the allocator, a store for
+  // the race checker's purposes.
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(pfn, PageField::Flags), kPagePoison);
+}
+
+void Kernel::warn(const std::string& kind, const std::string& key, const std::string& text) {
+  const SimThread& t = ex.self();
+  warnings.push_back({kind, key, text, t.id, t.stack, t.held, t.held_shared, ex.events().size()});
 }
 
 int Kernel::pgmap_of_range(Pfn pfn) const {

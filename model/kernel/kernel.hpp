@@ -1,6 +1,8 @@
-// The shared kernel state all simulated threads act on, and its locks. Every
-// field is a Cell reached only through read()/write(), which make a choice
-// point and emit an Event, so checkers see every access (DESIGN.md idea 2).
+// The shared kernel state all simulated threads act on, and its locks
+// (KERNEL_MODEL.md §2, §3). Every field is a Cell reached only through
+// read()/write(), which make a choice point and emit an Event, so checkers
+// see every access (DESIGN.md idea 2). struct page lives in flat per-pfn
+// arrays reached through read_page()/init_page_field()/poison_page().
 #pragma once
 #include <memory>
 #include <string>
@@ -30,36 +32,59 @@ struct Cell {
 constexpr std::int64_t SECTION_MARKED_PRESENT = 1 << 0;
 constexpr std::int64_t SECTION_HAS_MEM_MAP = 1 << 1;
 constexpr std::int64_t SECTION_IS_ONLINE = 1 << 2;
-constexpr std::int64_t SECTION_TAINT_ZONE_DEVICE = 1 << 3;
+constexpr std::int64_t SECTION_IS_EARLY = 1 << 3;
+constexpr std::int64_t SECTION_TAINT_ZONE_DEVICE = 1 << 4;
 
 struct MemSection {
-  Cell mem_map;         // section_mem_map flag bits
-  Cell subsection_map;  // mem_section_usage.subsection_map
+  Cell mem_map;         // section_mem_map flag bits (the memmap pointer is implied)
+  Cell subsection_map;  // mem_section_usage.subsection_map (Era B; Era A keeps it full)
 };
 
 enum ZoneIdx : int { ZONE_NORMAL = 0, ZONE_MOVABLE = 1, ZONE_DEVICE = 2, MAX_NR_ZONES = 3 };
 const char* zone_name(int idx);
 
-struct Zone {
-  Cell zone_start_pfn, spanned_pages, present_pages;
+struct Zone {  // struct zone (include/linux/mmzone.h)
+  Zone(Execution& ex, const std::string& prefix);
+  Cell zone_start_pfn, spanned_pages, present_pages, initialized, contiguous;
+  Cell nr_isolate_pageblock;
+  Seqlock span_seqlock;  // zone_span_writelock() / zone_span_seqbegin()
+  Spinlock lock;         // zone->lock
 };
 
-struct Pgdat {  // pglist_data of node 0 (one node in this slice)
-  Cell node_start_pfn, node_spanned_pages, nr_zones;
-  Zone zones[MAX_NR_ZONES];
+struct Pgdat {  // pglist_data
+  Pgdat(Execution& ex, int nid);
+  int nid;
+  Cell node_start_pfn, node_spanned_pages, node_present_pages, nr_zones;
+  Cell node_state_memory;  // node_states[N_MEMORY] bit of this node
+  Spinlock node_size_lock;  // pgdat_resize_lock()
+  std::unique_ptr<Zone> zones[MAX_NR_ZONES];
+};
+
+// memory_block states (include/linux/memory.h)
+constexpr std::int64_t MEM_ONLINE = 1, MEM_GOING_OFFLINE = 2, MEM_OFFLINE = 4;
+
+struct MemoryBlock {  // struct memory_block (drivers/base/memory.c)
+  MemoryBlock(Execution& ex, std::uint32_t nr);
+  Cell registered;   // device registered (create/remove_memory_block_devices)
+  Cell state;        // MEM_ONLINE / MEM_GOING_OFFLINE / MEM_OFFLINE, W: DEV(mb)
+  Cell online_type;  // W: device_hotplug_lock
+  Mutex dev_lock;    // device_lock(&mem->dev)
+  Mutex range_lock;  // variant V10 only: a per-range lock instead of mem_hotplug_lock
 };
 
 enum class PgmapType { FsDax, Generic, Private };
 
-// What a scenario declares about a device: its range and altmap.
+// What a scenario declares about a device: its range, node and altmap.
 struct PgmapDesc {
   std::string name;
   Pfn start = 0;
   Pfn nr_pages = 0;
+  int nid = 0;
   PgmapType type = PgmapType::FsDax;
   bool altmap = false;
   std::uint32_t altmap_reserve = 0;  // vmem_altmap.reserve
   std::uint32_t altmap_free = 0;     // vmem_altmap.free
+  std::uint32_t vmemmap_shift = 0;   // compound pages of 2^shift pfns (C13)
 };
 
 struct DevPagemap {  // struct dev_pagemap (include/linux/memremap.h)
@@ -67,35 +92,69 @@ struct DevPagemap {  // struct dev_pagemap (include/linux/memremap.h)
   PgmapDesc desc;
   PercpuRef ref;
   Completion done;
+  Cell altmap_alloc;  // vmem_altmap.alloc, consumed by vmemmap population
+  Mutex dev_lock;     // device_lock() of the driver's device (probe / unbind)
   // pfn_first(): the first pfn whose memmap is initialised by memmap_init_zone_device()
   Pfn pfn_first() const { return desc.start + (desc.altmap ? desc.altmap_reserve + desc.altmap_free : 0); }
   Pfn pfn_end() const { return desc.start + desc.nr_pages; }
+  // pfn_len(): one map-time reference per (compound) page
+  Pfn pfn_len() const { return (pfn_end() - pfn_first()) >> desc.vmemmap_shift; }
+  bool is_private() const { return desc.type == PgmapType::Private; }
 };
 
-// Arguments a thread's operation runs with (which device, which range).
+// iomem resource owners, one entry per subsection (kernel/resource.c)
+constexpr std::int64_t IORES_NONE = 0, IORES_SYSTEM_RAM = 1, IORES_DEVICE_BASE = 16;
+
+struct MachineSpec {
+  Geometry geo;
+  std::uint32_t nodes = 1;
+  std::uint32_t boot_sections = 0;  // sections [0, n) are boot RAM of node 0, online
+  std::vector<PgmapDesc> devices;
+};
+
+// Arguments a thread's operation runs with.
 struct OpArgs {
-  int pgmap = -1;
-  Pfn start = 0;
+  int pgmap = -1;          // device operations
+  Pfn start = 0;           // range (device range, memory block range, walker pfns)
   Pfn nr_pages = 0;
+  int nid = 0;
+  int zone = ZONE_NORMAL;  // online_pages target zone
+  std::uint32_t retries = 0;  // offline_pages: migration passes that fail before success
+};
+
+// A WARN()/BUG() the modelled kernel hits (percpu ref underflow, "section
+// already deactivated"); turned into a finding by the runner.
+struct KernelWarning {
+  std::string kind, key, text;
+  ThreadId thread = 0;
+  StackId stack = 0;
+  std::uint64_t held = 0, held_shared = 0;
+  std::size_t event = 0;
 };
 
 class Kernel {
  public:
-  // boot_sections: sections [0, n) are boot RAM, present, online and in ZONE_NORMAL.
-  Kernel(Execution& ex, Geometry geo, std::vector<PgmapDesc> pgmaps, std::uint32_t boot_sections = 0);
+  Kernel(Execution& ex, const MachineSpec& spec);
   void reset();  // back to the boot state, before each execution
 
   // --- instrumented access ---
   std::int64_t read(Cell& c, Access a = Access::Plain);
   void write(Cell& c, std::int64_t v, Access a = Access::Plain);
   std::int64_t read_page(Pfn pfn, PageField f, Access a = Access::Plain);
-  // An initialising store: the field now holds a value set by an init function.
+  // A store by an init function: the field now holds an initialised value.
   void init_page_field(Pfn pfn, PageField f, std::int64_t v);
-  // page_init_poison(): the memmap of pfn is (re)allocated and poisoned.
+  // A store to a field that is already live (refcount get/put, flag updates).
+  void write_page(Pfn pfn, PageField f, std::int64_t v, Access a = Access::Plain);
+  // page_init_poison(): the memmap of pfn is (re)allocated or re-poisoned.
   void poison_page(Pfn pfn, PageState state);
+  // The memmap of pfn is freed (section_deactivate()): later reads are use-after-free.
+  void free_page_memmap(Pfn pfn);
   void set_page_state(Pfn pfn, PageState s) { page_state_[pfn] = s; }
+  // WARN(): recorded with the current thread's stack and locks.
+  void warn(const std::string& kind, const std::string& key, const std::string& text);
+  std::vector<KernelWarning> warnings;  // of the current execution
 
-  // --- inspection (checkers, tests; no events) ---
+  // --- inspection (checkers, tests, invariants; no events) ---
   PageState page_state(Pfn pfn) const { return page_state_[pfn]; }
   std::uint8_t page_init_mask(Pfn pfn) const { return page_init_[pfn]; }
   std::int64_t page_value(Pfn pfn, PageField f) const { return page_val_[pfn * kPageFields + unsigned(f)]; }
@@ -103,25 +162,30 @@ class Kernel {
   Pfn page_pfn(ObjId id) const { return (id - page_base_) / kPageFields; }
   PageField page_field(ObjId id) const { return PageField((id - page_base_) % kPageFields); }
   ObjId page_obj(Pfn pfn, PageField f) const { return page_base_ + ObjId(pfn * kPageFields + unsigned(f)); }
-  // Last event that (re)allocated/poisoned this pfn's memmap, or -1.
+  // Last event that (re)allocated, poisoned or freed this pfn's memmap, or -1.
   std::int64_t page_alloc_event(Pfn pfn) const { return page_alloc_ev_[pfn]; }
   int pgmap_of_range(Pfn pfn) const;  // which declared device covers pfn, or -1
+  std::uint32_t block_of(Pfn pfn) const { return geo.section_of(pfn) / geo.sections_per_block; }
+  Zone& zone(int nid, int z) { return *nodes[nid]->zones[z]; }
 
   Execution& ex;
   Geometry geo;
+  MachineSpec spec;
 
-  // Locks (KERNEL_MODEL.md §3)
+  // Global locks (KERNEL_MODEL.md §3); per-node, per-zone and per-device ones
+  // live in their objects.
   PercpuRwsem cpu_hotplug_lock;
   PercpuRwsem mem_hotplug_lock;
   Mutex device_hotplug_lock;
   Rwlock resource_lock;
-  Spinlock pgdat_resize_lock;
-  Seqlock zone_span_seqlock;  // of the zone being resized (one node, see Pgdat)
-  Spinlock pgmap_xa_lock;     // the pgmap_array XArray's internal lock
+  Mutex pgmap_lock;        // Era A: pgmap_radix writers
+  Spinlock pgmap_xa_lock;  // Era B: the pgmap_array XArray's internal lock
   Rcu rcu;
 
   std::vector<MemSection> sections;
-  Pgdat node;
+  std::vector<std::unique_ptr<Pgdat>> nodes;
+  std::vector<std::unique_ptr<MemoryBlock>> blocks;
+  std::vector<Cell> iomem;        // per subsection: IORES_* owner
   std::vector<Cell> pgmap_array;  // per pfn: 1 + index of the published pgmap, 0 if none
   std::vector<std::unique_ptr<DevPagemap>> pgmaps;
 
@@ -132,7 +196,6 @@ class Kernel {
   std::vector<PageState> page_state_;
   std::vector<std::uint8_t> page_init_;
   std::vector<std::int64_t> page_alloc_ev_;
-  std::uint32_t boot_sections_ = 0;
 };
 
 }  // namespace mhp

@@ -1,44 +1,293 @@
-#include "model/kernel/memory_hotplug.hpp"
+// mm/memory_hotplug.c and the page-allocator side of online/offline
+// (mm/page_alloc.c, mm/page_isolation.c): resources, zone and node spans,
+// present counts, onlining to and offlining from the buddy allocator.
+#include <algorithm>
 
 #include "model/kernel/mm_init.hpp"
+#include "model/kernel/sparse.hpp"
+#include "model/ops/primitives.hpp"
 
 namespace mhp {
 
 namespace {
 
+Pfn range_end(const OpState& st) { return st.args.start + st.args.nr_pages; }
+Zone& op_zone(Kernel& k, const OpState& st) { return k.zone(st.args.nid, st.args.zone); }
+Pfn pageblocks(const Kernel& k, const OpState& st) { return st.args.nr_pages / k.geo.pages_per_subsection; }
+
+// register_memory_resource() -> request_resource_conflict(): a "System RAM"
+// resource for the range; a busy range fails (the caller holds resource_lock).
+bool register_memory_resource(Kernel& k, OpState& st) {
+  for (Pfn p = st.args.start; p < range_end(st); p += k.geo.pages_per_subsection)
+    if (k.read(k.iomem[k.geo.subsection_index(p)]) != IORES_NONE) return false;
+  for (Pfn p = st.args.start; p < range_end(st); p += k.geo.pages_per_subsection)
+    k.write(k.iomem[k.geo.subsection_index(p)], IORES_SYSTEM_RAM);
+  return true;
+}
+
+// release_mem_region_adjustable(): the "System RAM" resource goes.
+bool release_mem_region_adjustable(Kernel& k, OpState& st) {
+  for (Pfn p = st.args.start; p < range_end(st); p += k.geo.pages_per_subsection)
+    k.write(k.iomem[k.geo.subsection_index(p)], IORES_NONE);
+  return true;
+}
+
+// move_pfn_range_to_zone(): if zone_is_empty(), init_currently_empty_zone()
+// writes zone_start_pfn, pgdat->nr_zones and zone->initialized.
+bool init_currently_empty_zone(Kernel& k, OpState& st) {
+  Zone& z = op_zone(k, st);
+  if (k.read(z.spanned_pages) != 0) return true;
+  Pgdat& nd = *k.nodes[st.args.nid];
+  k.write(z.zone_start_pfn, std::int64_t(st.args.start));
+  if (k.read(nd.nr_zones) < st.args.zone + 1) k.write(nd.nr_zones, st.args.zone + 1);
+  k.write(z.initialized, 1);
+  return true;
+}
+
+// Grow [start, start+spanned) to cover the range: two separate stores, so a
+// reader in between sees a start without its span (seed 001, S6/S8).
 void grow_span(Kernel& k, Cell& start_c, Cell& spanned_c, Pfn start, Pfn end) {
   std::int64_t old_start = k.read(start_c);
   std::int64_t old_spanned = k.read(spanned_c);
   std::int64_t old_end = old_start + old_spanned;
   std::int64_t new_start = old_spanned == 0 ? std::int64_t(start) : std::min<std::int64_t>(old_start, start);
   std::int64_t new_end = old_spanned == 0 ? std::int64_t(end) : std::max<std::int64_t>(old_end, end);
-  // Two separate stores: a reader in between sees a start without its span.
   k.write(start_c, new_start);
   k.write(spanned_c, new_end - new_start);
 }
 
+bool resize_zone_range(Kernel& k, OpState& st) {
+  Zone& z = op_zone(k, st);
+  grow_span(k, z.zone_start_pfn, z.spanned_pages, st.args.start, range_end(st));
+  return true;
+}
+
+bool resize_pgdat_range(Kernel& k, OpState& st) {
+  Pgdat& nd = *k.nodes[st.args.nid];
+  grow_span(k, nd.node_start_pfn, nd.node_spanned_pages, st.args.start, range_end(st));
+  return true;
+}
+
+// clear_zone_contiguous()
+bool clear_zone_contiguous(Kernel& k, OpState& st) {
+  k.write(op_zone(k, st).contiguous, 0);
+  return true;
+}
+
+// online_pages_range() -> generic_online_page() -> __free_pages_core(): every
+// page goes to the buddy allocator (PageOffline cleared, PageBuddy set).
+bool online_pages_range(Kernel& k, OpState& st) {
+  for (Pfn pfn = st.args.start; pfn < range_end(st); ++pfn) {
+    std::int64_t f = k.read_page(pfn, PageField::Flags);
+    k.write_page(pfn, PageField::Flags, (f & ~(PG_offline | PG_reserved)) | PG_buddy);
+    k.set_page_state(pfn, PageState::Online);
+  }
+  return true;
+}
+
+// online_pages_range() (v4.19..v5.x): onlines a chunk only if its first page
+// is PG_reserved, then __free_reserved_page() clears PG_reserved per page.
+bool online_pages_range_reserved(Kernel& k, OpState& st) {
+  if (!(k.read_page(st.args.start, PageField::Flags) & PG_reserved)) return true;
+  return online_pages_range(k, st);
+}
+
+void add_present(Kernel& k, const OpState& st, bool zone, bool node, std::int64_t sign) {
+  std::int64_t n = sign * std::int64_t(st.args.nr_pages);
+  if (zone) {
+    Cell& c = op_zone(k, st).present_pages;
+    k.write(c, k.read(c) + n);
+  }
+  if (node) {
+    Cell& c = k.nodes[st.args.nid]->node_present_pages;
+    k.write(c, k.read(c) + n);
+  }
+}
+// adjust_present_page_count() (v5.x+): zone and node counters, MHP only.
+bool present_pages_add(Kernel& k, OpState& st) { add_present(k, st, true, true, +1); return true; }
+bool present_pages_sub(Kernel& k, OpState& st) { add_present(k, st, true, true, -1); return true; }
+// v4.19: zone->present_pages under MHP, node_present_pages under pgdat_resize_lock.
+bool zone_present_pages_add(Kernel& k, OpState& st) { add_present(k, st, true, false, +1); return true; }
+bool zone_present_pages_sub(Kernel& k, OpState& st) { add_present(k, st, true, false, -1); return true; }
+bool node_present_pages_add(Kernel& k, OpState& st) { add_present(k, st, false, true, +1); return true; }
+bool node_present_pages_sub(Kernel& k, OpState& st) { add_present(k, st, false, true, -1); return true; }
+
+// node_states_set_node() / node_states_clear_node(): N_MEMORY.
+bool node_states_set_node(Kernel& k, OpState& st) {
+  k.write(k.nodes[st.args.nid]->node_state_memory, 1);
+  return true;
+}
+bool node_states_clear_node(Kernel& k, OpState& st) {
+  Pgdat& nd = *k.nodes[st.args.nid];
+  if (k.read(nd.node_present_pages) == 0) k.write(nd.node_state_memory, 0);
+  return true;
+}
+
+// test_pages_in_a_zone() / the single-zone check of offline_pages(): the zone
+// of the first and last page.
+bool test_pages_in_a_zone(Kernel& k, OpState& st) {
+  std::int64_t a = k.read_page(st.args.start, PageField::Flags);
+  std::int64_t b = k.read_page(range_end(st) - 1, PageField::Flags);
+  return flags_zone(a) == flags_zone(b);
+}
+
+// start_isolate_page_range() / undo_isolate_page_range(): pageblocks to
+// MIGRATE_ISOLATE and back; zone->nr_isolate_pageblock (caller holds zone->lock).
+bool start_isolate_page_range(Kernel& k, OpState& st) {
+  Cell& c = op_zone(k, st).nr_isolate_pageblock;
+  k.write(c, k.read(c) + std::int64_t(pageblocks(k, st)));
+  return true;
+}
+bool undo_isolate_page_range(Kernel& k, OpState& st) {
+  Cell& c = op_zone(k, st).nr_isolate_pageblock;
+  k.write(c, k.read(c) - std::int64_t(pageblocks(k, st)));
+  return true;
+}
+
+// scan_movable_pages() + do_migrate_range(): abstract. Each pass reads the
+// pages of the range; the first `retries` passes find pages still in use and
+// the loop in offline_pages() goes round again.
+bool do_migrate_range(Kernel& k, OpState& st) {
+  for (;;) {
+    for (Pfn pfn = st.args.start; pfn < range_end(st); ++pfn) k.read_page(pfn, PageField::Refcount);
+    if (st.migrate_passes++ >= st.args.retries) return true;
+  }
+}
+
+// test_pages_isolated(): every page is free and isolated (zone->lock held).
+bool test_pages_isolated(Kernel& k, OpState& st) {
+  for (Pfn pfn = st.args.start; pfn < range_end(st); ++pfn) k.read_page(pfn, PageField::Flags);
+  return true;
+}
+
+// __offline_isolated_pages(): the free pages leave the buddy lists.
+void take_off_buddy(Kernel& k, const OpState& st, std::int64_t set) {
+  for (Pfn pfn = st.args.start; pfn < range_end(st); ++pfn) {
+    std::int64_t f = k.read_page(pfn, PageField::Flags);
+    k.write_page(pfn, PageField::Flags, (f & ~PG_buddy) | set);
+    k.set_page_state(pfn, PageState::Offlined);
+  }
+}
+bool offline_isolated_pages(Kernel& k, OpState& st) { take_off_buddy(k, st, 0); return true; }
+// v4.19: ... and SetPageReserved(): the memmap keeps its (stale) zone links.
+bool offline_isolated_pages_reserved(Kernel& k, OpState& st) { take_off_buddy(k, st, PG_reserved); return true; }
+
+// update_pgdat_span(): the node span is the union of its zones' spans.
+bool update_pgdat_span(Kernel& k, OpState& st) {
+  Pgdat& nd = *k.nodes[st.args.nid];
+  std::int64_t lo = -1, hi = 0;
+  for (auto& z : nd.zones) {
+    std::int64_t s = k.read(z->zone_start_pfn), n = k.read(z->spanned_pages);
+    if (n == 0) continue;
+    if (lo < 0 || s < lo) lo = s;
+    hi = std::max(hi, s + n);
+  }
+  k.write(nd.node_start_pfn, lo < 0 ? 0 : lo);
+  k.write(nd.node_spanned_pages, lo < 0 ? 0 : hi - lo);
+  return true;
+}
+
+// shrink_zone_span(): the new bounds are the first and last pfn (stepping by
+// `step`) that still belongs to the zone, as find_smallest_section_pfn() /
+// find_biggest_section_pfn() test it with `belongs`.
+template <class Belongs>
+void shrink_span(Kernel& k, Zone& z, Pfn step, Belongs belongs) {
+  Pfn start = Pfn(k.read(z.zone_start_pfn)), end = start + Pfn(k.read(z.spanned_pages));
+  std::int64_t lo = -1, hi = 0;
+  for (Pfn pfn = start; pfn < end; pfn += step)
+    if (belongs(pfn)) {
+      if (lo < 0) lo = std::int64_t(pfn);
+      hi = std::int64_t(pfn + step);
+    }
+  k.write(z.zone_start_pfn, lo < 0 ? 0 : lo);
+  k.write(z.spanned_pages, lo < 0 ? 0 : hi - lo);
+}
+
+// remove_pfn_range_from_zone() (v5.5+): poison every struct page of the range
+// ("they are now uninitialized again"), then, except for ZONE_DEVICE,
+// shrink_zone_span() through pfn_to_online_page() per subsection and
+// update_pgdat_span(). Written under mem_hotplug_lock only (C11).
+bool remove_pfn_range_from_zone(Kernel& k, OpState& st) {
+  {
+    Frame f(k.ex, k.ex.stacks().fn("page_init_poison"));
+    for (Pfn pfn = st.args.start; pfn < range_end(st); ++pfn) k.poison_page(pfn, PageState::Poisoned);
+  }
+  if (st.args.zone == ZONE_DEVICE) return true;
+  {
+    Frame f(k.ex, k.ex.stacks().fn("shrink_zone_span"));
+    int zone = st.args.zone, nid = st.args.nid;
+    shrink_span(k, op_zone(k, st), k.geo.pages_per_subsection, [&](Pfn pfn) {
+      if (!pfn_to_online_page_b(k, pfn)) return false;
+      std::int64_t f = k.read_page(pfn, PageField::Flags);  // page_zone(), page_to_nid()
+      return flags_zone(f) == zone && flags_nid(f) == nid;
+    });
+  }
+  Frame f(k.ex, k.ex.stacks().fn("update_pgdat_span"));
+  return update_pgdat_span(k, st);
+}
+
+// arch_remove_memory() (v4.19): zone = page_zone(pfn_to_page(start)), the
+// zone __remove_pages() is given -- read from a memmap that may never have
+// been initialised (seed 003 case 1).
+bool page_zone_of_start(Kernel& k, OpState& st) {
+  st.value = flags_zone(k.read_page(st.args.start, PageField::Flags));
+  return true;
+}
+
+// shrink_zone_span() (v4.19), for section st.cur leaving the zone: the
+// section walk of find_smallest/biggest_section_pfn() tests only
+// valid_section(), then pfn_to_nid() and page_zone() of the section's first
+// page -- memmaps of sections that were added but never onlined included.
+bool shrink_zone_span_v4_19(Kernel& k, OpState& st) {
+  if (st.value == ZONE_DEVICE) return true;  // __remove_zone() returns early
+  int zone = st.args.zone, nid = st.args.nid;
+  std::uint32_t removed = std::uint32_t(st.cur);
+  shrink_span(k, op_zone(k, st), k.geo.pages_per_section(), [&](Pfn pfn) {
+    if (k.geo.section_of(pfn) == removed) return false;
+    if (!(k.read(k.sections[k.geo.section_of(pfn)].mem_map, Access::Once) & SECTION_HAS_MEM_MAP)) return false;
+    std::int64_t f = k.read_page(pfn, PageField::Flags);
+    return flags_nid(f) == nid && flags_zone(f) == zone;
+  });
+  return true;
+}
+
+bool update_pgdat_span_step(Kernel& k, OpState& st) {
+  if (st.value == ZONE_DEVICE) return true;
+  return update_pgdat_span(k, st);
+}
+
 }  // namespace
 
-bool move_pfn_range_to_zone(Kernel& k, OpState& st) {
-  DevPagemap& p = *k.pgmaps[st.args.pgmap];
-  Zone& z = k.node.zones[ZONE_DEVICE];
-  Pfn start = p.desc.start, end = p.pfn_end();
-  if (k.read(z.spanned_pages) == 0) {  // zone_is_empty()
-    Frame f(k.ex, k.ex.stacks().fn("init_currently_empty_zone"));
-    k.write(z.zone_start_pfn, static_cast<std::int64_t>(start));
-    std::int64_t nr = k.read(k.node.nr_zones);
-    if (nr < ZONE_DEVICE + 1) k.write(k.node.nr_zones, ZONE_DEVICE + 1);
-  }
-  {
-    Frame f(k.ex, k.ex.stacks().fn("resize_zone_range"));
-    grow_span(k, z.zone_start_pfn, z.spanned_pages, start, end);
-  }
-  {
-    Frame f(k.ex, k.ex.stacks().fn("resize_pgdat_range"));
-    grow_span(k, k.node.node_start_pfn, k.node.node_spanned_pages, start, end);
-  }
-  memmap_init_range_device(k, p);
-  return true;
+void add_memory_hotplug_primitives(PrimitiveTable& t) {
+  t.insert(t.end(), {
+    {"register_memory_resource", register_memory_resource, "mm/memory_hotplug.c register_memory_resource() -> request_resource_conflict()"},
+    {"release_mem_region_adjustable", release_mem_region_adjustable, "kernel/resource.c release_mem_region_adjustable()"},
+    {"init_currently_empty_zone", init_currently_empty_zone, "mm/memory_hotplug.c move_pfn_range_to_zone() -> init_currently_empty_zone()"},
+    {"resize_zone_range", resize_zone_range, "mm/memory_hotplug.c resize_zone_range()"},
+    {"resize_pgdat_range", resize_pgdat_range, "mm/memory_hotplug.c resize_pgdat_range()"},
+    {"clear_zone_contiguous", clear_zone_contiguous, "mm/memory_hotplug.c clear_zone_contiguous()"},
+    {"online_pages_range", online_pages_range, "mm/memory_hotplug.c online_pages_range() -> generic_online_page()"},
+    {"online_pages_range_reserved", online_pages_range_reserved, "mm/memory_hotplug.c online_pages_range() (v4.19): only if the first page is PG_reserved"},
+    {"present_pages_add", present_pages_add, "mm/memory_hotplug.c adjust_present_page_count(+n)"},
+    {"present_pages_sub", present_pages_sub, "mm/memory_hotplug.c adjust_present_page_count(-n)"},
+    {"zone_present_pages_add", zone_present_pages_add, "mm/memory_hotplug.c online_pages() (v4.19): zone->present_pages += n"},
+    {"zone_present_pages_sub", zone_present_pages_sub, "mm/memory_hotplug.c __offline_pages() (v4.19): zone->present_pages -= n"},
+    {"node_present_pages_add", node_present_pages_add, "mm/memory_hotplug.c online_pages() (v4.19): pgdat->node_present_pages += n"},
+    {"node_present_pages_sub", node_present_pages_sub, "mm/memory_hotplug.c __offline_pages() (v4.19): pgdat->node_present_pages -= n"},
+    {"node_states_set_node", node_states_set_node, "mm/memory_hotplug.c node_states_set_node()"},
+    {"node_states_clear_node", node_states_clear_node, "mm/memory_hotplug.c node_states_clear_node()"},
+    {"test_pages_in_a_zone", test_pages_in_a_zone, "mm/memory_hotplug.c test_pages_in_a_zone(): page_zone() of first and last page"},
+    {"start_isolate_page_range", start_isolate_page_range, "mm/page_isolation.c start_isolate_page_range()"},
+    {"undo_isolate_page_range", undo_isolate_page_range, "mm/page_isolation.c undo_isolate_page_range()"},
+    {"do_migrate_range", do_migrate_range, "mm/memory_hotplug.c scan_movable_pages() + do_migrate_range(), retried"},
+    {"test_pages_isolated", test_pages_isolated, "mm/page_isolation.c test_pages_isolated()"},
+    {"__offline_isolated_pages", offline_isolated_pages, "mm/page_alloc.c __offline_isolated_pages()"},
+    {"offline_isolated_pages_reserved", offline_isolated_pages_reserved, "mm/page_alloc.c __offline_isolated_pages() (v4.19): SetPageReserved()"},
+    {"remove_pfn_range_from_zone", remove_pfn_range_from_zone, "mm/memory_hotplug.c remove_pfn_range_from_zone(): poison, shrink_zone_span(), update_pgdat_span()"},
+    {"page_zone_of_start", page_zone_of_start, "arch/x86/mm/init_64.c arch_remove_memory() (v4.19): page_zone(pfn_to_page(start))"},
+    {"shrink_zone_span_v4_19", shrink_zone_span_v4_19, "mm/memory_hotplug.c shrink_zone_span() (v4.19): find_smallest/biggest_section_pfn()"},
+    {"update_pgdat_span", update_pgdat_span_step, "mm/memory_hotplug.c update_pgdat_span()"},
+  });
 }
 
 }  // namespace mhp

@@ -1,82 +1,281 @@
 #include "model/kernel/memremap.hpp"
 
+#include "model/kernel/sparse.hpp"
+#include "model/ops/primitives.hpp"
+
 namespace mhp {
 
 namespace {
+
+DevPagemap& pgmap_of(Kernel& k, const OpState& st) { return *k.pgmaps[st.args.pgmap]; }
+
 // dev_pagemap_percpu_release(): the ref's release callback completes pgmap->done.
 void dev_pagemap_percpu_release(void* arg) { static_cast<DevPagemap*>(arg)->done.complete(); }
-}  // namespace
 
-bool memremap_percpu_ref_init(Kernel& k, OpState& st) {
-  DevPagemap& p = *k.pgmaps[st.args.pgmap];
-  p.done.reset();  // init_completion() on a pgmap nobody can see yet
-  p.ref.init(dev_pagemap_percpu_release, &p);
-  return true;
+void check_underflow(Kernel& k, int pgmap, bool before) {
+  DevPagemap& p = *k.pgmaps[pgmap];
+  if (!before && p.ref.underflowed())
+    k.warn("underflow", "underflow/" + std::string("pgmap->ref"),
+           "percpu ref (dev_pagemap_percpu_release) <= 0 (" + std::to_string(p.ref.count()) +
+               ") after switching to atomic");
 }
 
-bool pagemap_range_conflict_check(Kernel& k, OpState& st) {
-  DevPagemap& p = *k.pgmaps[st.args.pgmap];
-  for (Pfn pfn : {p.desc.start, p.pfn_end() - 1}) {
-    int other = get_dev_pagemap(k, pfn);
-    if (other >= 0) {
-      put_dev_pagemap(k, other);
-      return false;  // -ENOMEM: "Conflicting mapping"
-    }
-  }
-  return true;
-}
-
-bool region_intersects(Kernel& k, OpState&) {
-  k.resource_lock.read_lock();
-  k.resource_lock.read_unlock();
-  return true;
-}
-
-bool xa_store_range(Kernel& k, OpState& st) {
-  DevPagemap& p = *k.pgmaps[st.args.pgmap];
-  k.pgmap_xa_lock.lock();
-  // rcu_assign_pointer-like stores: a reader that sees the entry sees the pgmap.
-  for (Pfn pfn = p.desc.start; pfn < p.pfn_end(); ++pfn)
-    k.write(k.pgmap_array[pfn], st.args.pgmap + 1, Access::Release);
-  k.pgmap_xa_lock.unlock();
-  return true;
-}
-
-bool percpu_ref_get_many(Kernel& k, OpState& st) {
-  DevPagemap& p = *k.pgmaps[st.args.pgmap];
-  p.ref.get(static_cast<long>(p.pfn_end() - p.pfn_first()));
-  return true;
-}
-
-namespace {
-int get_dev_pagemap_core(Kernel& k, Pfn pfn) {
+int lookup(Kernel& k, Pfn pfn) {
   k.rcu.read_lock();
   int idx = static_cast<int>(k.read(k.pgmap_array[pfn], Access::Acquire)) - 1;  // xa_load()
   if (idx >= 0 && !k.pgmaps[idx]->ref.tryget_live()) idx = -1;
   k.rcu.read_unlock();
   return idx;
 }
-}  // namespace
 
-int get_dev_pagemap(Kernel& k, Pfn pfn) {
-  Frame f(k.ex, k.ex.stacks().fn("get_dev_pagemap"));
-  return get_dev_pagemap_core(k, pfn);
+// Era A works on the resource rounded out to whole sections.
+Pfn align_start(const Kernel& k, const DevPagemap& p) {
+  return k.geo.section_start(k.geo.section_of(p.desc.start));
+}
+Pfn align_end(const Kernel& k, const DevPagemap& p) {
+  return k.geo.section_start(k.geo.section_of(p.pfn_end() - 1) + 1);
 }
 
-void put_dev_pagemap(Kernel& k, int pgmap) {
-  Frame f(k.ex, k.ex.stacks().fn("put_dev_pagemap"));
-  k.pgmaps[pgmap]->ref.put(1);
+// --- memremap_pages() / devm_memremap_pages() ---
+
+// memremap_pages(): init_completion(&pgmap->done) + percpu_ref_init(&pgmap->ref)
+bool percpu_ref_init_step(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  p.done.reset();  // on a pgmap nobody can see yet
+  p.ref.init(dev_pagemap_percpu_release, &p);
+  return true;
 }
+
+// devm_request_mem_region(): the driver claims the range as a busy region; a
+// range already claimed fails with -EBUSY (rule R13's guarantee).
+bool devm_request_mem_region(Kernel& k, OpState& st) {
+  Pfn end = st.args.start + st.args.nr_pages;
+  for (Pfn p = st.args.start; p < end; p += k.geo.pages_per_subsection)
+    if (k.read(k.iomem[k.geo.subsection_index(p)]) != IORES_NONE) return false;
+  for (Pfn p = st.args.start; p < end; p += k.geo.pages_per_subsection)
+    k.write(k.iomem[k.geo.subsection_index(p)], IORES_DEVICE_BASE + st.args.pgmap);
+  return true;
+}
+
+bool devm_release_mem_region(Kernel& k, OpState& st) {
+  Pfn end = st.args.start + st.args.nr_pages;
+  for (Pfn p = st.args.start; p < end; p += k.geo.pages_per_subsection)
+    k.write(k.iomem[k.geo.subsection_index(p)], IORES_NONE);
+  return true;
+}
+
+bool conflict(Kernel& k, Pfn a, Pfn b) {
+  for (Pfn pfn : {a, b}) {
+    int other = get_dev_pagemap(k, pfn);
+    if (other >= 0) {
+      put_dev_pagemap(k, other);
+      return true;
+    }
+  }
+  return false;
+}
+
+// pagemap_range(): get_dev_pagemap() on the first and last pfn must find no
+// other pgmap ("Conflicting mapping").
+bool pagemap_range_conflict(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  return !conflict(k, p.desc.start, p.pfn_end() - 1);
+}
+
+// devm_memremap_pages() (v4.19..v5.2): the same test on the section-aligned span.
+bool pagemap_conflict_aligned(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  return !conflict(k, align_start(k, p), align_end(k, p) - 1);
+}
+
+// region_intersects(IORESOURCE_SYSTEM_RAM) must be REGION_DISJOINT (the caller
+// holds resource_lock for read around it).
+bool region_intersects(Kernel& k, OpState& st) {
+  Pfn end = st.args.start + st.args.nr_pages;
+  for (Pfn p = st.args.start; p < end; p += k.geo.pages_per_subsection)
+    if (k.read(k.iomem[k.geo.subsection_index(p)]) == IORES_SYSTEM_RAM) return false;
+  return true;
+}
+
+// xa_store_range(&pgmap_array, ...) (v5.0+) / pgmap_radix insert (v4.19): publish
+// the pgmap for every pfn; from here get_dev_pagemap() finds it.
+bool publish_pgmap(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  for (Pfn pfn = p.desc.start; pfn < p.pfn_end(); ++pfn)
+    k.write(k.pgmap_array[pfn], st.args.pgmap + 1, Access::Release);  // rcu_assign_pointer()
+  return true;
+}
+
+// pgmap_array_delete() / pgmap_radix_release(): the entries go; readers may
+// still see them until the grace period that follows.
+bool unpublish_pgmap(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  for (Pfn pfn = p.desc.start; pfn < p.pfn_end(); ++pfn) k.write(k.pgmap_array[pfn], 0, Access::Release);
+  return true;
+}
+
+bool synchronize_rcu(Kernel& k, OpState&) {
+  k.rcu.synchronize();
+  return true;
+}
+
+// pagemap_range(): percpu_ref_get_many(&pgmap->ref, pfn_len()) -- one map-time
+// reference per (compound) page; none for PRIVATE/COHERENT (C14).
+bool percpu_ref_get_many_pfn_len(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  if (!p.is_private()) p.ref.get(static_cast<long>(p.pfn_len()));
+  return true;
+}
+
+// devm_memremap_pages() (v4.20..v5.2): percpu_ref_get_many(ref, pfn_end - pfn_first).
+bool percpu_ref_get_many_span(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  p.ref.get(static_cast<long>(p.pfn_end() - p.pfn_first()));
+  return true;
+}
+
+// devm_memremap_pages() (v4.19) loop body: percpu_ref_get() for page st.cur.
+bool percpu_ref_get_page(Kernel& k, OpState& st) {
+  pgmap_of(k, st).ref.get(1);
+  return true;
+}
+
+// devm_memremap_pages() (v4.19) loop body: list_del(&page->lru) stores
+// LIST_POISON into the words page->pgmap aliases.
+bool list_del_page_lru(Kernel& k, OpState& st) {
+  k.write_page(st.cur, PageField::Pgmap, kListPoison);
+  return true;
+}
+
+// devm_memremap_pages() (v4.19) loop body: page->pgmap = pgmap.
+bool set_page_pgmap(Kernel& k, OpState& st) {
+  k.init_page_field(st.cur, PageField::Pgmap, st.args.pgmap + 1);
+  return true;
+}
+
+// --- memunmap_pages() / devm_memremap_pages_release() ---
+
+bool percpu_ref_kill_step(Kernel& k, OpState& st) {
+  pgmap_ref_kill(k, st.args.pgmap);
+  return true;
+}
+
+// memunmap_pages(): percpu_ref_put_many(&pgmap->ref, pfn_len()) drops the
+// map-time references (not for PRIVATE/COHERENT).
+bool percpu_ref_put_many_pfn_len(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  if (!p.is_private()) pgmap_ref_put(k, st.args.pgmap, static_cast<long>(p.pfn_len()));
+  return true;
+}
+
+// The seed 002 RFC's unmap side: one put per compound page walked from
+// pfn_first(), while the map side took the truncated count (variant V12).
+bool percpu_ref_put_per_compound_page(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  Pfn step = Pfn(1) << p.desc.vmemmap_shift;
+  for (Pfn pfn = p.pfn_first(); pfn < p.pfn_end(); pfn += step) pgmap_ref_put(k, st.args.pgmap, 1);
+  return true;
+}
+
+// put_page() on device page st.cur (devm_memremap_pages_release(), v4.19..v5.17):
+// the refcount drops from 1 to 0 and the page's pgmap reference goes with it.
+bool put_page_devmap(Kernel& k, OpState& st) {
+  std::int64_t c = k.read_page(st.cur, PageField::Refcount);
+  k.write_page(st.cur, PageField::Refcount, c - 1);
+  if (c - 1 == 0) put_dev_pagemap(k, st.args.pgmap);
+  return true;
+}
+
+// wait_for_completion(&pgmap->done): until the last reference is put.
+bool wait_for_completion(Kernel& k, OpState& st) {
+  pgmap_of(k, st).done.wait();
+  return true;
+}
+
+// memunmap_pages(): percpu_ref_exit(); WARN_ONCE(pgmap->altmap.alloc, ...).
+bool percpu_ref_exit(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  if (p.desc.altmap && k.read(p.altmap_alloc) != 0)
+    k.warn("warn", "warn/memunmap_pages/altmap-alloc", "memunmap_pages(): WARN altmap.alloc != 0");
+  return true;
+}
+
+// --- walker steps on the pgmap lookup (pfn st.cur) ---
 
 bool get_dev_pagemap_step(Kernel& k, OpState& st) {
-  st.pgmap_ref = get_dev_pagemap_core(k, st.args.start);  // the step is the frame
+  st.pgmap_ref = lookup(k, st.cur);  // the step is the frame
   return st.pgmap_ref >= 0;
 }
 
 bool put_dev_pagemap_step(Kernel& k, OpState& st) {
-  if (st.pgmap_ref >= 0) k.pgmaps[st.pgmap_ref]->ref.put(1);  // the step is the frame
+  if (st.pgmap_ref >= 0) pgmap_ref_put(k, st.pgmap_ref, 1);  // the step is the frame
   st.pgmap_ref = -1;
   return true;
+}
+
+// pgmap_pfn_valid() (v5.12+, C10): false for the altmap reserve and the pfns
+// hosting the memmap; memory_failure_dev_pagemap() then drops the ref and bails.
+bool pgmap_pfn_valid(Kernel& k, OpState& st) {
+  const DevPagemap& p = *k.pgmaps[st.pgmap_ref];
+  if (st.cur >= p.pfn_first() && st.cur < p.pfn_end()) return true;
+  put_dev_pagemap(k, st.pgmap_ref);
+  st.pgmap_ref = -1;
+  return false;
+}
+
+}  // namespace
+
+int get_dev_pagemap(Kernel& k, Pfn pfn) {
+  Frame f(k.ex, k.ex.stacks().fn("get_dev_pagemap"));
+  return lookup(k, pfn);
+}
+
+void put_dev_pagemap(Kernel& k, int pgmap) {
+  Frame f(k.ex, k.ex.stacks().fn("put_dev_pagemap"));
+  pgmap_ref_put(k, pgmap, 1);
+}
+
+void pgmap_ref_put(Kernel& k, int pgmap, long n) {
+  bool before = k.pgmaps[pgmap]->ref.underflowed();
+  k.pgmaps[pgmap]->ref.put(n);
+  check_underflow(k, pgmap, before);
+}
+
+void pgmap_ref_kill(Kernel& k, int pgmap) {
+  Frame f(k.ex, k.ex.stacks().fn("percpu_ref_kill"));
+  bool before = k.pgmaps[pgmap]->ref.underflowed();
+  k.pgmaps[pgmap]->ref.kill();
+  check_underflow(k, pgmap, before);
+}
+
+void add_memremap_primitives(PrimitiveTable& t) {
+  t.insert(t.end(), {
+    {"percpu_ref_init", percpu_ref_init_step, "mm/memremap.c memremap_pages(): init_completion() + percpu_ref_init()"},
+    {"devm_request_mem_region", devm_request_mem_region, "kernel/resource.c __request_region(): the driver's busy region"},
+    {"devm_release_mem_region", devm_release_mem_region, "kernel/resource.c __release_region()"},
+    {"pagemap_range_conflict", pagemap_range_conflict, "mm/memremap.c pagemap_range(): get_dev_pagemap() on both ends"},
+    {"pagemap_conflict_aligned", pagemap_conflict_aligned, "kernel/memremap.c devm_memremap_pages() (v4.19): get_dev_pagemap() on the aligned ends"},
+    {"region_intersects", region_intersects, "kernel/resource.c region_intersects(IORESOURCE_SYSTEM_RAM)"},
+    {"xa_store_range", publish_pgmap, "mm/memremap.c pagemap_range(): xa_store_range(&pgmap_array)"},
+    {"pgmap_radix_insert", publish_pgmap, "kernel/memremap.c devm_memremap_pages() (v4.19): radix tree inserts"},
+    {"pgmap_array_delete", unpublish_pgmap, "mm/memremap.c pgmap_array_delete()"},
+    {"pgmap_radix_release", unpublish_pgmap, "kernel/memremap.c pgmap_radix_release() (v4.19)"},
+    {"synchronize_rcu", synchronize_rcu, "kernel/rcu synchronize_rcu()"},
+    {"percpu_ref_get_many", percpu_ref_get_many_pfn_len, "mm/memremap.c pagemap_range(): percpu_ref_get_many(pfn_len())"},
+    {"percpu_ref_get_many_span", percpu_ref_get_many_span, "mm/memremap.c devm_memremap_pages() (v4.20): percpu_ref_get_many(pfn_end - pfn_first)"},
+    {"percpu_ref_get", percpu_ref_get_page, "kernel/memremap.c devm_memremap_pages() (v4.19): percpu_ref_get() per page"},
+    {"list_del", list_del_page_lru, "kernel/memremap.c devm_memremap_pages() (v4.19): list_del(&page->lru)"},
+    {"set_page_pgmap", set_page_pgmap, "kernel/memremap.c devm_memremap_pages() (v4.19): page->pgmap = pgmap"},
+    {"percpu_ref_kill", percpu_ref_kill_step, "lib/percpu-refcount.c percpu_ref_kill()"},
+    {"percpu_ref_put_many", percpu_ref_put_many_pfn_len, "mm/memremap.c memunmap_pages(): percpu_ref_put_many(pfn_len())"},
+    {"percpu_ref_put_per_compound_page", percpu_ref_put_per_compound_page, "seed 002 RFC: one put per compound page from pfn_first()"},
+    {"put_page", put_page_devmap, "include/linux/mm.h put_page() -> put_dev_pagemap() at refcount 0"},
+    {"wait_for_completion", wait_for_completion, "kernel/sched/completion.c wait_for_completion(&pgmap->done)"},
+    {"percpu_ref_exit", percpu_ref_exit, "mm/memremap.c memunmap_pages(): percpu_ref_exit(), altmap.alloc check"},
+    {"get_dev_pagemap", get_dev_pagemap_step, "mm/memremap.c get_dev_pagemap()"},
+    {"put_dev_pagemap", put_dev_pagemap_step, "include/linux/memremap.h put_dev_pagemap()"},
+    {"pgmap_pfn_valid", pgmap_pfn_valid, "mm/memremap.c pgmap_pfn_valid() (v5.12+)"},
+  });
 }
 
 }  // namespace mhp

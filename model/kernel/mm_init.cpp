@@ -1,32 +1,136 @@
 #include "model/kernel/mm_init.hpp"
 
+#include "model/kernel/sparse.hpp"
+#include "model/ops/primitives.hpp"
+
 namespace mhp {
 
-void init_single_page(Kernel& k, Pfn pfn, int zone) {
-  // set_page_links() + __SetPageReserved(): the zone lives in page->flags
-  k.init_page_field(pfn, PageField::Flags, (std::int64_t(zone) << kZoneShift) | kPGReserved);
-  k.init_page_field(pfn, PageField::Refcount, 1);  // init_page_count()
+void init_single_page(Kernel& k, Pfn pfn, int zone, int nid, std::int64_t flags, std::int64_t refcount) {
+  Frame f(k.ex, k.ex.stacks().fn("__init_single_page"));
+  k.init_page_field(pfn, PageField::Flags, page_links(zone, nid) | flags);  // set_page_links()
+  k.init_page_field(pfn, PageField::Refcount, refcount);                    // init_page_count()
+  k.init_page_field(pfn, PageField::CompoundHead, 0);
 }
 
-void memmap_init_range_device(Kernel& k, const DevPagemap& p) {
+namespace {
+
+// memmap_init_range(MEMINIT_HOTPLUG) for ZONE_DEVICE: only the altmap pfns
+// that host the memmap itself are initialised under the hotplug lock.
+void init_hostmap(Kernel& k, const DevPagemap& p) {
   if (!p.desc.altmap) return;
-  Frame f(k.ex, k.ex.stacks().fn("memmap_init_range"));
-  Pfn first = p.desc.start + p.desc.altmap_reserve;
-  for (Pfn pfn = first; pfn < p.pfn_first(); ++pfn) {
-    init_single_page(k, pfn, ZONE_DEVICE);
+  for (Pfn pfn = p.desc.start + p.desc.altmap_reserve; pfn < p.pfn_first(); ++pfn) {
+    init_single_page(k, pfn, ZONE_DEVICE, p.desc.nid, PG_reserved, 1);
     k.set_page_state(pfn, PageState::DevHostmap);
   }
 }
 
-bool memmap_init_zone_device(Kernel& k, OpState& st) {
-  DevPagemap& p = *k.pgmaps[st.args.pgmap];
-  for (Pfn pfn = p.pfn_first(); pfn < p.pfn_end(); ++pfn) {
-    Frame f(k.ex, k.ex.stacks().fn("__init_zone_device_page"));
-    init_single_page(k, pfn, ZONE_DEVICE);
-    k.init_page_field(pfn, PageField::Pgmap, st.args.pgmap + 1);  // page->pgmap = pgmap
-    k.set_page_state(pfn, PageState::DevReady);
+// memmap_init_range(..., MEMINIT_HOTPLUG) of a RAM range: every page
+// initialised and marked offline: PageOffline (v6.11+) or PG_reserved.
+bool init_ram(Kernel& k, OpState& st, std::int64_t flag) {
+  if (st.args.pgmap >= 0) {
+    init_hostmap(k, *k.pgmaps[st.args.pgmap]);
+    return true;
+  }
+  for (Pfn pfn = st.args.start; pfn < st.args.start + st.args.nr_pages; ++pfn) {
+    init_single_page(k, pfn, st.args.zone, st.args.nid, flag, 1);
+    k.set_page_state(pfn, PageState::InitOffline);
   }
   return true;
+}
+bool memmap_init_range_offline(Kernel& k, OpState& st) { return init_ram(k, st, PG_offline); }
+bool memmap_init_range_reserved(Kernel& k, OpState& st) { return init_ram(k, st, PG_reserved); }
+
+// __init_zone_device_page(): zone links, PG_reserved, pgmap, refcount (0 for
+// PRIVATE/COHERENT since C14); compound pages get a head and tails (C13).
+void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn pfn, Pfn head, PageState state) {
+  Frame f(k.ex, k.ex.stacks().fn("__init_zone_device_page"));
+  bool is_head = p.desc.vmemmap_shift && pfn == head;
+  bool tail = p.desc.vmemmap_shift && pfn != head;
+  k.init_page_field(pfn, PageField::Flags, page_links(ZONE_DEVICE, p.desc.nid) | PG_reserved | (is_head ? PG_head : 0));
+  k.init_page_field(pfn, PageField::Refcount, p.is_private() || tail ? 0 : 1);
+  k.init_page_field(pfn, PageField::Pgmap, idx + 1);  // page->pgmap = pgmap
+  k.init_page_field(pfn, PageField::CompoundHead, tail ? std::int64_t(head) + 1 : 0);  // prep_compound_tail()
+  k.set_page_state(pfn, state);
+}
+
+// memmap_init_zone_device() (v5.3+): from pfn_first() to the end of the
+// range, in ascending order, compound-aware (pagemap_range(), after
+// mem_hotplug_done()).
+bool memmap_init_zone_device(Kernel& k, OpState& st) {
+  const DevPagemap& p = *k.pgmaps[st.args.pgmap];
+  Pfn size = Pfn(1) << p.desc.vmemmap_shift;
+  for (Pfn pfn = p.pfn_first(); pfn < p.pfn_end(); ++pfn) {
+    Pfn head = p.pfn_first() + (pfn - p.pfn_first()) / size * size;
+    init_zone_device_page(k, p, st.args.pgmap, pfn, head, PageState::DevReady);
+  }
+  return true;
+}
+
+// memmap_init_zone_device() (v4.20..v5.2): called on the section-aligned
+// span, so pfns of the device's sections outside the resource get the pgmap
+// too (DEV_PARTIAL); with an altmap it starts at pfn_first().
+bool memmap_init_zone_device_aligned(Kernel& k, OpState& st) {
+  const DevPagemap& p = *k.pgmaps[st.args.pgmap];
+  Pfn lo = p.desc.altmap ? p.pfn_first() : k.geo.section_start(k.geo.section_of(p.desc.start));
+  Pfn hi = k.geo.section_start(k.geo.section_of(p.pfn_end() - 1) + 1);
+  for (Pfn pfn = lo; pfn < hi; ++pfn)
+    init_zone_device_page(k, p, st.args.pgmap, pfn, pfn,
+                          pfn >= p.desc.start && pfn < p.pfn_end() ? PageState::DevReady : PageState::DevPartial);
+  return true;
+}
+
+// memmap_init_zone(MEMMAP_HOTPLUG) for ZONE_DEVICE in v4.19: the whole aligned
+// span except the altmap reserve is initialised under mem_hotplug_lock,
+// ZONE_DEVICE and PG_reserved; INIT_LIST_HEAD(&page->lru) leaves a list
+// pointer in the words page->pgmap aliases. The pgmap is set later, outside
+// the lock, by devm_memremap_pages().
+bool memmap_init_zone_device_v4_19(Kernel& k, OpState& st) {
+  const DevPagemap& p = *k.pgmaps[st.args.pgmap];
+  Pfn lo = k.geo.section_start(k.geo.section_of(p.desc.start));
+  Pfn hi = k.geo.section_start(k.geo.section_of(p.pfn_end() - 1) + 1);
+  for (Pfn pfn = lo; pfn < hi; ++pfn) {
+    if (p.desc.altmap && pfn >= p.desc.start && pfn < p.desc.start + p.desc.altmap_reserve) continue;
+    init_single_page(k, pfn, ZONE_DEVICE, p.desc.nid, PG_reserved, 1);
+    k.write_page(pfn, PageField::Pgmap, kLruSelf);
+    bool dev = pfn >= p.desc.start && pfn < p.pfn_end();
+    k.set_page_state(pfn, !dev ? PageState::DevPartial : pfn < p.pfn_first() ? PageState::DevHostmap : PageState::DevReady);
+  }
+  return true;
+}
+
+// set_zone_contiguous(): walks the zone span pageblock by pageblock with
+// __pageblock_pfn_to_page(); the zone is contiguous if every block is in it.
+bool set_zone_contiguous(Kernel& k, OpState& st) {
+  Zone& z = k.zone(st.args.nid, st.args.zone);
+  Pfn start = Pfn(k.read(z.zone_start_pfn)), end = start + Pfn(k.read(z.spanned_pages));
+  bool contiguous = true;
+  Pfn block = k.geo.pages_per_subsection;  // pageblock_nr_pages: a subsection in both geometries
+  for (Pfn pfn = start; pfn < end && contiguous; pfn += block) {
+    Frame f(k.ex, k.ex.stacks().fn("__pageblock_pfn_to_page"));
+    Pfn last = std::min(pfn + block, end) - 1;
+    if (!pfn_valid_b(k, last) || !pfn_to_online_page_b(k, pfn)) {
+      contiguous = false;
+      break;
+    }
+    std::int64_t a = k.read_page(pfn, PageField::Flags);   // page_zone(start_page)
+    std::int64_t b = k.read_page(last, PageField::Flags);  // page_zone_id(end_page)
+    contiguous = flags_zone(a) == st.args.zone && flags_zone(b) == flags_zone(a);
+  }
+  k.write(z.contiguous, contiguous);
+  return true;
+}
+
+}  // namespace
+
+void add_mm_init_primitives(PrimitiveTable& t) {
+  t.insert(t.end(), {
+    {"memmap_init_range", memmap_init_range_offline, "mm/mm_init.c memmap_init_range(MEMINIT_HOTPLUG): __init_single_page() + __SetPageOffline() (v6.11+)"},
+    {"memmap_init_range_reserved", memmap_init_range_reserved, "mm/page_alloc.c memmap_init_zone(MEMMAP_HOTPLUG): __init_single_page() + SetPageReserved()"},
+    {"memmap_init_zone_device", memmap_init_zone_device, "mm/mm_init.c memmap_init_zone_device() -> __init_zone_device_page()"},
+    {"memmap_init_zone_device_aligned", memmap_init_zone_device_aligned, "mm/page_alloc.c memmap_init_zone_device() on the aligned span (v4.20..v5.2)"},
+    {"memmap_init_zone_device_v4_19", memmap_init_zone_device_v4_19, "mm/page_alloc.c memmap_init_zone() for ZONE_DEVICE under mem_hotplug_lock (v4.19)"},
+    {"set_zone_contiguous", set_zone_contiguous, "mm/mm_init.c set_zone_contiguous() -> __pageblock_pfn_to_page()"},
+  });
 }
 
 }  // namespace mhp

@@ -1,17 +1,11 @@
-// mm/mm_init.c: struct page initialisation.
+// mm/mm_init.c (mm/page_alloc.c before v6.2): struct page initialisation.
 #pragma once
 #include "model/kernel/op_state.hpp"
 
 namespace mhp {
 
-// __init_single_page() + __SetPageReserved() for one pfn of zone `zone`.
-void init_single_page(Kernel& k, Pfn pfn, int zone);
-// memmap_init_range(MEMINIT_HOTPLUG) for a ZONE_DEVICE range: only the altmap
-// pfns that host the memmap itself are initialised here (DEV_HOSTMAP).
-void memmap_init_range_device(Kernel& k, const DevPagemap& p);
-// memmap_init_zone_device(): every pfn from pfn_first() to the end of the
-// range, __init_zone_device_page() each: zone links, PG_reserved, pgmap,
-// refcount. Runs after mem_hotplug_done() in v6 (pagemap_range()).
-bool memmap_init_zone_device(Kernel& k, OpState& st);
+// __init_single_page(): zone and node links plus extra flag bits, refcount,
+// no compound head. Every field it writes counts as initialised.
+void init_single_page(Kernel& k, Pfn pfn, int zone, int nid, std::int64_t flags, std::int64_t refcount);
 
 }  // namespace mhp

@@ -1,6 +1,8 @@
 // Per-thread state of one running operation: its arguments and what its steps
-// hand to each other (the pgmap a lookup returned). A step primitive returns
-// false to end the operation early, as the kernel function would return.
+// hand to each other (the pgmap a lookup returned, the pfn a loop is at, the
+// page a check let through). A step primitive returns false when the kernel
+// function would bail out: inside a for_each loop that skips to the next
+// item, elsewhere it ends the operation; `stop` ends the operation from a loop.
 #pragma once
 #include "model/kernel/kernel.hpp"
 
@@ -8,7 +10,13 @@ namespace mhp {
 
 struct OpState {
   OpArgs args;
-  int pgmap_ref = -1;  // pgmap held through get_dev_pagemap(), or -1
+  int pgmap_ref = -1;   // pgmap held through get_dev_pagemap(), or -1
+  Pfn cur = 0;          // for_each: the pfn or the section number being visited
+  bool has_page = false;  // a walker's check handed it a struct page for `cur`
+  bool page_ref = false;  // the walker holds a page reference (get_page())
+  std::int64_t value = 0; // a value one step reads and a later step uses
+  bool stop = false;
+  std::uint32_t migrate_passes = 0;
 };
 
 using Primitive = bool (*)(Kernel& k, OpState& st);

@@ -8,6 +8,8 @@ const char* page_state_name(PageState s) {
     case PageState::Uninit: return "UNINIT";
     case PageState::InitOffline: return "INIT_OFFLINE";
     case PageState::Online: return "ONLINE";
+    case PageState::Offlined: return "OFFLINED";
+    case PageState::Poisoned: return "POISONED";
     case PageState::DevHostmap: return "DEV_HOSTMAP";
     case PageState::DevUninit: return "DEV_UNINIT";
     case PageState::DevReady: return "DEV_READY";

@@ -7,14 +7,15 @@
 
 namespace mhp {
 
-enum class PageField : std::uint8_t { Flags = 0, Refcount = 1, Pgmap = 2 };
-constexpr unsigned kPageFields = 3;
+enum class PageField : std::uint8_t { Flags = 0, Refcount = 1, Pgmap = 2, CompoundHead = 3 };
+constexpr unsigned kPageFields = 4;
 constexpr std::uint8_t kAllPageFields = (1u << kPageFields) - 1;
 inline const char* page_field_name(PageField f) {
   switch (f) {
     case PageField::Flags: return "page->flags";
     case PageField::Refcount: return "page->_refcount";
     case PageField::Pgmap: return "page->pgmap";
+    case PageField::CompoundHead: return "page->compound_head";
   }
   return "page->?";
 }
@@ -23,8 +24,10 @@ inline const char* page_field_name(PageField f) {
 enum class PageState : std::uint8_t {
   Absent,        // no memmap (section not valid / subsection not present)
   Uninit,        // RAM memmap allocated, poisoned, not initialised (seed 003 case 1)
-  InitOffline,   // initialised, zone links valid, not in buddy
+  InitOffline,   // initialised, zone links valid, not in buddy (PG_reserved / PageOffline)
   Online,        // handed to the buddy allocator
+  Offlined,      // v4.19..v5.4: taken out of the buddy, PG_reserved again, zone links stale
+  Poisoned,      // v5.5+: memmap poisoned again when the range left its zone (offline, memunmap)
   DevHostmap,    // altmap "free" pfns hosting the memmap, initialised under MHP
   DevUninit,     // device pfn: memmap valid, pgmap published, not initialised (case 4)
   DevReady,      // ZONE_DEVICE page fully initialised (case 2)
@@ -37,7 +40,21 @@ const char* page_state_name(PageState s);
 int seed003_case(PageState s);
 
 constexpr std::int64_t kPagePoison = -1;  // PAGE_POISON_PATTERN: all ones
-constexpr std::int64_t kPGReserved = 1;   // PG_reserved bit in page->flags
-constexpr std::int64_t kZoneShift = 8;    // zone index stored above the flag bits
+// page->flags: PG_* bits low, zone and node links above (set_page_links()).
+constexpr std::int64_t PG_reserved = 1 << 0;
+constexpr std::int64_t PG_offline = 1 << 1;  // PageOffline() page type (v6.11+ hot-added RAM)
+constexpr std::int64_t PG_buddy = 1 << 2;
+constexpr std::int64_t PG_head = 1 << 3;
+constexpr std::int64_t kZoneShift = 8;
+constexpr std::int64_t kNidShift = 12;
+inline std::int64_t page_links(int zone, int nid) {
+  return (std::int64_t(zone) << kZoneShift) | (std::int64_t(nid) << kNidShift);
+}
+inline int flags_zone(std::int64_t flags) { return int((flags >> kZoneShift) & 0xf); }
+inline int flags_nid(std::int64_t flags) { return int((flags >> kNidShift) & 0xff); }
+// The pgmap word of a ZONE_DEVICE page aliases page->lru (Era A): an
+// initialised list head points to itself; list_del() leaves LIST_POISON.
+constexpr std::int64_t kLruSelf = -2;
+constexpr std::int64_t kListPoison = -3;
 
 }  // namespace mhp

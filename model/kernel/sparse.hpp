@@ -1,18 +1,23 @@
-// mm/sparse.c and the section helpers of include/linux/mmzone.h.
+// mm/sparse.c and the section helpers of include/linux/mmzone.h: adding and
+// removing sections (both eras) and the lockless validity tests walkers use.
 #pragma once
 #include "model/kernel/op_state.hpp"
 
 namespace mhp {
 
-// sparse_add_section() for every section of the operation's range, as
-// __add_pages() calls it: set the subsection bits, allocate and poison the
-// memmap (page_init_poison()), then mark the section present with a memmap.
-bool arch_add_memory(Kernel& k, OpState& st);
-// pfn_valid(): the section has a memmap and the pfn's subsection is present.
-// Pushes no frame: callers are steps named pfn_valid or functions that push their own.
-bool pfn_valid(Kernel& k, Pfn pfn);
-// online_section() as pfn_to_online_page() tests it (v6 without the
-// ZONE_DEVICE slow path, which needs a tainted section: issue 4).
-bool pfn_section_online(Kernel& k, Pfn pfn);
+// pfn_valid(), Era B: the section has a memmap and the pfn's subsection is
+// present (early sections always are). Lockless READ_ONCE loads.
+bool pfn_valid_b(Kernel& k, Pfn pfn);
+// pfn_valid(), Era A (SPARSEMEM before v5.3): valid_section() only.
+bool pfn_valid_a(Kernel& k, Pfn pfn);
+// online_section(): the section's ONLINE bit.
+bool online_section(Kernel& k, Pfn pfn);
+// pfn_to_online_page(), Era A macro: the ONLINE bit only.
+bool pfn_to_online_page_a(Kernel& k, Pfn pfn);
+// pfn_to_online_page(), v5.3..v5.11 (B0): ONLINE bit + subsection bit.
+bool pfn_to_online_page_b0(Kernel& k, Pfn pfn);
+// pfn_to_online_page(), v5.12+ (C10): also NULL for ZONE_DEVICE pfns of a
+// section tainted by a device range (slow path through get_dev_pagemap()).
+bool pfn_to_online_page_b(Kernel& k, Pfn pfn);
 
 }  // namespace mhp

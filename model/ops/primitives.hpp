@@ -1,5 +1,6 @@
 // The table of step primitives a step program may name: each is a C++
-// function standing for one kernel function (DESIGN.md idea 1).
+// function standing for one kernel function (DESIGN.md idea 1). Each file of
+// model/kernel/ adds the primitives of its kernel file to the table.
 #pragma once
 #include <string>
 #include <vector>
@@ -9,12 +10,21 @@
 namespace mhp {
 
 struct PrimitiveInfo {
-  const char* name;    // the step name used in model/ops/*.yaml
+  const char* name;    // the primitive's name (a step's `impl`, by default its name)
   Primitive fn;
   const char* kernel;  // where the kernel does it
 };
+using PrimitiveTable = std::vector<PrimitiveInfo>;
 
 const PrimitiveInfo* find_primitive(const std::string& name);
-const std::vector<PrimitiveInfo>& all_primitives();
+const PrimitiveTable& all_primitives();
+
+// One per model/kernel/ file, named after the kernel file it models.
+void add_sparse_primitives(PrimitiveTable& t);          // mm/sparse.c, include/linux/mmzone.h
+void add_memory_hotplug_primitives(PrimitiveTable& t);  // mm/memory_hotplug.c, mm/page_alloc.c
+void add_memory_block_primitives(PrimitiveTable& t);    // drivers/base/memory.c
+void add_mm_init_primitives(PrimitiveTable& t);         // mm/mm_init.c
+void add_memremap_primitives(PrimitiveTable& t);        // mm/memremap.c, kernel/resource.c
+void add_walker_primitives(PrimitiveTable& t);          // the pfn walkers of KERNEL_MODEL.md §6.2
 
 }  // namespace mhp

@@ -1,7 +1,6 @@
 #include "model/ops/program.hpp"
 
 #include <algorithm>
-#include <functional>
 #include <set>
 #include <stdexcept>
 
@@ -12,17 +11,53 @@
 
 namespace mhp {
 
-namespace {
+const std::vector<LockSpec>& lock_specs() {
+  static const std::vector<LockSpec> specs = {
+      {"mem_hotplug_lock", LockId::MemHotplug, true, true},
+      {"cpu_hotplug_lock", LockId::CpuHotplug, true, true},
+      {"device_hotplug_lock", LockId::DeviceHotplug, false, true},
+      {"resource_lock", LockId::Resource, true, true},
+      {"pgdat_resize_lock", LockId::PgdatResize, false, true},
+      {"zone_span_seqlock", LockId::ZoneSpan, false, true},
+      {"zone_lock", LockId::ZoneLock, false, true},
+      {"device_lock", LockId::DeviceLock, false, true},
+      {"pgmap_lock", LockId::PgmapLock, false, true},
+      {"pgmap_xa_lock", LockId::PgmapXa, false, true},
+      {"rcu", LockId::Rcu, true, false},
+      {"mem_hotplug_range_lock", LockId::MemHotplugRange, false, true},
+  };
+  return specs;
+}
 
-struct LockSpec {
-  const char* name;
-  bool read, write;
-};
-const LockSpec kLocks[] = {
-    {"mem_hotplug_lock", true, true},  {"cpu_hotplug_lock", true, true},   {"device_hotplug_lock", false, true},
-    {"resource_lock", true, true},     {"pgdat_resize_lock", false, true}, {"zone_span_seqlock", false, true},
-    {"pgmap_xa_lock", false, true},
-};
+const LockSpec* find_lock(const std::string& name) {
+  for (const auto& l : lock_specs())
+    if (name == l.name) return &l;
+  return nullptr;
+}
+
+std::vector<std::string> lock_names() {
+  std::vector<std::string> v;
+  for (const auto& l : lock_specs()) v.push_back(l.name);
+  return v;
+}
+
+bool lock_mode_valid(const std::string& lock, const std::string& mode) {
+  const LockSpec* l = find_lock(lock);
+  if (!l) return false;
+  return mode == "read" ? l->read : mode == "write" ? l->write : false;
+}
+
+const std::vector<std::string>& known_eras() {
+  static const std::vector<std::string> e = {"v4.19", "v4.20", "v5.0", "v5.3", "v5.14", "v6"};
+  return e;
+}
+
+const std::vector<std::string>& loop_kinds() {
+  static const std::vector<std::string> k = {"pfn", "pageblock", "device_pfn", "compound_page", "section"};
+  return k;
+}
+
+namespace {
 
 void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& path, std::vector<OpNode>& out,
                  std::set<std::string>& names) {
@@ -34,31 +69,44 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
     node.file = r.file();
     node.line = n.Mark().line + 1;
     if (n.IsMap() && n["step"]) {
-      r.allow_keys(n, p, {"step"});
+      r.allow_keys(n, p, {"step", "impl"});
       node.kind = OpNode::Kind::Step;
       node.name = r.str(n["step"], p + ".step");
-      const PrimitiveInfo* pi = find_primitive(node.name);
-      if (!pi) r.fail(n["step"], p + ".step", "no step primitive named '" + node.name + "'");
+      node.impl = n["impl"] ? r.str(n["impl"], p + ".impl") : node.name;
+      const PrimitiveInfo* pi = find_primitive(node.impl);
+      if (!pi) r.fail(n["impl"] ? n["impl"] : n["step"], p + (n["impl"] ? ".impl" : ".step"),
+                      "no step primitive named '" + node.impl + "'");
       node.prim = pi->fn;
     } else if (n.IsMap() && n["call"]) {
       r.allow_keys(n, p, {"call", "steps"});
       node.kind = OpNode::Kind::Call;
       node.name = r.str(n["call"], p + ".call");
       parse_nodes(r, r.need(n, p, "steps"), p + ".steps", node.body, names);
+    } else if (n.IsMap() && n["for_each"]) {
+      r.allow_keys(n, p, {"for_each", "steps"});
+      node.kind = OpNode::Kind::ForEach;
+      node.name = r.one_of(n["for_each"], p + ".for_each", loop_kinds());
+      parse_nodes(r, r.need(n, p, "steps"), p + ".steps", node.body, names);
+      out.push_back(std::move(node));
+      continue;
     } else if (n.IsMap() && n["lock"]) {
-      r.allow_keys(n, p, {"lock", "mode", "via", "done", "steps"});
+      r.allow_keys(n, p, {"lock", "mode", "via", "done", "trylock", "steps"});
       node.kind = OpNode::Kind::Lock;
       node.name = r.one_of(n["lock"], p + ".lock", lock_names());
+      node.lock = find_lock(node.name)->id;
       node.mode = r.one_of(r.need(n, p, "mode"), p + ".mode", {"read", "write"});
       if (!lock_mode_valid(node.name, node.mode))
         r.fail(n["mode"], p + ".mode", node.name + " cannot be taken in " + node.mode + " mode");
       node.via = n["via"] ? r.str(n["via"], p + ".via") : node.name + "_" + node.mode + "_lock";
       node.done = n["done"] ? r.str(n["done"], p + ".done") : node.name + "_" + node.mode + "_unlock";
+      node.trylock = n["trylock"] ? r.boolean(n["trylock"], p + ".trylock") : false;
       parse_nodes(r, r.need(n, p, "steps"), p + ".steps", node.body, names);
+      out.push_back(std::move(node));
+      continue;
     } else {
-      r.fail(n, p, "expected a mapping with 'step', 'call' or 'lock'");
+      r.fail(n, p, "expected a mapping with 'step', 'call', 'lock' or 'for_each'");
     }
-    if (node.kind != OpNode::Kind::Lock && !names.insert(node.name).second)
+    if (!names.insert(node.name).second)
       r.fail(n, p, "'" + node.name + "' appears twice in this operation (step names must be unique)");
     out.push_back(std::move(node));
   }
@@ -66,7 +114,7 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
 
 void bind_nodes(std::vector<OpNode>& nodes, StackTable& st) {
   for (auto& n : nodes) {
-    n.fn = st.fn(n.name);
+    n.fn = st.fn(n.kind == OpNode::Kind::ForEach ? "for_each_" + n.name : n.name);
     if (n.kind == OpNode::Kind::Lock) {
       n.via_fn = st.fn(n.via);
       n.done_fn = st.fn(n.done);
@@ -75,21 +123,87 @@ void bind_nodes(std::vector<OpNode>& nodes, StackTable& st) {
   }
 }
 
-void lock_op(Kernel& k, const std::string& lock, bool write, bool acquire) {
+// The memory blocks a range lock covers, in ascending order.
+std::pair<std::uint32_t, std::uint32_t> block_span(const Kernel& k, const OpArgs& a) {
+  Pfn end = a.start + std::max<Pfn>(a.nr_pages, 1);
+  return {k.block_of(a.start), k.block_of(end - 1)};
+}
+
+Mutex& device_lock_of(Kernel& k, const OpArgs& a) {
+  if (a.pgmap >= 0) return k.pgmaps[a.pgmap]->dev_lock;
+  return k.blocks[k.block_of(a.start)]->dev_lock;
+}
+
+void take(Kernel& k, Mutex& m, bool trylock) {
+  if (!trylock) return m.lock();
+  // lock_device_hotplug_sysfs(): trylock, else sleep and restart the syscall.
+  // Restarting before the holder drops the lock fails again, so the retry
+  // waits for the unlock; a trylock adds no lock-order dependency.
+  while (!m.trylock()) k.ex.block_on(m.obj(), SyncSide::Exclusive);
+}
+
+void lock_op(Kernel& k, const OpNode& n, const OpArgs& a, bool acquire) {
+  bool write = n.mode == "write";
   auto rw = [&](PercpuRwsem& s) {
     if (acquire) write ? s.down_write() : s.down_read();
     else write ? s.up_write() : s.up_read();
   };
-  if (lock == "mem_hotplug_lock") rw(k.mem_hotplug_lock);
-  else if (lock == "cpu_hotplug_lock") rw(k.cpu_hotplug_lock);
-  else if (lock == "device_hotplug_lock") acquire ? k.device_hotplug_lock.lock() : k.device_hotplug_lock.unlock();
-  else if (lock == "resource_lock") {
-    if (acquire) write ? k.resource_lock.write_lock() : k.resource_lock.read_lock();
-    else write ? k.resource_lock.write_unlock() : k.resource_lock.read_unlock();
-  } else if (lock == "pgdat_resize_lock") acquire ? k.pgdat_resize_lock.lock() : k.pgdat_resize_lock.unlock();
-  else if (lock == "zone_span_seqlock") acquire ? k.zone_span_seqlock.write_lock() : k.zone_span_seqlock.write_unlock();
-  else if (lock == "pgmap_xa_lock") acquire ? k.pgmap_xa_lock.lock() : k.pgmap_xa_lock.unlock();
-  else throw std::logic_error("unknown lock " + lock);
+  auto mx = [&](Mutex& m) { acquire ? take(k, m, n.trylock) : m.unlock(); };
+  switch (n.lock) {
+    case LockId::MemHotplug: return rw(k.mem_hotplug_lock);
+    case LockId::CpuHotplug: return rw(k.cpu_hotplug_lock);
+    case LockId::DeviceHotplug: return mx(k.device_hotplug_lock);
+    case LockId::Resource:
+      if (acquire) write ? k.resource_lock.write_lock() : k.resource_lock.read_lock();
+      else write ? k.resource_lock.write_unlock() : k.resource_lock.read_unlock();
+      return;
+    case LockId::PgdatResize: return mx(k.nodes[a.nid]->node_size_lock);
+    case LockId::ZoneSpan: {
+      Seqlock& s = k.zone(a.nid, a.zone).span_seqlock;
+      return acquire ? s.write_lock() : s.write_unlock();
+    }
+    case LockId::ZoneLock: return mx(k.zone(a.nid, a.zone).lock);
+    case LockId::DeviceLock: return mx(device_lock_of(k, a));
+    case LockId::PgmapLock: return mx(k.pgmap_lock);
+    case LockId::PgmapXa: return mx(k.pgmap_xa_lock);
+    case LockId::Rcu: return acquire ? k.rcu.read_lock() : k.rcu.read_unlock();
+    case LockId::MemHotplugRange: {
+      auto [lo, hi] = block_span(k, a);
+      if (acquire)
+        for (std::uint32_t b = lo; b <= hi; ++b) k.blocks[b]->range_lock.lock();
+      else
+        for (std::uint32_t b = hi + 1; b-- > lo;) k.blocks[b]->range_lock.unlock();
+      return;
+    }
+  }
+}
+
+bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st);
+
+bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
+  const OpArgs& a = st.args;
+  Pfn lo = a.start, hi = a.start + a.nr_pages, step = n.name == "pageblock" ? k.geo.pages_per_subsection : 1;
+  if (n.name == "device_pfn" || n.name == "compound_page") {
+    const DevPagemap& p = *k.pgmaps[a.pgmap];
+    lo = p.pfn_first();
+    hi = p.pfn_end();
+    if (n.name == "compound_page") step = Pfn(1) << p.desc.vmemmap_shift;
+  }
+  if (n.name == "section") {
+    if (a.nr_pages == 0) return true;
+    for (std::uint32_t s = k.geo.section_of(lo); s <= k.geo.section_of(hi - 1); ++s) {
+      st.cur = s;
+      run_nodes(k, n.body, st);
+      if (st.stop) return false;
+    }
+    return true;
+  }
+  for (Pfn pfn = lo; pfn < hi; pfn += step) {
+    st.cur = pfn;
+    run_nodes(k, n.body, st);
+    if (st.stop) return false;
+  }
+  return true;
 }
 
 bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st) {
@@ -97,7 +211,7 @@ bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st) {
     switch (n.kind) {
       case OpNode::Kind::Step: {
         Frame f(k.ex, n.fn);
-        if (!n.prim(k, st)) return false;
+        if (!n.prim(k, st) || st.stop) return false;
         break;
       }
       case OpNode::Kind::Call: {
@@ -105,16 +219,19 @@ bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st) {
         if (!run_nodes(k, n.body, st)) return false;
         break;
       }
+      case OpNode::Kind::ForEach: {
+        if (!run_loop(k, n, st)) return false;
+        break;
+      }
       case OpNode::Kind::Lock: {
-        bool write = n.mode == "write";
         {
           Frame f(k.ex, n.via_fn);
-          lock_op(k, n.name, write, true);
+          lock_op(k, n, st.args, true);
         }
         bool ok = run_nodes(k, n.body, st);
         {
           Frame f(k.ex, n.done_fn);
-          lock_op(k, n.name, write, false);
+          lock_op(k, n, st.args, false);
         }
         if (!ok) return false;
         break;
@@ -129,16 +246,20 @@ void show_nodes(const std::vector<OpNode>& nodes, int depth, std::string& out) {
     std::string ind(depth * 2, ' ');
     switch (n.kind) {
       case OpNode::Kind::Step: {
-        const PrimitiveInfo* pi = find_primitive(n.name);
-        out += ind + n.name + "    # " + (pi ? pi->kernel : "") + "\n";
+        const PrimitiveInfo* pi = find_primitive(n.impl);
+        out += ind + n.name + (n.impl != n.name ? " (as " + n.impl + ")" : "") + "    # " + (pi ? pi->kernel : "") + "\n";
         break;
       }
       case OpNode::Kind::Call:
         out += ind + n.name + "():\n";
         show_nodes(n.body, depth + 1, out);
         break;
+      case OpNode::Kind::ForEach:
+        out += ind + "for each " + n.name + ":\n";
+        show_nodes(n.body, depth + 1, out);
+        break;
       case OpNode::Kind::Lock:
-        out += ind + "[" + n.name + " " + n.mode + "] taken by " + n.via + "\n";
+        out += ind + "[" + n.name + " " + n.mode + "] taken by " + n.via + (n.trylock ? " (trylock, retried)" : "") + "\n";
         show_nodes(n.body, depth + 1, out);
         out += ind + "[/" + n.name + " " + n.mode + "] dropped by " + n.done + "\n";
         break;
@@ -148,34 +269,32 @@ void show_nodes(const std::vector<OpNode>& nodes, int depth, std::string& out) {
 
 }  // namespace
 
-const std::vector<std::string>& lock_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> v;
-    for (const auto& l : kLocks) v.push_back(l.name);
-    return v;
-  }();
-  return names;
-}
-
-bool lock_mode_valid(const std::string& lock, const std::string& mode) {
-  for (const auto& l : kLocks)
-    if (lock == l.name) return mode == "read" ? l.read : mode == "write" ? l.write : false;
-  return false;
+const OpNode* find_node(const std::vector<OpNode>& nodes, const std::string& name) {
+  for (const auto& n : nodes) {
+    if ((n.kind == OpNode::Kind::Step || n.kind == OpNode::Kind::Call) && n.name == name) return &n;
+    if (const OpNode* f = find_node(n.body, name)) return f;
+  }
+  return nullptr;
 }
 
 OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   YamlReader r(file);
   YAML::Node doc = load_yaml(file, text);
-  r.allow_keys(doc, "", {"op", "era", "source", "params", "steps"});
+  r.allow_keys(doc, "", {"op", "eras", "source", "params", "steps"});
   OpProgram p;
   p.file = file;
   p.op = r.str(r.need(doc, "", "op"), "op");
-  p.era = r.str(r.need(doc, "", "era"), "era");
+  const YAML::Node& eras = r.need(doc, "", "eras");
+  r.require_seq(eras, "eras");
+  for (std::size_t i = 0; i < eras.size(); ++i)
+    p.eras.push_back(r.one_of(eras[i], "eras[" + std::to_string(i) + "]", known_eras()));
+  if (p.eras.empty()) r.fail(eras, "eras", "names no era");
+  p.era = p.eras.front();
   p.source = doc["source"] ? r.str(doc["source"], "source") : "";
   if (doc["params"]) {
     r.require_seq(doc["params"], "params");
     for (std::size_t i = 0; i < doc["params"].size(); ++i)
-      p.params.push_back(r.one_of(doc["params"][i], "params[" + std::to_string(i) + "]", {"device", "pfn"}));
+      p.params.push_back(r.one_of(doc["params"][i], "params[" + std::to_string(i) + "]", {"device", "pfn", "range"}));
   }
   std::set<std::string> names;
   parse_nodes(r, r.need(doc, "", "steps"), "steps", p.steps, names);
@@ -187,9 +306,14 @@ const OpCatalog& OpCatalog::get() {
     OpCatalog c;
     for (const auto& f : embedded_op_files()) {
       OpProgram p = parse(f.path, f.text);
-      auto key = std::make_pair(p.era, p.op);
-      if (c.programs_.count(key)) throw std::logic_error(std::string(f.path) + ": duplicate op " + p.op);
-      c.programs_.emplace(key, std::move(p));
+      for (const auto& era : p.eras) {
+        auto key = std::make_pair(era, p.op);
+        if (c.programs_.count(key))
+          throw std::logic_error(std::string(f.path) + ": op " + p.op + " already defined for era " + era);
+        OpProgram copy = p;
+        copy.era = era;
+        c.programs_.emplace(key, std::move(copy));
+      }
     }
     return c;
   }();
@@ -203,8 +327,12 @@ const OpProgram* OpCatalog::find(const std::string& era, const std::string& op) 
 
 std::vector<std::string> OpCatalog::eras() const {
   std::vector<std::string> v;
-  for (auto& [k, p] : programs_)
-    if (v.empty() || v.back() != k.first) v.push_back(k.first);
+  for (const auto& e : known_eras())
+    for (auto& [k, p] : programs_)
+      if (k.first == e) {
+        v.push_back(e);
+        break;
+      }
   return v;
 }
 
@@ -219,11 +347,12 @@ void bind(OpProgram& p, StackTable& stacks) { bind_nodes(p.steps, stacks); }
 
 void run_program(Kernel& k, const OpProgram& p, OpState& st) {
   Frame f(k.ex, k.ex.stacks().fn(p.op));
+  st.cur = st.args.start;  // one-pfn walkers check and read args.start
   run_nodes(k, p.steps, st);
 }
 
 std::string show_program(const OpProgram& p) {
-  std::string out = p.op + "  (era " + p.era + "; " + p.source + ")\n";
+  std::string out = p.op + "  (era " + p.era + "; " + p.source + "; " + p.file + ")\n";
   show_nodes(p.steps, 1, out);
   return out;
 }

@@ -1,6 +1,7 @@
 // Step programs as data: an operation is a tree of steps (C++ primitives),
-// calls (a kernel function frame around steps) and lock regions. An era is a
-// set of programs; a variant edits a copy (model/ops/variant.hpp).
+// calls (a kernel function frame around steps), lock regions and for_each
+// loops. An era is a set of programs; a variant edits a copy
+// (model/ops/variant.hpp).
 #pragma once
 #include <map>
 #include <string>
@@ -11,29 +12,61 @@
 
 namespace mhp {
 
+// Every lock a region may name. Per-object locks are resolved from the
+// operation's arguments when the region is entered.
+enum class LockId : std::uint8_t {
+  MemHotplug,      // mem_hotplug_lock (percpu rwsem)
+  CpuHotplug,      // cpu_hotplug_lock (percpu rwsem, read side here)
+  DeviceHotplug,   // device_hotplug_lock (mutex)
+  Resource,        // resource_lock (rwlock)
+  PgdatResize,     // NODE_DATA(nid)->node_size_lock
+  ZoneSpan,        // zone->span_seqlock (writer side)
+  ZoneLock,        // zone->lock
+  DeviceLock,      // device_lock(): the driver's device, or the memory block's
+  PgmapLock,       // pgmap_lock (Era A radix tree writers)
+  PgmapXa,         // pgmap_array.xa_lock
+  Rcu,             // rcu_read_lock() section
+  MemHotplugRange, // variant V10: per-memory-block range lock replacing mem_hotplug_lock
+};
+
+struct LockSpec {
+  const char* name;
+  LockId id;
+  bool read, write;
+};
+const std::vector<LockSpec>& lock_specs();
+const LockSpec* find_lock(const std::string& name);
+bool lock_mode_valid(const std::string& lock, const std::string& mode);
+std::vector<std::string> lock_names();
+
 struct OpNode {
-  enum class Kind { Step, Call, Lock };
+  enum class Kind { Step, Call, Lock, ForEach };
   Kind kind = Kind::Step;
-  std::string name;  // step: primitive; call: kernel function; lock: lock name
+  std::string name;  // step: the kernel function; call: kernel function; lock: lock name; for_each: what
+  std::string impl;  // step: the primitive that models it (default: name)
   std::string mode;  // lock: "read" or "write"
   std::string via;   // lock: kernel function that takes it (mem_hotplug_begin)
   std::string done;  // lock: kernel function that drops it (mem_hotplug_done)
+  bool trylock = false;  // lock: trylock and retry (lock_device_hotplug_sysfs)
   std::vector<OpNode> body;
   std::string file;
   int line = 0;
   Primitive prim = nullptr;
+  LockId lock = LockId::MemHotplug;
   FnId fn = 0, via_fn = 0, done_fn = 0;  // set by bind()
 };
 
 struct OpProgram {
   std::string op, era, source, file;
-  std::vector<std::string> params;  // thread fields the op needs: device, pfn
+  std::vector<std::string> eras;    // every era the file declares
+  std::vector<std::string> params;  // thread fields the op needs: device, pfn, range
   std::vector<OpNode> steps;
 };
 
-// Locks a region may name, with the modes each allows.
-bool lock_mode_valid(const std::string& lock, const std::string& mode);
-const std::vector<std::string>& lock_names();
+// The eras of KERNEL_MODEL.md §1, oldest first.
+const std::vector<std::string>& known_eras();
+// What a for_each may iterate over.
+const std::vector<std::string>& loop_kinds();
 
 class OpCatalog {
  public:
@@ -49,6 +82,8 @@ class OpCatalog {
   std::map<std::pair<std::string, std::string>, OpProgram> programs_;
 };
 
+// Finds a step or call by name (not lock regions); nullptr if none.
+const OpNode* find_node(const std::vector<OpNode>& nodes, const std::string& name);
 // Interns the kernel-function names of a program into an execution's stacks.
 void bind(OpProgram& p, StackTable& stacks);
 // Runs a bound program on the current simulated thread.

@@ -1,9 +1,18 @@
-// Lock-scope edits of a step program, written in a scenario's `variant:`.
-//   move: STEP, after: STEP | before: STEP   -- move a step (into or out of a lock region)
-//   wrap: STEP | {from: STEP, to: STEP}, lock: L, mode: read|write [via, done]
-//                                            -- put a lock region around consecutive steps
-// An edit that names a step or lock that does not exist is an InputError at
-// the edit's position in the scenario file.
+// Lock-scope edits of a step program, written in a scenario's `variant:`
+// (docs/SCENARIOS.md has the full reference):
+//   move: STEP, after|before: STEP      move a step (into or out of a lock region), reorder
+//   wrap: STEP | {from, to}, lock, mode [via, done]
+//                                       put a lock region around consecutive sibling steps
+//   unwrap: LOCK, around: STEP          drop the innermost LOCK region around STEP (body stays)
+//   set_mode: LOCK, around: STEP, mode  change that region's mode (write -> read, seed 001)
+//   replace_lock: LOCK, with: LOCK2 [mode, via, done]
+//                                       every LOCK region of the op takes LOCK2 instead
+//                                       (mem_hotplug_lock -> mem_hotplug_range_lock, seed 001)
+//   replace: STEP, impl: PRIMITIVE      the step is modelled by another primitive
+//   insert: PRIMITIVE, after|before: STEP   add a step
+//   remove: STEP                        delete a step
+// An edit that names a step, lock or primitive that does not exist is an
+// InputError at the edit's position in the scenario file.
 #pragma once
 #include <string>
 
@@ -12,14 +21,16 @@
 namespace mhp {
 
 struct VariantEdit {
-  enum class Kind { Move, Wrap };
+  enum class Kind { Move, Wrap, Unwrap, SetMode, ReplaceLock, Replace, Insert, Remove };
   Kind kind = Kind::Move;
   std::string op;
-  std::string step;       // move: the step moved
-  std::string anchor;     // move: the step it goes next to
+  std::string step;       // move/replace/remove: the step; insert: the primitive; unwrap/set_mode: `around`
+  std::string anchor;     // move/insert: the step it goes next to
   bool after = true;
   std::string from, to;   // wrap: first and last step (siblings)
   std::string lock, mode, via, done;
+  std::string with;       // replace_lock: the new lock
+  std::string impl;       // replace: the new primitive
   // where the edit was written, for errors
   std::string file;
   int line = 0, col = 0;

@@ -9,7 +9,7 @@
 namespace mhp {
 
 const std::vector<std::string>& finding_kinds() {
-  static const std::vector<std::string> k = {"uninit", "stale", "race", "deadlock", "livelock"};
+  static const std::vector<std::string> k = {"uninit", "stale", "race", "deadlock", "livelock", "underflow", "warn"};
   return k;
 }
 
@@ -35,7 +35,9 @@ bool glob_match(const std::string& p, const std::string& s) {
 namespace {
 
 void parse_geometry(const YamlReader& r, const YAML::Node& n, Geometry& g) {
-  r.allow_keys(n, "geometry", {"pages_per_subsection", "subsections_per_section", "sections"});
+  r.allow_keys(n, "geometry", {"pages_per_subsection", "subsections_per_section", "sections", "sections_per_block"});
+  if (n["sections_per_block"])
+    g.sections_per_block = static_cast<std::uint32_t>(r.u64(n["sections_per_block"], "geometry.sections_per_block", 1, 64));
   if (n["pages_per_subsection"])
     g.pages_per_subsection = static_cast<std::uint32_t>(r.u64(n["pages_per_subsection"], "geometry.pages_per_subsection", 1, 512));
   if (n["subsections_per_section"])
@@ -47,8 +49,8 @@ void parse_geometry(const YamlReader& r, const YAML::Node& n, Geometry& g) {
 }
 
 void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p, const Geometry& g,
-                  std::uint32_t boot_sections, std::vector<PgmapDesc>& out) {
-  r.allow_keys(n, p, {"name", "start_pfn", "nr_pages", "type", "altmap"});
+                  std::uint32_t boot_sections, std::uint32_t nodes, std::vector<PgmapDesc>& out) {
+  r.allow_keys(n, p, {"name", "start_pfn", "nr_pages", "type", "altmap", "nid", "vmemmap_shift"});
   PgmapDesc d;
   d.name = r.str(r.need(n, p, "name"), p + ".name");
   for (auto& o : out)
@@ -65,6 +67,11 @@ void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p
   if (n["type"]) {
     std::string t = r.one_of(n["type"], p + ".type", {"fsdax", "generic", "private"});
     d.type = t == "fsdax" ? PgmapType::FsDax : t == "generic" ? PgmapType::Generic : PgmapType::Private;
+  }
+  if (n["nid"]) d.nid = static_cast<int>(r.u64(n["nid"], p + ".nid", 0, nodes - 1));
+  if (n["vmemmap_shift"]) {
+    d.vmemmap_shift = static_cast<std::uint32_t>(r.u64(n["vmemmap_shift"], p + ".vmemmap_shift", 0, 9));
+    if ((d.nr_pages >> d.vmemmap_shift) == 0) r.fail(n["vmemmap_shift"], p + ".vmemmap_shift", "compound pages larger than the device");
   }
   if (n["altmap"]) {
     const YAML::Node& a = n["altmap"];
@@ -89,13 +96,21 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
   e.line = n.Mark().line + 1;
   e.col = n.Mark().column + 1;
   r.require_map(n, p);
+  auto anchor = [&] {
+    if (n["after"].IsDefined() == n["before"].IsDefined()) r.fail(n, p, "needs exactly one of 'after' or 'before'");
+    e.after = n["after"].IsDefined();
+    e.anchor = r.str(e.after ? n["after"] : n["before"], p + (e.after ? ".after" : ".before"));
+  };
+  auto lock_mode = [&](bool need_mode) {
+    if (need_mode || n["mode"]) e.mode = r.one_of(r.need(n, p, "mode"), p + ".mode", {"read", "write"});
+    if (n["via"]) e.via = r.str(n["via"], p + ".via");
+    if (n["done"]) e.done = r.str(n["done"], p + ".done");
+  };
   if (n["move"]) {
     r.allow_keys(n, p, {"op", "move", "after", "before"});
     e.kind = VariantEdit::Kind::Move;
     e.step = r.str(n["move"], p + ".move");
-    if (n["after"].IsDefined() == n["before"].IsDefined()) r.fail(n, p, "a move needs exactly one of 'after' or 'before'");
-    e.after = n["after"].IsDefined();
-    e.anchor = r.str(e.after ? n["after"] : n["before"], p + (e.after ? ".after" : ".before"));
+    anchor();
   } else if (n["wrap"]) {
     r.allow_keys(n, p, {"op", "wrap", "lock", "mode", "via", "done"});
     e.kind = VariantEdit::Kind::Wrap;
@@ -108,12 +123,42 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
       e.to = r.str(r.need(w, p + ".wrap", "to"), p + ".wrap.to");
     }
     e.lock = r.one_of(r.need(n, p, "lock"), p + ".lock", lock_names());
-    e.mode = r.one_of(r.need(n, p, "mode"), p + ".mode", {"read", "write"});
+    lock_mode(true);
     if (!lock_mode_valid(e.lock, e.mode)) r.fail(n["mode"], p + ".mode", e.lock + " cannot be taken in " + e.mode + " mode");
-    if (n["via"]) e.via = r.str(n["via"], p + ".via");
-    if (n["done"]) e.done = r.str(n["done"], p + ".done");
+  } else if (n["unwrap"]) {
+    r.allow_keys(n, p, {"op", "unwrap", "around"});
+    e.kind = VariantEdit::Kind::Unwrap;
+    e.lock = r.one_of(n["unwrap"], p + ".unwrap", lock_names());
+    e.step = r.str(r.need(n, p, "around"), p + ".around");
+  } else if (n["set_mode"]) {
+    r.allow_keys(n, p, {"op", "set_mode", "around", "mode"});
+    e.kind = VariantEdit::Kind::SetMode;
+    e.lock = r.one_of(n["set_mode"], p + ".set_mode", lock_names());
+    e.step = r.str(r.need(n, p, "around"), p + ".around");
+    lock_mode(true);
+    if (!lock_mode_valid(e.lock, e.mode)) r.fail(n["mode"], p + ".mode", e.lock + " cannot be taken in " + e.mode + " mode");
+  } else if (n["replace_lock"]) {
+    r.allow_keys(n, p, {"op", "replace_lock", "with", "mode", "via", "done"});
+    e.kind = VariantEdit::Kind::ReplaceLock;
+    e.lock = r.one_of(n["replace_lock"], p + ".replace_lock", lock_names());
+    e.with = r.one_of(r.need(n, p, "with"), p + ".with", lock_names());
+    lock_mode(false);
+  } else if (n["replace"]) {
+    r.allow_keys(n, p, {"op", "replace", "impl"});
+    e.kind = VariantEdit::Kind::Replace;
+    e.step = r.str(n["replace"], p + ".replace");
+    e.impl = r.str(r.need(n, p, "impl"), p + ".impl");
+  } else if (n["insert"]) {
+    r.allow_keys(n, p, {"op", "insert", "after", "before"});
+    e.kind = VariantEdit::Kind::Insert;
+    e.step = r.str(n["insert"], p + ".insert");
+    anchor();
+  } else if (n["remove"]) {
+    r.allow_keys(n, p, {"op", "remove"});
+    e.kind = VariantEdit::Kind::Remove;
+    e.step = r.str(n["remove"], p + ".remove");
   } else {
-    r.fail(n, p, "an edit is 'move' or 'wrap'");
+    r.fail(n, p, "an edit is one of move, wrap, unwrap, set_mode, replace_lock, replace, insert, remove");
   }
   e.op = r.str(r.need(n, p, "op"), p + ".op");
   return e;
@@ -137,7 +182,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
 
   if (doc["initial"]) {
     const YAML::Node& in = doc["initial"];
-    r.allow_keys(in, "initial", {"boot_sections"});
+    r.allow_keys(in, "initial", {"boot_sections", "nodes"});
+    if (in["nodes"]) sc.nodes = static_cast<std::uint32_t>(r.u64(in["nodes"], "initial.nodes", 1, 8));
     if (in["boot_sections"])
       sc.boot_sections =
           static_cast<std::uint32_t>(r.u64(in["boot_sections"], "initial.boot_sections", 0, sc.geo.sections));
@@ -145,9 +191,16 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
   if (doc["devices"]) {
     r.require_seq(doc["devices"], "devices");
     for (std::size_t i = 0; i < doc["devices"].size(); ++i)
-      parse_device(r, doc["devices"][i], "devices[" + std::to_string(i) + "]", sc.geo, sc.boot_sections,
+      parse_device(r, doc["devices"][i], "devices[" + std::to_string(i) + "]", sc.geo, sc.boot_sections, sc.nodes,
                    sc.devices);
   }
+
+  // Every lock gets a bit in the engine's 64-bit held mask.
+  std::uint64_t locks = 7 + 7ull * sc.nodes + 2ull * sc.geo.nr_blocks() + sc.devices.size();
+  if (locks > 64)
+    r.fail(doc["geometry"] ? doc["geometry"] : doc, "geometry",
+           "this machine has " + std::to_string(locks) + " locks; the engine tracks at most 64 (fewer memory blocks: "
+           "raise sections_per_block)");
 
   const YAML::Node& threads = r.need(doc, "", "threads");
   r.require_seq(threads, "threads");
@@ -157,7 +210,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
   for (std::size_t i = 0; i < threads.size(); ++i) {
     const YAML::Node& n = threads[i];
     std::string p = "threads[" + std::to_string(i) + "]";
-    r.allow_keys(n, p, {"name", "op", "device", "pfn"});
+    r.allow_keys(n, p, {"name", "op", "device", "pfn", "nr_pages", "nid", "zone", "retries", "after"});
     ThreadSpec t;
     t.name = r.str(r.need(n, p, "name"), p + ".name");
     if (!names.insert(t.name).second) r.fail(n["name"], p + ".name", "thread name '" + t.name + "' used twice");
@@ -168,10 +221,12 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
         if (x == f) return true;
       return false;
     };
-    for (const char* f : {"device", "pfn"}) {
-      if (needs(f) && !n[f]) r.fail(n, p + "." + f, "op '" + t.op + "' needs this field");
-      if (!needs(f) && n[f]) r.fail(n[f], p + "." + f, "op '" + t.op + "' takes no '" + f + "'");
-    }
+    bool range = needs("range");
+    if (needs("device") && !n["device"]) r.fail(n, p + ".device", "op '" + t.op + "' needs this field");
+    if (!needs("device") && n["device"]) r.fail(n["device"], p + ".device", "op '" + t.op + "' takes no 'device'");
+    if ((needs("pfn") || range) && !n["pfn"]) r.fail(n, p + ".pfn", "op '" + t.op + "' needs this field");
+    if (!needs("pfn") && !range && n["pfn"]) r.fail(n["pfn"], p + ".pfn", "op '" + t.op + "' takes no 'pfn'");
+    if (!range && n["nr_pages"]) r.fail(n["nr_pages"], p + ".nr_pages", "op '" + t.op + "' works on one pfn");
     if (n["device"]) {
       std::string dn = r.str(n["device"], p + ".device");
       int idx = -1;
@@ -181,10 +236,39 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
       t.args.pgmap = idx;
       t.args.start = sc.devices[idx].start;
       t.args.nr_pages = sc.devices[idx].nr_pages;
+      t.args.nid = sc.devices[idx].nid;
+      t.args.zone = ZONE_DEVICE;
     }
     if (n["pfn"]) {
       t.args.start = r.u64(n["pfn"], p + ".pfn", 0, sc.geo.nr_pfns() - 1);
       t.args.nr_pages = 1;
+      if (range) {
+        Pfn block = sc.geo.pages_per_block();
+        t.args.nr_pages = n["nr_pages"] ? r.u64(n["nr_pages"], p + ".nr_pages", 1, sc.geo.nr_pfns() - t.args.start)
+                                        : std::min<Pfn>(block, sc.geo.nr_pfns() - t.args.start);
+      }
+    }
+    bool hotplug = t.op == "add_memory" || t.op == "remove_memory" || t.op == "online_pages" || t.op == "offline_pages";
+    if (hotplug) {  // memory blocks are the unit of these operations
+      Pfn block = sc.geo.pages_per_block();
+      if (t.args.start % block) r.fail(n["pfn"], p + ".pfn", "must start a memory block (" + std::to_string(block) + " pages)");
+      if (t.args.nr_pages % block) r.fail(n["nr_pages"] ? n["nr_pages"] : n, p + ".nr_pages", "must be whole memory blocks");
+    }
+    if (n["nid"]) {
+      if (n["device"]) r.fail(n["nid"], p + ".nid", "a device thread runs on its device's node");
+      t.args.nid = static_cast<int>(r.u64(n["nid"], p + ".nid", 0, sc.nodes - 1));
+    }
+    if (n["zone"]) {
+      if (n["device"]) r.fail(n["zone"], p + ".zone", "a device thread works on ZONE_DEVICE");
+      std::string z = r.one_of(n["zone"], p + ".zone", {"normal", "movable", "device"});
+      t.args.zone = z == "normal" ? ZONE_NORMAL : z == "movable" ? ZONE_MOVABLE : ZONE_DEVICE;
+    }
+    if (n["retries"]) t.args.retries = static_cast<std::uint32_t>(r.u64(n["retries"], p + ".retries", 0, 1000));
+    if (n["after"]) {
+      std::string a = r.str(n["after"], p + ".after");
+      for (std::size_t j = 0; j < sc.threads.size(); ++j)
+        if (sc.threads[j].name == a) t.after = static_cast<int>(j);
+      if (t.after < 0) r.fail(n["after"], p + ".after", "no earlier thread named '" + a + "'");
     }
     if (!sc.programs.count(t.op)) sc.programs.emplace(t.op, *prog);
     sc.threads.push_back(t);
@@ -237,6 +321,15 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
           r.one_of(x["other_findings"], "expect.other_findings", {"allowed", "forbidden"}) == "allowed";
   }
   return sc;
+}
+
+MachineSpec machine_of(const Scenario& sc) {
+  MachineSpec m;
+  m.geo = sc.geo;
+  m.nodes = sc.nodes;
+  m.boot_sections = sc.boot_sections;
+  m.devices = sc.devices;
+  return m;
 }
 
 Scenario load_scenario(const std::string& path) {

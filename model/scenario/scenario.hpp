@@ -18,6 +18,7 @@ struct ThreadSpec {
   std::string name;
   std::string op;
   OpArgs args;
+  int after = -1;  // index of a thread this one starts after (devm ordering, sequential set-up)
 };
 
 struct ExpectSpec {
@@ -29,6 +30,7 @@ struct Scenario {
   std::string file, name, description, era;
   Geometry geo;
   std::uint32_t boot_sections = 0;  // initial.boot_sections
+  std::uint32_t nodes = 1;          // initial.nodes
   std::vector<PgmapDesc> devices;
   std::vector<ThreadSpec> threads;
   std::string variant = "-";
@@ -44,6 +46,7 @@ struct Scenario {
 
 Scenario parse_scenario(const std::string& file, const std::string& text);
 Scenario load_scenario(const std::string& path);  // InputError if unreadable
+MachineSpec machine_of(const Scenario& sc);
 bool glob_match(const std::string& pattern, const std::string& s);
 const std::vector<std::string>& finding_kinds();
 

@@ -16,13 +16,36 @@ struct ThreadJob {
   Kernel* k;
   const OpProgram* prog;
   OpArgs args;
+  Completion* after = nullptr;  // started only once that thread has finished
+  Completion* done = nullptr;
 };
 
 void thread_main(void* arg) {
   auto* job = static_cast<ThreadJob*>(arg);
+  if (job->after) job->after->wait();
   OpState st;
   st.args = job->args;
   run_program(*job->k, *job->prog, st);
+  job->done->complete_all();
+}
+
+// WARN()s the modelled kernel hit become findings.
+void warning_findings(const Execution& ex, const Kernel& k, std::vector<Finding>& out) {
+  for (const auto& w : k.warnings) {
+    Finding f;
+    f.kind = w.kind;
+    f.key = w.key;
+    std::string where = ex.stacks().top_name(w.stack);
+    f.title = std::string(w.kind == "underflow" ? "WARNING: refcount underflow" : "WARNING") + " in " + where;
+    f.summary = w.text;
+    const SimThread& t = ex.threads()[w.thread];
+    FindingSide s;
+    s.title = "task " + t.name + " (T" + std::to_string(t.id) + "):";
+    s.stack = ex.stacks().frames(w.stack);
+    s.locks = lock_names_of(ex, w.held, w.held_shared);
+    f.sides.push_back(std::move(s));
+    out.push_back(std::move(f));
+  }
 }
 
 std::string awaited(const Execution& ex, const SimThread& t) {
@@ -75,13 +98,16 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
 
   Execution ex;
   ex.set_step_budget(sc.step_budget);
-  Kernel k(ex, sc.geo, sc.devices, sc.boot_sections);
+  Kernel k(ex, machine_of(sc));
   std::map<std::string, OpProgram> programs = sc.programs;
   for (auto& [name, p] : programs) bind(p, ex.stacks());
   std::vector<ThreadJob> jobs;
+  std::vector<std::unique_ptr<Completion>> done;
   jobs.reserve(sc.threads.size());
-  for (const auto& t : sc.threads) {
-    jobs.push_back({&k, &programs.at(t.op), t.args});
+  for (const auto& t : sc.threads) done.push_back(std::make_unique<Completion>(ex, "task " + t.name + " exited"));
+  for (std::size_t i = 0; i < sc.threads.size(); ++i) {
+    const auto& t = sc.threads[i];
+    jobs.push_back({&k, &programs.at(t.op), t.args, t.after >= 0 ? done[t.after].get() : nullptr, done[i].get()});
     ex.add_thread(t.name, thread_main, &jobs.back());
   }
   StalePageChecker stale(ex, k);
@@ -102,6 +128,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   FindingSet set;
   for (std::uint64_t i = 0; i < res.executions; ++i) {
     k.reset();
+    for (auto& d : done) d->reset();
     Outcome o = ex.run(*strategy, i);
     if (replay) {
       if (o.status == Outcome::Status::Diverged) res.replay_error = o.detail;
@@ -113,6 +140,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     for (Checker* c : checkers)
       for (auto& f : c->found()) found.push_back(std::move(f));
     engine_findings(ex, o, found);
+    warning_findings(ex, k, found);
     set.merge_execution(std::move(found), i, ex.schedule().encode());
   }
   res.findings = set.all();

@@ -1,0 +1,80 @@
+// drivers/base/memory.c: memory block devices, their state and online_type.
+#include "model/ops/primitives.hpp"
+
+namespace mhp {
+
+namespace {
+
+template <class Fn>
+void each_block(Kernel& k, const OpState& st, Fn fn) {
+  if (st.args.nr_pages == 0) return;
+  for (std::uint32_t b = k.block_of(st.args.start); b <= k.block_of(st.args.start + st.args.nr_pages - 1); ++b)
+    fn(*k.blocks[b]);
+}
+
+// create_memory_block_devices() (v5.3+, C7) / hotplug_memory_register() per
+// section (v4.19): device_register() of each block, state MEM_OFFLINE. From
+// here user space can online it. Nothing for ZONE_DEVICE (no memory blocks).
+bool create_memory_block_devices(Kernel& k, OpState& st) {
+  if (st.args.pgmap >= 0) return true;
+  each_block(k, st, [&](MemoryBlock& b) {
+    k.write(b.state, MEM_OFFLINE);
+    k.write(b.registered, 1);
+  });
+  return true;
+}
+
+bool remove_memory_block_devices(Kernel& k, OpState& st) {
+  each_block(k, st, [&](MemoryBlock& b) { k.write(b.registered, 0); });
+  return true;
+}
+
+// walk_memory_blocks(check_memblock_offlined_cb): -EBUSY if a block is online.
+bool check_memblock_offlined_cb(Kernel& k, OpState& st) {
+  bool ok = true;
+  each_block(k, st, [&](MemoryBlock& b) { ok = ok && k.read(b.state) != MEM_ONLINE; });
+  return ok;
+}
+
+// state_store(): mem->online_type = ... (under device_hotplug_lock)
+bool set_online_type(Kernel& k, OpState& st) {
+  each_block(k, st, [&](MemoryBlock& b) { k.write(b.online_type, st.args.zone == ZONE_MOVABLE ? 2 : 1); });
+  return true;
+}
+
+// device_online()/device_offline(): find the block and check its state; a
+// block that is not registered or already in the target state stops here.
+bool block_is(Kernel& k, OpState& st, std::int64_t want) {
+  bool ok = true;
+  each_block(k, st, [&](MemoryBlock& b) { ok = ok && k.read(b.registered) && k.read(b.state) == want; });
+  return ok;
+}
+bool device_online_check(Kernel& k, OpState& st) { return block_is(k, st, MEM_OFFLINE); }
+bool device_offline_check(Kernel& k, OpState& st) { return block_is(k, st, MEM_ONLINE); }
+
+// memory_block_change_state(): mem->state (under device_lock(&mem->dev)).
+bool set_state(Kernel& k, OpState& st, std::int64_t s) {
+  each_block(k, st, [&](MemoryBlock& b) { k.write(b.state, s); });
+  return true;
+}
+bool mem_state_online(Kernel& k, OpState& st) { return set_state(k, st, MEM_ONLINE); }
+bool mem_state_going_offline(Kernel& k, OpState& st) { return set_state(k, st, MEM_GOING_OFFLINE); }
+bool mem_state_offline(Kernel& k, OpState& st) { return set_state(k, st, MEM_OFFLINE); }
+
+}  // namespace
+
+void add_memory_block_primitives(PrimitiveTable& t) {
+  t.insert(t.end(), {
+    {"create_memory_block_devices", create_memory_block_devices, "drivers/base/memory.c create_memory_block_devices() / hotplug_memory_register()"},
+    {"remove_memory_block_devices", remove_memory_block_devices, "drivers/base/memory.c remove_memory_block_devices() / unregister_memory_section()"},
+    {"check_memblock_offlined_cb", check_memblock_offlined_cb, "mm/memory_hotplug.c check_memblock_offlined_cb()"},
+    {"set_online_type", set_online_type, "drivers/base/memory.c state_store(): mem->online_type"},
+    {"device_online_check", device_online_check, "drivers/base/core.c device_online(): block registered and offline"},
+    {"device_offline_check", device_offline_check, "drivers/base/core.c device_offline(): block registered and online"},
+    {"mem_state_online", mem_state_online, "drivers/base/memory.c memory_block_change_state(MEM_ONLINE)"},
+    {"mem_state_going_offline", mem_state_going_offline, "drivers/base/memory.c memory_block_change_state(MEM_GOING_OFFLINE)"},
+    {"mem_state_offline", mem_state_offline, "drivers/base/memory.c memory_block_change_state(MEM_OFFLINE)"},
+  });
+}
+
+}  // namespace mhp

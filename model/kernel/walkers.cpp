@@ -1,0 +1,248 @@
+// The pfn walkers of KERNEL_MODEL.md §6.2, as steps on the pfn `st.cur`:
+// the checks each one really does (pfn_valid(), pfn_to_online_page(),
+// get_dev_pagemap(), pgmap_pfn_valid()) and the struct page reads that follow.
+// A check step returning false skips the pfn (or ends a one-pfn walker).
+#include "model/kernel/memremap.hpp"
+#include "model/kernel/sparse.hpp"
+#include "model/ops/primitives.hpp"
+
+namespace mhp {
+
+namespace {
+
+// --- checks ---
+bool pfn_valid_step(Kernel& k, OpState& st) { return st.has_page = pfn_valid_b(k, st.cur); }
+bool pfn_valid_v4_19(Kernel& k, OpState& st) { return st.has_page = pfn_valid_a(k, st.cur); }
+bool pfn_to_online_page_step(Kernel& k, OpState& st) { return st.has_page = pfn_to_online_page_b(k, st.cur); }
+bool pfn_to_online_page_v5_3(Kernel& k, OpState& st) { return st.has_page = pfn_to_online_page_b0(k, st.cur); }
+bool pfn_to_online_page_v4_19(Kernel& k, OpState& st) { return st.has_page = pfn_to_online_page_a(k, st.cur); }
+// pfn_to_page(): address arithmetic, no check at all.
+bool pfn_to_page(Kernel&, OpState& st) { return st.has_page = true; }
+
+// memory_failure(): a pfn pfn_to_online_page() resolves takes the RAM path
+// (not modelled: the walker ends); NULL goes on to the ZONE_DEVICE path.
+bool memory_failure_not_online(Kernel& k, OpState& st) { return !pfn_to_online_page_b(k, st.cur); }
+bool memory_failure_not_online_v5_3(Kernel& k, OpState& st) { return !pfn_to_online_page_b0(k, st.cur); }
+
+// --- reads of the struct page ---
+// stable_page_flags() (fs/proc/page.c): compound_head(), then the flag tests.
+bool stable_page_flags(Kernel& k, OpState& st) {
+  k.read_page(st.cur, PageField::CompoundHead);
+  k.read_page(st.cur, PageField::Flags);
+  return true;
+}
+// page_zone(): the zone links in page->flags.
+bool page_zone(Kernel& k, OpState& st) {
+  st.value = flags_zone(k.read_page(st.cur, PageField::Flags));
+  return true;
+}
+// dax_lock_folio(page_folio(pfn_to_page(pfn))) in memory_failure_dev_pagemap():
+// compound head, flags, page->pgmap.
+bool dax_lock_folio(Kernel& k, OpState& st) {
+  k.read_page(st.cur, PageField::CompoundHead);
+  k.read_page(st.cur, PageField::Flags);
+  k.read_page(st.cur, PageField::Pgmap);
+  return true;
+}
+// read_page_owner(): PageBuddy() and the page_ext lookup.
+bool read_page_owner(Kernel& k, OpState& st) {
+  k.read_page(st.cur, PageField::Flags);
+  return true;
+}
+
+// compaction: __pageblock_pfn_to_page() for the pageblock at st.cur, then
+// isolate_migratepages_block() over its pages. The end page is tested with
+// pfn_valid() only.
+bool pageblock_pfn_to_page(Kernel& k, OpState& st) {
+  Pfn end = st.cur + k.geo.pages_per_subsection - 1;
+  if (!pfn_valid_b(k, end)) return false;
+  if (!pfn_to_online_page_b(k, st.cur)) return false;
+  std::int64_t a = k.read_page(st.cur, PageField::Flags);  // page_zone(start_page) != zone
+  if (flags_zone(a) != st.args.zone) return false;
+  std::int64_t b = k.read_page(end, PageField::Flags);  // page_zone_id(end_page)
+  return flags_zone(b) == flags_zone(a);
+}
+bool isolate_migratepages_block(Kernel& k, OpState& st) {
+  for (Pfn pfn = st.cur; pfn < st.cur + k.geo.pages_per_subsection; ++pfn) {
+    k.read_page(pfn, PageField::Flags);     // PageBuddy(), PageLRU()
+    k.read_page(pfn, PageField::Refcount);  // page_count()
+  }
+  return true;
+}
+
+// kmemleak_scan() (v5.x+): for each populated zone of the node, walk its
+// span with pfn_to_online_page() and the page_zone() check, then scan the
+// page (page_count()). The caller holds get_online_mems().
+bool kmemleak_scan_zones(Kernel& k, OpState& st) {
+  for (int zi = 0; zi < MAX_NR_ZONES; ++zi) {
+    Zone& z = k.zone(st.args.nid, zi);
+    Pfn start = Pfn(k.read(z.zone_start_pfn)), end = start + Pfn(k.read(z.spanned_pages));
+    for (Pfn pfn = start; pfn < end; ++pfn) {
+      if (!pfn_to_online_page_b(k, pfn)) continue;
+      if (flags_zone(k.read_page(pfn, PageField::Flags)) != zi) continue;
+      k.read_page(pfn, PageField::Refcount);
+    }
+  }
+  return true;
+}
+// kmemleak_scan() (v4.19): the node span with pfn_valid() only.
+bool kmemleak_scan_node_v4_19(Kernel& k, OpState& st) {
+  Pgdat& nd = *k.nodes[st.args.nid];
+  Pfn start = Pfn(k.read(nd.node_start_pfn)), end = start + Pfn(k.read(nd.node_spanned_pages));
+  for (Pfn pfn = start; pfn < end; ++pfn) {
+    if (!pfn_valid_a(k, pfn)) continue;
+    if (flags_nid(k.read_page(pfn, PageField::Flags)) != st.args.nid) continue;  // page_to_nid()
+    k.read_page(pfn, PageField::Refcount);                                        // page_count()
+  }
+  return true;
+}
+
+// page_outside_zone_boundaries() (mm/page_alloc.c, DEBUG_VM bad_range()): a
+// zone_span_seqbegin()/zone_span_seqretry() loop around reading the span.
+bool page_outside_zone_boundaries(Kernel& k, OpState& st) {
+  Zone& z = k.zone(st.args.nid, st.args.zone);
+  std::int64_t start = 0, spanned = 0;
+  unsigned seq;
+  do {
+    seq = z.span_seqlock.read_begin();
+    start = k.read(z.zone_start_pfn);
+    spanned = k.read(z.spanned_pages);
+  } while (z.span_seqlock.read_retry(seq));
+  st.value = Pfn(start) <= st.cur && st.cur < Pfn(start + spanned) ? 0 : 1;
+  return true;
+}
+
+// kvm_is_reserved_pfn() (virt/kvm, v4.19): pfn_valid() && PageReserved(): a
+// reserved page is treated as MMIO, mapped without a page reference.
+bool kvm_is_reserved_pfn(Kernel& k, OpState& st) {
+  st.has_page = pfn_valid_a(k, st.cur);
+  st.value = st.has_page && (k.read_page(st.cur, PageField::Flags) & PG_reserved);
+  return true;
+}
+// The proposal of seed 001 (Yi Zhang, Dan): a ZONE_DEVICE page is not
+// "reserved" for KVM even though PG_reserved is set.
+bool kvm_is_reserved_pfn_zone_device(Kernel& k, OpState& st) {
+  st.has_page = pfn_valid_a(k, st.cur);
+  if (!st.has_page) return true;
+  std::int64_t f = k.read_page(st.cur, PageField::Flags);
+  st.value = (f & PG_reserved) && flags_zone(f) != ZONE_DEVICE;
+  return true;
+}
+// get_page() on a non-reserved pfn: the refcount, and for a ZONE_DEVICE page
+// (v4.19 get_zone_device_page()) a reference on page->pgmap->ref.
+bool kvm_get_pfn(Kernel& k, OpState& st) {
+  if (st.value) return true;
+  std::int64_t c = k.read_page(st.cur, PageField::Refcount);
+  k.write_page(st.cur, PageField::Refcount, c + 1);
+  std::int64_t pg = k.read_page(st.cur, PageField::Pgmap) - 1;
+  if (pg >= 0 && pg < std::int64_t(k.pgmaps.size())) {
+    k.pgmaps[pg]->ref.get(1);
+    st.pgmap_ref = int(pg);
+  }
+  st.page_ref = true;
+  return true;
+}
+// The guest touches the page through the mapping (kvm_set_pfn_accessed()).
+bool kvm_set_pfn_accessed(Kernel& k, OpState& st) {
+  k.read_page(st.cur, PageField::Flags);
+  return true;
+}
+// kvm_release_pfn_clean(): put_page() unless reserved.
+bool kvm_release_pfn_clean(Kernel& k, OpState& st) {
+  if (!st.page_ref) return true;
+  std::int64_t c = k.read_page(st.cur, PageField::Refcount);
+  k.write_page(st.cur, PageField::Refcount, c - 1);
+  if (st.pgmap_ref >= 0) put_dev_pagemap(k, st.pgmap_ref);
+  st.pgmap_ref = -1;
+  st.page_ref = false;
+  return true;
+}
+
+// A device-private driver allocating a free page of its own range (seed 004):
+// pfn_to_page() of an idle page, a look at page->zone_device_data (the word
+// next to page->pgmap), then zone_device_page_init(), which takes the pgmap
+// reference with percpu_ref_tryget_live() and WARNs if the pgmap is dying.
+bool read_zone_device_data(Kernel& k, OpState& st) {
+  st.value = k.read_page(st.cur, PageField::Pgmap);
+  return true;
+}
+bool zone_device_page_init(Kernel& k, OpState& st) {
+  std::int64_t pg = k.read_page(st.cur, PageField::Pgmap) - 1;  // page->pgmap, no reference held yet
+  if (pg < 0 || pg >= std::int64_t(k.pgmaps.size())) return false;
+  if (!k.pgmaps[pg]->ref.tryget_live()) {
+    k.warn("warn", "warn/zone_device_page_init/tryget_live-failed",
+           "zone_device_page_init(): WARN percpu_ref_tryget_live() failed: allocating after memunmap_pages()");
+    return false;
+  }
+  st.pgmap_ref = int(pg);
+  k.write_page(st.cur, PageField::Refcount, 1);  // set_page_count(page, 1)
+  return true;
+}
+// pgmap_request_folio() (proposed in seed 004, not in v6.13): the pgmap
+// reference is taken by offset first, so an idle page is never touched
+// without one.
+bool pgmap_request_folio(Kernel& k, OpState& st) {
+  int pg = st.args.pgmap;
+  if (!k.pgmaps[pg]->ref.tryget_live()) return false;
+  st.pgmap_ref = pg;
+  k.write_page(st.cur, PageField::Refcount, 1);
+  return true;
+}
+// The driver frees the page again: free_zone_device_folio() -> put_dev_pagemap().
+bool free_zone_device_folio(Kernel& k, OpState& st) {
+  k.write_page(st.cur, PageField::Refcount, 0);
+  if (st.pgmap_ref >= 0) put_dev_pagemap(k, st.pgmap_ref);
+  st.pgmap_ref = -1;
+  return true;
+}
+
+// kmem_cache_create() (mm/slab_common.c, v4.19): get_online_cpus() +
+// get_online_mems() around the cache set-up -- a read-side user a hotplug
+// path can reach (seed 001, S9: a callee taking mem_hotplug_lock again).
+bool kmem_cache_create(Kernel& k, OpState&) {
+  {
+    Frame f(k.ex, k.ex.stacks().fn("get_online_mems"));
+    k.cpu_hotplug_lock.down_read();
+    k.mem_hotplug_lock.down_read();
+  }
+  Frame f(k.ex, k.ex.stacks().fn("put_online_mems"));
+  k.mem_hotplug_lock.up_read();
+  k.cpu_hotplug_lock.up_read();
+  return true;
+}
+
+}  // namespace
+
+void add_walker_primitives(PrimitiveTable& t) {
+  t.insert(t.end(), {
+    {"pfn_valid", pfn_valid_step, "include/linux/mmzone.h pfn_valid(): section memmap + subsection bit (v5.3+)"},
+    {"pfn_valid_v4_19", pfn_valid_v4_19, "include/linux/mmzone.h pfn_valid() (v4.19): valid_section() only"},
+    {"pfn_to_online_page", pfn_to_online_page_step, "mm/memory_hotplug.c pfn_to_online_page() (v5.12+): ONLINE, subsection, ZONE_DEVICE slow path"},
+    {"pfn_to_online_page_v5_3", pfn_to_online_page_v5_3, "mm/memory_hotplug.c pfn_to_online_page() (v5.3..v5.11): ONLINE + subsection"},
+    {"pfn_to_online_page_v4_19", pfn_to_online_page_v4_19, "include/linux/memory_hotplug.h pfn_to_online_page() (v4.19 macro): ONLINE bit"},
+    {"pfn_to_page", pfn_to_page, "include/asm-generic/memory_model.h pfn_to_page(): no check"},
+    {"memory_failure_not_online", memory_failure_not_online, "mm/memory-failure.c memory_failure(): pfn_to_online_page() == NULL"},
+    {"memory_failure_not_online_v5_3", memory_failure_not_online_v5_3, "mm/memory-failure.c memory_failure() (v5.3..v5.11): pfn_to_online_page() == NULL"},
+    {"stable_page_flags", stable_page_flags, "fs/proc/page.c stable_page_flags()"},
+    {"page_zone", page_zone, "include/linux/mm.h page_zone()"},
+    {"dax_lock_folio", dax_lock_folio, "fs/dax.c dax_lock_folio(page_folio(pfn_to_page(pfn)))"},
+    {"read_page_owner", read_page_owner, "mm/page_owner.c read_page_owner(): PageBuddy()"},
+    {"pageblock_pfn_to_page", pageblock_pfn_to_page, "mm/page_alloc.c __pageblock_pfn_to_page()"},
+    {"isolate_migratepages_block", isolate_migratepages_block, "mm/compaction.c isolate_migratepages_block()"},
+    {"kmemleak_scan_zones", kmemleak_scan_zones, "mm/kmemleak.c kmemleak_scan(): zone spans, pfn_to_online_page()"},
+    {"kmemleak_scan_node_v4_19", kmemleak_scan_node_v4_19, "mm/kmemleak.c kmemleak_scan() (v4.19): node span, pfn_valid()"},
+    {"page_outside_zone_boundaries", page_outside_zone_boundaries, "mm/page_alloc.c page_outside_zone_boundaries(): zone_span_seqbegin() loop"},
+    {"kvm_is_reserved_pfn", kvm_is_reserved_pfn, "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v4.19): PageReserved()"},
+    {"kvm_is_reserved_pfn_zone_device", kvm_is_reserved_pfn_zone_device, "seed 001 proposal: kvm_is_reserved_pfn() && !is_zone_device_page()"},
+    {"kvm_get_pfn", kvm_get_pfn, "virt/kvm/kvm_main.c hva_to_pfn() -> get_page() unless reserved"},
+    {"kvm_set_pfn_accessed", kvm_set_pfn_accessed, "virt/kvm/kvm_main.c kvm_set_pfn_accessed() -> mark_page_accessed()"},
+    {"kvm_release_pfn_clean", kvm_release_pfn_clean, "virt/kvm/kvm_main.c kvm_release_pfn_clean(): put_page() unless reserved"},
+    {"read_zone_device_data", read_zone_device_data, "driver pfn walk: page->zone_device_data of an idle page (seed 004)"},
+    {"zone_device_page_init", zone_device_page_init, "mm/memremap.c zone_device_page_init(): tryget_live(page->pgmap->ref)"},
+    {"pgmap_request_folio", pgmap_request_folio, "seed 004 proposal pgmap_request_folio(): pgmap ref by offset first"},
+    {"kmem_cache_create", kmem_cache_create, "mm/slab_common.c kmem_cache_create(): get_online_cpus() + get_online_mems()"},
+    {"free_zone_device_folio", free_zone_device_folio, "mm/memremap.c free_zone_device_folio() -> put_dev_pagemap()"},
+  });
+}
+
+}  // namespace mhp
