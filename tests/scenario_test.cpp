@@ -67,7 +67,7 @@ TEST_CASE("parse errors name file, line, column and field") {
         "x.yaml:7:15: field 'devices[0].nr_pages': must be a multiple of pages_per_subsection (2)");
   CHECK(err(replace(kBase, "device: pmem0", "device: pmem9")) ==
         "x.yaml:11:13: field 'threads[0].device': no device named 'pmem9' in devices");
-  CHECK(err(replace(kBase, "op: memory_failure", "op: kpageflags")).find("threads[1].op") != std::string::npos);
+  CHECK(err(replace(kBase, "op: memory_failure", "op: no_such_op")).find("threads[1].op") != std::string::npos);
   CHECK(err(replace(kBase, "    pfn: 13\n", "")).find("field 'threads[1].pfn': op 'memory_failure' needs") !=
         std::string::npos);
   CHECK(err(replace(kBase, "pfn: 13", "pfn: 16")).find("threads[1].pfn") != std::string::npos);
