@@ -28,6 +28,22 @@ void RaceChecker::reset() {
   }
   shadow_.clear();
   sync_.clear();
+  for (auto& s : spec_) s = Speculative{};
+}
+
+void RaceChecker::read(const Event& ev, bool committing) {
+  VectorClock& me = clock_[ev.thread];
+  Shadow& sh = shadow_[ev.obj];
+  Access a = static_cast<Access>(ev.mode);
+  if (!committing && sh.has_write && a == Access::Acquire && sh.w_access == Access::Release) me.join(sh.released);
+  // committing: the last write may come after the read (a writer that did
+  // not bump the sequence); uncovered, it raced with the read either way.
+  if (sh.has_write && sh.w_thread != ev.thread && !me.covers(sh.w_thread, sh.w_epoch) &&
+      read_write_race(a, sh.w_access))
+    report(ex_.events()[sh.w_event], ev);
+  sh.r_epoch[ev.thread] = me.c[ev.thread];
+  sh.r_event[ev.thread] = ev.index;
+  sh.r_access[ev.thread] = a;
 }
 
 void RaceChecker::on_event(const Event& ev) {
@@ -48,16 +64,25 @@ void RaceChecker::on_event(const Event& ev) {
       ++me.c[ev.thread];
       return;
     }
+    case EvKind::SeqBegin: {
+      me.join(sync_[ev.obj].exclusive);  // after the writer whose sequence it read
+      spec_[ev.thread] = Speculative{true, {}};
+      return;
+    }
+    case EvKind::SeqRetry: {
+      Speculative& sp = spec_[ev.thread];
+      sp.active = false;
+      if (!ev.value)
+        for (std::uint32_t i : sp.reads) read(ex_.events()[i], true);
+      sp.reads.clear();
+      return;
+    }
     case EvKind::Read: {
-      Shadow& sh = shadow_[ev.obj];
-      Access a = static_cast<Access>(ev.mode);
-      if (sh.has_write && a == Access::Acquire && sh.w_access == Access::Release) me.join(sh.released);
-      if (sh.has_write && sh.w_thread != ev.thread && !me.covers(sh.w_thread, sh.w_epoch) &&
-          read_write_race(a, sh.w_access))
-        report(ex_.events()[sh.w_event], ev);
-      sh.r_epoch[ev.thread] = me.c[ev.thread];
-      sh.r_event[ev.thread] = ev.index;
-      sh.r_access[ev.thread] = a;
+      if (spec_[ev.thread].active) {
+        spec_[ev.thread].reads.push_back(ev.index);
+        return;
+      }
+      read(ev, false);
       return;
     }
     case EvKind::Write: {

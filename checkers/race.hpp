@@ -6,6 +6,7 @@
 // marked accesses is intended concurrency), with neither ordered before the other.
 #pragma once
 #include <unordered_map>
+#include <vector>
 
 #include "checkers/checker.hpp"
 #include "checkers/vector_clock.hpp"
@@ -33,6 +34,16 @@ class RaceChecker final : public Checker {
   };
   void reset() override;
   void report(const Event& earlier, const Event& later);
+  void read(const Event& ev, bool commit_later);
+  // Seqcount read sections (seqlock.h semantics): reads inside one are
+  // speculative until read_seqretry() says the section stands; a retried
+  // section's reads are discarded, a standing one's are checked then,
+  // including against writes that slipped in without bumping the sequence.
+  struct Speculative {
+    bool active = false;
+    std::vector<std::uint32_t> reads;  // event indices
+  };
+  std::array<Speculative, kMaxThreads> spec_{};
   std::array<VectorClock, kMaxThreads> clock_{};
   std::unordered_map<ObjId, Shadow> shadow_;
   std::unordered_map<ObjId, SyncClocks> sync_;

@@ -21,6 +21,8 @@ enum class EvKind : std::uint8_t {
   RefOp,       // percpu_ref get/put/kill/tryget (value = count after)
   ThreadStart,
   ThreadEnd,
+  SeqBegin,    // seqcount read section entered (an acquire of the writers' releases)
+  SeqRetry,    // seqcount read section checked: value 1 = retried, 0 = its reads stand
 };
 
 // How an access is marked, in the Linux-kernel memory model's sense. A race

@@ -22,14 +22,15 @@ void Seqlock::write_unlock() {
 unsigned Seqlock::read_begin() {
   ex_.choice_point();
   while (seq_ & 1u) ex_.block_on(seq_obj_, SyncSide::Shared);
-  ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Shared), seq_obj_, seq_);
+  ex_.emit(EvKind::SeqBegin, static_cast<std::uint8_t>(SyncSide::Shared), seq_obj_, seq_);
   return seq_;
 }
 
 bool Seqlock::read_retry(unsigned start) {
   ex_.choice_point();
-  ex_.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Once), seq_obj_, seq_);
-  return seq_ != start;
+  bool retry = seq_ != start;
+  ex_.emit(EvKind::SeqRetry, 0, seq_obj_, retry);
+  return retry;
 }
 
 }  // namespace mhp

@@ -1,0 +1,16 @@
+// Model invariants (issue 4): what must hold whenever no operation is in the
+// middle of a step -- after every operation in the sequential tests, and at
+// the end of every execution with `explore: {check_invariants: true}`.
+// Inspection only: no events, no choice points.
+#pragma once
+#include <string>
+#include <vector>
+
+#include "model/kernel/kernel.hpp"
+
+namespace mhp {
+
+// Each violated invariant as one line naming the object and the values.
+std::vector<std::string> check_invariants(const Kernel& k);
+
+}  // namespace mhp

@@ -1,0 +1,260 @@
+// Sequential postconditions of every operation in every era: one thread runs
+// the operations one after another, the model invariants are checked after
+// each, and the state the kernel leaves behind is compared with
+// KERNEL_MODEL.md §5 (spans, present pages, section flags, page states).
+#include <doctest/doctest.h>
+
+#include <deque>
+
+#include "model/kernel/invariants.hpp"
+#include "model/ops/program.hpp"
+#include "tests/harness.hpp"
+
+using namespace mhp;
+using namespace mhp::test;
+
+namespace {
+
+// Machine: 4 sections of 4 pages, boot RAM in section 0; a pmem device in section 3.
+struct Seq {
+  std::string era;
+  Harness h;
+  Kernel k;
+  std::deque<OpProgram> progs;
+  std::vector<std::pair<const OpProgram*, OpArgs>> plan;
+  std::vector<std::string> violations;
+  std::vector<std::string> after;  // "op" + violations, per op
+
+  static MachineSpec machine() {
+    MachineSpec m;
+    m.boot_sections = 1;
+    PgmapDesc d;
+    d.name = "pmem0";
+    d.start = 12;
+    d.nr_pages = 4;
+    m.devices.push_back(d);
+    return m;
+  }
+  explicit Seq(std::string e) : era(std::move(e)), k(h.ex, machine()) {}
+
+  void op(const std::string& name, OpArgs a) {
+    const OpProgram* p = OpCatalog::get().find(era, name);
+    REQUIRE_MESSAGE(p, "era " << era << " has no op " << name);
+    progs.push_back(*p);
+    bind(progs.back(), h.ex.stacks());
+    plan.push_back({&progs.back(), a});
+  }
+  void ram(const std::string& name, Pfn start, int zone = ZONE_NORMAL) {
+    OpArgs a;
+    a.start = start;
+    a.nr_pages = 4;
+    a.zone = zone;
+    op(name, a);
+  }
+  void dev(const std::string& name) {
+    OpArgs a;
+    a.pgmap = 0;
+    a.start = 12;
+    a.nr_pages = 4;
+    a.zone = ZONE_DEVICE;
+    op(name, a);
+  }
+  // Runs the plan up to (and including) operation n, checking invariants after each.
+  void run(std::size_t n = SIZE_MAX) {
+    h.reset = [this] { k.reset(); };
+    h.thread("seq", [this, n] {
+      for (std::size_t i = 0; i < plan.size() && i < n; ++i) {
+        OpState st;
+        st.args = plan[i].second;
+        run_program(k, *plan[i].first, st);
+        for (auto& v : check_invariants(k)) violations.push_back(plan[i].first->op + ": " + v);
+      }
+    });
+    RandomStrategy s(1);
+    Outcome o = h.run_once(s, 0);
+    REQUIRE(o.status == Outcome::Status::Completed);
+    CHECK_MESSAGE(violations.empty(), era << ": " << (violations.empty() ? "" : violations.front()));
+    CHECK_MESSAGE(k.warnings.empty(), era << ": " << (k.warnings.empty() ? "" : k.warnings.front().text));
+  }
+  std::int64_t flags(std::uint32_t s) const { return k.sections[s].mem_map.v; }
+  bool all(Pfn lo, Pfn hi, PageState st) const {
+    for (Pfn p = lo; p < hi; ++p)
+      if (k.page_state(p) != st) return false;
+    return true;
+  }
+};
+
+bool shrinks_at_offline(const std::string& era) { return era == "v5.14" || era == "v6"; }
+
+}  // namespace
+
+TEST_CASE("every era has the full set of operations") {
+  for (const auto& era : known_eras()) {
+    for (const char* op : {"add_memory", "remove_memory", "online_pages", "offline_pages", "memremap_pages",
+                           "memunmap_pages", "memory_failure", "kpageflags", "compaction", "page_owner", "kmemleak",
+                           "bad_range"})
+      CHECK_MESSAGE(OpCatalog::get().find(era, op), era << " lacks " << op);
+  }
+}
+
+TEST_CASE("add_memory leaves a present, offline, poisoned section; online_pages puts it in the zone") {
+  for (const auto& era : known_eras()) {
+    CAPTURE(era);
+    {
+      Seq s(era);
+      s.ram("add_memory", 4);
+      s.run();
+      CHECK((s.flags(1) & (SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP)) == (SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP));
+      CHECK((s.flags(1) & SECTION_IS_ONLINE) == 0);
+      CHECK(s.all(4, 8, PageState::Uninit));  // seed 003 case 1
+      CHECK(s.k.blocks[1]->registered.v == 1);
+      CHECK(s.k.blocks[1]->state.v == MEM_OFFLINE);
+      CHECK(s.k.iomem[2].v == IORES_SYSTEM_RAM);
+      CHECK(s.k.zone(0, ZONE_NORMAL).spanned_pages.v == 4);  // spans grow only at online
+    }
+    Seq s(era);
+    s.ram("add_memory", 4);
+    s.ram("online_pages", 4);
+    s.run();
+    CHECK((s.flags(1) & SECTION_IS_ONLINE) != 0);
+    CHECK(s.all(4, 8, PageState::Online));
+    CHECK(s.k.blocks[1]->state.v == MEM_ONLINE);
+    Zone& z = s.k.zone(0, ZONE_NORMAL);
+    CHECK(z.zone_start_pfn.v == 0);
+    CHECK(z.spanned_pages.v == 8);
+    CHECK(z.present_pages.v == 8);
+    CHECK(s.k.nodes[0]->node_spanned_pages.v == 8);
+    CHECK(s.k.nodes[0]->node_present_pages.v == 8);
+    CHECK((s.k.page_value(5, PageField::Flags) & PG_buddy) != 0);
+  }
+}
+
+TEST_CASE("online into an empty movable zone initialises the zone; offline and remove undo it per era") {
+  for (const auto& era : known_eras()) {
+    CAPTURE(era);
+    Seq s(era);
+    s.ram("add_memory", 8);
+    s.ram("online_pages", 8, ZONE_MOVABLE);
+    s.ram("offline_pages", 8, ZONE_MOVABLE);
+    s.ram("remove_memory", 8, ZONE_MOVABLE);
+    s.run(2);
+    Zone& z = s.k.zone(0, ZONE_MOVABLE);
+    CHECK(z.initialized.v == 1);
+    CHECK(z.zone_start_pfn.v == 8);
+    CHECK(z.spanned_pages.v == 4);
+    CHECK(s.k.nodes[0]->nr_zones.v == ZONE_MOVABLE + 1);
+    CHECK(s.k.nodes[0]->node_spanned_pages.v == 12);  // boot 0..4 plus 8..12
+
+    Seq off(era);
+    off.ram("add_memory", 8);
+    off.ram("online_pages", 8, ZONE_MOVABLE);
+    off.ram("offline_pages", 8, ZONE_MOVABLE);
+    off.run();
+    CHECK((off.flags(2) & SECTION_IS_ONLINE) == 0);
+    CHECK(off.k.zone(0, ZONE_MOVABLE).present_pages.v == 0);
+    CHECK(off.k.blocks[2]->state.v == MEM_OFFLINE);
+    if (shrinks_at_offline(era)) {  // C8: shrink and re-poison at offline
+      CHECK(off.k.zone(0, ZONE_MOVABLE).spanned_pages.v == 0);
+      CHECK(off.all(8, 12, PageState::Poisoned));
+      CHECK(off.k.nodes[0]->node_spanned_pages.v == 4);
+    } else {  // Era A: span kept, PG_reserved again, stale zone links
+      CHECK(off.k.zone(0, ZONE_MOVABLE).spanned_pages.v == 4);
+      CHECK(off.all(8, 12, PageState::Offlined));
+      CHECK((off.k.page_value(9, PageField::Flags) & PG_reserved) != 0);
+    }
+
+    Seq rm(era);
+    rm.ram("add_memory", 8);
+    rm.ram("online_pages", 8, ZONE_MOVABLE);
+    rm.ram("offline_pages", 8, ZONE_MOVABLE);
+    rm.ram("remove_memory", 8, ZONE_MOVABLE);
+    rm.run();
+    CHECK(rm.flags(2) == 0);
+    CHECK(rm.k.sections[2].subsection_map.v == 0);
+    CHECK(rm.all(8, 12, PageState::Absent));
+    CHECK(rm.k.blocks[2]->registered.v == 0);
+    CHECK(rm.k.iomem[4].v == IORES_NONE);
+    CHECK(rm.k.zone(0, ZONE_MOVABLE).spanned_pages.v == 0);  // shrunk at offline or at remove
+    CHECK(rm.k.nodes[0]->node_spanned_pages.v == 4);
+  }
+}
+
+TEST_CASE("memremap_pages initialises every device page; memunmap_pages frees it and balances the ref") {
+  for (const auto& era : known_eras()) {
+    CAPTURE(era);
+    Seq s(era);
+    s.dev("memremap_pages");
+    s.run();
+    CHECK(s.all(12, 16, PageState::DevReady));
+    CHECK(s.k.pgmap_array[13].v == 1);
+    CHECK(s.k.zone(0, ZONE_DEVICE).zone_start_pfn.v == 12);
+    CHECK(s.k.zone(0, ZONE_DEVICE).spanned_pages.v == 4);
+    CHECK(s.k.zone(0, ZONE_DEVICE).present_pages.v == 0);  // device memory is never "present"
+    CHECK((s.flags(3) & SECTION_IS_ONLINE) == 0);
+    CHECK(s.k.page_value(13, PageField::Pgmap) == 1);
+    CHECK((s.k.page_value(13, PageField::Flags) & PG_reserved) != 0);  // S11: ZONE_DEVICE pages are PG_reserved
+    CHECK(s.k.pgmaps[0]->ref.count() == 1 + 4);                         // initial + one per page
+    CHECK(s.k.blocks[3]->registered.v == 0);                            // no memory blocks for ZONE_DEVICE
+
+    Seq u(era);
+    u.dev("memremap_pages");
+    u.dev("memunmap_pages");
+    u.run();
+    CHECK(u.all(12, 16, PageState::Absent));
+    CHECK(u.flags(3) == 0);
+    CHECK(u.k.pgmap_array[13].v == 0);
+    CHECK(u.k.pgmaps[0]->ref.count() == 0);
+    CHECK(u.k.pgmaps[0]->ref.releases() == 1);
+    CHECK(u.k.iomem[6].v == IORES_NONE);
+  }
+}
+
+TEST_CASE("an altmap: reserve pfns are never initialised, free pfns host the memmap") {
+  for (const auto& era : known_eras()) {
+    CAPTURE(era);
+    MachineSpec m = Seq::machine();
+    m.devices[0].altmap = true;
+    m.devices[0].altmap_reserve = 1;
+    m.devices[0].altmap_free = 1;
+    Harness h;
+    Kernel k(h.ex, m);
+    OpProgram p = *OpCatalog::get().find(era, "memremap_pages");
+    bind(p, h.ex.stacks());
+    h.reset = [&] { k.reset(); };
+    h.thread("map", [&] {
+      OpState st;
+      st.args = {0, 12, 4, 0, ZONE_DEVICE, 0};
+      run_program(k, p, st);
+    });
+    RandomStrategy s(1);
+    REQUIRE(h.run_once(s, 0).status == Outcome::Status::Completed);
+    CHECK(k.page_state(12) == PageState::DevReserved);
+    CHECK(k.page_init_mask(12) == 0);
+    CHECK(k.page_state(13) == PageState::DevHostmap);
+    CHECK(k.page_state(14) == PageState::DevReady);
+    CHECK(k.pgmaps[0]->altmap_alloc.v == 4);
+    CHECK(check_invariants(k).empty());
+  }
+}
+
+TEST_CASE("invariants fire on a broken state") {
+  Harness h;
+  MachineSpec m = Seq::machine();
+  Kernel k(h.ex, m);
+  k.reset();
+  CHECK(check_invariants(k).empty());
+  k.zone(0, ZONE_NORMAL).present_pages.v = 9;  // more present than spanned
+  auto v = check_invariants(k);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].find("present_pages 9 > spanned_pages 4") != std::string::npos);
+  k.reset();
+  k.sections[2].mem_map.v = SECTION_IS_ONLINE;  // online without a memmap
+  v = check_invariants(k);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].find("ONLINE without a memmap") != std::string::npos);
+  k.reset();
+  k.set_page_state(2, PageState::Uninit);  // an online boot section with an uninitialised page
+  v = check_invariants(k);
+  REQUIRE(v.size() == 1);
+  CHECK(v[0].find("pfn 2 in online mem_section[0] is UNINIT") != std::string::npos);
+}
