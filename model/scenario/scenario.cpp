@@ -9,7 +9,7 @@
 namespace mhp {
 
 const std::vector<std::string>& finding_kinds() {
-  static const std::vector<std::string> k = {"uninit", "stale", "race", "deadlock", "livelock", "underflow", "warn"};
+  static const std::vector<std::string> k = {"uninit", "stale", "race", "deadlock", "livelock", "underflow", "warn", "invariant"};
   return k;
 }
 
@@ -294,7 +294,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
 
   if (doc["explore"]) {
     const YAML::Node& x = doc["explore"];
-    r.allow_keys(x, "explore", {"strategy", "executions", "seed", "step_budget"});
+    r.allow_keys(x, "explore", {"strategy", "executions", "seed", "step_budget", "check_invariants"});
+    if (x["check_invariants"]) sc.check_invariants = r.boolean(x["check_invariants"], "explore.check_invariants");
     if (x["strategy"]) sc.strategy = r.one_of(x["strategy"], "explore.strategy", {"random"});
     if (x["executions"]) sc.executions = r.u64(x["executions"], "explore.executions", 1, 100000000);
     if (x["seed"]) sc.seed = r.u64(x["seed"], "explore.seed", 0, UINT64_MAX);

@@ -40,6 +40,7 @@ struct Scenario {
   std::uint64_t executions = 1000;
   std::uint64_t seed = 1;
   std::uint64_t step_budget = 100000;
+  bool check_invariants = false;  // explore.check_invariants: model invariants after every execution
   std::vector<ExpectSpec> expect;
   bool other_findings_allowed = true;
 };

@@ -6,6 +6,7 @@
 #include "checkers/race.hpp"
 #include "checkers/stale_page.hpp"
 #include "model/engine/execution.hpp"
+#include "model/kernel/invariants.hpp"
 #include "model/kernel/kernel.hpp"
 
 namespace mhp {
@@ -141,6 +142,15 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
       for (auto& f : c->found()) found.push_back(std::move(f));
     engine_findings(ex, o, found);
     warning_findings(ex, k, found);
+    if (sc.check_invariants && o.status == Outcome::Status::Completed)
+      for (const auto& v : check_invariants(k)) {
+        Finding f;
+        f.kind = "invariant";
+        f.key = "invariant/" + v.substr(0, v.find(':'));
+        f.title = "BUG: mhpsim: model invariant violated at the end of the execution";
+        f.summary = v;
+        found.push_back(std::move(f));
+      }
     set.merge_execution(std::move(found), i, ex.schedule().encode());
   }
   res.findings = set.all();
@@ -151,17 +161,18 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   }
   std::vector<bool> matched(res.findings.size(), false);
   for (const auto& e : sc.expect) {
-    std::uint64_t hits = 0;
-    std::string first;
+    std::size_t keys = 0;
+    const Finding* first = nullptr;
     for (std::size_t i = 0; i < res.findings.size(); ++i)
       if (res.findings[i].kind == e.kind && glob_match(e.key, res.findings[i].key)) {
         matched[i] = true;
-        hits += res.findings[i].count;
-        if (first.empty()) first = res.findings[i].key;
+        ++keys;
+        if (!first) first = &res.findings[i];
       }
-    if (hits) {
-      res.expect_lines.push_back("expected " + e.kind + " '" + e.key + "': found (" + first + ", in " +
-                                 std::to_string(hits) + " execution(s))");
+    if (first) {
+      res.expect_lines.push_back("expected " + e.kind + " '" + e.key + "': found (" + first->key + ", in " +
+                                 std::to_string(first->count) + " execution(s)" +
+                                 (keys > 1 ? "; " + std::to_string(keys) + " keys match" : "") + ")");
     } else {
       res.ok = false;
       res.expect_lines.push_back("expected " + e.kind + " '" + e.key + "': MISSING in " +
