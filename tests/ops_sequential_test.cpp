@@ -67,7 +67,7 @@ struct Seq {
         OpState st;
         st.args = plan[i].second;
         run_program(k, *plan[i].first, st);
-        for (auto& v : check_invariants(k)) violations.push_back(plan[i].first->op + ": " + v);
+        for (auto& v : check_invariants(k)) violations.push_back(plan[i].first->op + ": " + v.text);
       }
     });
     RandomStrategy s(1);
@@ -186,7 +186,7 @@ TEST_CASE("memremap_pages initialises every device page; memunmap_pages frees it
     s.dev("memremap_pages");
     s.run();
     CHECK(s.all(12, 16, PageState::DevReady));
-    CHECK(s.k.pgmap_array[13].v == 1);
+    CHECK(s.k.pgmap_entry(13).v == 1);
     CHECK(s.k.zone(0, ZONE_DEVICE).zone_start_pfn.v == 12);
     CHECK(s.k.zone(0, ZONE_DEVICE).spanned_pages.v == 4);
     CHECK(s.k.zone(0, ZONE_DEVICE).present_pages.v == 0);  // device memory is never "present"
@@ -202,7 +202,7 @@ TEST_CASE("memremap_pages initialises every device page; memunmap_pages frees it
     u.run();
     CHECK(u.all(12, 16, PageState::Absent));
     CHECK(u.flags(3) == 0);
-    CHECK(u.k.pgmap_array[13].v == 0);
+    CHECK(u.k.pgmap_entry(13).v == 0);
     CHECK(u.k.pgmaps[0]->ref.count() == 0);
     CHECK(u.k.pgmaps[0]->ref.releases() == 1);
     CHECK(u.k.iomem[6].v == IORES_NONE);
@@ -246,15 +246,15 @@ TEST_CASE("invariants fire on a broken state") {
   k.zone(0, ZONE_NORMAL).present_pages.v = 9;  // more present than spanned
   auto v = check_invariants(k);
   REQUIRE(v.size() == 1);
-  CHECK(v[0].find("present_pages 9 > spanned_pages 4") != std::string::npos);
+  CHECK(v[0].text.find("present_pages 9 > spanned_pages 4") != std::string::npos);
   k.reset();
   k.sections[2].mem_map.v = SECTION_IS_ONLINE;  // online without a memmap
   v = check_invariants(k);
   REQUIRE(v.size() == 1);
-  CHECK(v[0].find("ONLINE without a memmap") != std::string::npos);
+  CHECK(v[0].text.find("ONLINE without a memmap") != std::string::npos);
   k.reset();
   k.set_page_state(2, PageState::Uninit);  // an online boot section with an uninitialised page
   v = check_invariants(k);
   REQUIRE(v.size() == 1);
-  CHECK(v[0].find("pfn 2 in online mem_section[0] is UNINIT") != std::string::npos);
+  CHECK(v[0].text.find("pfn 2 in online mem_section[0] is UNINIT") != std::string::npos);
 }

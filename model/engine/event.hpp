@@ -7,7 +7,7 @@
 namespace mhp {
 
 using ThreadId = std::uint8_t;
-using ObjId = std::uint32_t;
+using ObjId = std::uint64_t;  // 64-bit: a real-geometry memmap has billions of fields
 using StackId = std::uint32_t;
 constexpr unsigned kMaxThreads = 16;
 constexpr ThreadId kNoThread = 0xff;

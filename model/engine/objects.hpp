@@ -13,16 +13,16 @@ namespace mhp {
 
 class ObjectRegistry {
  public:
-  using Describe = std::function<std::string(std::uint32_t offset)>;
+  using Describe = std::function<std::string(std::uint64_t offset)>;
   // Stable "class" name used in finding keys (no pfns, no counters): e.g.
   // "page->flags" for every page's flags field.
-  using ClassOf = std::function<std::string(std::uint32_t offset)>;
+  using ClassOf = std::function<std::string(std::uint64_t offset)>;
 
   ObjId add(std::string name) {
     std::string n = name;
-    return add_range(1, [n](std::uint32_t) { return n; }, [n](std::uint32_t) { return n; });
+    return add_range(1, [n](std::uint64_t) { return n; }, [n](std::uint64_t) { return n; });
   }
-  ObjId add_range(std::uint32_t count, Describe describe, ClassOf cls) {
+  ObjId add_range(std::uint64_t count, Describe describe, ClassOf cls) {
     ObjId first = next_;
     ranges_.push_back({first, count, std::move(describe), std::move(cls)});
     next_ += count;
@@ -41,7 +41,7 @@ class ObjectRegistry {
  private:
   struct Range {
     ObjId first;
-    std::uint32_t count;
+    std::uint64_t count;
     Describe describe;
     ClassOf cls;
   };

@@ -6,35 +6,35 @@ namespace {
 std::string z_name(int nid, int z) { return "zone[" + std::to_string(nid) + "," + zone_name(z) + "]"; }
 }  // namespace
 
-std::vector<std::string> check_invariants(const Kernel& k) {
-  std::vector<std::string> out;
+std::vector<Violation> check_invariants(const Kernel& k) {
+  std::vector<Violation> out;
   const Geometry& g = k.geo;
   // present <= spanned, for every zone and node
   for (const auto& nd : k.nodes) {
     if (nd->node_present_pages.v > nd->node_spanned_pages.v)
-      out.push_back("node " + std::to_string(nd->nid) + ": node_present_pages " + std::to_string(nd->node_present_pages.v) +
-                    " > node_spanned_pages " + std::to_string(nd->node_spanned_pages.v));
+      out.push_back({"present<=spanned", "node " + std::to_string(nd->nid) + ": node_present_pages " + std::to_string(nd->node_present_pages.v) +
+                    " > node_spanned_pages " + std::to_string(nd->node_spanned_pages.v)});
     for (int z = 0; z < MAX_NR_ZONES; ++z) {
       const Zone& zn = *nd->zones[z];
       if (zn.present_pages.v > zn.spanned_pages.v)
-        out.push_back(z_name(nd->nid, z) + ": present_pages " + std::to_string(zn.present_pages.v) + " > spanned_pages " +
-                      std::to_string(zn.spanned_pages.v));
-      if (zn.present_pages.v < 0) out.push_back(z_name(nd->nid, z) + ": present_pages < 0");
+        out.push_back({"present<=spanned", z_name(nd->nid, z) + ": present_pages " + std::to_string(zn.present_pages.v) + " > spanned_pages " +
+                      std::to_string(zn.spanned_pages.v)});
+      if (zn.present_pages.v < 0) out.push_back({"present>=0", z_name(nd->nid, z) + ": present_pages < 0"});
     }
   }
   for (std::uint32_t s = 0; s < g.sections; ++s) {
     std::int64_t f = k.sections[s].mem_map.v, map = k.sections[s].subsection_map.v;
     std::string sn = "mem_section[" + std::to_string(s) + "]";
-    if ((f & SECTION_IS_ONLINE) && !(f & SECTION_HAS_MEM_MAP)) out.push_back(sn + ": ONLINE without a memmap");
+    if ((f & SECTION_IS_ONLINE) && !(f & SECTION_HAS_MEM_MAP)) out.push_back({"online-section-has-memmap", sn + ": ONLINE without a memmap"});
     if (bool(f & SECTION_HAS_MEM_MAP) != (map != 0))
-      out.push_back(sn + ": HAS_MEM_MAP " + std::to_string(bool(f & SECTION_HAS_MEM_MAP)) + " but subsection_map " +
-                    std::to_string(map));
+      out.push_back({"memmap-flag-matches-subsection-map", sn + ": HAS_MEM_MAP " + std::to_string(bool(f & SECTION_HAS_MEM_MAP)) + " but subsection_map " +
+                    std::to_string(map)});
     // every page of an online RAM subsection is initialised and online
     if (!(f & SECTION_IS_ONLINE)) continue;
     for (Pfn p = g.section_start(s); p < g.section_start(s + 1); ++p) {
       if (!((map >> g.subsection_of(p)) & 1) || k.pgmap_of_range(p) >= 0) continue;
       if (k.page_state(p) != PageState::Online || !(k.page_init_mask(p) & (1u << unsigned(PageField::Flags)))) {
-        out.push_back("pfn " + std::to_string(p) + " in online " + sn + " is " + page_state_name(k.page_state(p)));
+        out.push_back({"online-section-initialised", "pfn " + std::to_string(p) + " in online " + sn + " is " + page_state_name(k.page_state(p))});
         break;
       }
     }
@@ -45,12 +45,12 @@ std::vector<std::string> check_invariants(const Kernel& k) {
     std::int64_t f = k.page_value(p, PageField::Flags);
     int nid = flags_nid(f), z = flags_zone(f);
     if (nid >= int(k.nodes.size()) || z >= MAX_NR_ZONES) {
-      out.push_back("pfn " + std::to_string(p) + ": online page with bad zone links");
+      out.push_back({"online-page-zone-links", "pfn " + std::to_string(p) + ": online page with bad zone links"});
       continue;
     }
     const Zone& zn = *k.nodes[nid]->zones[z];
     if (std::int64_t(p) < zn.zone_start_pfn.v || std::int64_t(p) >= zn.zone_start_pfn.v + zn.spanned_pages.v)
-      out.push_back("pfn " + std::to_string(p) + ": online page outside the span of " + z_name(nid, z));
+      out.push_back({"zone-span-covers-online-pages", "pfn " + std::to_string(p) + ": online page outside the span of " + z_name(nid, z)});
   }
   // memory block state agrees with its sections
   for (std::uint32_t b = 0; b < k.blocks.size(); ++b) {
@@ -59,18 +59,18 @@ std::vector<std::string> check_invariants(const Kernel& k) {
     bool online = mb.state.v == MEM_ONLINE;
     for (std::uint32_t s = b * g.sections_per_block; s < std::min(g.sections, (b + 1) * g.sections_per_block); ++s)
       if (bool(k.sections[s].mem_map.v & SECTION_IS_ONLINE) != online)
-        out.push_back("memory" + std::to_string(b) + " state " + std::to_string(mb.state.v) + " but mem_section[" +
-                      std::to_string(s) + "] ONLINE=" + std::to_string(!online));
+        out.push_back({"block-state-matches-sections", "memory" + std::to_string(b) + " state " + std::to_string(mb.state.v) + " but mem_section[" +
+                      std::to_string(s) + "] ONLINE=" + std::to_string(!online)});
   }
   // pgmap references balanced: a live pgmap keeps its initial reference; a
   // killed one has dropped every reference and released exactly once
   for (const auto& p : k.pgmaps) {
     if (p->ref.dead()) {
       if (p->ref.count() != 0 || p->ref.releases() != 1)
-        out.push_back(p->desc.name + "->ref: killed with count " + std::to_string(p->ref.count()) + ", released " +
-                      std::to_string(p->ref.releases()) + " times");
+        out.push_back({"pgmap-ref-balanced", p->desc.name + "->ref: killed with count " + std::to_string(p->ref.count()) + ", released " +
+                      std::to_string(p->ref.releases()) + " times"});
     } else if (p->ref.count() < 0) {
-      out.push_back(p->desc.name + "->ref: live with count " + std::to_string(p->ref.count()));
+      out.push_back({"pgmap-ref-balanced", p->desc.name + "->ref: live with count " + std::to_string(p->ref.count())});
     }
   }
   return out;

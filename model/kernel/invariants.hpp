@@ -10,7 +10,10 @@
 
 namespace mhp {
 
-// Each violated invariant as one line naming the object and the values.
-std::vector<std::string> check_invariants(const Kernel& k);
+struct Violation {
+  std::string rule;  // stable name, used in finding keys
+  std::string text;  // the object and its values
+};
+std::vector<Violation> check_invariants(const Kernel& k);
 
 }  // namespace mhp

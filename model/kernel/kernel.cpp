@@ -21,7 +21,7 @@ std::string hex(std::uint64_t v) {
 }
 // A field named for reports; `cls` is the name used in finding keys (no indices).
 Cell named(Execution& ex, const std::string& name, const std::string& cls) {
-  return Cell{ex.objects().add_range(1, [name](std::uint32_t) { return name; }, [cls](std::uint32_t) { return cls; }), 0, 0};
+  return Cell{ex.objects().add_range(1, [name](std::uint64_t) { return name; }, [cls](std::uint64_t) { return cls; }), 0, 0};
 }
 }  // namespace
 
@@ -73,14 +73,15 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
       resource_lock(e, "resource_lock"),
       pgmap_lock(e, "pgmap_lock"),
       pgmap_xa_lock(e, "pgmap_array.xa_lock"),
-      rcu(e, "rcu") {
+      rcu(e, "rcu"),
+      pages_(s.geo.nr_pfns(), s.geo.pages_per_subsection) {
   ObjId sec = ex.objects().add_range(
       geo.sections * 2,
-      [](std::uint32_t off) {
+      [](std::uint64_t off) {
         return "mem_section[" + std::to_string(off / 2) + "]" +
                (off % 2 ? ".usage->subsection_map" : ".section_mem_map");
       },
-      [](std::uint32_t off) { return std::string(off % 2 ? "mem_section->usage->subsection_map" : "mem_section->section_mem_map"); });
+      [](std::uint64_t off) { return std::string(off % 2 ? "mem_section->usage->subsection_map" : "mem_section->section_mem_map"); });
   for (std::uint32_t i = 0; i < geo.sections; ++i) {
     MemSection ms;
     ms.mem_map = Cell{sec + 2 * i, 0, 0};
@@ -90,27 +91,24 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   for (std::uint32_t n = 0; n < s.nodes; ++n) nodes.push_back(std::make_unique<Pgdat>(ex, int(n)));
   for (std::uint32_t b = 0; b < geo.nr_blocks(); ++b) blocks.push_back(std::make_unique<MemoryBlock>(ex, b));
   Pfn n = geo.nr_pfns();
-  std::uint32_t nsub = geo.sections * geo.subsections_per_section;
+  std::uint64_t nsub = geo.nr_subsections();
   ObjId io = ex.objects().add_range(
-      nsub, [this](std::uint32_t off) { return "iomem_resource [pfn " + hex(Pfn(off) * geo.pages_per_subsection) + "]"; },
-      [](std::uint32_t) { return std::string("iomem_resource"); });
+      nsub, [this](std::uint64_t off) { return "iomem_resource [pfn " + hex(Pfn(off) * geo.pages_per_subsection) + "]"; },
+      [](std::uint64_t) { return std::string("iomem_resource"); });
   iomem.resize(nsub);
-  for (std::uint32_t i = 0; i < nsub; ++i) iomem[i].id = io + i;
+  for (std::uint64_t i = 0; i < nsub; ++i) iomem[i].id = io + i;
   page_base_ = ex.objects().add_range(
-      static_cast<std::uint32_t>(n * kPageFields),
-      [](std::uint32_t off) {
+      n * kPageFields,
+      [](std::uint64_t off) {
         return std::string(page_field_name(PageField(off % kPageFields))) + " of pfn " + hex(off / kPageFields);
       },
-      [](std::uint32_t off) { return std::string(page_field_name(PageField(off % kPageFields))); });
+      [](std::uint64_t off) { return std::string(page_field_name(PageField(off % kPageFields))); });
+  std::uint32_t pps = geo.pages_per_subsection;
   ObjId xa = ex.objects().add_range(
-      static_cast<std::uint32_t>(n), [](std::uint32_t off) { return "pgmap_array[pfn " + hex(off) + "]"; },
-      [](std::uint32_t) { return std::string("pgmap_array entry"); });
-  pgmap_array.resize(n);
-  for (Pfn p = 0; p < n; ++p) pgmap_array[p].id = xa + ObjId(p);
-  page_val_.assign(n * kPageFields, 0);
-  page_state_.assign(n, PageState::Absent);
-  page_init_.assign(n, 0);
-  page_alloc_ev_.assign(n, -1);
+      nsub, [pps](std::uint64_t off) { return "pgmap_array[pfn " + hex(off * pps) + "]"; },
+      [](std::uint64_t) { return std::string("pgmap_array entry"); });
+  pgmap_array.resize(nsub);
+  for (std::uint64_t i = 0; i < nsub; ++i) pgmap_array[i].id = xa + i;
   for (auto& d : s.devices) pgmaps.push_back(std::make_unique<DevPagemap>(ex, d));
 
   // Boot memory: early sections of node 0, fully populated and online, in ZONE_NORMAL.
@@ -165,17 +163,13 @@ std::vector<Cell*> Kernel::all_cells() {
 void Kernel::reset() {
   warnings.clear();
   for (Cell* c : all_cells()) c->v = c->initial;
-  std::fill(page_val_.begin(), page_val_.end(), 0);
-  std::fill(page_state_.begin(), page_state_.end(), PageState::Absent);
-  std::fill(page_init_.begin(), page_init_.end(), 0);
-  std::fill(page_alloc_ev_.begin(), page_alloc_ev_.end(), -1);
-  for (Pfn p = 0; p < Pfn(spec.boot_sections) * geo.pages_per_section(); ++p) {
-    page_val_[p * kPageFields + unsigned(PageField::Flags)] = page_links(ZONE_NORMAL, 0);
-    page_val_[p * kPageFields + unsigned(PageField::Refcount)] = 1;
-    page_val_[p * kPageFields + unsigned(PageField::CompoundHead)] = 0;
-    page_init_[p] = kAllPageFields;
-    page_state_[p] = PageState::Online;
-  }
+  pages_.clear();
+  PageRecord boot;
+  boot.v[unsigned(PageField::Flags)] = page_links(ZONE_NORMAL, 0);
+  boot.v[unsigned(PageField::Refcount)] = 1;
+  boot.init = kAllPageFields;
+  boot.state = PageState::Online;
+  pages_.fill(0, Pfn(spec.boot_sections) * geo.pages_per_section(), boot, -1);
   cpu_hotplug_lock.reset();
   mem_hotplug_lock.reset();
   device_hotplug_lock.reset();
@@ -214,42 +208,42 @@ void Kernel::write(Cell& c, std::int64_t v, Access a) {
 
 std::int64_t Kernel::read_page(Pfn pfn, PageField f, Access a) {
   ex.choice_point();
-  std::int64_t v = page_val_[pfn * kPageFields + unsigned(f)];
+  std::int64_t v = pages_.value(pfn, f);
   ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), page_obj(pfn, f), v);
   return v;
 }
 
-void Kernel::init_page_field(Pfn pfn, PageField f, std::int64_t v) {
+void Kernel::init_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v) {
   ex.choice_point();
-  page_val_[pfn * kPageFields + unsigned(f)] = v;
-  page_init_[pfn] |= std::uint8_t(1u << unsigned(f));
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(pfn, f), v);
+  pages_.set_value(lo, hi, f, v, true);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, f), v);
 }
 
-void Kernel::write_page(Pfn pfn, PageField f, std::int64_t v, Access a) {
+void Kernel::write_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v, Access a) {
   ex.choice_point();
-  page_val_[pfn * kPageFields + unsigned(f)] = v;
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), page_obj(pfn, f), v);
+  pages_.set_value(lo, hi, f, v, false);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), page_obj(lo, f), v);
 }
 
-void Kernel::poison_page(Pfn pfn, PageState state) {
+void Kernel::poison_pages(Pfn lo, Pfn hi, PageState state) {
   ex.choice_point();
-  for (unsigned f = 0; f < kPageFields; ++f) page_val_[pfn * kPageFields + f] = kPagePoison;
-  page_init_[pfn] = 0;
-  page_state_[pfn] = state;
-  page_alloc_ev_[pfn] = static_cast<std::int64_t>(ex.events().size());
+  PageRecord r;
+  r.v.fill(kPagePoison);
+  r.state = state;
+  pages_.fill(lo, hi, r, static_cast<std::int64_t>(ex.events().size()));
   // memset() of the whole struct page: one plain store covering every field.
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(pfn, PageField::Flags), kPagePoison);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison);
 }
 
-void Kernel::free_page_memmap(Pfn pfn) {
+void Kernel::free_memmap(Pfn lo, Pfn hi) {
   ex.choice_point();
-  page_init_[pfn] = 0;
-  page_state_[pfn] = PageState::Absent;
-  page_alloc_ev_[pfn] = static_cast<std::int64_t>(ex.events().size());
-  // vmemmap_free(): the memmap page goes back to the allocator, a store for
-  // the race checker's purposes.
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(pfn, PageField::Flags), kPagePoison);
+  // vmemmap_free(): the memmap pages go back to the allocator; the contents
+  // stay as they were (a stale read sees old values), the state says freed.
+  pages_.update(lo, hi, [](PageRecord& r) {
+    r.init = 0;
+    r.state = PageState::Absent;
+  }, static_cast<std::int64_t>(ex.events().size()));
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison);
 }
 
 void Kernel::warn(const std::string& kind, const std::string& key, const std::string& text) {

@@ -4,6 +4,7 @@
 // see every access (DESIGN.md idea 2). struct page lives in flat per-pfn
 // arrays reached through read_page()/init_page_field()/poison_page().
 #pragma once
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,6 +12,7 @@
 #include "model/engine/execution.hpp"
 #include "model/kernel/geometry.hpp"
 #include "model/kernel/page.hpp"
+#include "model/kernel/page_store.hpp"
 #include "model/sync/completion.hpp"
 #include "model/sync/mutex.hpp"
 #include "model/sync/percpu_ref.hpp"
@@ -142,31 +144,65 @@ class Kernel {
   void write(Cell& c, std::int64_t v, Access a = Access::Plain);
   std::int64_t read_page(Pfn pfn, PageField f, Access a = Access::Plain);
   // A store by an init function: the field now holds an initialised value.
-  void init_page_field(Pfn pfn, PageField f, std::int64_t v);
+  // Range forms cover [lo, hi) with one choice point and one event (named by
+  // lo): the real geometry's loops work a chunk (geo.chunk_pages) at a time.
+  void init_page_field(Pfn pfn, PageField f, std::int64_t v) { init_pages(pfn, pfn + 1, f, v); }
+  void init_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v);
   // A store to a field that is already live (refcount get/put, flag updates).
-  void write_page(Pfn pfn, PageField f, std::int64_t v, Access a = Access::Plain);
-  // page_init_poison(): the memmap of pfn is (re)allocated or re-poisoned.
-  void poison_page(Pfn pfn, PageState state);
-  // The memmap of pfn is freed (section_deactivate()): later reads are use-after-free.
-  void free_page_memmap(Pfn pfn);
-  void set_page_state(Pfn pfn, PageState s) { page_state_[pfn] = s; }
+  void write_page(Pfn pfn, PageField f, std::int64_t v, Access a = Access::Plain) { write_pages(pfn, pfn + 1, f, v, a); }
+  void write_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v, Access a = Access::Plain);
+  // page_init_poison(): the memmap of [lo, hi) is (re)allocated or re-poisoned.
+  void poison_page(Pfn pfn, PageState state) { poison_pages(pfn, pfn + 1, state); }
+  void poison_pages(Pfn lo, Pfn hi, PageState state);
+  // The memmap of [lo, hi) is freed (section_deactivate()): later accesses are use-after-free.
+  void free_page_memmap(Pfn pfn) { free_memmap(pfn, pfn + 1); }
+  void free_memmap(Pfn lo, Pfn hi);
+  void set_page_state(Pfn pfn, PageState s) { pages_.set_state(pfn, pfn + 1, s); }
+  void set_pages_state(Pfn lo, Pfn hi, PageState s) { pages_.set_state(lo, hi, s); }
+  // Calls fn(lo, hi) for [start, end) cut at multiples of geo.chunk_pages.
+  template <class Fn>
+  void for_chunks(Pfn start, Pfn end, Fn fn) const {
+    for (Pfn p = start; p < end;) {
+      Pfn e = std::min<Pfn>(end, (p / geo.chunk_pages + 1) * geo.chunk_pages);
+      fn(p, e);
+      p = e;
+    }
+  }
+  // Like for_chunks, also cut where a device's range, altmap reserve or
+  // altmap-hosted memmap begins or ends (the page state changes there).
+  template <class Fn>
+  void for_device_pieces(Pfn start, Pfn end, Fn fn) const {
+    for_chunks(start, end, [&](Pfn lo, Pfn hi) {
+      Pfn p = lo;
+      while (p < hi) {
+        Pfn e = hi;
+        for (const auto& d : pgmaps)
+          for (Pfn cut : {d->desc.start, d->desc.start + d->desc.altmap_reserve, d->pfn_first(), d->pfn_end()})
+            if (cut > p && cut < e) e = cut;
+        fn(p, e);
+        p = e;
+      }
+    });
+  }
   // WARN(): recorded with the current thread's stack and locks.
   void warn(const std::string& kind, const std::string& key, const std::string& text);
   std::vector<KernelWarning> warnings;  // of the current execution
 
   // --- inspection (checkers, tests, invariants; no events) ---
-  PageState page_state(Pfn pfn) const { return page_state_[pfn]; }
-  std::uint8_t page_init_mask(Pfn pfn) const { return page_init_[pfn]; }
-  std::int64_t page_value(Pfn pfn, PageField f) const { return page_val_[pfn * kPageFields + unsigned(f)]; }
+  PageState page_state(Pfn pfn) const { return pages_.get(pfn).state; }
+  std::uint8_t page_init_mask(Pfn pfn) const { return pages_.get(pfn).init; }
+  std::int64_t page_value(Pfn pfn, PageField f) const { return pages_.value(pfn, f); }
   bool is_page_obj(ObjId id) const { return id >= page_base_ && id < page_base_ + geo.nr_pfns() * kPageFields; }
   Pfn page_pfn(ObjId id) const { return (id - page_base_) / kPageFields; }
   PageField page_field(ObjId id) const { return PageField((id - page_base_) % kPageFields); }
   ObjId page_obj(Pfn pfn, PageField f) const { return page_base_ + ObjId(pfn * kPageFields + unsigned(f)); }
   // Last event that (re)allocated, poisoned or freed this pfn's memmap, or -1.
-  std::int64_t page_alloc_event(Pfn pfn) const { return page_alloc_ev_[pfn]; }
+  std::int64_t page_alloc_event(Pfn pfn) const { return pages_.alloc_event(pfn); }
+  const PageStore& page_store() const { return pages_; }
   int pgmap_of_range(Pfn pfn) const;  // which declared device covers pfn, or -1
   std::uint32_t block_of(Pfn pfn) const { return geo.section_of(pfn) / geo.sections_per_block; }
   Zone& zone(int nid, int z) { return *nodes[nid]->zones[z]; }
+  Cell& pgmap_entry(Pfn pfn) { return pgmap_array[geo.subsection_index(pfn)]; }
 
   Execution& ex;
   Geometry geo;
@@ -186,16 +222,15 @@ class Kernel {
   std::vector<std::unique_ptr<Pgdat>> nodes;
   std::vector<std::unique_ptr<MemoryBlock>> blocks;
   std::vector<Cell> iomem;        // per subsection: IORES_* owner
-  std::vector<Cell> pgmap_array;  // per pfn: 1 + index of the published pgmap, 0 if none
+  // per subsection (device ranges are subsection-aligned): 1 + index of the
+  // published pgmap, 0 if none -- the XArray's entries
+  std::vector<Cell> pgmap_array;
   std::vector<std::unique_ptr<DevPagemap>> pgmaps;
 
  private:
   std::vector<Cell*> all_cells();
   ObjId page_base_ = 0;
-  std::vector<std::int64_t> page_val_;
-  std::vector<PageState> page_state_;
-  std::vector<std::uint8_t> page_init_;
-  std::vector<std::int64_t> page_alloc_ev_;
+  PageStore pages_;
 };
 
 }  // namespace mhp

@@ -77,11 +77,11 @@ bool clear_zone_contiguous(Kernel& k, OpState& st) {
 // online_pages_range() -> generic_online_page() -> __free_pages_core(): every
 // page goes to the buddy allocator (PageOffline cleared, PageBuddy set).
 bool online_pages_range(Kernel& k, OpState& st) {
-  for (Pfn pfn = st.args.start; pfn < range_end(st); ++pfn) {
-    std::int64_t f = k.read_page(pfn, PageField::Flags);
-    k.write_page(pfn, PageField::Flags, (f & ~(PG_offline | PG_reserved)) | PG_buddy);
-    k.set_page_state(pfn, PageState::Online);
-  }
+  k.for_chunks(st.args.start, range_end(st), [&](Pfn lo, Pfn hi) {
+    std::int64_t f = k.read_page(lo, PageField::Flags);
+    k.write_pages(lo, hi, PageField::Flags, (f & ~(PG_offline | PG_reserved)) | PG_buddy);
+    k.set_pages_state(lo, hi, PageState::Online);
+  });
   return true;
 }
 
@@ -149,24 +149,24 @@ bool undo_isolate_page_range(Kernel& k, OpState& st) {
 // the loop in offline_pages() goes round again.
 bool do_migrate_range(Kernel& k, OpState& st) {
   for (;;) {
-    for (Pfn pfn = st.args.start; pfn < range_end(st); ++pfn) k.read_page(pfn, PageField::Refcount);
+    k.for_chunks(st.args.start, range_end(st), [&](Pfn lo, Pfn) { k.read_page(lo, PageField::Refcount); });
     if (st.migrate_passes++ >= st.args.retries) return true;
   }
 }
 
 // test_pages_isolated(): every page is free and isolated (zone->lock held).
 bool test_pages_isolated(Kernel& k, OpState& st) {
-  for (Pfn pfn = st.args.start; pfn < range_end(st); ++pfn) k.read_page(pfn, PageField::Flags);
+  k.for_chunks(st.args.start, range_end(st), [&](Pfn lo, Pfn) { k.read_page(lo, PageField::Flags); });
   return true;
 }
 
 // __offline_isolated_pages(): the free pages leave the buddy lists.
 void take_off_buddy(Kernel& k, const OpState& st, std::int64_t set) {
-  for (Pfn pfn = st.args.start; pfn < range_end(st); ++pfn) {
-    std::int64_t f = k.read_page(pfn, PageField::Flags);
-    k.write_page(pfn, PageField::Flags, (f & ~PG_buddy) | set);
-    k.set_page_state(pfn, PageState::Offlined);
-  }
+  k.for_chunks(st.args.start, range_end(st), [&](Pfn lo, Pfn hi) {
+    std::int64_t f = k.read_page(lo, PageField::Flags);
+    k.write_pages(lo, hi, PageField::Flags, (f & ~PG_buddy) | set);
+    k.set_pages_state(lo, hi, PageState::Offlined);
+  });
 }
 bool offline_isolated_pages(Kernel& k, OpState& st) { take_off_buddy(k, st, 0); return true; }
 // v4.19: ... and SetPageReserved(): the memmap keeps its (stale) zone links.
@@ -210,7 +210,7 @@ void shrink_span(Kernel& k, Zone& z, Pfn step, Belongs belongs) {
 bool remove_pfn_range_from_zone(Kernel& k, OpState& st) {
   {
     Frame f(k.ex, k.ex.stacks().fn("page_init_poison"));
-    for (Pfn pfn = st.args.start; pfn < range_end(st); ++pfn) k.poison_page(pfn, PageState::Poisoned);
+    k.for_chunks(st.args.start, range_end(st), [&](Pfn lo, Pfn hi) { k.poison_pages(lo, hi, PageState::Poisoned); });
   }
   if (st.args.zone == ZONE_DEVICE) return true;
   {

@@ -22,7 +22,7 @@ void check_underflow(Kernel& k, int pgmap, bool before) {
 
 int lookup(Kernel& k, Pfn pfn) {
   k.rcu.read_lock();
-  int idx = static_cast<int>(k.read(k.pgmap_array[pfn], Access::Acquire)) - 1;  // xa_load()
+  int idx = static_cast<int>(k.read(k.pgmap_entry(pfn), Access::Acquire)) - 1;  // xa_load()
   if (idx >= 0 && !k.pgmaps[idx]->ref.tryget_live()) idx = -1;
   k.rcu.read_unlock();
   return idx;
@@ -101,8 +101,8 @@ bool region_intersects(Kernel& k, OpState& st) {
 // the pgmap for every pfn; from here get_dev_pagemap() finds it.
 bool publish_pgmap(Kernel& k, OpState& st) {
   DevPagemap& p = pgmap_of(k, st);
-  for (Pfn pfn = p.desc.start; pfn < p.pfn_end(); ++pfn)
-    k.write(k.pgmap_array[pfn], st.args.pgmap + 1, Access::Release);  // rcu_assign_pointer()
+  for (Pfn pfn = p.desc.start; pfn < p.pfn_end(); pfn += k.geo.pages_per_subsection)
+    k.write(k.pgmap_entry(pfn), st.args.pgmap + 1, Access::Release);  // rcu_assign_pointer()
   return true;
 }
 
@@ -110,7 +110,8 @@ bool publish_pgmap(Kernel& k, OpState& st) {
 // still see them until the grace period that follows.
 bool unpublish_pgmap(Kernel& k, OpState& st) {
   DevPagemap& p = pgmap_of(k, st);
-  for (Pfn pfn = p.desc.start; pfn < p.pfn_end(); ++pfn) k.write(k.pgmap_array[pfn], 0, Access::Release);
+  for (Pfn pfn = p.desc.start; pfn < p.pfn_end(); pfn += k.geo.pages_per_subsection)
+    k.write(k.pgmap_entry(pfn), 0, Access::Release);
   return true;
 }
 
@@ -136,20 +137,20 @@ bool percpu_ref_get_many_span(Kernel& k, OpState& st) {
 
 // devm_memremap_pages() (v4.19) loop body: percpu_ref_get() for page st.cur.
 bool percpu_ref_get_page(Kernel& k, OpState& st) {
-  pgmap_of(k, st).ref.get(1);
+  pgmap_of(k, st).ref.get(static_cast<long>(st.cur_end - st.cur));
   return true;
 }
 
 // devm_memremap_pages() (v4.19) loop body: list_del(&page->lru) stores
 // LIST_POISON into the words page->pgmap aliases.
 bool list_del_page_lru(Kernel& k, OpState& st) {
-  k.write_page(st.cur, PageField::Pgmap, kListPoison);
+  k.write_pages(st.cur, st.cur_end, PageField::Pgmap, kListPoison);
   return true;
 }
 
 // devm_memremap_pages() (v4.19) loop body: page->pgmap = pgmap.
 bool set_page_pgmap(Kernel& k, OpState& st) {
-  k.init_page_field(st.cur, PageField::Pgmap, st.args.pgmap + 1);
+  k.init_pages(st.cur, st.cur_end, PageField::Pgmap, st.args.pgmap + 1);
   return true;
 }
 
@@ -180,9 +181,12 @@ bool percpu_ref_put_per_compound_page(Kernel& k, OpState& st) {
 // put_page() on device page st.cur (devm_memremap_pages_release(), v4.19..v5.17):
 // the refcount drops from 1 to 0 and the page's pgmap reference goes with it.
 bool put_page_devmap(Kernel& k, OpState& st) {
-  std::int64_t c = k.read_page(st.cur, PageField::Refcount);
-  k.write_page(st.cur, PageField::Refcount, c - 1);
-  if (c - 1 == 0) put_dev_pagemap(k, st.args.pgmap);
+  std::int64_t c = k.read_page(st.cur, PageField::Refcount);  // the chunk's pages share their count
+  k.write_pages(st.cur, st.cur_end, PageField::Refcount, c - 1);
+  if (c - 1 == 0) {
+    Frame f(k.ex, k.ex.stacks().fn("put_dev_pagemap"));
+    pgmap_ref_put(k, st.args.pgmap, static_cast<long>(st.cur_end - st.cur));
+  }
   return true;
 }
 

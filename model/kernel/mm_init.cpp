@@ -5,11 +5,11 @@
 
 namespace mhp {
 
-void init_single_page(Kernel& k, Pfn pfn, int zone, int nid, std::int64_t flags, std::int64_t refcount) {
+void init_single_page(Kernel& k, Pfn lo, Pfn hi, int zone, int nid, std::int64_t flags, std::int64_t refcount) {
   Frame f(k.ex, k.ex.stacks().fn("__init_single_page"));
-  k.init_page_field(pfn, PageField::Flags, page_links(zone, nid) | flags);  // set_page_links()
-  k.init_page_field(pfn, PageField::Refcount, refcount);                    // init_page_count()
-  k.init_page_field(pfn, PageField::CompoundHead, 0);
+  k.init_pages(lo, hi, PageField::Flags, page_links(zone, nid) | flags);  // set_page_links()
+  k.init_pages(lo, hi, PageField::Refcount, refcount);                    // init_page_count()
+  k.init_pages(lo, hi, PageField::CompoundHead, 0);
 }
 
 namespace {
@@ -18,10 +18,10 @@ namespace {
 // that host the memmap itself are initialised under the hotplug lock.
 void init_hostmap(Kernel& k, const DevPagemap& p) {
   if (!p.desc.altmap) return;
-  for (Pfn pfn = p.desc.start + p.desc.altmap_reserve; pfn < p.pfn_first(); ++pfn) {
-    init_single_page(k, pfn, ZONE_DEVICE, p.desc.nid, PG_reserved, 1);
-    k.set_page_state(pfn, PageState::DevHostmap);
-  }
+  k.for_chunks(p.desc.start + p.desc.altmap_reserve, p.pfn_first(), [&](Pfn lo, Pfn hi) {
+    init_single_page(k, lo, hi, ZONE_DEVICE, p.desc.nid, PG_reserved, 1);
+    k.set_pages_state(lo, hi, PageState::DevHostmap);
+  });
 }
 
 // memmap_init_range(..., MEMINIT_HOTPLUG) of a RAM range: every page
@@ -31,10 +31,10 @@ bool init_ram(Kernel& k, OpState& st, std::int64_t flag) {
     init_hostmap(k, *k.pgmaps[st.args.pgmap]);
     return true;
   }
-  for (Pfn pfn = st.args.start; pfn < st.args.start + st.args.nr_pages; ++pfn) {
-    init_single_page(k, pfn, st.args.zone, st.args.nid, flag, 1);
-    k.set_page_state(pfn, PageState::InitOffline);
-  }
+  k.for_chunks(st.args.start, st.args.start + st.args.nr_pages, [&](Pfn lo, Pfn hi) {
+    init_single_page(k, lo, hi, st.args.zone, st.args.nid, flag, 1);
+    k.set_pages_state(lo, hi, PageState::InitOffline);
+  });
   return true;
 }
 bool memmap_init_range_offline(Kernel& k, OpState& st) { return init_ram(k, st, PG_offline); }
@@ -42,15 +42,16 @@ bool memmap_init_range_reserved(Kernel& k, OpState& st) { return init_ram(k, st,
 
 // __init_zone_device_page(): zone links, PG_reserved, pgmap, refcount (0 for
 // PRIVATE/COHERENT since C14); compound pages get a head and tails (C13).
-void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn pfn, Pfn head, PageState state) {
+// [lo, hi) are all heads (or plain pages) or all tails of compound page `head`.
+void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn lo, Pfn hi, Pfn head, PageState state) {
   Frame f(k.ex, k.ex.stacks().fn("__init_zone_device_page"));
-  bool is_head = p.desc.vmemmap_shift && pfn == head;
-  bool tail = p.desc.vmemmap_shift && pfn != head;
-  k.init_page_field(pfn, PageField::Flags, page_links(ZONE_DEVICE, p.desc.nid) | PG_reserved | (is_head ? PG_head : 0));
-  k.init_page_field(pfn, PageField::Refcount, p.is_private() || tail ? 0 : 1);
-  k.init_page_field(pfn, PageField::Pgmap, idx + 1);  // page->pgmap = pgmap
-  k.init_page_field(pfn, PageField::CompoundHead, tail ? std::int64_t(head) + 1 : 0);  // prep_compound_tail()
-  k.set_page_state(pfn, state);
+  bool is_head = p.desc.vmemmap_shift && lo == head;
+  bool tail = p.desc.vmemmap_shift && lo != head;
+  k.init_pages(lo, hi, PageField::Flags, page_links(ZONE_DEVICE, p.desc.nid) | PG_reserved | (is_head ? PG_head : 0));
+  k.init_pages(lo, hi, PageField::Refcount, p.is_private() || tail ? 0 : 1);
+  k.init_pages(lo, hi, PageField::Pgmap, idx + 1);  // page->pgmap = pgmap
+  k.init_pages(lo, hi, PageField::CompoundHead, tail ? std::int64_t(head) + 1 : 0);  // prep_compound_tail()
+  k.set_pages_state(lo, hi, state);
 }
 
 // memmap_init_zone_device() (v5.3+): from pfn_first() to the end of the
@@ -59,9 +60,17 @@ void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn pfn, Pfn
 bool memmap_init_zone_device(Kernel& k, OpState& st) {
   const DevPagemap& p = *k.pgmaps[st.args.pgmap];
   Pfn size = Pfn(1) << p.desc.vmemmap_shift;
-  for (Pfn pfn = p.pfn_first(); pfn < p.pfn_end(); ++pfn) {
-    Pfn head = p.pfn_first() + (pfn - p.pfn_first()) / size * size;
-    init_zone_device_page(k, p, st.args.pgmap, pfn, head, PageState::DevReady);
+  if (size == 1) {
+    k.for_chunks(p.pfn_first(), p.pfn_end(), [&](Pfn lo, Pfn hi) {
+      init_zone_device_page(k, p, st.args.pgmap, lo, hi, lo, PageState::DevReady);
+    });
+    return true;
+  }
+  for (Pfn head = p.pfn_first(); head < p.pfn_end(); head += size) {  // memmap_init_compound()
+    init_zone_device_page(k, p, st.args.pgmap, head, head + 1, head, PageState::DevReady);
+    k.for_chunks(head + 1, std::min(head + size, p.pfn_end()), [&](Pfn lo, Pfn hi) {
+      init_zone_device_page(k, p, st.args.pgmap, lo, hi, head, PageState::DevReady);
+    });
   }
   return true;
 }
@@ -73,9 +82,10 @@ bool memmap_init_zone_device_aligned(Kernel& k, OpState& st) {
   const DevPagemap& p = *k.pgmaps[st.args.pgmap];
   Pfn lo = p.desc.altmap ? p.pfn_first() : k.geo.section_start(k.geo.section_of(p.desc.start));
   Pfn hi = k.geo.section_start(k.geo.section_of(p.pfn_end() - 1) + 1);
-  for (Pfn pfn = lo; pfn < hi; ++pfn)
-    init_zone_device_page(k, p, st.args.pgmap, pfn, pfn,
-                          pfn >= p.desc.start && pfn < p.pfn_end() ? PageState::DevReady : PageState::DevPartial);
+  k.for_device_pieces(lo, hi, [&](Pfn a, Pfn b) {
+    init_zone_device_page(k, p, st.args.pgmap, a, b, a,
+                          a >= p.desc.start && a < p.pfn_end() ? PageState::DevReady : PageState::DevPartial);
+  });
   return true;
 }
 
@@ -88,13 +98,13 @@ bool memmap_init_zone_device_v4_19(Kernel& k, OpState& st) {
   const DevPagemap& p = *k.pgmaps[st.args.pgmap];
   Pfn lo = k.geo.section_start(k.geo.section_of(p.desc.start));
   Pfn hi = k.geo.section_start(k.geo.section_of(p.pfn_end() - 1) + 1);
-  for (Pfn pfn = lo; pfn < hi; ++pfn) {
-    if (p.desc.altmap && pfn >= p.desc.start && pfn < p.desc.start + p.desc.altmap_reserve) continue;
-    init_single_page(k, pfn, ZONE_DEVICE, p.desc.nid, PG_reserved, 1);
-    k.write_page(pfn, PageField::Pgmap, kLruSelf);
-    bool dev = pfn >= p.desc.start && pfn < p.pfn_end();
-    k.set_page_state(pfn, !dev ? PageState::DevPartial : pfn < p.pfn_first() ? PageState::DevHostmap : PageState::DevReady);
-  }
+  k.for_device_pieces(lo, hi, [&](Pfn a, Pfn b) {
+    if (p.desc.altmap && a >= p.desc.start && a < p.desc.start + p.desc.altmap_reserve) return;
+    init_single_page(k, a, b, ZONE_DEVICE, p.desc.nid, PG_reserved, 1);
+    k.write_pages(a, b, PageField::Pgmap, kLruSelf);
+    bool dev = a >= p.desc.start && a < p.pfn_end();
+    k.set_pages_state(a, b, !dev ? PageState::DevPartial : a < p.pfn_first() ? PageState::DevHostmap : PageState::DevReady);
+  });
   return true;
 }
 

@@ -4,8 +4,8 @@
 
 namespace mhp {
 
-// __init_single_page(): zone and node links plus extra flag bits, refcount,
+// __init_single_page() for [lo, hi): zone and node links plus extra flag bits, refcount,
 // no compound head. Every field it writes counts as initialised.
-void init_single_page(Kernel& k, Pfn pfn, int zone, int nid, std::int64_t flags, std::int64_t refcount);
+void init_single_page(Kernel& k, Pfn lo, Pfn hi, int zone, int nid, std::int64_t flags, std::int64_t refcount);
 
 }  // namespace mhp

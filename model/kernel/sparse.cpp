@@ -62,7 +62,7 @@ bool sparse_add_section(Kernel& k, OpState& st) {
   }
   {
     Frame f(k.ex, k.ex.stacks().fn("page_init_poison"));
-    for (Pfn p = start; p < end; ++p) k.poison_page(p, allocated_state(k, p));
+    k.for_device_pieces(start, end, [&](Pfn lo, Pfn hi) { k.poison_pages(lo, hi, allocated_state(k, lo)); });
   }
   // __section_mark_present() + sparse_init_one_section(): lockless readers
   // (pfn_valid) load this word with READ_ONCE semantics, so it is marked.
@@ -78,12 +78,12 @@ bool sparse_add_one_section(Kernel& k, OpState& st) {
   if (k.read(k.sections[st.cur].mem_map, Access::Once) & SECTION_MARKED_PRESENT) return false;  // -EEXIST
   vmemmap_alloc(k, st, std::int64_t(end - start));
   Frame f(k.ex, k.ex.stacks().fn("page_init_poison"));
-  for (Pfn p = start; p < end; ++p) {
-    PageState s = allocated_state(k, p);
+  k.for_device_pieces(start, end, [&](Pfn lo, Pfn hi) {
+    PageState s = allocated_state(k, lo);
     // a device section's pfns outside the device range (seed 003 case 3)
-    if (s == PageState::Uninit && st.args.pgmap >= 0 && k.pgmap_of_range(p) < 0) s = PageState::DevPartial;
-    k.poison_page(p, s);
-  }
+    if (s == PageState::Uninit && st.args.pgmap >= 0 && k.pgmap_of_range(lo) < 0) s = PageState::DevPartial;
+    k.poison_pages(lo, hi, s);
+  });
   return true;
 }
 
@@ -117,7 +117,7 @@ bool sparse_remove_section(Kernel& k, OpState& st) {
     k.write(ms.mem_map, flags & ~(SECTION_HAS_MEM_MAP | SECTION_MARKED_PRESENT | SECTION_IS_ONLINE), Access::Once);
   }
   Frame f(k.ex, k.ex.stacks().fn("depopulate_section_memmap"));
-  for (Pfn p = start; p < end; ++p) k.free_page_memmap(p);
+  k.for_chunks(start, end, [&](Pfn lo, Pfn hi) { k.free_memmap(lo, hi); });
   vmemmap_alloc(k, st, -std::int64_t(end - start));
   return true;
 }
@@ -138,7 +138,7 @@ bool sparse_remove_one_section(Kernel& k, OpState& st) {
 // free_section_usemap()/__kfree_section_memmap() (Era A), after the lock is dropped.
 bool free_section_memmap(Kernel& k, OpState& st) {
   auto [start, end] = whole_section(k, st);
-  for (Pfn p = start; p < end; ++p) k.free_page_memmap(p);
+  k.for_chunks(start, end, [&](Pfn lo, Pfn hi) { k.free_memmap(lo, hi); });
   vmemmap_alloc(k, st, -std::int64_t(end - start));
   return true;
 }

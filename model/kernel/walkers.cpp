@@ -63,25 +63,26 @@ bool pageblock_pfn_to_page(Kernel& k, OpState& st) {
   return flags_zone(b) == flags_zone(a);
 }
 bool isolate_migratepages_block(Kernel& k, OpState& st) {
-  for (Pfn pfn = st.cur; pfn < st.cur + k.geo.pages_per_subsection; ++pfn) {
-    k.read_page(pfn, PageField::Flags);     // PageBuddy(), PageLRU()
-    k.read_page(pfn, PageField::Refcount);  // page_count()
-  }
+  k.for_chunks(st.cur, st.cur + k.geo.pages_per_subsection, [&](Pfn lo, Pfn) {
+    k.read_page(lo, PageField::Flags);     // PageBuddy(), PageLRU()
+    k.read_page(lo, PageField::Refcount);  // page_count()
+  });
   return true;
 }
 
-// kmemleak_scan() (v5.x+): for each populated zone of the node, walk its
+// kmemleak_scan() (v5.x+): for each populated zone (present pages) of the node, walk its
 // span with pfn_to_online_page() and the page_zone() check, then scan the
 // page (page_count()). The caller holds get_online_mems().
 bool kmemleak_scan_zones(Kernel& k, OpState& st) {
   for (int zi = 0; zi < MAX_NR_ZONES; ++zi) {
     Zone& z = k.zone(st.args.nid, zi);
+    if (k.read(z.present_pages) == 0) continue;  // for_each_populated_zone(): ZONE_DEVICE never is
     Pfn start = Pfn(k.read(z.zone_start_pfn)), end = start + Pfn(k.read(z.spanned_pages));
-    for (Pfn pfn = start; pfn < end; ++pfn) {
-      if (!pfn_to_online_page_b(k, pfn)) continue;
-      if (flags_zone(k.read_page(pfn, PageField::Flags)) != zi) continue;
+    k.for_chunks(start, end, [&](Pfn pfn, Pfn) {
+      if (!pfn_to_online_page_b(k, pfn)) return;
+      if (flags_zone(k.read_page(pfn, PageField::Flags)) != zi) return;
       k.read_page(pfn, PageField::Refcount);
-    }
+    });
   }
   return true;
 }
@@ -89,11 +90,11 @@ bool kmemleak_scan_zones(Kernel& k, OpState& st) {
 bool kmemleak_scan_node_v4_19(Kernel& k, OpState& st) {
   Pgdat& nd = *k.nodes[st.args.nid];
   Pfn start = Pfn(k.read(nd.node_start_pfn)), end = start + Pfn(k.read(nd.node_spanned_pages));
-  for (Pfn pfn = start; pfn < end; ++pfn) {
-    if (!pfn_valid_a(k, pfn)) continue;
-    if (flags_nid(k.read_page(pfn, PageField::Flags)) != st.args.nid) continue;  // page_to_nid()
-    k.read_page(pfn, PageField::Refcount);                                        // page_count()
-  }
+  k.for_chunks(start, end, [&](Pfn pfn, Pfn) {
+    if (!pfn_valid_a(k, pfn)) return;
+    if (flags_nid(k.read_page(pfn, PageField::Flags)) != st.args.nid) return;  // page_to_nid()
+    k.read_page(pfn, PageField::Refcount);                                      // page_count()
+  });
   return true;
 }
 

@@ -1,6 +1,7 @@
 #include "model/ops/program.hpp"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <stdexcept>
 
@@ -198,12 +199,24 @@ bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
     }
     return true;
   }
-  for (Pfn pfn = lo; pfn < hi; pfn += step) {
-    st.cur = pfn;
-    run_nodes(k, n.body, st);
-    if (st.stop) return false;
+  if (step > 1) {  // pageblocks and compound pages: one item each
+    for (Pfn pfn = lo; pfn < hi; pfn += step) {
+      st.cur = pfn;
+      st.cur_end = std::min(hi, pfn + step);
+      run_nodes(k, n.body, st);
+      if (st.stop) return false;
+    }
+    return true;
   }
-  return true;
+  bool stop = false;
+  k.for_chunks(lo, hi, [&](Pfn a, Pfn b) {  // pfns: a chunk of geo.chunk_pages at a time
+    if (stop) return;
+    st.cur = a;
+    st.cur_end = b;
+    run_nodes(k, n.body, st);
+    stop = st.stop;
+  });
+  return !stop;
 }
 
 bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st) {
@@ -346,8 +359,12 @@ std::vector<std::string> OpCatalog::ops(const std::string& era) const {
 void bind(OpProgram& p, StackTable& stacks) { bind_nodes(p.steps, stacks); }
 
 void run_program(Kernel& k, const OpProgram& p, OpState& st) {
-  Frame f(k.ex, k.ex.stacks().fn(p.op));
+  // The op's own frame, unless its program starts with a call of that name.
+  bool named = !p.steps.empty() && p.steps.front().kind == OpNode::Kind::Call && p.steps.front().name == p.op;
+  std::optional<Frame> f;
+  if (!named) f.emplace(k.ex, k.ex.stacks().fn(p.op));
   st.cur = st.args.start;  // one-pfn walkers check and read args.start
+  st.cur_end = st.cur + 1;
   run_nodes(k, p.steps, st);
 }
 

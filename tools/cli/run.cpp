@@ -146,9 +146,9 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
       for (const auto& v : check_invariants(k)) {
         Finding f;
         f.kind = "invariant";
-        f.key = "invariant/" + v.substr(0, v.find(':'));
-        f.title = "BUG: mhpsim: model invariant violated at the end of the execution";
-        f.summary = v;
+        f.key = "invariant/" + v.rule;
+        f.title = "BUG: mhpsim: model invariant " + v.rule + " violated at the end of the execution";
+        f.summary = v.text;
         found.push_back(std::move(f));
       }
     set.merge_execution(std::move(found), i, ex.schedule().encode());

@@ -8,7 +8,7 @@ const char* kRule = "===========================================================
 
 std::string render_finding_text(const Finding& f, const ScenarioResult& r) {
   std::string o = kRule;
-  o += f.title + "\n\n";
+  o += f.title + "\n\n" + f.summary + "\n\n";
   for (const auto& s : f.sides) {
     o += s.title + "\n";
     for (const auto& fr : s.stack) o += "  " + fr + "\n";

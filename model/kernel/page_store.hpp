@@ -1,0 +1,108 @@
+// The memmap's contents, range-compressed: struct page fields and per-pfn
+// model metadata (init state, initialised-field mask, the event that last
+// allocated, poisoned or freed the memmap) for every pfn of the machine.
+//
+// Pfns are grouped in chunks of one subsection (a pageblock in the real
+// geometry). A chunk whose pfns all hold the same record stores it once;
+// a mixed chunk keeps a short list of runs. Records are interned, and a
+// compound page's head is stored as a distance, so the long uniform ranges
+// hotplug creates cost a few bytes per 2 MiB: a machine with 4 nodes x 3 TiB
+// of device memory fits in well under 1 GiB (docs/PERFORMANCE.md).
+#pragma once
+#include <array>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "model/kernel/geometry.hpp"
+#include "model/kernel/page.hpp"
+
+namespace mhp {
+
+struct PageRecord {
+  std::array<std::int64_t, kPageFields> v{};  // CompoundHead as stored: distance to the head + 1, 0 if none
+  PageState state = PageState::Absent;
+  std::uint8_t init = 0;
+  bool operator==(const PageRecord& o) const { return v == o.v && state == o.state && init == o.init; }
+};
+
+class PageStore {
+ public:
+  PageStore(Pfn nr_pfns, std::uint32_t chunk_pages);
+  void fill(Pfn lo, Pfn hi, const PageRecord& r, std::int64_t alloc_ev);  // every pfn gets r
+  void clear();                                                         // all ABSENT
+
+  PageRecord get(Pfn pfn) const;
+  std::int64_t alloc_event(Pfn pfn) const;
+  std::int64_t value(Pfn pfn, PageField f) const;
+
+  // Range updates: fn(PageRecord&) applied to every pfn of [lo, hi).
+  template <class Fn>
+  void update(Pfn lo, Pfn hi, Fn fn, std::int64_t alloc_ev = kKeep);
+  void set_value(Pfn lo, Pfn hi, PageField f, std::int64_t v, bool init);
+  void set_state(Pfn lo, Pfn hi, PageState s) {
+    update(lo, hi, [s](PageRecord& r) { r.state = s; });
+  }
+
+  std::size_t records() const { return table_.size(); }
+  std::size_t mixed_chunks() const { return runs_.size() - free_runs_.size(); }
+  static constexpr std::int64_t kKeep = INT64_MIN;
+
+ private:
+  struct Run {
+    std::uint32_t start;  // offset in the chunk
+    std::uint32_t rec;
+    std::int64_t alloc;
+  };
+  struct Chunk {
+    std::int64_t alloc = -1;
+    std::uint32_t rec = 0;
+    std::uint32_t runs = 0;  // 1 + index into runs_ when mixed
+  };
+  struct Hash {
+    std::size_t operator()(const PageRecord& r) const;
+  };
+  std::uint32_t intern(const PageRecord& r);
+  void expand(Chunk& c);
+  void compact(Chunk& c);
+  void set_pfn(Chunk& c, std::uint32_t off, std::uint32_t rec, std::int64_t alloc);
+  std::pair<std::uint32_t, std::int64_t> at(const Chunk& c, std::uint32_t off) const;
+  static std::int64_t stored(Pfn pfn, PageField f, std::int64_t v);
+  static std::int64_t loaded(Pfn pfn, PageField f, std::int64_t v);
+
+  Pfn nr_;
+  std::uint32_t cp_;
+  std::vector<Chunk> chunks_;
+  std::vector<std::vector<Run>> runs_;
+  std::vector<std::uint32_t> free_runs_;
+  std::vector<PageRecord> table_;
+  std::unordered_map<PageRecord, std::uint32_t, Hash> index_;
+};
+
+template <class Fn>
+void PageStore::update(Pfn lo, Pfn hi, Fn fn, std::int64_t alloc_ev) {
+  Pfn p = lo;
+  while (p < hi) {
+    Pfn ci = p / cp_;
+    Chunk& c = chunks_[ci];
+    Pfn cs = ci * cp_, ce = std::min<Pfn>(cs + cp_, nr_);
+    Pfn e = std::min(hi, ce);
+    if (p == cs && e == ce && !c.runs) {  // whole uniform chunk: one record change
+      PageRecord r = table_[c.rec];
+      fn(r);
+      c.rec = intern(r);
+      if (alloc_ev != kKeep) c.alloc = alloc_ev;
+    } else {
+      for (Pfn q = p; q < e; ++q) {
+        auto [rec, alloc] = at(c, std::uint32_t(q - cs));
+        PageRecord r = table_[rec];
+        fn(r);
+        set_pfn(c, std::uint32_t(q - cs), intern(r), alloc_ev == kKeep ? alloc : alloc_ev);
+      }
+      compact(c);
+    }
+    p = e;
+  }
+}
+
+}  // namespace mhp
