@@ -11,6 +11,7 @@ using ObjId = std::uint64_t;  // 64-bit: a real-geometry memmap has billions of 
 using StackId = std::uint32_t;
 constexpr unsigned kMaxThreads = 16;
 constexpr ThreadId kNoThread = 0xff;
+constexpr std::uint8_t kNoLockBit = 0xff;
 
 enum class EvKind : std::uint8_t {
   Read,        // load of a modelled field

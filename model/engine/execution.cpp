@@ -29,7 +29,7 @@ Execution::~Execution() {
 }
 
 std::uint8_t Execution::register_lock(ObjId obj) {
-  if (lock_objs_.size() >= 64) throw std::runtime_error("more than 64 locks in one model");
+  if (lock_objs_.size() >= 64) throw std::runtime_error("a run took more than 64 distinct locks (the held-lock mask is 64 bits)");
   lock_objs_.push_back(obj);
   return static_cast<std::uint8_t>(lock_objs_.size() - 1);
 }
@@ -172,7 +172,8 @@ void Execution::wake(ObjId obj) {
     }
 }
 
-void Execution::note_acquired(std::uint8_t bit, SyncSide side) {
+void Execution::note_acquired(std::uint8_t& bit, ObjId obj, SyncSide side) {
+  if (bit == kNoLockBit) bit = register_lock(obj);
   SimThread& t = self();
   t.held |= 1ULL << bit;
   if (side == SyncSide::Shared) t.held_shared |= 1ULL << bit;

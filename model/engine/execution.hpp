@@ -94,7 +94,9 @@ class Execution {
   ThreadId current() const { return cur_; }
   void push_frame(FnId f) { auto& t = self(); t.stack = stacks_.push(t.stack, f); }
   void pop_frame() { auto& t = self(); t.stack = stacks_.parent(t.stack); }
-  void note_acquired(std::uint8_t bit, SyncSide side);
+  // Locks get their bit on first acquire, so a machine may have any number
+  // of locks as long as one run takes at most 64 distinct ones.
+  void note_acquired(std::uint8_t& bit, ObjId obj, SyncSide side);
   void note_released(std::uint8_t bit);
 
   // --- inspection (checkers, reports, tests) ---

@@ -225,6 +225,26 @@ void Kernel::write_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v, Access a) 
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), page_obj(lo, f), v);
 }
 
+void Kernel::write_subs(std::vector<Cell>& cells, Pfn lo, Pfn hi, std::int64_t v, Access a) {
+  Pfn step = std::max<Pfn>(geo.chunk_pages, geo.pages_per_subsection);
+  for (Pfn p = lo; p < hi;) {
+    Pfn e = std::min<Pfn>(hi, (p / step + 1) * step);
+    ex.choice_point();
+    for (Pfn q = p; q < e; q += geo.pages_per_subsection) cells[geo.subsection_index(q)].v = v;
+    ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), cells[geo.subsection_index(p)].id, v);
+    p = e;
+  }
+}
+
+std::int64_t Kernel::page_ref_add(Pfn lo, Pfn hi, std::int64_t delta) {
+  ex.choice_point();
+  std::int64_t v = pages_.value(lo, PageField::Refcount);
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Once), page_obj(lo, PageField::Refcount), v);
+  pages_.set_value(lo, hi, PageField::Refcount, v + delta, false);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Once), page_obj(lo, PageField::Refcount), v + delta);
+  return v + delta;
+}
+
 void Kernel::poison_pages(Pfn lo, Pfn hi, PageState state) {
   ex.choice_point();
   PageRecord r;

@@ -151,6 +151,9 @@ class Kernel {
   // A store to a field that is already live (refcount get/put, flag updates).
   void write_page(Pfn pfn, PageField f, std::int64_t v, Access a = Access::Plain) { write_pages(pfn, pfn + 1, f, v, a); }
   void write_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v, Access a = Access::Plain);
+  // page_ref_add()/page_ref_sub_return(): an atomic read-modify-write of the
+  // refcount of [lo, hi) (the pages share lo's count); returns the new count.
+  std::int64_t page_ref_add(Pfn lo, Pfn hi, std::int64_t delta);
   // page_init_poison(): the memmap of [lo, hi) is (re)allocated or re-poisoned.
   void poison_page(Pfn pfn, PageState state) { poison_pages(pfn, pfn + 1, state); }
   void poison_pages(Pfn lo, Pfn hi, PageState state);
@@ -168,6 +171,20 @@ class Kernel {
       p = e;
     }
   }
+  // Per-subsection cells (iomem, pgmap_array) over [lo, hi): a chunk is at
+  // least a subsection. read_subs() tests each chunk's first cell with
+  // `stop(v)` and returns the first value that stops, or `none`;
+  // write_subs() sets every cell with one event per chunk.
+  template <class Stop>
+  std::int64_t read_subs(std::vector<Cell>& cells, Pfn lo, Pfn hi, Stop stop, std::int64_t none, Access a = Access::Plain) {
+    Pfn step = std::max<Pfn>(geo.chunk_pages, geo.pages_per_subsection);
+    for (Pfn p = lo; p < hi; p = (p / step + 1) * step) {
+      std::int64_t v = read(cells[geo.subsection_index(p)], a);
+      if (stop(v)) return v;
+    }
+    return none;
+  }
+  void write_subs(std::vector<Cell>& cells, Pfn lo, Pfn hi, std::int64_t v, Access a = Access::Plain);
   // Like for_chunks, also cut where a device's range, altmap reserve or
   // altmap-hosted memmap begins or ends (the page state changes there).
   template <class Fn>

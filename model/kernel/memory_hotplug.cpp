@@ -18,17 +18,15 @@ Pfn pageblocks(const Kernel& k, const OpState& st) { return st.args.nr_pages / k
 // register_memory_resource() -> request_resource_conflict(): a "System RAM"
 // resource for the range; a busy range fails (the caller holds resource_lock).
 bool register_memory_resource(Kernel& k, OpState& st) {
-  for (Pfn p = st.args.start; p < range_end(st); p += k.geo.pages_per_subsection)
-    if (k.read(k.iomem[k.geo.subsection_index(p)]) != IORES_NONE) return false;
-  for (Pfn p = st.args.start; p < range_end(st); p += k.geo.pages_per_subsection)
-    k.write(k.iomem[k.geo.subsection_index(p)], IORES_SYSTEM_RAM);
+  auto busy = [](std::int64_t v) { return v != IORES_NONE; };
+  if (k.read_subs(k.iomem, st.args.start, range_end(st), busy, IORES_NONE) != IORES_NONE) return false;
+  k.write_subs(k.iomem, st.args.start, range_end(st), IORES_SYSTEM_RAM);
   return true;
 }
 
 // release_mem_region_adjustable(): the "System RAM" resource goes.
 bool release_mem_region_adjustable(Kernel& k, OpState& st) {
-  for (Pfn p = st.args.start; p < range_end(st); p += k.geo.pages_per_subsection)
-    k.write(k.iomem[k.geo.subsection_index(p)], IORES_NONE);
+  k.write_subs(k.iomem, st.args.start, range_end(st), IORES_NONE);
   return true;
 }
 

@@ -50,17 +50,14 @@ bool percpu_ref_init_step(Kernel& k, OpState& st) {
 // range already claimed fails with -EBUSY (rule R13's guarantee).
 bool devm_request_mem_region(Kernel& k, OpState& st) {
   Pfn end = st.args.start + st.args.nr_pages;
-  for (Pfn p = st.args.start; p < end; p += k.geo.pages_per_subsection)
-    if (k.read(k.iomem[k.geo.subsection_index(p)]) != IORES_NONE) return false;
-  for (Pfn p = st.args.start; p < end; p += k.geo.pages_per_subsection)
-    k.write(k.iomem[k.geo.subsection_index(p)], IORES_DEVICE_BASE + st.args.pgmap);
+  auto busy = [](std::int64_t v) { return v != IORES_NONE; };
+  if (k.read_subs(k.iomem, st.args.start, end, busy, IORES_NONE) != IORES_NONE) return false;
+  k.write_subs(k.iomem, st.args.start, end, IORES_DEVICE_BASE + st.args.pgmap);
   return true;
 }
 
 bool devm_release_mem_region(Kernel& k, OpState& st) {
-  Pfn end = st.args.start + st.args.nr_pages;
-  for (Pfn p = st.args.start; p < end; p += k.geo.pages_per_subsection)
-    k.write(k.iomem[k.geo.subsection_index(p)], IORES_NONE);
+  k.write_subs(k.iomem, st.args.start, st.args.start + st.args.nr_pages, IORES_NONE);
   return true;
 }
 
@@ -91,18 +88,15 @@ bool pagemap_conflict_aligned(Kernel& k, OpState& st) {
 // region_intersects(IORESOURCE_SYSTEM_RAM) must be REGION_DISJOINT (the caller
 // holds resource_lock for read around it).
 bool region_intersects(Kernel& k, OpState& st) {
-  Pfn end = st.args.start + st.args.nr_pages;
-  for (Pfn p = st.args.start; p < end; p += k.geo.pages_per_subsection)
-    if (k.read(k.iomem[k.geo.subsection_index(p)]) == IORES_SYSTEM_RAM) return false;
-  return true;
+  auto ram = [](std::int64_t v) { return v == IORES_SYSTEM_RAM; };
+  return k.read_subs(k.iomem, st.args.start, st.args.start + st.args.nr_pages, ram, IORES_NONE) != IORES_SYSTEM_RAM;
 }
 
 // xa_store_range(&pgmap_array, ...) (v5.0+) / pgmap_radix insert (v4.19): publish
 // the pgmap for every pfn; from here get_dev_pagemap() finds it.
 bool publish_pgmap(Kernel& k, OpState& st) {
   DevPagemap& p = pgmap_of(k, st);
-  for (Pfn pfn = p.desc.start; pfn < p.pfn_end(); pfn += k.geo.pages_per_subsection)
-    k.write(k.pgmap_entry(pfn), st.args.pgmap + 1, Access::Release);  // rcu_assign_pointer()
+  k.write_subs(k.pgmap_array, p.desc.start, p.pfn_end(), st.args.pgmap + 1, Access::Release);  // rcu_assign_pointer()
   return true;
 }
 
@@ -110,8 +104,7 @@ bool publish_pgmap(Kernel& k, OpState& st) {
 // still see them until the grace period that follows.
 bool unpublish_pgmap(Kernel& k, OpState& st) {
   DevPagemap& p = pgmap_of(k, st);
-  for (Pfn pfn = p.desc.start; pfn < p.pfn_end(); pfn += k.geo.pages_per_subsection)
-    k.write(k.pgmap_entry(pfn), 0, Access::Release);
+  k.write_subs(k.pgmap_array, p.desc.start, p.pfn_end(), 0, Access::Release);
   return true;
 }
 
@@ -181,9 +174,7 @@ bool percpu_ref_put_per_compound_page(Kernel& k, OpState& st) {
 // put_page() on device page st.cur (devm_memremap_pages_release(), v4.19..v5.17):
 // the refcount drops from 1 to 0 and the page's pgmap reference goes with it.
 bool put_page_devmap(Kernel& k, OpState& st) {
-  std::int64_t c = k.read_page(st.cur, PageField::Refcount);  // the chunk's pages share their count
-  k.write_pages(st.cur, st.cur_end, PageField::Refcount, c - 1);
-  if (c - 1 == 0) {
+  if (k.page_ref_add(st.cur, st.cur_end, -1) == 0) {  // the chunk's pages share their count
     Frame f(k.ex, k.ex.stacks().fn("put_dev_pagemap"));
     pgmap_ref_put(k, st.args.pgmap, static_cast<long>(st.cur_end - st.cur));
   }

@@ -113,49 +113,53 @@ bool page_outside_zone_boundaries(Kernel& k, OpState& st) {
   return true;
 }
 
-// kvm_is_reserved_pfn() (virt/kvm, v4.19): pfn_valid() && PageReserved(): a
-// reserved page is treated as MMIO, mapped without a page reference.
-bool kvm_is_reserved_pfn(Kernel& k, OpState& st) {
-  st.has_page = pfn_valid_a(k, st.cur);
-  st.value = st.has_page && (k.read_page(st.cur, PageField::Flags) & PG_reserved);
+// A KVM guest mapping of a host pfn (virt/kvm/kvm_main.c, v4.19..v5.4):
+// hva_to_pfn() -> get_user_pages() always takes a page reference (for a
+// devmap page only while the pgmap is live: get_dev_pagemap() during the
+// walk). kvm_is_reserved_pfn() -- pfn_valid() && PageReserved(), true for
+// every ZONE_DEVICE page -- then decides whether KVM touches the page and
+// whether kvm_release_pfn_clean() drops that reference again.
+bool get_user_pages(Kernel& k, OpState& st) {
+  int pg = get_dev_pagemap(k, st.cur);
+  if (pg < 0) return false;  // -EFAULT: the pgmap is dying or gone
+  k.page_ref_add(st.cur, st.cur + 1, +1);  // get_page()
+  put_dev_pagemap(k, pg);
+  st.page_ref = true;
   return true;
 }
-// The proposal of seed 001 (Yi Zhang, Dan): a ZONE_DEVICE page is not
-// "reserved" for KVM even though PG_reserved is set.
+bool kvm_is_reserved_pfn(Kernel& k, OpState& st) {
+  st.has_page = pfn_valid_a(k, st.cur);
+  st.value = !st.has_page || (k.read_page(st.cur, PageField::Flags) & PG_reserved);
+  return true;
+}
+// The proposal of seed 001 (Yi Zhang, Dan; merged as a78986aae9b2 "KVM: MMU:
+// Do not treat ZONE_DEVICE pages as being reserved"): PG_reserved is still
+// set, but a ZONE_DEVICE page is not "reserved" for KVM.
 bool kvm_is_reserved_pfn_zone_device(Kernel& k, OpState& st) {
   st.has_page = pfn_valid_a(k, st.cur);
-  if (!st.has_page) return true;
+  if (!st.has_page) {
+    st.value = 1;
+    return true;
+  }
   std::int64_t f = k.read_page(st.cur, PageField::Flags);
   st.value = (f & PG_reserved) && flags_zone(f) != ZONE_DEVICE;
   return true;
 }
-// get_page() on a non-reserved pfn: the refcount, and for a ZONE_DEVICE page
-// (v4.19 get_zone_device_page()) a reference on page->pgmap->ref.
-bool kvm_get_pfn(Kernel& k, OpState& st) {
-  if (st.value) return true;
-  std::int64_t c = k.read_page(st.cur, PageField::Refcount);
-  k.write_page(st.cur, PageField::Refcount, c + 1);
-  std::int64_t pg = k.read_page(st.cur, PageField::Pgmap) - 1;
-  if (pg >= 0 && pg < std::int64_t(k.pgmaps.size())) {
-    k.pgmaps[pg]->ref.get(1);
-    st.pgmap_ref = int(pg);
-  }
-  st.page_ref = true;
-  return true;
-}
-// The guest touches the page through the mapping (kvm_set_pfn_accessed()).
+// kvm_set_pfn_accessed(): mark_page_accessed() unless reserved.
 bool kvm_set_pfn_accessed(Kernel& k, OpState& st) {
-  k.read_page(st.cur, PageField::Flags);
+  if (!st.value) k.read_page(st.cur, PageField::Flags);
   return true;
 }
-// kvm_release_pfn_clean(): put_page() unless reserved.
+// kvm_release_pfn_clean(): put_page() unless reserved; the last put of a
+// ZONE_DEVICE page drops its pgmap reference (put_devmap_managed_page /
+// put_dev_pagemap at refcount 0, v4.19..v5.17). A reserved page's reference
+// from get_user_pages() is never dropped.
 bool kvm_release_pfn_clean(Kernel& k, OpState& st) {
-  if (!st.page_ref) return true;
-  std::int64_t c = k.read_page(st.cur, PageField::Refcount);
-  k.write_page(st.cur, PageField::Refcount, c - 1);
-  if (st.pgmap_ref >= 0) put_dev_pagemap(k, st.pgmap_ref);
-  st.pgmap_ref = -1;
+  if (st.value || !st.page_ref) return true;
   st.page_ref = false;
+  if (k.page_ref_add(st.cur, st.cur + 1, -1) != 0) return true;
+  std::int64_t pg = k.read_page(st.cur, PageField::Pgmap) - 1;
+  if (pg >= 0 && pg < std::int64_t(k.pgmaps.size())) put_dev_pagemap(k, int(pg));
   return true;
 }
 
@@ -191,7 +195,7 @@ bool pgmap_request_folio(Kernel& k, OpState& st) {
 }
 // The driver frees the page again: free_zone_device_folio() -> put_dev_pagemap().
 bool free_zone_device_folio(Kernel& k, OpState& st) {
-  k.write_page(st.cur, PageField::Refcount, 0);
+  k.page_ref_add(st.cur, st.cur + 1, -1);
   if (st.pgmap_ref >= 0) put_dev_pagemap(k, st.pgmap_ref);
   st.pgmap_ref = -1;
   return true;
@@ -235,7 +239,7 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"page_outside_zone_boundaries", page_outside_zone_boundaries, "mm/page_alloc.c page_outside_zone_boundaries(): zone_span_seqbegin() loop"},
     {"kvm_is_reserved_pfn", kvm_is_reserved_pfn, "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v4.19): PageReserved()"},
     {"kvm_is_reserved_pfn_zone_device", kvm_is_reserved_pfn_zone_device, "seed 001 proposal: kvm_is_reserved_pfn() && !is_zone_device_page()"},
-    {"kvm_get_pfn", kvm_get_pfn, "virt/kvm/kvm_main.c hva_to_pfn() -> get_page() unless reserved"},
+    {"get_user_pages", get_user_pages, "mm/gup.c get_user_pages(): get_dev_pagemap() + get_page() for a devmap pfn"},
     {"kvm_set_pfn_accessed", kvm_set_pfn_accessed, "virt/kvm/kvm_main.c kvm_set_pfn_accessed() -> mark_page_accessed()"},
     {"kvm_release_pfn_clean", kvm_release_pfn_clean, "virt/kvm/kvm_main.c kvm_release_pfn_clean(): put_page() unless reserved"},
     {"read_zone_device_data", read_zone_device_data, "driver pfn walk: page->zone_device_data of an idle page (seed 004)"},

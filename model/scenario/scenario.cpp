@@ -34,8 +34,21 @@ bool glob_match(const std::string& p, const std::string& s) {
 
 namespace {
 
+// geometry: the small exploration geometry by default; `preset: x86_64` is the
+// real one (4 KiB pages, 2 MiB subsections, 128 MiB sections, memmap loops
+// scheduled per 512-page pageblock); any field may still be set explicitly.
 void parse_geometry(const YamlReader& r, const YAML::Node& n, Geometry& g) {
-  r.allow_keys(n, "geometry", {"pages_per_subsection", "subsections_per_section", "sections", "sections_per_block"});
+  r.require_map(n, "geometry");
+  r.allow_keys(n, "geometry", {"preset", "pages_per_subsection", "subsections_per_section", "sections",
+                               "sections_per_block", "chunk_pages"});
+  if (n["preset"]) {
+    r.one_of(n["preset"], "geometry.preset", {"x86_64"});
+    g.pages_per_subsection = 512;
+    g.subsections_per_section = 64;
+    g.sections_per_block = 16;  // 2 GiB memory blocks (probe_memory_block_size() with >= 64 GiB)
+    g.chunk_pages = 512;
+    if (!n["sections"]) r.fail(n, "geometry.sections", "the x86_64 preset needs the number of 128 MiB sections");
+  }
   if (n["sections_per_block"])
     g.sections_per_block = static_cast<std::uint32_t>(r.u64(n["sections_per_block"], "geometry.sections_per_block", 1, 64));
   if (n["pages_per_subsection"])
@@ -43,9 +56,13 @@ void parse_geometry(const YamlReader& r, const YAML::Node& n, Geometry& g) {
   if (n["subsections_per_section"])
     g.subsections_per_section =
         static_cast<std::uint32_t>(r.u64(n["subsections_per_section"], "geometry.subsections_per_section", 1, 64));
-  if (n["sections"]) g.sections = static_cast<std::uint32_t>(r.u64(n["sections"], "geometry.sections", 1, 4096));
-  if (g.nr_pfns() > (1u << 20))
-    r.fail(n, "geometry", "more than 2^20 pages need the range-compressed memmap (issue 4)");
+  if (n["sections"]) g.sections = static_cast<std::uint32_t>(r.u64(n["sections"], "geometry.sections", 1, 1u << 20));
+  if (n["chunk_pages"]) {
+    g.chunk_pages = static_cast<std::uint32_t>(r.u64(n["chunk_pages"], "geometry.chunk_pages", 1, g.pages_per_section()));
+    if (g.pages_per_section() % g.chunk_pages)
+      r.fail(n["chunk_pages"], "geometry.chunk_pages", "must divide the section size (" +
+                                                          std::to_string(g.pages_per_section()) + " pages)");
+  }
 }
 
 void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p, const Geometry& g,
@@ -194,13 +211,6 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
       parse_device(r, doc["devices"][i], "devices[" + std::to_string(i) + "]", sc.geo, sc.boot_sections, sc.nodes,
                    sc.devices);
   }
-
-  // Every lock gets a bit in the engine's 64-bit held mask.
-  std::uint64_t locks = 7 + 7ull * sc.nodes + 2ull * sc.geo.nr_blocks() + sc.devices.size();
-  if (locks > 64)
-    r.fail(doc["geometry"] ? doc["geometry"] : doc, "geometry",
-           "this machine has " + std::to_string(locks) + " locks; the engine tracks at most 64 (fewer memory blocks: "
-           "raise sections_per_block)");
 
   const YAML::Node& threads = r.need(doc, "", "threads");
   r.require_seq(threads, "threads");

@@ -3,13 +3,13 @@
 namespace mhp {
 
 Mutex::Mutex(Execution& ex, const std::string& name)
-    : ex_(ex), obj_(ex.objects().add(name)), bit_(ex.register_lock(obj_)) {}
+    : ex_(ex), obj_(ex.objects().add(name)) {}
 
 void Mutex::lock() {
   ex_.choice_point();
   while (owner_ != kNoThread) ex_.block_on(obj_, SyncSide::Exclusive);
   owner_ = ex_.current();
-  ex_.note_acquired(bit_, SyncSide::Exclusive);
+  ex_.note_acquired(bit_, obj_, SyncSide::Exclusive);
   ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
 }
 
@@ -17,7 +17,7 @@ bool Mutex::trylock() {
   ex_.choice_point();
   if (owner_ != kNoThread) return false;
   owner_ = ex_.current();
-  ex_.note_acquired(bit_, SyncSide::Exclusive);
+  ex_.note_acquired(bit_, obj_, SyncSide::Exclusive);
   ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
   return true;
 }

@@ -21,7 +21,7 @@ class Mutex {
  protected:
   Execution& ex_;
   ObjId obj_;
-  std::uint8_t bit_;
+  std::uint8_t bit_ = kNoLockBit;  // given on first acquire (Execution::note_acquired)
   ThreadId owner_ = kNoThread;
 };
 

@@ -3,7 +3,7 @@
 namespace mhp {
 
 PercpuRwsem::PercpuRwsem(Execution& ex, const std::string& name)
-    : ex_(ex), obj_(ex.objects().add(name)), bit_(ex.register_lock(obj_)) {}
+    : ex_(ex), obj_(ex.objects().add(name)) {}
 
 void PercpuRwsem::down_read() {
   ex_.choice_point();
@@ -11,7 +11,7 @@ void PercpuRwsem::down_read() {
   // sleeps until the writer releases.
   while (block_) ex_.block_on(obj_, SyncSide::Shared);
   ++readers_;
-  ex_.note_acquired(bit_, SyncSide::Shared);
+  ex_.note_acquired(bit_, obj_, SyncSide::Shared);
   ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Shared), obj_, readers_);
 }
 
@@ -31,7 +31,7 @@ void PercpuRwsem::down_write() {
   writer_ = ex_.current();
   // readers_active_check(): wait for the readers to drain; new readers block.
   while (readers_ > 0) ex_.block_on(obj_, SyncSide::Exclusive);
-  ex_.note_acquired(bit_, SyncSide::Exclusive);
+  ex_.note_acquired(bit_, obj_, SyncSide::Exclusive);
   ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
 }
 

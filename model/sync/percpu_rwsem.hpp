@@ -27,7 +27,7 @@ class PercpuRwsem {
  private:
   Execution& ex_;
   ObjId obj_;
-  std::uint8_t bit_;
+  std::uint8_t bit_ = kNoLockBit;  // given on first acquire (Execution::note_acquired)
   int readers_ = 0;
   bool block_ = false;       // sem->block: a writer holds or is draining readers
   ThreadId writer_ = kNoThread;

@@ -3,13 +3,13 @@
 namespace mhp {
 
 Rwlock::Rwlock(Execution& ex, const std::string& name)
-    : ex_(ex), obj_(ex.objects().add(name)), bit_(ex.register_lock(obj_)) {}
+    : ex_(ex), obj_(ex.objects().add(name)) {}
 
 void Rwlock::read_lock() {
   ex_.choice_point();
   while (writer_ != kNoThread || writers_waiting_ > 0) ex_.block_on(obj_, SyncSide::Shared);
   ++readers_;
-  ex_.note_acquired(bit_, SyncSide::Shared);
+  ex_.note_acquired(bit_, obj_, SyncSide::Shared);
   ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Shared), obj_, readers_);
 }
 
@@ -27,7 +27,7 @@ void Rwlock::write_lock() {
   while (writer_ != kNoThread || readers_ > 0) ex_.block_on(obj_, SyncSide::Exclusive);
   --writers_waiting_;
   writer_ = ex_.current();
-  ex_.note_acquired(bit_, SyncSide::Exclusive);
+  ex_.note_acquired(bit_, obj_, SyncSide::Exclusive);
   ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
 }
 

@@ -20,7 +20,7 @@ class Rwlock {
  private:
   Execution& ex_;
   ObjId obj_;
-  std::uint8_t bit_;
+  std::uint8_t bit_ = kNoLockBit;  // given on first acquire (Execution::note_acquired)
   int readers_ = 0;
   int writers_waiting_ = 0;
   ThreadId writer_ = kNoThread;
