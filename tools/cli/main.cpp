@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "model/ops/primitives.hpp"
 #include "model/ops/program.hpp"
 #include "model/scenario/input_error.hpp"
 #include "model/scenario/scenario.hpp"
@@ -66,6 +67,8 @@ int run_main(int argc, char** argv) {
   show->add_option("op", op_name, "operation")->required();
   show->add_option("--era", era, "era");
   show->add_option("--variant", variant_file, "scenario file whose variant edits to apply");
+  auto* list = ops->add_subcommand("list", "the eras and the operations each one has");
+  auto* prims = ops->add_subcommand("primitives", "every step primitive and the kernel function it models");
 
   try {
     app.parse(argc, argv);
@@ -110,6 +113,19 @@ int run_main(int argc, char** argv) {
       std::cerr << "mhpsim: replay diverged: " << r.replay_error << "\n";
       return 1;
     }
+    return 0;
+  }
+  if (*list) {
+    const OpCatalog& cat = OpCatalog::get();
+    for (const auto& e : cat.eras()) {
+      std::cout << e << ":";
+      for (const auto& o : cat.ops(e)) std::cout << " " << o;
+      std::cout << "\n";
+    }
+    return 0;
+  }
+  if (*prims) {
+    for (const auto& p : all_primitives()) std::cout << p.name << "    # " << p.kernel << "\n";
     return 0;
   }
   if (*show) {
