@@ -258,3 +258,30 @@ TEST_CASE("invariants fire on a broken state") {
   REQUIRE(v.size() == 1);
   CHECK(v[0].text.find("pfn 2 in online mem_section[0] is UNINIT") != std::string::npos);
 }
+
+TEST_CASE("every walker runs on a settled machine in every era, leaving the state as it was") {
+  for (const auto& era : known_eras()) {
+    CAPTURE(era);
+    Seq s(era);
+    s.ram("add_memory", 4);
+    s.ram("online_pages", 4);
+    s.dev("memremap_pages");
+    OpArgs range;
+    range.start = 0;
+    range.nr_pages = 16;
+    OpArgs one;
+    one.start = 5;
+    one.nr_pages = 1;
+    s.op("kpageflags", range);
+    s.op("compaction", range);
+    s.op("page_owner", range);
+    s.op("kmemleak", OpArgs{});
+    s.op("bad_range", one);
+    s.op("memory_failure", OpArgs{-1, 13, 1, 0, ZONE_NORMAL, 0});
+    s.run();
+    CHECK(s.all(4, 8, PageState::Online));
+    CHECK(s.all(12, 16, PageState::DevReady));
+    CHECK(s.k.pgmaps[0]->ref.count() == 1 + 4);  // memory_failure put what it got
+    CHECK(s.k.zone(0, ZONE_NORMAL).spanned_pages.v == 8);
+  }
+}
