@@ -41,6 +41,11 @@ void RaceChecker::read(const Event& ev, bool committing) {
   if (sh.has_write && sh.w_thread != ev.thread && !me.covers(sh.w_thread, sh.w_epoch) &&
       read_write_race(a, sh.w_access))
     report(ex_.events()[sh.w_event], ev);
+  // A validated seqcount read is not remembered for later writers: a writer
+  // that comes after the section is the protocol working (KCSAN, too, exempts
+  // accesses inside seqlock read sections); one that slipped in during the
+  // section without bumping the sequence was caught just above.
+  if (committing) return;
   sh.r_epoch[ev.thread] = me.c[ev.thread];
   sh.r_event[ev.thread] = ev.index;
   sh.r_access[ev.thread] = a;

@@ -192,11 +192,7 @@ bool online_section(Kernel& k, Pfn pfn) {
 
 bool pfn_to_online_page_a(Kernel& k, Pfn pfn) { return online_section(k, pfn); }
 
-bool pfn_to_online_page_b0(Kernel& k, Pfn pfn) {
-  MemSection& ms = k.sections[k.geo.section_of(pfn)];
-  if (!(k.read(ms.mem_map, Access::Once) & SECTION_IS_ONLINE)) return false;
-  return (k.read(ms.subsection_map, Access::Once) >> k.geo.subsection_of(pfn)) & 1;
-}
+bool pfn_to_online_page_b0(Kernel& k, Pfn pfn) { return online_section(k, pfn); }
 
 bool pfn_to_online_page_b(Kernel& k, Pfn pfn) {
   MemSection& ms = k.sections[k.geo.section_of(pfn)];

@@ -14,7 +14,8 @@ bool pfn_valid_a(Kernel& k, Pfn pfn);
 bool online_section(Kernel& k, Pfn pfn);
 // pfn_to_online_page(), Era A macro: the ONLINE bit only.
 bool pfn_to_online_page_a(Kernel& k, Pfn pfn);
-// pfn_to_online_page(), v5.3..v5.11 (B0): ONLINE bit + subsection bit.
+// pfn_to_online_page(), v5.3..v5.11 (B0): still the ONLINE bit only; the
+// subsection test came with C10 (9f9b02e5b346, v5.12).
 bool pfn_to_online_page_b0(Kernel& k, Pfn pfn);
 // pfn_to_online_page(), v5.12+ (C10): also NULL for ZONE_DEVICE pfns of a
 // section tainted by a device range (slow path through get_dev_pagemap()).

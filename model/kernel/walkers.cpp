@@ -86,12 +86,14 @@ bool kmemleak_scan_zones(Kernel& k, OpState& st) {
   }
   return true;
 }
-// kmemleak_scan() (v4.19): the node span with pfn_valid() only.
-bool kmemleak_scan_node_v4_19(Kernel& k, OpState& st) {
+// kmemleak_scan() (v4.19..v5.3): the node span with pfn_valid() only
+// (section-granular before v5.3, subsection-aware from v5.3).
+template <bool (*Valid)(Kernel&, Pfn)>
+bool kmemleak_scan_node(Kernel& k, OpState& st) {
   Pgdat& nd = *k.nodes[st.args.nid];
   Pfn start = Pfn(k.read(nd.node_start_pfn)), end = start + Pfn(k.read(nd.node_spanned_pages));
   k.for_chunks(start, end, [&](Pfn pfn, Pfn) {
-    if (!pfn_valid_a(k, pfn)) return;
+    if (!Valid(k, pfn)) return;
     if (flags_nid(k.read_page(pfn, PageField::Flags)) != st.args.nid) return;  // page_to_nid()
     k.read_page(pfn, PageField::Refcount);                                      // page_count()
   });
@@ -235,7 +237,8 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"pageblock_pfn_to_page", pageblock_pfn_to_page, "mm/page_alloc.c __pageblock_pfn_to_page()"},
     {"isolate_migratepages_block", isolate_migratepages_block, "mm/compaction.c isolate_migratepages_block()"},
     {"kmemleak_scan_zones", kmemleak_scan_zones, "mm/kmemleak.c kmemleak_scan(): zone spans, pfn_to_online_page()"},
-    {"kmemleak_scan_node_v4_19", kmemleak_scan_node_v4_19, "mm/kmemleak.c kmemleak_scan() (v4.19): node span, pfn_valid()"},
+    {"kmemleak_scan_node_v4_19", kmemleak_scan_node<pfn_valid_a>, "mm/kmemleak.c kmemleak_scan() (v4.19): node span, pfn_valid()"},
+    {"kmemleak_scan_node", kmemleak_scan_node<pfn_valid_b>, "mm/kmemleak.c kmemleak_scan() (v5.3): node span, subsection-aware pfn_valid()"},
     {"page_outside_zone_boundaries", page_outside_zone_boundaries, "mm/page_alloc.c page_outside_zone_boundaries(): zone_span_seqbegin() loop"},
     {"kvm_is_reserved_pfn", kvm_is_reserved_pfn, "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v4.19): PageReserved()"},
     {"kvm_is_reserved_pfn_zone_device", kvm_is_reserved_pfn_zone_device, "seed 001 proposal: kvm_is_reserved_pfn() && !is_zone_device_page()"},
