@@ -147,7 +147,7 @@ TEST_CASE("initial.boot_sections: boot RAM is online and devices may not overlap
   Scenario sc = parse_scenario("x.yaml", withboot);
   CHECK(sc.boot_sections == 2);
   CHECK(err(replace(kBase, "devices:", "initial: {boot_sections: 3}\ndevices:")) ==
-        "x.yaml:7:16: field 'devices[0].start_pfn': device overlaps boot memory (initial.boot_sections)");
+        "x.yaml:7:16: field 'devices[0].start_pfn': device overlaps boot memory (initial.boot_sections / boot_pages)");
   CHECK(err(replace(kBase, "devices:", "initial: {boot_sections: 9}\ndevices:")).find("out of range") !=
         std::string::npos);
   CHECK(err(replace(kBase, "devices:", "initial: {ram: 1}\ndevices:")).find("initial.ram") != std::string::npos);

@@ -112,10 +112,13 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   for (auto& d : s.devices) pgmaps.push_back(std::make_unique<DevPagemap>(ex, d));
 
   // Boot memory: early sections of node 0, fully populated and online, in ZONE_NORMAL.
-  Pfn boot_pfns = Pfn(s.boot_sections) * geo.pages_per_section();
-  for (std::uint32_t i = 0; i < s.boot_sections; ++i) {
+  Pfn boot_pfns = s.boot_pfns();
+  for (std::uint32_t i = 0; boot_pfns && i <= geo.section_of(boot_pfns - 1); ++i) {
     sections[i].mem_map.initial = SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP | SECTION_IS_ONLINE | SECTION_IS_EARLY;
-    sections[i].subsection_map.initial = geo.full_subsection_map();
+    Pfn end = std::min(boot_pfns, geo.section_start(i + 1));
+    std::int64_t map = 0;  // subsection_map_init(): the subsections with RAM
+    for (Pfn p = geo.section_start(i); p < end; p += geo.pages_per_subsection) map |= std::int64_t(1) << geo.subsection_of(p);
+    sections[i].subsection_map.initial = map;
   }
   for (Pfn p = 0; p < boot_pfns; p += geo.pages_per_subsection) iomem[geo.subsection_index(p)].initial = IORES_SYSTEM_RAM;
   for (std::uint32_t b = 0; b < geo.nr_blocks(); ++b) {
@@ -169,7 +172,14 @@ void Kernel::reset() {
   boot.v[unsigned(PageField::Refcount)] = 1;
   boot.init = kAllPageFields;
   boot.state = PageState::Online;
-  pages_.fill(0, Pfn(spec.boot_sections) * geo.pages_per_section(), boot, -1);
+  Pfn boot_pfns = spec.boot_pfns();
+  pages_.fill(0, boot_pfns, boot, -1);
+  if (boot_pfns % geo.pages_per_section()) {  // the hole at the end of the last early section
+    PageRecord hole = boot;
+    hole.v[unsigned(PageField::Flags)] |= PG_reserved;
+    hole.state = PageState::InitOffline;
+    pages_.fill(boot_pfns, geo.section_start(geo.section_of(boot_pfns - 1) + 1), hole, -1);
+  }
   cpu_hotplug_lock.reset();
   mem_hotplug_lock.reset();
   device_hotplug_lock.reset();

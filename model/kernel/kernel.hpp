@@ -111,6 +111,11 @@ struct MachineSpec {
   Geometry geo;
   std::uint32_t nodes = 1;
   std::uint32_t boot_sections = 0;  // sections [0, n) are boot RAM of node 0, online
+  // boot RAM ending inside a section instead (a multiple of a subsection):
+  // pfns [0, boot_pages); the rest of the last early section is a hole whose
+  // memmap boot initialised as PG_reserved (init_unavailable_range()).
+  Pfn boot_pages = 0;
+  Pfn boot_pfns() const { return boot_pages ? boot_pages : Pfn(boot_sections) * geo.pages_per_section(); }
   std::vector<PgmapDesc> devices;
 };
 

@@ -53,10 +53,11 @@ bool read_page_owner(Kernel& k, OpState& st) {
 // compaction: __pageblock_pfn_to_page() for the pageblock at st.cur, then
 // isolate_migratepages_block() over its pages. The end page is tested with
 // pfn_valid() only.
+template <bool (*ToOnline)(Kernel&, Pfn)>
 bool pageblock_pfn_to_page(Kernel& k, OpState& st) {
   Pfn end = st.cur + k.geo.pages_per_subsection - 1;
   if (!pfn_valid_b(k, end)) return false;
-  if (!pfn_to_online_page_b(k, st.cur)) return false;
+  if (!ToOnline(k, st.cur)) return false;
   std::int64_t a = k.read_page(st.cur, PageField::Flags);  // page_zone(start_page) != zone
   if (flags_zone(a) != st.args.zone) return false;
   std::int64_t b = k.read_page(end, PageField::Flags);  // page_zone_id(end_page)
@@ -234,7 +235,8 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"page_zone", page_zone, "include/linux/mm.h page_zone()"},
     {"dax_lock_folio", dax_lock_folio, "fs/dax.c dax_lock_folio(page_folio(pfn_to_page(pfn)))"},
     {"read_page_owner", read_page_owner, "mm/page_owner.c read_page_owner(): PageBuddy()"},
-    {"pageblock_pfn_to_page", pageblock_pfn_to_page, "mm/page_alloc.c __pageblock_pfn_to_page()"},
+    {"pageblock_pfn_to_page", pageblock_pfn_to_page<pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page()"},
+    {"pageblock_pfn_to_page_v5_3", pageblock_pfn_to_page<pfn_to_online_page_b0>, "mm/page_alloc.c __pageblock_pfn_to_page() (v4.19..v5.11: pfn_to_online_page() tests the ONLINE bit)"},
     {"isolate_migratepages_block", isolate_migratepages_block, "mm/compaction.c isolate_migratepages_block()"},
     {"kmemleak_scan_zones", kmemleak_scan_zones, "mm/kmemleak.c kmemleak_scan(): zone spans, pfn_to_online_page()"},
     {"kmemleak_scan_node_v4_19", kmemleak_scan_node<pfn_valid_a>, "mm/kmemleak.c kmemleak_scan() (v4.19): node span, pfn_valid()"},

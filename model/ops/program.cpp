@@ -54,7 +54,7 @@ const std::vector<std::string>& known_eras() {
 }
 
 const std::vector<std::string>& loop_kinds() {
-  static const std::vector<std::string> k = {"pfn", "pageblock", "device_pfn", "compound_page", "section"};
+  static const std::vector<std::string> k = {"pfn", "pageblock", "zone_pageblock", "device_pfn", "compound_page", "section"};
   return k;
 }
 
@@ -184,6 +184,13 @@ bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st);
 bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
   const OpArgs& a = st.args;
   Pfn lo = a.start, hi = a.start + a.nr_pages, step = n.name == "pageblock" ? k.geo.pages_per_subsection : 1;
+  if (n.name == "zone_pageblock") {  // the zone's span, read locklessly as the scanners do
+    Zone& z = k.zone(a.nid, a.zone);
+    lo = Pfn(k.read(z.zone_start_pfn));
+    hi = lo + Pfn(k.read(z.spanned_pages));
+    lo = lo / k.geo.pages_per_subsection * k.geo.pages_per_subsection;
+    step = k.geo.pages_per_subsection;
+  }
   if (n.name == "device_pfn" || n.name == "compound_page") {
     const DevPagemap& p = *k.pgmaps[a.pgmap];
     lo = p.pfn_first();

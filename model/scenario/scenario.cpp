@@ -66,7 +66,7 @@ void parse_geometry(const YamlReader& r, const YAML::Node& n, Geometry& g) {
 }
 
 void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p, const Geometry& g,
-                  std::uint32_t boot_sections, std::uint32_t nodes, std::vector<PgmapDesc>& out) {
+                  Pfn boot_pfns, std::uint32_t nodes, std::vector<PgmapDesc>& out) {
   r.allow_keys(n, p, {"name", "start_pfn", "nr_pages", "type", "altmap", "nid", "vmemmap_shift"});
   PgmapDesc d;
   d.name = r.str(r.need(n, p, "name"), p + ".name");
@@ -99,8 +99,8 @@ void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p
     if (d.altmap_reserve + d.altmap_free >= d.nr_pages)
       r.fail(a, p + ".altmap", "reserve + free must leave at least one data page in the device");
   }
-  if (d.start < Pfn(boot_sections) * g.pages_per_section())
-    r.fail(n["start_pfn"], p + ".start_pfn", "device overlaps boot memory (initial.boot_sections)");
+  if (d.start < boot_pfns)
+    r.fail(n["start_pfn"], p + ".start_pfn", "device overlaps boot memory (initial.boot_sections / boot_pages)");
   for (auto& o : out)
     if (d.start < o.start + o.nr_pages && o.start < d.start + d.nr_pages)
       r.fail(n, p, "device '" + d.name + "' overlaps device '" + o.name + "'");
@@ -199,7 +199,14 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
 
   if (doc["initial"]) {
     const YAML::Node& in = doc["initial"];
-    r.allow_keys(in, "initial", {"boot_sections", "nodes"});
+    r.allow_keys(in, "initial", {"boot_sections", "boot_pages", "nodes"});
+    if (in["boot_sections"] && in["boot_pages"]) r.fail(in, "initial", "give boot_sections or boot_pages, not both");
+    if (in["boot_pages"]) {
+      sc.boot_pages = r.u64(in["boot_pages"], "initial.boot_pages", 0, sc.geo.nr_pfns());
+      if (sc.boot_pages % sc.geo.pages_per_subsection)
+        r.fail(in["boot_pages"], "initial.boot_pages", "must be a multiple of pages_per_subsection (" +
+                                                           std::to_string(sc.geo.pages_per_subsection) + ")");
+    }
     if (in["nodes"]) sc.nodes = static_cast<std::uint32_t>(r.u64(in["nodes"], "initial.nodes", 1, 8));
     if (in["boot_sections"])
       sc.boot_sections =
@@ -208,7 +215,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
   if (doc["devices"]) {
     r.require_seq(doc["devices"], "devices");
     for (std::size_t i = 0; i < doc["devices"].size(); ++i)
-      parse_device(r, doc["devices"][i], "devices[" + std::to_string(i) + "]", sc.geo, sc.boot_sections, sc.nodes,
+      parse_device(r, doc["devices"][i], "devices[" + std::to_string(i) + "]", sc.geo, machine_of(sc).boot_pfns(), sc.nodes,
                    sc.devices);
   }
 
@@ -339,6 +346,7 @@ MachineSpec machine_of(const Scenario& sc) {
   m.geo = sc.geo;
   m.nodes = sc.nodes;
   m.boot_sections = sc.boot_sections;
+  m.boot_pages = sc.boot_pages;
   m.devices = sc.devices;
   return m;
 }

@@ -30,6 +30,7 @@ struct Scenario {
   std::string file, name, description, era;
   Geometry geo;
   std::uint32_t boot_sections = 0;  // initial.boot_sections
+  Pfn boot_pages = 0;               // initial.boot_pages
   std::uint32_t nodes = 1;          // initial.nodes
   std::vector<PgmapDesc> devices;
   std::vector<ThreadSpec> threads;
