@@ -12,6 +12,7 @@ using StackId = std::uint32_t;
 constexpr unsigned kMaxThreads = 16;
 constexpr ThreadId kNoThread = 0xff;
 constexpr std::uint8_t kNoLockBit = 0xff;
+constexpr std::uint8_t kEvTrylock = 1;  // Event::flags: an Acquire by a trylock (no lock-order dependency)
 
 enum class EvKind : std::uint8_t {
   Read,        // load of a modelled field
@@ -39,7 +40,7 @@ struct Event {
   ThreadId thread;
   EvKind kind;
   std::uint8_t mode;     // Access for Read/Write, SyncSide for Acquire/Release
-  std::uint8_t pad = 0;
+  std::uint8_t flags = 0;  // kEvTrylock
   ObjId obj;
   std::int64_t value;
   StackId stack;         // interned kernel-function stack of the thread

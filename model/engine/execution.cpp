@@ -147,9 +147,9 @@ void Execution::choice_point() {
   schedule_next();
 }
 
-void Execution::emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value) {
+void Execution::emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value, std::uint8_t flags) {
   const SimThread& t = threads_[cur_];
-  Event ev{static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, 0, obj, value, t.stack, t.held, t.held_shared};
+  Event ev{static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, flags, obj, value, t.stack, t.held, t.held_shared};
   events_.push_back(ev);
   for (EventObserver* o : observers_) o->on_event(events_.back());
 }

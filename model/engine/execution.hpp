@@ -72,6 +72,12 @@ class Execution {
   // A lock gets a bit so every event can say which locks its thread held.
   std::uint8_t register_lock(ObjId obj);
   ObjId lock_obj(std::uint8_t bit) const { return lock_objs_[bit]; }
+  // The bit of a lock object, or kNoLockBit if it is not a lock taken so far.
+  std::uint8_t lock_bit(ObjId obj) const {
+    for (std::size_t b = 0; b < lock_objs_.size(); ++b)
+      if (lock_objs_[b] == obj) return static_cast<std::uint8_t>(b);
+    return kNoLockBit;
+  }
   void clear_threads();
   ThreadId add_thread(std::string name, void (*fn)(void*), void* arg);
   void add_observer(EventObserver* o) { observers_.push_back(o); }
@@ -85,7 +91,7 @@ class Execution {
   // A choice point: the strategy may switch to another thread before the
   // caller performs its next visible action.
   void choice_point();
-  void emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value);
+  void emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value, std::uint8_t flags = 0);
   // Current thread waits for obj (not enabled until wake(obj)); returns when
   // it is scheduled again, after which the caller re-checks its condition.
   void block_on(ObjId obj, SyncSide side);

@@ -18,9 +18,10 @@ class ObjectRegistry {
   // "page->flags" for every page's flags field.
   using ClassOf = std::function<std::string(std::uint64_t offset)>;
 
-  ObjId add(std::string name) {
-    std::string n = name;
-    return add_range(1, [n](std::uint64_t) { return n; }, [n](std::uint64_t) { return n; });
+  ObjId add(std::string name) { return add(name, name); }
+  // One object with a report name and a class name (the key name, no indices).
+  ObjId add(const std::string& name, const std::string& cls) {
+    return add_range(1, [name](std::uint64_t) { return name; }, [cls](std::uint64_t) { return cls; });
   }
   ObjId add_range(std::uint64_t count, Describe describe, ClassOf cls) {
     ObjId first = next_;

@@ -32,8 +32,8 @@ Zone::Zone(Execution& ex, const std::string& p)
       initialized(named(ex, p + "->initialized", "zone->initialized")),
       contiguous(named(ex, p + "->contiguous", "zone->contiguous")),
       nr_isolate_pageblock(named(ex, p + "->nr_isolate_pageblock", "zone->nr_isolate_pageblock")),
-      span_seqlock(ex, p + "->span_seqlock"),
-      lock(ex, p + "->lock") {}
+      span_seqlock(ex, p + "->span_seqlock", "zone->span_seqlock"),
+      lock(ex, p + "->lock", "zone->lock") {}
 
 Pgdat::Pgdat(Execution& ex, int n)
     : nid(n),
@@ -44,7 +44,7 @@ Pgdat::Pgdat(Execution& ex, int n)
           named(ex, "NODE_DATA(" + std::to_string(n) + ")->node_present_pages", "pgdat->node_present_pages")),
       nr_zones(named(ex, "NODE_DATA(" + std::to_string(n) + ")->nr_zones", "pgdat->nr_zones")),
       node_state_memory(named(ex, "node_states[N_MEMORY] bit of node " + std::to_string(n), "node_states[N_MEMORY]")),
-      node_size_lock(ex, "NODE_DATA(" + std::to_string(n) + ")->node_size_lock") {
+      node_size_lock(ex, "NODE_DATA(" + std::to_string(n) + ")->node_size_lock", "pgdat->node_size_lock") {
   for (int z = 0; z < MAX_NR_ZONES; ++z)
     zones[z] = std::make_unique<Zone>(ex, "zone[" + std::to_string(n) + "," + zone_name(z) + "]");
 }
@@ -53,15 +53,15 @@ MemoryBlock::MemoryBlock(Execution& ex, std::uint32_t nr)
     : registered(named(ex, "memory" + std::to_string(nr) + " (registered)", "memory_block (registered)")),
       state(named(ex, "memory" + std::to_string(nr) + "->state", "memory_block->state")),
       online_type(named(ex, "memory" + std::to_string(nr) + "->online_type", "memory_block->online_type")),
-      dev_lock(ex, "device_lock(memory" + std::to_string(nr) + ")"),
-      range_lock(ex, "mem_hotplug_range_lock(memory" + std::to_string(nr) + ")") {}
+      dev_lock(ex, "device_lock(memory" + std::to_string(nr) + ")", "device_lock(memory_block)"),
+      range_lock(ex, "mem_hotplug_range_lock(memory" + std::to_string(nr) + ")", "mem_hotplug_range_lock") {}
 
 DevPagemap::DevPagemap(Execution& ex, const PgmapDesc& d)
     : desc(d),
       ref(ex, d.name + "->ref"),
       done(ex, d.name + "->done"),
       altmap_alloc(named(ex, d.name + "->altmap.alloc", "vmem_altmap->alloc")),
-      dev_lock(ex, "device_lock(" + d.name + ")") {}
+      dev_lock(ex, "device_lock(" + d.name + ")", "device_lock(pgmap owner)") {}
 
 Kernel::Kernel(Execution& e, const MachineSpec& s)
     : ex(e),

@@ -2,8 +2,8 @@
 
 namespace mhp {
 
-Mutex::Mutex(Execution& ex, const std::string& name)
-    : ex_(ex), obj_(ex.objects().add(name)) {}
+Mutex::Mutex(Execution& ex, const std::string& name, const std::string& cls)
+    : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {}
 
 void Mutex::lock() {
   ex_.choice_point();
@@ -18,7 +18,7 @@ bool Mutex::trylock() {
   if (owner_ != kNoThread) return false;
   owner_ = ex_.current();
   ex_.note_acquired(bit_, obj_, SyncSide::Exclusive);
-  ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
+  ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0, kEvTrylock);
   return true;
 }
 

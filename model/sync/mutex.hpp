@@ -10,7 +10,8 @@ namespace mhp {
 
 class Mutex {
  public:
-  Mutex(Execution& ex, const std::string& name);
+  // `cls`: the lock class in finding keys and the lock-order graph (default: name)
+  Mutex(Execution& ex, const std::string& name, const std::string& cls = "");
   void lock();
   bool trylock();  // mutex_trylock(): never waits
   void unlock();

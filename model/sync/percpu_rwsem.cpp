@@ -2,8 +2,8 @@
 
 namespace mhp {
 
-PercpuRwsem::PercpuRwsem(Execution& ex, const std::string& name)
-    : ex_(ex), obj_(ex.objects().add(name)) {}
+PercpuRwsem::PercpuRwsem(Execution& ex, const std::string& name, const std::string& cls)
+    : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {}
 
 void PercpuRwsem::down_read() {
   ex_.choice_point();

@@ -13,7 +13,8 @@ namespace mhp {
 
 class PercpuRwsem {
  public:
-  PercpuRwsem(Execution& ex, const std::string& name);
+  // `cls`: the lock class in finding keys and the lock-order graph (default: name)
+  PercpuRwsem(Execution& ex, const std::string& name, const std::string& cls = "");
   void down_read();   // percpu_down_read(), e.g. get_online_mems()
   void up_read();     // percpu_up_read(), e.g. put_online_mems()
   void down_write();  // percpu_down_write(), e.g. inside mem_hotplug_begin()

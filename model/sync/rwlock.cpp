@@ -2,8 +2,8 @@
 
 namespace mhp {
 
-Rwlock::Rwlock(Execution& ex, const std::string& name)
-    : ex_(ex), obj_(ex.objects().add(name)) {}
+Rwlock::Rwlock(Execution& ex, const std::string& name, const std::string& cls)
+    : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {}
 
 void Rwlock::read_lock() {
   ex_.choice_point();

@@ -9,7 +9,8 @@ namespace mhp {
 
 class Rwlock {
  public:
-  Rwlock(Execution& ex, const std::string& name);
+  // `cls`: the lock class in finding keys and the lock-order graph (default: name)
+  Rwlock(Execution& ex, const std::string& name, const std::string& cls = "");
   void read_lock();
   void read_unlock();
   void write_lock();

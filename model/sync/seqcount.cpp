@@ -2,8 +2,10 @@
 
 namespace mhp {
 
-Seqlock::Seqlock(Execution& ex, const std::string& name)
-    : ex_(ex), lock_(ex, name), seq_obj_(ex.objects().add(name + ".sequence")) {}
+Seqlock::Seqlock(Execution& ex, const std::string& name, const std::string& cls)
+    : ex_(ex),
+      lock_(ex, name, cls),
+      seq_obj_(ex.objects().add(name + ".sequence", (cls.empty() ? name : cls) + ".sequence")) {}
 
 void Seqlock::write_lock() {
   lock_.lock();

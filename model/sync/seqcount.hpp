@@ -12,7 +12,8 @@ namespace mhp {
 
 class Seqlock {
  public:
-  Seqlock(Execution& ex, const std::string& name);
+  // `cls`: the lock class in finding keys and the lock-order graph (default: name)
+  Seqlock(Execution& ex, const std::string& name, const std::string& cls = "");
   void write_lock();    // write_seqlock()
   void write_unlock();  // write_sequnlock()
   unsigned read_begin();             // read_seqbegin()
