@@ -39,4 +39,11 @@ void FindingSet::merge_execution(std::vector<Finding>&& found, std::uint64_t exe
   }
 }
 
+void FindingSet::add_run_finding(Finding&& f) {
+  if (index_.count(f.key)) return;
+  f.count = 1;
+  index_.emplace(f.key, list_.size());
+  list_.push_back(std::move(f));
+}
+
 }  // namespace mhp

@@ -40,6 +40,8 @@ class FindingSet {
  public:
   // Adds the findings of one execution (each key counted once per execution).
   void merge_execution(std::vector<Finding>&& found, std::uint64_t execution, const std::string& schedule);
+  // A finding of the whole run (a lock-order cycle), witness already set.
+  void add_run_finding(Finding&& f);
   const std::vector<Finding>& all() const { return list_; }
 
  private:

@@ -246,13 +246,13 @@ void Kernel::write_subs(std::vector<Cell>& cells, Pfn lo, Pfn hi, std::int64_t v
   }
 }
 
-std::int64_t Kernel::page_ref_add(Pfn lo, Pfn hi, std::int64_t delta) {
+Pfn Kernel::page_ref_add(Pfn lo, Pfn hi, std::int64_t delta) {
   ex.choice_point();
   std::int64_t v = pages_.value(lo, PageField::Refcount);
-  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Once), page_obj(lo, PageField::Refcount), v);
-  pages_.set_value(lo, hi, PageField::Refcount, v + delta, false);
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Once), page_obj(lo, PageField::Refcount), v + delta);
-  return v + delta;
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), page_obj(lo, PageField::Refcount), v);
+  Pfn zeros = pages_.add_refcount(lo, hi, delta);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), page_obj(lo, PageField::Refcount), v + delta);
+  return zeros;
 }
 
 void Kernel::poison_pages(Pfn lo, Pfn hi, PageState state) {

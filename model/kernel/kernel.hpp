@@ -156,9 +156,10 @@ class Kernel {
   // A store to a field that is already live (refcount get/put, flag updates).
   void write_page(Pfn pfn, PageField f, std::int64_t v, Access a = Access::Plain) { write_pages(pfn, pfn + 1, f, v, a); }
   void write_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v, Access a = Access::Plain);
-  // page_ref_add()/page_ref_sub_return(): an atomic read-modify-write of the
-  // refcount of [lo, hi) (the pages share lo's count); returns the new count.
-  std::int64_t page_ref_add(Pfn lo, Pfn hi, std::int64_t delta);
+  // page_ref_add()/page_ref_dec_return(): a fully ordered atomic
+  // read-modify-write of each page's refcount in [lo, hi) (an acquire read and
+  // a release write, named by lo); returns how many pages reached zero.
+  Pfn page_ref_add(Pfn lo, Pfn hi, std::int64_t delta);
   // page_init_poison(): the memmap of [lo, hi) is (re)allocated or re-poisoned.
   void poison_page(Pfn pfn, PageState state) { poison_pages(pfn, pfn + 1, state); }
   void poison_pages(Pfn lo, Pfn hi, PageState state);

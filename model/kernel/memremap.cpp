@@ -174,9 +174,9 @@ bool percpu_ref_put_per_compound_page(Kernel& k, OpState& st) {
 // put_page() on device page st.cur (devm_memremap_pages_release(), v4.19..v5.17):
 // the refcount drops from 1 to 0 and the page's pgmap reference goes with it.
 bool put_page_devmap(Kernel& k, OpState& st) {
-  if (k.page_ref_add(st.cur, st.cur_end, -1) == 0) {  // the chunk's pages share their count
+  if (Pfn zeros = k.page_ref_add(st.cur, st.cur_end, -1)) {  // each page that reached 0
     Frame f(k.ex, k.ex.stacks().fn("put_dev_pagemap"));
-    pgmap_ref_put(k, st.args.pgmap, static_cast<long>(st.cur_end - st.cur));
+    pgmap_ref_put(k, st.args.pgmap, static_cast<long>(zeros));
   }
   return true;
 }

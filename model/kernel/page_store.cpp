@@ -112,6 +112,32 @@ std::int64_t PageStore::loaded(Pfn pfn, PageField f, std::int64_t v) {
   return std::int64_t(pfn) - (v - 1) + 1;
 }
 
+Pfn PageStore::add_refcount(Pfn lo, Pfn hi, std::int64_t delta) {
+  Pfn zeros = 0;
+  Pfn p = lo;
+  while (p < hi) {  // per chunk: a uniform chunk is one record, a mixed one per pfn
+    Pfn ci = p / cp_, cs = ci * cp_, e = std::min<Pfn>(hi, std::min<Pfn>(cs + cp_, nr_));
+    Chunk& c = chunks_[ci];
+    if (!c.runs && p == cs && e == std::min<Pfn>(cs + cp_, nr_)) {
+      PageRecord r = table_[c.rec];
+      r.v[unsigned(PageField::Refcount)] += delta;
+      if (r.v[unsigned(PageField::Refcount)] == 0) zeros += e - p;
+      c.rec = intern(r);
+    } else {
+      for (Pfn q = p; q < e; ++q) {
+        auto [rec, alloc] = at(c, std::uint32_t(q - cs));
+        PageRecord r = table_[rec];
+        r.v[unsigned(PageField::Refcount)] += delta;
+        if (r.v[unsigned(PageField::Refcount)] == 0) ++zeros;
+        set_pfn(c, std::uint32_t(q - cs), intern(r), alloc);
+      }
+      compact(c);
+    }
+    p = e;
+  }
+  return zeros;
+}
+
 void PageStore::set_value(Pfn lo, Pfn hi, PageField f, std::int64_t v, bool init) {
   if (f == PageField::CompoundHead && v > 0) {  // per pfn: the stored distance differs
     for (Pfn p = lo; p < hi; ++p) {

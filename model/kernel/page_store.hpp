@@ -40,6 +40,8 @@ class PageStore {
   template <class Fn>
   void update(Pfn lo, Pfn hi, Fn fn, std::int64_t alloc_ev = kKeep);
   void set_value(Pfn lo, Pfn hi, PageField f, std::int64_t v, bool init);
+  // Adds delta to every pfn's own refcount; returns how many reached zero.
+  Pfn add_refcount(Pfn lo, Pfn hi, std::int64_t delta);
   void set_state(Pfn lo, Pfn hi, PageState s) {
     update(lo, hi, [s](PageRecord& r) { r.state = s; });
   }

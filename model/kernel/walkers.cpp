@@ -122,9 +122,18 @@ bool page_outside_zone_boundaries(Kernel& k, OpState& st) {
 // walk). kvm_is_reserved_pfn() -- pfn_valid() && PageReserved(), true for
 // every ZONE_DEVICE page -- then decides whether KVM touches the page and
 // whether kvm_release_pfn_clean() drops that reference again.
+// v4.19..v5.0: get_page() increments whatever the count is (its
+// VM_BUG_ON_PAGE(count <= 0) exists only with CONFIG_DEBUG_VM).
+// v5.1+ (8fde12ca79af): try_get_page() WARNs on a count <= 0 and GUP fails.
+template <bool TryGet>
 bool get_user_pages(Kernel& k, OpState& st) {
   int pg = get_dev_pagemap(k, st.cur);
   if (pg < 0) return false;  // -EFAULT: the pgmap is dying or gone
+  if (TryGet && k.read_page(st.cur, PageField::Refcount, Access::Once) <= 0) {
+    k.warn("warn", "warn/try_get_page/refcount-zero", "try_get_page(): WARN_ON_ONCE(page_ref_count(page) <= 0)");
+    put_dev_pagemap(k, pg);
+    return false;
+  }
   k.page_ref_add(st.cur, st.cur + 1, +1);  // get_page()
   put_dev_pagemap(k, pg);
   st.page_ref = true;
@@ -160,7 +169,7 @@ bool kvm_set_pfn_accessed(Kernel& k, OpState& st) {
 bool kvm_release_pfn_clean(Kernel& k, OpState& st) {
   if (st.value || !st.page_ref) return true;
   st.page_ref = false;
-  if (k.page_ref_add(st.cur, st.cur + 1, -1) != 0) return true;
+  if (k.page_ref_add(st.cur, st.cur + 1, -1) == 0) return true;  // not the last reference
   std::int64_t pg = k.read_page(st.cur, PageField::Pgmap) - 1;
   if (pg >= 0 && pg < std::int64_t(k.pgmaps.size())) put_dev_pagemap(k, int(pg));
   return true;
@@ -244,7 +253,8 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"page_outside_zone_boundaries", page_outside_zone_boundaries, "mm/page_alloc.c page_outside_zone_boundaries(): zone_span_seqbegin() loop"},
     {"kvm_is_reserved_pfn", kvm_is_reserved_pfn, "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v4.19): PageReserved()"},
     {"kvm_is_reserved_pfn_zone_device", kvm_is_reserved_pfn_zone_device, "seed 001 proposal: kvm_is_reserved_pfn() && !is_zone_device_page()"},
-    {"get_user_pages", get_user_pages, "mm/gup.c get_user_pages(): get_dev_pagemap() + get_page() for a devmap pfn"},
+    {"get_user_pages_v4_19", get_user_pages<false>, "mm/gup.c get_user_pages() (v4.19..v5.0): get_dev_pagemap() + get_page()"},
+    {"get_user_pages", get_user_pages<true>, "mm/gup.c get_user_pages() (v5.1+): get_dev_pagemap() + try_get_page()"},
     {"kvm_set_pfn_accessed", kvm_set_pfn_accessed, "virt/kvm/kvm_main.c kvm_set_pfn_accessed() -> mark_page_accessed()"},
     {"kvm_release_pfn_clean", kvm_release_pfn_clean, "virt/kvm/kvm_main.c kvm_release_pfn_clean(): put_page() unless reserved"},
     {"read_zone_device_data", read_zone_device_data, "driver pfn walk: page->zone_device_data of an idle page (seed 004)"},

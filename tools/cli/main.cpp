@@ -59,6 +59,8 @@ int run_main(int argc, char** argv) {
   rep->add_option("scenario", rep_file, "scenario file")->required();
   rep->add_option("--schedule", rep_sched, "schedule from a finding (THREAD:COUNT,...)")->required();
   rep->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
+  bool rep_events = false;
+  rep->add_flag("--events", rep_events, "also list every event of the execution (stderr)");
 
   auto* ops = app.add_subcommand("ops", "inspect step programs");
   ops->require_subcommand(1);
@@ -104,10 +106,12 @@ int run_main(int argc, char** argv) {
     RunOptions o;
     try {
       o.replay = Schedule::decode(rep_sched);
+      o.events = rep_events;
     } catch (const std::invalid_argument& e) {
       throw InputError("<command line>", 0, 0, "--schedule", e.what());
     }
     ScenarioResult r = run_scenario(sc, o);
+    std::cerr << r.event_log;
     std::cout << (format == "json" ? render_json(r) : render_text(r));
     if (!r.replay_error.empty()) {
       std::cerr << "mhpsim: replay diverged: " << r.replay_error << "\n";

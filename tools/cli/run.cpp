@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "checkers/lock_order.hpp"
 #include "checkers/race.hpp"
 #include "checkers/stale_page.hpp"
 #include "model/engine/execution.hpp"
@@ -80,6 +81,34 @@ void engine_findings(const Execution& ex, const Outcome& o, std::vector<Finding>
   out.push_back(std::move(f));
 }
 
+const char* kind_name(EvKind k) {
+  switch (k) {
+    case EvKind::Read: return "read";
+    case EvKind::Write: return "write";
+    case EvKind::Acquire: return "acquire";
+    case EvKind::Release: return "release";
+    case EvKind::Block: return "block";
+    case EvKind::RefOp: return "ref";
+    case EvKind::ThreadStart: return "start";
+    case EvKind::ThreadEnd: return "end";
+    case EvKind::SeqBegin: return "seq_begin";
+    case EvKind::SeqRetry: return "seq_retry";
+  }
+  return "?";
+}
+
+// `mhpsim replay --events`: the execution as the checkers saw it.
+std::string event_log(const Execution& ex) {
+  std::string o;
+  for (const Event& e : ex.events()) {
+    const SimThread& t = ex.threads()[e.thread];
+    o += std::to_string(e.index) + " T" + std::to_string(e.thread) + " " + t.name + " " + kind_name(e.kind) + " " +
+         (e.obj ? ex.objects().describe(e.obj) : std::string("-")) + " = " + std::to_string(e.value) + "  in " +
+         ex.stacks().top_name(e.stack) + "\n";
+  }
+  return o;
+}
+
 }  // namespace
 
 std::string replay_command(const std::string& file, const std::string& schedule) {
@@ -113,7 +142,8 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   }
   StalePageChecker stale(ex, k);
   RaceChecker race(ex);
-  std::vector<Checker*> checkers = {&stale, &race};
+  LockOrderChecker order(ex, {"resource_lock"}, "device_hotplug_lock");
+  std::vector<Checker*> checkers = {&stale, &race, &order};
   for (Checker* c : checkers) ex.add_observer(c);
 
   std::unique_ptr<Strategy> strategy;
@@ -151,8 +181,12 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
         f.summary = v.text;
         found.push_back(std::move(f));
       }
-    set.merge_execution(std::move(found), i, ex.schedule().encode());
+    if (opt.events) res.event_log = event_log(ex);
+    std::string schedule = ex.schedule().encode();
+    order.end_execution(i, schedule);
+    set.merge_execution(std::move(found), i, schedule);
   }
+  for (auto& f : order.cycles()) set.add_run_finding(std::move(f));
   res.findings = set.all();
 
   if (res.replay) {

@@ -15,12 +15,14 @@ namespace mhp {
 struct RunOptions {
   std::optional<std::uint64_t> seed, executions;
   std::optional<Schedule> replay;  // run exactly this schedule once
+  bool events = false;             // replay: list every event of the execution (ScenarioResult::event_log)
 };
 
 struct ScenarioResult {
   std::string file, name, variant, era, strategy;
   std::uint64_t seed = 0, executions = 0;
   std::vector<Finding> findings;     // in order of first appearance
+  std::string event_log;             // RunOptions::events: one line per event
   std::vector<std::string> expect_lines;  // "found uninit/..." / "MISSING ..."
   bool replay = false;
   std::string replay_error;          // divergence, empty if none

@@ -1,0 +1,147 @@
+#include "checkers/lock_order.hpp"
+
+#include <algorithm>
+#include <functional>
+
+namespace mhp {
+
+namespace {
+const char* mode(bool read) { return read ? "read" : "write"; }
+}  // namespace
+
+void LockOrderChecker::on_event(const Event& ev) {
+  if (ev.kind != EvKind::Acquire) return;
+  std::uint8_t bit = ex_.lock_bit(ev.obj);
+  if (bit == kNoLockBit) return;  // a completion, seqcount section, ref: not a lock
+  const SimThread& t = ex_.threads()[ev.thread];
+  std::string to = ex_.objects().class_of(ev.obj);
+  bool to_read = static_cast<SyncSide>(ev.mode) == SyncSide::Shared;
+  bool gated = false;
+  for (const HeldLock& h : t.held_list)
+    if (ex_.objects().class_of(ex_.lock_obj(h.bit)) == gate_) gated = true;
+  // held_list already has this acquisition as its last entry
+  for (std::size_t i = 0; i + 1 < t.held_list.size(); ++i) {
+    const HeldLock& h = t.held_list[i];
+    bool from_read = h.side == SyncSide::Shared;
+    if (h.bit == bit) {
+      if (ev.flags & kEvTrylock) continue;
+      if (to_read && from_read && recursive_read_.count(to)) continue;
+      Finding f;
+      f.kind = "lockorder";
+      f.key = "lockorder/recursive/" + to;
+      f.title = "WARNING: possible recursive locking detected";
+      f.summary = "task " + t.name + " takes " + to + " (" + mode(to_read) + ") while holding it (" +
+                  mode(from_read) + "): a writer waiting in between blocks it for good";
+      FindingSide first;
+      first.title = "holding " + ex_.objects().describe(ev.obj) + " (" + mode(from_read) + "), taken at:";
+      first.stack = ex_.stacks().frames(h.acquired_at);
+      f.sides.push_back(std::move(first));
+      f.sides.push_back(side_at(ex_, ev, "task " + t.name + " (T" + std::to_string(t.id) + ") takes it again at:"));
+      found_.push_back(std::move(f));
+      continue;
+    }
+    if (ev.flags & kEvTrylock) continue;
+    std::string from = ex_.objects().class_of(ex_.lock_obj(h.bit));
+    if (from == to) continue;  // two instances of one class (nested memory blocks): lockdep's subclasses
+    auto [it, fresh] = deps_.try_emplace({from, to});
+    Dep& d = it->second;
+    if (!fresh) {
+      if (!gated || from == gate_) d.gated = false;
+      continue;
+    }
+    d.from_read = from_read;
+    d.to_read = to_read;
+    d.gated = gated && from != gate_;
+    d.holder.title = "task " + t.name + " (T" + std::to_string(t.id) + ") holding " +
+                     ex_.objects().describe(ex_.lock_obj(h.bit)) + " (" + mode(from_read) + "), taken at:";
+    d.holder.stack = ex_.stacks().frames(h.acquired_at);
+    d.taker = side_at(ex_, ev, "... took " + ex_.objects().describe(ev.obj) + " (" + mode(to_read) + ") at:");
+  }
+}
+
+void LockOrderChecker::end_execution(std::uint64_t execution, const std::string& schedule) {
+  for (auto& [k, d] : deps_)
+    if (d.execution == UINT64_MAX) {
+      d.execution = execution;
+      d.schedule = schedule;
+    }
+}
+
+std::vector<Finding> LockOrderChecker::cycles() const {
+  std::map<std::string, std::vector<std::string>> out;
+  for (const auto& [k, d] : deps_) out[k.first].push_back(k.second);
+  std::vector<std::vector<std::string>> found;
+  // Elementary cycles, each found once from its smallest class.
+  std::vector<std::string> path;
+  std::set<std::string> on_path;
+  std::function<void(const std::string&, const std::string&)> dfs = [&](const std::string& start,
+                                                                          const std::string& at) {
+    auto it = out.find(at);
+    if (it == out.end()) return;
+    for (const auto& next : it->second) {
+      if (next == start) {
+        found.push_back(path);
+        continue;
+      }
+      if (next < start || on_path.count(next) || path.size() >= 6) continue;
+      path.push_back(next);
+      on_path.insert(next);
+      dfs(start, next);
+      on_path.erase(next);
+      path.pop_back();
+    }
+  };
+  for (const auto& [node, succ] : out) {
+    path = {node};
+    on_path = {node};
+    dfs(node, node);
+  }
+  std::vector<Finding> res;
+  for (const auto& cyc : found) {
+    std::vector<const Dep*> deps;
+    bool all_gated = true, recursive_break = false;
+    for (std::size_t i = 0; i < cyc.size(); ++i) {
+      const Dep& d = deps_.at({cyc[i], cyc[(i + 1) % cyc.size()]});
+      deps.push_back(&d);
+      all_gated = all_gated && d.gated;
+    }
+    for (std::size_t i = 0; i < cyc.size(); ++i) {
+      const Dep& in = *deps[(i + cyc.size() - 1) % cyc.size()];
+      const Dep& outd = *deps[i];
+      if (recursive_read_.count(cyc[i]) && in.to_read && outd.from_read) recursive_break = true;
+    }
+    if (all_gated || recursive_break) continue;
+    Finding f;
+    f.kind = "lockorder";
+    f.key = "lockorder";
+    std::string chain;
+    for (const auto& c : cyc) {
+      f.key += "/" + c;
+      chain += c + " -> ";
+    }
+    chain += cyc[0];
+    f.title = "WARNING: possible circular locking dependency detected";
+    f.summary = "lock classes " + chain + ": each dependency was taken by some task; together they can deadlock";
+    std::uint64_t last = 0;
+    const Dep* closing = deps[0];
+    for (std::size_t i = 0; i < cyc.size(); ++i) {
+      const Dep& d = *deps[i];
+      f.sides.push_back(d.holder);
+      f.sides.push_back(d.taker);
+      f.notes.push_back("dependency " + cyc[i] + " (" + mode(d.from_read) + ") -> " + cyc[(i + 1) % cyc.size()] + " (" +
+                        mode(d.to_read) + ") first in execution " + std::to_string(d.execution) +
+                        (d.gated ? ", always under the gate lock" : "") + ", schedule " +
+                        (d.schedule.empty() ? "''" : d.schedule));
+      if (d.execution >= last) {
+        last = d.execution;
+        closing = &d;
+      }
+    }
+    f.execution = closing->execution;
+    f.schedule = closing->schedule;
+    res.push_back(std::move(f));
+  }
+  return res;
+}
+
+}  // namespace mhp

@@ -1,0 +1,50 @@
+// Lock order in the manner of lockdep (kernel/locking/lockdep.c): every lock
+// taken while others are held adds a dependency between their lock classes;
+// a cycle in the graph is a possible deadlock even if no execution deadlocked.
+// Unlike lockdep, device_lock() is validated (lockdep gives it the
+// "novalidate" class, KERNEL_MODEL.md §3.3).
+//
+// A cycle is not reported when
+//  - a recursive-read lock (rwlock readers: resource_lock) is entered in read
+//    mode and held in read mode across the cycle (lockdep's "-(xR)-> L -(Rx)->"),
+//  - every one of its dependencies was only ever recorded with
+//    device_hotplug_lock held: DHP is the gate lock of §3.9 that makes the
+//    DEV <-> MHP inversion of memory-block onlining safe.
+// Trylocks add no dependency. A non-recursive lock taken again by the thread
+// that holds it (a percpu_rwsem read inside its own read section) is reported
+// as recursive locking: a writer arriving in between deadlocks it (§3.1).
+// The graph lives across executions: findings() is called after the last one.
+#pragma once
+#include <map>
+#include <set>
+#include <string>
+
+#include "checkers/checker.hpp"
+
+namespace mhp {
+
+class LockOrderChecker final : public Checker {
+ public:
+  LockOrderChecker(const Execution& ex, std::set<std::string> recursive_read, std::string gate)
+      : Checker(ex), recursive_read_(std::move(recursive_read)), gate_(std::move(gate)) {}
+  void on_event(const Event& ev) override;
+  // The runner stamps dependencies first seen in the execution that just ended.
+  void end_execution(std::uint64_t execution, const std::string& schedule);
+  // Cycles of the whole run, one finding per cycle.
+  std::vector<Finding> cycles() const;
+
+ private:
+  struct Dep {
+    bool from_read = false, to_read = false;
+    bool gated = true;  // every recording held the gate lock
+    FindingSide holder, taker;
+    std::uint64_t execution = UINT64_MAX;
+    std::string schedule;
+  };
+  void reset() override {}
+  std::set<std::string> recursive_read_;
+  std::string gate_;
+  std::map<std::pair<std::string, std::string>, Dep> deps_;
+};
+
+}  // namespace mhp
