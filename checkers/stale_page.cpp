@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "model/sync/percpu_ref.hpp"
+
 namespace mhp {
 
 namespace {
@@ -29,7 +31,24 @@ std::string hex(std::uint64_t v) {
 
 }  // namespace
 
+bool StalePageChecker::idle_access(const Event& ev, Pfn pfn) const {
+  int pg = k_.pgmap_of_range(pfn);
+  if (pg < 0 || !k_.pgmaps[pg]->is_private() || k_.page_state(pfn) != PageState::DevReady) return false;
+  if (k_.page_value(pfn, PageField::Refcount) != 0) return false;
+  auto it = held_.find({ev.thread, pg});
+  return it == held_.end() || it->second <= 0;
+}
+
 void StalePageChecker::on_event(const Event& ev) {
+  if (ev.kind == EvKind::RefOp) {  // who holds which pgmap reference
+    long before = count_[ev.obj];
+    count_[ev.obj] = ev.value;
+    auto kind = static_cast<RefOpKind>(ev.mode);
+    if (kind != RefOpKind::Get && kind != RefOpKind::TryGet && kind != RefOpKind::Put) return;
+    for (std::size_t i = 0; i < k_.pgmaps.size(); ++i)
+      if (k_.pgmaps[i]->ref.obj() == ev.obj) held_[{ev.thread, int(i)}] += ev.value - before;
+    return;
+  }
   if ((ev.kind != EvKind::Read && ev.kind != EvKind::Write) || !k_.is_page_obj(ev.obj)) return;
   Pfn pfn = k_.page_pfn(ev.obj);
   PageField field = k_.page_field(ev.obj);
@@ -43,6 +62,20 @@ void StalePageChecker::on_event(const Event& ev) {
     if (state != PageState::Absent || k_.page_alloc_event(pfn) < 0 || k_.page_alloc_event(pfn) == std::int64_t(ev.index))
       return;
   } else if (!lru_alias && (k_.page_init_mask(pfn) & (1u << unsigned(field)))) {
+    if (!idle_access(ev, pfn)) return;
+    const SimThread& t = ex_.threads()[ev.thread];
+    std::string fn = ex_.stacks().top_name(ev.stack);
+    Finding f;
+    f.kind = "stale";
+    f.key = std::string("stale/IDLE/") + page_field_name(field) + "/" + fn;
+    f.title = "BUG: mhpsim: idle-pgmap-page-read in " + fn;
+    f.summary = std::string("read of ") + page_field_name(field) + " of pfn " + hex(pfn) + " in " + fn +
+                ": a free device-private page (refcount 0) read with no reference on its pgmap";
+    f.notes.push_back("seed 004 / rule R15: an idle device-private page holds no pgmap reference, so "
+                      "memunmap_pages() can free its memmap under this reader; take the pgmap reference first "
+                      "(the proposed pgmap_request_folio())");
+    f.sides.push_back(side_at(ex_, ev, std::string("read by task ") + t.name + " (T" + std::to_string(t.id) + "):"));
+    found_.push_back(std::move(f));
     return;
   }
   bool stale = state == PageState::Absent || state == PageState::Poisoned || lru_alias;

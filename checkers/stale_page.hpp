@@ -2,7 +2,12 @@
 // was (re)allocated and poisoned and no init function has written the field
 // since. Classified by the page's state into the five cases of seed 003
 // (David Hildenbrand, Sep 2019), or as a read of a memmap that does not exist.
+// Also: a read of an idle device-private page (refcount 0, so no pgmap
+// reference behind it) by a task holding no reference on its pgmap (seed 004,
+// rule R15): memunmap_pages() does not wait for such a reader.
 #pragma once
+#include <map>
+
 #include "checkers/checker.hpp"
 #include "model/kernel/kernel.hpp"
 
@@ -14,8 +19,15 @@ class StalePageChecker final : public Checker {
   void on_event(const Event& ev) override;
 
  private:
-  void reset() override {}
+  void reset() override {
+    held_.clear();
+    count_.clear();
+  }
+  bool idle_access(const Event& ev, Pfn pfn) const;
   const Kernel& k_;
+  // pgmap references each thread holds (net of its gets and puts), from RefOp events
+  std::map<std::pair<ThreadId, int>, long> held_;
+  std::map<ObjId, long> count_;
 };
 
 }  // namespace mhp

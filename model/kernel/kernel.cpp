@@ -58,7 +58,7 @@ MemoryBlock::MemoryBlock(Execution& ex, std::uint32_t nr)
 
 DevPagemap::DevPagemap(Execution& ex, const PgmapDesc& d)
     : desc(d),
-      ref(ex, d.name + "->ref"),
+      ref(ex, d.name + "->ref", "pgmap->ref"),
       done(ex, d.name + "->done"),
       altmap_alloc(named(ex, d.name + "->altmap.alloc", "vmem_altmap->alloc")),
       dev_lock(ex, "device_lock(" + d.name + ")", "device_lock(pgmap owner)") {}

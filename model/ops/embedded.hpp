@@ -9,6 +9,7 @@ struct EmbeddedOpFile {
   const char* path;
   const char* text;
 };
-const std::vector<EmbeddedOpFile>& embedded_op_files();
+const std::vector<EmbeddedOpFile>& embedded_op_files();    // model/ops
+const std::vector<EmbeddedOpFile>& embedded_rule_files();  // checkers/rules
 
 }  // namespace mhp

@@ -2,7 +2,8 @@
 
 namespace mhp {
 
-PercpuRef::PercpuRef(Execution& ex, const std::string& name) : ex_(ex), obj_(ex.objects().add(name)) {}
+PercpuRef::PercpuRef(Execution& ex, const std::string& name, const std::string& cls)
+    : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {}
 
 void PercpuRef::init(Release release, void* arg) {
   ex_.choice_point();
@@ -14,28 +15,31 @@ void PercpuRef::init(Release release, void* arg) {
   underflow_ = false;
   release_ = release;
   arg_ = arg;
-  ex_.emit(EvKind::RefOp, 0, obj_, count_);
+  ex_.emit(EvKind::RefOp, std::uint8_t(RefOpKind::Init), obj_, count_);
 }
 
 void PercpuRef::get(long n) {
   ex_.choice_point();
   count_ += n;
-  ex_.emit(EvKind::RefOp, 0, obj_, count_);
+  ex_.emit(EvKind::RefOp, std::uint8_t(RefOpKind::Get), obj_, count_);
 }
 
 void PercpuRef::put(long n) {
   ex_.choice_point();
   count_ -= n;
   ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Shared), obj_, count_);
-  ex_.emit(EvKind::RefOp, 0, obj_, count_);
+  ex_.emit(EvKind::RefOp, std::uint8_t(RefOpKind::Put), obj_, count_);
   if (atomic_) check_zero();
 }
 
 bool PercpuRef::tryget_live() {
   ex_.choice_point();
-  if (!live_ || dead_ || (atomic_ && count_ <= 0)) return false;
+  if (!live_ || dead_ || (atomic_ && count_ <= 0)) {
+    ex_.emit(EvKind::RefOp, std::uint8_t(RefOpKind::TryGetFail), obj_, count_);
+    return false;
+  }
   ++count_;
-  ex_.emit(EvKind::RefOp, 0, obj_, count_);
+  ex_.emit(EvKind::RefOp, std::uint8_t(RefOpKind::TryGet), obj_, count_);
   return true;
 }
 
@@ -45,15 +49,19 @@ void PercpuRef::kill() {
   --count_;  // the initial reference
   atomic_ = true;
   ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Shared), obj_, count_);
-  ex_.emit(EvKind::RefOp, 0, obj_, count_);
+  ex_.emit(EvKind::RefOp, std::uint8_t(RefOpKind::Kill), obj_, count_);
   check_zero();
 }
 
 void PercpuRef::check_zero() {
   if (count_ < 0) underflow_ = true;
-  if (count_ == 0 && released_ == 0) {
+  // Every drop to zero in atomic mode runs the release callback, as the
+  // kernel's does: a count that went up again after a release (a get after
+  // the kill) releases twice -- the refcount checker reports it.
+  if (count_ == 0) {
     ++released_;
     ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
+    ex_.emit(EvKind::RefOp, std::uint8_t(RefOpKind::ReleaseCb), obj_, released_);
     if (release_) release_(arg_);
   }
 }

@@ -12,10 +12,13 @@
 
 namespace mhp {
 
+// Event::mode of a RefOp event: which operation; the value is the count after it.
+enum class RefOpKind : std::uint8_t { Init, Get, Put, TryGet, TryGetFail, Kill, ReleaseCb };
+
 class PercpuRef {
  public:
   using Release = void (*)(void* arg);
-  PercpuRef(Execution& ex, const std::string& name);
+  PercpuRef(Execution& ex, const std::string& name, const std::string& cls = "");
   void init(Release release, void* arg);  // percpu_ref_init(): live, count 1
   void get(long n = 1);                   // percpu_ref_get_many()
   void put(long n = 1);                   // percpu_ref_put_many()

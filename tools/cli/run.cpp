@@ -4,7 +4,9 @@
 #include <memory>
 
 #include "checkers/lock_order.hpp"
+#include "checkers/lock_scope.hpp"
 #include "checkers/race.hpp"
+#include "checkers/refcount.hpp"
 #include "checkers/stale_page.hpp"
 #include "model/engine/execution.hpp"
 #include "model/kernel/invariants.hpp"
@@ -143,7 +145,9 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   StalePageChecker stale(ex, k);
   RaceChecker race(ex);
   LockOrderChecker order(ex, {"resource_lock"}, "device_hotplug_lock");
-  std::vector<Checker*> checkers = {&stale, &race, &order};
+  RefcountChecker refs(ex);
+  LockScopeChecker scope(ex, sc.era);
+  std::vector<Checker*> checkers = {&stale, &race, &order, &refs, &scope};
   for (Checker* c : checkers) ex.add_observer(c);
 
   std::unique_ptr<Strategy> strategy;

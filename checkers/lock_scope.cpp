@@ -1,0 +1,154 @@
+#include "checkers/lock_scope.hpp"
+
+#include <algorithm>
+
+#include "model/ops/embedded.hpp"
+#include "model/ops/program.hpp"
+#include "model/scenario/yaml_util.hpp"
+
+namespace mhp {
+
+namespace {
+
+std::vector<std::string> str_list(const YamlReader& r, const YAML::Node& n, const std::string& f) {
+  r.require_seq(n, f);
+  std::vector<std::string> v;
+  for (std::size_t i = 0; i < n.size(); ++i) v.push_back(r.str(n[i], f + "[" + std::to_string(i) + "]"));
+  return v;
+}
+
+std::string need_text(const std::vector<LockNeed>& alt) {
+  std::string s;
+  for (const auto& l : alt) {
+    if (!s.empty()) s += " + ";
+    s += l.cls + (l.mode == 1 ? " (read)" : l.mode == 2 ? " (write)" : "");
+  }
+  return s;
+}
+
+}  // namespace
+
+std::vector<ScopeRule> parse_scope_rules(const std::string& file, const std::string& text) {
+  YamlReader r(file);
+  YAML::Node doc = load_yaml(file, text);
+  r.allow_keys(doc, "", {"rules"});
+  const YAML::Node& rules = r.need(doc, "", "rules");
+  r.require_seq(rules, "rules");
+  std::vector<ScopeRule> out;
+  for (std::size_t i = 0; i < rules.size(); ++i) {
+    const YAML::Node& n = rules[i];
+    std::string p = "rules[" + std::to_string(i) + "]";
+    r.allow_keys(n, p, {"id", "what", "objects", "eras", "held", "in", "not_in", "source"});
+    ScopeRule rule;
+    rule.file = file;
+    rule.line = n.Mark().line + 1;
+    rule.id = r.str(r.need(n, p, "id"), p + ".id");
+    rule.what = r.str(r.need(n, p, "what"), p + ".what");
+    rule.source = r.str(r.need(n, p, "source"), p + ".source");
+    rule.objects = str_list(r, r.need(n, p, "objects"), p + ".objects");
+    const YAML::Node& eras = r.need(n, p, "eras");
+    r.require_seq(eras, p + ".eras");
+    for (std::size_t j = 0; j < eras.size(); ++j)
+      rule.eras.push_back(r.one_of(eras[j], p + ".eras[" + std::to_string(j) + "]", known_eras()));
+    if (n["in"]) rule.in = str_list(r, n["in"], p + ".in");
+    if (n["not_in"]) rule.not_in = str_list(r, n["not_in"], p + ".not_in");
+    const YAML::Node& held = r.need(n, p, "held");
+    r.require_seq(held, p + ".held");
+    for (std::size_t j = 0; j < held.size(); ++j) {
+      std::vector<LockNeed> alt;
+      for (const auto& s : str_list(r, held[j], p + ".held[" + std::to_string(j) + "]")) {
+        LockNeed l;
+        auto colon = s.rfind(':');
+        l.cls = s;
+        if (colon != std::string::npos && (s.substr(colon + 1) == "read" || s.substr(colon + 1) == "write")) {
+          l.cls = s.substr(0, colon);
+          l.mode = s.substr(colon + 1) == "read" ? 1 : 2;
+        }
+        alt.push_back(l);
+      }
+      rule.held.push_back(alt);
+    }
+    out.push_back(std::move(rule));
+  }
+  return out;
+}
+
+const std::vector<ScopeRule>& scope_rules() {
+  static const std::vector<ScopeRule> rules = [] {
+    std::vector<ScopeRule> all;
+    for (const auto& f : embedded_rule_files())
+      for (auto& r : parse_scope_rules(f.path, f.text)) all.push_back(std::move(r));
+    return all;
+  }();
+  return rules;
+}
+
+LockScopeChecker::LockScopeChecker(const Execution& ex, const std::string& era) : Checker(ex) {
+  for (const auto& r : scope_rules())
+    if (std::find(r.eras.begin(), r.eras.end(), era) != r.eras.end()) rules_.push_back(&r);
+}
+
+bool LockScopeChecker::applies(const ScopeRule& r, const Event& ev) const {
+  if (r.in.empty() && r.not_in.empty()) return true;
+  std::vector<std::string> frames = ex_.stacks().frames(ev.stack);
+  auto on_stack = [&](const std::vector<std::string>& fns) {
+    for (const auto& f : frames)
+      if (std::find(fns.begin(), fns.end(), f) != fns.end()) return true;
+    return false;
+  };
+  if (!r.in.empty() && !on_stack(r.in)) return false;
+  return !on_stack(r.not_in);
+}
+
+bool LockScopeChecker::satisfied(const ScopeRule& r, const Event& ev) const {
+  for (const auto& alt : r.held) {
+    bool ok = true;
+    for (const LockNeed& need : alt) {
+      bool found = false;
+      for (unsigned b = 0; b < 64 && !found; ++b) {
+        if (!((ev.held >> b) & 1)) continue;
+        if (ex_.objects().class_of(ex_.lock_obj(std::uint8_t(b))) != need.cls) continue;
+        bool shared = (ev.held_shared >> b) & 1;
+        found = need.mode == 0 || (need.mode == 1) == shared;
+      }
+      ok = ok && found;
+    }
+    if (ok) return true;
+  }
+  return false;
+}
+
+void LockScopeChecker::on_event(const Event& ev) {
+  if (ev.kind != EvKind::Write) return;
+  auto it = by_obj_.find(ev.obj);
+  if (it == by_obj_.end()) {
+    std::vector<const ScopeRule*> v;
+    std::string cls = ex_.objects().class_of(ev.obj);
+    for (const ScopeRule* r : rules_)
+      if (std::find(r->objects.begin(), r->objects.end(), cls) != r->objects.end()) v.push_back(r);
+    it = by_obj_.emplace(ev.obj, std::move(v)).first;
+  }
+  for (const ScopeRule* r : it->second) {
+    if (!applies(*r, ev) || satisfied(*r, ev)) continue;
+    std::string fn = ex_.stacks().top_name(ev.stack);
+    std::string cls = ex_.objects().class_of(ev.obj);
+    std::string key = "scope/" + r->id + "/" + cls + "/" + fn;
+    if (!reported_.insert(key).second) continue;
+    const SimThread& t = ex_.threads()[ev.thread];
+    std::string need;
+    for (const auto& alt : r->held) need += (need.empty() ? "" : " or ") + need_text(alt);
+    Finding f;
+    f.kind = "scope";
+    f.key = key;
+    f.title = "BUG: mhpsim: lock-scope rule " + r->id + " violated in " + fn;
+    f.summary = "write of " + cls + " in " + fn + " without " + need + " (rule " + r->id + ": " + r->what + ")";
+    f.notes.push_back("rule " + r->id + " (" + r->file + ":" + std::to_string(r->line) + "): " + r->what +
+                      " require " + need);
+    f.notes.push_back("source: " + r->source);
+    f.sides.push_back(side_at(ex_, ev, "write to " + ex_.objects().describe(ev.obj) + " by task " + t.name + " (T" +
+                                           std::to_string(t.id) + "):"));
+    found_.push_back(std::move(f));
+  }
+}
+
+}  // namespace mhp

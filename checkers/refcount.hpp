@@ -1,0 +1,30 @@
+// percpu_ref misuse (lib/percpu-refcount.c semantics, KERNEL_MODEL.md §3.7),
+// beyond the underflow the kernel itself WARNs about at the atomic switch:
+//  - get after kill: percpu_ref_get() on a killed ref, where only
+//    percpu_ref_tryget_live() is allowed (it fails once the kill is seen);
+//  - put after release: a put once the count reached zero and the release
+//    callback ran (the object may be gone);
+//  - release run twice: the count rose again after a release and fell back.
+#pragma once
+#include <unordered_map>
+
+#include "checkers/checker.hpp"
+
+namespace mhp {
+
+class RefcountChecker final : public Checker {
+ public:
+  explicit RefcountChecker(const Execution& ex) : Checker(ex) {}
+  void on_event(const Event& ev) override;
+
+ private:
+  struct Ref {
+    bool dead = false;
+    int releases = 0;
+  };
+  void reset() override { refs_.clear(); }
+  void report(const Event& ev, const std::string& what, const std::string& title, const std::string& summary);
+  std::unordered_map<ObjId, Ref> refs_;
+};
+
+}  // namespace mhp
