@@ -99,18 +99,19 @@ std::vector<Finding> LockOrderChecker::cycles() const {
   std::vector<Finding> res;
   for (const auto& cyc : found) {
     std::vector<const Dep*> deps;
-    bool all_gated = true, recursive_break = false;
+    bool recursive_break = false;
+    std::size_t gated = 0;
     for (std::size_t i = 0; i < cyc.size(); ++i) {
       const Dep& d = deps_.at({cyc[i], cyc[(i + 1) % cyc.size()]});
       deps.push_back(&d);
-      all_gated = all_gated && d.gated;
+      gated += d.gated;
     }
     for (std::size_t i = 0; i < cyc.size(); ++i) {
       const Dep& in = *deps[(i + cyc.size() - 1) % cyc.size()];
       const Dep& outd = *deps[i];
       if (recursive_read_.count(cyc[i]) && in.to_read && outd.from_read) recursive_break = true;
     }
-    if (all_gated || recursive_break) continue;
+    if (gated >= 2 || recursive_break) continue;
     Finding f;
     f.kind = "lockorder";
     f.key = "lockorder";

@@ -7,9 +7,10 @@
 // A cycle is not reported when
 //  - a recursive-read lock (rwlock readers: resource_lock) is entered in read
 //    mode and held in read mode across the cycle (lockdep's "-(xR)-> L -(Rx)->"),
-//  - every one of its dependencies was only ever recorded with
-//    device_hotplug_lock held: DHP is the gate lock of §3.9 that makes the
-//    DEV <-> MHP inversion of memory-block onlining safe.
+//  - two or more of its dependencies were only ever recorded with
+//    device_hotplug_lock held: the tasks closing those edges exclude each
+//    other, so the cycle cannot be closed at once. DHP is the gate lock of
+//    §3.9 that makes the DEV <-> MHP inversion of memory-block onlining safe.
 // Trylocks add no dependency. A non-recursive lock taken again by the thread
 // that holds it (a percpu_rwsem read inside its own read section) is reported
 // as recursive locking: a writer arriving in between deadlocks it (§3.1).

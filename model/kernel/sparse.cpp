@@ -196,10 +196,10 @@ bool pfn_to_online_page_b0(Kernel& k, Pfn pfn) { return online_section(k, pfn); 
 
 bool pfn_to_online_page_b(Kernel& k, Pfn pfn) {
   MemSection& ms = k.sections[k.geo.section_of(pfn)];
-  std::int64_t f = k.read(ms.mem_map, Access::Once);
-  if (!(f & SECTION_IS_ONLINE)) return false;
+  if (!(k.read(ms.mem_map, Access::Once) & SECTION_IS_ONLINE)) return false;  // online_section()
   if (!((k.read(ms.subsection_map, Access::Once) >> k.geo.subsection_of(pfn)) & 1)) return false;
-  if (!(f & SECTION_TAINT_ZONE_DEVICE)) return true;
+  // online_device_section() loads section_mem_map again, after the subsection test
+  if (!(k.read(ms.mem_map, Access::Once) & SECTION_TAINT_ZONE_DEVICE)) return true;
   // Slow path: a pgmap covering the pfn means ZONE_DEVICE, i.e. not online.
   int pg = get_dev_pagemap(k, pfn);
   if (pg < 0) return true;
