@@ -79,7 +79,10 @@ void RaceChecker::on_event(const Event& ev) {
       sp.active = false;
       if (!ev.value)
         for (std::uint32_t i : sp.reads) read(ex_.events()[i], true);
+      else if (sp.use >= 0)
+        unvalidated(ex_.events()[std::size_t(sp.use)], ev);
       sp.reads.clear();
+      sp.use = -1;
       return;
     }
     case EvKind::Read: {
@@ -91,6 +94,7 @@ void RaceChecker::on_event(const Event& ev) {
       return;
     }
     case EvKind::Write: {
+      if (spec_[ev.thread].active && spec_[ev.thread].use < 0) spec_[ev.thread].use = ev.index;
       Shadow& sh = shadow_[ev.obj];
       Access a = static_cast<Access>(ev.mode);
       if (sh.has_write && sh.w_thread != ev.thread && !me.covers(sh.w_thread, sh.w_epoch) &&
@@ -115,6 +119,21 @@ void RaceChecker::on_event(const Event& ev) {
     default:
       return;
   }
+}
+
+void RaceChecker::unvalidated(const Event& use, const Event& retry) {
+  const auto& st = ex_.stacks();
+  std::string fn = st.top_name(use.stack);
+  const SimThread& t = ex_.threads()[use.thread];
+  Finding f;
+  f.kind = "seqcount";
+  f.key = "seqcount/unvalidated/" + ex_.objects().class_of(use.obj) + "/" + fn;
+  f.title = "BUG: mhpsim: seqcount value used before read_seqretry() in " + fn;
+  f.summary = "a value read inside a seqcount read section was stored to " + ex_.objects().class_of(use.obj) +
+              " before read_seqretry() validated it, and the section then retried";
+  f.sides.push_back(side_at(ex_, use, "store by task " + t.name + " (T" + std::to_string(t.id) + ") inside the section:"));
+  f.sides.push_back(side_at(ex_, retry, "read_seqretry() said retry:"));
+  found_.push_back(std::move(f));
 }
 
 void RaceChecker::report(const Event& earlier, const Event& later) {

@@ -34,14 +34,18 @@ class RaceChecker final : public Checker {
   };
   void reset() override;
   void report(const Event& earlier, const Event& later);
+  void unvalidated(const Event& use, const Event& retry);
   void read(const Event& ev, bool commit_later);
   // Seqcount read sections (seqlock.h semantics): reads inside one are
   // speculative until read_seqretry() says the section stands; a retried
   // section's reads are discarded, a standing one's are checked then,
   // including against writes that slipped in without bumping the sequence.
+  // A store made inside a section that then retries published a value the
+  // retry had not validated yet: reported as its own kind, "seqcount".
   struct Speculative {
     bool active = false;
     std::vector<std::uint32_t> reads;  // event indices
+    std::int64_t use = -1;             // first store inside the section
   };
   std::array<Speculative, kMaxThreads> spec_{};
   std::array<VectorClock, kMaxThreads> clock_{};

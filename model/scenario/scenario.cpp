@@ -9,7 +9,7 @@
 namespace mhp {
 
 const std::vector<std::string>& finding_kinds() {
-  static const std::vector<std::string> k = {"uninit", "stale", "race", "deadlock", "livelock", "underflow", "warn", "invariant", "lockorder", "refcount", "scope"};
+  static const std::vector<std::string> k = {"uninit", "stale", "race", "deadlock", "livelock", "underflow", "warn", "invariant", "lockorder", "refcount", "scope", "seqcount"};
   return k;
 }
 
