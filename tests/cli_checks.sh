@@ -32,7 +32,8 @@ sed 's/key: "uninit\/DEV_UNINIT\/\*\/dax_lock_folio"/key: "uninit\/DEV_RESERVED\
 grep -q "MISSING" "$tmp/out"; check "report says MISSING" 0 $?
 
 # Replay the reported witness: same finding block, exit 0; a wrong schedule diverges, exit 1.
-cmd=$(awk '/^key: uninit\//{getline; print; exit}' "$tmp/a.txt")
+"$bin" run "$s1" > "$tmp/s1.txt"
+cmd=$(awk '/^key: uninit\//{getline; print; exit}' "$tmp/s1.txt")
 sched="${cmd##*--schedule }"
 "$bin" replay "$s1" --schedule "$sched" > "$tmp/replay.txt"; check "replay of witness exits 0" 0 $?
 grep -q "^key: uninit/DEV_UNINIT/" "$tmp/replay.txt"; check "replay reproduces the uninit finding" 0 $?
