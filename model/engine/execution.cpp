@@ -151,6 +151,7 @@ void Execution::emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t val
   const SimThread& t = threads_[cur_];
   Event ev{static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, flags, obj, value, t.stack, t.held, t.held_shared};
   events_.push_back(ev);
+  if (strategy_wants_events_) strategy_->observe(events_.back());
   for (EventObserver* o : observers_) o->on_event(events_.back());
 }
 
@@ -215,6 +216,7 @@ Outcome Execution::run(Strategy& strategy, std::uint64_t execution_index) {
     has_job_[t.id] = true;
   }
   strategy_ = &strategy;
+  strategy_wants_events_ = strategy.wants_events();
   strategy.begin_execution(execution_index);
   for (EventObserver* o : observers_) o->on_execution_begin();
   cur_ = kNoThread;

@@ -135,6 +135,7 @@ class Execution {
   std::vector<SimThread> threads_;
   ThreadId cur_ = kNoThread;
   Strategy* strategy_ = nullptr;
+  bool strategy_wants_events_ = false;
   Outcome outcome_;
   Schedule schedule_;
   std::vector<Event> events_;

@@ -1,6 +1,60 @@
 #include "model/engine/strategy.hpp"
 
+#include <utility>
+
 namespace mhp {
+
+void PctStrategy::begin_execution(std::uint64_t k) {
+  rng_ = SplitMix64(execution_seed(seed_, k));
+  step_ = 0;
+  // distinct initial priorities depth .. depth+kMaxThreads-1 (a random permutation)
+  std::uint32_t perm[kMaxThreads];
+  for (unsigned i = 0; i < kMaxThreads; ++i) perm[i] = i;
+  for (unsigned i = kMaxThreads - 1; i > 0; --i) std::swap(perm[i], perm[rng_.below(i + 1)]);
+  for (unsigned i = 0; i < kMaxThreads; ++i) prio_[i] = depth_ + perm[i];
+  for (unsigned i = 0; i + 1 < depth_ && i < 8; ++i) change_[i] = 1 + rng_.next() % steps_;
+}
+
+ThreadId PctStrategy::choose(ThreadMask enabled, ThreadId current) {
+  ++step_;
+  for (unsigned i = 0; i + 1 < depth_ && i < 8; ++i)
+    if (change_[i] == step_ && current != kNoThread) prio_[current] = i + 1;  // below every initial priority
+  ThreadId best = kNoThread;
+  for (ThreadMask m = enabled; m; m &= m - 1) {
+    auto t = static_cast<ThreadId>(__builtin_ctz(m));
+    if (best == kNoThread || prio_[t] > prio_[best]) best = t;
+  }
+  return best;
+}
+
+void PosStrategy::begin_execution(std::uint64_t k) {
+  rng_ = SplitMix64(execution_seed(seed_, k));
+  for (unsigned i = 0; i < kMaxThreads; ++i) {
+    prio_[i] = rng_.next();
+    last_obj_[i] = 0;
+    last_excl_[i] = false;
+  }
+}
+
+ThreadId PosStrategy::choose(ThreadMask enabled, ThreadId) {
+  ThreadId best = kNoThread;
+  for (ThreadMask m = enabled; m; m &= m - 1) {
+    auto t = static_cast<ThreadId>(__builtin_ctz(m));
+    if (best == kNoThread || prio_[t] > prio_[best]) best = t;
+  }
+  return best;
+}
+
+void PosStrategy::observe(const Event& ev) {
+  bool access = ev.kind == EvKind::Read || ev.kind == EvKind::Write || ev.kind == EvKind::Acquire;
+  if (!access || ev.thread >= kMaxThreads) return;
+  bool excl = ev.kind == EvKind::Write || (ev.kind == EvKind::Acquire && ev.mode == std::uint8_t(SyncSide::Exclusive));
+  for (unsigned u = 0; u < kMaxThreads; ++u)
+    if (u != ev.thread && last_obj_[u] == ev.obj && (excl || last_excl_[u])) prio_[u] = rng_.next();
+  prio_[ev.thread] = rng_.next();
+  last_obj_[ev.thread] = ev.obj;
+  last_excl_[ev.thread] = excl;
+}
 
 ThreadId ReplayStrategy::choose(ThreadMask enabled, ThreadId) {
   if (pos_ >= sched_.choices.size()) {

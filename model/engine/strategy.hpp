@@ -22,6 +22,55 @@ class Strategy {
   // kNoThread to abandon the execution (replay divergence; see error()).
   virtual ThreadId choose(ThreadMask enabled, ThreadId current) = 0;
   virtual const std::string& error() const { static const std::string none; return none; }
+  // Strategies that steer by what threads touch (POS) see every event.
+  virtual bool wants_events() const { return false; }
+  virtual void observe(const Event&) {}
+};
+
+// PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010): every
+// thread gets a distinct random priority above `depth`; the highest-priority
+// enabled thread runs; at depth-1 change points drawn uniformly among the
+// execution's k scheduling steps, the running thread drops to priority i (the
+// i-th change point). A bug of depth d is found with probability at least
+// 1/(n k^(d-1)) per execution. k is measured once per run by a calibration
+// execution, so every execution's schedule depends only on (seed, index).
+class PctStrategy final : public Strategy {
+ public:
+  PctStrategy(std::uint64_t seed, unsigned depth, std::uint64_t steps)
+      : seed_(seed), depth_(depth < 1 ? 1 : depth), steps_(steps < 1 ? 1 : steps), rng_(seed) {}
+  void begin_execution(std::uint64_t k) override;
+  ThreadId choose(ThreadMask enabled, ThreadId current) override;
+
+ private:
+  std::uint64_t seed_;
+  unsigned depth_;
+  std::uint64_t steps_;
+  SplitMix64 rng_;
+  std::uint64_t step_ = 0;
+  std::uint64_t change_[8] = {};  // change points, step numbers
+  std::uint32_t prio_[kMaxThreads] = {};
+};
+
+// POS (Yuan, Yang, Gu, CAV 2018), at the engine's granularity: each thread's
+// next event carries a random priority and the highest enabled one runs; after
+// an event runs, its thread's next event gets a fresh priority, and so does
+// every thread whose last event conflicts with it (same object, one of them a
+// store or a lock acquire). The engine does not know a pending event's object
+// before it runs, so a thread's last event stands in for its next one.
+class PosStrategy final : public Strategy {
+ public:
+  explicit PosStrategy(std::uint64_t seed) : seed_(seed), rng_(seed) {}
+  void begin_execution(std::uint64_t k) override;
+  ThreadId choose(ThreadMask enabled, ThreadId current) override;
+  bool wants_events() const override { return true; }
+  void observe(const Event& ev) override;
+
+ private:
+  std::uint64_t seed_;
+  SplitMix64 rng_;
+  std::uint64_t prio_[kMaxThreads] = {};
+  ObjId last_obj_[kMaxThreads] = {};
+  bool last_excl_[kMaxThreads] = {};
 };
 
 // Seeded random scheduling. A uniform choice at every point would almost

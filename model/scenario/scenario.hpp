@@ -37,7 +37,8 @@ struct Scenario {
   std::string variant = "-";
   std::vector<VariantEdit> edits;
   std::map<std::string, OpProgram> programs;  // op -> program after edits
-  std::string strategy = "random";
+  std::string strategy = "random";  // random, pct, pos
+  unsigned depth = 3;               // pct: bug depth d
   std::uint64_t executions = 1000;
   std::uint64_t seed = 1;
   std::uint64_t step_budget = 100000;

@@ -53,6 +53,10 @@ int run_main(int argc, char** argv) {
   run->add_option("--executions", executions, "override the scenario's explore.executions")
       ->check(CLI::Range(std::uint64_t(1), std::uint64_t(100000000)));
   run->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
+  std::optional<std::string> strategy;
+  std::optional<unsigned> depth;
+  run->add_option("--strategy", strategy, "override explore.strategy")->check(CLI::IsMember({"random", "pct", "pos"}));
+  run->add_option("--depth", depth, "pct bug depth (default: explore.depth, 3)")->check(CLI::Range(1u, 8u));
 
   auto* rep = app.add_subcommand("replay", "re-run one recorded schedule of a scenario");
   std::string rep_file, rep_sched;
@@ -91,6 +95,8 @@ int run_main(int argc, char** argv) {
       RunOptions o;
       o.seed = seed;
       o.executions = executions;
+      o.strategy = strategy;
+      o.depth = depth;
       ScenarioResult r = run_scenario(sc, o);
       std::cout << (format == "json" ? render_json(r) : render_text(r));
       all_ok &= r.ok;

@@ -83,6 +83,17 @@ void engine_findings(const Execution& ex, const Outcome& o, std::vector<Finding>
   out.push_back(std::move(f));
 }
 
+// Keeps the running thread while it can: PCT's calibration run.
+struct CountingKeep final : Strategy {
+  std::uint64_t calls = 0;
+  void begin_execution(std::uint64_t) override { calls = 0; }
+  ThreadId choose(ThreadMask enabled, ThreadId current) override {
+    ++calls;
+    if (current != kNoThread && (enabled & (1u << current))) return current;
+    return static_cast<ThreadId>(__builtin_ctz(enabled));
+  }
+};
+
 const char* kind_name(EvKind k) {
   switch (k) {
     case EvKind::Read: return "read";
@@ -142,6 +153,16 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     jobs.push_back({&k, &programs.at(t.op), t.args, t.after >= 0 ? done[t.after].get() : nullptr, done[i].get()});
     ex.add_thread(t.name, thread_main, &jobs.back());
   }
+  std::string strategy_name = opt.strategy.value_or(sc.strategy);
+  std::uint64_t pct_steps = 1;
+  if (!opt.replay && strategy_name == "pct") {  // k for PCT: the steps of one run without preemption
+    CountingKeep keep;
+    k.reset();
+    for (auto& d : done) d->reset();
+    ex.run(keep, 0);
+    pct_steps = std::max<std::uint64_t>(keep.calls, 1);
+  }
+  if (!opt.replay) res.strategy = strategy_name;
   StalePageChecker stale(ex, k);
   RaceChecker race(ex);
   LockOrderChecker order(ex, {"resource_lock"}, "device_hotplug_lock");
@@ -156,6 +177,11 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     auto r = std::make_unique<ReplayStrategy>(*opt.replay);
     replay = r.get();
     strategy = std::move(r);
+  } else if (strategy_name == "pct") {
+    strategy = std::make_unique<PctStrategy>(res.seed, opt.depth.value_or(sc.depth), pct_steps);
+    res.strategy = "pct (depth " + std::to_string(opt.depth.value_or(sc.depth)) + ", k " + std::to_string(pct_steps) + ")";
+  } else if (strategy_name == "pos") {
+    strategy = std::make_unique<PosStrategy>(res.seed);
   } else {
     strategy = std::make_unique<RandomStrategy>(res.seed);
   }

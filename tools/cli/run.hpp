@@ -15,7 +15,9 @@ namespace mhp {
 struct RunOptions {
   std::optional<std::uint64_t> seed, executions;
   std::optional<Schedule> replay;  // run exactly this schedule once
-  bool events = false;             // replay: list every event of the execution (ScenarioResult::event_log)
+  bool events = false;
+  std::optional<std::string> strategy;  // overrides explore.strategy: random, pct, pos
+  std::optional<unsigned> depth;        // pct bug depth             // replay: list every event of the execution (ScenarioResult::event_log)
 };
 
 struct ScenarioResult {
