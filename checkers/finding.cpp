@@ -1,5 +1,6 @@
 #include "checkers/finding.hpp"
 
+#include <algorithm>
 #include <set>
 
 namespace mhp {
@@ -10,6 +11,9 @@ std::vector<std::string> lock_names_of(const Execution& ex, std::uint64_t held, 
     if (held & (1ULL << b))
       out.push_back(ex.objects().describe(ex.lock_obj(static_cast<std::uint8_t>(b))) +
                     ((shared >> b) & 1 ? " (read)" : " (write)"));
+  // Lock bits are numbered in first-acquire order, which differs between
+  // workers of a parallel run: list by name so reports do not.
+  std::sort(out.begin(), out.end());
   return out;
 }
 

@@ -29,6 +29,7 @@ struct Finding {
   std::uint64_t execution = 0;
   std::string schedule;
   std::uint64_t count = 1;  // executions in which the key appeared
+  std::uint64_t position = 0;  // order among the witness execution's findings (0: a whole-run finding)
 };
 
 // Helpers shared by checkers to describe a thread at an event.

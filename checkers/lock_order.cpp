@@ -67,6 +67,19 @@ void LockOrderChecker::end_execution(std::uint64_t execution, const std::string&
     }
 }
 
+void LockOrderChecker::merge_from(const LockOrderChecker& other) {
+  for (const auto& [k, d] : other.deps_) {
+    auto it = deps_.find(k);
+    if (it == deps_.end()) {
+      deps_.emplace(k, d);
+      continue;
+    }
+    bool gated = it->second.gated && d.gated;
+    if (d.execution < it->second.execution) it->second = d;
+    it->second.gated = gated;
+  }
+}
+
 std::vector<Finding> LockOrderChecker::cycles() const {
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& [k, d] : deps_) out[k.first].push_back(k.second);

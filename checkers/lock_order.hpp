@@ -31,6 +31,8 @@ class LockOrderChecker final : public Checker {
   void on_event(const Event& ev) override;
   // The runner stamps dependencies first seen in the execution that just ended.
   void end_execution(std::uint64_t execution, const std::string& schedule);
+  // Adds another worker's graph (--jobs): per dependency the smaller witness.
+  void merge_from(const LockOrderChecker& other);
   // Cycles of the whole run, one finding per cycle.
   std::vector<Finding> cycles() const;
 

@@ -11,6 +11,7 @@
 #include "model/ops/program.hpp"
 #include "model/scenario/input_error.hpp"
 #include "model/scenario/scenario.hpp"
+#include "tools/cli/merge.hpp"
 #include "tools/cli/run.hpp"
 #include "tools/report/report.hpp"
 
@@ -57,6 +58,13 @@ int run_main(int argc, char** argv) {
   std::optional<unsigned> depth;
   run->add_option("--strategy", strategy, "override explore.strategy")->check(CLI::IsMember({"random", "pct", "pos"}));
   run->add_option("--depth", depth, "pct bug depth (default: explore.depth, 3)")->check(CLI::Range(1u, 8u));
+  std::optional<unsigned> jobs;
+  run->add_option("--jobs", jobs, "worker threads; findings and witnesses are the same for any value")
+      ->check(CLI::Range(1u, 256u));
+  std::string shard_text;
+  run->add_option("--shard", shard_text, "I/N: run only executions whose index % N == I (merge with `mhpsim merge`)");
+  bool no_shrink = false;
+  run->add_flag("--no-shrink", no_shrink, "report witnesses as found, without shrinking them");
 
   auto* rep = app.add_subcommand("replay", "re-run one recorded schedule of a scenario");
   std::string rep_file, rep_sched;
@@ -65,6 +73,10 @@ int run_main(int argc, char** argv) {
   rep->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
   bool rep_events = false;
   rep->add_flag("--events", rep_events, "also list every event of the execution (stderr)");
+
+  auto* merge = app.add_subcommand("merge", "join the JSON reports of `run --shard` into one run's report");
+  std::vector<std::string> merge_files;
+  merge->add_option("reports", merge_files, "JSON report files")->required();
 
   auto* ops = app.add_subcommand("ops", "inspect step programs");
   ops->require_subcommand(1);
@@ -88,6 +100,18 @@ int run_main(int argc, char** argv) {
   if (*run) {
     bool all_ok = true;
     std::size_t passed = 0;
+    std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;
+    if (!shard_text.empty()) {
+      auto slash = shard_text.find('/');
+      try {
+        if (slash == std::string::npos) throw std::invalid_argument("no '/'");
+        std::uint64_t i = std::stoull(shard_text.substr(0, slash)), n = std::stoull(shard_text.substr(slash + 1));
+        if (n == 0 || i >= n) throw std::invalid_argument("need 0 <= I < N");
+        shard = std::make_pair(i, n);
+      } catch (const std::exception&) {
+        throw InputError("<command line>", 0, 0, "--shard", "'" + shard_text + "' is not I/N with 0 <= I < N");
+      }
+    }
     auto files = scenario_files(paths);
     std::vector<Scenario> scenarios;
     for (const auto& f : files) scenarios.push_back(load_scenario(f));  // all parsed before any report
@@ -97,6 +121,9 @@ int run_main(int argc, char** argv) {
       o.executions = executions;
       o.strategy = strategy;
       o.depth = depth;
+      o.jobs = jobs;
+      o.shard = shard;
+      o.shrink = !no_shrink;
       ScenarioResult r = run_scenario(sc, o);
       std::cout << (format == "json" ? render_json(r) : render_text(r));
       all_ok &= r.ok;
@@ -125,6 +152,7 @@ int run_main(int argc, char** argv) {
     }
     return 0;
   }
+  if (*merge) return merge_reports(merge_files, std::cout);
   if (*list) {
     const OpCatalog& cat = OpCatalog::get();
     for (const auto& e : cat.eras()) {

@@ -15,14 +15,19 @@ namespace mhp {
 struct RunOptions {
   std::optional<std::uint64_t> seed, executions;
   std::optional<Schedule> replay;  // run exactly this schedule once
-  bool events = false;
+  bool events = false;                  // replay: list every event (ScenarioResult::event_log)
   std::optional<std::string> strategy;  // overrides explore.strategy: random, pct, pos
-  std::optional<unsigned> depth;        // pct bug depth             // replay: list every event of the execution (ScenarioResult::event_log)
+  std::optional<unsigned> depth;        // pct bug depth
+  std::optional<unsigned> jobs;         // worker threads (oneTBB); results identical for any value
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;  // run executions with index % n == i
+  bool shrink = true;                   // shrink every witness
+  unsigned shrink_budget = 200;         // replays per finding
 };
 
 struct ScenarioResult {
   std::string file, name, variant, era, strategy;
   std::uint64_t seed = 0, executions = 0;
+  std::uint64_t executions_run = 0;  // by this process (a shard runs its share)
   std::vector<Finding> findings;     // in order of first appearance
   std::string event_log;             // RunOptions::events: one line per event
   std::vector<std::string> expect_lines;  // "found uninit/..." / "MISSING ..."
@@ -32,6 +37,8 @@ struct ScenarioResult {
 };
 
 ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt);
+// Sets res.ok and res.expect_lines from the scenario's `expect`.
+void check_expectations(const Scenario& sc, ScenarioResult& res);
 // The command that reproduces a finding exactly.
 std::string replay_command(const std::string& file, const std::string& schedule);
 

@@ -18,6 +18,7 @@ std::string render_json(const ScenarioResult& r) {
     j["seed"] = r.seed;
     j["execution"] = f.execution;
     j["count"] = f.count;
+    j["position"] = f.position;
     j["executions"] = r.executions;
     j["schedule"] = f.schedule;
     j["message"] = f.summary;

@@ -1,0 +1,156 @@
+#include "tools/cli/explore.hpp"
+
+#include <tbb/task_arena.h>
+#include <tbb/task_group.h>
+
+#include <algorithm>
+#include <atomic>
+#include <map>
+#include <mutex>
+
+#include "tools/cli/machine.hpp"
+
+namespace mhp {
+
+namespace {
+
+struct Entry {
+  Finding f;
+  std::uint64_t exec = 0;
+  std::size_t pos = 0;
+  std::uint64_t count = 0;
+  std::uint64_t last = 0;  // last execution counted
+};
+
+struct Worker {
+  std::unique_ptr<Machine> m;
+  std::unique_ptr<Strategy> s;
+  std::map<std::string, Entry> found;
+  std::uint64_t runs = 0;
+};
+
+void record(Worker& w, std::vector<Finding>&& found, std::uint64_t exec, const std::string& schedule) {
+  std::size_t pos = 0;
+  for (Finding& f : found) {
+    auto it = w.found.find(f.key);
+    ++pos;
+    if (it != w.found.end()) {
+      if (it->second.last == exec) continue;  // a key counts once per execution
+      ++it->second.count;
+      it->second.last = exec;
+      if (exec < it->second.exec) {  // (cannot happen within a worker's ascending ranges, but cheap)
+        f.execution = exec;
+        f.schedule = schedule;
+        f.position = pos;
+        it->second.f = std::move(f);
+        it->second.exec = exec;
+        it->second.pos = pos;
+      }
+      continue;
+    }
+    f.execution = exec;
+    f.schedule = schedule;
+    f.position = pos;
+    std::string key = f.key;  // (the Entry below moves f)
+    w.found.emplace(std::move(key), Entry{std::move(f), exec, pos, 1, exec});
+  }
+}
+
+}  // namespace
+
+Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const StrategyFactory& make,
+                    std::optional<std::pair<std::uint64_t, std::uint64_t>> shard) {
+  auto mine = [&](std::uint64_t i) { return !shard || i % shard->second == shard->first; };
+  auto body = [&](Worker& w, std::uint64_t lo, std::uint64_t hi) {
+    if (!w.m) {
+      w.m = std::make_unique<Machine>(sc);
+      w.m->add_checkers();
+      w.s = make();
+    }
+    for (std::uint64_t i = lo; i < hi; ++i) {
+      if (!mine(i)) continue;
+      Outcome o = w.m->run(*w.s, i);
+      std::string schedule = w.m->ex.schedule().encode();
+      w.m->order().end_execution(i, schedule);
+      record(w, w.m->findings(o), i, schedule);
+      ++w.runs;
+    }
+  };
+  // A Machine's fibers belong to the thread that made it, so each worker is
+  // one oneTBB task that builds, uses and destroys its Machine on its own
+  // thread, taking chunks of executions from a shared counter. Its lock-order
+  // graph is merged into `graph` before the Machine goes.
+  Execution graph_ex;
+  LockOrderChecker graph(graph_ex, {"resource_lock"}, "device_hotplug_lock");
+  bool have_graph = false;
+  std::mutex mu;
+  auto finish = [&](Worker& w) {
+    if (!w.m) return;
+    std::lock_guard<std::mutex> g(mu);
+    graph.merge_from(w.m->order());
+    have_graph = true;
+    w.m.reset();
+  };
+  std::vector<Worker> pool(jobs <= 1 ? 1 : jobs);
+  if (jobs <= 1) {
+    body(pool[0], 0, n);
+    finish(pool[0]);
+  } else {
+    constexpr std::uint64_t kChunk = 32;
+    std::atomic<std::uint64_t> next{0};
+    tbb::task_arena arena(static_cast<int>(jobs));
+    arena.execute([&] {
+      tbb::task_group g;
+      for (auto& w : pool)
+        g.run([&, wp = &w] {
+          for (;;) {
+            std::uint64_t lo = next.fetch_add(kChunk);
+            if (lo >= n) break;
+            body(*wp, lo, std::min(n, lo + kChunk));
+          }
+          finish(*wp);
+        });
+      g.wait();
+    });
+  }
+  std::vector<Worker*> workers;
+  for (auto& w : pool) workers.push_back(&w);
+  // Deterministic merge: per key the smallest (execution, position) witness, counts summed.
+  std::map<std::string, Entry> all;
+  Exploration x;
+  for (Worker* w : workers) {
+    x.executions += w->runs;
+    for (auto& [key, e] : w->found) {
+      auto it = all.find(key);
+      if (it == all.end()) {
+        all.emplace(key, std::move(e));
+        continue;
+      }
+      it->second.count += e.count;
+      if (std::make_pair(e.exec, e.pos) < std::make_pair(it->second.exec, it->second.pos)) {
+        std::uint64_t c = it->second.count;
+        it->second = std::move(e);
+        it->second.count = c;
+      }
+    }
+  }
+  std::vector<Entry*> order;
+  for (auto& [key, e] : all) order.push_back(&e);
+  std::sort(order.begin(), order.end(), [](const Entry* a, const Entry* b) {
+    return std::make_pair(a->exec, a->pos) < std::make_pair(b->exec, b->pos);
+  });
+  for (Entry* e : order) {
+    e->f.count = e->count;
+    x.findings.push_back(std::move(e->f));
+  }
+  // Lock-order cycles: the union of every worker's dependency graph.
+  if (have_graph)
+    for (auto& f : graph.cycles()) {
+      bool dup = false;
+      for (auto& g : x.findings) dup |= g.key == f.key;
+      if (!dup) x.findings.push_back(std::move(f));
+    }
+  return x;
+}
+
+}  // namespace mhp

@@ -1,0 +1,28 @@
+// Exploration of one scenario: executions 0..n-1, optionally only those of
+// one shard (index % n == i) and spread over `jobs` worker threads (oneTBB),
+// each worker with its own Machine. An execution's schedule depends only on
+// (seed, index), and findings merge by key keeping the smallest witness
+// index, so the result is the same for any number of jobs.
+#pragma once
+#include <functional>
+#include <memory>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "checkers/finding.hpp"
+#include "model/engine/strategy.hpp"
+#include "model/scenario/scenario.hpp"
+
+namespace mhp {
+
+struct Exploration {
+  std::vector<Finding> findings;  // by first witness (execution index, then order within it)
+  std::uint64_t executions = 0;   // run by this process (a shard runs its share)
+};
+
+using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;
+Exploration explore(const Scenario& sc, std::uint64_t executions, unsigned jobs, const StrategyFactory& make,
+                    std::optional<std::pair<std::uint64_t, std::uint64_t>> shard);
+
+}  // namespace mhp

@@ -1,0 +1,149 @@
+#include "tools/cli/machine.hpp"
+
+#include <algorithm>
+
+#include "model/kernel/invariants.hpp"
+
+namespace mhp {
+
+namespace {
+
+void thread_main(void* arg) {
+  auto* job = static_cast<ThreadJob*>(arg);
+  if (job->after) job->after->wait();
+  OpState st;
+  st.args = job->args;
+  run_program(*job->k, *job->prog, st);
+  job->done->complete_all();
+}
+
+// WARN()s the modelled kernel hit become findings.
+void warning_findings(const Execution& ex, const Kernel& k, std::vector<Finding>& out) {
+  for (const auto& w : k.warnings) {
+    Finding f;
+    f.kind = w.kind;
+    f.key = w.key;
+    std::string where = ex.stacks().top_name(w.stack);
+    f.title = std::string(w.kind == "underflow" ? "WARNING: refcount underflow" : "WARNING") + " in " + where;
+    f.summary = w.text;
+    const SimThread& t = ex.threads()[w.thread];
+    FindingSide s;
+    s.title = "task " + t.name + " (T" + std::to_string(t.id) + "):";
+    s.stack = ex.stacks().frames(w.stack);
+    s.locks = lock_names_of(ex, w.held, w.held_shared);
+    f.sides.push_back(std::move(s));
+    out.push_back(std::move(f));
+  }
+}
+
+std::string awaited(const Execution& ex, const SimThread& t) {
+  return ex.objects().describe(t.blocked_on) + (t.blocked_side == SyncSide::Shared ? " (read)" : " (write)");
+}
+
+// Deadlock and livelock are found by the engine; they become findings here.
+void engine_findings(const Execution& ex, const Outcome& o, std::vector<Finding>& out) {
+  if (o.status != Outcome::Status::Deadlock && o.status != Outcome::Status::Livelock) return;
+  Finding f;
+  bool dl = o.status == Outcome::Status::Deadlock;
+  f.kind = dl ? "deadlock" : "livelock";
+  std::vector<std::string> parts;
+  for (const auto& t : ex.threads()) {
+    if (t.state == ThreadState::Finished) continue;
+    std::string top = ex.stacks().top_name(dl ? t.blocked_at : t.stack);
+    parts.push_back(dl ? top + ":" + ex.objects().class_of(t.blocked_on) : top);
+    FindingSide s;
+    s.title = "task " + t.name + " (T" + std::to_string(t.id) + ")" +
+              (t.state == ThreadState::Blocked ? " waits for " + awaited(ex, t) + " at:" : " is at:");
+    s.stack = ex.stacks().frames(dl ? t.blocked_at : t.stack);
+    s.locks = lock_names_of(ex, t.held, t.held_shared);
+    f.sides.push_back(std::move(s));
+  }
+  std::sort(parts.begin(), parts.end());
+  f.key = f.kind;
+  for (auto& p : parts) f.key += "/" + p;
+  f.title = dl ? "BUG: mhpsim: deadlock: no thread can run" : "BUG: mhpsim: livelock: " + o.detail;
+  f.summary = dl ? "every unfinished thread waits for a lock or event another unfinished thread holds"
+                 : o.detail + " without the threads finishing";
+  out.push_back(std::move(f));
+}
+
+const char* kind_name(EvKind k) {
+  switch (k) {
+    case EvKind::Read: return "read";
+    case EvKind::Write: return "write";
+    case EvKind::Acquire: return "acquire";
+    case EvKind::Release: return "release";
+    case EvKind::Block: return "block";
+    case EvKind::RefOp: return "ref";
+    case EvKind::ThreadStart: return "start";
+    case EvKind::ThreadEnd: return "end";
+    case EvKind::SeqBegin: return "seq_begin";
+    case EvKind::SeqRetry: return "seq_retry";
+  }
+  return "?";
+}
+
+}  // namespace
+
+// `mhpsim replay --events`: the execution as the checkers saw it.
+std::string event_log_of(const Execution& ex) {
+  std::string o;
+  for (const Event& e : ex.events()) {
+    const SimThread& t = ex.threads()[e.thread];
+    o += std::to_string(e.index) + " T" + std::to_string(e.thread) + " " + t.name + " " + kind_name(e.kind) + " " +
+         (e.obj ? ex.objects().describe(e.obj) : std::string("-")) + " = " + std::to_string(e.value) + "  in " +
+         ex.stacks().top_name(e.stack) + "\n";
+  }
+  return o;
+}
+
+
+Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs_(sc.programs) {
+  ex.set_step_budget(sc.step_budget);
+  for (auto& [name, p] : programs_) bind(p, ex.stacks());
+  jobs_.reserve(sc.threads.size());
+  for (const auto& t : sc.threads) done_.push_back(std::make_unique<Completion>(ex, "task " + t.name + " exited"));
+  for (std::size_t i = 0; i < sc.threads.size(); ++i) {
+    const auto& t = sc.threads[i];
+    jobs_.push_back({&k_, &programs_.at(t.op), t.args, t.after >= 0 ? done_[t.after].get() : nullptr, done_[i].get()});
+    ex.add_thread(t.name, thread_main, &jobs_.back());
+  }
+}
+
+void Machine::add_checkers() {
+  stale_ = std::make_unique<StalePageChecker>(ex, k_);
+  race_ = std::make_unique<RaceChecker>(ex);
+  order_ = std::make_unique<LockOrderChecker>(ex, std::set<std::string>{"resource_lock"}, "device_hotplug_lock");
+  refs_ = std::make_unique<RefcountChecker>(ex);
+  scope_ = std::make_unique<LockScopeChecker>(ex, sc_.era);
+  checkers_ = {stale_.get(), race_.get(), order_.get(), refs_.get(), scope_.get()};
+  for (Checker* c : checkers_) ex.add_observer(c);
+}
+
+Outcome Machine::run(Strategy& s, std::uint64_t i) {
+  k_.reset();
+  for (auto& d : done_) d->reset();
+  return ex.run(s, i);
+}
+
+std::vector<Finding> Machine::findings(const Outcome& o) {
+  std::vector<Finding> found;
+  for (Checker* c : checkers_)
+    for (auto& f : c->found()) found.push_back(std::move(f));
+  engine_findings(ex, o, found);
+  warning_findings(ex, k_, found);
+  if (sc_.check_invariants && o.status == Outcome::Status::Completed)
+    for (const auto& v : check_invariants(k_)) {
+      Finding f;
+      f.kind = "invariant";
+      f.key = "invariant/" + v.rule;
+      f.title = "BUG: mhpsim: model invariant " + v.rule + " violated at the end of the execution";
+      f.summary = v.text;
+      found.push_back(std::move(f));
+    }
+  return found;
+}
+
+std::string Machine::event_log() const { return mhp::event_log_of(ex); }
+
+}  // namespace mhp

@@ -1,0 +1,59 @@
+// One scenario's simulated machine: the execution engine, the kernel model,
+// the threads running their (variant-edited) step programs, and the checkers.
+// run() plays one execution under a strategy; findings() collects what every
+// checker, the engine, the kernel's WARNs and the invariants found in it.
+// A run with --jobs N builds one Machine per worker thread.
+#pragma once
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "checkers/lock_order.hpp"
+#include "checkers/lock_scope.hpp"
+#include "checkers/race.hpp"
+#include "checkers/refcount.hpp"
+#include "checkers/stale_page.hpp"
+#include "model/engine/execution.hpp"
+#include "model/kernel/kernel.hpp"
+#include "model/scenario/scenario.hpp"
+
+namespace mhp {
+
+struct ThreadJob {
+  Kernel* k;
+  const OpProgram* prog;
+  OpArgs args;
+  Completion* after = nullptr;  // started only once that thread has finished
+  Completion* done = nullptr;
+};
+
+std::string event_log_of(const Execution& ex);
+
+class Machine {
+ public:
+  explicit Machine(const Scenario& sc);
+  // Attaches the checkers (after any calibration run that must not be checked).
+  void add_checkers();
+  Outcome run(Strategy& s, std::uint64_t execution_index);
+  std::vector<Finding> findings(const Outcome& o);
+  std::string event_log() const;
+  LockOrderChecker& order() { return *order_; }
+  Execution ex;
+
+ private:
+  const Scenario& sc_;
+  Kernel k_;
+  std::map<std::string, OpProgram> programs_;
+  std::vector<ThreadJob> jobs_;
+  std::vector<std::unique_ptr<Completion>> done_;
+  std::unique_ptr<StalePageChecker> stale_;
+  std::unique_ptr<RaceChecker> race_;
+  std::unique_ptr<LockOrderChecker> order_;
+  std::unique_ptr<RefcountChecker> refs_;
+  std::unique_ptr<LockScopeChecker> scope_;
+  std::vector<Checker*> checkers_;
+};
+
+}  // namespace mhp

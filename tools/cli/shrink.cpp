@@ -1,0 +1,121 @@
+#include "tools/cli/shrink.hpp"
+
+#include <algorithm>
+
+#include "tools/cli/machine.hpp"
+
+namespace mhp {
+
+namespace {
+
+using Runs = std::vector<std::pair<ThreadId, std::uint64_t>>;
+
+Runs to_runs(const Schedule& s) {
+  Runs r;
+  for (ThreadId t : s.choices)
+    if (!r.empty() && r.back().first == t) ++r.back().second;
+    else r.push_back({t, 1});
+  return r;
+}
+
+Schedule from_runs(const Runs& r) {
+  Schedule s;
+  for (auto [t, c] : r) s.choices.insert(s.choices.end(), c, t);
+  return s;
+}
+
+// Follows a schedule while it can; then keeps the running thread (or the
+// lowest enabled one), i.e. adds no preemption of its own.
+class LenientReplay final : public Strategy {
+ public:
+  explicit LenientReplay(Schedule s) : s_(std::move(s)) {}
+  void begin_execution(std::uint64_t) override { pos_ = 0; }
+  ThreadId choose(ThreadMask enabled, ThreadId current) override {
+    if (pos_ < s_.choices.size()) {
+      ThreadId t = s_.choices[pos_++];
+      if (enabled & (1u << t)) return t;
+    }
+    if (current != kNoThread && (enabled & (1u << current))) return current;
+    return static_cast<ThreadId>(__builtin_ctz(enabled));
+  }
+
+ private:
+  Schedule s_;
+  std::size_t pos_ = 0;
+};
+
+struct Cost {
+  std::size_t switches, length;
+  bool operator<(const Cost& o) const { return std::tie(switches, length) < std::tie(o.switches, o.length); }
+};
+Cost cost_of(const Schedule& s) { return {to_runs(s).size(), s.choices.size()}; }
+
+}  // namespace
+
+std::size_t schedule_switches(const std::string& text) {
+  Runs r = to_runs(Schedule::decode(text));
+  return r.empty() ? 0 : r.size() - 1;
+}
+
+void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigned budget) {
+  std::unique_ptr<Machine> m;
+  for (Finding& f : findings) {
+    if (f.kind == "lockorder" && f.key.rfind("lockorder/recursive/", 0) != 0) continue;
+    if (!m) {
+      m = std::make_unique<Machine>(sc);
+      m->add_checkers();
+    }
+    // Replays a candidate; on success returns the schedule the execution recorded.
+    unsigned tries = 0;
+    auto attempt = [&](const Schedule& cand, Schedule& recorded) {
+      ++tries;
+      LenientReplay s(cand);
+      Outcome o = m->run(s, f.execution);
+      for (const Finding& g : m->findings(o))
+        if (g.key == f.key) {
+          recorded = m->ex.schedule();
+          return true;
+        }
+      return false;
+    };
+    Schedule best = Schedule::decode(f.schedule);
+    std::size_t before = to_runs(best).size();
+    bool improved = true;
+    while (improved && tries < budget) {
+      improved = false;
+      Runs r = to_runs(best);
+      std::vector<Runs> cands;
+      for (std::size_t j = 0; j < r.size(); ++j) cands.push_back(Runs(r.begin(), r.begin() + long(j)));  // cut short
+      for (std::size_t i = 0; i < r.size(); ++i) {  // drop one run: one switch fewer
+        Runs c = r;
+        c.erase(c.begin() + long(i));
+        cands.push_back(c);
+      }
+      for (std::size_t i = 0; i < r.size(); ++i)
+        if (r[i].second > 1) {  // halve a run
+          Runs c = r;
+          c[i].second /= 2;
+          cands.push_back(c);
+        }
+      for (const Runs& c : cands) {
+        if (tries >= budget) break;
+        Schedule cand = from_runs(c), rec;
+        if (!(cost_of(cand) < cost_of(best)) && c.size() >= r.size()) continue;
+        if (attempt(cand, rec) && cost_of(rec) < cost_of(best)) {
+          best = rec;
+          improved = true;
+          break;
+        }
+      }
+    }
+    std::size_t after = to_runs(best).size();
+    if (after < before || best.choices.size() < Schedule::decode(f.schedule).choices.size()) {
+      f.notes.push_back("witness shrunk from " + std::to_string(before ? before - 1 : 0) + " to " +
+                        std::to_string(after ? after - 1 : 0) + " thread switches (" + std::to_string(tries) +
+                        " replays)");
+      f.schedule = best.encode();
+    }
+  }
+}
+
+}  // namespace mhp

@@ -1,0 +1,23 @@
+// Shrinking a witness: a finding's schedule is reduced to fewer thread
+// switches and choices that still produce the same finding key. Candidates
+// drop a run of the schedule (one preemption fewer), cut the schedule short,
+// or halve a run; a candidate is replayed leniently (where it ends or names a
+// thread that cannot run, the running thread simply goes on), and the exact
+// schedule that execution recorded becomes the new witness, so `mhpsim
+// replay` reproduces it strictly.
+#pragma once
+#include <cstdint>
+#include <vector>
+
+#include "checkers/finding.hpp"
+#include "model/scenario/scenario.hpp"
+
+namespace mhp {
+
+// Thread switches in a schedule (run boundaries of its text form).
+std::size_t schedule_switches(const std::string& schedule);
+// Shrinks every finding's witness in place (lock-order cycles are whole-run
+// findings and keep theirs); `budget` bounds the replays per finding.
+void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigned budget);
+
+}  // namespace mhp
