@@ -56,6 +56,42 @@ void PosStrategy::observe(const Event& ev) {
   last_excl_[ev.thread] = excl;
 }
 
+ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
+  if (pos_ < stack_.size()) {  // replaying the prefix
+    Node& n = stack_[pos_++];
+    if (n.enabled != enabled || n.current != current) {
+      err_ = "dfs: the model is not deterministic at choice " + std::to_string(pos_ - 1);
+      return kNoThread;
+    }
+    return n.chosen;
+  }
+  ThreadId t = current != kNoThread && (enabled & (1u << current)) ? current
+                                                                    : static_cast<ThreadId>(__builtin_ctz(enabled));
+  stack_.push_back({enabled, current, t, ThreadMask(1u << t)});
+  ++pos_;
+  return t;
+}
+
+bool DfsStrategy::next() {
+  // preemptions used by the prefix above each node
+  std::vector<unsigned> used(stack_.size() + 1, 0);
+  for (std::size_t i = 0; i < stack_.size(); ++i) used[i + 1] = used[i] + preemption(stack_[i], stack_[i].chosen);
+  while (!stack_.empty()) {
+    std::size_t d = stack_.size() - 1;
+    Node& n = stack_[d];
+    for (ThreadMask m = n.enabled & ~n.tried; m; m &= m - 1) {
+      auto t = static_cast<ThreadId>(__builtin_ctz(m));
+      n.tried |= 1u << t;
+      if (used[d] + preemption(n, t) <= bound_) {
+        n.chosen = t;
+        return true;
+      }
+    }
+    stack_.pop_back();
+  }
+  return false;
+}
+
 ThreadId ReplayStrategy::choose(ThreadMask enabled, ThreadId) {
   if (pos_ >= sched_.choices.size()) {
     err_ = "schedule ends at choice " + std::to_string(pos_) + " but the execution goes on";

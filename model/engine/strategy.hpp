@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "model/engine/event.hpp"
 #include "model/engine/rng.hpp"
@@ -106,6 +107,36 @@ class RandomStrategy final : public Strategy {
   std::uint64_t seed_;
   SplitMix64 rng_;
   std::uint32_t switch_threshold_ = 0xffffffffu;
+};
+
+// Exhaustive depth-first search over schedules with a preemption bound
+// (CHESS, Musuvathi and Qadeer, PLDI 2007): every schedule with at most
+// `bound` preemptions -- switches away from a thread that could have gone on
+// -- is run exactly once; choices that are not preemptions are free. Stateless:
+// each execution replays the prefix of the schedule it extends. next() moves
+// to the next schedule after an execution and returns false when none is left.
+// (No partial-order reduction yet: equivalent interleavings are all run.)
+class DfsStrategy final : public Strategy {
+ public:
+  explicit DfsStrategy(unsigned bound) : bound_(bound) {}
+  void begin_execution(std::uint64_t) override { pos_ = 0; }
+  ThreadId choose(ThreadMask enabled, ThreadId current) override;
+  bool next();
+  const std::string& error() const override { return err_; }
+
+ private:
+  struct Node {
+    ThreadMask enabled;
+    ThreadId current, chosen;
+    ThreadMask tried;
+  };
+  bool preemption(const Node& n, ThreadId t) const {
+    return n.current != kNoThread && (n.enabled & (1u << n.current)) && t != n.current;
+  }
+  unsigned bound_;
+  std::vector<Node> stack_;
+  std::size_t pos_ = 0;
+  std::string err_;
 };
 
 // Follows a recorded schedule exactly; any mismatch is a divergence.

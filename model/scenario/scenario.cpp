@@ -311,10 +311,11 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
 
   if (doc["explore"]) {
     const YAML::Node& x = doc["explore"];
-    r.allow_keys(x, "explore", {"strategy", "depth", "executions", "seed", "step_budget", "check_invariants"});
+    r.allow_keys(x, "explore", {"strategy", "depth", "bound", "executions", "seed", "step_budget", "check_invariants"});
+    if (x["bound"]) sc.bound = static_cast<unsigned>(r.u64(x["bound"], "explore.bound", 0, 16));
     if (x["depth"]) sc.depth = static_cast<unsigned>(r.u64(x["depth"], "explore.depth", 1, 8));
     if (x["check_invariants"]) sc.check_invariants = r.boolean(x["check_invariants"], "explore.check_invariants");
-    if (x["strategy"]) sc.strategy = r.one_of(x["strategy"], "explore.strategy", {"random", "pct", "pos"});
+    if (x["strategy"]) sc.strategy = r.one_of(x["strategy"], "explore.strategy", {"random", "pct", "pos", "dfs"});
     if (x["executions"]) sc.executions = r.u64(x["executions"], "explore.executions", 1, 100000000);
     if (x["seed"]) sc.seed = r.u64(x["seed"], "explore.seed", 0, UINT64_MAX);
     if (x["step_budget"]) sc.step_budget = r.u64(x["step_budget"], "explore.step_budget", 10, 1000000000);

@@ -56,7 +56,9 @@ int run_main(int argc, char** argv) {
   run->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
   std::optional<std::string> strategy;
   std::optional<unsigned> depth;
-  run->add_option("--strategy", strategy, "override explore.strategy")->check(CLI::IsMember({"random", "pct", "pos"}));
+  run->add_option("--strategy", strategy, "override explore.strategy")->check(CLI::IsMember({"random", "pct", "pos", "dfs"}));
+  std::optional<unsigned> bound;
+  run->add_option("--bound", bound, "dfs preemption bound (default: explore.bound, 2)")->check(CLI::Range(0u, 16u));
   run->add_option("--depth", depth, "pct bug depth (default: explore.depth, 3)")->check(CLI::Range(1u, 8u));
   std::optional<unsigned> jobs;
   run->add_option("--jobs", jobs, "worker threads; findings and witnesses are the same for any value")
@@ -121,6 +123,7 @@ int run_main(int argc, char** argv) {
       o.executions = executions;
       o.strategy = strategy;
       o.depth = depth;
+      o.bound = bound;
       o.jobs = jobs;
       o.shard = shard;
       o.shrink = !no_shrink;

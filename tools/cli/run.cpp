@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <stdexcept>
 
 #include "tools/cli/explore.hpp"
 #include "tools/cli/machine.hpp"
@@ -91,6 +92,39 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     return res;
   }
 
+  if (strategy_name == "dfs") {  // exhaustive within the preemption bound; sequential by nature
+    unsigned bound = opt.bound.value_or(sc.bound);
+    Machine m(sc);
+    m.add_checkers();
+    DfsStrategy dfs(bound);
+    FindingSet set;
+    std::uint64_t i = 0;
+    bool complete = false;
+    for (;;) {
+      Outcome o = m.run(dfs, i);
+      if (o.status == Outcome::Status::Diverged) throw std::runtime_error(o.detail);
+      std::string schedule = m.ex.schedule().encode();
+      m.order().end_execution(i, schedule);
+      std::vector<Finding> found = m.findings(o);
+      for (std::size_t p = 0; p < found.size(); ++p) found[p].position = p + 1;
+      set.merge_execution(std::move(found), i, schedule);
+      ++i;
+      if (!dfs.next()) {
+        complete = true;
+        break;
+      }
+      if (i >= res.executions) break;
+    }
+    for (auto& f : m.order().cycles()) set.add_run_finding(std::move(f));
+    res.findings = set.all();
+    res.executions = res.executions_run = i;
+    res.strategy = "dfs (preemption bound " + std::to_string(bound) + ", " +
+                   (complete ? "complete" : "INCOMPLETE: stopped at explore.executions") + ")";
+    res.complete = complete;
+    if (opt.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
+    check_expectations(sc, res);
+    return res;
+  }
   std::uint64_t pct_steps = 1;
   if (strategy_name == "pct") {  // k for PCT: the steps of one run without preemption
     Machine m(sc);

@@ -18,6 +18,7 @@ struct RunOptions {
   bool events = false;                  // replay: list every event (ScenarioResult::event_log)
   std::optional<std::string> strategy;  // overrides explore.strategy: random, pct, pos
   std::optional<unsigned> depth;        // pct bug depth
+  std::optional<unsigned> bound;        // dfs preemption bound
   std::optional<unsigned> jobs;         // worker threads (oneTBB); results identical for any value
   std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;  // run executions with index % n == i
   bool shrink = true;                   // shrink every witness
@@ -28,6 +29,7 @@ struct ScenarioResult {
   std::string file, name, variant, era, strategy;
   std::uint64_t seed = 0, executions = 0;
   std::uint64_t executions_run = 0;  // by this process (a shard runs its share)
+  bool complete = false;             // dfs: every schedule within the bound was run
   std::vector<Finding> findings;     // in order of first appearance
   std::string event_log;             // RunOptions::events: one line per event
   std::vector<std::string> expect_lines;  // "found uninit/..." / "MISSING ..."
