@@ -7,6 +7,10 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <unistd.h>
+#include <chrono>
+#include <cstdio>
+#include <unordered_set>
 
 #include "tools/cli/machine.hpp"
 
@@ -27,6 +31,7 @@ struct Worker {
   std::unique_ptr<Strategy> s;
   std::map<std::string, Entry> found;
   std::uint64_t runs = 0;
+  std::unordered_set<std::uint64_t> traces;
 };
 
 void record(Worker& w, std::vector<Finding>&& found, std::uint64_t exec, const std::string& schedule) {
@@ -61,6 +66,25 @@ void record(Worker& w, std::vector<Finding>&& found, std::uint64_t exec, const s
 Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const StrategyFactory& make,
                     std::optional<std::pair<std::uint64_t, std::uint64_t>> shard) {
   auto mine = [&](std::uint64_t i) { return !shard || i % shard->second == shard->first; };
+  // A progress line on stderr when it is a terminal; nothing otherwise.
+  const bool tty = isatty(2);
+  std::atomic<std::uint64_t> done{0};
+  std::mutex print_mu;
+  auto t0 = std::chrono::steady_clock::now();
+  auto last_print = t0;
+  auto progress = [&](std::uint64_t k) {
+    std::uint64_t d = done.fetch_add(k) + k;
+    if (!tty || (d & 255) != 0) return;
+    std::unique_lock<std::mutex> g(print_mu, std::try_to_lock);
+    if (!g.owns_lock()) return;
+    auto now = std::chrono::steady_clock::now();
+    if (now - last_print < std::chrono::milliseconds(500)) return;
+    last_print = now;
+    double s = std::chrono::duration<double>(now - t0).count();
+    std::uint64_t total = shard ? (n + shard->second - 1) / shard->second : n;
+    std::fprintf(stderr, "\r%s: %llu/%llu executions, %.0f/s, ETA %.0f s   ", sc.name.c_str(),
+                 (unsigned long long)d, (unsigned long long)total, d / s, (total - std::min(total, d)) / (d / s));
+  };
   auto body = [&](Worker& w, std::uint64_t lo, std::uint64_t hi) {
     if (!w.m) {
       w.m = std::make_unique<Machine>(sc);
@@ -73,7 +97,9 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
       std::string schedule = w.m->ex.schedule().encode();
       w.m->order().end_execution(i, schedule);
       record(w, w.m->findings(o), i, schedule);
+      w.traces.insert(w.m->trace_signature());
       ++w.runs;
+      progress(1);
     }
   };
   // A Machine's fibers belong to the thread that made it, so each worker is
@@ -116,10 +142,13 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
   std::vector<Worker*> workers;
   for (auto& w : pool) workers.push_back(&w);
   // Deterministic merge: per key the smallest (execution, position) witness, counts summed.
+  if (tty && done.load() >= 256) std::fprintf(stderr, "\r%80s\r", "");
   std::map<std::string, Entry> all;
   Exploration x;
+  std::unordered_set<std::uint64_t> traces;
   for (Worker* w : workers) {
     x.executions += w->runs;
+    traces.insert(w->traces.begin(), w->traces.end());
     for (auto& [key, e] : w->found) {
       auto it = all.find(key);
       if (it == all.end()) {
@@ -134,6 +163,7 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
       }
     }
   }
+  x.traces = traces.size();
   std::vector<Entry*> order;
   for (auto& [key, e] : all) order.push_back(&e);
   std::sort(order.begin(), order.end(), [](const Entry* a, const Entry* b) {

@@ -19,6 +19,7 @@ namespace mhp {
 struct Exploration {
   std::vector<Finding> findings;  // by first witness (execution index, then order within it)
   std::uint64_t executions = 0;   // run by this process (a shard runs its share)
+  std::uint64_t traces = 0;       // distinct Mazurkiewicz traces among them
 };
 
 using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;

@@ -1,6 +1,8 @@
 #include "tools/cli/machine.hpp"
 
 #include <algorithm>
+#include <array>
+#include <unordered_map>
 
 #include "model/kernel/invariants.hpp"
 
@@ -142,6 +144,29 @@ std::vector<Finding> Machine::findings(const Outcome& o) {
       found.push_back(std::move(f));
     }
   return found;
+}
+
+std::uint64_t Machine::trace_signature() const {
+  // Foata levels: an event sits one level above the latest event it depends
+  // on (same thread, or same object with a store, lock acquire or release).
+  std::array<std::uint32_t, kMaxThreads> thread_level{};
+  std::unordered_map<ObjId, std::pair<std::uint32_t, std::uint32_t>> obj;  // last exclusive level, max level
+  std::uint64_t sig = 0;
+  for (const Event& e : ex.events()) {
+    if (e.kind == EvKind::ThreadStart || e.kind == EvKind::ThreadEnd || e.kind == EvKind::Block) continue;
+    bool shared = e.kind == EvKind::Read || e.kind == EvKind::SeqBegin || e.kind == EvKind::SeqRetry;
+    std::uint32_t lvl = thread_level[e.thread];
+    auto& o = obj[e.obj];
+    lvl = std::max(lvl, shared ? o.first : o.second) + 1;
+    thread_level[e.thread] = lvl;
+    if (!shared) o.first = lvl;
+    o.second = std::max(o.second, lvl);
+    // order-independent within a level: a sum of per-event hashes
+    SplitMix64 h(std::uint64_t(lvl) * 0x9e3779b97f4a7c15ULL ^ (std::uint64_t(e.thread) << 56) ^
+                 (std::uint64_t(e.kind) << 48) ^ e.obj ^ (std::uint64_t(e.value) * 0xff51afd7ed558ccdULL));
+    sig += h.next();
+  }
+  return sig;
 }
 
 std::string Machine::event_log() const { return mhp::event_log_of(ex); }

@@ -39,6 +39,9 @@ class Machine {
   Outcome run(Strategy& s, std::uint64_t execution_index);
   std::vector<Finding> findings(const Outcome& o);
   std::string event_log() const;
+  // The execution's Mazurkiewicz trace, as a hash of its Foata normal form:
+  // executions that only reorder independent events get the same value.
+  std::uint64_t trace_signature() const;
   LockOrderChecker& order() { return *order_; }
   Execution ex;
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <memory>
 #include <stdexcept>
+#include <unordered_set>
 
 #include "tools/cli/explore.hpp"
 #include "tools/cli/machine.hpp"
@@ -100,6 +101,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     FindingSet set;
     std::uint64_t i = 0;
     bool complete = false;
+    std::unordered_set<std::uint64_t> traces;
     for (;;) {
       Outcome o = m.run(dfs, i);
       if (o.status == Outcome::Status::Diverged) throw std::runtime_error(o.detail);
@@ -108,6 +110,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
       std::vector<Finding> found = m.findings(o);
       for (std::size_t p = 0; p < found.size(); ++p) found[p].position = p + 1;
       set.merge_execution(std::move(found), i, schedule);
+      traces.insert(m.trace_signature());
       ++i;
       if (!dfs.next()) {
         complete = true;
@@ -118,6 +121,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     for (auto& f : m.order().cycles()) set.add_run_finding(std::move(f));
     res.findings = set.all();
     res.executions = res.executions_run = i;
+    res.traces = traces.size();
     res.strategy = "dfs (preemption bound " + std::to_string(bound) + ", " +
                    (complete ? "complete" : "INCOMPLETE: stopped at explore.executions") + ")";
     res.complete = complete;
@@ -144,6 +148,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   Exploration x = explore(sc, res.executions, opt.jobs.value_or(1), make_strategy, opt.shard);
   res.findings = std::move(x.findings);
   res.executions_run = x.executions;
+  res.traces = x.traces;
   if (opt.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
 
   check_expectations(sc, res);

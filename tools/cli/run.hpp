@@ -30,6 +30,7 @@ struct ScenarioResult {
   std::uint64_t seed = 0, executions = 0;
   std::uint64_t executions_run = 0;  // by this process (a shard runs its share)
   bool complete = false;             // dfs: every schedule within the bound was run
+  std::uint64_t traces = 0;          // distinct Mazurkiewicz traces seen (coverage)
   std::vector<Finding> findings;     // in order of first appearance
   std::string event_log;             // RunOptions::events: one line per event
   std::vector<std::string> expect_lines;  // "found uninit/..." / "MISSING ..."

@@ -41,6 +41,9 @@ std::string render_text(const ScenarioResult& r) {
   if (r.findings.empty()) o += "no findings\n";
   if (!r.replay_error.empty()) o += "replay diverged: " + r.replay_error + "\n";
   for (const auto& e : r.expect_lines) o += e + "\n";
+  if (!r.replay && r.traces)
+    o += "coverage: " + std::to_string(r.traces) + " distinct interleavings (Mazurkiewicz traces) in " +
+         std::to_string(r.executions_run) + " executions\n";
   if (!r.replay) o += std::string("result: ") + (r.ok ? "PASS" : "FAIL") + " " + r.name + "\n";
   return o;
 }
