@@ -35,10 +35,6 @@ std::string render_json(const ScenarioResult& r) {
   s["file"] = r.file;
   s["ok"] = r.ok;
   s["findings"] = r.findings.size();
-  if (!r.replay) {
-    s["executions_run"] = r.executions_run;
-    s["traces"] = r.traces;
-  }
   s["expectations"] = r.expect_lines;
   if (!r.replay_error.empty()) s["replay_error"] = r.replay_error;
   out += s.dump() + "\n";
