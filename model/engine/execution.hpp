@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <boost/fiber/fiber.hpp>
@@ -74,9 +75,8 @@ class Execution {
   ObjId lock_obj(std::uint8_t bit) const { return lock_objs_[bit]; }
   // The bit of a lock object, or kNoLockBit if it is not a lock taken so far.
   std::uint8_t lock_bit(ObjId obj) const {
-    for (std::size_t b = 0; b < lock_objs_.size(); ++b)
-      if (lock_objs_[b] == obj) return static_cast<std::uint8_t>(b);
-    return kNoLockBit;
+    auto it = lock_bits_.find(obj);
+    return it == lock_bits_.end() ? kNoLockBit : it->second;
   }
   void clear_threads();
   ThreadId add_thread(std::string name, void (*fn)(void*), void* arg);
@@ -146,6 +146,7 @@ class Execution {
   ObjectRegistry objects_;
   StackTable stacks_;
   std::vector<ObjId> lock_objs_;
+  std::unordered_map<ObjId, std::uint8_t> lock_bits_;
 };
 
 // RAII frame: a modelled kernel function on the current thread's stack.
