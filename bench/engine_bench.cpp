@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
 
   Scenario sc = load_scenario(scenario);
   RunOptions o;
+  o.shrink = false;  // executions only: shrinking replays witnesses afterwards
   o.executions = execs;
   auto t0 = Clock::now();
   ScenarioResult r = run_scenario(sc, o);

@@ -146,21 +146,41 @@ std::vector<Finding> Machine::findings(const Outcome& o) {
   return found;
 }
 
-std::uint64_t Machine::trace_signature() const {
+std::uint64_t Machine::trace_signature() {
   // Foata levels: an event sits one level above the latest event it depends
   // on (same thread, or same object with a store, lock acquire or release).
   std::array<std::uint32_t, kMaxThreads> thread_level{};
-  std::unordered_map<ObjId, std::pair<std::uint32_t, std::uint32_t>> obj;  // last exclusive level, max level
+  if (++gen_ == 0) {  // generations wrapped: forget every slot
+    for (Slot& sl : slots_) sl.gen = 0;
+    gen_ = 1;
+  }
+  std::size_t used = 0;
+  auto slot = [&](ObjId obj) -> Slot& {
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = (obj * 0x9e3779b97f4a7c15ULL) >> 40 & mask;; i = (i + 1) & mask) {
+      Slot& sl = slots_[i];
+      if (sl.gen != gen_) {
+        sl = Slot{obj, gen_, 0, 0};
+        ++used;
+        return sl;
+      }
+      if (sl.obj == obj) return sl;
+    }
+  };
   std::uint64_t sig = 0;
   for (const Event& e : ex.events()) {
     if (e.kind == EvKind::ThreadStart || e.kind == EvKind::ThreadEnd || e.kind == EvKind::Block) continue;
+    if (used * 2 >= slots_.size()) {  // too full: start over with a bigger table (rare)
+      slots_.assign(slots_.size() * 2, Slot{});
+      gen_ = 1;
+      return trace_signature();
+    }
     bool shared = e.kind == EvKind::Read || e.kind == EvKind::SeqBegin || e.kind == EvKind::SeqRetry;
-    std::uint32_t lvl = thread_level[e.thread];
-    auto& o = obj[e.obj];
-    lvl = std::max(lvl, shared ? o.first : o.second) + 1;
+    Slot& o = slot(e.obj);
+    std::uint32_t lvl = std::max(thread_level[e.thread], shared ? o.excl : o.max) + 1;
     thread_level[e.thread] = lvl;
-    if (!shared) o.first = lvl;
-    o.second = std::max(o.second, lvl);
+    if (!shared) o.excl = lvl;
+    o.max = std::max(o.max, lvl);
     // order-independent within a level: a sum of per-event hashes
     SplitMix64 h(std::uint64_t(lvl) * 0x9e3779b97f4a7c15ULL ^ (std::uint64_t(e.thread) << 56) ^
                  (std::uint64_t(e.kind) << 48) ^ e.obj ^ (std::uint64_t(e.value) * 0xff51afd7ed558ccdULL));

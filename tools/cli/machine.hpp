@@ -41,7 +41,7 @@ class Machine {
   std::string event_log() const;
   // The execution's Mazurkiewicz trace, as a hash of its Foata normal form:
   // executions that only reorder independent events get the same value.
-  std::uint64_t trace_signature() const;
+  std::uint64_t trace_signature();
   LockOrderChecker& order() { return *order_; }
   Execution ex;
 
@@ -57,6 +57,13 @@ class Machine {
   std::unique_ptr<RefcountChecker> refs_;
   std::unique_ptr<LockScopeChecker> scope_;
   std::vector<Checker*> checkers_;
+  // trace_signature()'s per-object levels: open addressing, reset by generation
+  struct Slot {
+    ObjId obj = 0;
+    std::uint32_t gen = 0, excl = 0, max = 0;
+  };
+  std::vector<Slot> slots_ = std::vector<Slot>(1024);
+  std::uint32_t gen_ = 0;
 };
 
 }  // namespace mhp
