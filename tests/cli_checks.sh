@@ -38,6 +38,10 @@ sched="${cmd##*--schedule }"
 "$bin" replay "$s1" --schedule "$sched" > "$tmp/replay.txt"; check "replay of witness exits 0" 0 $?
 grep -q "^key: uninit/DEV_UNINIT/" "$tmp/replay.txt"; check "replay reproduces the uninit finding" 0 $?
 "$bin" replay "$s1" --schedule "1:500" > /dev/null 2>&1; check "diverging replay exits 1" 1 $?
+# Replay by seed: execution K of the exploration shows the findings the run credited to it.
+first=$("$bin" run "$s1" --no-shrink | grep -m1 -o "execution [0-9]* (first" | grep -o "[0-9]*")
+"$bin" replay "$s1" --execution "$first" | grep -q "^key: "; check "replay --execution K shows execution K's findings" 0 $?
+"$bin" replay "$s1" > /dev/null 2>&1; check "replay without --schedule or --execution exits 3" 3 $?
 
 "$bin" ops show memremap_pages --era v6 | grep -q "mem_hotplug_lock write"; check "ops show prints lock regions" 0 $?
 

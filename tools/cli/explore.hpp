@@ -24,6 +24,7 @@ struct Exploration {
 
 using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;
 Exploration explore(const Scenario& sc, std::uint64_t executions, unsigned jobs, const StrategyFactory& make,
-                    std::optional<std::pair<std::uint64_t, std::uint64_t>> shard);
+                    std::optional<std::pair<std::uint64_t, std::uint64_t>> shard,
+                    std::optional<std::uint64_t> only = std::nullopt);
 
 }  // namespace mhp

@@ -71,7 +71,14 @@ int run_main(int argc, char** argv) {
   auto* rep = app.add_subcommand("replay", "re-run one recorded schedule of a scenario");
   std::string rep_file, rep_sched;
   rep->add_option("scenario", rep_file, "scenario file")->required();
-  rep->add_option("--schedule", rep_sched, "schedule from a finding (THREAD:COUNT,...)")->required();
+  auto* rep_sched_opt = rep->add_option("--schedule", rep_sched, "schedule from a finding (THREAD:COUNT,...)");
+  std::optional<std::uint64_t> rep_exec, rep_seed;
+  std::optional<std::string> rep_strategy;
+  auto* rep_exec_opt = rep->add_option("--execution", rep_exec, "instead: execution K of the scenario's exploration");
+  rep->add_option("--seed", rep_seed, "with --execution: the seed (default explore.seed)");
+  rep->add_option("--strategy", rep_strategy, "with --execution: random, pct or pos")
+      ->check(CLI::IsMember({"random", "pct", "pos"}));
+  rep_sched_opt->excludes(rep_exec_opt);
   rep->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
   bool rep_events = false;
   rep->add_flag("--events", rep_events, "also list every event of the execution (stderr)");
@@ -140,11 +147,20 @@ int run_main(int argc, char** argv) {
   if (*rep) {
     Scenario sc = load_scenario(rep_file);
     RunOptions o;
-    try {
-      o.replay = Schedule::decode(rep_sched);
-      o.events = rep_events;
-    } catch (const std::invalid_argument& e) {
-      throw InputError("<command line>", 0, 0, "--schedule", e.what());
+    o.events = rep_events;
+    if (rep_exec) {  // replay by seed: one execution of the exploration, its witness as found
+      o.only_execution = rep_exec;
+      o.seed = rep_seed;
+      o.strategy = rep_strategy;
+      o.shrink = false;
+    } else {
+      if (rep_sched_opt->count() == 0)
+        throw InputError("<command line>", 0, 0, "--schedule", "give --schedule S or --execution K");
+      try {
+        o.replay = Schedule::decode(rep_sched);
+      } catch (const std::invalid_argument& e) {
+        throw InputError("<command line>", 0, 0, "--schedule", e.what());
+      }
     }
     ScenarioResult r = run_scenario(sc, o);
     std::cerr << r.event_log;

@@ -145,12 +145,18 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   // Every execution's schedule is a function of (seed, index) alone, so the
   // findings and their first witnesses do not depend on how executions are
   // spread over workers: explore() merges them in index order.
-  Exploration x = explore(sc, res.executions, opt.jobs.value_or(1), make_strategy, opt.shard);
+  if (opt.only_execution) res.executions = *opt.only_execution + 1;
+  Exploration x = explore(sc, res.executions, opt.jobs.value_or(1), make_strategy, opt.shard, opt.only_execution);
   res.findings = std::move(x.findings);
   res.executions_run = x.executions;
   res.traces = x.traces;
   if (opt.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
 
+  if (opt.only_execution) {  // a replay by seed reports the execution, not the scenario's expectations
+    res.replay = true;
+    res.strategy += ", execution " + std::to_string(*opt.only_execution);
+    return res;
+  }
   check_expectations(sc, res);
   return res;
 }

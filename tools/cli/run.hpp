@@ -22,6 +22,7 @@ struct RunOptions {
   std::optional<unsigned> jobs;         // worker threads (oneTBB); results identical for any value
   std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;  // run executions with index % n == i
   bool shrink = true;                   // shrink every witness
+  std::optional<std::uint64_t> only_execution;  // replay by seed: run only execution K
   unsigned shrink_budget = 200;         // replays per finding
 };
 

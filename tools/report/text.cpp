@@ -33,7 +33,9 @@ std::string render_finding_text(const Finding& f, const ScenarioResult& r) {
 
 std::string render_text(const ScenarioResult& r) {
   std::string o = "mhpsim: " + r.name + " (" + r.file + "): era " + r.era + ", variant " + r.variant + ", " +
-                  (r.replay ? std::string("replay of one schedule")
+                  (r.replay ? (r.strategy == "replay" ? std::string("replay of one schedule")
+                                                      : "replay by seed: strategy " + r.strategy + ", seed " +
+                                                            std::to_string(r.seed))
                             : "strategy " + r.strategy + ", seed " + std::to_string(r.seed) + ", " +
                                   std::to_string(r.executions) + " executions") +
                   "\n";
