@@ -56,7 +56,32 @@ void PosStrategy::observe(const Event& ev) {
   last_excl_[ev.thread] = excl;
 }
 
+void DfsStrategy::observe(const Event& ev) {
+  switch (ev.kind) {
+    case EvKind::Read:
+    case EvKind::SeqBegin:
+    case EvKind::SeqRetry: seg_.push_back({ev.obj, false, ev.thread}); break;
+    case EvKind::Write:
+    case EvKind::Acquire:
+    case EvKind::Release:
+    case EvKind::RefOp: seg_.push_back({ev.obj, true, ev.thread}); break;
+    default: break;
+  }
+}
+
+bool DfsStrategy::independent(const Transition& a, const Transition& b) {
+  for (const Access& x : a)
+    for (const Access& y : b)
+      if (x.thread == y.thread || (x.obj == y.obj && (x.excl || y.excl))) return false;
+  return true;
+}
+
 ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
+  if (sleep_ && pos_ > 0) {  // the transition the previous choice started ends here
+    Node& prev = stack_[pos_ - 1];
+    prev.trans[prev.chosen] = std::move(seg_);
+  }
+  seg_.clear();
   if (pos_ < stack_.size()) {  // replaying the prefix
     Node& n = stack_[pos_++];
     if (n.enabled != enabled || n.current != current) {
@@ -65,21 +90,52 @@ ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
     }
     return n.chosen;
   }
-  ThreadId t = current != kNoThread && (enabled & (1u << current)) ? current
-                                                                    : static_cast<ThreadId>(__builtin_ctz(enabled));
-  stack_.push_back({enabled, current, t, ThreadMask(1u << t)});
+  Node n{enabled, current, 0, 0};
+  if (sleep_ && pos_ > 0) {
+    // A thread sleeps here if it slept or was tried at the parent before the
+    // chosen one, and its transition there is independent of the chosen one.
+    const Node& p = stack_[pos_ - 1];
+    n.dead = p.dead;
+    ThreadMask cand = (p.sleep | p.tried) & ~(1u << p.chosen);
+    for (ThreadMask m = cand; m; m &= m - 1) {
+      auto q = static_cast<ThreadId>(__builtin_ctz(m));
+      if (independent(p.trans[q], p.trans[p.chosen])) {
+        n.sleep |= 1u << q;
+        n.trans[q] = p.trans[q];
+      }
+    }
+  }
+  ThreadMask awake = enabled & ~n.sleep;
+  if (awake == 0) {  // every enabled thread sleeps: this execution only repeats a trace
+    n.dead = true;
+    redundant_ = true;
+    awake = enabled;
+  }
+  ThreadId t = current != kNoThread && (awake & (1u << current)) ? current : static_cast<ThreadId>(__builtin_ctz(awake));
+  n.chosen = t;
+  n.tried = ThreadMask(1u << t);
+  stack_.push_back(std::move(n));
   ++pos_;
   return t;
 }
 
 bool DfsStrategy::next() {
+  if (sleep_ && pos_ > 0) {  // the execution's last transition ended with it
+    Node& last = stack_[pos_ - 1];
+    last.trans[last.chosen] = std::move(seg_);
+    seg_.clear();
+  }
   // preemptions used by the prefix above each node
   std::vector<unsigned> used(stack_.size() + 1, 0);
   for (std::size_t i = 0; i < stack_.size(); ++i) used[i + 1] = used[i] + preemption(stack_[i], stack_[i].chosen);
   while (!stack_.empty()) {
     std::size_t d = stack_.size() - 1;
     Node& n = stack_[d];
-    for (ThreadMask m = n.enabled & ~n.tried; m; m &= m - 1) {
+    if (n.dead) {
+      stack_.pop_back();
+      continue;
+    }
+    for (ThreadMask m = n.enabled & ~n.tried & ~n.sleep; m; m &= m - 1) {
       auto t = static_cast<ThreadId>(__builtin_ctz(m));
       n.tried |= 1u << t;
       if (used[d] + preemption(n, t) <= bound_) {

@@ -115,21 +115,49 @@ class RandomStrategy final : public Strategy {
 // -- is run exactly once; choices that are not preemptions are free. Stateless:
 // each execution replays the prefix of the schedule it extends. next() moves
 // to the next schedule after an execution and returns false when none is left.
-// (No partial-order reduction yet: equivalent interleavings are all run.)
+//
+// With `sleep` (Godefroid's sleep sets, unbounded search only): a thread
+// whose next transition was already explored at a node, and is independent of
+// the transition taken instead, sleeps in that child and is not tried there
+// again; every Mazurkiewicz trace is still reached. A transition is the
+// events from one choice point to the next (attributed to the chosen thread);
+// two are dependent when they touch one object and one of them stores,
+// acquires, releases or counts it. Executions in which every enabled thread
+// sleeps are redundant and counted as such.
 class DfsStrategy final : public Strategy {
  public:
-  explicit DfsStrategy(unsigned bound) : bound_(bound) {}
-  void begin_execution(std::uint64_t) override { pos_ = 0; }
+  DfsStrategy(unsigned bound, bool sleep = false) : bound_(sleep ? ~0u : bound), sleep_(sleep) {}
+  void begin_execution(std::uint64_t) override {
+    pos_ = 0;
+    seg_.clear();
+    redundant_ = false;
+  }
   ThreadId choose(ThreadMask enabled, ThreadId current) override;
   bool next();
   const std::string& error() const override { return err_; }
+  bool wants_events() const override { return sleep_; }
+  void observe(const Event& ev) override;
+  bool redundant() const { return redundant_; }  // the last execution ended sleep-blocked
 
  private:
+  struct Access {
+    ObjId obj;
+    bool excl;
+    ThreadId thread;
+  };
+  using Transition = std::vector<Access>;
   struct Node {
     ThreadMask enabled;
     ThreadId current, chosen;
     ThreadMask tried;
+    ThreadMask sleep = 0;
+    bool dead = false;  // every enabled thread asleep: nothing to explore below
+    std::vector<Transition> trans = std::vector<Transition>(kMaxThreads);  // of tried and sleeping threads
   };
+  static bool independent(const Transition& a, const Transition& b);
+  bool sleep_;
+  bool redundant_ = false;
+  Transition seg_;
   bool preemption(const Node& n, ThreadId t) const {
     return n.current != kNoThread && (n.enabled & (1u << n.current)) && t != n.current;
   }

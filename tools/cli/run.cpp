@@ -95,9 +95,11 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
 
   if (strategy_name == "dfs") {  // exhaustive within the preemption bound; sequential by nature
     unsigned bound = opt.bound.value_or(sc.bound);
+    bool sleep = opt.reduce.value_or(sc.reduce) == "sleep";
     Machine m(sc);
     m.add_checkers();
-    DfsStrategy dfs(bound);
+    DfsStrategy dfs(bound, sleep);
+    std::uint64_t redundant = 0;
     FindingSet set;
     std::uint64_t i = 0;
     bool complete = false;
@@ -111,6 +113,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
       for (std::size_t p = 0; p < found.size(); ++p) found[p].position = p + 1;
       set.merge_execution(std::move(found), i, schedule);
       traces.insert(m.trace_signature());
+      redundant += dfs.redundant();
       ++i;
       if (!dfs.next()) {
         complete = true;
@@ -122,8 +125,10 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     res.findings = set.all();
     res.executions = res.executions_run = i;
     res.traces = traces.size();
-    res.strategy = "dfs (preemption bound " + std::to_string(bound) + ", " +
-                   (complete ? "complete" : "INCOMPLETE: stopped at explore.executions") + ")";
+    res.strategy = std::string("dfs (") +
+                   (sleep ? "sleep sets, unbounded, " + std::to_string(redundant) + " sleep-blocked executions"
+                          : "preemption bound " + std::to_string(bound)) +
+                   ", " + (complete ? "complete" : "INCOMPLETE: stopped at explore.executions") + ")";
     res.complete = complete;
     if (opt.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
     check_expectations(sc, res);

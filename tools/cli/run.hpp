@@ -19,6 +19,7 @@ struct RunOptions {
   std::optional<std::string> strategy;  // overrides explore.strategy: random, pct, pos
   std::optional<unsigned> depth;        // pct bug depth
   std::optional<unsigned> bound;        // dfs preemption bound
+  std::optional<std::string> reduce;    // dfs reduction: none, sleep
   std::optional<unsigned> jobs;         // worker threads (oneTBB); results identical for any value
   std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;  // run executions with index % n == i
   bool shrink = true;                   // shrink every witness
