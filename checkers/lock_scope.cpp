@@ -90,10 +90,14 @@ LockScopeChecker::LockScopeChecker(const Execution& ex, const std::string& era) 
 
 bool LockScopeChecker::applies(const ScopeRule& r, const Event& ev) const {
   if (r.in.empty() && r.not_in.empty()) return true;
-  std::vector<std::string> frames = ex_.stacks().frames(ev.stack);
+  const StackTable& st = ex_.stacks();
   auto on_stack = [&](const std::vector<std::string>& fns) {
-    for (const auto& f : frames)
-      if (std::find(fns.begin(), fns.end(), f) != fns.end()) return true;
+    for (const auto& name : fns) {
+      FnId id = st.find_fn(name);  // functions are interned lazily: look the name up each time
+      if (id == 0) continue;
+      for (StackId s = ev.stack; s != 0; s = st.parent(s))
+        if (st.top_fn(s) == id) return true;
+    }
     return false;
   };
   if (!r.in.empty() && !on_stack(r.in)) return false;

@@ -26,8 +26,9 @@ void RaceChecker::reset() {
     clock_[t] = VectorClock{};
     clock_[t].c[t] = 1;
   }
-  shadow_.clear();
-  sync_.clear();
+  // Keep the map nodes: the same objects come back every execution.
+  for (auto& [obj, sh] : shadow_) sh = Shadow{};
+  for (auto& [obj, sc] : sync_) sc = SyncClocks{};
   for (auto& s : spec_) s = Speculative{};
 }
 

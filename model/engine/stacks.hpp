@@ -18,7 +18,7 @@ class StackTable {
  public:
   StackTable() { nodes_.push_back({0, 0}); names_.emplace_back("<root>"); }
   FnId fn(std::string_view name) {
-    auto it = fn_ids_.find(std::string(name));
+    auto it = fn_ids_.find(name);  // heterogeneous: no string built per call
     if (it != fn_ids_.end()) return it->second;
     FnId id = static_cast<FnId>(names_.size());
     names_.emplace_back(name);
@@ -34,6 +34,12 @@ class StackTable {
     children_.emplace(key, id);
     return id;
   }
+  // The id of an interned name, or 0 ("<root>") if no frame has used it yet.
+  FnId find_fn(std::string_view name) const {
+    auto it = fn_ids_.find(name);
+    return it == fn_ids_.end() ? 0 : it->second;
+  }
+  FnId top_fn(StackId s) const { return nodes_[s].fn; }
   StackId parent(StackId s) const { return nodes_[s].parent; }
   const std::string& top_name(StackId s) const { return names_[nodes_[s].fn]; }
   // Innermost first, as the kernel prints a call trace.
@@ -58,7 +64,11 @@ class StackTable {
   };
   std::vector<Node> nodes_;
   std::vector<std::string> names_;
-  std::unordered_map<std::string, FnId> fn_ids_;
+  struct NameHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  std::unordered_map<std::string, FnId, NameHash, std::equal_to<>> fn_ids_;
   std::unordered_map<std::uint64_t, StackId> children_;
 };
 
