@@ -126,7 +126,7 @@ class RandomStrategy final : public Strategy {
 // sleeps are redundant and counted as such.
 class DfsStrategy final : public Strategy {
  public:
-  DfsStrategy(unsigned bound, bool sleep = false) : bound_(sleep ? ~0u : bound), sleep_(sleep) {}
+  DfsStrategy(unsigned bound, bool sleep = false) : sleep_(sleep), bound_(sleep ? ~0u : bound) {}
   void begin_execution(std::uint64_t) override {
     pos_ = 0;
     seg_.clear();

@@ -165,7 +165,8 @@ std::vector<Cell*> Kernel::all_cells() {
 
 void Kernel::reset() {
   warnings.clear();
-  for (Cell* c : all_cells()) c->v = c->initial;
+  if (cells_.empty()) cells_ = all_cells();
+  for (Cell* c : cells_) c->v = c->initial;
   pages_.clear();
   PageRecord boot;
   boot.v[unsigned(PageField::Flags)] = page_links(ZONE_NORMAL, 0);

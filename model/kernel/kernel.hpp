@@ -164,7 +164,6 @@ class Kernel {
   void poison_page(Pfn pfn, PageState state) { poison_pages(pfn, pfn + 1, state); }
   void poison_pages(Pfn lo, Pfn hi, PageState state);
   // The memmap of [lo, hi) is freed (section_deactivate()): later accesses are use-after-free.
-  void free_page_memmap(Pfn pfn) { free_memmap(pfn, pfn + 1); }
   void free_memmap(Pfn lo, Pfn hi);
   void set_page_state(Pfn pfn, PageState s) { pages_.set_state(pfn, pfn + 1, s); }
   void set_pages_state(Pfn lo, Pfn hi, PageState s) { pages_.set_state(lo, hi, s); }
@@ -252,6 +251,7 @@ class Kernel {
 
  private:
   std::vector<Cell*> all_cells();
+  std::vector<Cell*> cells_;  // every Cell, listed once: reset() runs before every execution
   ObjId page_base_ = 0;
   PageStore pages_;
 };

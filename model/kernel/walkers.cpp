@@ -11,13 +11,13 @@ namespace mhp {
 namespace {
 
 // --- checks ---
-bool pfn_valid_step(Kernel& k, OpState& st) { return st.has_page = pfn_valid_b(k, st.cur); }
-bool pfn_valid_v4_19(Kernel& k, OpState& st) { return st.has_page = pfn_valid_a(k, st.cur); }
-bool pfn_to_online_page_step(Kernel& k, OpState& st) { return st.has_page = pfn_to_online_page_b(k, st.cur); }
-bool pfn_to_online_page_v5_3(Kernel& k, OpState& st) { return st.has_page = pfn_to_online_page_b0(k, st.cur); }
-bool pfn_to_online_page_v4_19(Kernel& k, OpState& st) { return st.has_page = pfn_to_online_page_a(k, st.cur); }
+bool pfn_valid_step(Kernel& k, OpState& st) { return pfn_valid_b(k, st.cur); }
+bool pfn_valid_v4_19(Kernel& k, OpState& st) { return pfn_valid_a(k, st.cur); }
+bool pfn_to_online_page_step(Kernel& k, OpState& st) { return pfn_to_online_page_b(k, st.cur); }
+bool pfn_to_online_page_v5_3(Kernel& k, OpState& st) { return pfn_to_online_page_b0(k, st.cur); }
+bool pfn_to_online_page_v4_19(Kernel& k, OpState& st) { return pfn_to_online_page_a(k, st.cur); }
 // pfn_to_page(): address arithmetic, no check at all.
-bool pfn_to_page(Kernel&, OpState& st) { return st.has_page = true; }
+bool pfn_to_page(Kernel&, OpState&) { return true; }
 
 // memory_failure(): a pfn pfn_to_online_page() resolves takes the RAM path
 // (not modelled: the walker ends); NULL goes on to the ZONE_DEVICE path.
@@ -140,16 +140,15 @@ bool get_user_pages(Kernel& k, OpState& st) {
   return true;
 }
 bool kvm_is_reserved_pfn(Kernel& k, OpState& st) {
-  st.has_page = pfn_valid_a(k, st.cur);
-  st.value = !st.has_page || (k.read_page(st.cur, PageField::Flags) & PG_reserved);
+  bool valid = pfn_valid_a(k, st.cur);
+  st.value = !valid || (k.read_page(st.cur, PageField::Flags) & PG_reserved);
   return true;
 }
 // The proposal of seed 001 (Yi Zhang, Dan; merged as a78986aae9b2 "KVM: MMU:
 // Do not treat ZONE_DEVICE pages as being reserved"): PG_reserved is still
 // set, but a ZONE_DEVICE page is not "reserved" for KVM.
 bool kvm_is_reserved_pfn_zone_device(Kernel& k, OpState& st) {
-  st.has_page = pfn_valid_a(k, st.cur);
-  if (!st.has_page) {
+  if (!pfn_valid_a(k, st.cur)) {
     st.value = 1;
     return true;
   }

@@ -52,11 +52,6 @@ Cost cost_of(const Schedule& s) { return {to_runs(s).size(), s.choices.size()}; 
 
 }  // namespace
 
-std::size_t schedule_switches(const std::string& text) {
-  Runs r = to_runs(Schedule::decode(text));
-  return r.empty() ? 0 : r.size() - 1;
-}
-
 void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigned budget) {
   std::unique_ptr<Machine> m;
   for (Finding& f : findings) {

@@ -14,8 +14,6 @@
 
 namespace mhp {
 
-// Thread switches in a schedule (run boundaries of its text form).
-std::size_t schedule_switches(const std::string& schedule);
 // Shrinks every finding's witness in place (lock-order cycles are whole-run
 // findings and keep theirs); `budget` bounds the replays per finding.
 void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigned budget);
