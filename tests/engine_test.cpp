@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "model/engine/dfs.hpp"
 #include "model/engine/schedule.hpp"
 #include "model/sync/mutex.hpp"
 #include "tests/harness.hpp"
@@ -149,7 +150,7 @@ TEST_CASE("dfs: complete enumeration within a preemption bound; sleep sets skip 
     std::uint64_t executions;
     std::size_t orders;  // distinct orders of the writes to `a`
   };
-  auto search = [](bool dependent, bool sleep, unsigned bound) {
+  auto search = [](bool dependent, Reduction red, unsigned bound) {
     mhp::test::Harness h;
     ObjId a = h.ex.objects().add("a"), b = h.ex.objects().add("b");
     for (int t = 0; t < 2; ++t)
@@ -159,7 +160,7 @@ TEST_CASE("dfs: complete enumeration within a preemption bound; sleep sets skip 
           h.ex.emit(EvKind::Write, 0, dependent || t == 0 ? a : b, i);
         }
       });
-    DfsStrategy dfs(bound, sleep);
+    DfsStrategy dfs(bound, red);
     std::uint64_t n = 0;
     std::set<std::string> schedules, orders;
     do {
@@ -175,12 +176,20 @@ TEST_CASE("dfs: complete enumeration within a preemption bound; sleep sets skip 
     return Result{n, orders.size()};
   };
   // two threads, 3 writes each: the 6 writes to one object can come in C(6,3) = 20 orders
-  Result plain = search(true, false, 16), sleep = search(true, true, 0);
+  const Reduction none = Reduction::None, sleep_sets = Reduction::Sleep, dpor = Reduction::Dpor;
+  Result plain = search(true, none, 16), sleep = search(true, sleep_sets, 0);
   CHECK(plain.orders == 20);
   CHECK(sleep.orders == 20);                    // sleep sets lose no trace
   CHECK(sleep.executions < plain.executions);   // ... and skip schedules that only move empty steps
-  CHECK(search(true, false, 0).orders == 2);    // no preemption: one thread, then the other
-  Result indep_plain = search(false, false, 16), indep_sleep = search(false, true, 0);
+  CHECK(search(true, none, 0).orders == 2);    // no preemption: one thread, then the other
+  Result indep_plain = search(false, none, 16), indep_sleep = search(false, sleep_sets, 0);
   CHECK(indep_plain.executions == plain.executions);  // plain dfs does not know the steps commute
   CHECK(indep_sleep.executions * 5 < indep_plain.executions);  // sleep sets: the commuting orders collapse (7 of 70)
+  // source-DPOR: one execution per trace when nothing blocks (it is optimal
+  // on this program): 20 for the dependent writes, 1 for the independent ones
+  Result dep_dpor = search(true, dpor, 0), indep_dpor = search(false, dpor, 0);
+  CHECK(dep_dpor.orders == 20);
+  CHECK(dep_dpor.executions == 20);
+  CHECK(indep_dpor.orders == 1);
+  CHECK(indep_dpor.executions == 1);
 }

@@ -23,11 +23,23 @@ class ObjectRegistry {
   ObjId add(const std::string& name, const std::string& cls) {
     return add_range(1, [name](std::uint64_t) { return name; }, [cls](std::uint64_t) { return cls; });
   }
-  ObjId add_range(std::uint64_t count, Describe describe, ClassOf cls) {
+  // granule > 1: the range is made of records of `granule` objects that one
+  // store may change together (a poisoned or freed struct page changes every
+  // field though the event names one), so schedulers that reason about
+  // commuting steps must treat a record as one object: see conflict_key().
+  ObjId add_range(std::uint64_t count, Describe describe, ClassOf cls, std::uint64_t granule = 1) {
     ObjId first = next_;
     ranges_.push_back({first, count, std::move(describe), std::move(cls)});
+    if (granule > 1) grouped_.push_back({first, count, granule});
     next_ += count;
     return first;
+  }
+  // The object that stands for id when deciding whether two steps commute:
+  // the first field of its record, or id itself.
+  ObjId conflict_key(ObjId id) const {
+    for (const Grouped& g : grouped_)
+      if (id - g.first < g.count) return id - (id - g.first) % g.granule;
+    return id;
   }
   std::string describe(ObjId id) const {
     const Range* r = find(id);
@@ -56,7 +68,12 @@ class ObjectRegistry {
     if (lo < ranges_.size() && ranges_[lo].first <= id) return &ranges_[lo];
     return nullptr;
   }
+  struct Grouped {
+    ObjId first;
+    std::uint64_t count, granule;
+  };
   std::vector<Range> ranges_;
+  std::vector<Grouped> grouped_;  // few: the memmap
   ObjId next_ = 1;  // 0 is "no object"
 };
 

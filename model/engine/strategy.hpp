@@ -109,62 +109,29 @@ class RandomStrategy final : public Strategy {
   std::uint32_t switch_threshold_ = 0xffffffffu;
 };
 
-// Exhaustive depth-first search over schedules with a preemption bound
-// (CHESS, Musuvathi and Qadeer, PLDI 2007): every schedule with at most
-// `bound` preemptions -- switches away from a thread that could have gone on
-// -- is run exactly once; choices that are not preemptions are free. Stateless:
-// each execution replays the prefix of the schedule it extends. next() moves
-// to the next schedule after an execution and returns false when none is left.
-//
-// With `sleep` (Godefroid's sleep sets, unbounded search only): a thread
-// whose next transition was already explored at a node, and is independent of
-// the transition taken instead, sleeps in that child and is not tried there
-// again; every Mazurkiewicz trace is still reached. A transition is the
-// events from one choice point to the next (attributed to the chosen thread);
-// two are dependent when they touch one object and one of them stores,
-// acquires, releases or counts it. Executions in which every enabled thread
-// sleeps are redundant and counted as such.
-class DfsStrategy final : public Strategy {
+// Knuth's estimator of a search tree's size (Math. Comp. 1975): walk one
+// uniformly random path and multiply the branching factors met on it; the
+// mean over many paths is an unbiased estimate of the number of leaves, here
+// the executions an unbounded search without reduction would run.
+class KnuthEstimate final : public Strategy {
  public:
-  DfsStrategy(unsigned bound, bool sleep = false) : sleep_(sleep), bound_(sleep ? ~0u : bound) {}
-  void begin_execution(std::uint64_t) override {
-    pos_ = 0;
-    seg_.clear();
-    redundant_ = false;
+  explicit KnuthEstimate(std::uint64_t seed) : seed_(seed), rng_(seed) {}
+  void begin_execution(std::uint64_t k) override {
+    rng_ = SplitMix64(execution_seed(seed_, k));
+    product_ = 1.0;
   }
-  ThreadId choose(ThreadMask enabled, ThreadId current) override;
-  bool next();
-  const std::string& error() const override { return err_; }
-  bool wants_events() const override { return sleep_; }
-  void observe(const Event& ev) override;
-  bool redundant() const { return redundant_; }  // the last execution ended sleep-blocked
+  ThreadId choose(ThreadMask enabled, ThreadId) override {
+    unsigned n = static_cast<unsigned>(__builtin_popcount(enabled));
+    product_ *= n;
+    for (unsigned pick = rng_.below(n);; enabled &= enabled - 1)
+      if (pick-- == 0) return static_cast<ThreadId>(__builtin_ctz(enabled));
+  }
+  double product() const { return product_; }  // of the last execution
 
  private:
-  struct Access {
-    ObjId obj;
-    bool excl;
-    ThreadId thread;
-  };
-  using Transition = std::vector<Access>;
-  struct Node {
-    ThreadMask enabled;
-    ThreadId current, chosen;
-    ThreadMask tried;
-    ThreadMask sleep = 0;
-    bool dead = false;  // every enabled thread asleep: nothing to explore below
-    std::vector<Transition> trans = std::vector<Transition>(kMaxThreads);  // of tried and sleeping threads
-  };
-  static bool independent(const Transition& a, const Transition& b);
-  bool sleep_;
-  bool redundant_ = false;
-  Transition seg_;
-  bool preemption(const Node& n, ThreadId t) const {
-    return n.current != kNoThread && (n.enabled & (1u << n.current)) && t != n.current;
-  }
-  unsigned bound_;
-  std::vector<Node> stack_;
-  std::size_t pos_ = 0;
-  std::string err_;
+  std::uint64_t seed_;
+  SplitMix64 rng_;
+  double product_ = 1.0;
 };
 
 // Follows a recorded schedule exactly; any mismatch is a divergence.

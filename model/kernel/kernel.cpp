@@ -102,7 +102,7 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
       [](std::uint64_t off) {
         return std::string(page_field_name(PageField(off % kPageFields))) + " of pfn " + hex(off / kPageFields);
       },
-      [](std::uint64_t off) { return std::string(page_field_name(PageField(off % kPageFields))); });
+      [](std::uint64_t off) { return std::string(page_field_name(PageField(off % kPageFields))); }, kPageFields);
   std::uint32_t pps = geo.pages_per_subsection;
   ObjId xa = ex.objects().add_range(
       nsub, [pps](std::uint64_t off) { return "pgmap_array[pfn " + hex(off * pps) + "]"; },

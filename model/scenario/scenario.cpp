@@ -313,7 +313,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
     const YAML::Node& x = doc["explore"];
     r.allow_keys(x, "explore",
                  {"strategy", "depth", "bound", "reduce", "executions", "seed", "step_budget", "check_invariants"});
-    if (x["reduce"]) sc.reduce = r.one_of(x["reduce"], "explore.reduce", {"none", "sleep"});
+    if (x["reduce"]) sc.reduce = r.one_of(x["reduce"], "explore.reduce", {"none", "sleep", "dpor"});
     if (x["bound"]) sc.bound = static_cast<unsigned>(r.u64(x["bound"], "explore.bound", 0, 16));
     if (x["depth"]) sc.depth = static_cast<unsigned>(r.u64(x["depth"], "explore.depth", 1, 8));
     if (x["check_invariants"]) sc.check_invariants = r.boolean(x["check_invariants"], "explore.check_invariants");

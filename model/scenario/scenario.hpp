@@ -40,7 +40,7 @@ struct Scenario {
   std::string strategy = "random";  // random, pct, pos
   unsigned depth = 3;               // pct: bug depth d
   unsigned bound = 2;               // dfs: preemption bound
-  std::string reduce = "none";      // dfs: none, or sleep (sleep sets, unbounded)
+  std::string reduce = "none";      // dfs: none (bounded), sleep or dpor (both unbounded)
   std::uint64_t executions = 1000;
   std::uint64_t seed = 1;
   std::uint64_t step_budget = 100000;

@@ -8,7 +8,10 @@ Rcu::Rcu(Execution& ex, const std::string& name) : ex_(ex), obj_(ex.objects().ad
 
 void Rcu::read_lock() {
   ex_.choice_point();
-  ++ex_.self().rcu_depth;
+  // Entering the outermost section is visible: a synchronize_rcu() that
+  // starts later must wait for it, so the two do not commute (dpor).
+  if (ex_.self().rcu_depth++ == 0)
+    ex_.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Once), obj_, 0);
 }
 
 void Rcu::read_unlock() {

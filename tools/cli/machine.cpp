@@ -176,7 +176,7 @@ std::uint64_t Machine::trace_signature() {
       return trace_signature();
     }
     bool shared = e.kind == EvKind::Read || e.kind == EvKind::SeqBegin || e.kind == EvKind::SeqRetry;
-    Slot& o = slot(e.obj);
+    Slot& o = slot(ex.objects().conflict_key(e.obj));  // a struct page is one object here, as for dpor
     std::uint32_t lvl = std::max(thread_level[e.thread], shared ? o.excl : o.max) + 1;
     thread_level[e.thread] = lvl;
     if (!shared) o.excl = lvl;

@@ -58,8 +58,9 @@ int run_main(int argc, char** argv) {
   std::optional<unsigned> depth;
   run->add_option("--strategy", strategy, "override explore.strategy")->check(CLI::IsMember({"random", "pct", "pos", "dfs"}));
   std::optional<std::string> reduce;
-  run->add_option("--reduce", reduce, "dfs reduction: none or sleep (sleep sets; the search is then unbounded)")
-      ->check(CLI::IsMember({"none", "sleep"}));
+  run->add_option("--reduce", reduce, "dfs reduction: none (preemption-bounded), sleep (sleep sets) or dpor (source sets and sleep sets); "
+                  "sleep and dpor search unbounded")
+      ->check(CLI::IsMember({"none", "sleep", "dpor"}));
   std::optional<unsigned> bound;
   run->add_option("--bound", bound, "dfs preemption bound (default: explore.bound, 2)")->check(CLI::Range(0u, 16u));
   run->add_option("--depth", depth, "pct bug depth (default: explore.depth, 3)")->check(CLI::Range(1u, 8u));

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
+#include "model/engine/dfs.hpp"
 #include "tools/cli/explore.hpp"
 #include "tools/cli/machine.hpp"
 #include "tools/cli/shrink.hpp"
@@ -25,6 +26,17 @@ struct CountingKeep final : Strategy {
 };
 
 }  // namespace
+
+double estimate_unreduced(const Scenario& sc, unsigned paths) {
+  Machine m(sc);  // no checkers: only the shape of the schedule tree matters
+  KnuthEstimate est(sc.seed);
+  double sum = 0;
+  for (unsigned k = 0; k < paths; ++k) {
+    m.run(est, k);
+    sum += est.product();
+  }
+  return sum / paths;
+}
 
 std::string replay_command(const std::string& file, const std::string& schedule) {
   return "tools/mhpsim replay " + file + " --schedule " + (schedule.empty() ? "''" : schedule);
@@ -93,12 +105,12 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     return res;
   }
 
-  if (strategy_name == "dfs") {  // exhaustive within the preemption bound; sequential by nature
+  if (strategy_name == "dfs") {  // exhaustive (within the bound, or reduced); sequential by nature
     unsigned bound = opt.bound.value_or(sc.bound);
-    bool sleep = opt.reduce.value_or(sc.reduce) == "sleep";
+    Reduction red = parse_reduction(opt.reduce.value_or(sc.reduce));
     Machine m(sc);
     m.add_checkers();
-    DfsStrategy dfs(bound, sleep);
+    DfsStrategy dfs(bound, red, &m.ex.objects());
     std::uint64_t redundant = 0;
     FindingSet set;
     std::uint64_t i = 0;
@@ -125,10 +137,15 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     res.findings = set.all();
     res.executions = res.executions_run = i;
     res.traces = traces.size();
-    res.strategy = std::string("dfs (") +
-                   (sleep ? "sleep sets, unbounded, " + std::to_string(redundant) + " sleep-blocked executions"
-                          : "preemption bound " + std::to_string(bound)) +
-                   ", " + (complete ? "complete" : "INCOMPLETE: stopped at explore.executions") + ")";
+    std::string how;
+    if (red == Reduction::None) {
+      how = "preemption bound " + std::to_string(bound);
+    } else {
+      how = std::string(red == Reduction::Dpor ? "source sets and sleep sets" : "sleep sets") + ", unbounded, " +
+            std::to_string(redundant) + " sleep-blocked executions";
+      res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths);
+    }
+    res.strategy = "dfs (" + how + ", " + (complete ? "complete" : "INCOMPLETE: stopped at explore.executions") + ")";
     res.complete = complete;
     if (opt.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
     check_expectations(sc, res);

@@ -19,7 +19,7 @@ struct RunOptions {
   std::optional<std::string> strategy;  // overrides explore.strategy: random, pct, pos
   std::optional<unsigned> depth;        // pct bug depth
   std::optional<unsigned> bound;        // dfs preemption bound
-  std::optional<std::string> reduce;    // dfs reduction: none, sleep
+  std::optional<std::string> reduce;    // dfs reduction: none, sleep, dpor
   std::optional<unsigned> jobs;         // worker threads (oneTBB); results identical for any value
   std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;  // run executions with index % n == i
   bool shrink = true;                   // shrink every witness
@@ -33,6 +33,7 @@ struct ScenarioResult {
   std::uint64_t executions_run = 0;  // by this process (a shard runs its share)
   bool complete = false;             // dfs: every schedule within the bound was run
   std::uint64_t traces = 0;          // distinct Mazurkiewicz traces seen (coverage)
+  double unreduced_estimate = 0;     // reduced dfs: executions a search without reduction would run (estimate)
   std::vector<Finding> findings;     // in order of first appearance
   std::string event_log;             // RunOptions::events: one line per event
   std::vector<std::string> expect_lines;  // "found uninit/..." / "MISSING ..."
@@ -44,6 +45,10 @@ struct ScenarioResult {
 ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt);
 // Sets res.ok and res.expect_lines from the scenario's `expect`.
 void check_expectations(const Scenario& sc, ScenarioResult& res);
+// Knuth's estimate of the executions an unbounded dfs without reduction
+// would run, from `paths` uniformly random schedules.
+double estimate_unreduced(const Scenario& sc, unsigned paths);
+constexpr unsigned kEstimatePaths = 200;
 // The command that reproduces a finding exactly.
 std::string replay_command(const std::string& file, const std::string& schedule);
 

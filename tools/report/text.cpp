@@ -4,6 +4,14 @@ namespace mhp {
 
 namespace {
 const char* kRule = "==================================================================\n";
+
+// An estimate to three significant digits: 1,234,000 not 1233987.5.
+std::string fmt_estimate(double x) {
+  char b[64];
+  if (x < 1e6) snprintf(b, sizeof b, "%.0f", x);
+  else snprintf(b, sizeof b, "%.3g", x);
+  return b;
+}
 }
 
 std::string render_finding_text(const Finding& f, const ScenarioResult& r) {
@@ -46,6 +54,9 @@ std::string render_text(const ScenarioResult& r) {
   if (!r.replay && r.traces)
     o += "coverage: " + std::to_string(r.traces) + " distinct interleavings (Mazurkiewicz traces) in " +
          std::to_string(r.executions_run) + " executions\n";
+  if (!r.replay && r.unreduced_estimate > 0)
+    o += "without reduction: about " + fmt_estimate(r.unreduced_estimate) +
+         " executions (Knuth's estimator over " + std::to_string(kEstimatePaths) + " random schedules)\n";
   if (!r.replay) o += std::string("result: ") + (r.ok ? "PASS" : "FAIL") + " " + r.name + "\n";
   return o;
 }

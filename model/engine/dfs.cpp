@@ -1,0 +1,245 @@
+#include "model/engine/dfs.hpp"
+
+#include <algorithm>
+#include <stdexcept>
+#include <unordered_map>
+
+namespace mhp {
+
+Reduction parse_reduction(const std::string& s) {
+  if (s == "none") return Reduction::None;
+  if (s == "sleep") return Reduction::Sleep;
+  if (s == "dpor") return Reduction::Dpor;
+  throw std::invalid_argument("unknown reduction '" + s + "' (none, sleep, dpor)");
+}
+
+const char* reduction_name(Reduction r) {
+  switch (r) {
+    case Reduction::None: return "none";
+    case Reduction::Sleep: return "sleep";
+    case Reduction::Dpor: return "dpor";
+  }
+  return "?";
+}
+
+void DfsStrategy::observe(const Event& ev) {
+  const ObjId obj = objects_ ? objects_->conflict_key(ev.obj) : ev.obj;
+  switch (ev.kind) {
+    case EvKind::Read:
+    case EvKind::SeqBegin:
+    case EvKind::SeqRetry: seg_.push_back({obj, false, ev.thread}); break;
+    case EvKind::Acquire:  // readers of one rwsem commute; a writer conflicts with both
+      seg_.push_back({obj, ev.mode != std::uint8_t(SyncSide::Shared), ev.thread});
+      break;
+    case EvKind::Write:
+    case EvKind::Release:
+    case EvKind::Block:  // a writer waiting on a writer-preferring rwsem holds readers off
+    case EvKind::RefOp: seg_.push_back({obj, true, ev.thread}); break;
+    default: break;
+  }
+}
+
+bool DfsStrategy::independent(const Transition& a, const Transition& b) {
+  for (const Access& x : a)
+    for (const Access& y : b)
+      if (x.thread == y.thread || (x.obj == y.obj && (x.excl || y.excl))) return false;
+  return true;
+}
+
+ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
+  if (red_ != Reduction::None && pos_ > 0) {  // the transition the previous choice started ends here
+    Node& prev = stack_[pos_ - 1];
+    prev.trans[prev.chosen] = std::move(seg_);
+  }
+  seg_.clear();
+  if (pos_ < stack_.size()) {  // replaying the prefix
+    Node& n = stack_[pos_++];
+    if (n.enabled != enabled || n.current != current) {
+      err_ = "dfs: the model is not deterministic at choice " + std::to_string(pos_ - 1);
+      return kNoThread;
+    }
+    return n.chosen;
+  }
+  Node n{enabled, current, 0, 0};
+  if (red_ != Reduction::None && pos_ > 0) {
+    // A thread sleeps here if it slept or was tried at the parent before the
+    // chosen one, and its transition there is independent of the chosen one.
+    const Node& p = stack_[pos_ - 1];
+    n.dead = p.dead;
+    ThreadMask cand = (p.sleep | p.tried) & ~(1u << p.chosen);
+    for (ThreadMask m = cand; m; m &= m - 1) {
+      auto q = static_cast<ThreadId>(__builtin_ctz(m));
+      if (independent(p.trans[q], p.trans[p.chosen])) {
+        n.sleep |= 1u << q;
+        n.trans[q] = p.trans[q];
+      }
+    }
+  }
+  ThreadMask awake = enabled & ~n.sleep;
+  if (awake == 0) {  // every enabled thread sleeps: this execution only repeats a trace
+    n.dead = true;
+    redundant_ = true;
+    awake = enabled;
+  }
+  ThreadId t = current != kNoThread && (awake & (1u << current)) ? current : static_cast<ThreadId>(__builtin_ctz(awake));
+  n.chosen = t;
+  n.tried = ThreadMask(1u << t);
+  n.backtrack = n.tried;
+  stack_.push_back(std::move(n));
+  ++pos_;
+  return t;
+}
+
+namespace {
+
+// A maximal run of one thread's accesses inside a transition: the chosen
+// thread's run (reversible at its node) or a forced one.
+struct Run {
+  ThreadId thread;
+  bool chosen;
+  std::size_t node;
+  std::uint32_t seq;  // 1-based position among the thread's runs
+  std::array<std::uint32_t, kMaxThreads> vc{};  // vc[t]: t's last run ordered before or at this one
+  std::vector<std::pair<ObjId, bool>> acc;      // objects, exclusive
+};
+
+struct ObjHistory {
+  long last_excl = -1;
+  std::vector<long> reads;  // since last_excl
+};
+
+}  // namespace
+
+void DfsStrategy::add_backtracks() {
+  // 1. Cut the execution into runs.
+  std::vector<Run> runs;
+  std::array<std::uint32_t, kMaxThreads> seq{};
+  for (std::size_t k = 0; k < stack_.size(); ++k) {
+    const Node& n = stack_[k];
+    const Transition& tr = n.trans[n.chosen];
+    runs.push_back(Run{n.chosen, true, k, ++seq[n.chosen], {}, {}});
+    bool forced = false;
+    for (const Access& a : tr) {
+      // A forced thread's accesses are each their own step: the race with
+      // its first conflicting access must stay immediate.
+      forced = forced || a.thread != n.chosen;
+      if (forced) runs.push_back(Run{a.thread, false, k, ++seq[a.thread], {}, {}});
+      auto& acc = runs.back().acc;
+      auto it = std::find_if(acc.begin(), acc.end(), [&](const auto& p) { return p.first == a.obj; });
+      if (it == acc.end()) acc.emplace_back(a.obj, a.excl);
+      else it->second |= a.excl;
+    }
+  }
+  // 2. Happens-before (program order plus dependence) by vector clocks, and
+  // the races: a dependent earlier run of another thread that no other
+  // predecessor is ordered after.
+  std::unordered_map<ObjId, ObjHistory> hist;
+  std::array<long, kMaxThreads> last_of{};
+  last_of.fill(-1);
+  std::vector<long> preds;
+  std::vector<bool> dep;  // preds[i] is a dependence (not program order)
+  for (std::size_t j = 0; j < runs.size(); ++j) {
+    Run& r = runs[j];
+    preds.clear();
+    dep.clear();
+    auto add = [&](long i, bool d) {
+      for (std::size_t x = 0; x < preds.size(); ++x)
+        if (preds[x] == i) {
+          dep[x] = dep[x] || d;
+          return;
+        }
+      preds.push_back(i);
+      dep.push_back(d);
+    };
+    if (last_of[r.thread] >= 0) add(last_of[r.thread], false);
+    for (const auto& [obj, excl] : r.acc) {
+      auto it = hist.find(obj);
+      if (it == hist.end()) continue;
+      if (it->second.last_excl >= 0) add(it->second.last_excl, true);
+      if (excl)
+        for (long i : it->second.reads) add(i, true);
+    }
+    for (long i : preds)
+      for (unsigned t = 0; t < kMaxThreads; ++t) r.vc[t] = std::max(r.vc[t], runs[i].vc[t]);
+    r.vc[r.thread] = r.seq;
+    for (std::size_t x = 0; x < preds.size(); ++x) {
+      const Run& e = runs[preds[x]];
+      if (!dep[x] || e.thread == r.thread || !e.chosen) continue;
+      bool immediate = true;
+      for (long k : preds)
+        if (k != preds[x] && runs[k].vc[e.thread] >= e.seq) immediate = false;
+      if (!immediate) continue;
+      ++races_;
+      // 3. The initials of notdep(e).r at e's node: the first run of each
+      // thread among the runs after e not ordered after it (then r), that
+      // nothing earlier in that sequence is ordered before.
+      Node& n = stack_[e.node];
+      ThreadMask initials = 0, seen = 0;
+      std::array<std::uint32_t, kMaxThreads> first{};  // seq of each thread's first run in v
+      auto consider = [&](const Run& v) {
+        if (!(seen & (1u << v.thread))) {
+          bool initial = true;
+          for (unsigned t = 0; t < kMaxThreads; ++t)
+            if (t != v.thread && first[t] && v.vc[t] >= first[t]) initial = false;
+          if (initial) initials |= 1u << v.thread;
+          seen |= 1u << v.thread;
+          first[v.thread] = v.seq;
+        }
+      };
+      for (std::size_t v = static_cast<std::size_t>(preds[x]) + 1; v < j; ++v)
+        if (runs[v].vc[e.thread] < e.seq) consider(runs[v]);
+      consider(r);
+      if (initials & n.backtrack) continue;
+      ThreadMask cand = initials & n.enabled;
+      if (cand == 0) {
+        n.backtrack |= n.enabled;  // not reversible right there: try every thread (classic DPOR)
+      } else {
+        ThreadMask awake = cand & ~n.sleep;
+        n.backtrack |= 1u << __builtin_ctz(awake ? awake : cand);
+      }
+    }
+    last_of[r.thread] = static_cast<long>(j);
+    for (const auto& [obj, excl] : r.acc) {
+      ObjHistory& h = hist[obj];
+      if (excl) {
+        h.last_excl = static_cast<long>(j);
+        h.reads.clear();
+      } else if (h.reads.empty() || h.reads.back() != static_cast<long>(j)) {
+        h.reads.push_back(static_cast<long>(j));
+      }
+    }
+  }
+}
+
+bool DfsStrategy::next() {
+  if (red_ != Reduction::None && pos_ > 0) {  // the execution's last transition ended with it
+    Node& last = stack_[pos_ - 1];
+    last.trans[last.chosen] = std::move(seg_);
+    seg_.clear();
+  }
+  if (red_ == Reduction::Dpor) add_backtracks();
+  // preemptions used by the prefix above each node
+  std::vector<unsigned> used(stack_.size() + 1, 0);
+  for (std::size_t i = 0; i < stack_.size(); ++i) used[i + 1] = used[i] + preemption(stack_[i], stack_[i].chosen);
+  while (!stack_.empty()) {
+    std::size_t d = stack_.size() - 1;
+    Node& n = stack_[d];
+    if (n.dead) {
+      stack_.pop_back();
+      continue;
+    }
+    ThreadMask todo = (red_ == Reduction::Dpor ? n.backtrack : n.enabled) & n.enabled & ~n.tried & ~n.sleep;
+    for (ThreadMask m = todo; m; m &= m - 1) {
+      auto t = static_cast<ThreadId>(__builtin_ctz(m));
+      n.tried |= 1u << t;
+      if (used[d] + preemption(n, t) <= bound_) {
+        n.chosen = t;
+        return true;
+      }
+    }
+    stack_.pop_back();
+  }
+  return false;
+}
+
+}  // namespace mhp

@@ -1,0 +1,94 @@
+// Exhaustive, stateless depth-first search over schedules, with three
+// reductions:
+//
+//  none   every schedule with at most `bound` preemptions -- switches away
+//         from a thread that could have gone on -- runs exactly once (CHESS,
+//         Musuvathi and Qadeer, PLDI 2007); other switches are free.
+//  sleep  Godefroid's sleep sets, unbounded: a thread whose transition was
+//         already explored at a node, and is independent of the transition
+//         taken instead, sleeps in that child and is not tried there again.
+//  dpor   source-DPOR (Abdulla, Aronis, Jonsson, Sagonas, POPL 2014): sleep
+//         sets plus source sets. A node explores only the threads that some
+//         race in an execution below it asks for: after each execution every
+//         race e < e' (dependent, different threads, no third transition
+//         ordered between them) adds, at the node before e, one thread from
+//         the initials of notdep(e).e' unless one is already there.
+//
+// A transition is the events from one choice point to the next, attributed to
+// the chosen thread; when that thread blocks or ends and one other thread is
+// left, the engine runs it without asking, and its events form a forced
+// transition (no alternative exists there). Two transitions are dependent
+// when they touch one object and one of them stores, takes it exclusively,
+// releases, blocks on or counts it. Executions in which every enabled thread
+// sleeps only repeat a trace; they are counted as redundant.
+//
+// Each execution replays the prefix of the schedule it extends; next() moves
+// to the next schedule and returns false when none is left.
+#pragma once
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "model/engine/objects.hpp"
+#include "model/engine/strategy.hpp"
+
+namespace mhp {
+
+enum class Reduction : std::uint8_t { None, Sleep, Dpor };
+// "none", "sleep", "dpor"; throws std::invalid_argument otherwise.
+Reduction parse_reduction(const std::string& s);
+const char* reduction_name(Reduction r);
+
+class DfsStrategy final : public Strategy {
+ public:
+  // objects: where a store may change a whole record (ObjectRegistry::conflict_key)
+  DfsStrategy(unsigned bound, Reduction r = Reduction::None, const ObjectRegistry* objects = nullptr)
+      : red_(r), bound_(r == Reduction::None ? bound : ~0u), objects_(objects) {}
+  void begin_execution(std::uint64_t) override {
+    pos_ = 0;
+    seg_.clear();
+    redundant_ = false;
+  }
+  ThreadId choose(ThreadMask enabled, ThreadId current) override;
+  bool next();
+  const std::string& error() const override { return err_; }
+  bool wants_events() const override { return red_ != Reduction::None; }
+  void observe(const Event& ev) override;
+  bool redundant() const { return redundant_; }  // the last execution ended sleep-blocked
+  std::uint64_t races() const { return races_; }  // dpor: races analysed so far
+
+ private:
+  struct Access {
+    ObjId obj;
+    bool excl;
+    ThreadId thread;
+  };
+  using Transition = std::vector<Access>;
+  struct Node {
+    ThreadMask enabled;
+    ThreadId current, chosen;
+    ThreadMask tried;
+    ThreadMask sleep = 0;
+    ThreadMask backtrack = 0;  // dpor: the source set asked for so far
+    bool dead = false;         // every enabled thread asleep: nothing to explore below
+    std::vector<Transition> trans = std::vector<Transition>(kMaxThreads);  // of tried and sleeping threads
+  };
+  static bool independent(const Transition& a, const Transition& b);
+  bool preemption(const Node& n, ThreadId t) const {
+    return n.current != kNoThread && (n.enabled & (1u << n.current)) && t != n.current;
+  }
+  void add_backtracks();  // dpor: the races of the execution just run
+
+  Reduction red_;
+  bool redundant_ = false;
+  Transition seg_;
+  unsigned bound_;
+  const ObjectRegistry* objects_;
+  std::vector<Node> stack_;
+  std::size_t pos_ = 0;
+  std::uint64_t races_ = 0;
+  std::string err_;
+};
+
+}  // namespace mhp
