@@ -109,6 +109,9 @@ int run_main(int argc, char** argv) {
   run->add_option("--trace", trace_file, "write the witness of a finding as Perfetto/Chrome trace JSON to FILE");
   run->add_option("--trace-finding", trace_finding, "with --trace: the finding's key (default: the first finding)");
   run->add_option("--lock-graph", lock_graph_file, "write the lock dependency graph as GraphViz DOT to FILE");
+  std::string sarif_file, junit_file;
+  run->add_option("--sarif", sarif_file, "also write the SARIF report to FILE (one run, any --format)");
+  run->add_option("--junit", junit_file, "also write the JUnit report to FILE");
   std::string base_out;
   base->add_option("-o,--output", base_out, "the baseline file to write")->required();
 
@@ -169,6 +172,9 @@ int run_main(int argc, char** argv) {
     };
     auto trace_out = open_out(trace_file, "--trace");
     auto graph_out = open_out(lock_graph_file, "--lock-graph");
+    auto sarif_out = open_out(sarif_file, "--sarif");
+    auto junit_out = open_out(junit_file, "--junit");
+    const bool want_sarif = format == "sarif" || !sarif_file.empty();
     std::unique_ptr<std::ofstream> base_stream;
     if (*base) {
       opts.shrink = false;  // keys do not depend on the witness
@@ -183,7 +189,7 @@ int run_main(int argc, char** argv) {
         baseline->apply(r);
         suppressed += r.suppressed;
       }
-      if (*run && format == "sarif") attach_witnesses(sc, r);
+      if (*run && want_sarif) attach_witnesses(sc, r);
       if (*run && format == "text") std::cout << render_text(r);
       if (*run && format == "json") std::cout << render_json(r);
       all_ok &= r.ok;
@@ -220,6 +226,8 @@ int run_main(int argc, char** argv) {
       }
     }
     if (!lock_graph_file.empty()) *graph_out << render_lock_graph(results);
+    if (!sarif_file.empty()) *sarif_out << render_sarif(results);
+    if (!junit_file.empty()) *junit_out << render_junit(results);
     if (format == "text") {
       std::cout << "\n" << files.size() << " scenario(s): " << passed << " passed, " << files.size() - passed
                 << " failed\n";

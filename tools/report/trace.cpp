@@ -164,7 +164,7 @@ std::string render_trace(const ScenarioResult& r, const std::string& key) {
   meta["time"] = "one unit (1 us) per event of the witness execution; not real or virtual time";
   if (!w.replay_error.empty()) meta["replay_error"] = w.replay_error;
   doc["otherData"] = meta;
-  return doc.dump(1) + "\n";
+  return doc.dump() + "\n";
 }
 
 }  // namespace mhp
