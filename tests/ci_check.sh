@@ -18,9 +18,10 @@ grep -q "accepted finding(s) suppressed" "$tmp/ok/report.txt"; check "report say
 [ -s "$tmp/ok/mhpsim.sarif" ] && [ -s "$tmp/ok/junit.xml" ] && [ -s "$tmp/ok/lock-graph.dot" ] && [ ! -e "$tmp/ok/trace.json" ]
 check "reports written, no trace without a new finding" 0 $?
 
-# A copy of the suite and its baseline, plus one racy scenario nobody accepted.
-mkdir -p "$tmp/repo/ci"
-cp -r scenarios "$tmp/repo/scenarios"; cp ci/baseline.yaml "$tmp/repo/ci/"
+# A copy of the suite (its seed corpus, to keep the test short) and the
+# baseline, plus one racy scenario nobody accepted.
+mkdir -p "$tmp/repo/ci" "$tmp/repo/scenarios"
+cp -r scenarios/seeds "$tmp/repo/scenarios/seeds"; cp ci/baseline.yaml "$tmp/repo/ci/"
 sed 's/^name: .*/name: extra-unaccepted-race/' scenarios/seeds/s10_range_lock_online_vs_memremap.yaml \
   > "$tmp/repo/scenarios/extra_race.yaml"
 (cd "$tmp/repo" && "$src/tools/ci-check" --mhpsim "$bin" --out "$tmp/new" scenarios -- --jobs 2) > "$tmp/new.log" 2>&1
