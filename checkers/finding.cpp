@@ -22,6 +22,7 @@ FindingSide side_at(const Execution& ex, const Event& ev, const std::string& tit
   s.title = title;
   s.stack = ex.stacks().frames(ev.stack);
   s.locks = lock_names_of(ex, ev.held, ev.held_shared);
+  s.event = ev.index;
   return s;
 }
 

@@ -16,6 +16,7 @@ struct FindingSide {
   std::string title;                // "read by task walker (T1):"
   std::vector<std::string> stack;   // innermost first
   std::vector<std::string> locks;   // "mem_hotplug_lock (write)"
+  std::int64_t event = -1;          // index of the event in its execution (-1: none), for traces
 };
 
 struct Finding {

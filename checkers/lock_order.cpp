@@ -80,6 +80,12 @@ void LockOrderChecker::merge_from(const LockOrderChecker& other) {
   }
 }
 
+std::vector<LockEdge> LockOrderChecker::edges() const {
+  std::vector<LockEdge> out;
+  for (const auto& [k, d] : deps_) out.push_back({k.first, k.second, d.from_read, d.to_read, d.gated, d.execution});
+  return out;
+}
+
 std::vector<Finding> LockOrderChecker::cycles() const {
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& [k, d] : deps_) out[k.first].push_back(k.second);

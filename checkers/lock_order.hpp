@@ -24,6 +24,14 @@
 
 namespace mhp {
 
+// One dependency of the graph: `to` was taken while `from` was held.
+struct LockEdge {
+  std::string from, to;
+  bool from_read = false, to_read = false;
+  bool gated = false;  // every recording held the gate lock (device_hotplug_lock)
+  std::uint64_t execution = 0;
+};
+
 class LockOrderChecker final : public Checker {
  public:
   LockOrderChecker(const Execution& ex, std::set<std::string> recursive_read, std::string gate)
@@ -35,6 +43,8 @@ class LockOrderChecker final : public Checker {
   void merge_from(const LockOrderChecker& other);
   // Cycles of the whole run, one finding per cycle.
   std::vector<Finding> cycles() const;
+  // The dependency graph, by (from, to) class name.
+  std::vector<LockEdge> edges() const;
 
  private:
   struct Dep {

@@ -192,6 +192,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
   Scenario sc;
   sc.file = file;
   sc.name = r.str(r.need(doc, "", "name"), "name");
+  sc.name_line = doc["name"].Mark().line + 1;
   if (doc["description"]) sc.description = r.str(doc["description"], "description");
   const OpCatalog& cat = OpCatalog::get();
   sc.era = r.one_of(r.need(doc, "", "era"), "era", cat.eras());
@@ -229,6 +230,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
     std::string p = "threads[" + std::to_string(i) + "]";
     r.allow_keys(n, p, {"name", "op", "device", "pfn", "nr_pages", "nid", "zone", "retries", "after"});
     ThreadSpec t;
+    t.line = n.Mark().line + 1;
     t.name = r.str(r.need(n, p, "name"), p + ".name");
     if (!names.insert(t.name).second) r.fail(n["name"], p + ".name", "thread name '" + t.name + "' used twice");
     t.op = r.one_of(r.need(n, p, "op"), p + ".op", cat.ops(sc.era));
@@ -325,6 +327,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
 
   if (doc["expect"]) {
     const YAML::Node& x = doc["expect"];
+    sc.expect_line = x.Mark().line + 1;
     r.allow_keys(x, "expect", {"findings", "other_findings"});
     if (x["findings"]) {
       r.require_seq(x["findings"], "expect.findings");
@@ -333,6 +336,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
         std::string p = "expect.findings[" + std::to_string(i) + "]";
         r.allow_keys(f, p, {"kind", "key"});
         ExpectSpec e;
+        e.line = f.Mark().line + 1;
         e.kind = r.one_of(r.need(f, p, "kind"), p + ".kind", finding_kinds());
         e.key = f["key"] ? r.str(f["key"], p + ".key") : e.kind + "/*";
         sc.expect.push_back(e);

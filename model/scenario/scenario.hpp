@@ -19,15 +19,18 @@ struct ThreadSpec {
   std::string op;
   OpArgs args;
   int after = -1;  // index of a thread this one starts after (devm ordering, sequential set-up)
+  int line = 0;    // line of the thread in the scenario file (reports point at it)
 };
 
 struct ExpectSpec {
   std::string kind;
   std::string key;  // glob: * and ?
+  int line = 0;     // line in the scenario file
 };
 
 struct Scenario {
   std::string file, name, description, era;
+  int name_line = 0, expect_line = 0;  // lines of `name:` and `expect:` (0: absent)
   Geometry geo;
   std::uint32_t boot_sections = 0;  // initial.boot_sections
   Pfn boot_pages = 0;               // initial.boot_pages

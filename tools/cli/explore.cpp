@@ -177,6 +177,7 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
     x.findings.push_back(std::move(e->f));
   }
   // Lock-order cycles: the union of every worker's dependency graph.
+  if (have_graph) x.lock_graph = graph.edges();
   if (have_graph)
     for (auto& f : graph.cycles()) {
       bool dup = false;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "checkers/finding.hpp"
+#include "checkers/lock_order.hpp"
 #include "model/engine/strategy.hpp"
 #include "model/scenario/scenario.hpp"
 
@@ -20,6 +21,7 @@ struct Exploration {
   std::vector<Finding> findings;  // by first witness (execution index, then order within it)
   std::uint64_t executions = 0;   // run by this process (a shard runs its share)
   std::uint64_t traces = 0;       // distinct Mazurkiewicz traces among them
+  std::vector<LockEdge> lock_graph;  // the merged lock dependency graph
 };
 
 using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;

@@ -69,7 +69,9 @@ void engine_findings(const Execution& ex, const Outcome& o, std::vector<Finding>
   out.push_back(std::move(f));
 }
 
-const char* kind_name(EvKind k) {
+}  // namespace
+
+const char* event_kind_name(EvKind k) {
   switch (k) {
     case EvKind::Read: return "read";
     case EvKind::Write: return "write";
@@ -85,14 +87,12 @@ const char* kind_name(EvKind k) {
   return "?";
 }
 
-}  // namespace
-
 // `mhpsim replay --events`: the execution as the checkers saw it.
 std::string event_log_of(const Execution& ex) {
   std::string o;
   for (const Event& e : ex.events()) {
     const SimThread& t = ex.threads()[e.thread];
-    o += std::to_string(e.index) + " T" + std::to_string(e.thread) + " " + t.name + " " + kind_name(e.kind) + " " +
+    o += std::to_string(e.index) + " T" + std::to_string(e.thread) + " " + t.name + " " + event_kind_name(e.kind) + " " +
          (e.obj ? ex.objects().describe(e.obj) : std::string("-")) + " = " + std::to_string(e.value) + "  in " +
          ex.stacks().top_name(e.stack) + "\n";
   }

@@ -30,6 +30,7 @@ struct ThreadJob {
 };
 
 std::string event_log_of(const Execution& ex);
+const char* event_kind_name(EvKind k);  // "read", "acquire", ...
 
 class Machine {
  public:

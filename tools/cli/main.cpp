@@ -5,12 +5,14 @@
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 
 #include "model/ops/primitives.hpp"
 #include "model/ops/program.hpp"
 #include "model/scenario/input_error.hpp"
 #include "model/scenario/scenario.hpp"
+#include "tools/cli/baseline.hpp"
 #include "tools/cli/merge.hpp"
 #include "tools/cli/run.hpp"
 #include "tools/report/report.hpp"
@@ -41,36 +43,78 @@ std::vector<std::string> scenario_files(const std::vector<std::string>& paths) {
   return out;
 }
 
+struct RunArgs {
+  std::vector<std::string> paths;
+  std::optional<std::uint64_t> seed, executions;
+  std::optional<std::string> strategy, reduce;
+  std::optional<unsigned> depth, bound, jobs;
+  std::string shard_text;
+  bool no_shrink = false;
+};
+
+void add_run_options(CLI::App* c, RunArgs& a) {
+  c->add_option("paths", a.paths, "scenario files or directories")->required();
+  c->add_option("--seed", a.seed, "override the scenario's explore.seed");
+  c->add_option("--executions", a.executions, "override the scenario's explore.executions")
+      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(100000000)));
+  c->add_option("--strategy", a.strategy, "override explore.strategy")->check(CLI::IsMember({"random", "pct", "pos", "dfs"}));
+  c->add_option("--reduce", a.reduce, "dfs reduction: none (preemption-bounded), sleep (sleep sets) or dpor (source sets and sleep sets); "
+                  "sleep and dpor search unbounded")
+      ->check(CLI::IsMember({"none", "sleep", "dpor"}));
+  c->add_option("--bound", a.bound, "dfs preemption bound (default: explore.bound, 2)")->check(CLI::Range(0u, 16u));
+  c->add_option("--depth", a.depth, "pct bug depth (default: explore.depth, 3)")->check(CLI::Range(1u, 8u));
+  c->add_option("--jobs", a.jobs, "worker threads; findings and witnesses are the same for any value")
+      ->check(CLI::Range(1u, 256u));
+  c->add_option("--shard", a.shard_text, "I/N: run only executions whose index % N == I (merge with `mhpsim merge`)");
+  c->add_flag("--no-shrink", a.no_shrink, "report witnesses as found, without shrinking them");
+}
+
+RunOptions run_options(const RunArgs& a) {
+  RunOptions o;
+  if (!a.shard_text.empty()) {
+    auto slash = a.shard_text.find('/');
+    try {
+      if (slash == std::string::npos) throw std::invalid_argument("no '/'");
+      std::uint64_t i = std::stoull(a.shard_text.substr(0, slash)), n = std::stoull(a.shard_text.substr(slash + 1));
+      if (n == 0 || i >= n) throw std::invalid_argument("need 0 <= I < N");
+      o.shard = std::make_pair(i, n);
+    } catch (const std::exception&) {
+      throw InputError("<command line>", 0, 0, "--shard", "'" + a.shard_text + "' is not I/N with 0 <= I < N");
+    }
+  }
+  o.seed = a.seed;
+  o.executions = a.executions;
+  o.strategy = a.strategy;
+  o.depth = a.depth;
+  o.bound = a.bound;
+  o.reduce = a.reduce;
+  o.jobs = a.jobs;
+  o.shrink = !a.no_shrink;
+  return o;
+}
+
 int run_main(int argc, char** argv) {
   CLI::App app{"mhpsim: a discrete-event model of Linux memory-hotplug locking"};
   app.require_subcommand(1);
   std::string format = "text";
 
   auto* run = app.add_subcommand("run", "run scenario files (or every .yaml below a directory)");
-  std::vector<std::string> paths;
-  std::optional<std::uint64_t> seed, executions;
-  run->add_option("paths", paths, "scenario files or directories")->required();
-  run->add_option("--seed", seed, "override the scenario's explore.seed");
-  run->add_option("--executions", executions, "override the scenario's explore.executions")
-      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(100000000)));
-  run->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
-  std::optional<std::string> strategy;
-  std::optional<unsigned> depth;
-  run->add_option("--strategy", strategy, "override explore.strategy")->check(CLI::IsMember({"random", "pct", "pos", "dfs"}));
-  std::optional<std::string> reduce;
-  run->add_option("--reduce", reduce, "dfs reduction: none (preemption-bounded), sleep (sleep sets) or dpor (source sets and sleep sets); "
-                  "sleep and dpor search unbounded")
-      ->check(CLI::IsMember({"none", "sleep", "dpor"}));
-  std::optional<unsigned> bound;
-  run->add_option("--bound", bound, "dfs preemption bound (default: explore.bound, 2)")->check(CLI::Range(0u, 16u));
-  run->add_option("--depth", depth, "pct bug depth (default: explore.depth, 3)")->check(CLI::Range(1u, 8u));
-  std::optional<unsigned> jobs;
-  run->add_option("--jobs", jobs, "worker threads; findings and witnesses are the same for any value")
-      ->check(CLI::Range(1u, 256u));
-  std::string shard_text;
-  run->add_option("--shard", shard_text, "I/N: run only executions whose index % N == I (merge with `mhpsim merge`)");
-  bool no_shrink = false;
-  run->add_flag("--no-shrink", no_shrink, "report witnesses as found, without shrinking them");
+  auto* base = app.add_subcommand("baseline", "run scenarios and write a baseline file accepting every finding");
+  RunArgs ra;
+  add_run_options(run, ra);
+  add_run_options(base, ra);
+  run->add_option("--format", format, "report format on stdout")
+      ->check(CLI::IsMember({"text", "json", "sarif", "junit"}));
+  std::string baseline_file, trace_file, trace_finding, lock_graph_file;
+  run->add_option("--baseline", baseline_file, "baseline file: report only findings it does not accept");
+  run->add_option("--trace", trace_file, "write the witness of a finding as Perfetto/Chrome trace JSON to FILE");
+  run->add_option("--trace-finding", trace_finding, "with --trace: the finding's key (default: the first finding)");
+  run->add_option("--lock-graph", lock_graph_file, "write the lock dependency graph as GraphViz DOT to FILE");
+  std::string sarif_file, junit_file;
+  run->add_option("--sarif", sarif_file, "also write the SARIF report to FILE (one run, any --format)");
+  run->add_option("--junit", junit_file, "also write the JUnit report to FILE");
+  std::string base_out;
+  base->add_option("-o,--output", base_out, "the baseline file to write")->required();
 
   auto* rep = app.add_subcommand("replay", "re-run one recorded schedule of a scenario");
   std::string rep_file, rep_sched;
@@ -110,43 +154,89 @@ int run_main(int argc, char** argv) {
     return 3;
   }
 
-  if (*run) {
-    bool all_ok = true;
-    std::size_t passed = 0;
-    std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;
-    if (!shard_text.empty()) {
-      auto slash = shard_text.find('/');
-      try {
-        if (slash == std::string::npos) throw std::invalid_argument("no '/'");
-        std::uint64_t i = std::stoull(shard_text.substr(0, slash)), n = std::stoull(shard_text.substr(slash + 1));
-        if (n == 0 || i >= n) throw std::invalid_argument("need 0 <= I < N");
-        shard = std::make_pair(i, n);
-      } catch (const std::exception&) {
-        throw InputError("<command line>", 0, 0, "--shard", "'" + shard_text + "' is not I/N with 0 <= I < N");
-      }
-    }
-    auto files = scenario_files(paths);
+  if (*run || *base) {
+    auto opts = run_options(ra);
+    auto files = scenario_files(ra.paths);
     std::vector<Scenario> scenarios;
     for (const auto& f : files) scenarios.push_back(load_scenario(f));  // all parsed before any report
+    std::optional<Baseline> baseline;
+    if (!baseline_file.empty()) baseline = Baseline::load(baseline_file);
+    if (!trace_finding.empty() && trace_file.empty())
+      throw InputError("<command line>", 0, 0, "--trace-finding", "needs --trace FILE");
+    // Output files are opened before the run: a bad path fails at once.
+    auto open_out = [](const std::string& path, const char* opt) {
+      auto out = std::make_unique<std::ofstream>();
+      if (path.empty()) return out;
+      out->open(path, std::ios::binary | std::ios::trunc);
+      if (!*out) throw InputError("<command line>", 0, 0, opt, "cannot write '" + path + "'");
+      return out;
+    };
+    auto trace_out = open_out(trace_file, "--trace");
+    auto graph_out = open_out(lock_graph_file, "--lock-graph");
+    auto sarif_out = open_out(sarif_file, "--sarif");
+    auto junit_out = open_out(junit_file, "--junit");
+    const bool want_sarif = format == "sarif" || !sarif_file.empty();
+    std::unique_ptr<std::ofstream> base_stream;
+    if (*base) {
+      opts.shrink = false;  // keys do not depend on the witness
+      base_stream = open_out(base_out, "--output");
+    }
+    bool all_ok = true;
+    std::size_t passed = 0, suppressed = 0;
+    std::vector<ScenarioResult> results;
     for (const auto& sc : scenarios) {
-      RunOptions o;
-      o.seed = seed;
-      o.executions = executions;
-      o.strategy = strategy;
-      o.depth = depth;
-      o.bound = bound;
-      o.reduce = reduce;
-      o.jobs = jobs;
-      o.shard = shard;
-      o.shrink = !no_shrink;
-      ScenarioResult r = run_scenario(sc, o);
-      std::cout << (format == "json" ? render_json(r) : render_text(r));
+      ScenarioResult r = run_scenario(sc, opts);
+      if (baseline) {
+        baseline->apply(r);
+        suppressed += r.suppressed;
+      }
+      if (*run && want_sarif) attach_witnesses(sc, r);
+      if (*run && format == "text") std::cout << render_text(r);
+      if (*run && format == "json") std::cout << render_json(r);
       all_ok &= r.ok;
       passed += r.ok;
+      results.push_back(std::move(r));
     }
-    if (format == "text")
+    if (*base) {
+      *base_stream << write_baseline(results, base_out);
+      std::size_t n = 0;
+      for (const auto& r : results) n += r.findings.size();
+      std::cerr << "mhpsim: wrote " << base_out << ": " << n << " accepted finding(s) of " << files.size()
+                << " scenario(s)\n";
+      return 0;
+    }
+    if (format == "sarif") std::cout << render_sarif(results);
+    if (format == "junit") std::cout << render_junit(results);
+    if (!trace_file.empty()) {
+      std::size_t which = results.size();
+      std::string key;
+      for (std::size_t i = 0; i < results.size() && which == results.size(); ++i)
+        for (const auto& f : results[i].findings)
+          if (trace_finding.empty() || f.key == trace_finding || glob_match(trace_finding, f.key)) {
+            which = i;
+            key = f.key;
+            break;
+          }
+      if (which == results.size()) {
+        if (!trace_finding.empty())
+          throw InputError("<command line>", 0, 0, "--trace-finding", "no finding matches '" + trace_finding + "'");
+        std::cerr << "mhpsim: --trace: no finding, so no witness to trace; " << trace_file << " left empty\n";
+      } else {
+        attach_witnesses(scenarios[which], results[which], key);
+        *trace_out << render_trace(results[which], key);
+      }
+    }
+    if (!lock_graph_file.empty()) *graph_out << render_lock_graph(results);
+    if (!sarif_file.empty()) *sarif_out << render_sarif(results);
+    if (!junit_file.empty()) *junit_out << render_junit(results);
+    if (format == "text") {
       std::cout << "\n" << files.size() << " scenario(s): " << passed << " passed, " << files.size() - passed
                 << " failed\n";
+      if (baseline)
+        std::cout << "baseline " << baseline_file << ": " << suppressed << " accepted finding(s) suppressed\n";
+    } else if (baseline) {
+      std::cerr << "mhpsim: baseline " << baseline_file << ": " << suppressed << " accepted finding(s) suppressed\n";
+    }
     return all_ok ? 0 : 1;
   }
   if (*rep) {

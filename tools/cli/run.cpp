@@ -44,6 +44,7 @@ std::string replay_command(const std::string& file, const std::string& schedule)
 
 void check_expectations(const Scenario& sc, ScenarioResult& res) {
   res.expect_lines.clear();
+  res.expectations.clear();
   res.ok = true;
   std::vector<bool> matched(res.findings.size(), false);
   for (const auto& e : sc.expect) {
@@ -59,17 +60,26 @@ void check_expectations(const Scenario& sc, ScenarioResult& res) {
       res.expect_lines.push_back("expected " + e.kind + " '" + e.key + "': found (" + first->key + ", in " +
                                  std::to_string(first->count) + " execution(s)" +
                                  (keys > 1 ? "; " + std::to_string(keys) + " keys match" : "") + ")");
+      res.expectations.push_back({"expect " + e.kind + " '" + e.key + "'", e.line, true, res.expect_lines.back()});
     } else {
       res.ok = false;
       res.expect_lines.push_back("expected " + e.kind + " '" + e.key + "': MISSING in " +
                                  std::to_string(res.executions) + " executions");
+      res.expectations.push_back({"expect " + e.kind + " '" + e.key + "'", e.line, false, res.expect_lines.back()});
     }
   }
+  ExpectResult others{"other_findings: forbidden", sc.expect_line, true, "no finding beyond the expected ones"};
+  std::string unexpected;
   for (std::size_t i = 0; i < res.findings.size(); ++i)
     if (!matched[i] && !sc.other_findings_allowed) {
       res.ok = false;
       res.expect_lines.push_back("unexpected finding (other_findings: forbidden): " + res.findings[i].key);
+      unexpected += (unexpected.empty() ? "" : "\n") + res.expect_lines.back();
     }
+  if (!sc.other_findings_allowed) {
+    if (!unexpected.empty()) others = {others.name, others.line, false, unexpected};
+    res.expectations.push_back(others);
+  }
 }
 
 ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
@@ -78,6 +88,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   res.name = sc.name;
   res.variant = sc.variant;
   res.era = sc.era;
+  res.name_line = sc.name_line;
   res.seed = opt.seed.value_or(sc.seed);
   res.executions = opt.replay ? 1 : opt.executions.value_or(sc.executions);
   res.replay = opt.replay.has_value();
@@ -100,6 +111,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     set.merge_execution(m.findings(o), 0, schedule);
     for (auto& f : m.order().cycles()) set.add_run_finding(std::move(f));
     res.findings = set.all();
+    res.lock_graph = m.order().edges();
     if (opt.events) res.event_log = m.event_log();
     res.ok = res.replay_error.empty();
     return res;
@@ -135,6 +147,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     }
     for (auto& f : m.order().cycles()) set.add_run_finding(std::move(f));
     res.findings = set.all();
+    res.lock_graph = m.order().edges();
     res.executions = res.executions_run = i;
     res.traces = traces.size();
     std::string how;
@@ -172,6 +185,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   res.findings = std::move(x.findings);
   res.executions_run = x.executions;
   res.traces = x.traces;
+  res.lock_graph = std::move(x.lock_graph);
   if (opt.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
 
   if (opt.only_execution) {  // a replay by seed reports the execution, not the scenario's expectations

@@ -6,7 +6,10 @@
 #include <string>
 #include <vector>
 
+#include <map>
+
 #include "checkers/finding.hpp"
+#include "checkers/lock_order.hpp"
 #include "model/engine/schedule.hpp"
 #include "model/scenario/scenario.hpp"
 
@@ -27,6 +30,37 @@ struct RunOptions {
   unsigned shrink_budget = 200;         // replays per finding
 };
 
+// One event of a witness execution with its names resolved (for traces and
+// SARIF code flows): which thread did what to which object, in which kernel
+// functions (outermost first), holding which locks.
+struct EventRecord {
+  std::uint32_t index = 0;
+  unsigned thread = 0;
+  std::string kind;    // read, write, acquire, release, block, ref, start, end, seq_begin, seq_retry
+  std::string object;  // "-" for none
+  std::int64_t value = 0;
+  std::vector<std::string> stack;  // outermost first
+  std::vector<std::string> locks;  // held, sorted by name, with "(read)"/"(write)"
+};
+
+// A finding's witness schedule replayed with its events recorded (attach_witnesses).
+struct Witness {
+  std::vector<std::string> threads;  // thread names by id
+  std::vector<std::string> ops;      // their operations
+  std::vector<int> lines;            // their lines in the scenario file
+  std::vector<EventRecord> events;
+  std::vector<std::int64_t> side_events;  // the finding's sides' event indices in this replay (-1: none)
+  std::string replay_error;               // non-empty if the replay diverged
+};
+
+// One expectation of the scenario (or of the baseline) and whether it held.
+struct ExpectResult {
+  std::string name;    // "expect race 'race/*'", "other_findings: forbidden", "baseline"
+  int line = 0;        // in the scenario file (0: none)
+  bool ok = true;
+  std::string detail;  // the report line
+};
+
 struct ScenarioResult {
   std::string file, name, variant, era, strategy;
   std::uint64_t seed = 0, executions = 0;
@@ -37,6 +71,13 @@ struct ScenarioResult {
   std::vector<Finding> findings;     // in order of first appearance
   std::string event_log;             // RunOptions::events: one line per event
   std::vector<std::string> expect_lines;  // "found uninit/..." / "MISSING ..."
+  std::vector<ExpectResult> expectations; // the same, one per expectation (JUnit testcases)
+  std::vector<LockEdge> lock_graph;       // the run's lock dependency graph (lock-graph DOT)
+  std::map<std::string, Witness> witnesses;  // by finding key, when attach_witnesses() ran
+  int name_line = 1;                      // line of `name:` in the scenario file
+  bool baselined = false;                 // run with --baseline: findings are the new ones only
+  std::size_t suppressed = 0;             // findings the baseline accepted (dropped from `findings`)
+  std::vector<std::string> suppressed_keys;  // their keys
   bool replay = false;
   std::string replay_error;          // divergence, empty if none
   bool ok = true;
@@ -49,6 +90,9 @@ void check_expectations(const Scenario& sc, ScenarioResult& res);
 // would run, from `paths` uniformly random schedules.
 double estimate_unreduced(const Scenario& sc, unsigned paths);
 constexpr unsigned kEstimatePaths = 200;
+// Replays the witness of every finding of `res` (or only the one with key
+// `only`) with its events recorded, into res.witnesses.
+void attach_witnesses(const Scenario& sc, ScenarioResult& res, const std::string& only = "");
 // The command that reproduces a finding exactly.
 std::string replay_command(const std::string& file, const std::string& schedule);
 

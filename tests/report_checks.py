@@ -1,0 +1,146 @@
+#!/usr/bin/python3
+"""Structural checks of mhpsim's report formats (tests/report_formats.sh).
+
+  report_checks.py sarif FILE SCHEMA   SARIF 2.1.0: the official schema, then
+                                       rules, results and code flows
+  report_checks.py sarif-bad SCHEMA    the schema check rejects broken logs
+  report_checks.py junit FILE N_FAIL   JUnit: counts add up, N_FAIL failures,
+                                       failures carry the text report
+  report_checks.py trace FILE [--no-flows]  trace events: tracks, nesting,
+                                       lock holds, flows (required unless --no-flows)
+Exits non-zero with a message on the first broken assertion.
+"""
+import json
+import sys
+import xml.etree.ElementTree as ET
+
+
+def fail(msg):
+    print("report_checks: " + msg, file=sys.stderr)
+    sys.exit(1)
+
+
+def check(cond, msg):
+    if not cond:
+        fail(msg)
+
+
+def schema_errors(doc, schema_file):
+    import jsonschema
+    schema = json.load(open(schema_file))
+    return list(jsonschema.Draft4Validator(schema).iter_errors(doc))
+
+
+def sarif(path, schema_file):
+    doc = json.load(open(path))
+    errs = schema_errors(doc, schema_file)
+    check(not errs, "SARIF schema: %s at %s" % (errs[0].message if errs else "", list(errs[0].path) if errs else ""))
+    check(doc["version"] == "2.1.0", "version")
+    run = doc["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    ids = [r["id"] for r in rules]
+    check(len(set(ids)) == len(ids) and "race" in ids, "rule ids unique, one per kind")
+    results = run["results"]
+    check(results, "no results")
+    kinds = set()
+    for r in results:
+        check(rules[r["ruleIndex"]]["id"] == r["ruleId"], "ruleIndex points at ruleId")
+        check(r["partialFingerprints"]["mhpsimKey/v1"].startswith(r["ruleId"] + "/"), "fingerprint is the key")
+        loc = r["locations"][0]["physicalLocation"]
+        check(loc["artifactLocation"]["uri"].endswith(".yaml"), "result points at the scenario file")
+        check(loc["region"]["startLine"] >= 1, "startLine")
+        flows = r["codeFlows"][0]["threadFlows"]
+        check(len(flows) >= 2, "one threadFlow per simulated thread (at least two)")
+        check(len({f["id"] for f in flows}) == len(flows), "threadFlow ids unique")
+        orders = []
+        for f in flows:
+            for l in f["locations"]:
+                orders.append(l["executionOrder"])
+                ll = l["location"]["logicalLocations"][0]
+                check(ll["kind"] == "function" and ll["name"], "location names its kernel function")
+                check(l["location"]["physicalLocation"]["artifactLocation"]["uri"].endswith(".yaml"),
+                      "thread flow location in the scenario file")
+        check(sorted(orders) == list(range(1, len(orders) + 1)), "executionOrder is one interleaving 1..n")
+        if r["ruleId"] == "race":
+            ess = [l for f in flows for l in f["locations"] if l["importance"] == "essential"]
+            threads = {f["id"] for f in flows if any(l["importance"] == "essential" for l in f["locations"])}
+            check(len(ess) >= 2 and len(threads) == 2, "race: both racing accesses essential, on two threads")
+        kinds.add(r["ruleId"])
+    check("race" in kinds, "a race result")
+
+
+def sarif_bad(schema_file):
+    bad = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "x"}},
+                                         "results": [{"message": {"text": "m"}, "level": "fatal"}]}]}
+    check(schema_errors(bad, schema_file), "schema accepted level 'fatal'")
+    check(schema_errors({"runs": []}, schema_file), "schema accepted a log without version")
+
+
+def junit(path, n_fail):
+    root = ET.parse(path).getroot()
+    check(root.tag == "testsuites", "root is testsuites")
+    total = fails = 0
+    for s in root.findall("testsuite"):
+        cases = s.findall("testcase")
+        f = [c for c in cases if c.find("failure") is not None]
+        check(int(s.get("tests")) == len(cases), "testsuite tests= counts its testcases")
+        check(int(s.get("failures")) == len(f), "testsuite failures= counts its failures")
+        for c in f:
+            text = c.find("failure").text or ""
+            check("result: FAIL" in text and "mhpsim: " in text, "failure carries the text report")
+        total += len(cases)
+        fails += len(f)
+    check(int(root.get("tests")) == total and int(root.get("failures")) == fails, "testsuites totals")
+    check(fails == int(n_fail), "expected %s failure(s), got %d" % (n_fail, fails))
+
+
+def trace(path, flows=True):
+    doc = json.load(open(path))
+    ev = doc["traceEvents"]
+    check(doc["otherData"]["finding"], "names its finding")
+    names = {e["tid"]: e["args"]["name"] for e in ev if e["ph"] == "M" and e["name"] == "thread_name"}
+    check(len(names) >= 2, "a track (thread_name) per simulated thread")
+    for e in ev:
+        for k in ("ph", "pid", "tid", "name"):
+            check(k in e, "event without %s: %s" % (k, e))
+        if e["ph"] != "M":
+            check(isinstance(e["ts"], int) and e["ts"] >= 0, "ts")
+    xs = [e for e in ev if e["ph"] == "X"]
+    check({e["tid"] for e in xs} <= set(names), "slices only on named tracks")
+    check({e["cat"] for e in xs} >= {"operation", "function", "event"}, "operation, function and event slices")
+    for tid in names:  # slices of a track nest properly
+        stack = []
+        for e in sorted((e for e in xs if e["tid"] == tid), key=lambda e: (e["ts"], -e["dur"])):
+            check(e["dur"] >= 1, "slice duration")
+            while stack and stack[-1] <= e["ts"]:
+                stack.pop()
+            check(not stack or e["ts"] + e["dur"] <= stack[-1], "slices of track %d overlap without nesting" % tid)
+            stack.append(e["ts"] + e["dur"])
+    ops = [e for e in xs if e["cat"] == "operation"]
+    check(len(ops) == len(names), "one operation slice per thread")
+    b = {(e["id"], e["name"]) for e in ev if e["ph"] == "b"}
+    en = {(e["id"], e["name"]) for e in ev if e["ph"] == "e"}
+    check(b and b == en, "lock holds: every begin has its end")
+    check(all(e["cat"] == "lock" for e in ev if e["ph"] in "be"), "lock holds in category lock")
+    s = {e["id"]: e for e in ev if e["ph"] == "s"}
+    f = {e["id"]: e for e in ev if e["ph"] == "f"}
+    check(set(s) == set(f) and (s or not flows), "flow arrows: start and finish pairs")
+    for i in s:
+        check(s[i]["tid"] != f[i]["tid"], "a race flow goes from one thread to another")
+        for end in (s[i], f[i]):
+            check(any(x["tid"] == end["tid"] and x["cat"] == "event" and x["ts"] == end["ts"] for x in xs),
+                  "flow end on an event slice")
+
+
+if __name__ == "__main__":
+    cmd = sys.argv[1]
+    if cmd == "sarif":
+        sarif(sys.argv[2], sys.argv[3])
+    elif cmd == "sarif-bad":
+        sarif_bad(sys.argv[2])
+    elif cmd == "junit":
+        junit(sys.argv[2], sys.argv[3])
+    elif cmd == "trace":
+        trace(sys.argv[2], flows=len(sys.argv) < 4 or sys.argv[3] != "--no-flows")
+    else:
+        fail("unknown check " + cmd)
