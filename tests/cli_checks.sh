@@ -87,5 +87,27 @@ grep -q "source sets and sleep sets, unbounded, .*complete" "$tmp/dpor.txt"; che
 grep -q "^without reduction: about [0-9]" "$tmp/dpor.txt"; check "dpor report estimates the unreduced search" 0 $?
 "$bin" run "$s1" --strategy dfs --reduce bogus > /dev/null 2>&1; check "bad --reduce exits 3" 3 $?
 
+# mhpsim diff: findings gained by B are a regression (exit 1), lost ones are not.
+fix="$src/scenarios/seeds/s1_init_under_hotplug_lock.yaml"
+"$bin" diff "$fix" "$s1" > "$tmp/diff.txt"; check "diff: B with a new finding exits 1" 1 $?
+sed -n '/^findings only in B/,/^findings only in A/p' "$tmp/diff.txt" | grep -q "uninit/DEV_UNINIT/"; check "diff lists the uninit finding as new in B" 0 $?
+"$bin" diff "$s1" "$fix" > "$tmp/diff2.txt"; check "diff: B losing findings exits 0" 0 $?
+sed -n '/^findings only in A/,/^findings in both/p' "$tmp/diff2.txt" | grep -q "uninit/DEV_UNINIT/"; check "diff lists the uninit finding as gone" 0 $?
+"$bin" diff "$s1" --variants "$src/tests/data/s1_fix_variant.yaml" - > "$tmp/diff3.txt"; check "diff --variants: the unfixed variant B exits 1" 1 $?
+grep -q "variant init-under-mem_hotplug_lock" "$tmp/diff3.txt"; check "diff --variants names A's variant" 0 $?
+"$bin" diff "$s1" --variants "$tmp/missing.yaml" - > /dev/null 2>&1; check "diff with a missing variant file exits 3" 3 $?
+echo "variant: {name: x, edits: [{op: memremap_pages, move: no_such_step, after: pagemap_range}]}" > "$tmp/badv.yaml"
+"$bin" diff "$s1" --variants "$tmp/badv.yaml" - > /dev/null 2> "$tmp/err"; check "diff with a bad variant edit exits 3" 3 $?
+grep -q "badv.yaml:1:" "$tmp/err"; check "the bad variant edit is named by file:line" 0 $?
+# The seeds' headline pair at 4 x 3 TiB: deferral gains seed 003's window and is 3.69x faster.
+t="$src/scenarios/timing"
+"$bin" diff "$t/v4_19_4x3tib_global_lock.yaml" "$t/v4_20_4x3tib_deferred.yaml" > "$tmp/hd.txt"; check "headline diff exits 1" 1 $?
+sed -n '/^findings only in B/,/^findings only in A/p' "$tmp/hd.txt" | grep -q "uninit/DEV_UNINIT/page->flags/kmemleak_scan"; check "headline diff: the uninit read is new in B" 0 $?
+grep -Eq "^  makespan +110\.494 s +29\.963 s +3\.69x" "$tmp/hd.txt"; check "headline diff: makespan 110.5 s against 30.0 s (3.69x)" 0 $?
+"$bin" diff "$t/v4_19_4x3tib_global_lock.yaml" "$t/v4_20_4x3tib_deferred.yaml" --format json > "$tmp/hd.json"
+python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert j['regression'] and 3.6 < j['speedup_b_over_a'] < 3.8" "$tmp/hd.json"; check "headline diff json: regression and speedup" 0 $?
+"$bin" time "$src/tests/data/timing_lock_stat.yaml" --format json > "$tmp/time.json"; check "time exits 0 when its expectations hold" 0 $?
+python3 -c "import json,sys; j=json.loads(open(sys.argv[1]).readline()); assert j['makespan_ns'] == 4800" "$tmp/time.json"; check "time json carries the makespan" 0 $?
+
 echo "$passed passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -57,7 +57,7 @@ TEST_CASE("a good scenario parses with its defaults") {
 TEST_CASE("parse errors name file, line, column and field") {
   CHECK(err(std::string(kBase) + "colour: blue\n") == "x.yaml:15:1: field 'colour': unknown field (allowed: name, "
                                                      "description, era, geometry, initial, devices, threads, variant, explore, "
-                                                     "expect)");
+                                                     "expect, timing)");
   CHECK(err(replace(kBase, "era: v6", "era: v2.6")).rfind("x.yaml:2:6: field 'era': 'v2.6' is not one of", 0) == 0);
   CHECK(err(replace(kBase, "name: t\n", "")).find("field 'name': missing required field") != std::string::npos);
   CHECK(err(replace(kBase, "sections: 4", "sections: four")) ==

@@ -1,4 +1,5 @@
 #include "model/engine/execution.hpp"
+#include "model/engine/vtime.hpp"
 
 #include <boost/fiber/operations.hpp>
 #include <boost/fiber/pooled_fixedsize_stack.hpp>
@@ -152,6 +153,7 @@ void Execution::emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t val
   const SimThread& t = threads_[cur_];
   Event ev{static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, flags, obj, value, t.stack, t.held, t.held_shared};
   events_.push_back(ev);
+  if (vtime_) vtime_->on_event(cur_);
   if (strategy_wants_events_) strategy_->observe(events_.back());
   for (EventObserver* o : observers_) o->on_event(events_.back());
 }
@@ -162,6 +164,7 @@ void Execution::block_on(ObjId obj, SyncSide side) {
   t.blocked_on = obj;
   t.blocked_side = side;
   t.blocked_at = t.stack;
+  if (vtime_) vtime_->on_block(t.id);
   emit(EvKind::Block, static_cast<std::uint8_t>(side), obj, 0);
   schedule_next();
 }
@@ -171,6 +174,7 @@ void Execution::wake(ObjId obj) {
     if (t.state == ThreadState::Blocked && t.blocked_on == obj) {
       t.state = ThreadState::Runnable;
       t.blocked_on = 0;
+      if (vtime_) vtime_->on_wake(t.id, cur_, obj);
     }
 }
 

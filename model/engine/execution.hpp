@@ -19,6 +19,7 @@
 namespace mhp {
 
 class DesignatedAlgo;
+class VirtualTime;
 
 class EventObserver {
  public:
@@ -83,6 +84,9 @@ class Execution {
   void add_observer(EventObserver* o) { observers_.push_back(o); }
   void clear_observers() { observers_.clear(); }
   void set_step_budget(std::uint64_t b) { budget_ = b; }
+  // Timing runs: clocks advance with costs, waits end at the waker's time.
+  void set_vtime(VirtualTime* v) { vtime_ = v; }
+  VirtualTime* vtime() const { return vtime_; }
 
   // Runs all threads to the end (or to deadlock / budget / divergence).
   Outcome run(Strategy& strategy, std::uint64_t execution_index);
@@ -142,6 +146,7 @@ class Execution {
   std::vector<EventObserver*> observers_;
   std::uint64_t steps_ = 0;
   std::uint64_t budget_ = 100000;
+  VirtualTime* vtime_ = nullptr;
 
   ObjectRegistry objects_;
   StackTable stacks_;

@@ -1,5 +1,7 @@
 #include "model/kernel/kernel.hpp"
 
+#include "model/engine/vtime.hpp"
+
 #include <cstdio>
 
 namespace mhp {
@@ -254,6 +256,15 @@ Pfn Kernel::page_ref_add(Pfn lo, Pfn hi, std::int64_t delta) {
   Pfn zeros = pages_.add_refcount(lo, hi, delta);
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), page_obj(lo, PageField::Refcount), v + delta);
   return zeros;
+}
+
+void Kernel::charge(FnId fn, Pfn pages) {
+  VirtualTime* vt = ex.vtime();
+  const Cost* c = vt ? vt->cost(fn) : nullptr;
+  if (!c) return;
+  Pfn pps = geo.pages_per_section();
+  double sections = static_cast<double>((pages + pps - 1) / pps);
+  vt->charge(ex.current(), c->ns + c->per_page_ns * static_cast<double>(pages) + c->per_section_ns * sections);
 }
 
 void Kernel::poison_pages(Pfn lo, Pfn hi, PageState state) {

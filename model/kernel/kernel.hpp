@@ -162,6 +162,9 @@ class Kernel {
   Pfn page_ref_add(Pfn lo, Pfn hi, std::int64_t delta);
   // page_init_poison(): the memmap of [lo, hi) is (re)allocated or re-poisoned.
   void poison_page(Pfn pfn, PageState state) { poison_pages(pfn, pfn + 1, state); }
+  // Timing runs: charges kernel function fn's cost over `pages` pages to
+  // the running thread's virtual clock (model/engine/vtime.hpp).
+  void charge(FnId fn, Pfn pages);
   void poison_pages(Pfn lo, Pfn hi, PageState state);
   // The memmap of [lo, hi) is freed (section_deactivate()): later accesses are use-after-free.
   void free_memmap(Pfn lo, Pfn hi);

@@ -6,7 +6,9 @@
 namespace mhp {
 
 void init_single_page(Kernel& k, Pfn lo, Pfn hi, int zone, int nid, std::int64_t flags, std::int64_t refcount) {
-  Frame f(k.ex, k.ex.stacks().fn("__init_single_page"));
+  FnId id = k.ex.stacks().fn("__init_single_page");
+  Frame f(k.ex, id);
+  k.charge(id, hi - lo);
   k.init_pages(lo, hi, PageField::Flags, page_links(zone, nid) | flags);  // set_page_links()
   k.init_pages(lo, hi, PageField::Refcount, refcount);                    // init_page_count()
   k.init_pages(lo, hi, PageField::CompoundHead, 0);
@@ -44,7 +46,9 @@ bool memmap_init_range_reserved(Kernel& k, OpState& st) { return init_ram(k, st,
 // PRIVATE/COHERENT since C14); compound pages get a head and tails (C13).
 // [lo, hi) are all heads (or plain pages) or all tails of compound page `head`.
 void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn lo, Pfn hi, Pfn head, PageState state) {
-  Frame f(k.ex, k.ex.stacks().fn("__init_zone_device_page"));
+  FnId id = k.ex.stacks().fn("__init_zone_device_page");
+  Frame f(k.ex, id);
+  k.charge(id, hi - lo);
   bool is_head = p.desc.vmemmap_shift && lo == head;
   bool tail = p.desc.vmemmap_shift && lo != head;
   k.init_pages(lo, hi, PageField::Flags, page_links(ZONE_DEVICE, p.desc.nid) | PG_reserved | (is_head ? PG_head : 0));
@@ -114,7 +118,9 @@ bool set_zone_contiguous(Kernel& k, OpState& st) {
   Zone& z = k.zone(st.args.nid, st.args.zone);
   Pfn start = Pfn(k.read(z.zone_start_pfn)), end = start + Pfn(k.read(z.spanned_pages));
   bool contiguous = true;
-  Pfn block = k.geo.pages_per_subsection;  // pageblock_nr_pages: a subsection in both geometries
+  // pageblock_nr_pages (a subsection in both geometries); with a coarser
+  // chunk_pages the walk checks one pageblock per chunk, as memmap loops do.
+  Pfn block = std::max<Pfn>(k.geo.pages_per_subsection, k.geo.chunk_pages);
   for (Pfn pfn = start; pfn < end && contiguous; pfn += block) {
     Frame f(k.ex, k.ex.stacks().fn("__pageblock_pfn_to_page"));
     Pfn last = std::min(pfn + block, end) - 1;

@@ -13,6 +13,7 @@ struct OpState {
   int pgmap_ref = -1;   // pgmap held through get_dev_pagemap(), or -1
   Pfn cur = 0;          // for_each: the pfn (first of a chunk) or the section number being visited
   Pfn cur_end = 0;      // for_each over pfns: end of the chunk [cur, cur_end) (geo.chunk_pages)
+  Pfn item_pages = 0;   // for_each: pages of the item being visited (0 outside loops: the whole range)
   bool page_ref = false;  // the walker holds a page reference (get_page())
   std::int64_t value = 0; // a value one step reads and a later step uses
   bool stop = false;

@@ -11,5 +11,6 @@ struct EmbeddedOpFile {
 };
 const std::vector<EmbeddedOpFile>& embedded_op_files();    // model/ops
 const std::vector<EmbeddedOpFile>& embedded_rule_files();  // checkers/rules
+const std::vector<EmbeddedOpFile>& embedded_cost_files();  // model/timing
 
 }  // namespace mhp

@@ -181,7 +181,22 @@ void lock_op(Kernel& k, const OpNode& n, const OpArgs& a, bool acquire) {
 
 bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st);
 
+// Timing runs: the cost of kernel function fn over what the step covers (the
+// loop item, or the operation's whole range outside loops).
+void charge(Kernel& k, FnId fn, const OpState& st) {
+  if (k.ex.vtime()) k.charge(fn, st.item_pages ? st.item_pages : st.args.nr_pages);
+}
+
+// Sets st.item_pages for the items of one loop and restores it after.
+struct LoopItem {
+  OpState& st;
+  Pfn saved;
+  explicit LoopItem(OpState& s) : st(s), saved(s.item_pages) {}
+  ~LoopItem() { st.item_pages = saved; }
+};
+
 bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
+  LoopItem item(st);
   const OpArgs& a = st.args;
   Pfn lo = a.start, hi = a.start + a.nr_pages, step = n.name == "pageblock" ? k.geo.pages_per_subsection : 1;
   if (n.name == "zone_pageblock") {  // the zone's span, read locklessly as the scanners do
@@ -201,6 +216,7 @@ bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
     if (a.nr_pages == 0) return true;
     for (std::uint32_t s = k.geo.section_of(lo); s <= k.geo.section_of(hi - 1); ++s) {
       st.cur = s;
+      st.item_pages = k.geo.pages_per_section();
       run_nodes(k, n.body, st);
       if (st.stop) return false;
     }
@@ -210,6 +226,7 @@ bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
     for (Pfn pfn = lo; pfn < hi; pfn += step) {
       st.cur = pfn;
       st.cur_end = std::min(hi, pfn + step);
+      st.item_pages = st.cur_end - st.cur;
       run_nodes(k, n.body, st);
       if (st.stop) return false;
     }
@@ -220,6 +237,7 @@ bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
     if (stop) return;
     st.cur = a;
     st.cur_end = b;
+    st.item_pages = b - a;
     run_nodes(k, n.body, st);
     stop = st.stop;
   });
@@ -231,12 +249,16 @@ bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st) {
     switch (n.kind) {
       case OpNode::Kind::Step: {
         Frame f(k.ex, n.fn);
-        if (!n.prim(k, st) || st.stop) return false;
+        bool ok = n.prim(k, st);
+        charge(k, n.fn, st);
+        if (!ok || st.stop) return false;
         break;
       }
       case OpNode::Kind::Call: {
         Frame f(k.ex, n.fn);
-        if (!run_nodes(k, n.body, st)) return false;
+        bool ok = run_nodes(k, n.body, st);
+        charge(k, n.fn, st);
+        if (!ok) return false;
         break;
       }
       case OpNode::Kind::ForEach: {
@@ -247,11 +269,13 @@ bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st) {
         {
           Frame f(k.ex, n.via_fn);
           lock_op(k, n, st.args, true);
+          charge(k, n.via_fn, st);
         }
         bool ok = run_nodes(k, n.body, st);
         {
           Frame f(k.ex, n.done_fn);
           lock_op(k, n, st.args, false);
+          charge(k, n.done_fn, st);
         }
         if (!ok) return false;
         break;

@@ -50,7 +50,7 @@ void parse_geometry(const YamlReader& r, const YAML::Node& n, Geometry& g) {
     if (!n["sections"]) r.fail(n, "geometry.sections", "the x86_64 preset needs the number of 128 MiB sections");
   }
   if (n["sections_per_block"])
-    g.sections_per_block = static_cast<std::uint32_t>(r.u64(n["sections_per_block"], "geometry.sections_per_block", 1, 64));
+    g.sections_per_block = static_cast<std::uint32_t>(r.u64(n["sections_per_block"], "geometry.sections_per_block", 1, 1u << 20));
   if (n["pages_per_subsection"])
     g.pages_per_subsection = static_cast<std::uint32_t>(r.u64(n["pages_per_subsection"], "geometry.pages_per_subsection", 1, 512));
   if (n["subsections_per_section"])
@@ -183,12 +183,13 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
 
 }  // namespace
 
-Scenario parse_scenario(const std::string& file, const std::string& text) {
+Scenario parse_scenario(const std::string& file, const std::string& text, const std::string& variant_file,
+                        const std::string& variant_text) {
   YamlReader r(file);
   YAML::Node doc = load_yaml(file, text);
   if (!doc.IsMap()) r.fail(doc, "<document>", "a scenario is a mapping");
   r.allow_keys(doc, "", {"name", "description", "era", "geometry", "initial", "devices", "threads", "variant", "explore",
-                        "expect"});
+                        "expect", "timing"});
   Scenario sc;
   sc.file = file;
   sc.name = r.str(r.need(doc, "", "name"), "name");
@@ -228,7 +229,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
   for (std::size_t i = 0; i < threads.size(); ++i) {
     const YAML::Node& n = threads[i];
     std::string p = "threads[" + std::to_string(i) + "]";
-    r.allow_keys(n, p, {"name", "op", "device", "pfn", "nr_pages", "nid", "zone", "retries", "after"});
+    r.allow_keys(n, p, {"name", "op", "device", "pfn", "nr_pages", "nid", "zone", "retries", "after", "start_s"});
     ThreadSpec t;
     t.line = n.Mark().line + 1;
     t.name = r.str(r.need(n, p, "name"), p + ".name");
@@ -282,6 +283,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
       std::string z = r.one_of(n["zone"], p + ".zone", {"normal", "movable", "device"});
       t.args.zone = z == "normal" ? ZONE_NORMAL : z == "movable" ? ZONE_MOVABLE : ZONE_DEVICE;
     }
+    if (n["start_s"]) t.start_s = r.number(n["start_s"], p + ".start_s", 0, 1e6);
     if (n["retries"]) t.args.retries = static_cast<std::uint32_t>(r.u64(n["retries"], p + ".retries", 0, 1000));
     if (n["after"]) {
       std::string a = r.str(n["after"], p + ".after");
@@ -293,8 +295,21 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
     sc.threads.push_back(t);
   }
 
-  if (doc["variant"]) {
-    const YAML::Node& v = doc["variant"];
+  YAML::Node variant = doc["variant"];
+  YamlReader vr(variant_file.empty() ? file : variant_file);
+  bool has_variant = static_cast<bool>(variant);
+  if (variant_file == "-") {
+    has_variant = false;
+  } else if (!variant_file.empty()) {  // a variant file: `variant: {name, edits}`
+    YAML::Node vdoc = load_yaml(variant_file, variant_text);
+    if (!vdoc.IsMap()) vr.fail(vdoc, "<document>", "a variant file is a mapping with `variant:`");
+    vr.allow_keys(vdoc, "", {"variant", "description"});
+    variant = vr.need(vdoc, "", "variant");
+    has_variant = true;
+  }
+  if (has_variant) {
+    const YamlReader& r = vr;
+    const YAML::Node& v = variant;
     r.allow_keys(v, "variant", {"name", "edits"});
     sc.variant = r.str(r.need(v, "variant", "name"), "variant.name");
     if (v["edits"]) {
@@ -314,13 +329,20 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
   if (doc["explore"]) {
     const YAML::Node& x = doc["explore"];
     r.allow_keys(x, "explore",
-                 {"strategy", "depth", "bound", "reduce", "executions", "seed", "step_budget", "check_invariants"});
+                 {"strategy", "depth", "bound", "reduce", "executions", "seed", "step_budget", "check_invariants",
+                  "shrink"});
     if (x["reduce"]) sc.reduce = r.one_of(x["reduce"], "explore.reduce", {"none", "sleep", "dpor"});
+    if (x["shrink"]) sc.shrink = r.boolean(x["shrink"], "explore.shrink");
     if (x["bound"]) sc.bound = static_cast<unsigned>(r.u64(x["bound"], "explore.bound", 0, 16));
     if (x["depth"]) sc.depth = static_cast<unsigned>(r.u64(x["depth"], "explore.depth", 1, 8));
     if (x["check_invariants"]) sc.check_invariants = r.boolean(x["check_invariants"], "explore.check_invariants");
     if (x["strategy"]) sc.strategy = r.one_of(x["strategy"], "explore.strategy", {"random", "pct", "pos", "dfs"});
-    if (x["executions"]) sc.executions = r.u64(x["executions"], "explore.executions", 1, 100000000);
+    if (x["executions"]) {
+      sc.executions = r.u64(x["executions"], "explore.executions", 0, 100000000);
+      // 0: only the timing run (itself checked), for real geometries
+      if (sc.executions == 0 && !doc["timing"])
+        r.fail(x["executions"], "explore.executions", "0 executions needs a `timing:` section (its run is the one execution)");
+    }
     if (x["seed"]) sc.seed = r.u64(x["seed"], "explore.seed", 0, UINT64_MAX);
     if (x["step_budget"]) sc.step_budget = r.u64(x["step_budget"], "explore.step_budget", 10, 1000000000);
   }
@@ -346,6 +368,39 @@ Scenario parse_scenario(const std::string& file, const std::string& text) {
       sc.other_findings_allowed =
           r.one_of(x["other_findings"], "expect.other_findings", {"allowed", "forbidden"}) == "allowed";
   }
+
+  if (doc["timing"]) {
+    const YAML::Node& x = doc["timing"];
+    TimingSpec& t = sc.timing;
+    t.present = true;
+    t.line = x.Mark().line + 1;
+    r.require_map(x, "timing");
+    r.allow_keys(x, "timing", {"cpus", "costs", "expect"});
+    if (x["cpus"]) t.cpus = static_cast<unsigned>(r.u64(x["cpus"], "timing.cpus", 1, 4096));
+    if (x["costs"]) t.costs = parse_costs(r, x["costs"], "timing.costs");
+    if (x["expect"]) {
+      const YAML::Node& e = x["expect"];
+      r.require_map(e, "timing.expect");
+      r.allow_keys(e, "timing.expect", {"makespan_s", "speedup_over"});
+      auto range = [&](const YAML::Node& n, const std::string& f, double& lo, double& hi) {
+        r.require_map(n, f);
+        lo = r.number(r.need(n, f, "min"), f + ".min", 0, 1e12);
+        hi = r.number(r.need(n, f, "max"), f + ".max", 0, 1e12);
+        if (hi < lo) r.fail(n["max"], f + ".max", "must not be below min");
+      };
+      if (e["makespan_s"]) {
+        t.has_makespan = true;
+        r.allow_keys(e["makespan_s"], "timing.expect.makespan_s", {"min", "max"});
+        range(e["makespan_s"], "timing.expect.makespan_s", t.makespan_min_s, t.makespan_max_s);
+      }
+      if (e["speedup_over"]) {
+        const YAML::Node& s = e["speedup_over"];
+        r.allow_keys(s, "timing.expect.speedup_over", {"scenario", "min", "max"});
+        t.speedup_over = r.str(r.need(s, "timing.expect.speedup_over", "scenario"), "timing.expect.speedup_over.scenario");
+        range(s, "timing.expect.speedup_over", t.speedup_min, t.speedup_max);
+      }
+    }
+  }
   return sc;
 }
 
@@ -359,12 +414,19 @@ MachineSpec machine_of(const Scenario& sc) {
   return m;
 }
 
-Scenario load_scenario(const std::string& path) {
+namespace {
+std::string read_file(const std::string& path) {
   std::ifstream in(path);
   if (!in) throw InputError(path, 0, 0, "<file>", "cannot read the file");
   std::stringstream ss;
   ss << in.rdbuf();
-  return parse_scenario(path, ss.str());
+  return ss.str();
+}
+}  // namespace
+
+Scenario load_scenario(const std::string& path, const std::string& variant_file) {
+  std::string vtext = variant_file.empty() || variant_file == "-" ? "" : read_file(variant_file);
+  return parse_scenario(path, read_file(path), variant_file, vtext);
 }
 
 }  // namespace mhp

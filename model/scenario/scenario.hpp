@@ -11,6 +11,7 @@
 #include "model/kernel/kernel.hpp"
 #include "model/ops/program.hpp"
 #include "model/ops/variant.hpp"
+#include "model/timing/cost_table.hpp"
 
 namespace mhp {
 
@@ -20,12 +21,26 @@ struct ThreadSpec {
   OpArgs args;
   int after = -1;  // index of a thread this one starts after (devm ordering, sequential set-up)
   int line = 0;    // line of the thread in the scenario file (reports point at it)
+  double start_s = 0;  // timing runs: the thread starts this many seconds of virtual time late
 };
 
 struct ExpectSpec {
   std::string kind;
   std::string key;  // glob: * and ?
   int line = 0;     // line in the scenario file
+};
+
+// `timing:`: how a timing run is set up (mhpsim time, diff) and what its
+// makespan must be.
+struct TimingSpec {
+  bool present = false;
+  unsigned cpus = 0;  // 0: one simulated CPU per thread
+  std::vector<CostEntry> costs;  // overrides of model/timing/costs.yaml
+  bool has_makespan = false;
+  double makespan_min_s = 0, makespan_max_s = 0;
+  std::string speedup_over;      // a scenario file (relative to this one) whose makespan / ours must be in range
+  double speedup_min = 0, speedup_max = 0;
+  int line = 0;
 };
 
 struct Scenario {
@@ -47,13 +62,18 @@ struct Scenario {
   std::uint64_t executions = 1000;
   std::uint64_t seed = 1;
   std::uint64_t step_budget = 100000;
+  bool shrink = true;             // explore.shrink: shrink witnesses (off for real geometries: seconds per replay)
   bool check_invariants = false;  // explore.check_invariants: model invariants after every execution
   std::vector<ExpectSpec> expect;
   bool other_findings_allowed = true;
+  TimingSpec timing;
 };
 
-Scenario parse_scenario(const std::string& file, const std::string& text);
-Scenario load_scenario(const std::string& path);  // InputError if unreadable
+// variant_file/variant_text: a file whose `variant:` replaces the scenario's
+// (mhpsim diff SCENARIO --variants A B); "-" as file: no variant at all.
+Scenario parse_scenario(const std::string& file, const std::string& text, const std::string& variant_file = "",
+                        const std::string& variant_text = "");
+Scenario load_scenario(const std::string& path, const std::string& variant_file = "");  // InputError if unreadable
 MachineSpec machine_of(const Scenario& sc);
 bool glob_match(const std::string& pattern, const std::string& s);
 const std::vector<std::string>& finding_kinds();

@@ -1,9 +1,18 @@
 #include "model/scenario/yaml_util.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 
 namespace mhp {
+
+namespace {
+std::string fmt_number(double v) {
+  char b[32];
+  snprintf(b, sizeof b, "%g", v);
+  return b;
+}
+}  // namespace
 
 void YamlReader::fail(const YAML::Node& n, const std::string& field, const std::string& msg) const {
   YAML::Mark m = n.Mark();
@@ -43,6 +52,16 @@ YAML::Node YamlReader::need(const YAML::Node& map, const std::string& path, cons
 std::string YamlReader::str(const YAML::Node& n, const std::string& field) const {
   if (!n.IsScalar()) fail(n, field, "expected a string");
   return n.Scalar();
+}
+
+double YamlReader::number(const YAML::Node& n, const std::string& field, double lo, double hi) const {
+  if (!n.IsScalar()) fail(n, field, "expected a number");
+  const std::string& s = n.Scalar();
+  char* end = nullptr;
+  double v = s.empty() ? 0 : std::strtod(s.c_str(), &end);
+  if (s.empty() || end != s.c_str() + s.size() || v != v) fail(n, field, "expected a number, got '" + s + "'");
+  if (v < lo || v > hi) fail(n, field, "must be between " + fmt_number(lo) + " and " + fmt_number(hi));
+  return v;
 }
 
 std::uint64_t YamlReader::u64(const YAML::Node& n, const std::string& field, std::uint64_t lo,

@@ -26,6 +26,7 @@ class YamlReader {
   std::string str(const YAML::Node& n, const std::string& field) const;
   std::uint64_t u64(const YAML::Node& n, const std::string& field, std::uint64_t lo, std::uint64_t hi) const;
   bool boolean(const YAML::Node& n, const std::string& field) const;
+  double number(const YAML::Node& n, const std::string& field, double lo, double hi) const;
   std::string one_of(const YAML::Node& n, const std::string& field, const std::vector<std::string>& choices) const;
 
  private:

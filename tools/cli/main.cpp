@@ -13,8 +13,10 @@
 #include "model/scenario/input_error.hpp"
 #include "model/scenario/scenario.hpp"
 #include "tools/cli/baseline.hpp"
+#include "tools/cli/diff.hpp"
 #include "tools/cli/merge.hpp"
 #include "tools/cli/run.hpp"
+#include "tools/cli/timing.hpp"
 #include "tools/report/report.hpp"
 
 namespace fs = std::filesystem;
@@ -130,6 +132,27 @@ int run_main(int argc, char** argv) {
   rep->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
   bool rep_events = false;
   rep->add_flag("--events", rep_events, "also list every event of the execution (stderr)");
+
+  auto* tim = app.add_subcommand("time", "run scenarios once in virtual time: makespan, lock_stat, critical path");
+  std::vector<std::string> time_paths;
+  tim->add_option("paths", time_paths, "scenario files or directories")->required();
+  std::optional<unsigned> time_cpus;
+  tim->add_option("--cpus", time_cpus, "simulated CPUs (default: timing.cpus, else one per thread)")
+      ->check(CLI::Range(1u, 4096u));
+  tim->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
+
+  auto* dif = app.add_subcommand("diff", "compare two scenarios (or one under two variants): findings and timing");
+  std::vector<std::string> diff_files;
+  dif->add_option("scenarios", diff_files, "A B: two scenario files; or one with --variants")->required()->expected(1, 2);
+  std::vector<std::string> diff_variants;
+  dif->add_option("--variants", diff_variants, "VA VB: variant files (YAML with `variant:`; - for none) for one scenario")
+      ->expected(2);
+  dif->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
+  RunArgs da;
+  dif->add_option("--seed", da.seed, "override explore.seed");
+  dif->add_option("--executions", da.executions, "override explore.executions")
+      ->check(CLI::Range(std::uint64_t(1), std::uint64_t(100000000)));
+  dif->add_option("--jobs", da.jobs, "worker threads")->check(CLI::Range(1u, 256u));
 
   auto* merge = app.add_subcommand("merge", "join the JSON reports of `run --shard` into one run's report");
   std::vector<std::string> merge_files;
@@ -265,6 +288,46 @@ int run_main(int argc, char** argv) {
       return 1;
     }
     return 0;
+  }
+  if (*tim) {
+    std::vector<Scenario> scenarios;
+    for (const auto& f : scenario_files(time_paths)) scenarios.push_back(load_scenario(f));
+    bool ok = true;
+    for (auto& sc : scenarios) {
+      if (time_cpus) sc.timing.cpus = *time_cpus;
+      TimingResult t = run_timing(sc);
+      if (sc.timing.present && !time_cpus) check_timing_expectations(sc, t);
+      ok &= t.ok;
+      if (format == "json") {
+        nlohmann::ordered_json j = timing_json(t);
+        j["scenario"] = t.name;
+        j["file"] = t.file;
+        std::cout << j.dump() << "\n";
+      } else {
+        std::cout << render_timing_text(t) << "\n";
+      }
+    }
+    return ok ? 0 : 1;
+  }
+  if (*dif) {
+    DiffInput in;
+    if (diff_variants.empty()) {
+      if (diff_files.size() != 2)
+        throw InputError("<command line>", 0, 0, "scenarios", "give two scenario files, or one with --variants VA VB");
+      in.a_file = diff_files[0];
+      in.b_file = diff_files[1];
+    } else {
+      if (diff_files.size() != 1)
+        throw InputError("<command line>", 0, 0, "--variants", "--variants takes one scenario file");
+      in.a_file = in.b_file = diff_files[0];
+      in.a_variant = diff_variants[0];
+      in.b_variant = diff_variants[1];
+    }
+    RunOptions o;
+    o.seed = da.seed;
+    o.executions = da.executions;
+    o.jobs = da.jobs;
+    return diff_scenarios(in, o, format, std::cout);
   }
   if (*merge) return merge_reports(merge_files, std::cout);
   if (*list) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <set>
 #include <stdexcept>
 #include <unordered_set>
 
@@ -27,6 +28,33 @@ struct CountingKeep final : Strategy {
 
 }  // namespace
 
+// Scenarios with `timing:` are also timed; their timing expectations count
+// toward the result like finding expectations. The timing run is one more
+// execution (the time-ordered one), checked like the others: what it finds
+// joins the findings, with its schedule as witness.
+void add_timing(const Scenario& sc, ScenarioResult& res) {
+  if (!sc.timing.present) return;
+  res.timing = run_timing(sc, true);
+  check_timing_expectations(sc, *res.timing);
+  std::uint64_t p = 0;
+  std::set<std::string> seen;  // a key counts once per execution
+  for (Finding& f : res.timing->findings) {
+    if (!seen.insert(f.key).second) continue;
+    auto it = std::find_if(res.findings.begin(), res.findings.end(), [&](const Finding& g) { return g.key == f.key; });
+    if (it != res.findings.end()) {
+      ++it->count;
+      continue;
+    }
+    f.execution = res.executions;
+    f.schedule = res.timing->schedule;
+    f.count = 1;
+    f.position = ++p;
+    f.notes.push_back("found by the timing run (the time-ordered execution; replay its schedule to see it again)");
+    res.findings.push_back(std::move(f));
+  }
+  res.timing->findings.clear();
+}
+
 double estimate_unreduced(const Scenario& sc, unsigned paths) {
   Machine m(sc);  // no checkers: only the shape of the schedule tree matters
   KnuthEstimate est(sc.seed);
@@ -36,6 +64,14 @@ double estimate_unreduced(const Scenario& sc, unsigned paths) {
     sum += est.product();
   }
   return sum / paths;
+}
+
+std::string replay_command_text(const std::string& file, const std::string& schedule) {
+  constexpr std::size_t kLong = 300;
+  if (schedule.size() <= kLong) return replay_command(file, schedule);
+  std::size_t cut = schedule.rfind(',', 120);
+  return "tools/mhpsim replay " + file + " --schedule " + schedule.substr(0, cut) + ",... (" +
+         std::to_string(schedule.size()) + " characters: the whole schedule is in --format json)";
 }
 
 std::string replay_command(const std::string& file, const std::string& schedule) {
@@ -160,8 +196,11 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     }
     res.strategy = "dfs (" + how + ", " + (complete ? "complete" : "INCOMPLETE: stopped at explore.executions") + ")";
     res.complete = complete;
-    if (opt.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
+    add_timing(sc, res);
+    if (!opt.only_execution) add_timing(sc, res);
+  if (opt.shrink && sc.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
     check_expectations(sc, res);
+    if (res.timing) res.ok = res.ok && res.timing->ok;
     return res;
   }
   std::uint64_t pct_steps = 1;
@@ -186,7 +225,8 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   res.executions_run = x.executions;
   res.traces = x.traces;
   res.lock_graph = std::move(x.lock_graph);
-  if (opt.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
+  if (!opt.only_execution) add_timing(sc, res);
+  if (opt.shrink && sc.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
 
   if (opt.only_execution) {  // a replay by seed reports the execution, not the scenario's expectations
     res.replay = true;
@@ -194,6 +234,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     return res;
   }
   check_expectations(sc, res);
+  if (res.timing) res.ok = res.ok && res.timing->ok;
   return res;
 }
 

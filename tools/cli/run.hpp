@@ -12,6 +12,7 @@
 #include "checkers/lock_order.hpp"
 #include "model/engine/schedule.hpp"
 #include "model/scenario/scenario.hpp"
+#include "tools/cli/timing.hpp"
 
 namespace mhp {
 
@@ -67,7 +68,8 @@ struct ScenarioResult {
   std::uint64_t executions_run = 0;  // by this process (a shard runs its share)
   bool complete = false;             // dfs: every schedule within the bound was run
   std::uint64_t traces = 0;          // distinct Mazurkiewicz traces seen (coverage)
-  double unreduced_estimate = 0;     // reduced dfs: executions a search without reduction would run (estimate)
+  double unreduced_estimate = 0;
+  std::optional<TimingResult> timing;  // scenarios with `timing:`: the timing run and its expectations     // reduced dfs: executions a search without reduction would run (estimate)
   std::vector<Finding> findings;     // in order of first appearance
   std::string event_log;             // RunOptions::events: one line per event
   std::vector<std::string> expect_lines;  // "found uninit/..." / "MISSING ..."
@@ -95,5 +97,8 @@ constexpr unsigned kEstimatePaths = 200;
 void attach_witnesses(const Scenario& sc, ScenarioResult& res, const std::string& only = "");
 // The command that reproduces a finding exactly.
 std::string replay_command(const std::string& file, const std::string& schedule);
+// The same for people: a real-geometry witness of 10^5 runs is cut short,
+// pointing at the JSON report that carries it whole.
+std::string replay_command_text(const std::string& file, const std::string& schedule);
 
 }  // namespace mhp

@@ -52,7 +52,7 @@ Cost cost_of(const Schedule& s) { return {to_runs(s).size(), s.choices.size()}; 
 
 }  // namespace
 
-void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigned budget) {
+void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigned max_tries) {
   std::unique_ptr<Machine> m;
   for (Finding& f : findings) {
     if (f.kind == "lockorder" && f.key.rfind("lockorder/recursive/", 0) != 0) continue;
@@ -60,12 +60,28 @@ void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigne
       m = std::make_unique<Machine>(sc);
       m->add_checkers();
     }
+    // A candidate that keeps a spinning thread running (a seqcount reader
+    // whose writer never gets the CPU) would spin to the scenario's whole
+    // step budget: a candidate may take at most twice the witness's steps,
+    // and shrinking one finding at most kShrinkSteps steps in all (real
+    // geometries run millions of steps an execution).
+    constexpr std::uint64_t kShrinkSteps = 20000000;
+    unsigned budget = max_tries;
+    m->ex.set_step_budget(sc.step_budget);
+    {
+      LenientReplay witness(Schedule::decode(f.schedule));
+      m->run(witness, f.execution);
+    }
+    std::uint64_t steps_used = m->ex.steps();
+    m->ex.set_step_budget(std::min<std::uint64_t>(sc.step_budget, 2 * m->ex.steps() + 10000));
     // Replays a candidate; on success returns the schedule the execution recorded.
     unsigned tries = 0;
     auto attempt = [&](const Schedule& cand, Schedule& recorded) {
       ++tries;
       LenientReplay s(cand);
       Outcome o = m->run(s, f.execution);
+      steps_used += m->ex.steps();
+      if (steps_used > kShrinkSteps) budget = tries;  // this is the last try
       for (const Finding& g : m->findings(o))
         if (g.key == f.key) {
           recorded = m->ex.schedule();
@@ -79,27 +95,27 @@ void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigne
     while (improved && tries < budget) {
       improved = false;
       Runs r = to_runs(best);
-      std::vector<Runs> cands;
-      for (std::size_t j = 0; j < r.size(); ++j) cands.push_back(Runs(r.begin(), r.begin() + long(j)));  // cut short
-      for (std::size_t i = 0; i < r.size(); ++i) {  // drop one run: one switch fewer
-        Runs c = r;
-        c.erase(c.begin() + long(i));
-        cands.push_back(c);
-      }
-      for (std::size_t i = 0; i < r.size(); ++i)
-        if (r[i].second > 1) {  // halve a run
-          Runs c = r;
-          c[i].second /= 2;
-          cands.push_back(c);
+      // Candidates, built one at a time (a real-geometry witness has ~1e5
+      // runs: the list of all of them would not fit in memory): cut short,
+      // drop one run (one switch fewer), halve a run.
+      const std::size_t n = r.size();
+      for (std::size_t k = 0; k < 3 * n && tries < budget && !improved; ++k) {
+        Runs c;
+        if (k < n) {
+          c.assign(r.begin(), r.begin() + long(k));
+        } else if (k < 2 * n) {
+          c = r;
+          c.erase(c.begin() + long(k - n));
+        } else {
+          if (r[k - 2 * n].second < 2) continue;
+          c = r;
+          c[k - 2 * n].second /= 2;
         }
-      for (const Runs& c : cands) {
-        if (tries >= budget) break;
         Schedule cand = from_runs(c), rec;
         if (!(cost_of(cand) < cost_of(best)) && c.size() >= r.size()) continue;
         if (attempt(cand, rec) && cost_of(rec) < cost_of(best)) {
           best = rec;
           improved = true;
-          break;
         }
       }
     }

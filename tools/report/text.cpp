@@ -34,7 +34,7 @@ std::string render_finding_text(const Finding& f, const ScenarioResult& r) {
          std::to_string(r.executions) + " executions)\n";
   }
   o += "key: " + f.key + "\n";
-  o += "replay: " + replay_command(r.file, f.schedule) + "\n";
+  o += "replay: " + replay_command_text(r.file, f.schedule) + "\n";
   o += kRule;
   return o;
 }
@@ -57,6 +57,7 @@ std::string render_text(const ScenarioResult& r) {
   if (!r.replay && r.unreduced_estimate > 0)
     o += "without reduction: about " + fmt_estimate(r.unreduced_estimate) +
          " executions (Knuth's estimator over " + std::to_string(kEstimatePaths) + " random schedules)\n";
+  if (r.timing) o += "\n" + render_timing_text(*r.timing) + "\n";
   if (!r.replay) o += std::string("result: ") + (r.ok ? "PASS" : "FAIL") + " " + r.name + "\n";
   return o;
 }

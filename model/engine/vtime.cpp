@@ -1,0 +1,53 @@
+#include "model/engine/vtime.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace mhp {
+
+void VirtualTime::reset(unsigned threads, unsigned cpus) {
+  clock_.assign(threads, 0);
+  busy_.assign(threads, 0);
+  blocked_at_.assign(threads, 0);
+  cpu_free_.assign(cpus == 0 ? std::max(threads, 1u) : cpus, 0);
+  event_time.clear();
+  waits.clear();
+}
+
+void VirtualTime::set_cost(FnId fn, Cost c) {
+  if (fn >= costs_.size()) {
+    costs_.resize(fn + 1);
+    has_.resize(fn + 1, false);
+  }
+  costs_[fn] = c;
+  has_[fn] = true;
+}
+
+void VirtualTime::charge(ThreadId t, double ns) {
+  if (ns <= 0) return;
+  auto d = static_cast<Nanos>(std::llround(ns));
+  auto cpu = std::min_element(cpu_free_.begin(), cpu_free_.end());  // list scheduling
+  Nanos start = std::max(clock_[t], *cpu);
+  clock_[t] = start + d;
+  *cpu = clock_[t];
+  busy_[t] += d;
+}
+
+void VirtualTime::on_wake(ThreadId woken, ThreadId waker, ObjId obj) {
+  Nanos from = blocked_at_[woken];
+  Nanos to = std::max(clock_[woken], clock_[waker]);
+  clock_[woken] = to;
+  waits.push_back({woken, waker, obj, from, to});
+}
+
+ThreadId TimingStrategy::choose(ThreadMask enabled, ThreadId current) {
+  ThreadId best = kNoThread;
+  for (ThreadMask m = enabled; m; m &= m - 1) {
+    auto t = static_cast<ThreadId>(__builtin_ctz(m));
+    if (best == kNoThread || vt_.now(t) < vt_.now(best)) best = t;
+  }
+  if (current != kNoThread && (enabled & (1u << current)) && vt_.now(current) == vt_.now(best)) return current;
+  return best;
+}
+
+}  // namespace mhp

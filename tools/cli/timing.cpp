@@ -1,0 +1,297 @@
+#include "tools/cli/timing.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <malloc.h>
+#include <map>
+
+#include "model/scenario/input_error.hpp"
+#include "tools/cli/machine.hpp"
+
+namespace mhp {
+
+namespace {
+
+void stat_add(Nanos& mn, Nanos& mx, Nanos& total, std::uint64_t n_before, Nanos v) {
+  mn = n_before == 0 ? v : std::min(mn, v);
+  mx = std::max(mx, v);
+  total += v;
+}
+
+// /proc/lock_stat from the events and their virtual times: a contention is an
+// acquisition that had to block first; wait time runs from the first block to
+// the acquisition, hold time from the acquisition to the release.
+std::vector<LockStatRow> lock_stat(const Execution& ex, const VirtualTime& vt) {
+  struct Held {
+    ObjId obj;
+    Nanos at;
+    bool shared;
+  };
+  std::map<std::string, LockStatRow> rows;
+  std::map<std::string, std::uint64_t> holds;  // holds counted per row (for hold_min)
+  std::vector<std::vector<Held>> held(ex.thread_count());
+  std::vector<ObjId> waiting_on(ex.thread_count(), 0);
+  std::vector<Nanos> waiting_from(ex.thread_count(), 0);
+  // Which objects are locks, and whether each class is ever taken shared.
+  std::map<std::string, bool> rw;
+  for (const Event& e : ex.events())
+    if (e.kind == EvKind::Acquire && ex.lock_bit(e.obj) != kNoLockBit)
+      rw[ex.objects().class_of(e.obj)] |= e.mode == std::uint8_t(SyncSide::Shared);
+  auto row_name = [&](ObjId obj, bool shared) {
+    std::string cls = ex.objects().class_of(obj);
+    return rw[cls] ? cls + (shared ? "-R" : "-W") : cls;
+  };
+  for (const Event& e : ex.events()) {
+    if (ex.lock_bit(e.obj) == kNoLockBit) continue;
+    Nanos t = vt.event_time[e.index];
+    bool shared = e.mode == std::uint8_t(SyncSide::Shared);
+    switch (e.kind) {
+      case EvKind::Block:
+        if (waiting_on[e.thread] != e.obj) {
+          waiting_on[e.thread] = e.obj;
+          waiting_from[e.thread] = t;
+        }
+        break;
+      case EvKind::Acquire: {
+        LockStatRow& r = rows[row_name(e.obj, shared)];
+        if (waiting_on[e.thread] == e.obj) {
+          stat_add(r.wait_min, r.wait_max, r.wait_total, r.contentions, t - waiting_from[e.thread]);
+          ++r.contentions;
+          waiting_on[e.thread] = 0;
+        }
+        ++r.acquisitions;
+        held[e.thread].push_back({e.obj, t, shared});
+        break;
+      }
+      case EvKind::Release: {
+        auto& h = held[e.thread];
+        for (auto it = h.end(); it != h.begin();) {
+          --it;
+          if (it->obj != e.obj) continue;
+          std::string name = row_name(e.obj, it->shared);
+          LockStatRow& r = rows[name];
+          stat_add(r.hold_min, r.hold_max, r.hold_total, holds[name]++, t - it->at);
+          h.erase(it);
+          break;
+        }
+        break;
+      }
+      default: break;
+    }
+  }
+  std::vector<LockStatRow> out;
+  for (auto& [name, r] : rows) {
+    r.cls = name;
+    out.push_back(r);
+  }
+  // Like lock_stat: the most contended first (then by name: deterministic).
+  std::stable_sort(out.begin(), out.end(), [](const LockStatRow& a, const LockStatRow& b) {
+    return a.wait_total != b.wait_total ? a.wait_total > b.wait_total : a.contentions > b.contentions;
+  });
+  return out;
+}
+
+// Back from the thread that ends last: it ran until its end; before that, the
+// latest wait that delayed it hands the path to the thread that woke it, which
+// ran until the moment it woke it.
+std::vector<PathSegment> critical_path(const Execution& ex, const VirtualTime& vt, const std::vector<ThreadTiming>& th) {
+  std::vector<PathSegment> path;
+  if (th.empty()) return path;
+  std::size_t t = 0;
+  for (std::size_t i = 1; i < th.size(); ++i)
+    if (th[i].end > th[t].end) t = i;
+  Nanos now = th[t].end;
+  for (std::size_t guard = 0; guard < vt.waits.size() + th.size() + 1; ++guard) {
+    const VirtualTime::Wait* w = nullptr;
+    for (const auto& x : vt.waits)
+      if (x.thread == t && x.to > x.from && x.to <= now && (!w || x.to > w->to)) w = &x;
+    if (!w) {
+      if (now > 0) path.push_back({th[t].name, 0, now, "", ""});
+      break;
+    }
+    if (now > w->to) path.push_back({th[t].name, w->to, now, "", ""});
+    path.push_back({th[t].name, w->from, w->to, ex.objects().class_of(w->obj), th[w->waker].name});
+    t = w->waker;
+    now = w->to;
+  }
+  std::reverse(path.begin(), path.end());
+  return path;
+}
+
+std::string pad(std::string s, std::size_t w, bool right = false) {
+  if (s.size() >= w) return s + " ";
+  return right ? std::string(w - s.size(), ' ') + s + " " : s + std::string(w - s.size(), ' ') + " ";
+}
+
+std::string usecs(Nanos ns) {  // lock_stat prints microseconds with two decimals
+  char b[32];
+  snprintf(b, sizeof b, "%.2f", static_cast<double>(ns) / 1000.0);
+  return b;
+}
+
+}  // namespace
+
+std::string fmt_seconds(Nanos ns) {  // seconds, or ms / us when below one
+  char b[32];
+  double v = static_cast<double>(ns);
+  if (ns >= 1000000000 || ns == 0) snprintf(b, sizeof b, "%.3f s", v / 1e9);
+  else if (ns >= 1000000) snprintf(b, sizeof b, "%.3f ms", v / 1e6);
+  else snprintf(b, sizeof b, "%.3f us", v / 1e3);
+  return b;
+}
+
+TimingResult run_timing(const Scenario& sc, bool check) {
+  TimingResult r;
+  r.file = sc.file;
+  r.name = sc.name;
+  r.era = sc.era;
+  r.variant = sc.variant;
+  // A real-geometry machine is most of a GiB: give what the previous one
+  // (the exploration's, or the other side of speedup_over) freed back to the
+  // system first, so the peak is one machine, not two.
+  malloc_trim(0);
+  Machine m(sc);
+  if (check) m.add_checkers();
+  VirtualTime vt;
+  vt.reset(static_cast<unsigned>(sc.threads.size()), sc.timing.cpus);
+  for (std::size_t i = 0; i < sc.threads.size(); ++i)  // threads.start_s: started later in virtual time
+    vt.delay(static_cast<ThreadId>(i), static_cast<Nanos>(sc.threads[i].start_s * 1e9));
+  r.cpus = sc.timing.cpus ? sc.timing.cpus : static_cast<unsigned>(sc.threads.size());
+  for (const CostEntry& c : merge_costs(sc.timing.costs)) vt.set_cost(m.ex.stacks().fn(c.fn), c.cost);
+  m.ex.set_vtime(&vt);
+  TimingStrategy strategy(vt);
+  Outcome o = m.run(strategy, 0);
+  m.ex.set_vtime(nullptr);
+  r.schedule = m.ex.schedule().encode();
+  if (check) {
+    m.order().end_execution(0, r.schedule);
+    r.findings = m.findings(o);
+    for (auto& f : m.order().cycles()) r.findings.push_back(std::move(f));
+  }
+  r.status = o.status == Outcome::Status::Completed ? "completed"
+             : o.status == Outcome::Status::Deadlock ? "DEADLOCK"
+             : o.status == Outcome::Status::Livelock ? "LIVELOCK (" + o.detail + ")"
+                                                     : "diverged";
+  const auto& evs = m.ex.events();
+  r.events = evs.size();
+  r.threads.resize(sc.threads.size());
+  std::vector<bool> started(sc.threads.size(), false);
+  for (std::size_t i = 0; i < sc.threads.size(); ++i) {
+    r.threads[i].name = sc.threads[i].name;
+    r.threads[i].op = sc.threads[i].op;
+    r.threads[i].busy = vt.busy(static_cast<ThreadId>(i));
+  }
+  for (const Event& e : evs) {
+    ThreadTiming& t = r.threads[e.thread];
+    Nanos at = vt.event_time[e.index];
+    if (e.kind != EvKind::ThreadStart && !started[e.thread]) {  // after an `after:` wait, if any
+      started[e.thread] = true;
+      t.start = at;
+    }
+    if (e.kind == EvKind::ThreadEnd) t.end = at;
+  }
+  for (const auto& w : vt.waits) r.threads[w.thread].waited += w.to - w.from;
+  for (const auto& t : r.threads) {
+    r.makespan = std::max(r.makespan, t.end);
+    auto it = std::find_if(r.ops.begin(), r.ops.end(), [&](const OpTiming& o) { return o.op == t.op; });
+    if (it == r.ops.end()) {
+      r.ops.push_back({t.op, 0, t.start, t.end, 0});
+      it = r.ops.end() - 1;
+    }
+    ++it->threads;
+    it->start = std::min(it->start, t.start);
+    it->end = std::max(it->end, t.end);
+    it->busy += t.busy;
+  }
+  r.locks = lock_stat(m.ex, vt);
+  r.critical_path = critical_path(m.ex, vt, r.threads);
+  if (o.status != Outcome::Status::Completed) r.ok = false;
+  return r;
+}
+
+void check_timing_expectations(const Scenario& sc, TimingResult& t) {
+  const TimingSpec& s = sc.timing;
+  double ms = static_cast<double>(t.makespan) / 1e9;
+  if (t.status != "completed") t.expect_lines.push_back("timing run did not complete: " + t.status);
+  char b[256];
+  if (s.has_makespan) {
+    bool in = ms >= s.makespan_min_s && ms <= s.makespan_max_s;
+    snprintf(b, sizeof b, "expected makespan %g..%g s: %s (%s)", s.makespan_min_s, s.makespan_max_s,
+             in ? "ok" : "OUT OF RANGE", fmt_seconds(t.makespan).c_str());
+    t.expect_lines.push_back(b);
+    t.ok &= in;
+  }
+  if (!s.speedup_over.empty()) {
+    std::filesystem::path other = std::filesystem::path(sc.file).parent_path() / s.speedup_over;
+    Scenario o = load_scenario(other.string());
+    TimingResult ot = run_timing(o);
+    double ratio = t.makespan ? static_cast<double>(ot.makespan) / static_cast<double>(t.makespan) : 0;
+    bool in = ratio >= s.speedup_min && ratio <= s.speedup_max;
+    snprintf(b, sizeof b, "expected speedup over %s %g..%gx: %s (%.2fx: %s against %s)", s.speedup_over.c_str(),
+             s.speedup_min, s.speedup_max, in ? "ok" : "OUT OF RANGE", ratio, fmt_seconds(ot.makespan).c_str(),
+             fmt_seconds(t.makespan).c_str());
+    t.expect_lines.push_back(b);
+    t.ok &= in;
+  }
+}
+
+std::string render_timing_text(const TimingResult& t) {
+  std::string o = "timing: " + t.name + " (" + t.file + "), era " + t.era + ", variant " + t.variant + ", " +
+                  std::to_string(t.cpus) + " simulated CPUs, virtual time (costs: model/timing/costs.yaml)\n";
+  o += "makespan " + fmt_seconds(t.makespan) + " (" + t.status + ", " + std::to_string(t.events) + " events)\n\n";
+  o += pad("thread", 22) + pad("op", 18) + pad("start", 12, true) + pad("end", 12, true) + pad("busy", 12, true) +
+       pad("waited", 12, true) + "\n";
+  for (const auto& th : t.threads)
+    o += pad(th.name, 22) + pad(th.op, 18) + pad(fmt_seconds(th.start), 12, true) + pad(fmt_seconds(th.end), 12, true) +
+         pad(fmt_seconds(th.busy), 12, true) + pad(fmt_seconds(th.waited), 12, true) + "\n";
+  o += "\n" + pad("operation", 22) + pad("threads", 8, true) + pad("makespan", 12, true) + pad("busy", 12, true) + "\n";
+  for (const auto& op : t.ops)
+    o += pad(op.op, 22) + pad(std::to_string(op.threads), 8, true) + pad(fmt_seconds(op.end - op.start), 12, true) +
+         pad(fmt_seconds(op.busy), 12, true) + "\n";
+  o += "\nlock_stat (virtual time, usecs; the columns of /proc/lock_stat):\n";
+  o += pad("class name", 26) + pad("contentions", 12, true) + pad("waittime-min", 14, true) +
+       pad("waittime-max", 14, true) + pad("waittime-total", 16, true) + pad("waittime-avg", 14, true) +
+       pad("acquisitions", 13, true) + pad("holdtime-min", 14, true) + pad("holdtime-max", 14, true) +
+       pad("holdtime-total", 16, true) + pad("holdtime-avg", 14, true) + "\n";
+  for (const auto& l : t.locks) {
+    Nanos wavg = l.contentions ? l.wait_total / l.contentions : 0, havg = l.acquisitions ? l.hold_total / l.acquisitions : 0;
+    o += pad(l.cls + ":", 26) + pad(std::to_string(l.contentions), 12, true) + pad(usecs(l.wait_min), 14, true) +
+         pad(usecs(l.wait_max), 14, true) + pad(usecs(l.wait_total), 16, true) + pad(usecs(wavg), 14, true) +
+         pad(std::to_string(l.acquisitions), 13, true) + pad(usecs(l.hold_min), 14, true) +
+         pad(usecs(l.hold_max), 14, true) + pad(usecs(l.hold_total), 16, true) + pad(usecs(havg), 14, true) + "\n";
+  }
+  o += "\ncritical path (from time 0 to the makespan):\n";
+  for (const auto& s : t.critical_path)
+    o += s.lock.empty() ? "  " + pad(fmt_seconds(s.from), 12, true) + ".. " + pad(fmt_seconds(s.to), 12, true) + " " +
+                              s.thread + " runs\n"
+                        : "  " + pad(fmt_seconds(s.to), 12, true) + "   " + pad("", 12, true) + " " + s.holder +
+                              " hands " + s.lock + " to " + s.thread + " (waiting since " + fmt_seconds(s.from) + ")\n";
+  for (const auto& e : t.expect_lines) o += e + "\n";
+  return o;
+}
+
+nlohmann::ordered_json timing_json(const TimingResult& t) {
+  nlohmann::ordered_json j;
+  j["makespan_ns"] = t.makespan;
+  j["cpus"] = t.cpus;
+  j["status"] = t.status;
+  j["threads"] = nlohmann::ordered_json::array();
+  for (const auto& th : t.threads)
+    j["threads"].push_back({{"name", th.name}, {"op", th.op}, {"start_ns", th.start}, {"end_ns", th.end},
+                            {"busy_ns", th.busy}, {"waited_ns", th.waited}});
+  j["lock_stat"] = nlohmann::ordered_json::array();
+  for (const auto& l : t.locks)
+    j["lock_stat"].push_back({{"class", l.cls}, {"contentions", l.contentions}, {"waittime_min_ns", l.wait_min},
+                              {"waittime_max_ns", l.wait_max}, {"waittime_total_ns", l.wait_total},
+                              {"acquisitions", l.acquisitions}, {"holdtime_min_ns", l.hold_min},
+                              {"holdtime_max_ns", l.hold_max}, {"holdtime_total_ns", l.hold_total}});
+  j["critical_path"] = nlohmann::ordered_json::array();
+  for (const auto& s : t.critical_path)
+    j["critical_path"].push_back({{"thread", s.thread}, {"from_ns", s.from}, {"to_ns", s.to}, {"waits_for", s.lock},
+                                  {"released_by", s.holder}});
+  j["expectations"] = t.expect_lines;
+  return j;
+}
+
+}  // namespace mhp
