@@ -2,7 +2,8 @@
 # Exploration benchmarks (issue 6), all measured in this one run:
 #  (c) time to first expected finding with pct and pos, median over 20 seeds,
 #      per seed scenario that expects findings;
-#  (d) dfs on S1: executions per preemption bound, buggy and fixed variant;
+#  (d) dfs on S1: executions per preemption bound, buggy and fixed variant,
+#      and unbounded with sleep sets and with source-DPOR (same traces);
 #  (e) --jobs 2 against --jobs 1 on the whole seed corpus.
 # Usage: bench/exploration_bench.sh [build/mhpsim]
 set -u
@@ -52,6 +53,11 @@ for f in s1_deferred_memmap_init s1_init_under_hotplug_lock; do
     n=$("$bin" run "$here/scenarios/seeds/$f.yaml" --strategy dfs --bound "$b" --executions 10000000 --no-shrink \
         | grep -o "[0-9]* executions$" | head -1)
     echo "$f bound $b: $n"
+  done
+  for r in sleep dpor; do  # unbounded: the reductions, with the coverage they reach
+    line=$("$bin" run "$here/scenarios/seeds/$f.yaml" --strategy dfs --reduce "$r" --executions 10000000 --no-shrink)
+    echo "$f --reduce $r: $(echo "$line" | grep "^coverage:" | sed 's/coverage: //')"
+    echo "$line" | grep "^without reduction:" | sed "s/^/$f: /"
   done
 done
 
