@@ -2,29 +2,51 @@
 
 namespace mhp {
 
-std::size_t PageStore::Hash::operator()(const PageRecord& r) const {
-  std::uint64_t h = 1469598103934665603ull ^ (std::uint64_t(r.state) << 8 | r.init);
-  for (auto x : r.v) h = (h ^ std::uint64_t(x)) * 1099511628211ull;
-  return std::size_t(h);
+std::uint64_t PageStore::hash(const PageRecord& r) {
+  std::uint64_t h = std::uint64_t(r.state) << 8 | r.init;
+  for (auto x : r.v) h = (h ^ std::uint64_t(x)) * 0x9e3779b97f4a7c15ull;
+  return h ^ (h >> 29);
 }
 
-PageStore::PageStore(Pfn nr, std::uint32_t cp) : nr_(nr), cp_(cp), chunks_((nr + cp - 1) / cp) {
+PageStore::PageStore(Pfn nr, std::uint32_t cp) : nr_(nr), cp_(cp), chunks_((nr + cp - 1) / cp), index_(64, 0) {
   intern(PageRecord{});  // record 0: ABSENT, all zero
 }
 
 std::uint32_t PageStore::intern(const PageRecord& r) {
-  auto it = index_.find(r);
-  if (it != index_.end()) return it->second;
+  std::size_t mask = index_.size() - 1;
+  for (std::size_t i = hash(r) & mask;; i = (i + 1) & mask) {
+    std::uint32_t s = index_[i];
+    if (!s) break;
+    if (table_[s - 1] == r) return s - 1;
+  }
   table_.push_back(r);
   auto id = std::uint32_t(table_.size() - 1);
-  index_.emplace(r, id);
+  if (table_.size() * 2 > index_.size()) rehash(index_.size() * 2);
+  else {
+    std::size_t i = hash(r) & mask;
+    while (index_[i]) i = (i + 1) & mask;
+    index_[i] = id + 1;
+  }
   return id;
+}
+
+void PageStore::rehash(std::size_t n) {
+  index_.assign(n, 0);
+  for (std::uint32_t id = 0; id < table_.size(); ++id) {
+    std::size_t i = hash(table_[id]) & (n - 1);
+    while (index_[i]) i = (i + 1) & (n - 1);
+    index_[i] = id + 1;
+  }
 }
 
 void PageStore::clear() {
   for (auto& c : chunks_) c = Chunk{};
-  runs_.clear();
+  // Every run list is free again; keep their storage for the next execution.
   free_runs_.clear();
+  for (std::uint32_t i = 0; i < runs_.size(); ++i) {
+    runs_[i].clear();
+    free_runs_.push_back(i);
+  }
 }
 
 void PageStore::fill(Pfn lo, Pfn hi, const PageRecord& r, std::int64_t alloc_ev) {
@@ -61,30 +83,29 @@ void PageStore::set_pfn(Chunk& c, std::uint32_t off, std::uint32_t rec, std::int
   std::size_t i = 0;
   while (i + 1 < rs.size() && rs[i + 1].start <= off) ++i;
   std::uint32_t end = i + 1 < rs.size() ? rs[i + 1].start : cp_;
+  // Split run i in place into [start, off) [off] [off + 1, end), dropping empty parts.
   Run old = rs[i];
-  std::vector<Run> repl;
-  if (old.start < off) repl.push_back({old.start, old.rec, old.alloc});
-  repl.push_back({off, rec, alloc});
-  if (off + 1 < end) repl.push_back({off + 1, old.rec, old.alloc});
-  rs.erase(rs.begin() + long(i));
-  rs.insert(rs.begin() + long(i), repl.begin(), repl.end());
+  bool before = old.start < off, after = off + 1 < end;
+  if (!before) rs[i] = {off, rec, alloc};
+  else rs.insert(rs.begin() + long(++i), Run{off, rec, alloc});
+  if (after) rs.insert(rs.begin() + long(i + 1), Run{off + 1, old.rec, old.alloc});
 }
 
 void PageStore::compact(Chunk& c) {
   if (!c.runs) return;
   auto& rs = runs_[c.runs - 1];
-  std::vector<Run> out;
+  // merge neighbours with the same record in place (keeps the vector's storage)
+  std::size_t n = 0;
   for (const Run& r : rs)
-    if (out.empty() || out.back().rec != r.rec || out.back().alloc != r.alloc) out.push_back(r);
-  if (out.size() == 1) {  // uniform again
-    c.rec = out[0].rec;
-    c.alloc = out[0].alloc;
+    if (n == 0 || rs[n - 1].rec != r.rec || rs[n - 1].alloc != r.alloc) rs[n++] = r;
+  rs.resize(n);
+  if (n == 1) {  // uniform again
+    c.rec = rs[0].rec;
+    c.alloc = rs[0].alloc;
     free_runs_.push_back(c.runs - 1);
     rs.clear();
     c.runs = 0;
-    return;
   }
-  rs = std::move(out);
 }
 
 PageRecord PageStore::get(Pfn pfn) const {

@@ -11,7 +11,6 @@
 #pragma once
 #include <array>
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "model/kernel/geometry.hpp"
@@ -33,6 +32,8 @@ class PageStore {
   void clear();                                                         // all ABSENT
 
   PageRecord get(Pfn pfn) const;
+  PageState state(Pfn pfn) const { return rec(pfn).state; }
+  std::uint8_t init_mask(Pfn pfn) const { return rec(pfn).init; }
   std::int64_t alloc_event(Pfn pfn) const;
   std::int64_t value(Pfn pfn, PageField f) const;
 
@@ -61,14 +62,14 @@ class PageStore {
     std::uint32_t rec = 0;
     std::uint32_t runs = 0;  // 1 + index into runs_ when mixed
   };
-  struct Hash {
-    std::size_t operator()(const PageRecord& r) const;
-  };
+  static std::uint64_t hash(const PageRecord& r);
   std::uint32_t intern(const PageRecord& r);
+  void rehash(std::size_t n);
   void expand(Chunk& c);
   void compact(Chunk& c);
   void set_pfn(Chunk& c, std::uint32_t off, std::uint32_t rec, std::int64_t alloc);
   std::pair<std::uint32_t, std::int64_t> at(const Chunk& c, std::uint32_t off) const;
+  const PageRecord& rec(Pfn pfn) const { return table_[at(chunks_[pfn / cp_], std::uint32_t(pfn % cp_)).first]; }
   static std::int64_t stored(Pfn pfn, PageField f, std::int64_t v);
   static std::int64_t loaded(Pfn pfn, PageField f, std::int64_t v);
 
@@ -78,7 +79,9 @@ class PageStore {
   std::vector<std::vector<Run>> runs_;
   std::vector<std::uint32_t> free_runs_;
   std::vector<PageRecord> table_;
-  std::unordered_map<PageRecord, std::uint32_t, Hash> index_;
+  // table_ index + 1 per slot (0: empty), open addressing: every store interns
+  // a record, and after the first executions every intern is a hit.
+  std::vector<std::uint32_t> index_;
 };
 
 template <class Fn>
