@@ -5,10 +5,10 @@
 // at least one a write and at least one plain (KCSAN's rule: a pair of
 // marked accesses is intended concurrency), with neither ordered before the other.
 #pragma once
-#include <unordered_map>
 #include <vector>
 
 #include "checkers/checker.hpp"
+#include "checkers/obj_table.hpp"
 #include "checkers/vector_clock.hpp"
 
 namespace mhp {
@@ -49,8 +49,9 @@ class RaceChecker final : public Checker {
   };
   std::array<Speculative, kMaxThreads> spec_{};
   std::array<VectorClock, kMaxThreads> clock_{};
-  std::unordered_map<ObjId, Shadow> shadow_;
-  std::unordered_map<ObjId, SyncClocks> sync_;
+  unsigned n_ = kMaxThreads;  // threads of this execution: clocks and reads beyond are zero
+  ObjTable<Shadow> shadow_;
+  ObjTable<SyncClocks> sync_;
 };
 
 }  // namespace mhp

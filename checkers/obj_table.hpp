@@ -1,0 +1,75 @@
+// Per-object checker state looked up on every event: open addressing with
+// Fibonacci hashing instead of unordered_map's modulo and node chase, and a
+// generation per slot so that forgetting every entry between executions
+// costs nothing (a slot of an older generation is free).
+#pragma once
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "model/engine/event.hpp"
+
+namespace mhp {
+
+template <class T>
+class ObjTable {
+ public:
+  // The entry of obj, a fresh T{} if it has none in this generation.
+  // References stay valid until the next insertion.
+  T& operator[](ObjId obj) {
+    Slot* s = probe(obj);
+    if (s->gen == gen_) return s->val;
+    if ((used_ + 1) * 2 > slots_.size()) {
+      grow();
+      s = probe(obj);
+    }
+    ++used_;
+    s->obj = obj;
+    s->gen = gen_;
+    s->val = T{};
+    return s->val;
+  }
+  T* find(ObjId obj) {
+    Slot* s = probe(obj);
+    return s->gen == gen_ ? &s->val : nullptr;
+  }
+  // Forgets every entry; their storage stays for the next generation.
+  void clear() {
+    used_ = 0;
+    if (++gen_ == 0) {  // generations wrapped: free every slot by hand
+      for (Slot& s : slots_) s.gen = 0;
+      gen_ = 1;
+    }
+  }
+
+ private:
+  struct Slot {
+    ObjId obj = 0;
+    std::uint32_t gen = 0;
+    T val{};
+  };
+  // The slot holding obj, or the free slot where it would go.
+  Slot* probe(ObjId obj) {
+    std::size_t mask = slots_.size() - 1;
+    for (std::size_t i = (obj * 0x9e3779b97f4a7c15ULL) >> shift_;; i = (i + 1) & mask) {
+      Slot& s = slots_[i];
+      if (s.gen != gen_ || s.obj == obj) return &s;
+    }
+  }
+  void grow() {
+    std::vector<Slot> old = std::move(slots_);
+    slots_ = std::vector<Slot>(old.size() * 2);
+    --shift_;
+    for (Slot& o : old)
+      if (o.gen == gen_) {
+        Slot* s = probe(o.obj);
+        *s = std::move(o);
+      }
+  }
+  std::vector<Slot> slots_ = std::vector<Slot>(64);
+  unsigned shift_ = 64 - 6;  // log2(slots_.size()) high bits of the product
+  std::uint32_t gen_ = 1;
+  std::size_t used_ = 0;
+};
+
+}  // namespace mhp
