@@ -31,6 +31,7 @@ Execution::~Execution() {
 std::uint8_t Execution::register_lock(ObjId obj) {
   if (lock_objs_.size() >= 64) throw std::runtime_error("a run took more than 64 distinct locks (the held-lock mask is 64 bits)");
   lock_objs_.push_back(obj);
+  lock_classes_.push_back(objects_.class_of(obj));
   lock_bits_.emplace(obj, static_cast<std::uint8_t>(lock_objs_.size() - 1));
   return static_cast<std::uint8_t>(lock_objs_.size() - 1);
 }

@@ -73,6 +73,10 @@ class Execution {
   // A lock gets a bit so every event can say which locks its thread held.
   std::uint8_t register_lock(ObjId obj);
   ObjId lock_obj(std::uint8_t bit) const { return lock_objs_[bit]; }
+  // The lock class of a bit ("mem_hotplug_lock"), kept so checkers need not
+  // build it again on every acquire.
+  const std::string& lock_class(std::uint8_t bit) const { return lock_classes_[bit]; }
+  std::size_t lock_count() const { return lock_objs_.size(); }
   // The bit of a lock object, or kNoLockBit if it is not a lock taken so far.
   std::uint8_t lock_bit(ObjId obj) const {
     auto it = lock_bits_.find(obj);
@@ -146,6 +150,7 @@ class Execution {
   ObjectRegistry objects_;
   StackTable stacks_;
   std::vector<ObjId> lock_objs_;
+  std::vector<std::string> lock_classes_;
   std::unordered_map<ObjId, std::uint8_t> lock_bits_;
 };
 
