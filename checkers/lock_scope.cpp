@@ -157,7 +157,7 @@ void LockScopeChecker::on_event(const Event& ev) {
     std::string fn = ex_.stacks().top_name(ev.stack);
     std::string cls = ex_.objects().class_of(ev.obj);
     std::string key = "scope/" + r->id + "/" + cls + "/" + fn;
-    if (!reported_.insert(key).second) continue;
+    if (!reported_.insert(key).second || found_known("scope", key)) continue;
     const SimThread& t = ex_.threads()[ev.thread];
     std::string need;
     for (const auto& alt : r->held) need += (need.empty() ? "" : " or ") + need_text(alt);

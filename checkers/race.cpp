@@ -151,9 +151,11 @@ void RaceChecker::report(const Event& earlier, const Event& later) {
   std::string fa = st.top_name(earlier.stack), fb = st.top_name(later.stack);
   std::string cls = ex_.objects().class_of(later.obj);
   std::string lo = std::min(fa, fb), hi = std::max(fa, fb);
+  std::string key = "race/" + cls + "/" + lo + "/" + hi;
+  if (found_known("race", key)) return;
   Finding f;
   f.kind = "race";
-  f.key = "race/" + cls + "/" + lo + "/" + hi;
+  f.key = std::move(key);
   f.title = "BUG: mhpsim: data-race in " + lo + " / " + hi;
   f.summary = "data race on " + cls + ": " + access_word(earlier) + " in " + fa + " vs " + access_word(later) +
               " in " + fb + ", not ordered by happens-before";

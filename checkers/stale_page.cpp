@@ -65,9 +65,11 @@ void StalePageChecker::on_event(const Event& ev) {
     if (!idle_access(ev, pfn)) return;
     const SimThread& t = ex_.threads()[ev.thread];
     std::string fn = ex_.stacks().top_name(ev.stack);
+    std::string key = std::string("stale/IDLE/") + page_field_name(field) + "/" + fn;
+    if (found_known("stale", key)) return;
     Finding f;
     f.kind = "stale";
-    f.key = std::string("stale/IDLE/") + page_field_name(field) + "/" + fn;
+    f.key = std::move(key);
     f.title = "BUG: mhpsim: idle-pgmap-page-read in " + fn;
     f.summary = std::string("read of ") + page_field_name(field) + " of pfn " + hex(pfn) + " in " + fn +
                 ": a free device-private page (refcount 0) read with no reference on its pgmap";
@@ -81,11 +83,14 @@ void StalePageChecker::on_event(const Event& ev) {
   bool stale = state == PageState::Absent || state == PageState::Poisoned || lru_alias;
   const auto& st = ex_.stacks();
   std::string reader = st.top_name(ev.stack);
+  std::string kind = stale ? "stale" : "uninit";
+  std::string key = kind + "/" + page_state_name(state) + "/" + page_field_name(field) + "/" + reader;
+  if (found_known(kind, key)) return;
   const SimThread& t = ex_.threads()[ev.thread];
   const char* access = write ? "write" : "read";
   Finding f;
-  f.kind = stale ? "stale" : "uninit";
-  f.key = f.kind + "/" + page_state_name(state) + "/" + page_field_name(field) + "/" + reader;
+  f.kind = std::move(kind);
+  f.key = std::move(key);
   f.title = std::string("BUG: mhpsim: ") +
             (state == PageState::Absent ? std::string(access) + " of freed memmap"
              : stale ? "stale-page-read" : "uninit-page-read") +
