@@ -35,6 +35,7 @@ class LockScopeChecker final : public Checker {
  public:
   LockScopeChecker(const Execution& ex, const std::string& era);
   void on_event(const Event& ev) override;
+  std::uint32_t kinds() const override { return kind_bit(EvKind::Write); }
   std::size_t rule_count() const { return rules_.size(); }
 
  private:

@@ -17,6 +17,10 @@ class RaceChecker final : public Checker {
  public:
   explicit RaceChecker(const Execution& ex) : Checker(ex) {}
   void on_event(const Event& ev) override;
+  std::uint32_t kinds() const override {
+    return kind_bit(EvKind::Read) | kind_bit(EvKind::Write) | kind_bit(EvKind::Acquire) | kind_bit(EvKind::Release) |
+           kind_bit(EvKind::SeqBegin) | kind_bit(EvKind::SeqRetry);
+  }
 
  private:
   struct Shadow {

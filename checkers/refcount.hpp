@@ -16,6 +16,7 @@ class RefcountChecker final : public Checker {
  public:
   explicit RefcountChecker(const Execution& ex) : Checker(ex) {}
   void on_event(const Event& ev) override;
+  std::uint32_t kinds() const override { return kind_bit(EvKind::RefOp); }
 
  private:
   struct Ref {

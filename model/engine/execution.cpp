@@ -154,7 +154,7 @@ void Execution::emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t val
   Event ev{static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, flags, obj, value, t.stack, t.held, t.held_shared};
   events_.push_back(ev);
   if (strategy_wants_events_) strategy_->observe(events_.back());
-  for (EventObserver* o : observers_) o->on_event(events_.back());
+  for (EventObserver* o : by_kind_[unsigned(kind)]) o->on_event(events_.back());
 }
 
 void Execution::block_on(ObjId obj, SyncSide side) {

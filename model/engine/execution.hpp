@@ -25,7 +25,13 @@ class EventObserver {
   virtual ~EventObserver() = default;
   virtual void on_execution_begin() {}
   virtual void on_event(const Event& ev) = 0;
+  // Bit k set: on_event() wants events of EvKind k. Asked once, by
+  // add_observer(): an event is dispatched only to the observers of its kind.
+  virtual std::uint32_t kinds() const { return ~0u; }
 };
+
+constexpr std::uint32_t kind_bit(EvKind k) { return 1u << unsigned(k); }
+constexpr unsigned kEvKinds = unsigned(EvKind::SeqRetry) + 1;
 
 enum class ThreadState : std::uint8_t { Idle, Runnable, Blocked, Finished };
 
@@ -84,8 +90,15 @@ class Execution {
   }
   void clear_threads();
   ThreadId add_thread(std::string name, void (*fn)(void*), void* arg);
-  void add_observer(EventObserver* o) { observers_.push_back(o); }
-  void clear_observers() { observers_.clear(); }
+  void add_observer(EventObserver* o) {
+    observers_.push_back(o);
+    for (unsigned k = 0; k < kEvKinds; ++k)
+      if (o->kinds() >> k & 1) by_kind_[k].push_back(o);
+  }
+  void clear_observers() {
+    observers_.clear();
+    for (auto& v : by_kind_) v.clear();
+  }
   void set_step_budget(std::uint64_t b) { budget_ = b; }
 
   // Runs all threads to the end (or to deadlock / budget / divergence).
@@ -144,6 +157,7 @@ class Execution {
   Schedule schedule_;
   std::vector<Event> events_;
   std::vector<EventObserver*> observers_;
+  std::array<std::vector<EventObserver*>, kEvKinds> by_kind_;  // observers_ by EvKind, in order
   std::uint64_t steps_ = 0;
   std::uint64_t budget_ = 100000;
 
