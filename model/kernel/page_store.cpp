@@ -50,7 +50,8 @@ void PageStore::clear() {
 }
 
 void PageStore::fill(Pfn lo, Pfn hi, const PageRecord& r, std::int64_t alloc_ev) {
-  update(lo, hi, [&](PageRecord& x) { x = r; }, alloc_ev);
+  std::uint32_t id = intern(r);
+  update_ids(lo, hi, [id](std::uint32_t) { return id; }, alloc_ev);
 }
 
 std::pair<std::uint32_t, std::int64_t> PageStore::at(const Chunk& c, std::uint32_t off) const {
@@ -159,21 +160,28 @@ Pfn PageStore::add_refcount(Pfn lo, Pfn hi, std::int64_t delta) {
   return zeros;
 }
 
+std::uint32_t PageStore::with_field(std::uint32_t id, PageField f, std::int64_t v, bool init) {
+  std::uint64_t h = (std::uint64_t(id) * 0x9e3779b97f4a7c15ULL) ^ (std::uint64_t(v) * 0xff51afd7ed558ccdULL) ^
+                    (unsigned(f) << 1 | unsigned(init));
+  Transition& t = memo_[(h ^ (h >> 32)) % memo_.size()];
+  if (t.from == id && t.v == v && t.field == std::uint8_t(f) && t.init == init) return t.to;
+  PageRecord r = table_[id];
+  r.v[unsigned(f)] = v;
+  if (init) r.init |= std::uint8_t(1u << unsigned(f));
+  std::uint32_t to = intern(r);
+  t = Transition{id, to, v, std::uint8_t(f), init};
+  return to;
+}
+
 void PageStore::set_value(Pfn lo, Pfn hi, PageField f, std::int64_t v, bool init) {
   if (f == PageField::CompoundHead && v > 0) {  // per pfn: the stored distance differs
     for (Pfn p = lo; p < hi; ++p) {
       std::int64_t s = stored(p, f, v);
-      update(p, p + 1, [&](PageRecord& r) {
-        r.v[unsigned(f)] = s;
-        if (init) r.init |= std::uint8_t(1u << unsigned(f));
-      });
+      update_ids(p, p + 1, [&](std::uint32_t id) { return with_field(id, f, s, init); }, kKeep);
     }
     return;
   }
-  update(lo, hi, [&](PageRecord& r) {
-    r.v[unsigned(f)] = v;
-    if (init) r.init |= std::uint8_t(1u << unsigned(f));
-  });
+  update_ids(lo, hi, [&](std::uint32_t id) { return with_field(id, f, v, init); }, kKeep);
 }
 
 }  // namespace mhp

@@ -64,6 +64,11 @@ class PageStore {
   };
   static std::uint64_t hash(const PageRecord& r);
   std::uint32_t intern(const PageRecord& r);
+  // update() on record ids: xform(id) gives the id every pfn holding id gets.
+  template <class Xform>
+  void update_ids(Pfn lo, Pfn hi, Xform xform, std::int64_t alloc_ev);
+  // The record id + field store -> record id, memoised (ids are never reused).
+  std::uint32_t with_field(std::uint32_t id, PageField f, std::int64_t v, bool init);
   void rehash(std::size_t n);
   void expand(Chunk& c);
   void compact(Chunk& c);
@@ -82,10 +87,28 @@ class PageStore {
   // table_ index + 1 per slot (0: empty), open addressing: every store interns
   // a record, and after the first executions every intern is a hit.
   std::vector<std::uint32_t> index_;
+  // with_field()'s memo, direct-mapped: the memmap init loop stores the same
+  // few values into the same few records every execution.
+  struct Transition {
+    std::uint32_t from = UINT32_MAX, to = 0;
+    std::int64_t v = 0;
+    std::uint8_t field = 0;
+    bool init = false;
+  };
+  std::array<Transition, 256> memo_{};
 };
 
 template <class Fn>
 void PageStore::update(Pfn lo, Pfn hi, Fn fn, std::int64_t alloc_ev) {
+  update_ids(lo, hi, [&](std::uint32_t id) {
+    PageRecord r = table_[id];
+    fn(r);
+    return intern(r);
+  }, alloc_ev);
+}
+
+template <class Xform>
+void PageStore::update_ids(Pfn lo, Pfn hi, Xform xform, std::int64_t alloc_ev) {
   Pfn p = lo;
   while (p < hi) {
     Pfn ci = p / cp_;
@@ -93,16 +116,12 @@ void PageStore::update(Pfn lo, Pfn hi, Fn fn, std::int64_t alloc_ev) {
     Pfn cs = ci * cp_, ce = std::min<Pfn>(cs + cp_, nr_);
     Pfn e = std::min(hi, ce);
     if (p == cs && e == ce && !c.runs) {  // whole uniform chunk: one record change
-      PageRecord r = table_[c.rec];
-      fn(r);
-      c.rec = intern(r);
+      c.rec = xform(c.rec);
       if (alloc_ev != kKeep) c.alloc = alloc_ev;
     } else {
       for (Pfn q = p; q < e; ++q) {
         auto [rec, alloc] = at(c, std::uint32_t(q - cs));
-        PageRecord r = table_[rec];
-        fn(r);
-        set_pfn(c, std::uint32_t(q - cs), intern(r), alloc_ev == kKeep ? alloc : alloc_ev);
+        set_pfn(c, std::uint32_t(q - cs), xform(rec), alloc_ev == kKeep ? alloc : alloc_ev);
       }
       compact(c);
     }
