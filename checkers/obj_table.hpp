@@ -17,6 +17,12 @@ class ObjTable {
   // The entry of obj, a fresh T{} if it has none in this generation.
   // References stay valid until the next insertion.
   T& operator[](ObjId obj) {
+    return get(obj, [](T& v) { v = T{}; });
+  }
+  // The same, with fresh(T&) making a new entry's value (the slot may hold
+  // an entry of an older generation): for a T that is costly to zero whole.
+  template <class Fresh>
+  T& get(ObjId obj, Fresh fresh) {
     Slot* s = probe(obj);
     if (s->gen == gen_) return s->val;
     if ((used_ + 1) * 2 > slots_.size()) {
@@ -26,7 +32,7 @@ class ObjTable {
     ++used_;
     s->obj = obj;
     s->gen = gen_;
-    s->val = T{};
+    fresh(s->val);
     return s->val;
   }
   T* find(ObjId obj) {

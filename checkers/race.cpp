@@ -40,7 +40,7 @@ void RaceChecker::reset() {
 
 void RaceChecker::read(const Event& ev, bool committing) {
   VectorClock& me = clock_[ev.thread];
-  Shadow& sh = shadow_[ev.obj];
+  Shadow& sh = shadow(ev.obj);
   Access a = static_cast<Access>(ev.mode);
   if (!committing && sh.has_write && a == Access::Acquire && sh.w_access == Access::Release) me.join(sh.released, n_);
   // committing: the last write may come after the read (a writer that did
@@ -105,7 +105,7 @@ void RaceChecker::on_event(const Event& ev) {
     }
     case EvKind::Write: {
       if (spec_[ev.thread].active && spec_[ev.thread].use < 0) spec_[ev.thread].use = ev.index;
-      Shadow& sh = shadow_[ev.obj];
+      Shadow& sh = shadow(ev.obj);
       Access a = static_cast<Access>(ev.mode);
       if (sh.has_write && sh.w_thread != ev.thread && !me.covers(sh.w_thread, sh.w_epoch) &&
           write_write_race(a, sh.w_access))

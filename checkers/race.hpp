@@ -5,6 +5,7 @@
 // at least one a write and at least one plain (KCSAN's rule: a pair of
 // marked accesses is intended concurrency), with neither ordered before the other.
 #pragma once
+#include <algorithm>
 #include <vector>
 
 #include "checkers/checker.hpp"
@@ -37,6 +38,14 @@ class RaceChecker final : public Checker {
     VectorClock exclusive, shared;
   };
   void reset() override;
+  // The shadow of obj; a new one has no write and no reads (its other
+  // fields are read only behind those, so they need no zeroing).
+  Shadow& shadow(ObjId obj) {
+    return shadow_.get(obj, [n = n_](Shadow& sh) {
+      sh.has_write = false;
+      std::fill_n(sh.r_epoch.begin(), n, 0u);
+    });
+  }
   void report(const Event& earlier, const Event& later);
   void unvalidated(const Event& use, const Event& retry);
   void read(const Event& ev, bool commit_later);

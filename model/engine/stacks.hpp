@@ -2,7 +2,9 @@
 // names, so an Event carries one integer and a report can print the whole
 // stack ("memmap_init_zone_device <- pagemap_range <- memremap_pages").
 #pragma once
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -24,6 +26,17 @@ class StackTable {
     names_.emplace_back(name);
     fn_ids_.emplace(std::string(name), id);
     return id;
+  }
+  // The same for a C string (a string literal at a Frame): found by its
+  // address first, so a frame costs no string hash; the name is still compared.
+  FnId fn(const char* name) {
+    std::size_t h = (reinterpret_cast<std::uintptr_t>(name) * 0x9e3779b97f4a7c15ULL) >> 56;
+    auto& [ptr, id] = by_ptr_[h];
+    if (ptr == name && std::strcmp(names_[id].c_str(), name) == 0) return id;
+    FnId f = fn(std::string_view(name));
+    ptr = name;
+    id = f;
+    return f;
   }
   StackId push(StackId parent, FnId f) {
     std::uint64_t key = (std::uint64_t(parent) << 32) | f;
@@ -70,6 +83,7 @@ class StackTable {
   };
   std::unordered_map<std::string, FnId, NameHash, std::equal_to<>> fn_ids_;
   std::unordered_map<std::uint64_t, StackId> children_;
+  std::array<std::pair<const char*, FnId>, 256> by_ptr_{};  // fn(const char*)'s cache, direct-mapped
 };
 
 }  // namespace mhp
