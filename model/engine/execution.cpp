@@ -36,7 +36,10 @@ std::uint8_t Execution::register_lock(ObjId obj) {
   return static_cast<std::uint8_t>(lock_objs_.size() - 1);
 }
 
-void Execution::clear_threads() { threads_.clear(); }
+void Execution::clear_threads() {
+  threads_.clear();
+  enabled_ = 0;
+}
 
 ThreadId Execution::add_thread(std::string name, void (*fn)(void*), void* arg) {
   if (threads_.size() >= kMaxThreads) throw std::runtime_error("too many simulated threads (max 16)");
@@ -75,7 +78,7 @@ void Execution::worker_loop(unsigned slot) {
     try {
       emit(EvKind::ThreadStart, 0, 0, 0);
       t.fn(t.arg);
-      t.state = ThreadState::Finished;
+      set_state(t, ThreadState::Finished);
       emit(EvKind::ThreadEnd, 0, 0, 0);
       has_job_[slot] = false;
       schedule_next();
@@ -83,7 +86,7 @@ void Execution::worker_loop(unsigned slot) {
       has_job_[slot] = false;
     } catch (const std::exception& e) {
       // A bug in a model primitive: end the execution, report it from run().
-      t.state = ThreadState::Finished;
+      set_state(t, ThreadState::Finished);
       has_job_[slot] = false;
       internal_error_ = std::string(e.what()) + " (thread " + t.name + ")";
       finish(Outcome::Status::Completed, "");
@@ -91,11 +94,10 @@ void Execution::worker_loop(unsigned slot) {
   }
 }
 
-ThreadMask Execution::enabled_mask() const {
-  ThreadMask m = 0;
-  for (const auto& t : threads_)
-    if (t.state == ThreadState::Runnable) m |= 1u << t.id;
-  return m;
+void Execution::set_state(SimThread& t, ThreadState st) {
+  t.state = st;
+  if (st == ThreadState::Runnable) enabled_ |= 1u << t.id;
+  else enabled_ &= ~(1u << t.id);
 }
 
 void Execution::switch_to(boost::fibers::context* target) {
@@ -159,7 +161,7 @@ void Execution::emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t val
 
 void Execution::block_on(ObjId obj, SyncSide side) {
   SimThread& t = self();
-  t.state = ThreadState::Blocked;
+  set_state(t, ThreadState::Blocked);
   t.blocked_on = obj;
   t.blocked_side = side;
   t.blocked_at = t.stack;
@@ -170,7 +172,7 @@ void Execution::block_on(ObjId obj, SyncSide side) {
 void Execution::wake(ObjId obj) {
   for (auto& t : threads_)
     if (t.state == ThreadState::Blocked && t.blocked_on == obj) {
-      t.state = ThreadState::Runnable;
+      set_state(t, ThreadState::Runnable);
       t.blocked_on = 0;
     }
 }
@@ -206,8 +208,9 @@ Outcome Execution::run(Strategy& strategy, std::uint64_t execution_index) {
   aborting_ = false;
   outcome_ = Outcome{};
   internal_error_.clear();
+  enabled_ = 0;
   for (auto& t : threads_) {
-    t.state = ThreadState::Runnable;
+    set_state(t, ThreadState::Runnable);
     t.blocked_on = 0;
     t.stack = 0;
     t.held = 0;

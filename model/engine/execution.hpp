@@ -137,7 +137,9 @@ class Execution {
   void schedule_next();
   void switch_to(boost::fibers::context* target);
   void finish(Outcome::Status st, std::string detail);
-  ThreadMask enabled_mask() const;
+  ThreadMask enabled_mask() const { return enabled_; }
+  // Every thread state change goes through here, to keep enabled_ exact.
+  void set_state(SimThread& t, ThreadState st);
 
   DesignatedAlgo* algo_;
   boost::fibers::context* main_ctx_ = nullptr;
@@ -150,6 +152,7 @@ class Execution {
   std::string internal_error_;
 
   std::vector<SimThread> threads_;
+  ThreadMask enabled_ = 0;  // bit t: threads_[t] is Runnable
   ThreadId cur_ = kNoThread;
   Strategy* strategy_ = nullptr;
   bool strategy_wants_events_ = false;
