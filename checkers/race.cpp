@@ -110,16 +110,17 @@ void RaceChecker::on_event(const Event& ev) {
       if (sh.has_write && sh.w_thread != ev.thread && !me.covers(sh.w_thread, sh.w_epoch) &&
           write_write_race(a, sh.w_access))
         report(ex_.events()[sh.w_event], ev);
-      for (unsigned u = 0; u < n_; ++u)
+      for (unsigned u = 0; u < n_; ++u) {  // each read since the last write, then forget it
         if (u != ev.thread && sh.r_epoch[u] && !me.covers(static_cast<ThreadId>(u), sh.r_epoch[u]) &&
             read_write_race(sh.r_access[u], a))
           report(ex_.events()[sh.r_event[u]], ev);
+        sh.r_epoch[u] = 0;
+      }
       sh.has_write = true;
       sh.w_thread = ev.thread;
       sh.w_epoch = me.c[ev.thread];
       sh.w_event = ev.index;
       sh.w_access = a;
-      std::fill_n(sh.r_epoch.begin(), n_, 0u);
       if (a == Access::Release) {
         sh.released = me;
         ++me.c[ev.thread];
