@@ -25,7 +25,7 @@ const char* marking(Access a) {
 
 void RaceChecker::reset() {
   n_ = static_cast<unsigned>(ex_.thread_count());
-  for (unsigned t = 0; t < kMaxThreads; ++t) {
+  for (unsigned t = 0; t < n_; ++t) {  // no events come from the other clocks' threads
     clock_[t] = VectorClock{};
     clock_[t].c[t] = 1;
   }

@@ -31,22 +31,31 @@ std::string hex(std::uint64_t v) {
 
 }  // namespace
 
+long& StalePageChecker::held(ThreadId t, int pg) {
+  for (Held& h : held_)
+    if (h.thread == t && h.pgmap == pg) return h.refs;
+  held_.push_back({t, pg, 0});
+  return held_.back().refs;
+}
+
 bool StalePageChecker::idle_access(const Event& ev, Pfn pfn) const {
   int pg = k_.pgmap_of_range(pfn);
   if (pg < 0 || !k_.pgmaps[pg]->is_private() || k_.page_state(pfn) != PageState::DevReady) return false;
   if (k_.page_value(pfn, PageField::Refcount) != 0) return false;
-  auto it = held_.find({ev.thread, pg});
-  return it == held_.end() || it->second <= 0;
+  for (const Held& h : held_)
+    if (h.thread == ev.thread && h.pgmap == pg) return h.refs <= 0;
+  return true;
 }
 
 void StalePageChecker::on_event(const Event& ev) {
   if (ev.kind == EvKind::RefOp) {  // who holds which pgmap reference
-    long before = count_[ev.obj];
-    count_[ev.obj] = ev.value;
+    long& count = count_[ev.obj];
+    long before = count;
+    count = ev.value;
     auto kind = static_cast<RefOpKind>(ev.mode);
     if (kind != RefOpKind::Get && kind != RefOpKind::TryGet && kind != RefOpKind::Put) return;
     for (std::size_t i = 0; i < k_.pgmaps.size(); ++i)
-      if (k_.pgmaps[i]->ref.obj() == ev.obj) held_[{ev.thread, int(i)}] += ev.value - before;
+      if (k_.pgmaps[i]->ref.obj() == ev.obj) held(ev.thread, int(i)) += ev.value - before;
     return;
   }
   if ((ev.kind != EvKind::Read && ev.kind != EvKind::Write) || !k_.is_page_obj(ev.obj)) return;

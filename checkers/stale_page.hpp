@@ -6,9 +6,10 @@
 // reference behind it) by a task holding no reference on its pgmap (seed 004,
 // rule R15): memunmap_pages() does not wait for such a reader.
 #pragma once
-#include <map>
+#include <vector>
 
 #include "checkers/checker.hpp"
+#include "checkers/obj_table.hpp"
 #include "model/kernel/kernel.hpp"
 
 namespace mhp {
@@ -27,10 +28,17 @@ class StalePageChecker final : public Checker {
     count_.clear();
   }
   bool idle_access(const Event& ev, Pfn pfn) const;
+  long& held(ThreadId t, int pg);
   const Kernel& k_;
-  // pgmap references each thread holds (net of its gets and puts), from RefOp events
-  std::map<std::pair<ThreadId, int>, long> held_;
-  std::map<ObjId, long> count_;
+  // pgmap references each thread holds (net of its gets and puts), from RefOp
+  // events; few entries, so a list that keeps its storage across executions.
+  struct Held {
+    ThreadId thread;
+    int pgmap;
+    long refs;
+  };
+  std::vector<Held> held_;
+  ObjTable<long> count_;
 };
 
 }  // namespace mhp
