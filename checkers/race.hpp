@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "checkers/checker.hpp"
-#include "checkers/obj_table.hpp"
+#include "model/engine/obj_table.hpp"
 #include "checkers/vector_clock.hpp"
 
 namespace mhp {

@@ -8,7 +8,7 @@
 #pragma once
 
 #include "checkers/checker.hpp"
-#include "checkers/obj_table.hpp"
+#include "model/engine/obj_table.hpp"
 
 namespace mhp {
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "model/engine/event.hpp"
+#include "model/engine/obj_table.hpp"
 
 namespace mhp {
 
@@ -40,11 +41,10 @@ class StackTable {
   }
   StackId push(StackId parent, FnId f) {
     std::uint64_t key = (std::uint64_t(parent) << 32) | f;
-    auto it = children_.find(key);
-    if (it != children_.end()) return it->second;
-    StackId id = static_cast<StackId>(nodes_.size());
+    StackId& id = children_[key];  // 0 (the root) when new: the root is nobody's child
+    if (id != 0) return id;
+    id = static_cast<StackId>(nodes_.size());
     nodes_.push_back({parent, f});
-    children_.emplace(key, id);
     return id;
   }
   // The id of an interned name, or 0 ("<root>") if no frame has used it yet.
@@ -82,7 +82,7 @@ class StackTable {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, FnId, NameHash, std::equal_to<>> fn_ids_;
-  std::unordered_map<std::uint64_t, StackId> children_;
+  ObjTable<StackId> children_;  // (parent << 32 | fn) -> child, never cleared
   std::array<std::pair<const char*, FnId>, 256> by_ptr_{};  // fn(const char*)'s cache, direct-mapped
 };
 

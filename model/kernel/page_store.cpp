@@ -160,16 +160,32 @@ Pfn PageStore::add_refcount(Pfn lo, Pfn hi, std::int64_t delta) {
   return zeros;
 }
 
-std::uint32_t PageStore::with_field(std::uint32_t id, PageField f, std::int64_t v, bool init) {
+namespace {
+std::size_t memo_slot(std::uint32_t id, unsigned what, std::int64_t v, bool init, std::size_t n) {
   std::uint64_t h = (std::uint64_t(id) * 0x9e3779b97f4a7c15ULL) ^ (std::uint64_t(v) * 0xff51afd7ed558ccdULL) ^
-                    (unsigned(f) << 1 | unsigned(init));
-  Transition& t = memo_[(h ^ (h >> 32)) % memo_.size()];
+                    (what << 1 | unsigned(init));
+  return (h ^ (h >> 32)) % n;
+}
+}  // namespace
+
+std::uint32_t PageStore::with_field(std::uint32_t id, PageField f, std::int64_t v, bool init) {
+  Transition& t = memo_[memo_slot(id, unsigned(f), v, init, memo_.size())];
   if (t.from == id && t.v == v && t.field == std::uint8_t(f) && t.init == init) return t.to;
   PageRecord r = table_[id];
   r.v[unsigned(f)] = v;
   if (init) r.init |= std::uint8_t(1u << unsigned(f));
   std::uint32_t to = intern(r);
   t = Transition{id, to, v, std::uint8_t(f), init};
+  return to;
+}
+
+std::uint32_t PageStore::with_state(std::uint32_t id, PageState s) {
+  Transition& t = memo_[memo_slot(id, kPageFields, std::int64_t(s), false, memo_.size())];
+  if (t.from == id && t.v == std::int64_t(s) && t.field == kPageFields && !t.init) return t.to;
+  PageRecord r = table_[id];
+  r.state = s;
+  std::uint32_t to = intern(r);
+  t = Transition{id, to, std::int64_t(s), std::uint8_t(kPageFields), false};
   return to;
 }
 

@@ -44,7 +44,7 @@ class PageStore {
   // Adds delta to every pfn's own refcount; returns how many reached zero.
   Pfn add_refcount(Pfn lo, Pfn hi, std::int64_t delta);
   void set_state(Pfn lo, Pfn hi, PageState s) {
-    update(lo, hi, [s](PageRecord& r) { r.state = s; });
+    update_ids(lo, hi, [&](std::uint32_t id) { return with_state(id, s); }, kKeep);
   }
 
   std::size_t records() const { return table_.size(); }
@@ -69,6 +69,7 @@ class PageStore {
   void update_ids(Pfn lo, Pfn hi, Xform xform, std::int64_t alloc_ev);
   // The record id + field store -> record id, memoised (ids are never reused).
   std::uint32_t with_field(std::uint32_t id, PageField f, std::int64_t v, bool init);
+  std::uint32_t with_state(std::uint32_t id, PageState s);  // the same for the init state
   void rehash(std::size_t n);
   void expand(Chunk& c);
   void compact(Chunk& c);
@@ -92,7 +93,7 @@ class PageStore {
   struct Transition {
     std::uint32_t from = UINT32_MAX, to = 0;
     std::int64_t v = 0;
-    std::uint8_t field = 0;
+    std::uint8_t field = 0;  // kPageFields: a state change, v the new PageState
     bool init = false;
   };
   std::array<Transition, 256> memo_{};

@@ -1,7 +1,7 @@
-// Per-object checker state looked up on every event: open addressing with
-// Fibonacci hashing instead of unordered_map's modulo and node chase, and a
-// generation per slot so that forgetting every entry between executions
-// costs nothing (a slot of an older generation is free).
+// A map from a 64-bit id (ObjId, or any key) looked up on every event or
+// frame: open addressing with Fibonacci hashing instead of unordered_map's
+// modulo and node chase, and a generation per slot so that forgetting every
+// entry between executions costs nothing (a slot of an older generation is free).
 #pragma once
 #include <cstdint>
 #include <utility>
