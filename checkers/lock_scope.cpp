@@ -152,27 +152,30 @@ void LockScopeChecker::on_event(const Event& ev) {
   }
   for (std::uint16_t i : *idx) {
     Rule& c = rules_[i];
-    const ScopeRule* r = c.r;
     if (!applies(c, ev) || satisfied(c, ev)) continue;
-    std::string fn = ex_.stacks().top_name(ev.stack);
-    std::string cls = ex_.objects().class_of(ev.obj);
-    std::string key = "scope/" + r->id + "/" + cls + "/" + fn;
-    if (!reported_.insert(key).second || found_known("scope", key)) continue;
-    const SimThread& t = ex_.threads()[ev.thread];
-    std::string need;
-    for (const auto& alt : r->held) need += (need.empty() ? "" : " or ") + need_text(alt);
-    Finding f;
-    f.kind = "scope";
-    f.key = key;
-    f.title = "BUG: mhpsim: lock-scope rule " + r->id + " violated in " + fn;
-    f.summary = "write of " + cls + " in " + fn + " without " + need + " (rule " + r->id + ": " + r->what + ")";
-    f.notes.push_back("rule " + r->id + " (" + r->file + ":" + std::to_string(r->line) + "): " + r->what +
-                      " require " + need);
-    f.notes.push_back("source: " + r->source);
-    f.sides.push_back(side_at(ex_, ev, "write to " + ex_.objects().describe(ev.obj) + " by task " + t.name + " (T" +
-                                           std::to_string(t.id) + "):"));
-    found_.push_back(std::move(f));
+    report(*c.r, ev);
   }
+}
+
+void LockScopeChecker::report(const ScopeRule& r, const Event& ev) {
+  std::string fn = ex_.stacks().top_name(ev.stack);
+  std::string cls = ex_.objects().class_of(ev.obj);
+  std::string key = "scope/" + r.id + "/" + cls + "/" + fn;
+  if (!reported_.insert(key).second || found_known("scope", key)) return;
+  const SimThread& t = ex_.threads()[ev.thread];
+  std::string need;
+  for (const auto& alt : r.held) need += (need.empty() ? "" : " or ") + need_text(alt);
+  Finding f;
+  f.kind = "scope";
+  f.key = key;
+  f.title = "BUG: mhpsim: lock-scope rule " + r.id + " violated in " + fn;
+  f.summary = "write of " + cls + " in " + fn + " without " + need + " (rule " + r.id + ": " + r.what + ")";
+  f.notes.push_back("rule " + r.id + " (" + r.file + ":" + std::to_string(r.line) + "): " + r.what +
+                    " require " + need);
+  f.notes.push_back("source: " + r.source);
+  f.sides.push_back(side_at(ex_, ev, "write to " + ex_.objects().describe(ev.obj) + " by task " + t.name + " (T" +
+                                         std::to_string(t.id) + "):"));
+  found_.push_back(std::move(f));
 }
 
 }  // namespace mhp

@@ -51,6 +51,8 @@ class LockScopeChecker final : public Checker {
   void reset() override { reported_.clear(); }
   bool satisfied(const Rule& r, const Event& ev);
   bool applies(Rule& r, const Event& ev) const;
+  // Out of line and cold: the per-write path stays small (no finding on its stack).
+  [[gnu::cold, gnu::noinline]] void report(const ScopeRule& r, const Event& ev);
   std::vector<Rule> rules_;                                       // of this era
   std::vector<std::string> classes_;                              // lock classes the rules name
   std::vector<std::uint64_t> class_mask_;                         // per class: its lock bits

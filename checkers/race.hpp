@@ -46,8 +46,9 @@ class RaceChecker final : public Checker {
       std::fill_n(sh.r_epoch.begin(), n, 0u);
     });
   }
-  void report(const Event& earlier, const Event& later);
-  void unvalidated(const Event& use, const Event& retry);
+  // Out of line and cold: the per-access path stays small.
+  [[gnu::cold, gnu::noinline]] void report(const Event& earlier, const Event& later);
+  [[gnu::cold, gnu::noinline]] void unvalidated(const Event& use, const Event& retry);
   void read(const Event& ev, bool commit_later);
   // Seqcount read sections (seqlock.h semantics): reads inside one are
   // speculative until read_seqretry() says the section stands; a retried

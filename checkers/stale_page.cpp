@@ -71,24 +71,32 @@ void StalePageChecker::on_event(const Event& ev) {
     if (state != PageState::Absent || k_.page_alloc_event(pfn) < 0 || k_.page_alloc_event(pfn) == std::int64_t(ev.index))
       return;
   } else if (!lru_alias && (k_.page_init_mask(pfn) & (1u << unsigned(field)))) {
-    if (!idle_access(ev, pfn)) return;
-    const SimThread& t = ex_.threads()[ev.thread];
-    std::string fn = ex_.stacks().top_name(ev.stack);
-    std::string key = std::string("stale/IDLE/") + page_field_name(field) + "/" + fn;
-    if (found_known("stale", key)) return;
-    Finding f;
-    f.kind = "stale";
-    f.key = std::move(key);
-    f.title = "BUG: mhpsim: idle-pgmap-page-read in " + fn;
-    f.summary = std::string("read of ") + page_field_name(field) + " of pfn " + hex(pfn) + " in " + fn +
-                ": a free device-private page (refcount 0) read with no reference on its pgmap";
-    f.notes.push_back("seed 004 / rule R15: an idle device-private page holds no pgmap reference, so "
-                      "memunmap_pages() can free its memmap under this reader; take the pgmap reference first "
-                      "(the proposed pgmap_request_folio())");
-    f.sides.push_back(side_at(ex_, ev, std::string("read by task ") + t.name + " (T" + std::to_string(t.id) + "):"));
-    found_.push_back(std::move(f));
+    if (idle_access(ev, pfn)) report_idle(ev, pfn, field);
     return;
   }
+  report(ev, pfn, field, state, lru_alias);
+}
+
+void StalePageChecker::report_idle(const Event& ev, Pfn pfn, PageField field) {
+  const SimThread& t = ex_.threads()[ev.thread];
+  std::string fn = ex_.stacks().top_name(ev.stack);
+  std::string key = std::string("stale/IDLE/") + page_field_name(field) + "/" + fn;
+  if (found_known("stale", key)) return;
+  Finding f;
+  f.kind = "stale";
+  f.key = std::move(key);
+  f.title = "BUG: mhpsim: idle-pgmap-page-read in " + fn;
+  f.summary = std::string("read of ") + page_field_name(field) + " of pfn " + hex(pfn) + " in " + fn +
+              ": a free device-private page (refcount 0) read with no reference on its pgmap";
+  f.notes.push_back("seed 004 / rule R15: an idle device-private page holds no pgmap reference, so "
+                    "memunmap_pages() can free its memmap under this reader; take the pgmap reference first "
+                    "(the proposed pgmap_request_folio())");
+  f.sides.push_back(side_at(ex_, ev, std::string("read by task ") + t.name + " (T" + std::to_string(t.id) + "):"));
+  found_.push_back(std::move(f));
+}
+
+void StalePageChecker::report(const Event& ev, Pfn pfn, PageField field, PageState state, bool lru_alias) {
+  bool write = ev.kind == EvKind::Write;
   bool stale = state == PageState::Absent || state == PageState::Poisoned || lru_alias;
   const auto& st = ex_.stacks();
   std::string reader = st.top_name(ev.stack);

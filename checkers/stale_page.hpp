@@ -29,6 +29,9 @@ class StalePageChecker final : public Checker {
   }
   bool idle_access(const Event& ev, Pfn pfn) const;
   long& held(ThreadId t, int pg);
+  // Out of line and cold: the per-event path stays small (no finding on its stack).
+  [[gnu::cold, gnu::noinline]] void report_idle(const Event& ev, Pfn pfn, PageField field);
+  [[gnu::cold, gnu::noinline]] void report(const Event& ev, Pfn pfn, PageField field, PageState state, bool lru_alias);
   const Kernel& k_;
   // pgmap references each thread holds (net of its gets and puts), from RefOp
   // events; few entries, so a list that keeps its storage across executions.
