@@ -19,25 +19,26 @@ class ObjTable {
   T& operator[](ObjId obj) {
     return get(obj, [](T& v) { v = T{}; });
   }
-  // The same, with fresh(T&) making a new entry's value (the slot may hold
+  // The same, with fresh(T&) making a new entry's value (the storage may hold
   // an entry of an older generation): for a T that is costly to zero whole.
   template <class Fresh>
   T& get(ObjId obj, Fresh fresh) {
     Slot* s = probe(obj);
-    if (s->gen == gen_) return s->val;
+    if (s->gen == gen_) return vals_[s->idx];
     if ((used_ + 1) * 2 > slots_.size()) {
       grow();
       s = probe(obj);
     }
-    ++used_;
     s->obj = obj;
     s->gen = gen_;
-    fresh(s->val);
-    return s->val;
+    s->idx = used_++;
+    if (s->idx == vals_.size()) vals_.emplace_back();
+    fresh(vals_[s->idx]);
+    return vals_[s->idx];
   }
   T* find(ObjId obj) {
     Slot* s = probe(obj);
-    return s->gen == gen_ ? &s->val : nullptr;
+    return s->gen == gen_ ? &vals_[s->idx] : nullptr;
   }
   // Forgets every entry; their storage stays for the next generation.
   void clear() {
@@ -49,10 +50,12 @@ class ObjTable {
   }
 
  private:
+  // 16 bytes a slot, the values packed apart: at half load a large T (a
+  // race shadow) would otherwise cost its size twice or more per entry.
   struct Slot {
     ObjId obj = 0;
     std::uint32_t gen = 0;
-    T val{};
+    std::uint32_t idx = 0;  // into vals_
   };
   // The slot holding obj, or the free slot where it would go.
   Slot* probe(ObjId obj) {
@@ -66,16 +69,14 @@ class ObjTable {
     std::vector<Slot> old = std::move(slots_);
     slots_ = std::vector<Slot>(old.size() * 2);
     --shift_;
-    for (Slot& o : old)
-      if (o.gen == gen_) {
-        Slot* s = probe(o.obj);
-        *s = std::move(o);
-      }
+    for (const Slot& o : old)
+      if (o.gen == gen_) *probe(o.obj) = o;
   }
   std::vector<Slot> slots_ = std::vector<Slot>(64);
+  std::vector<T> vals_;  // [0, used_) are this generation's entries
   unsigned shift_ = 64 - 6;  // log2(slots_.size()) high bits of the product
   std::uint32_t gen_ = 1;
-  std::size_t used_ = 0;
+  std::uint32_t used_ = 0;
 };
 
 }  // namespace mhp
