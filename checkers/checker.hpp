@@ -1,6 +1,7 @@
 // A checker observes the event stream of each execution and collects findings;
 // it never changes the model (DESIGN.md: data flows one way).
 #pragma once
+#include <string>
 #include <vector>
 
 #include "checkers/finding.hpp"
@@ -8,17 +9,36 @@
 
 namespace mhp {
 
+// Finding keys the runner already holds with their first witness: for those
+// it only counts the execution, so a checker need not write the report text.
+class KnownKeys {
+ public:
+  virtual ~KnownKeys() = default;
+  virtual bool has(const std::string& key) const = 0;
+};
+
 class Checker : public EventObserver {
  public:
   explicit Checker(const Execution& ex) : ex_(ex) {}
   void on_execution_begin() override { found_.clear(); reset(); }
   // Findings of the execution that just ended; the runner takes them.
   std::vector<Finding>& found() { return found_; }
+  void set_known(const KnownKeys* k) { known_ = k; }
 
  protected:
   virtual void reset() = 0;
+  // A finding whose key the runner holds already: kind and key only.
+  bool found_known(const std::string& kind, const std::string& key) {
+    if (!known_ || !known_->has(key)) return false;
+    Finding f;
+    f.kind = kind;
+    f.key = key;
+    found_.push_back(std::move(f));
+    return true;
+  }
   const Execution& ex_;
   std::vector<Finding> found_;
+  const KnownKeys* known_ = nullptr;
 };
 
 }  // namespace mhp

@@ -14,11 +14,11 @@ void LockOrderChecker::on_event(const Event& ev) {
   std::uint8_t bit = ex_.lock_bit(ev.obj);
   if (bit == kNoLockBit) return;  // a completion, seqcount section, ref: not a lock
   const SimThread& t = ex_.threads()[ev.thread];
-  std::string to = ex_.objects().class_of(ev.obj);
+  const std::string& to = ex_.lock_class(bit);
   bool to_read = static_cast<SyncSide>(ev.mode) == SyncSide::Shared;
   bool gated = false;
   for (const HeldLock& h : t.held_list)
-    if (ex_.objects().class_of(ex_.lock_obj(h.bit)) == gate_) gated = true;
+    if (ex_.lock_class(h.bit) == gate_) gated = true;
   // held_list already has this acquisition as its last entry
   for (std::size_t i = 0; i + 1 < t.held_list.size(); ++i) {
     const HeldLock& h = t.held_list[i];
@@ -41,7 +41,7 @@ void LockOrderChecker::on_event(const Event& ev) {
       continue;
     }
     if (ev.flags & kEvTrylock) continue;
-    std::string from = ex_.objects().class_of(ex_.lock_obj(h.bit));
+    const std::string& from = ex_.lock_class(h.bit);
     if (from == to) continue;  // two instances of one class (nested memory blocks): lockdep's subclasses
     auto [it, fresh] = deps_.try_emplace({from, to});
     Dep& d = it->second;

@@ -37,6 +37,7 @@ class LockOrderChecker final : public Checker {
   LockOrderChecker(const Execution& ex, std::set<std::string> recursive_read, std::string gate)
       : Checker(ex), recursive_read_(std::move(recursive_read)), gate_(std::move(gate)) {}
   void on_event(const Event& ev) override;
+  std::uint32_t kinds() const override { return kind_bit(EvKind::Acquire); }
   // The runner stamps dependencies first seen in the execution that just ended.
   void end_execution(std::uint64_t execution, const std::string& schedule);
   // Adds another worker's graph (--jobs): per dependency the smaller witness.

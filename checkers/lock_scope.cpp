@@ -84,38 +84,55 @@ const std::vector<ScopeRule>& scope_rules() {
 }
 
 LockScopeChecker::LockScopeChecker(const Execution& ex, const std::string& era) : Checker(ex) {
-  for (const auto& r : scope_rules())
-    if (std::find(r.eras.begin(), r.eras.end(), era) != r.eras.end()) rules_.push_back(&r);
+  for (const auto& r : scope_rules()) {
+    if (std::find(r.eras.begin(), r.eras.end(), era) == r.eras.end()) continue;
+    Rule c{&r, {}, {}};
+    for (const auto& alt : r.held) {
+      std::vector<std::pair<unsigned, int>> a;
+      for (const LockNeed& need : alt) {
+        auto it = std::find(classes_.begin(), classes_.end(), need.cls);
+        if (it == classes_.end()) it = classes_.insert(classes_.end(), need.cls);
+        a.emplace_back(unsigned(it - classes_.begin()), need.mode);
+      }
+      c.held.push_back(std::move(a));
+    }
+    rules_.push_back(std::move(c));
+  }
+  class_mask_.assign(classes_.size(), 0);
 }
 
-bool LockScopeChecker::applies(const ScopeRule& r, const Event& ev) const {
+bool LockScopeChecker::applies(Rule& c, const Event& ev) const {
+  const ScopeRule& r = *c.r;
   if (r.in.empty() && r.not_in.empty()) return true;
+  if (ev.stack < c.applies.size() && c.applies[ev.stack] >= 0) return c.applies[ev.stack];
   const StackTable& st = ex_.stacks();
   auto on_stack = [&](const std::vector<std::string>& fns) {
     for (const auto& name : fns) {
-      FnId id = st.find_fn(name);  // functions are interned lazily: look the name up each time
+      FnId id = st.find_fn(name);
       if (id == 0) continue;
       for (StackId s = ev.stack; s != 0; s = st.parent(s))
         if (st.top_fn(s) == id) return true;
     }
     return false;
   };
-  if (!r.in.empty() && !on_stack(r.in)) return false;
-  return !on_stack(r.not_in);
+  bool yes = (r.in.empty() || on_stack(r.in)) && !on_stack(r.not_in);
+  if (ev.stack >= c.applies.size()) c.applies.resize(ev.stack + 1, -1);
+  c.applies[ev.stack] = yes;
+  return yes;
 }
 
-bool LockScopeChecker::satisfied(const ScopeRule& r, const Event& ev) const {
-  for (const auto& alt : r.held) {
+bool LockScopeChecker::satisfied(const Rule& c, const Event& ev) {
+  for (; locks_seen_ < ex_.lock_count(); ++locks_seen_) {  // locks get bits as they are first taken
+    auto it = std::find(classes_.begin(), classes_.end(), ex_.lock_class(std::uint8_t(locks_seen_)));
+    if (it != classes_.end()) class_mask_[std::size_t(it - classes_.begin())] |= 1ULL << locks_seen_;
+  }
+  for (const auto& alt : c.held) {
     bool ok = true;
-    for (const LockNeed& need : alt) {
-      bool found = false;
-      for (unsigned b = 0; b < 64 && !found; ++b) {
-        if (!((ev.held >> b) & 1)) continue;
-        if (ex_.objects().class_of(ex_.lock_obj(std::uint8_t(b))) != need.cls) continue;
-        bool shared = (ev.held_shared >> b) & 1;
-        found = need.mode == 0 || (need.mode == 1) == shared;
-      }
-      ok = ok && found;
+    for (auto [cls, mode] : alt) {
+      std::uint64_t m = ev.held & class_mask_[cls];
+      if (mode == 1) m &= ev.held_shared;
+      else if (mode == 2) m &= ~ev.held_shared;
+      ok = ok && m != 0;
     }
     if (ok) return true;
   }
@@ -124,35 +141,41 @@ bool LockScopeChecker::satisfied(const ScopeRule& r, const Event& ev) const {
 
 void LockScopeChecker::on_event(const Event& ev) {
   if (ev.kind != EvKind::Write) return;
-  auto it = by_obj_.find(ev.obj);
-  if (it == by_obj_.end()) {
-    std::vector<const ScopeRule*> v;
+  std::vector<std::uint16_t>* idx = by_obj_.find(ev.obj);
+  if (!idx) {
+    std::vector<std::uint16_t> v;
     std::string cls = ex_.objects().class_of(ev.obj);
-    for (const ScopeRule* r : rules_)
-      if (std::find(r->objects.begin(), r->objects.end(), cls) != r->objects.end()) v.push_back(r);
-    it = by_obj_.emplace(ev.obj, std::move(v)).first;
+    for (std::size_t i = 0; i < rules_.size(); ++i)
+      if (std::find(rules_[i].r->objects.begin(), rules_[i].r->objects.end(), cls) != rules_[i].r->objects.end())
+        v.push_back(std::uint16_t(i));
+    idx = &(by_obj_[ev.obj] = std::move(v));
   }
-  for (const ScopeRule* r : it->second) {
-    if (!applies(*r, ev) || satisfied(*r, ev)) continue;
-    std::string fn = ex_.stacks().top_name(ev.stack);
-    std::string cls = ex_.objects().class_of(ev.obj);
-    std::string key = "scope/" + r->id + "/" + cls + "/" + fn;
-    if (!reported_.insert(key).second) continue;
-    const SimThread& t = ex_.threads()[ev.thread];
-    std::string need;
-    for (const auto& alt : r->held) need += (need.empty() ? "" : " or ") + need_text(alt);
-    Finding f;
-    f.kind = "scope";
-    f.key = key;
-    f.title = "BUG: mhpsim: lock-scope rule " + r->id + " violated in " + fn;
-    f.summary = "write of " + cls + " in " + fn + " without " + need + " (rule " + r->id + ": " + r->what + ")";
-    f.notes.push_back("rule " + r->id + " (" + r->file + ":" + std::to_string(r->line) + "): " + r->what +
-                      " require " + need);
-    f.notes.push_back("source: " + r->source);
-    f.sides.push_back(side_at(ex_, ev, "write to " + ex_.objects().describe(ev.obj) + " by task " + t.name + " (T" +
-                                           std::to_string(t.id) + "):"));
-    found_.push_back(std::move(f));
+  for (std::uint16_t i : *idx) {
+    Rule& c = rules_[i];
+    if (!applies(c, ev) || satisfied(c, ev)) continue;
+    report(*c.r, ev);
   }
+}
+
+void LockScopeChecker::report(const ScopeRule& r, const Event& ev) {
+  std::string fn = ex_.stacks().top_name(ev.stack);
+  std::string cls = ex_.objects().class_of(ev.obj);
+  std::string key = "scope/" + r.id + "/" + cls + "/" + fn;
+  if (!reported_.insert(key).second || found_known("scope", key)) return;
+  const SimThread& t = ex_.threads()[ev.thread];
+  std::string need;
+  for (const auto& alt : r.held) need += (need.empty() ? "" : " or ") + need_text(alt);
+  Finding f;
+  f.kind = "scope";
+  f.key = key;
+  f.title = "BUG: mhpsim: lock-scope rule " + r.id + " violated in " + fn;
+  f.summary = "write of " + cls + " in " + fn + " without " + need + " (rule " + r.id + ": " + r.what + ")";
+  f.notes.push_back("rule " + r.id + " (" + r.file + ":" + std::to_string(r.line) + "): " + r.what +
+                    " require " + need);
+  f.notes.push_back("source: " + r.source);
+  f.sides.push_back(side_at(ex_, ev, "write to " + ex_.objects().describe(ev.obj) + " by task " + t.name + " (T" +
+                                         std::to_string(t.id) + "):"));
+  found_.push_back(std::move(f));
 }
 
 }  // namespace mhp

@@ -6,10 +6,10 @@
 #pragma once
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "checkers/checker.hpp"
+#include "model/engine/obj_table.hpp"
 
 namespace mhp {
 
@@ -35,14 +35,29 @@ class LockScopeChecker final : public Checker {
  public:
   LockScopeChecker(const Execution& ex, const std::string& era);
   void on_event(const Event& ev) override;
+  std::uint32_t kinds() const override { return kind_bit(EvKind::Write); }
   std::size_t rule_count() const { return rules_.size(); }
 
  private:
+  // A rule with its lock classes as indices into class_mask_, and whether its
+  // in:/not_in: test holds per stack: stacks are interned, and a function
+  // first interned later only appears in stacks interned later, so the answer
+  // for a stack never changes.
+  struct Rule {
+    const ScopeRule* r;
+    std::vector<std::vector<std::pair<unsigned, int>>> held;  // (class index, mode) per need
+    std::vector<std::int8_t> applies;                          // per StackId: -1 unknown, 0, 1
+  };
   void reset() override { reported_.clear(); }
-  bool satisfied(const ScopeRule& r, const Event& ev) const;
-  bool applies(const ScopeRule& r, const Event& ev) const;
-  std::vector<const ScopeRule*> rules_;                           // of this era
-  std::unordered_map<ObjId, std::vector<const ScopeRule*>> by_obj_;  // cache: object -> rules
+  bool satisfied(const Rule& r, const Event& ev);
+  bool applies(Rule& r, const Event& ev) const;
+  // Out of line and cold: the per-write path stays small (no finding on its stack).
+  [[gnu::cold, gnu::noinline]] void report(const ScopeRule& r, const Event& ev);
+  std::vector<Rule> rules_;                                       // of this era
+  std::vector<std::string> classes_;                              // lock classes the rules name
+  std::vector<std::uint64_t> class_mask_;                         // per class: its lock bits
+  std::size_t locks_seen_ = 0;                                    // lock bits folded into class_mask_
+  ObjTable<std::vector<std::uint16_t>> by_obj_;                   // cache: object -> rules_ indices
   std::set<std::string> reported_;                                // keys this execution
 };
 

@@ -1,5 +1,7 @@
 #include "checkers/race.hpp"
 
+#include <algorithm>
+
 namespace mhp {
 
 namespace {
@@ -22,21 +24,25 @@ const char* marking(Access a) {
 }  // namespace
 
 void RaceChecker::reset() {
-  for (unsigned t = 0; t < kMaxThreads; ++t) {
+  n_ = static_cast<unsigned>(ex_.thread_count());
+  for (unsigned t = 0; t < n_; ++t) {  // no events come from the other clocks' threads
     clock_[t] = VectorClock{};
     clock_[t].c[t] = 1;
   }
-  // Keep the map nodes: the same objects come back every execution.
-  for (auto& [obj, sh] : shadow_) sh = Shadow{};
-  for (auto& [obj, sc] : sync_) sc = SyncClocks{};
-  for (auto& s : spec_) s = Speculative{};
+  shadow_.clear();
+  sync_.clear();
+  for (auto& s : spec_) {  // keep the read lists' storage
+    s.active = false;
+    s.reads.clear();
+    s.use = -1;
+  }
 }
 
 void RaceChecker::read(const Event& ev, bool committing) {
   VectorClock& me = clock_[ev.thread];
-  Shadow& sh = shadow_[ev.obj];
+  Shadow& sh = shadow(ev.obj);
   Access a = static_cast<Access>(ev.mode);
-  if (!committing && sh.has_write && a == Access::Acquire && sh.w_access == Access::Release) me.join(sh.released);
+  if (!committing && sh.has_write && a == Access::Acquire && sh.w_access == Access::Release) me.join(sh.released, n_);
   // committing: the last write may come after the read (a writer that did
   // not bump the sequence); uncovered, it raced with the read either way.
   if (sh.has_write && sh.w_thread != ev.thread && !me.covers(sh.w_thread, sh.w_epoch) &&
@@ -57,22 +63,25 @@ void RaceChecker::on_event(const Event& ev) {
   switch (ev.kind) {
     case EvKind::Acquire: {
       SyncClocks& s = sync_[ev.obj];
-      me.join(s.exclusive);
+      me.join(s.exclusive, n_);
       // An exclusive acquire also orders after every shared release
       // (writer after readers); a shared acquire only after the writers.
-      if (static_cast<SyncSide>(ev.mode) == SyncSide::Exclusive) me.join(s.shared);
+      if (static_cast<SyncSide>(ev.mode) == SyncSide::Exclusive) me.join(s.shared, n_);
       return;
     }
     case EvKind::Release: {
       SyncClocks& s = sync_[ev.obj];
-      if (static_cast<SyncSide>(ev.mode) == SyncSide::Exclusive) s.exclusive.join(me);
-      else s.shared.join(me);
+      if (static_cast<SyncSide>(ev.mode) == SyncSide::Exclusive) s.exclusive.join(me, n_);
+      else s.shared.join(me, n_);
       ++me.c[ev.thread];
       return;
     }
     case EvKind::SeqBegin: {
-      me.join(sync_[ev.obj].exclusive);  // after the writer whose sequence it read
-      spec_[ev.thread] = Speculative{true, {}};
+      me.join(sync_[ev.obj].exclusive, n_);  // after the writer whose sequence it read
+      Speculative& sp = spec_[ev.thread];
+      sp.active = true;
+      sp.reads.clear();
+      sp.use = -1;
       return;
     }
     case EvKind::SeqRetry: {
@@ -96,21 +105,22 @@ void RaceChecker::on_event(const Event& ev) {
     }
     case EvKind::Write: {
       if (spec_[ev.thread].active && spec_[ev.thread].use < 0) spec_[ev.thread].use = ev.index;
-      Shadow& sh = shadow_[ev.obj];
+      Shadow& sh = shadow(ev.obj);
       Access a = static_cast<Access>(ev.mode);
       if (sh.has_write && sh.w_thread != ev.thread && !me.covers(sh.w_thread, sh.w_epoch) &&
           write_write_race(a, sh.w_access))
         report(ex_.events()[sh.w_event], ev);
-      for (unsigned u = 0; u < kMaxThreads; ++u)
+      for (unsigned u = 0; u < n_; ++u) {  // each read since the last write, then forget it
         if (u != ev.thread && sh.r_epoch[u] && !me.covers(static_cast<ThreadId>(u), sh.r_epoch[u]) &&
             read_write_race(sh.r_access[u], a))
           report(ex_.events()[sh.r_event[u]], ev);
+        sh.r_epoch[u] = 0;
+      }
       sh.has_write = true;
       sh.w_thread = ev.thread;
       sh.w_epoch = me.c[ev.thread];
       sh.w_event = ev.index;
       sh.w_access = a;
-      sh.r_epoch.fill(0);
       if (a == Access::Release) {
         sh.released = me;
         ++me.c[ev.thread];
@@ -142,9 +152,11 @@ void RaceChecker::report(const Event& earlier, const Event& later) {
   std::string fa = st.top_name(earlier.stack), fb = st.top_name(later.stack);
   std::string cls = ex_.objects().class_of(later.obj);
   std::string lo = std::min(fa, fb), hi = std::max(fa, fb);
+  std::string key = "race/" + cls + "/" + lo + "/" + hi;
+  if (found_known("race", key)) return;
   Finding f;
   f.kind = "race";
-  f.key = "race/" + cls + "/" + lo + "/" + hi;
+  f.key = std::move(key);
   f.title = "BUG: mhpsim: data-race in " + lo + " / " + hi;
   f.summary = "data race on " + cls + ": " + access_word(earlier) + " in " + fa + " vs " + access_word(later) +
               " in " + fb + ", not ordered by happens-before";

@@ -5,10 +5,11 @@
 // at least one a write and at least one plain (KCSAN's rule: a pair of
 // marked accesses is intended concurrency), with neither ordered before the other.
 #pragma once
-#include <unordered_map>
+#include <algorithm>
 #include <vector>
 
 #include "checkers/checker.hpp"
+#include "model/engine/obj_table.hpp"
 #include "checkers/vector_clock.hpp"
 
 namespace mhp {
@@ -17,6 +18,10 @@ class RaceChecker final : public Checker {
  public:
   explicit RaceChecker(const Execution& ex) : Checker(ex) {}
   void on_event(const Event& ev) override;
+  std::uint32_t kinds() const override {
+    return kind_bit(EvKind::Read) | kind_bit(EvKind::Write) | kind_bit(EvKind::Acquire) | kind_bit(EvKind::Release) |
+           kind_bit(EvKind::SeqBegin) | kind_bit(EvKind::SeqRetry);
+  }
 
  private:
   struct Shadow {
@@ -33,8 +38,17 @@ class RaceChecker final : public Checker {
     VectorClock exclusive, shared;
   };
   void reset() override;
-  void report(const Event& earlier, const Event& later);
-  void unvalidated(const Event& use, const Event& retry);
+  // The shadow of obj; a new one has no write and no reads (its other
+  // fields are read only behind those, so they need no zeroing).
+  Shadow& shadow(ObjId obj) {
+    return shadow_.get(obj, [n = n_](Shadow& sh) {
+      sh.has_write = false;
+      std::fill_n(sh.r_epoch.begin(), n, 0u);
+    });
+  }
+  // Out of line and cold: the per-access path stays small.
+  [[gnu::cold, gnu::noinline]] void report(const Event& earlier, const Event& later);
+  [[gnu::cold, gnu::noinline]] void unvalidated(const Event& use, const Event& retry);
   void read(const Event& ev, bool commit_later);
   // Seqcount read sections (seqlock.h semantics): reads inside one are
   // speculative until read_seqretry() says the section stands; a retried
@@ -49,8 +63,9 @@ class RaceChecker final : public Checker {
   };
   std::array<Speculative, kMaxThreads> spec_{};
   std::array<VectorClock, kMaxThreads> clock_{};
-  std::unordered_map<ObjId, Shadow> shadow_;
-  std::unordered_map<ObjId, SyncClocks> sync_;
+  unsigned n_ = kMaxThreads;  // threads of this execution: clocks and reads beyond are zero
+  ObjTable<Shadow> shadow_;
+  ObjTable<SyncClocks> sync_;
 };
 
 }  // namespace mhp

@@ -6,9 +6,9 @@
 //    callback ran (the object may be gone);
 //  - release run twice: the count rose again after a release and fell back.
 #pragma once
-#include <unordered_map>
 
 #include "checkers/checker.hpp"
+#include "model/engine/obj_table.hpp"
 
 namespace mhp {
 
@@ -16,6 +16,7 @@ class RefcountChecker final : public Checker {
  public:
   explicit RefcountChecker(const Execution& ex) : Checker(ex) {}
   void on_event(const Event& ev) override;
+  std::uint32_t kinds() const override { return kind_bit(EvKind::RefOp); }
 
  private:
   struct Ref {
@@ -24,7 +25,7 @@ class RefcountChecker final : public Checker {
   };
   void reset() override { refs_.clear(); }
   void report(const Event& ev, const std::string& what, const std::string& title, const std::string& summary);
-  std::unordered_map<ObjId, Ref> refs_;
+  ObjTable<Ref> refs_;  // cleared by generation: no node freed and allocated again per execution
 };
 
 }  // namespace mhp

@@ -31,22 +31,31 @@ std::string hex(std::uint64_t v) {
 
 }  // namespace
 
+long& StalePageChecker::held(ThreadId t, int pg) {
+  for (Held& h : held_)
+    if (h.thread == t && h.pgmap == pg) return h.refs;
+  held_.push_back({t, pg, 0});
+  return held_.back().refs;
+}
+
 bool StalePageChecker::idle_access(const Event& ev, Pfn pfn) const {
   int pg = k_.pgmap_of_range(pfn);
   if (pg < 0 || !k_.pgmaps[pg]->is_private() || k_.page_state(pfn) != PageState::DevReady) return false;
   if (k_.page_value(pfn, PageField::Refcount) != 0) return false;
-  auto it = held_.find({ev.thread, pg});
-  return it == held_.end() || it->second <= 0;
+  for (const Held& h : held_)
+    if (h.thread == ev.thread && h.pgmap == pg) return h.refs <= 0;
+  return true;
 }
 
 void StalePageChecker::on_event(const Event& ev) {
   if (ev.kind == EvKind::RefOp) {  // who holds which pgmap reference
-    long before = count_[ev.obj];
-    count_[ev.obj] = ev.value;
+    long& count = count_[ev.obj];
+    long before = count;
+    count = ev.value;
     auto kind = static_cast<RefOpKind>(ev.mode);
     if (kind != RefOpKind::Get && kind != RefOpKind::TryGet && kind != RefOpKind::Put) return;
     for (std::size_t i = 0; i < k_.pgmaps.size(); ++i)
-      if (k_.pgmaps[i]->ref.obj() == ev.obj) held_[{ev.thread, int(i)}] += ev.value - before;
+      if (k_.pgmaps[i]->ref.obj() == ev.obj) held(ev.thread, int(i)) += ev.value - before;
     return;
   }
   if ((ev.kind != EvKind::Read && ev.kind != EvKind::Write) || !k_.is_page_obj(ev.obj)) return;
@@ -62,30 +71,43 @@ void StalePageChecker::on_event(const Event& ev) {
     if (state != PageState::Absent || k_.page_alloc_event(pfn) < 0 || k_.page_alloc_event(pfn) == std::int64_t(ev.index))
       return;
   } else if (!lru_alias && (k_.page_init_mask(pfn) & (1u << unsigned(field)))) {
-    if (!idle_access(ev, pfn)) return;
-    const SimThread& t = ex_.threads()[ev.thread];
-    std::string fn = ex_.stacks().top_name(ev.stack);
-    Finding f;
-    f.kind = "stale";
-    f.key = std::string("stale/IDLE/") + page_field_name(field) + "/" + fn;
-    f.title = "BUG: mhpsim: idle-pgmap-page-read in " + fn;
-    f.summary = std::string("read of ") + page_field_name(field) + " of pfn " + hex(pfn) + " in " + fn +
-                ": a free device-private page (refcount 0) read with no reference on its pgmap";
-    f.notes.push_back("seed 004 / rule R15: an idle device-private page holds no pgmap reference, so "
-                      "memunmap_pages() can free its memmap under this reader; take the pgmap reference first "
-                      "(the proposed pgmap_request_folio())");
-    f.sides.push_back(side_at(ex_, ev, std::string("read by task ") + t.name + " (T" + std::to_string(t.id) + "):"));
-    found_.push_back(std::move(f));
+    if (idle_access(ev, pfn)) report_idle(ev, pfn, field);
     return;
   }
+  report(ev, pfn, field, state, lru_alias);
+}
+
+void StalePageChecker::report_idle(const Event& ev, Pfn pfn, PageField field) {
+  const SimThread& t = ex_.threads()[ev.thread];
+  std::string fn = ex_.stacks().top_name(ev.stack);
+  std::string key = std::string("stale/IDLE/") + page_field_name(field) + "/" + fn;
+  if (found_known("stale", key)) return;
+  Finding f;
+  f.kind = "stale";
+  f.key = std::move(key);
+  f.title = "BUG: mhpsim: idle-pgmap-page-read in " + fn;
+  f.summary = std::string("read of ") + page_field_name(field) + " of pfn " + hex(pfn) + " in " + fn +
+              ": a free device-private page (refcount 0) read with no reference on its pgmap";
+  f.notes.push_back("seed 004 / rule R15: an idle device-private page holds no pgmap reference, so "
+                    "memunmap_pages() can free its memmap under this reader; take the pgmap reference first "
+                    "(the proposed pgmap_request_folio())");
+  f.sides.push_back(side_at(ex_, ev, std::string("read by task ") + t.name + " (T" + std::to_string(t.id) + "):"));
+  found_.push_back(std::move(f));
+}
+
+void StalePageChecker::report(const Event& ev, Pfn pfn, PageField field, PageState state, bool lru_alias) {
+  bool write = ev.kind == EvKind::Write;
   bool stale = state == PageState::Absent || state == PageState::Poisoned || lru_alias;
   const auto& st = ex_.stacks();
   std::string reader = st.top_name(ev.stack);
+  std::string kind = stale ? "stale" : "uninit";
+  std::string key = kind + "/" + page_state_name(state) + "/" + page_field_name(field) + "/" + reader;
+  if (found_known(kind, key)) return;
   const SimThread& t = ex_.threads()[ev.thread];
   const char* access = write ? "write" : "read";
   Finding f;
-  f.kind = stale ? "stale" : "uninit";
-  f.key = f.kind + "/" + page_state_name(state) + "/" + page_field_name(field) + "/" + reader;
+  f.kind = std::move(kind);
+  f.key = std::move(key);
   f.title = std::string("BUG: mhpsim: ") +
             (state == PageState::Absent ? std::string(access) + " of freed memmap"
              : stale ? "stale-page-read" : "uninit-page-read") +

@@ -6,9 +6,10 @@
 // reference behind it) by a task holding no reference on its pgmap (seed 004,
 // rule R15): memunmap_pages() does not wait for such a reader.
 #pragma once
-#include <map>
+#include <vector>
 
 #include "checkers/checker.hpp"
+#include "model/engine/obj_table.hpp"
 #include "model/kernel/kernel.hpp"
 
 namespace mhp {
@@ -17,6 +18,9 @@ class StalePageChecker final : public Checker {
  public:
   StalePageChecker(const Execution& ex, const Kernel& k) : Checker(ex), k_(k) {}
   void on_event(const Event& ev) override;
+  std::uint32_t kinds() const override {
+    return kind_bit(EvKind::Read) | kind_bit(EvKind::Write) | kind_bit(EvKind::RefOp);
+  }
 
  private:
   void reset() override {
@@ -24,10 +28,20 @@ class StalePageChecker final : public Checker {
     count_.clear();
   }
   bool idle_access(const Event& ev, Pfn pfn) const;
+  long& held(ThreadId t, int pg);
+  // Out of line and cold: the per-event path stays small (no finding on its stack).
+  [[gnu::cold, gnu::noinline]] void report_idle(const Event& ev, Pfn pfn, PageField field);
+  [[gnu::cold, gnu::noinline]] void report(const Event& ev, Pfn pfn, PageField field, PageState state, bool lru_alias);
   const Kernel& k_;
-  // pgmap references each thread holds (net of its gets and puts), from RefOp events
-  std::map<std::pair<ThreadId, int>, long> held_;
-  std::map<ObjId, long> count_;
+  // pgmap references each thread holds (net of its gets and puts), from RefOp
+  // events; few entries, so a list that keeps its storage across executions.
+  struct Held {
+    ThreadId thread;
+    int pgmap;
+    long refs;
+  };
+  std::vector<Held> held_;
+  ObjTable<long> count_;
 };
 
 }  // namespace mhp

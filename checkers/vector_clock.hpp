@@ -10,8 +10,10 @@ namespace mhp {
 
 struct VectorClock {
   std::array<std::uint32_t, kMaxThreads> c{};
-  void join(const VectorClock& o) {
-    for (unsigned i = 0; i < kMaxThreads; ++i) c[i] = std::max(c[i], o.c[i]);
+  void join(const VectorClock& o) { join(o, kMaxThreads); }
+  // Components n and above are zero in both (an execution with n threads).
+  void join(const VectorClock& o, unsigned n) {
+    for (unsigned i = 0; i < n; ++i) c[i] = std::max(c[i], o.c[i]);
   }
   // Did the access of thread t at epoch e happen before the owner of this clock?
   bool covers(ThreadId t, std::uint32_t e) const { return e <= c[t]; }

@@ -32,11 +32,15 @@ Execution::~Execution() {
 std::uint8_t Execution::register_lock(ObjId obj) {
   if (lock_objs_.size() >= 64) throw std::runtime_error("a run took more than 64 distinct locks (the held-lock mask is 64 bits)");
   lock_objs_.push_back(obj);
+  lock_classes_.push_back(objects_.class_of(obj));
   lock_bits_.emplace(obj, static_cast<std::uint8_t>(lock_objs_.size() - 1));
   return static_cast<std::uint8_t>(lock_objs_.size() - 1);
 }
 
-void Execution::clear_threads() { threads_.clear(); }
+void Execution::clear_threads() {
+  threads_.clear();
+  enabled_ = 0;
+}
 
 ThreadId Execution::add_thread(std::string name, void (*fn)(void*), void* arg) {
   if (threads_.size() >= kMaxThreads) throw std::runtime_error("too many simulated threads (max 16)");
@@ -75,7 +79,7 @@ void Execution::worker_loop(unsigned slot) {
     try {
       emit(EvKind::ThreadStart, 0, 0, 0);
       t.fn(t.arg);
-      t.state = ThreadState::Finished;
+      set_state(t, ThreadState::Finished);
       emit(EvKind::ThreadEnd, 0, 0, 0);
       has_job_[slot] = false;
       schedule_next();
@@ -83,7 +87,7 @@ void Execution::worker_loop(unsigned slot) {
       has_job_[slot] = false;
     } catch (const std::exception& e) {
       // A bug in a model primitive: end the execution, report it from run().
-      t.state = ThreadState::Finished;
+      set_state(t, ThreadState::Finished);
       has_job_[slot] = false;
       internal_error_ = std::string(e.what()) + " (thread " + t.name + ")";
       finish(Outcome::Status::Completed, "");
@@ -91,11 +95,10 @@ void Execution::worker_loop(unsigned slot) {
   }
 }
 
-ThreadMask Execution::enabled_mask() const {
-  ThreadMask m = 0;
-  for (const auto& t : threads_)
-    if (t.state == ThreadState::Runnable) m |= 1u << t.id;
-  return m;
+void Execution::set_state(SimThread& t, ThreadState st) {
+  t.state = st;
+  if (st == ThreadState::Runnable) enabled_ |= 1u << t.id;
+  else enabled_ &= ~(1u << t.id);
 }
 
 void Execution::switch_to(boost::fibers::context* target) {
@@ -155,12 +158,12 @@ void Execution::emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t val
   events_.push_back(ev);
   if (vtime_) vtime_->on_event(cur_);
   if (strategy_wants_events_) strategy_->observe(events_.back());
-  for (EventObserver* o : observers_) o->on_event(events_.back());
+  for (EventObserver* o : by_kind_[unsigned(kind)]) o->on_event(events_.back());
 }
 
 void Execution::block_on(ObjId obj, SyncSide side) {
   SimThread& t = self();
-  t.state = ThreadState::Blocked;
+  set_state(t, ThreadState::Blocked);
   t.blocked_on = obj;
   t.blocked_side = side;
   t.blocked_at = t.stack;
@@ -172,7 +175,7 @@ void Execution::block_on(ObjId obj, SyncSide side) {
 void Execution::wake(ObjId obj) {
   for (auto& t : threads_)
     if (t.state == ThreadState::Blocked && t.blocked_on == obj) {
-      t.state = ThreadState::Runnable;
+      set_state(t, ThreadState::Runnable);
       t.blocked_on = 0;
       if (vtime_) vtime_->on_wake(t.id, cur_, obj);
     }
@@ -209,8 +212,9 @@ Outcome Execution::run(Strategy& strategy, std::uint64_t execution_index) {
   aborting_ = false;
   outcome_ = Outcome{};
   internal_error_.clear();
+  enabled_ = 0;
   for (auto& t : threads_) {
-    t.state = ThreadState::Runnable;
+    set_state(t, ThreadState::Runnable);
     t.blocked_on = 0;
     t.stack = 0;
     t.held = 0;

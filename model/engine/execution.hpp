@@ -26,7 +26,13 @@ class EventObserver {
   virtual ~EventObserver() = default;
   virtual void on_execution_begin() {}
   virtual void on_event(const Event& ev) = 0;
+  // Bit k set: on_event() wants events of EvKind k. Asked once, by
+  // add_observer(): an event is dispatched only to the observers of its kind.
+  virtual std::uint32_t kinds() const { return ~0u; }
 };
+
+constexpr std::uint32_t kind_bit(EvKind k) { return 1u << unsigned(k); }
+constexpr unsigned kEvKinds = unsigned(EvKind::SeqRetry) + 1;
 
 enum class ThreadState : std::uint8_t { Idle, Runnable, Blocked, Finished };
 
@@ -74,6 +80,10 @@ class Execution {
   // A lock gets a bit so every event can say which locks its thread held.
   std::uint8_t register_lock(ObjId obj);
   ObjId lock_obj(std::uint8_t bit) const { return lock_objs_[bit]; }
+  // The lock class of a bit ("mem_hotplug_lock"), kept so checkers need not
+  // build it again on every acquire.
+  const std::string& lock_class(std::uint8_t bit) const { return lock_classes_[bit]; }
+  std::size_t lock_count() const { return lock_objs_.size(); }
   // The bit of a lock object, or kNoLockBit if it is not a lock taken so far.
   std::uint8_t lock_bit(ObjId obj) const {
     auto it = lock_bits_.find(obj);
@@ -81,8 +91,15 @@ class Execution {
   }
   void clear_threads();
   ThreadId add_thread(std::string name, void (*fn)(void*), void* arg);
-  void add_observer(EventObserver* o) { observers_.push_back(o); }
-  void clear_observers() { observers_.clear(); }
+  void add_observer(EventObserver* o) {
+    observers_.push_back(o);
+    for (unsigned k = 0; k < kEvKinds; ++k)
+      if (o->kinds() >> k & 1) by_kind_[k].push_back(o);
+  }
+  void clear_observers() {
+    observers_.clear();
+    for (auto& v : by_kind_) v.clear();
+  }
   void set_step_budget(std::uint64_t b) { budget_ = b; }
   // Timing runs: clocks advance with costs, waits end at the waker's time.
   void set_vtime(VirtualTime* v) { vtime_ = v; }
@@ -124,7 +141,9 @@ class Execution {
   void schedule_next();
   void switch_to(boost::fibers::context* target);
   void finish(Outcome::Status st, std::string detail);
-  ThreadMask enabled_mask() const;
+  ThreadMask enabled_mask() const { return enabled_; }
+  // Every thread state change goes through here, to keep enabled_ exact.
+  void set_state(SimThread& t, ThreadState st);
 
   DesignatedAlgo* algo_;
   boost::fibers::context* main_ctx_ = nullptr;
@@ -137,6 +156,7 @@ class Execution {
   std::string internal_error_;
 
   std::vector<SimThread> threads_;
+  ThreadMask enabled_ = 0;  // bit t: threads_[t] is Runnable
   ThreadId cur_ = kNoThread;
   Strategy* strategy_ = nullptr;
   bool strategy_wants_events_ = false;
@@ -144,6 +164,7 @@ class Execution {
   Schedule schedule_;
   std::vector<Event> events_;
   std::vector<EventObserver*> observers_;
+  std::array<std::vector<EventObserver*>, kEvKinds> by_kind_;  // observers_ by EvKind, in order
   std::uint64_t steps_ = 0;
   std::uint64_t budget_ = 100000;
   VirtualTime* vtime_ = nullptr;
@@ -151,6 +172,7 @@ class Execution {
   ObjectRegistry objects_;
   StackTable stacks_;
   std::vector<ObjId> lock_objs_;
+  std::vector<std::string> lock_classes_;
   std::unordered_map<ObjId, std::uint8_t> lock_bits_;
 };
 

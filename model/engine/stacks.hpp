@@ -2,13 +2,16 @@
 // names, so an Event carries one integer and a report can print the whole
 // stack ("memmap_init_zone_device <- pagemap_range <- memremap_pages").
 #pragma once
+#include <array>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
 #include "model/engine/event.hpp"
+#include "model/engine/obj_table.hpp"
 
 namespace mhp {
 
@@ -25,13 +28,23 @@ class StackTable {
     fn_ids_.emplace(std::string(name), id);
     return id;
   }
+  // The same for a C string (a string literal at a Frame): found by its
+  // address first, so a frame costs no string hash; the name is still compared.
+  FnId fn(const char* name) {
+    std::size_t h = (reinterpret_cast<std::uintptr_t>(name) * 0x9e3779b97f4a7c15ULL) >> 56;
+    auto& [ptr, id] = by_ptr_[h];
+    if (ptr == name && std::strcmp(names_[id].c_str(), name) == 0) return id;
+    FnId f = fn(std::string_view(name));
+    ptr = name;
+    id = f;
+    return f;
+  }
   StackId push(StackId parent, FnId f) {
     std::uint64_t key = (std::uint64_t(parent) << 32) | f;
-    auto it = children_.find(key);
-    if (it != children_.end()) return it->second;
-    StackId id = static_cast<StackId>(nodes_.size());
+    StackId& id = children_[key];  // 0 (the root) when new: the root is nobody's child
+    if (id != 0) return id;
+    id = static_cast<StackId>(nodes_.size());
     nodes_.push_back({parent, f});
-    children_.emplace(key, id);
     return id;
   }
   // The id of an interned name, or 0 ("<root>") if no frame has used it yet.
@@ -69,7 +82,8 @@ class StackTable {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, FnId, NameHash, std::equal_to<>> fn_ids_;
-  std::unordered_map<std::uint64_t, StackId> children_;
+  ObjTable<StackId> children_;  // (parent << 32 | fn) -> child, never cleared
+  std::array<std::pair<const char*, FnId>, 256> by_ptr_{};  // fn(const char*)'s cache, direct-mapped
 };
 
 }  // namespace mhp

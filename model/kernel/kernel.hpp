@@ -214,8 +214,8 @@ class Kernel {
   std::vector<KernelWarning> warnings;  // of the current execution
 
   // --- inspection (checkers, tests, invariants; no events) ---
-  PageState page_state(Pfn pfn) const { return pages_.get(pfn).state; }
-  std::uint8_t page_init_mask(Pfn pfn) const { return pages_.get(pfn).init; }
+  PageState page_state(Pfn pfn) const { return pages_.state(pfn); }
+  std::uint8_t page_init_mask(Pfn pfn) const { return pages_.init_mask(pfn); }
   std::int64_t page_value(Pfn pfn, PageField f) const { return pages_.value(pfn, f); }
   bool is_page_obj(ObjId id) const { return id >= page_base_ && id < page_base_ + geo.nr_pfns() * kPageFields; }
   Pfn page_pfn(ObjId id) const { return (id - page_base_) / kPageFields; }

@@ -2,33 +2,56 @@
 
 namespace mhp {
 
-std::size_t PageStore::Hash::operator()(const PageRecord& r) const {
-  std::uint64_t h = 1469598103934665603ull ^ (std::uint64_t(r.state) << 8 | r.init);
-  for (auto x : r.v) h = (h ^ std::uint64_t(x)) * 1099511628211ull;
-  return std::size_t(h);
+std::uint64_t PageStore::hash(const PageRecord& r) {
+  std::uint64_t h = std::uint64_t(r.state) << 8 | r.init;
+  for (auto x : r.v) h = (h ^ std::uint64_t(x)) * 0x9e3779b97f4a7c15ull;
+  return h ^ (h >> 29);
 }
 
-PageStore::PageStore(Pfn nr, std::uint32_t cp) : nr_(nr), cp_(cp), chunks_((nr + cp - 1) / cp) {
+PageStore::PageStore(Pfn nr, std::uint32_t cp) : nr_(nr), cp_(cp), chunks_((nr + cp - 1) / cp), index_(64, 0) {
   intern(PageRecord{});  // record 0: ABSENT, all zero
 }
 
 std::uint32_t PageStore::intern(const PageRecord& r) {
-  auto it = index_.find(r);
-  if (it != index_.end()) return it->second;
+  std::size_t mask = index_.size() - 1;
+  for (std::size_t i = hash(r) & mask;; i = (i + 1) & mask) {
+    std::uint32_t s = index_[i];
+    if (!s) break;
+    if (table_[s - 1] == r) return s - 1;
+  }
   table_.push_back(r);
   auto id = std::uint32_t(table_.size() - 1);
-  index_.emplace(r, id);
+  if (table_.size() * 2 > index_.size()) rehash(index_.size() * 2);
+  else {
+    std::size_t i = hash(r) & mask;
+    while (index_[i]) i = (i + 1) & mask;
+    index_[i] = id + 1;
+  }
   return id;
+}
+
+void PageStore::rehash(std::size_t n) {
+  index_.assign(n, 0);
+  for (std::uint32_t id = 0; id < table_.size(); ++id) {
+    std::size_t i = hash(table_[id]) & (n - 1);
+    while (index_[i]) i = (i + 1) & (n - 1);
+    index_[i] = id + 1;
+  }
 }
 
 void PageStore::clear() {
   for (auto& c : chunks_) c = Chunk{};
-  runs_.clear();
+  // Every run list is free again; keep their storage for the next execution.
   free_runs_.clear();
+  for (std::uint32_t i = 0; i < runs_.size(); ++i) {
+    runs_[i].clear();
+    free_runs_.push_back(i);
+  }
 }
 
 void PageStore::fill(Pfn lo, Pfn hi, const PageRecord& r, std::int64_t alloc_ev) {
-  update(lo, hi, [&](PageRecord& x) { x = r; }, alloc_ev);
+  std::uint32_t id = intern(r);
+  update_ids(lo, hi, [id](std::uint32_t) { return id; }, alloc_ev);
 }
 
 std::pair<std::uint32_t, std::int64_t> PageStore::at(const Chunk& c, std::uint32_t off) const {
@@ -61,30 +84,29 @@ void PageStore::set_pfn(Chunk& c, std::uint32_t off, std::uint32_t rec, std::int
   std::size_t i = 0;
   while (i + 1 < rs.size() && rs[i + 1].start <= off) ++i;
   std::uint32_t end = i + 1 < rs.size() ? rs[i + 1].start : cp_;
+  // Split run i in place into [start, off) [off] [off + 1, end), dropping empty parts.
   Run old = rs[i];
-  std::vector<Run> repl;
-  if (old.start < off) repl.push_back({old.start, old.rec, old.alloc});
-  repl.push_back({off, rec, alloc});
-  if (off + 1 < end) repl.push_back({off + 1, old.rec, old.alloc});
-  rs.erase(rs.begin() + long(i));
-  rs.insert(rs.begin() + long(i), repl.begin(), repl.end());
+  bool before = old.start < off, after = off + 1 < end;
+  if (!before) rs[i] = {off, rec, alloc};
+  else rs.insert(rs.begin() + long(++i), Run{off, rec, alloc});
+  if (after) rs.insert(rs.begin() + long(i + 1), Run{off + 1, old.rec, old.alloc});
 }
 
 void PageStore::compact(Chunk& c) {
   if (!c.runs) return;
   auto& rs = runs_[c.runs - 1];
-  std::vector<Run> out;
+  // merge neighbours with the same record in place (keeps the vector's storage)
+  std::size_t n = 0;
   for (const Run& r : rs)
-    if (out.empty() || out.back().rec != r.rec || out.back().alloc != r.alloc) out.push_back(r);
-  if (out.size() == 1) {  // uniform again
-    c.rec = out[0].rec;
-    c.alloc = out[0].alloc;
+    if (n == 0 || rs[n - 1].rec != r.rec || rs[n - 1].alloc != r.alloc) rs[n++] = r;
+  rs.resize(n);
+  if (n == 1) {  // uniform again
+    c.rec = rs[0].rec;
+    c.alloc = rs[0].alloc;
     free_runs_.push_back(c.runs - 1);
     rs.clear();
     c.runs = 0;
-    return;
   }
-  rs = std::move(out);
 }
 
 PageRecord PageStore::get(Pfn pfn) const {
@@ -138,21 +160,44 @@ Pfn PageStore::add_refcount(Pfn lo, Pfn hi, std::int64_t delta) {
   return zeros;
 }
 
+namespace {
+std::size_t memo_slot(std::uint32_t id, unsigned what, std::int64_t v, bool init, std::size_t n) {
+  std::uint64_t h = (std::uint64_t(id) * 0x9e3779b97f4a7c15ULL) ^ (std::uint64_t(v) * 0xff51afd7ed558ccdULL) ^
+                    (what << 1 | unsigned(init));
+  return (h ^ (h >> 32)) % n;
+}
+}  // namespace
+
+std::uint32_t PageStore::with_field(std::uint32_t id, PageField f, std::int64_t v, bool init) {
+  Transition& t = memo_[memo_slot(id, unsigned(f), v, init, memo_.size())];
+  if (t.from == id && t.v == v && t.field == std::uint8_t(f) && t.init == init) return t.to;
+  PageRecord r = table_[id];
+  r.v[unsigned(f)] = v;
+  if (init) r.init |= std::uint8_t(1u << unsigned(f));
+  std::uint32_t to = intern(r);
+  t = Transition{id, to, v, std::uint8_t(f), init};
+  return to;
+}
+
+std::uint32_t PageStore::with_state(std::uint32_t id, PageState s) {
+  Transition& t = memo_[memo_slot(id, kPageFields, std::int64_t(s), false, memo_.size())];
+  if (t.from == id && t.v == std::int64_t(s) && t.field == kPageFields && !t.init) return t.to;
+  PageRecord r = table_[id];
+  r.state = s;
+  std::uint32_t to = intern(r);
+  t = Transition{id, to, std::int64_t(s), std::uint8_t(kPageFields), false};
+  return to;
+}
+
 void PageStore::set_value(Pfn lo, Pfn hi, PageField f, std::int64_t v, bool init) {
   if (f == PageField::CompoundHead && v > 0) {  // per pfn: the stored distance differs
     for (Pfn p = lo; p < hi; ++p) {
       std::int64_t s = stored(p, f, v);
-      update(p, p + 1, [&](PageRecord& r) {
-        r.v[unsigned(f)] = s;
-        if (init) r.init |= std::uint8_t(1u << unsigned(f));
-      });
+      update_ids(p, p + 1, [&](std::uint32_t id) { return with_field(id, f, s, init); }, kKeep);
     }
     return;
   }
-  update(lo, hi, [&](PageRecord& r) {
-    r.v[unsigned(f)] = v;
-    if (init) r.init |= std::uint8_t(1u << unsigned(f));
-  });
+  update_ids(lo, hi, [&](std::uint32_t id) { return with_field(id, f, v, init); }, kKeep);
 }
 
 }  // namespace mhp

@@ -11,7 +11,6 @@
 #pragma once
 #include <array>
 #include <cstdint>
-#include <unordered_map>
 #include <vector>
 
 #include "model/kernel/geometry.hpp"
@@ -33,6 +32,8 @@ class PageStore {
   void clear();                                                         // all ABSENT
 
   PageRecord get(Pfn pfn) const;
+  PageState state(Pfn pfn) const { return rec(pfn).state; }
+  std::uint8_t init_mask(Pfn pfn) const { return rec(pfn).init; }
   std::int64_t alloc_event(Pfn pfn) const;
   std::int64_t value(Pfn pfn, PageField f) const;
 
@@ -43,7 +44,7 @@ class PageStore {
   // Adds delta to every pfn's own refcount; returns how many reached zero.
   Pfn add_refcount(Pfn lo, Pfn hi, std::int64_t delta);
   void set_state(Pfn lo, Pfn hi, PageState s) {
-    update(lo, hi, [s](PageRecord& r) { r.state = s; });
+    update_ids(lo, hi, [&](std::uint32_t id) { return with_state(id, s); }, kKeep);
   }
 
   std::size_t records() const { return table_.size(); }
@@ -61,14 +62,20 @@ class PageStore {
     std::uint32_t rec = 0;
     std::uint32_t runs = 0;  // 1 + index into runs_ when mixed
   };
-  struct Hash {
-    std::size_t operator()(const PageRecord& r) const;
-  };
+  static std::uint64_t hash(const PageRecord& r);
   std::uint32_t intern(const PageRecord& r);
+  // update() on record ids: xform(id) gives the id every pfn holding id gets.
+  template <class Xform>
+  void update_ids(Pfn lo, Pfn hi, Xform xform, std::int64_t alloc_ev);
+  // The record id + field store -> record id, memoised (ids are never reused).
+  std::uint32_t with_field(std::uint32_t id, PageField f, std::int64_t v, bool init);
+  std::uint32_t with_state(std::uint32_t id, PageState s);  // the same for the init state
+  void rehash(std::size_t n);
   void expand(Chunk& c);
   void compact(Chunk& c);
   void set_pfn(Chunk& c, std::uint32_t off, std::uint32_t rec, std::int64_t alloc);
   std::pair<std::uint32_t, std::int64_t> at(const Chunk& c, std::uint32_t off) const;
+  const PageRecord& rec(Pfn pfn) const { return table_[at(chunks_[pfn / cp_], std::uint32_t(pfn % cp_)).first]; }
   static std::int64_t stored(Pfn pfn, PageField f, std::int64_t v);
   static std::int64_t loaded(Pfn pfn, PageField f, std::int64_t v);
 
@@ -78,11 +85,31 @@ class PageStore {
   std::vector<std::vector<Run>> runs_;
   std::vector<std::uint32_t> free_runs_;
   std::vector<PageRecord> table_;
-  std::unordered_map<PageRecord, std::uint32_t, Hash> index_;
+  // table_ index + 1 per slot (0: empty), open addressing: every store interns
+  // a record, and after the first executions every intern is a hit.
+  std::vector<std::uint32_t> index_;
+  // with_field()'s memo, direct-mapped: the memmap init loop stores the same
+  // few values into the same few records every execution.
+  struct Transition {
+    std::uint32_t from = UINT32_MAX, to = 0;
+    std::int64_t v = 0;
+    std::uint8_t field = 0;  // kPageFields: a state change, v the new PageState
+    bool init = false;
+  };
+  std::array<Transition, 256> memo_{};
 };
 
 template <class Fn>
 void PageStore::update(Pfn lo, Pfn hi, Fn fn, std::int64_t alloc_ev) {
+  update_ids(lo, hi, [&](std::uint32_t id) {
+    PageRecord r = table_[id];
+    fn(r);
+    return intern(r);
+  }, alloc_ev);
+}
+
+template <class Xform>
+void PageStore::update_ids(Pfn lo, Pfn hi, Xform xform, std::int64_t alloc_ev) {
   Pfn p = lo;
   while (p < hi) {
     Pfn ci = p / cp_;
@@ -90,16 +117,12 @@ void PageStore::update(Pfn lo, Pfn hi, Fn fn, std::int64_t alloc_ev) {
     Pfn cs = ci * cp_, ce = std::min<Pfn>(cs + cp_, nr_);
     Pfn e = std::min(hi, ce);
     if (p == cs && e == ce && !c.runs) {  // whole uniform chunk: one record change
-      PageRecord r = table_[c.rec];
-      fn(r);
-      c.rec = intern(r);
+      c.rec = xform(c.rec);
       if (alloc_ev != kKeep) c.alloc = alloc_ev;
     } else {
       for (Pfn q = p; q < e; ++q) {
         auto [rec, alloc] = at(c, std::uint32_t(q - cs));
-        PageRecord r = table_[rec];
-        fn(r);
-        set_pfn(c, std::uint32_t(q - cs), intern(r), alloc_ev == kKeep ? alloc : alloc_ev);
+        set_pfn(c, std::uint32_t(q - cs), xform(rec), alloc_ev == kKeep ? alloc : alloc_ev);
       }
       compact(c);
     }

@@ -37,6 +37,10 @@ class Machine {
   explicit Machine(const Scenario& sc);
   // Attaches the checkers (after any calibration run that must not be checked).
   void add_checkers();
+  // Keys whose findings the caller holds already (see KnownKeys); null: none.
+  void set_known(const KnownKeys* k) {
+    for (Checker* c : checkers_) c->set_known(k);
+  }
   Outcome run(Strategy& s, std::uint64_t execution_index);
   std::vector<Finding> findings(const Outcome& o);
   std::string event_log() const;
