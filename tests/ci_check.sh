@@ -5,11 +5,7 @@
 # reports that their consumers accept.
 set -u
 bin="$1"; src="$2"
-tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-fail=0; passed=0
-check() {  # name, expected rc, actual rc
-  if [ "$2" = "$3" ]; then passed=$((passed+1)); else echo "FAIL: $1: exit $3, want $2"; fail=$((fail+1)); fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 cd "$src" || exit 2
 tools/ci-check --mhpsim "$bin" --baseline ci/baseline.yaml --out "$tmp/ok" scenarios -- --jobs 2 > "$tmp/ok.log" 2>&1
 check "bundled suite passes against ci/baseline.yaml" 0 $?
@@ -36,5 +32,4 @@ xmllint --noout --schema "$src/tests/data/junit.xsd" "$tmp/new/junit.xml" 2> "$t
 check "mhpsim.sarif valid, with the new findings" 0 $?
 /usr/bin/python3 "$src/tests/report_checks.py" trace "$tmp/new/trace.json" --no-flows; check "trace.json of the first new finding" 0 $?
 
-echo "$passed passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

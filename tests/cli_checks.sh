@@ -3,11 +3,7 @@
 # input, byte-identical reports, replay of a reported witness.
 set -u
 bin="$1"; src="$2"
-tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-fail=0; passed=0
-check() {  # name, expected rc, actual rc
-  if [ "$2" = "$3" ]; then passed=$((passed+1)); else echo "FAIL: $1: exit $3, want $2"; fail=$((fail+1)); fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 s1="$src/scenarios/seeds/s1_deferred_memmap_init.yaml"
 
 "$bin" run "$src/scenarios" > "$tmp/a.txt"; check "bundled scenarios pass" 0 $?
@@ -109,5 +105,4 @@ python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert j['regressio
 "$bin" time "$src/tests/data/timing_lock_stat.yaml" --format json > "$tmp/time.json"; check "time exits 0 when its expectations hold" 0 $?
 python3 -c "import json,sys; j=json.loads(open(sys.argv[1]).readline()); assert j['makespan_ns'] == 4800" "$tmp/time.json"; check "time json carries the makespan" 0 $?
 
-echo "$passed passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -154,7 +154,7 @@ TEST_CASE("dfs: complete enumeration within a preemption bound; sleep sets skip 
     mhp::test::Harness h;
     ObjId a = h.ex.objects().add("a"), b = h.ex.objects().add("b");
     for (int t = 0; t < 2; ++t)
-      h.thread("t" + std::to_string(t), [&, t] {
+      h.thread(t == 0 ? "t0" : "t1", [&, t] {  // (not "t" + to_string: g++ 12 warns -Wrestrict on it)
         for (int i = 0; i < 3; ++i) {
           h.ex.choice_point();
           h.ex.emit(EvKind::Write, 0, dependent || t == 0 ? a : b, i);

@@ -7,11 +7,7 @@
 set -u
 bin="$1"; src="$2"
 py=/usr/bin/python3   # Debian's python3, where python3-jsonschema installs
-tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-fail=0; passed=0
-check() {  # name, expected rc, actual rc
-  if [ "$2" = "$3" ]; then passed=$((passed+1)); else echo "FAIL: $1: exit $3, want $2"; fail=$((fail+1)); fi
-}
+. "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
 race="$src/scenarios/seeds/s10_range_lock_online_vs_memremap.yaml"
 cycle="$src/scenarios/checkers/lockorder_add_memory_without_dhp_v4_20.yaml"
 gated="$src/scenarios/checkers/lockorder_add_memory_under_dhp_v4_20.yaml"
@@ -122,5 +118,4 @@ grep -q "no finding matches 'nosuch/\*'" "$tmp/err"; check "says no finding matc
 grep -q "cannot write" "$tmp/err"; check "says it cannot write" 0 $?
 "$bin" baseline "$race" > /dev/null 2>&1; check "baseline without -o exits 3" 3 $?
 
-echo "$passed passed, $fail failed"
-[ "$fail" -eq 0 ]
+finish

@@ -1,0 +1,12 @@
+# Shared by the shell test suites (tests/*.sh): a scratch directory removed on
+# exit, and check NAME WANT_RC RC counting passes and failures; a suite ends
+# with `finish`, which prints the tally and fails if any check did.
+tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
+fail=0; passed=0
+check() {  # name, expected rc, actual rc
+  if [ "$2" = "$3" ]; then passed=$((passed+1)); else echo "FAIL: $1: exit $3, want $2"; fail=$((fail+1)); fi
+}
+finish() {
+  echo "$passed passed, $fail failed"
+  [ "$fail" -eq 0 ]
+}
