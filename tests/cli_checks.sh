@@ -104,5 +104,23 @@ grep -Eq "^  makespan +110\.494 s +29\.963 s +3\.69x" "$tmp/hd.txt"; check "head
 python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert j['regression'] and 3.6 < j['speedup_b_over_a'] < 3.8" "$tmp/hd.json"; check "headline diff json: regression and speedup" 0 $?
 "$bin" time "$src/tests/data/timing_lock_stat.yaml" --format json > "$tmp/time.json"; check "time exits 0 when its expectations hold" 0 $?
 python3 -c "import json,sys; j=json.loads(open(sys.argv[1]).readline()); assert j['makespan_ns'] == 4800" "$tmp/time.json"; check "time json carries the makespan" 0 $?
+"$bin" time "$src/tests/data/timing_lock_stat.yaml" --trace "$tmp/tt.json" > /dev/null; check "time --trace exits 0" 0 $?
+python3 - "$tmp/tt.json" <<'PY'; check "timing trace: map1 blocked 0..2 us, mem_hotplug_lock held 2 us by each, one hand-off arrow" 0 $?
+import json, sys
+d = json.load(open(sys.argv[1]))["traceEvents"]
+names = {e["tid"]: e["args"]["name"] for e in d if e["ph"] == "M" and e["name"] == "thread_name"}
+blocked = [e for e in d if e["ph"] == "X" and e["name"] == "blocked"]
+assert [(names[e["tid"]], e["ts"], e["dur"]) for e in blocked] == [("map1", 0.0, 2.0)], blocked
+holds = {}
+for e in d:
+    if e["ph"] in "be" and e["name"] == "mem_hotplug_lock":
+        holds.setdefault(e["id"], []).append(e)
+spans = sorted((names[b["tid"]], b["ts"], x["ts"]) for b, x in holds.values())
+assert spans == [("map0", 0.0, 2.0), ("map1", 2.0, 4.0)], spans
+flows = [e for e in d if e["ph"] in "sf"]
+assert [(e["ph"], names[e["tid"]], e["ts"]) for e in flows] == [("s", "map0", 2.0), ("f", "map1", 2.0)], flows
+fn = [e for e in d if e["ph"] == "X" and e["name"] == "__init_zone_device_page"]
+assert sorted((names[e["tid"]], e["ts"]) for e in fn)[0] == ("map0", 2.0), fn
+PY
 
 finish

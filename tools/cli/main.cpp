@@ -140,6 +140,8 @@ int run_main(int argc, char** argv) {
   tim->add_option("--cpus", time_cpus, "simulated CPUs (default: timing.cpus, else one per thread)")
       ->check(CLI::Range(1u, 4096u));
   tim->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
+  std::string time_trace;
+  tim->add_option("--trace", time_trace, "write the (first) timing run as a Perfetto trace in virtual time to FILE");
 
   auto* dif = app.add_subcommand("diff", "compare two scenarios (or one under two variants): findings and timing");
   std::vector<std::string> diff_files;
@@ -292,10 +294,18 @@ int run_main(int argc, char** argv) {
   if (*tim) {
     std::vector<Scenario> scenarios;
     for (const auto& f : scenario_files(time_paths)) scenarios.push_back(load_scenario(f));
+    std::ofstream trace_out;
+    if (!time_trace.empty()) {
+      trace_out.open(time_trace, std::ios::binary | std::ios::trunc);
+      if (!trace_out) throw InputError("<command line>", 0, 0, "--trace", "cannot write '" + time_trace + "'");
+    }
     bool ok = true;
-    for (auto& sc : scenarios) {
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+      Scenario& sc = scenarios[i];
       if (time_cpus) sc.timing.cpus = *time_cpus;
-      TimingResult t = run_timing(sc);
+      std::string trace;
+      TimingResult t = run_timing(sc, false, !time_trace.empty() && i == 0 ? &trace : nullptr);
+      if (!trace.empty()) trace_out << trace;
       if (sc.timing.present && !time_cpus) check_timing_expectations(sc, t);
       ok &= t.ok;
       if (format == "json") {

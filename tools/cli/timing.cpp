@@ -141,7 +141,7 @@ std::string fmt_seconds(Nanos ns) {  // seconds, or ms / us when below one
   return b;
 }
 
-TimingResult run_timing(const Scenario& sc, bool check) {
+TimingResult run_timing(const Scenario& sc, bool check, std::string* trace) {
   TimingResult r;
   r.file = sc.file;
   r.name = sc.name;
@@ -206,6 +206,7 @@ TimingResult run_timing(const Scenario& sc, bool check) {
   }
   r.locks = lock_stat(m.ex, vt);
   r.critical_path = critical_path(m.ex, vt, r.threads);
+  if (trace) *trace = render_timing_trace(m.ex, vt, r);
   if (o.status != Outcome::Status::Completed) r.ok = false;
   return r;
 }

@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/engine/execution.hpp"
 #include "model/engine/vtime.hpp"
 #include "checkers/finding.hpp"
 #include "model/scenario/scenario.hpp"
@@ -58,7 +59,10 @@ struct TimingResult {
 };
 
 // check: attach the checkers to the timing run and collect their findings.
-TimingResult run_timing(const Scenario& sc, bool check = false);
+// trace: also render the run as a Perfetto trace in virtual time into *trace.
+TimingResult run_timing(const Scenario& sc, bool check = false, std::string* trace = nullptr);
+// tools/report/timing_trace.cpp
+std::string render_timing_trace(const Execution& ex, const VirtualTime& vt, const TimingResult& t);
 // Checks `timing: expect:` (the makespan range; speedup_over runs the other
 // scenario's timing too). Sets t.ok and t.expect_lines.
 void check_timing_expectations(const Scenario& sc, TimingResult& t);

@@ -16,8 +16,9 @@
 namespace mhp {
 
 // One time unit (1 us in the trace) per event of the execution, in execution
-// order. Issue 7 brings virtual time: it replaces this function with the
-// event's virtual timestamp, and nothing else here needs to change.
+// order: a witness is about the order of events, not their duration. Virtual
+// time has its own trace, of a timing run (timing_trace.cpp, `mhpsim time
+// --trace`).
 std::uint64_t trace_time(const EventRecord& e) { return e.index; }
 
 namespace {
