@@ -82,8 +82,28 @@ void LockOrderChecker::merge_from(const LockOrderChecker& other) {
 
 std::vector<LockEdge> LockOrderChecker::edges() const {
   std::vector<LockEdge> out;
-  for (const auto& [k, d] : deps_) out.push_back({k.first, k.second, d.from_read, d.to_read, d.gated, d.execution});
+  for (const auto& [k, d] : deps_)
+    out.push_back({k.first, k.second, d.from_read, d.to_read, d.gated, d.execution, d.schedule, d.holder, d.taker});
   return out;
+}
+
+void LockOrderChecker::add_edge(const LockEdge& e) {
+  Dep d;
+  d.from_read = e.from_read;
+  d.to_read = e.to_read;
+  d.gated = e.gated;
+  d.holder = e.holder;
+  d.taker = e.taker;
+  d.execution = e.execution;
+  d.schedule = e.schedule;
+  auto it = deps_.find({e.from, e.to});
+  if (it == deps_.end()) {
+    deps_.emplace(std::make_pair(e.from, e.to), std::move(d));
+    return;
+  }
+  bool gated = it->second.gated && d.gated;
+  if (d.execution < it->second.execution) it->second = std::move(d);
+  it->second.gated = gated;
 }
 
 std::vector<Finding> LockOrderChecker::cycles() const {

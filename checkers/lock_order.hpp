@@ -30,7 +30,17 @@ struct LockEdge {
   bool from_read = false, to_read = false;
   bool gated = false;  // every recording held the gate lock (device_hotplug_lock)
   std::uint64_t execution = 0;
+  std::string schedule;       // of that first execution
+  FindingSide holder, taker;  // the witness: who held `from`, where `to` was taken
 };
+
+// The kernel's configuration of the checker: rwlock readers that may recurse
+// (resource_lock's), and the gate lock of §3.9.
+inline const std::set<std::string>& lockdep_recursive_read() {
+  static const std::set<std::string> s{"resource_lock"};
+  return s;
+}
+inline const char* lockdep_gate() { return "device_hotplug_lock"; }
 
 class LockOrderChecker final : public Checker {
  public:
@@ -46,6 +56,9 @@ class LockOrderChecker final : public Checker {
   std::vector<Finding> cycles() const;
   // The dependency graph, by (from, to) class name.
   std::vector<LockEdge> edges() const;
+  // Adds one dependency of another run's graph (`mhpsim merge` of shards), as
+  // merge_from() does: the smaller witness, gated only if gated in both.
+  void add_edge(const LockEdge& e);
 
  private:
   struct Dep {

@@ -115,7 +115,7 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
   // thread, taking chunks of executions from a shared counter. Its lock-order
   // graph is merged into `graph` before the Machine goes.
   Execution graph_ex;
-  LockOrderChecker graph(graph_ex, {"resource_lock"}, "device_hotplug_lock");
+  LockOrderChecker graph(graph_ex, lockdep_recursive_read(), lockdep_gate());
   bool have_graph = false;
   std::mutex mu;
   auto finish = [&](Worker& w) {

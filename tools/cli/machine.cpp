@@ -115,7 +115,7 @@ Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs
 void Machine::add_checkers() {
   stale_ = std::make_unique<StalePageChecker>(ex, k_);
   race_ = std::make_unique<RaceChecker>(ex);
-  order_ = std::make_unique<LockOrderChecker>(ex, std::set<std::string>{"resource_lock"}, "device_hotplug_lock");
+  order_ = std::make_unique<LockOrderChecker>(ex, lockdep_recursive_read(), lockdep_gate());
   refs_ = std::make_unique<RefcountChecker>(ex);
   scope_ = std::make_unique<LockScopeChecker>(ex, sc_.era);
   checkers_ = {stale_.get(), race_.get(), order_.get(), refs_.get(), scope_.get()};

@@ -29,6 +29,24 @@ std::string render_json(const ScenarioResult& r) {
     j["notes"] = f.notes;
     out += j.dump() + "\n";
   }
+  if (!r.lock_graph.empty()) {
+    // The lock dependency graph, so that `mhpsim merge` can find a cycle
+    // whose dependencies were seen by different shards.
+    nlohmann::ordered_json g;
+    g["kind"] = "lockdep";
+    g["scenario"] = r.name;
+    g["file"] = r.file;
+    auto side = [](const FindingSide& s) {
+      return nlohmann::ordered_json{{"title", s.title}, {"stack", s.stack}, {"locks", s.locks}};
+    };
+    nlohmann::ordered_json deps = nlohmann::ordered_json::array();
+    for (const auto& e : r.lock_graph)
+      deps.push_back({{"from", e.from}, {"to", e.to}, {"from_read", e.from_read}, {"to_read", e.to_read},
+                      {"gated", e.gated}, {"execution", e.execution}, {"schedule", e.schedule},
+                      {"holder", side(e.holder)}, {"taker", side(e.taker)}});
+    g["deps"] = deps;
+    out += g.dump() + "\n";
+  }
   nlohmann::ordered_json s;
   s["kind"] = "result";
   s["scenario"] = r.name;
