@@ -143,7 +143,8 @@ void Execution::schedule_next() {
   switch_to(worker_ctx_[next]);
 }
 
-void Execution::choice_point() {
+void Execution::choice_point(ObjId next, bool next_excl) {
+  if (strategy_wants_events_ && next) strategy_->pending(cur_, next, next_excl);
   if (++steps_ > budget_) {
     finish(Outcome::Status::Livelock,
            "step budget of " + std::to_string(budget_) + " choice points exhausted");

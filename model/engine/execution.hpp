@@ -111,7 +111,10 @@ class Execution {
   // --- called from simulated threads ---
   // A choice point: the strategy may switch to another thread before the
   // caller performs its next visible action.
-  void choice_point();
+  // next/next_excl: the object the caller's next event touches and whether
+  // it stores, takes, releases or counts it; strategies that steer by
+  // conflicts (POS) see it before they choose (0: not said).
+  void choice_point(ObjId next = 0, bool next_excl = true);
   void emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value, std::uint8_t flags = 0);
   // Current thread waits for obj (not enabled until wake(obj)); returns when
   // it is scheduled again, after which the caller re-checks its condition.

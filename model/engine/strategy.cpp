@@ -31,8 +31,8 @@ void PosStrategy::begin_execution(std::uint64_t k) {
   rng_ = SplitMix64(execution_seed(seed_, k));
   for (unsigned i = 0; i < kMaxThreads; ++i) {
     prio_[i] = rng_.next();
-    last_obj_[i] = 0;
-    last_excl_[i] = false;
+    next_obj_[i] = 0;
+    next_excl_[i] = false;
   }
 }
 
@@ -46,14 +46,15 @@ ThreadId PosStrategy::choose(ThreadMask enabled, ThreadId) {
 }
 
 void PosStrategy::observe(const Event& ev) {
-  bool access = ev.kind == EvKind::Read || ev.kind == EvKind::Write || ev.kind == EvKind::Acquire;
+  bool access = ev.kind == EvKind::Read || ev.kind == EvKind::Write || ev.kind == EvKind::Acquire ||
+                ev.kind == EvKind::Release || ev.kind == EvKind::RefOp;
   if (!access || ev.thread >= kMaxThreads) return;
-  bool excl = ev.kind == EvKind::Write || (ev.kind == EvKind::Acquire && ev.mode == std::uint8_t(SyncSide::Exclusive));
-  for (unsigned u = 0; u < kMaxThreads; ++u)
-    if (u != ev.thread && last_obj_[u] == ev.obj && (excl || last_excl_[u])) prio_[u] = rng_.next();
+  bool excl = ev.kind != EvKind::Read && !(ev.kind == EvKind::Acquire && ev.mode == std::uint8_t(SyncSide::Shared));
+  for (unsigned u = 0; u < kMaxThreads; ++u)  // the events racing with this one get new priorities
+    if (u != ev.thread && next_obj_[u] == ev.obj && (excl || next_excl_[u])) prio_[u] = rng_.next();
   prio_[ev.thread] = rng_.next();
-  last_obj_[ev.thread] = ev.obj;
-  last_excl_[ev.thread] = excl;
+  next_obj_[ev.thread] = ev.obj;  // until its next choice point says more
+  next_excl_[ev.thread] = excl;
 }
 
 ThreadId ReplayStrategy::choose(ThreadMask enabled, ThreadId) {

@@ -26,6 +26,8 @@ class Strategy {
   // Strategies that steer by what threads touch (POS) see every event.
   virtual bool wants_events() const { return false; }
   virtual void observe(const Event&) {}
+  // (wants_events) thread t's next event will touch obj (exclusively or not).
+  virtual void pending(ThreadId, ObjId, bool) {}
 };
 
 // PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010): every
@@ -55,9 +57,10 @@ class PctStrategy final : public Strategy {
 // POS (Yuan, Yang, Gu, CAV 2018), at the engine's granularity: each thread's
 // next event carries a random priority and the highest enabled one runs; after
 // an event runs, its thread's next event gets a fresh priority, and so does
-// every thread whose last event conflicts with it (same object, one of them a
-// store or a lock acquire). The engine does not know a pending event's object
-// before it runs, so a thread's last event stands in for its next one.
+// every thread whose pending event races with it (same object, one of them
+// exclusive). Primitives name the object of their next event at the choice
+// point before it (Execution::choice_point(obj, excl)); where one does not, the
+// thread's last event stands in for its next one.
 class PosStrategy final : public Strategy {
  public:
   explicit PosStrategy(std::uint64_t seed) : seed_(seed), rng_(seed) {}
@@ -65,13 +68,17 @@ class PosStrategy final : public Strategy {
   ThreadId choose(ThreadMask enabled, ThreadId current) override;
   bool wants_events() const override { return true; }
   void observe(const Event& ev) override;
+  void pending(ThreadId t, ObjId obj, bool excl) override {
+    next_obj_[t] = obj;
+    next_excl_[t] = excl;
+  }
 
  private:
   std::uint64_t seed_;
   SplitMix64 rng_;
   std::uint64_t prio_[kMaxThreads] = {};
-  ObjId last_obj_[kMaxThreads] = {};
-  bool last_excl_[kMaxThreads] = {};
+  ObjId next_obj_[kMaxThreads] = {};  // the pending event's object (or the last event's)
+  bool next_excl_[kMaxThreads] = {};
 };
 
 // Seeded random scheduling. A uniform choice at every point would almost

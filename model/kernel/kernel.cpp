@@ -208,32 +208,32 @@ void Kernel::reset() {
 }
 
 std::int64_t Kernel::read(Cell& c, Access a) {
-  ex.choice_point();
+  ex.choice_point(c.id, false);
   ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), c.id, c.v);
   return c.v;
 }
 
 void Kernel::write(Cell& c, std::int64_t v, Access a) {
-  ex.choice_point();
+  ex.choice_point(c.id, true);
   c.v = v;
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), c.id, v);
 }
 
 std::int64_t Kernel::read_page(Pfn pfn, PageField f, Access a) {
-  ex.choice_point();
+  ex.choice_point(page_obj(pfn, f), false);
   std::int64_t v = pages_.value(pfn, f);
   ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), page_obj(pfn, f), v);
   return v;
 }
 
 void Kernel::init_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v) {
-  ex.choice_point();
+  ex.choice_point(page_obj(lo, f), true);
   pages_.set_value(lo, hi, f, v, true);
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, f), v);
 }
 
 void Kernel::write_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v, Access a) {
-  ex.choice_point();
+  ex.choice_point(page_obj(lo, f), true);
   pages_.set_value(lo, hi, f, v, false);
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), page_obj(lo, f), v);
 }
@@ -242,7 +242,7 @@ void Kernel::write_subs(std::vector<Cell>& cells, Pfn lo, Pfn hi, std::int64_t v
   Pfn step = std::max<Pfn>(geo.chunk_pages, geo.pages_per_subsection);
   for (Pfn p = lo; p < hi;) {
     Pfn e = std::min<Pfn>(hi, (p / step + 1) * step);
-    ex.choice_point();
+    ex.choice_point(cells[geo.subsection_index(p)].id, true);
     for (Pfn q = p; q < e; q += geo.pages_per_subsection) cells[geo.subsection_index(q)].v = v;
     ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), cells[geo.subsection_index(p)].id, v);
     p = e;
@@ -250,7 +250,7 @@ void Kernel::write_subs(std::vector<Cell>& cells, Pfn lo, Pfn hi, std::int64_t v
 }
 
 Pfn Kernel::page_ref_add(Pfn lo, Pfn hi, std::int64_t delta) {
-  ex.choice_point();
+  ex.choice_point(page_obj(lo, PageField::Refcount), true);
   std::int64_t v = pages_.value(lo, PageField::Refcount);
   ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), page_obj(lo, PageField::Refcount), v);
   Pfn zeros = pages_.add_refcount(lo, hi, delta);
@@ -268,7 +268,7 @@ void Kernel::charge(FnId fn, Pfn pages) {
 }
 
 void Kernel::poison_pages(Pfn lo, Pfn hi, PageState state) {
-  ex.choice_point();
+  ex.choice_point(page_obj(lo, PageField::Flags), true);
   PageRecord r;
   r.v.fill(kPagePoison);
   r.state = state;
@@ -278,7 +278,7 @@ void Kernel::poison_pages(Pfn lo, Pfn hi, PageState state) {
 }
 
 void Kernel::free_memmap(Pfn lo, Pfn hi) {
-  ex.choice_point();
+  ex.choice_point(page_obj(lo, PageField::Flags), true);
   // vmemmap_free(): the memmap pages go back to the allocator; the contents
   // stay as they were (a stale read sees old values), the state says freed.
   pages_.update(lo, hi, [](PageRecord& r) {

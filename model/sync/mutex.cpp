@@ -6,7 +6,7 @@ Mutex::Mutex(Execution& ex, const std::string& name, const std::string& cls)
     : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {}
 
 void Mutex::lock() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   while (owner_ != kNoThread) ex_.block_on(obj_, SyncSide::Exclusive);
   owner_ = ex_.current();
   ex_.note_acquired(bit_, obj_, SyncSide::Exclusive);
@@ -14,7 +14,7 @@ void Mutex::lock() {
 }
 
 bool Mutex::trylock() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   if (owner_ != kNoThread) return false;
   owner_ = ex_.current();
   ex_.note_acquired(bit_, obj_, SyncSide::Exclusive);
@@ -23,7 +23,7 @@ bool Mutex::trylock() {
 }
 
 void Mutex::unlock() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   owner_ = kNoThread;
   ex_.note_released(bit_);
   ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);

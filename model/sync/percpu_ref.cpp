@@ -6,7 +6,7 @@ PercpuRef::PercpuRef(Execution& ex, const std::string& name, const std::string& 
     : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {}
 
 void PercpuRef::init(Release release, void* arg) {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   count_ = 1;
   live_ = true;
   dead_ = false;
@@ -19,13 +19,13 @@ void PercpuRef::init(Release release, void* arg) {
 }
 
 void PercpuRef::get(long n) {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   count_ += n;
   ex_.emit(EvKind::RefOp, std::uint8_t(RefOpKind::Get), obj_, count_);
 }
 
 void PercpuRef::put(long n) {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   count_ -= n;
   ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Shared), obj_, count_);
   ex_.emit(EvKind::RefOp, std::uint8_t(RefOpKind::Put), obj_, count_);
@@ -33,7 +33,7 @@ void PercpuRef::put(long n) {
 }
 
 bool PercpuRef::tryget_live() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   if (!live_ || dead_ || (atomic_ && count_ <= 0)) {
     ex_.emit(EvKind::RefOp, std::uint8_t(RefOpKind::TryGetFail), obj_, count_);
     return false;
@@ -44,7 +44,7 @@ bool PercpuRef::tryget_live() {
 }
 
 void PercpuRef::kill() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   dead_ = true;
   --count_;  // the initial reference
   atomic_ = true;

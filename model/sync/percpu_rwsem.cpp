@@ -6,7 +6,7 @@ PercpuRwsem::PercpuRwsem(Execution& ex, const std::string& name, const std::stri
     : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {}
 
 void PercpuRwsem::down_read() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, false);
   // __percpu_down_read(): with the block flag set the reader backs out and
   // sleeps until the writer releases.
   while (block_) ex_.block_on(obj_, SyncSide::Shared);
@@ -16,7 +16,7 @@ void PercpuRwsem::down_read() {
 }
 
 void PercpuRwsem::up_read() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   --readers_;
   ex_.note_released(bit_);
   ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Shared), obj_, readers_);
@@ -24,7 +24,7 @@ void PercpuRwsem::up_read() {
 }
 
 void PercpuRwsem::down_write() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   // Writer/writer exclusion: wait until no other writer owns the block flag.
   while (block_) ex_.block_on(obj_, SyncSide::Exclusive);
   block_ = true;
@@ -36,7 +36,7 @@ void PercpuRwsem::down_write() {
 }
 
 void PercpuRwsem::up_write() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   block_ = false;
   writer_ = kNoThread;
   ex_.note_released(bit_);

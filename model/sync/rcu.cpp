@@ -7,7 +7,7 @@ namespace mhp {
 Rcu::Rcu(Execution& ex, const std::string& name) : ex_(ex), obj_(ex.objects().add(name)) {}
 
 void Rcu::read_lock() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, false);
   // Entering the outermost section is visible: a synchronize_rcu() that
   // starts later must wait for it, so the two do not commute (dpor).
   if (ex_.self().rcu_depth++ == 0)
@@ -15,7 +15,7 @@ void Rcu::read_lock() {
 }
 
 void Rcu::read_unlock() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   SimThread& t = ex_.self();
   if (--t.rcu_depth == 0) {
     ++t.rcu_exits;
@@ -25,7 +25,7 @@ void Rcu::read_unlock() {
 }
 
 void Rcu::synchronize() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   // Snapshot the readers now inside a section; wait until each has left it.
   std::array<std::uint32_t, kMaxThreads> exits{};
   std::array<bool, kMaxThreads> waiting{};

@@ -6,7 +6,7 @@ Rwlock::Rwlock(Execution& ex, const std::string& name, const std::string& cls)
     : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {}
 
 void Rwlock::read_lock() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, false);
   while (writer_ != kNoThread || writers_waiting_ > 0) ex_.block_on(obj_, SyncSide::Shared);
   ++readers_;
   ex_.note_acquired(bit_, obj_, SyncSide::Shared);
@@ -14,7 +14,7 @@ void Rwlock::read_lock() {
 }
 
 void Rwlock::read_unlock() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   --readers_;
   ex_.note_released(bit_);
   ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Shared), obj_, readers_);
@@ -22,7 +22,7 @@ void Rwlock::read_unlock() {
 }
 
 void Rwlock::write_lock() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   ++writers_waiting_;
   while (writer_ != kNoThread || readers_ > 0) ex_.block_on(obj_, SyncSide::Exclusive);
   --writers_waiting_;
@@ -32,7 +32,7 @@ void Rwlock::write_lock() {
 }
 
 void Rwlock::write_unlock() {
-  ex_.choice_point();
+  ex_.choice_point(obj_, true);
   writer_ = kNoThread;
   ex_.note_released(bit_);
   ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);

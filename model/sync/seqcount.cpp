@@ -14,7 +14,7 @@ void Seqlock::write_lock() {
 }
 
 void Seqlock::write_unlock() {
-  ex_.choice_point();
+  ex_.choice_point(seq_obj_, true);
   ++seq_;
   ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Exclusive), seq_obj_, seq_);
   lock_.unlock();
@@ -22,14 +22,14 @@ void Seqlock::write_unlock() {
 }
 
 unsigned Seqlock::read_begin() {
-  ex_.choice_point();
+  ex_.choice_point(seq_obj_, false);
   while (seq_ & 1u) ex_.block_on(seq_obj_, SyncSide::Shared);
   ex_.emit(EvKind::SeqBegin, static_cast<std::uint8_t>(SyncSide::Shared), seq_obj_, seq_);
   return seq_;
 }
 
 bool Seqlock::read_retry(unsigned start) {
-  ex_.choice_point();
+  ex_.choice_point(seq_obj_, false);
   bool retry = seq_ != start;
   ex_.emit(EvKind::SeqRetry, 0, seq_obj_, retry);
   return retry;
