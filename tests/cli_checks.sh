@@ -124,6 +124,9 @@ t="$src/scenarios/timing"
 "$bin" diff "$t/v4_19_4x3tib_global_lock.yaml" "$t/v4_20_4x3tib_deferred.yaml" > "$tmp/hd.txt"; check "headline diff exits 1" 1 $?
 sed -n '/^findings only in B/,/^findings only in A/p' "$tmp/hd.txt" | grep -q "uninit/DEV_UNINIT/page->flags/kmemleak_scan"; check "headline diff: the uninit read is new in B" 0 $?
 grep -Eq "^  makespan +110\.494 s +29\.963 s +3\.69x" "$tmp/hd.txt"; check "headline diff: makespan 110.5 s against 30.0 s (3.69x)" 0 $?
+"$bin" run "$t/v4_20_4x3tib_deferred.yaml" --format sarif --trace "$tmp/big_trace.json" > "$tmp/big.sarif" 2> "$tmp/big.err"; check "a real-geometry run with --format sarif --trace exits 0" 0 $?
+grep -q "too long to trace event by event" "$tmp/big.err"; check "--trace says a real-geometry witness is too long, instead of gigabytes" 0 $?
+[ "$(stat -c %s "$tmp/big.sarif")" -lt 20000000 ]; check "its SARIF stays small (no code flow of millions of events)" 0 $?
 "$bin" diff "$t/v4_19_4x3tib_global_lock.yaml" "$t/v4_20_4x3tib_deferred.yaml" --format json > "$tmp/hd.json"
 python3 -c "import json,sys; j=json.load(open(sys.argv[1])); assert j['regression'] and 3.6 < j['speedup_b_over_a'] < 3.8" "$tmp/hd.json"; check "headline diff json: regression and speedup" 0 $?
 "$bin" time "$src/tests/data/timing_lock_stat.yaml" --format json > "$tmp/time.json"; check "time exits 0 when its expectations hold" 0 $?

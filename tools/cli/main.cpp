@@ -248,7 +248,11 @@ int run_main(int argc, char** argv) {
         std::cerr << "mhpsim: --trace: no finding, so no witness to trace; " << trace_file << " left empty\n";
       } else {
         attach_witnesses(scenarios[which], results[which], key);
-        *trace_out << render_trace(results[which], key);
+        std::string trace = render_trace(results[which], key);
+        if (trace.empty())
+          std::cerr << "mhpsim: --trace: the witness of " << key << " is too long to trace event by event; "
+                    << "`mhpsim time --trace` shows a real-geometry run in virtual time\n";
+        *trace_out << trace;
       }
     }
     if (!lock_graph_file.empty()) *graph_out << render_lock_graph(results);

@@ -95,6 +95,7 @@ constexpr unsigned kEstimatePaths = 200;
 // Replays the witness of every finding of `res` (or only the one with key
 // `only`) with its events recorded, into res.witnesses.
 void attach_witnesses(const Scenario& sc, ScenarioResult& res, const std::string& only = "");
+constexpr std::size_t kMaxWitnessChars = 65536;  // longer schedules get no witness replay
 // The command that reproduces a finding exactly.
 std::string replay_command(const std::string& file, const std::string& schedule);
 // The same for people: a real-geometry witness of 10^5 runs is cut short,

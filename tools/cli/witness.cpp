@@ -54,6 +54,10 @@ Witness replay_witness(const Scenario& sc, const Finding& f) {
 void attach_witnesses(const Scenario& sc, ScenarioResult& res, const std::string& only) {
   for (const Finding& f : res.findings) {
     if (!only.empty() && f.key != only) continue;
+    // A real-geometry witness has millions of events: a code flow or a trace
+    // of it would be gigabytes. It is left without one (the SARIF result
+    // keeps its replay command; `mhpsim time --trace` shows such a run).
+    if (f.schedule.size() > kMaxWitnessChars) continue;
     if (res.witnesses.count(f.key)) continue;
     res.witnesses.emplace(f.key, replay_witness(sc, f));
   }
