@@ -19,11 +19,9 @@ struct Side {
   TimingResult timing;
 };
 
-Side run_side(const std::string& file, const std::string& variant, const RunOptions& opt) {
-  Side s{load_scenario(file, variant), {}, {}};
+void run_side(Side& s, const RunOptions& opt) {
   s.res = run_scenario(s.sc, opt);
-  s.timing = s.res.timing ? *s.res.timing : run_timing(s.sc);
-  return s;
+  s.timing = s.res.timing ? *s.res.timing : run_timing(s.sc);  // the scenario's own, or one with defaults
 }
 
 std::string label(const Side& s) { return s.sc.file + " (era " + s.sc.era + ", variant " + s.sc.variant + ")"; }
@@ -38,7 +36,10 @@ std::string ratio(Nanos a, Nanos b) {
 }  // namespace
 
 int diff_scenarios(const DiffInput& in, const RunOptions& opt, const std::string& format, std::ostream& out) {
-  Side a = run_side(in.a_file, in.a_variant, opt), b = run_side(in.b_file, in.b_variant, opt);
+  // Both parsed before either runs: bad input fails at once, with no report.
+  Side a{load_scenario(in.a_file, in.a_variant), {}, {}}, b{load_scenario(in.b_file, in.b_variant), {}, {}};
+  run_side(a, opt);
+  run_side(b, opt);
   auto keys = [](const ScenarioResult& r) {
     std::map<std::string, const Finding*> m;
     for (const auto& f : r.findings) m.emplace(f.key, &f);

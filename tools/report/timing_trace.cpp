@@ -57,13 +57,13 @@ std::string render_timing_trace(const Execution& ex, const VirtualTime& vt, cons
   for (const Event& e : ex.events()) {
     Nanos at = vt.event_time[e.index];
     Open& o = open[e.thread];
-    if (o.blocked && e.kind != EvKind::Block && at - o.blocked_at < min_dur) {
+    if (o.blocked && e.kind != EvKind::Block) {  // woken: the wait ends where the thread goes on
       o.blocked = false;
-      ++dropped;
-    } else if (o.blocked && e.kind != EvKind::Block) {  // woken: the wait ends where the thread goes on
-      events.push_back({{"ph", "X"}, {"name", "blocked"}, {"cat", "wait"}, {"pid", 1}, {"tid", e.thread + 1},
-                        {"ts", us(o.blocked_at)}, {"dur", us(at - o.blocked_at)}});
-      o.blocked = false;
+      if (at - o.blocked_at < min_dur)
+        ++dropped;
+      else
+        events.push_back({{"ph", "X"}, {"name", "blocked"}, {"cat", "wait"}, {"pid", 1}, {"tid", e.thread + 1},
+                          {"ts", us(o.blocked_at)}, {"dur", us(at - o.blocked_at)}});
     }
     path.clear();
     for (StackId s = e.stack; s != 0; s = st.parent(s)) path.push_back(s);
