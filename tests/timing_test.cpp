@@ -99,3 +99,22 @@ TEST_CASE("timing: a timing expectation out of range fails; bad timing fields na
         std::string::npos);
   CHECK(error_of(base + "explore:\n  executions: 0\n").find("needs a `timing:` section") != std::string::npos);
 }
+
+TEST_CASE("virtual time: a thread stays on its CPU, so a CPU it passed through is not counted busy") {
+  VirtualTime vt;
+  vt.reset(2, 2);  // two threads, two CPUs
+  vt.charge(0, 10);
+  vt.charge(0, 10);
+  vt.charge(0, 10);  // thread 0 ran 0..30, all of it on one CPU
+  CHECK(vt.now(0) == 30);
+  vt.delay(1, 5);
+  vt.charge(1, 5);  // the other CPU has been idle all along: 5..10, no queueing
+  CHECK(vt.now(1) == 10);
+  VirtualTime one;
+  one.reset(2, 1);  // one CPU: the second thread's work queues behind the first's
+  one.charge(0, 10);
+  one.delay(1, 5);
+  one.charge(1, 5);
+  CHECK(one.now(1) == 15);
+  CHECK(one.busy(1) == 5);
+}

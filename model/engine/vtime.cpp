@@ -26,7 +26,14 @@ void VirtualTime::set_cost(FnId fn, Cost c) {
 void VirtualTime::charge(ThreadId t, double ns) {
   if (ns <= 0) return;
   auto d = static_cast<Nanos>(std::llround(ns));
-  auto cpu = std::min_element(cpu_free_.begin(), cpu_free_.end());  // list scheduling
+  // The CPU that went idle last before this thread's clock (its own, when it
+  // just ran: a thread stays where it was); only if every CPU is busy then,
+  // the one free first (list scheduling). Taking any idle CPU instead would
+  // mark CPUs busy that a thread merely passed through.
+  auto cpu = cpu_free_.end();
+  for (auto it = cpu_free_.begin(); it != cpu_free_.end(); ++it)
+    if (*it <= clock_[t] && (cpu == cpu_free_.end() || *it > *cpu)) cpu = it;
+  if (cpu == cpu_free_.end()) cpu = std::min_element(cpu_free_.begin(), cpu_free_.end());
   Nanos start = std::max(clock_[t], *cpu);
   clock_[t] = start + d;
   *cpu = clock_[t];
