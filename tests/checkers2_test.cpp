@@ -48,7 +48,7 @@ MachineSpec one_private_device() {
 
 }  // namespace
 
-TEST_CASE("seqcount: a read section that retries is speculative; a validated one still races with a lockless writer") {
+TEST_CASE("seqcount: a read section that retries is speculative, a validated one still races with a lockless writer") {
   World w;
   RaceChecker race(w.h.ex);
   w.h.ex.add_observer(&race);
@@ -164,7 +164,7 @@ TEST_CASE("lock order: opposite orders form a cycle even when no execution deadl
   }
 }
 
-TEST_CASE("lock order: a trylock adds no dependency; read recursion of a percpu_rwsem is reported") {
+TEST_CASE("lock order: a trylock adds no dependency, read recursion of a percpu_rwsem is reported") {
   World w;
   LockOrderChecker order(w.h.ex, {"resource_lock"}, "device_hotplug_lock");
   w.h.ex.add_observer(&order);
@@ -251,7 +251,7 @@ TEST_CASE("lock-scope rule files: errors name file, line and field") {
   }
 }
 
-TEST_CASE("refcount: get after kill, put after release and a second release fire; a balanced life is silent") {
+TEST_CASE("refcount: get after kill, put after release and a second release fire, a balanced life is silent") {
   World w(one_private_device());
   RefcountChecker refs(w.h.ex);
   w.h.ex.add_observer(&refs);

@@ -84,7 +84,7 @@ TEST_CASE("race checker: marked accesses are intended concurrency") {
   CHECK(w.keys(w.race).empty());
 }
 
-TEST_CASE("race checker: release/acquire publication orders the payload; skipping the flag races") {
+TEST_CASE("race checker: release/acquire publication orders the payload, skipping the flag races") {
   World ok;
   ok.h.thread("pub", [&] {
     ok.k.write(ok.data, 42);
@@ -148,7 +148,7 @@ TEST_CASE("stale-page checker fires on a poisoned field and is silent once it is
   CHECK(w.stale.found()[0].notes[0].find("seed 003 case 4") != std::string::npos);
 }
 
-TEST_CASE("boot memory is initialised and online after reset; reads of it are silent") {
+TEST_CASE("boot memory is initialised and online after reset, reads of it are silent") {
   Harness h;
   MachineSpec m;
   m.boot_sections = 1;

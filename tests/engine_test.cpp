@@ -50,7 +50,7 @@ TEST_CASE("schedule text round-trips and rejects garbage") {
   CHECK_THROWS_AS(Schedule::decode("1:0"), std::invalid_argument);
 }
 
-TEST_CASE("same seed gives byte-identical events; another seed differs") {
+TEST_CASE("same seed gives byte-identical events, another seed differs") {
   Counter a, b;
   RandomStrategy sa(42), sb(42), sc(43);
   std::string ea, eb;
@@ -145,7 +145,7 @@ TEST_CASE("livelock budget ends an execution that never finishes") {
   CHECK(h.run_once(s, 1).status == Outcome::Status::Completed);
 }
 
-TEST_CASE("dfs: complete enumeration within a preemption bound; sleep sets skip reorderings of independent steps") {
+TEST_CASE("dfs: complete enumeration within a preemption bound, sleep sets skip reorderings of independent steps") {
   struct Result {
     std::uint64_t executions;
     std::size_t orders;  // distinct orders of the writes to `a`

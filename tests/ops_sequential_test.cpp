@@ -97,7 +97,7 @@ TEST_CASE("every era has the full set of operations") {
   }
 }
 
-TEST_CASE("add_memory leaves a present, offline, poisoned section; online_pages puts it in the zone") {
+TEST_CASE("add_memory leaves a present, offline, poisoned section, online_pages puts it in the zone") {
   for (const auto& era : known_eras()) {
     CAPTURE(era);
     {
@@ -129,7 +129,7 @@ TEST_CASE("add_memory leaves a present, offline, poisoned section; online_pages 
   }
 }
 
-TEST_CASE("online into an empty movable zone initialises the zone; offline and remove undo it per era") {
+TEST_CASE("online into an empty movable zone initialises the zone, offline and remove undo it per era") {
   for (const auto& era : known_eras()) {
     CAPTURE(era);
     Seq s(era);
@@ -179,7 +179,7 @@ TEST_CASE("online into an empty movable zone initialises the zone; offline and r
   }
 }
 
-TEST_CASE("memremap_pages initialises every device page; memunmap_pages frees it and balances the ref") {
+TEST_CASE("memremap_pages initialises every device page, memunmap_pages frees it and balances the ref") {
   for (const auto& era : known_eras()) {
     CAPTURE(era);
     Seq s(era);

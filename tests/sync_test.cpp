@@ -124,7 +124,7 @@ TEST_CASE("rwlock: a waiting writer makes new readers queue") {
   CHECK(Harness::count(st, S::Deadlock) > 0);
 }
 
-TEST_CASE("seqlock: a reader overlapping a writer retries; otherwise it does not") {
+TEST_CASE("seqlock: a reader overlapping a writer retries, otherwise it does not") {
   Harness h;
   Seqlock sl(h.ex, "zone->span_seqlock");
   int retries = 0, clean = 0;
@@ -180,7 +180,7 @@ TEST_CASE("completion: the waiter runs only after complete()") {
   CHECK(h2.explore(1)[0] == S::Deadlock);
 }
 
-TEST_CASE("percpu_ref: balanced gets and puts release once; a missing get underflows (seed 001 S2)") {
+TEST_CASE("percpu_ref: balanced gets and puts release once, a missing get underflows (seed 001 S2)") {
   Harness h;
   PercpuRef ref(h.ex, "pgmap->ref");
   Completion done(h.ex, "pgmap->done");

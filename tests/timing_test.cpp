@@ -58,7 +58,7 @@ TEST_CASE("timing: lock_stat, makespan and critical path match the hand computat
   CHECK(t.ok);
 }
 
-TEST_CASE("timing: simulated CPUs queue work; a later start waits in virtual time") {
+TEST_CASE("timing: simulated CPUs queue work, a later start waits in virtual time") {
   Scenario sc = load_scenario(path("tests/data/timing_lock_stat.yaml"));
   sc.timing.cpus = 1;  // one CPU: map0's init (2..2.8 us) and map1's section work (2..4 us) share it
   TimingResult one = run_timing(sc);
@@ -72,7 +72,7 @@ TEST_CASE("timing: simulated CPUs queue work; a later start waits in virtual tim
   CHECK(mhp->contentions == 0);
 }
 
-TEST_CASE("timing: a timing expectation out of range fails; bad timing fields name file, line and field") {
+TEST_CASE("timing: a timing expectation out of range fails, bad timing fields name file, line and field") {
   Scenario sc = load_scenario(path("tests/data/timing_lock_stat.yaml"));
   sc.timing.makespan_min_s = 1;
   sc.timing.makespan_max_s = 2;
