@@ -150,4 +150,8 @@ fn = [e for e in d if e["ph"] == "X" and e["name"] == "__init_zone_device_page"]
 assert sorted((names[e["tid"]], e["ts"]) for e in fn)[0] == ("map0", 2.0), fn
 PY
 
+# doctest_discover_tests splits a case name at ';' into ctest tests that match
+# no case and pass without running anything: no case name may contain one.
+! grep -n 'TEST_CASE("[^"]*;' "$src"/tests/*.cpp; check "no doctest case name contains ';' (ctest would skip it)" 0 $?
+
 finish
