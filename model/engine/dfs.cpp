@@ -169,7 +169,6 @@ void DfsStrategy::add_backtracks() {
       for (long k : preds)
         if (k != preds[x] && runs[k].vc[e.thread] >= e.seq) immediate = false;
       if (!immediate) continue;
-      ++races_;
       // 3. The initials of notdep(e).r at e's node: the first run of each
       // thread among the runs after e not ordered after it (then r), that
       // nothing earlier in that sequence is ordered before.

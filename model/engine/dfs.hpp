@@ -56,7 +56,6 @@ class DfsStrategy final : public Strategy {
   bool wants_events() const override { return red_ != Reduction::None; }
   void observe(const Event& ev) override;
   bool redundant() const { return redundant_; }  // the last execution ended sleep-blocked
-  std::uint64_t races() const { return races_; }  // dpor: races analysed so far
 
  private:
   struct Access {
@@ -87,7 +86,6 @@ class DfsStrategy final : public Strategy {
   const ObjectRegistry* objects_;
   std::vector<Node> stack_;
   std::size_t pos_ = 0;
-  std::uint64_t races_ = 0;
   std::string err_;
 };
 

@@ -4,6 +4,13 @@
 
 namespace mhp {
 
+namespace {
+// One side of a finding or of a lock dependency (merge.cpp reads it back).
+nlohmann::ordered_json side_json(const FindingSide& s) {
+  return nlohmann::ordered_json{{"title", s.title}, {"stack", s.stack}, {"locks", s.locks}};
+}
+}  // namespace
+
 std::string render_json(const ScenarioResult& r) {
   std::string out;
   for (const auto& f : r.findings) {
@@ -24,7 +31,7 @@ std::string render_json(const ScenarioResult& r) {
     j["message"] = f.summary;
     j["replay"] = replay_command(r.file, f.schedule);
     nlohmann::ordered_json sides = nlohmann::ordered_json::array();
-    for (const auto& s : f.sides) sides.push_back({{"title", s.title}, {"stack", s.stack}, {"locks", s.locks}});
+    for (const auto& s : f.sides) sides.push_back(side_json(s));
     j["sides"] = sides;
     j["notes"] = f.notes;
     out += j.dump() + "\n";
@@ -36,14 +43,11 @@ std::string render_json(const ScenarioResult& r) {
     g["kind"] = "lockdep";
     g["scenario"] = r.name;
     g["file"] = r.file;
-    auto side = [](const FindingSide& s) {
-      return nlohmann::ordered_json{{"title", s.title}, {"stack", s.stack}, {"locks", s.locks}};
-    };
     nlohmann::ordered_json deps = nlohmann::ordered_json::array();
     for (const auto& e : r.lock_graph)
       deps.push_back({{"from", e.from}, {"to", e.to}, {"from_read", e.from_read}, {"to_read", e.to_read},
                       {"gated", e.gated}, {"execution", e.execution}, {"schedule", e.schedule},
-                      {"holder", side(e.holder)}, {"taker", side(e.taker)}});
+                      {"holder", side_json(e.holder)}, {"taker", side_json(e.taker)}});
     g["deps"] = deps;
     out += g.dump() + "\n";
   }
