@@ -150,6 +150,18 @@ fn = [e for e in d if e["ph"] == "X" and e["name"] == "__init_zone_device_page"]
 assert sorted((names[e["tid"]], e["ts"]) for e in fn)[0] == ("map0", 2.0), fn
 PY
 
+# A dfs run of a timing scenario adds the timing run's findings once: the
+# uninit read happens only in the timing run, so its count is 1.
+"$bin" run "$src/tests/data/timing_s1_walker_mid_init.yaml" --strategy dfs --executions 1 --format json > "$tmp/dfs_timing.json"
+check "dfs run of a timing scenario passes" 0 $?
+/usr/bin/python3 - "$tmp/dfs_timing.json" <<'PY'
+import json, sys
+found = [json.loads(l) for l in open(sys.argv[1])]
+counts = [f["count"] for f in found if f.get("key") == "uninit/DEV_UNINIT/page->flags/dax_lock_folio"]
+assert counts == [1], counts
+PY
+check "dfs counts the timing run's finding once" 0 $?
+
 # doctest_discover_tests splits a case name at ';' into ctest tests that match
 # no case and pass without running anything: no case name may contain one.
 ! grep -n 'TEST_CASE("[^"]*;' "$src"/tests/*.cpp; check "no doctest case name contains ';' (ctest would skip it)" 0 $?

@@ -197,8 +197,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     res.strategy = "dfs (" + how + ", " + (complete ? "complete" : "INCOMPLETE: stopped at explore.executions") + ")";
     res.complete = complete;
     add_timing(sc, res);
-    if (!opt.only_execution) add_timing(sc, res);
-  if (opt.shrink && sc.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
+    if (opt.shrink && sc.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
     check_expectations(sc, res);
     if (res.timing) res.ok = res.ok && res.timing->ok;
     return res;
