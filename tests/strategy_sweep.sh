@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Issue 6's "done when", over the seed corpus (scenarios/seeds): every
+# scenario's expectations hold under pct, pos and dfs, and dfs proves every
+# fixed variant (`findings: []`, other findings forbidden) silent with a
+# complete search.
+#  pct  50,000 executions, bug depth from explore.depth (default 3);
+#  pos  the scenario's own executions;
+#  dfs  bugs: preemption bound from explore.bound (default 2), at most 100,000
+#       executions; fixed variants: source-DPOR, unbounded, unless the file sets
+#       explore.reduce (then its reduction and bound), and the search must be
+#       complete (the bound is in the report's header).
+# Usage: tests/strategy_sweep.sh BIN SRC
+set -u
+bin="$1"; src="$2"
+. "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
+cd "$src" || exit 2
+
+"$bin" run scenarios/seeds --strategy pct --executions 50000 --no-shrink --jobs 2 > "$tmp/pct.txt"
+check "pct: every seed scenario passes" 0 $?
+grep "^result: FAIL" "$tmp/pct.txt"
+"$bin" run scenarios/seeds --strategy pos --no-shrink --jobs 2 > "$tmp/pos.txt"
+check "pos: every seed scenario passes" 0 $?
+grep "^result: FAIL" "$tmp/pos.txt"
+
+for f in scenarios/seeds/*.yaml; do
+  name="$(basename "$f" .yaml)"
+  if grep -q "^  findings: \[\]" "$f"; then
+    grep -q "^  other_findings: forbidden" "$f" || { echo "FAIL: $name: a fixed variant must forbid other findings"; fail=$((fail+1)); continue; }
+    reduce=(--reduce dpor); grep -q "^  reduce:" "$f" && reduce=()
+    "$bin" run "$f" --strategy dfs "${reduce[@]}" --executions 300000 --no-shrink > "$tmp/o.txt"
+    check "dfs proves $name silent" 0 $?
+    head -1 "$tmp/o.txt" | grep -q ", complete)"; check "dfs search of $name is complete" 0 $?
+    echo "silent: $name: $(head -1 "$tmp/o.txt" | grep -oE 'strategy dfs .*')"
+  else
+    "$bin" run "$f" --strategy dfs --executions 100000 --no-shrink > "$tmp/o.txt"
+    check "dfs finds the findings $name expects" 0 $?
+    echo "found:  $name: $(head -1 "$tmp/o.txt" | grep -oE 'strategy dfs .*')"
+  fi
+  grep -E "MISSING|^result: FAIL|unexpected" "$tmp/o.txt"
+done
+finish
