@@ -2,7 +2,9 @@
 # Issue 6's "done when", over the seed corpus (scenarios/seeds): every
 # scenario's expectations hold under pct, pos and dfs, and dfs proves every
 # fixed variant (`findings: []`, other findings forbidden) silent with a
-# complete search.
+# complete search; and every witness the seed, checker and exhaustive
+# scenarios report replays to the same finding, byte for byte
+# (tests/replay_witnesses.py).
 #  pct  50,000 executions, bug depth from explore.depth (default 3);
 #  pos  the scenario's own executions;
 #  dfs  bugs: preemption bound from explore.bound (default 2), at most 100,000
@@ -37,5 +39,10 @@ for f in scenarios/seeds/*.yaml; do
     echo "found:  $name: $(head -1 "$tmp/o.txt" | grep -oE 'strategy dfs .*')"
   fi
   grep -E "MISSING|^result: FAIL|unexpected" "$tmp/o.txt"
+done
+
+for d in seeds checkers exhaustive; do
+  /usr/bin/python3 "$src/tests/replay_witnesses.py" "$bin" "scenarios/$d"
+  check "every witness of scenarios/$d replays to the same finding" 0 $?
 done
 finish

@@ -74,9 +74,10 @@ void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigne
     }
     std::uint64_t steps_used = m->ex.steps();
     m->ex.set_step_budget(std::min<std::uint64_t>(sc.step_budget, 2 * m->ex.steps() + 10000));
-    // Replays a candidate; on success returns the schedule the execution recorded.
+    // Replays a candidate; on success returns the schedule the execution
+    // recorded and the finding as that execution reports it.
     unsigned tries = 0;
-    auto attempt = [&](const Schedule& cand, Schedule& recorded) {
+    auto attempt = [&](const Schedule& cand, Schedule& recorded, Finding& seen) {
       ++tries;
       LenientReplay s(cand);
       Outcome o = m->run(s, f.execution);
@@ -85,11 +86,13 @@ void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigne
       for (const Finding& g : m->findings(o))
         if (g.key == f.key) {
           recorded = m->ex.schedule();
+          seen = g;
           return true;
         }
       return false;
     };
     Schedule best = Schedule::decode(f.schedule);
+    Finding best_seen;
     std::size_t before = to_runs(best).size();
     bool improved = true;
     while (improved && tries < budget) {
@@ -112,15 +115,23 @@ void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigne
           c[k - 2 * n].second /= 2;
         }
         Schedule cand = from_runs(c), rec;
+        Finding seen;
         if (!(cost_of(cand) < cost_of(best)) && c.size() >= r.size()) continue;
-        if (attempt(cand, rec) && cost_of(rec) < cost_of(best)) {
+        if (attempt(cand, rec, seen) && cost_of(rec) < cost_of(best)) {
           best = rec;
+          best_seen = std::move(seen);
           improved = true;
         }
       }
     }
     std::size_t after = to_runs(best).size();
     if (after < before || best.choices.size() < Schedule::decode(f.schedule).choices.size()) {
+      // The report describes the execution its schedule replays: the shrunk
+      // one may hit the same key at another pfn or with another stack.
+      f.title = std::move(best_seen.title);
+      f.summary = std::move(best_seen.summary);
+      f.notes = std::move(best_seen.notes);
+      f.sides = std::move(best_seen.sides);
       f.notes.push_back("witness shrunk from " + std::to_string(before ? before - 1 : 0) + " to " +
                         std::to_string(after ? after - 1 : 0) + " thread switches (" + std::to_string(tries) +
                         " replays)");
