@@ -209,19 +209,19 @@ int run_main(int argc, char** argv) {
     bool all_ok = true;
     std::size_t passed = 0, suppressed = 0;
     std::vector<ScenarioResult> results;
-    for (const auto& sc : scenarios) {
-      ScenarioResult r = run_scenario(sc, opts);
-      if (baseline) {
-        baseline->apply(r);
-        suppressed += r.suppressed;
-      }
-      if (*run && want_sarif) attach_witnesses(sc, r);
+    auto prepare = [&](std::size_t i, ScenarioResult& r) {  // on the worker
+      if (baseline) baseline->apply(r);
+      if (*run && want_sarif) attach_witnesses(scenarios[i], r);
+    };
+    auto emit = [&](std::size_t, ScenarioResult& r) {  // in file order
+      suppressed += r.suppressed;
       if (*run && format == "text") std::cout << render_text(r);
       if (*run && format == "json") std::cout << render_json(r);
       all_ok &= r.ok;
       passed += r.ok;
       results.push_back(std::move(r));
-    }
+    };
+    run_scenarios(scenarios, opts, prepare, emit);
     if (*base) {
       *base_stream << write_baseline(results, base_out);
       std::size_t n = 0;

@@ -2,9 +2,13 @@
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
 #include <set>
 #include <stdexcept>
 #include <unordered_set>
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
 
 #include "model/engine/dfs.hpp"
 #include "tools/cli/explore.hpp"
@@ -235,6 +239,40 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   check_expectations(sc, res);
   if (res.timing) res.ok = res.ok && res.timing->ok;
   return res;
+}
+
+void run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& opt,
+                   const std::function<void(std::size_t, ScenarioResult&)>& prepare,
+                   const std::function<void(std::size_t, ScenarioResult&)>& emit) {
+  const unsigned jobs = opt.jobs.value_or(1);
+  if (jobs <= 1 || scenarios.size() <= 1) {
+    for (std::size_t i = 0; i < scenarios.size(); ++i) {
+      ScenarioResult r = run_scenario(scenarios[i], opt);
+      prepare(i, r);
+      emit(i, r);
+    }
+    return;
+  }
+  // Scenarios run side by side: a corpus of short scenarios is mostly set-up,
+  // shrinking and timing runs, which one scenario's workers cannot share.
+  std::vector<std::optional<ScenarioResult>> done(scenarios.size());
+  std::size_t next_out = 0;
+  std::mutex mu;
+  tbb::task_arena arena(static_cast<int>(jobs));
+  arena.execute([&] {
+    tbb::parallel_for(
+        tbb::blocked_range<std::size_t>(0, scenarios.size(), 1),
+        [&](const tbb::blocked_range<std::size_t>& range) {
+          for (std::size_t i = range.begin(); i != range.end(); ++i) {
+            ScenarioResult r = run_scenario(scenarios[i], opt);
+            prepare(i, r);
+            std::lock_guard<std::mutex> g(mu);
+            done[i] = std::move(r);
+            for (; next_out < done.size() && done[next_out]; ++next_out) emit(next_out, *done[next_out]);
+          }
+        },
+        tbb::simple_partitioner());
+  });
 }
 
 }  // namespace mhp

@@ -2,11 +2,11 @@
 // explores executions under the strategy, collects findings, checks the
 // scenario's expectations. Also the single-execution replay of a schedule.
 #pragma once
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <map>
 
 #include "checkers/finding.hpp"
 #include "checkers/lock_order.hpp"
@@ -86,6 +86,13 @@ struct ScenarioResult {
 };
 
 ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt);
+// Runs every scenario; with opt.jobs > 1 several at once (each also spreads
+// its executions over the workers). `prepare(i, r)` runs on the worker as soon
+// as scenario i is done; `emit(i, r)` runs for i = 0, 1, ... in order, one at a
+// time, so reports come out in file order for any number of jobs.
+void run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& opt,
+                   const std::function<void(std::size_t, ScenarioResult&)>& prepare,
+                   const std::function<void(std::size_t, ScenarioResult&)>& emit);
 // Sets res.ok and res.expect_lines from the scenario's `expect`.
 void check_expectations(const Scenario& sc, ScenarioResult& res);
 // Knuth's estimate of the executions an unbounded dfs without reduction
