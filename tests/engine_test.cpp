@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <doctest/doctest.h>
 
 #include <set>
@@ -163,16 +164,32 @@ TEST_CASE("dfs: complete enumeration within a preemption bound, sleep sets skip 
     DfsStrategy dfs(bound, red);
     std::uint64_t n = 0;
     std::set<std::string> schedules, orders;
+    unsigned last_preemptions = 0;
+    std::uint64_t runs = 0;
     do {
-      REQUIRE(h.run_once(dfs, n).status == Outcome::Status::Completed);
+      REQUIRE(h.run_once(dfs, runs++).status == Outcome::Status::Completed);
+      if (dfs.repeat()) {  // iterative context bounding re-runs an earlier round's schedule
+        CHECK(schedules.count(h.ex.schedule().encode()) == 1);
+        continue;
+      }
       schedules.insert(h.ex.schedule().encode());
+      // preemptions: switches away from a thread that has choices left
+      const auto& c = h.ex.schedule().choices;
+      unsigned p = 0;
+      for (std::size_t i = 1; i < c.size(); ++i)
+        if (c[i] != c[i - 1] && std::find(c.begin() + long(i), c.end(), c[i - 1]) != c.end()) ++p;
+      if (red == Reduction::None) {
+        CHECK(p <= bound);
+        CHECK(p >= last_preemptions);  // fewest preemptions first
+        last_preemptions = p;
+      }
       std::string order;
       for (const Event& e : h.ex.events())
         if (e.kind == EvKind::Write && e.obj == a) order += char('0' + e.thread);
       orders.insert(order);
       ++n;
-    } while (dfs.next() && n < 100000);
-    CHECK(schedules.size() == n);  // no schedule twice
+    } while (dfs.next() && runs < 100000);
+    CHECK(schedules.size() == n);  // no schedule twice, but for the flagged re-runs
     return Result{n, orders.size()};
   };
   // two threads, 3 writes each: the 6 writes to one object can come in C(6,3) = 20 orders
@@ -182,6 +199,10 @@ TEST_CASE("dfs: complete enumeration within a preemption bound, sleep sets skip 
   CHECK(sleep.orders == 20);                    // sleep sets lose no trace
   CHECK(sleep.executions < plain.executions);   // ... and skip schedules that only move empty steps
   CHECK(search(true, none, 0).orders == 2);    // no preemption: one thread, then the other
+  // bound 1: the 2 schedules without a preemption, and for each first thread
+  // one preemption at its 1st, 2nd or 3rd choice point (before its 1st, 2nd or
+  // 3rd write), the other thread then running to its end: 2 + 2 x 3
+  CHECK(search(true, none, 1).executions == 8);
   Result indep_plain = search(false, none, 16), indep_sleep = search(false, sleep_sets, 0);
   CHECK(indep_plain.executions == plain.executions);  // plain dfs does not know the steps commute
   CHECK(indep_sleep.executions * 5 < indep_plain.executions);  // sleep sets: the commuting orders collapse (7 of 70)

@@ -231,14 +231,26 @@ bool DfsStrategy::next() {
     for (ThreadMask m = todo; m; m &= m - 1) {
       auto t = static_cast<ThreadId>(__builtin_ctz(m));
       n.tried |= 1u << t;
-      if (used[d] + preemption(n, t) <= bound_) {
+      const unsigned need = used[d] + preemption(n, t);
+      if (need <= (red_ == Reduction::None ? round_ : bound_)) {
         n.chosen = t;
         return true;
       }
+      if (need <= bound_) needs_next_round_ = true;
     }
     stack_.pop_back();
   }
-  return false;
+  if (red_ != Reduction::None || !needs_next_round_) return false;
+  ++round_;  // the round just searched is complete: the next one starts at the root
+  needs_next_round_ = false;
+  return true;
+}
+
+bool DfsStrategy::repeat() const {
+  if (red_ != Reduction::None || round_ == 0) return false;
+  unsigned p = 0;
+  for (const Node& n : stack_) p += preemption(n, n.chosen);
+  return p < round_;
 }
 
 }  // namespace mhp

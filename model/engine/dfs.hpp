@@ -2,8 +2,16 @@
 // reductions:
 //
 //  none   every schedule with at most `bound` preemptions -- switches away
-//         from a thread that could have gone on -- runs exactly once (CHESS,
-//         Musuvathi and Qadeer, PLDI 2007); other switches are free.
+//         from a thread that could have gone on -- runs (CHESS, Musuvathi
+//         and Qadeer, PLDI 2007); other switches are free. Fewest
+//         preemptions first (iterative context bounding, Musuvathi and
+//         Qadeer, PLDI 2007): round r searches bound r, so a bug that needs
+//         p preemptions is met right after the complete rounds 0..p-1,
+//         whatever the bound. Stateless search runs a round's schedules with
+//         fewer than r preemptions again to reach the others (a queue of the
+//         next round's branches instead reached 24 GB on S10); repeat() flags
+//         those re-runs, a few percent of the runs since each round is
+//         several times larger than the one before.
 //  sleep  Godefroid's sleep sets, unbounded: a thread whose transition was
 //         already explored at a node, and is independent of the transition
 //         taken instead, sleeps in that child and is not tried there again.
@@ -56,6 +64,11 @@ class DfsStrategy final : public Strategy {
   bool wants_events() const override { return red_ != Reduction::None; }
   void observe(const Event& ev) override;
   bool redundant() const { return redundant_; }  // the last execution ended sleep-blocked
+  // none: the largest bound whose round is complete (-1: not even round 0)
+  int complete_bound() const { return int(round_) - 1; }
+  // none: the last execution has fewer preemptions than this round allows,
+  // so an earlier round ran it already
+  bool repeat() const;
 
  private:
   struct Access {
@@ -83,6 +96,8 @@ class DfsStrategy final : public Strategy {
   bool redundant_ = false;
   Transition seg_;
   unsigned bound_;
+  unsigned round_ = 0;            // none: the preemptions allowed in this round
+  bool needs_next_round_ = false;  // none: a branch was cut at this round's bound
   const ObjectRegistry* objects_;
   std::vector<Node> stack_;
   std::size_t pos_ = 0;

@@ -163,7 +163,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     Machine m(sc);
     m.add_checkers();
     DfsStrategy dfs(bound, red, &m.ex.objects());
-    std::uint64_t redundant = 0;
+    std::uint64_t redundant = 0, repeats = 0;
     FindingSet set;
     std::uint64_t i = 0;
     bool complete = false;
@@ -175,8 +175,12 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
       m.order().end_execution(i, schedule);
       std::vector<Finding> found = m.findings(o);
       for (std::size_t p = 0; p < found.size(); ++p) found[p].position = p + 1;
-      set.merge_execution(std::move(found), i, schedule);
-      traces.insert(m.trace_signature());
+      if (dfs.repeat()) {
+        ++repeats;  // an earlier round counted its findings already
+      } else {
+        set.merge_execution(std::move(found), i, schedule);
+        traces.insert(m.trace_signature());
+      }
       redundant += dfs.redundant();
       ++i;
       if (!dfs.next()) {
@@ -192,13 +196,18 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     res.traces = traces.size();
     std::string how;
     if (red == Reduction::None) {
-      how = "preemption bound " + std::to_string(bound);
+      how = "preemption bound " + std::to_string(bound) + ", fewest preemptions first, " + std::to_string(repeats) +
+            " re-run" + (repeats == 1 ? "" : "s") + " of earlier rounds";
     } else {
       how = std::string(red == Reduction::Dpor ? "source sets and sleep sets" : "sleep sets") + ", unbounded, " +
             std::to_string(redundant) + " sleep-blocked executions";
       res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths);
     }
-    res.strategy = "dfs (" + how + ", " + (complete ? "complete" : "INCOMPLETE: stopped at explore.executions") + ")";
+    std::string stop = "INCOMPLETE: stopped at explore.executions";
+    if (red == Reduction::None && dfs.complete_bound() >= 0)
+      stop += " (every schedule with at most " + std::to_string(dfs.complete_bound()) + " preemption" +
+              (dfs.complete_bound() == 1 ? "" : "s") + " run)";
+    res.strategy = "dfs (" + how + ", " + (complete ? "complete" : stop) + ")";
     res.complete = complete;
     add_timing(sc, res);
     if (opt.shrink && sc.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
