@@ -34,6 +34,8 @@ sched="${cmd##*--schedule }"
 "$bin" replay "$s1" --schedule "$sched" > "$tmp/replay.txt"; check "replay of witness exits 0" 0 $?
 grep -q "^key: uninit/DEV_UNINIT/" "$tmp/replay.txt"; check "replay reproduces the uninit finding" 0 $?
 "$bin" replay "$s1" --schedule "1:500" > /dev/null 2>&1; check "diverging replay exits 1" 1 $?
+"$bin" replay "$s1" --schedule "0:30,5:2" 2>&1 | grep -q "choice 30 names thread 5, .*threads there: T0 devm_memremap_pages in [a-z_]* <- .*memremap_pages, T1 memory_failure"
+check "a divergence names the choice and where each thread stood" 0 $?
 # Replay by seed: execution K of the exploration shows the findings the run credited to it.
 first=$("$bin" run "$s1" --no-shrink | grep -m1 -o "execution [0-9]* (first" | grep -o "[0-9]*")
 "$bin" replay "$s1" --execution "$first" | grep -q "^key: "; check "replay --execution K shows execution K's findings" 0 $?

@@ -112,6 +112,21 @@ void Execution::switch_to(boost::fibers::context* target) {
   }
 }
 
+// Where each thread stands, for a divergence error: a schedule recorded by
+// another build shows which step moved.
+std::string Execution::thread_positions() const {
+  std::string out = "threads there:";
+  for (const SimThread& t : threads_) {
+    out += " T" + std::to_string(t.id) + " " + t.name;
+    if (t.state == ThreadState::Finished) out += " (ended)";
+    else if (t.state == ThreadState::Idle) out += " (not started)";
+    else if (t.stack == 0) out += " (outside any modelled function)";
+    else out += " in " + stacks_.joined(t.stack);
+    if (t.id + 1u < threads_.size()) out += ",";
+  }
+  return out;
+}
+
 void Execution::finish(Outcome::Status st, std::string detail) {
   outcome_.status = st;
   outcome_.detail = std::move(detail);
@@ -133,7 +148,7 @@ void Execution::schedule_next() {
   } else {
     next = strategy_->choose(mask, cur_);
     if (next == kNoThread) {
-      finish(Outcome::Status::Diverged, strategy_->error());
+      finish(Outcome::Status::Diverged, strategy_->error() + "; " + thread_positions());
       return;
     }
     schedule_.choices.push_back(next);

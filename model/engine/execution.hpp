@@ -144,6 +144,7 @@ class Execution {
   void schedule_next();
   void switch_to(boost::fibers::context* target);
   void finish(Outcome::Status st, std::string detail);
+  std::string thread_positions() const;
   ThreadMask enabled_mask() const { return enabled_; }
   // Every thread state change goes through here, to keep enabled_ exact.
   void set_state(SimThread& t, ThreadState st);
