@@ -69,12 +69,12 @@ void record(Worker& w, std::vector<Finding>&& found, std::uint64_t exec, const s
 
 Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const StrategyFactory& make,
                     std::optional<std::pair<std::uint64_t, std::uint64_t>> shard,
-                    std::optional<std::uint64_t> only) {
+                    std::optional<std::uint64_t> only, bool progress_line) {
   auto mine = [&](std::uint64_t i) {
     return (!shard || i % shard->second == shard->first) && (!only || i == *only);
   };
   // A progress line on stderr when it is a terminal; nothing otherwise.
-  const bool tty = isatty(2);
+  const bool tty = progress_line && isatty(2);
   std::atomic<std::uint64_t> done{0};
   std::mutex print_mu;
   auto t0 = std::chrono::steady_clock::now();

@@ -25,8 +25,10 @@ struct Exploration {
 };
 
 using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;
+// progress: the executions/s and ETA line on stderr when it is a terminal
+// (off when scenarios run side by side: run_scenarios prints its own).
 Exploration explore(const Scenario& sc, std::uint64_t executions, unsigned jobs, const StrategyFactory& make,
                     std::optional<std::pair<std::uint64_t, std::uint64_t>> shard,
-                    std::optional<std::uint64_t> only = std::nullopt);
+                    std::optional<std::uint64_t> only = std::nullopt, bool progress = true);
 
 }  // namespace mhp

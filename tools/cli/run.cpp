@@ -1,6 +1,10 @@
 #include "tools/cli/run.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <iostream>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -232,7 +236,8 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   // findings and their first witnesses do not depend on how executions are
   // spread over workers: explore() merges them in index order.
   if (opt.only_execution) res.executions = *opt.only_execution + 1;
-  Exploration x = explore(sc, res.executions, opt.jobs.value_or(1), make_strategy, opt.shard, opt.only_execution);
+  Exploration x = explore(sc, res.executions, opt.jobs.value_or(1), make_strategy, opt.shard, opt.only_execution,
+                          opt.progress);
   res.findings = std::move(x.findings);
   res.executions_run = x.executions;
   res.traces = x.traces;
@@ -264,8 +269,12 @@ void run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& opt
   }
   // Scenarios run side by side: a corpus of short scenarios is mostly set-up,
   // shrinking and timing runs, which one scenario's workers cannot share.
+  // One progress line for the corpus instead of one per scenario.
+  RunOptions each = opt;
+  each.progress = false;
+  const bool tty = isatty(2);
   std::vector<std::optional<ScenarioResult>> done(scenarios.size());
-  std::size_t next_out = 0;
+  std::size_t next_out = 0, finished = 0;
   std::mutex mu;
   tbb::task_arena arena(static_cast<int>(jobs));
   arena.execute([&] {
@@ -273,15 +282,22 @@ void run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& opt
         tbb::blocked_range<std::size_t>(0, scenarios.size(), 1),
         [&](const tbb::blocked_range<std::size_t>& range) {
           for (std::size_t i = range.begin(); i != range.end(); ++i) {
-            ScenarioResult r = run_scenario(scenarios[i], opt);
+            ScenarioResult r = run_scenario(scenarios[i], each);
             prepare(i, r);
             std::lock_guard<std::mutex> g(mu);
             done[i] = std::move(r);
+            ++finished;
+            if (tty) std::fprintf(stderr, "\r%40s\r", "");  // the reports below start on a clean line
             for (; next_out < done.size() && done[next_out]; ++next_out) emit(next_out, *done[next_out]);
+            if (tty) {
+              std::cout.flush();
+              std::fprintf(stderr, "%zu/%zu scenarios done", finished, scenarios.size());
+            }
           }
         },
         tbb::simple_partitioner());
   });
+  if (tty) std::fprintf(stderr, "\r%40s\r", "");
 }
 
 }  // namespace mhp

@@ -29,6 +29,7 @@ struct RunOptions {
   bool shrink = true;                   // shrink every witness
   std::optional<std::uint64_t> only_execution;  // replay by seed: run only execution K
   unsigned shrink_budget = 200;         // replays per finding
+  bool progress = true;                 // per-scenario progress line (stderr, terminals only)
 };
 
 // One event of a witness execution with its names resolved (for traces and
