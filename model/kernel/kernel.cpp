@@ -25,6 +25,11 @@ std::string hex(std::uint64_t v) {
 Cell named(Execution& ex, const std::string& name, const std::string& cls) {
   return Cell{ex.objects().add_range(1, [name](std::uint64_t) { return name; }, [cls](std::uint64_t) { return cls; }), 0, 0};
 }
+// The PageStore's chunk: a subsection, or one pfn for a memmap of a few
+// thousand pfns. A one-pfn chunk is always uniform, so the small geometries'
+// per-page stores update one record id in a flat array instead of splitting
+// and merging run lists (docs/PERFORMANCE.md, third pass).
+std::uint32_t store_chunk(const Geometry& g) { return g.nr_pfns() <= 4096 ? 1 : g.pages_per_subsection; }
 }  // namespace
 
 Zone::Zone(Execution& ex, const std::string& p)
@@ -76,7 +81,7 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
       pgmap_lock(e, "pgmap_lock"),
       pgmap_xa_lock(e, "pgmap_array.xa_lock"),
       rcu(e, "rcu"),
-      pages_(s.geo.nr_pfns(), s.geo.pages_per_subsection) {
+      pages_(s.geo.nr_pfns(), store_chunk(s.geo)) {
   ObjId sec = ex.objects().add_range(
       geo.sections * 2,
       [](std::uint64_t off) {
