@@ -16,7 +16,10 @@ namespace mhp {
 
 class RaceChecker final : public Checker {
  public:
-  explicit RaceChecker(const Execution& ex) : Checker(ex) {}
+  explicit RaceChecker(const Execution& ex) : Checker(ex) {
+    shadow_.direct(ex.objects().size());
+    sync_.direct(ex.objects().size());
+  }
   void on_event(const Event& ev) override;
   std::uint32_t kinds() const override {
     return kind_bit(EvKind::Read) | kind_bit(EvKind::Write) | kind_bit(EvKind::Acquire) | kind_bit(EvKind::Release) |
