@@ -110,6 +110,14 @@ void PageStore::update(Pfn lo, Pfn hi, Fn fn, std::int64_t alloc_ev) {
 
 template <class Xform>
 void PageStore::update_ids(Pfn lo, Pfn hi, Xform xform, std::int64_t alloc_ev) {
+  if (cp_ == 1) {  // one-pfn chunks (small memmaps): always uniform, a flat array
+    for (Pfn p = lo; p < hi; ++p) {
+      Chunk& c = chunks_[p];
+      c.rec = xform(c.rec);
+      if (alloc_ev != kKeep) c.alloc = alloc_ev;
+    }
+    return;
+  }
   Pfn p = lo;
   while (p < hi) {
     Pfn ci = p / cp_;
