@@ -6,6 +6,9 @@
 // marked accesses is intended concurrency), with neither ordered before the other.
 #pragma once
 #include <algorithm>
+#include <map>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "checkers/checker.hpp"
@@ -71,6 +74,8 @@ class RaceChecker final : public Checker {
   unsigned n_ = kMaxThreads;  // threads of this execution: clocks and reads beyond are zero
   ObjTable<Shadow> shadow_;
   ObjTable<SyncClocks> sync_;
+  // report()'s finding keys by (object, earlier top frame, later top frame), across executions
+  std::map<std::tuple<ObjId, FnId, FnId>, std::string> keys_;
 };
 
 }  // namespace mhp
