@@ -75,7 +75,12 @@ class PageStore {
   void compact(Chunk& c);
   void set_pfn(Chunk& c, std::uint32_t off, std::uint32_t rec, std::int64_t alloc);
   std::pair<std::uint32_t, std::int64_t> at(const Chunk& c, std::uint32_t off) const;
-  const PageRecord& rec(Pfn pfn) const { return table_[at(chunks_[pfn / cp_], std::uint32_t(pfn % cp_)).first]; }
+  // The (record, alloc event) of pfn: one-pfn chunks need no division.
+  std::pair<std::uint32_t, std::int64_t> at(Pfn pfn) const {
+    if (cp_ == 1) return {chunks_[pfn].rec, chunks_[pfn].alloc};
+    return at(chunks_[pfn / cp_], std::uint32_t(pfn % cp_));
+  }
+  const PageRecord& rec(Pfn pfn) const { return table_[at(pfn).first]; }
   static std::int64_t stored(Pfn pfn, PageField f, std::int64_t v);
   static std::int64_t loaded(Pfn pfn, PageField f, std::int64_t v);
 
