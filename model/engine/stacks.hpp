@@ -27,13 +27,15 @@ class StackTable {
     fn_ids_.emplace(std::string(name), id);
     return id;
   }
-  // The same for a C string (a string literal at a Frame): found by its
-  // address first, so a frame costs no string hash; the name is still compared.
-  FnId fn(const char* name) {
+  // The same for a string literal (at a Frame): found by its address first,
+  // so a frame costs no string hash; the name is still compared, with the
+  // literal's length known at compile time (an inline compare, no strcmp call).
+  template <std::size_t N>
+  FnId fn(const char (&name)[N]) {
     std::size_t h = (reinterpret_cast<std::uintptr_t>(name) * 0x9e3779b97f4a7c15ULL) >> 56;
     auto& [ptr, id] = by_ptr_[h];
-    if (ptr == name && std::strcmp(names_[id].c_str(), name) == 0) return id;
-    FnId f = fn(std::string_view(name));
+    if (ptr == name && names_[id].size() == N - 1 && std::memcmp(names_[id].data(), name, N - 1) == 0) return id;
+    FnId f = fn(std::string_view(name));  // (a char array that is not a literal: its own length)
     ptr = name;
     id = f;
     return f;
@@ -109,7 +111,7 @@ class StackTable {
   }
   std::vector<Child> children_ = std::vector<Child>(64, Child{kNoChild, 0});
   unsigned child_shift_ = 64 - 6;  // log2(children_.size()) high bits of the product
-  std::array<std::pair<const char*, FnId>, 256> by_ptr_{};  // fn(const char*)'s cache, direct-mapped
+  std::array<std::pair<const char*, FnId>, 256> by_ptr_{};  // fn(literal)'s cache, direct-mapped
 };
 
 }  // namespace mhp
