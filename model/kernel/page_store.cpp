@@ -49,10 +49,7 @@ void PageStore::clear() {
   }
 }
 
-void PageStore::fill(Pfn lo, Pfn hi, const PageRecord& r, std::int64_t alloc_ev) {
-  std::uint32_t id = intern(r);
-  update_ids(lo, hi, [id](std::uint32_t) { return id; }, alloc_ev);
-}
+void PageStore::fill(Pfn lo, Pfn hi, const PageRecord& r, std::int64_t alloc_ev) { fill_id(lo, hi, intern(r), alloc_ev); }
 
 std::pair<std::uint32_t, std::int64_t> PageStore::at(const Chunk& c, std::uint32_t off) const {
   if (!c.runs) return {c.rec, c.alloc};

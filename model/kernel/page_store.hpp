@@ -29,6 +29,12 @@ class PageStore {
  public:
   PageStore(Pfn nr_pfns, std::uint32_t chunk_pages);
   void fill(Pfn lo, Pfn hi, const PageRecord& r, std::int64_t alloc_ev);  // every pfn gets r
+  // The same with r's id: a caller that fills the same few records every
+  // execution (boot memmap, poisoning) interns them once. Ids are never reused.
+  std::uint32_t id_of(const PageRecord& r) { return intern(r); }
+  void fill_id(Pfn lo, Pfn hi, std::uint32_t id, std::int64_t alloc_ev) {
+    update_ids(lo, hi, [id](std::uint32_t) { return id; }, alloc_ev);
+  }
   void clear();                                                         // all ABSENT
 
   PageRecord get(Pfn pfn) const;
