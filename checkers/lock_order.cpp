@@ -49,6 +49,7 @@ void LockOrderChecker::on_event(const Event& ev) {
       if (!gated || from == gate_) d.gated = false;
       continue;
     }
+    unstamped_ = true;
     d.from_read = from_read;
     d.to_read = to_read;
     d.gated = gated && from != gate_;
@@ -60,6 +61,7 @@ void LockOrderChecker::on_event(const Event& ev) {
 }
 
 void LockOrderChecker::end_execution(std::uint64_t execution, const std::string& schedule) {
+  unstamped_ = false;
   for (auto& [k, d] : deps_)
     if (d.execution == UINT64_MAX) {
       d.execution = execution;

@@ -50,6 +50,9 @@ class LockOrderChecker final : public Checker {
   std::uint32_t kinds() const override { return kind_bit(EvKind::Acquire); }
   // The runner stamps dependencies first seen in the execution that just ended.
   void end_execution(std::uint64_t execution, const std::string& schedule);
+  // Whether the execution found a dependency end_execution() has to stamp
+  // (the runner then encodes the schedule; after the first executions, rarely).
+  bool has_unstamped() const { return unstamped_; }
   // Adds another worker's graph (--jobs): per dependency the smaller witness.
   void merge_from(const LockOrderChecker& other);
   // Cycles of the whole run, one finding per cycle.
@@ -72,6 +75,7 @@ class LockOrderChecker final : public Checker {
   std::set<std::string> recursive_read_;
   std::string gate_;
   std::map<std::pair<std::string, std::string>, Dep> deps_;
+  bool unstamped_ = false;  // a dependency first seen since the last end_execution()
 };
 
 }  // namespace mhp

@@ -84,6 +84,7 @@ const std::vector<ScopeRule>& scope_rules() {
 }
 
 LockScopeChecker::LockScopeChecker(const Execution& ex, const std::string& era) : Checker(ex) {
+  by_obj_.direct(ex.objects().size());
   for (const auto& r : scope_rules()) {
     if (std::find(r.eras.begin(), r.eras.end(), era) == r.eras.end()) continue;
     Rule c{&r, {}, {}};

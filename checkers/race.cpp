@@ -149,14 +149,17 @@ void RaceChecker::unvalidated(const Event& use, const Event& retry) {
 
 void RaceChecker::report(const Event& earlier, const Event& later) {
   const auto& st = ex_.stacks();
-  std::string fa = st.top_name(earlier.stack), fb = st.top_name(later.stack);
-  std::string cls = ex_.objects().class_of(later.obj);
-  std::string lo = std::min(fa, fb), hi = std::max(fa, fb);
-  std::string key = "race/" + cls + "/" + lo + "/" + hi;
+  // The key is a function of the object and the two top frames: built once
+  // (a race the runner knows is met again in most executions).
+  std::string& key = keys_[{later.obj, st.top_fn(earlier.stack), st.top_fn(later.stack)}];
+  const std::string &fa = st.top_name(earlier.stack), &fb = st.top_name(later.stack);
+  const std::string &lo = std::min(fa, fb), &hi = std::max(fa, fb);
+  if (key.empty()) key = "race/" + ex_.objects().class_of(later.obj) + "/" + lo + "/" + hi;
   if (found_known("race", key)) return;
+  std::string cls = ex_.objects().class_of(later.obj);
   Finding f;
   f.kind = "race";
-  f.key = std::move(key);
+  f.key = key;
   f.title = "BUG: mhpsim: data-race in " + lo + " / " + hi;
   f.summary = "data race on " + cls + ": " + access_word(earlier) + " in " + fa + " vs " + access_word(later) +
               " in " + fb + ", not ordered by happens-before";

@@ -6,6 +6,9 @@
 // marked accesses is intended concurrency), with neither ordered before the other.
 #pragma once
 #include <algorithm>
+#include <map>
+#include <string>
+#include <tuple>
 #include <vector>
 
 #include "checkers/checker.hpp"
@@ -16,7 +19,10 @@ namespace mhp {
 
 class RaceChecker final : public Checker {
  public:
-  explicit RaceChecker(const Execution& ex) : Checker(ex) {}
+  explicit RaceChecker(const Execution& ex) : Checker(ex) {
+    shadow_.direct(ex.objects().size());
+    sync_.direct(ex.objects().size());
+  }
   void on_event(const Event& ev) override;
   std::uint32_t kinds() const override {
     return kind_bit(EvKind::Read) | kind_bit(EvKind::Write) | kind_bit(EvKind::Acquire) | kind_bit(EvKind::Release) |
@@ -39,11 +45,13 @@ class RaceChecker final : public Checker {
   };
   void reset() override;
   // The shadow of obj; a new one has no write and no reads (its other
-  // fields are read only behind those, so they need no zeroing).
+  // fields are read only behind those, so they need no zeroing). All 16
+  // read epochs are zeroed: 64 bytes of inline stores cost less than a
+  // memset call for the execution's few threads.
   Shadow& shadow(ObjId obj) {
-    return shadow_.get(obj, [n = n_](Shadow& sh) {
+    return shadow_.get(obj, [](Shadow& sh) {
       sh.has_write = false;
-      std::fill_n(sh.r_epoch.begin(), n, 0u);
+      sh.r_epoch = {};
     });
   }
   // Out of line and cold: the per-access path stays small.
@@ -66,6 +74,8 @@ class RaceChecker final : public Checker {
   unsigned n_ = kMaxThreads;  // threads of this execution: clocks and reads beyond are zero
   ObjTable<Shadow> shadow_;
   ObjTable<SyncClocks> sync_;
+  // report()'s finding keys by (object, earlier top frame, later top frame), across executions
+  std::map<std::tuple<ObjId, FnId, FnId>, std::string> keys_;
 };
 
 }  // namespace mhp

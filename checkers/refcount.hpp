@@ -14,7 +14,7 @@ namespace mhp {
 
 class RefcountChecker final : public Checker {
  public:
-  explicit RefcountChecker(const Execution& ex) : Checker(ex) {}
+  explicit RefcountChecker(const Execution& ex) : Checker(ex) { refs_.direct(ex.objects().size()); }
   void on_event(const Event& ev) override;
   std::uint32_t kinds() const override { return kind_bit(EvKind::RefOp); }
 

@@ -16,7 +16,7 @@ namespace mhp {
 
 class StalePageChecker final : public Checker {
  public:
-  StalePageChecker(const Execution& ex, const Kernel& k) : Checker(ex), k_(k) {}
+  StalePageChecker(const Execution& ex, const Kernel& k) : Checker(ex), k_(k) { count_.direct(ex.objects().size()); }
   void on_event(const Event& ev) override;
   std::uint32_t kinds() const override {
     return kind_bit(EvKind::Read) | kind_bit(EvKind::Write) | kind_bit(EvKind::RefOp);

@@ -23,6 +23,14 @@ class ObjTable {
   // an entry of an older generation): for a T that is costly to zero whole.
   template <class Fresh>
   T& get(ObjId obj, Fresh fresh) {
+    if (obj < direct_.size()) {
+      Direct& d = direct_[obj];
+      if (d.gen != gen_) {
+        d.gen = gen_;
+        fresh(d.val);
+      }
+      return d.val;
+    }
     Slot* s = probe(obj);
     if (s->gen == gen_) return vals_[s->idx];
     if ((used_ + 1) * 2 > slots_.size()) {
@@ -37,14 +45,24 @@ class ObjTable {
     return vals_[s->idx];
   }
   T* find(ObjId obj) {
+    if (obj < direct_.size()) return direct_[obj].gen == gen_ ? &direct_[obj].val : nullptr;
     Slot* s = probe(obj);
     return s->gen == gen_ ? &vals_[s->idx] : nullptr;
+  }
+  // Keys below n get an entry of their own, value inline, reached without
+  // hashing, probing or an index: the small machines have a few hundred
+  // objects (ObjectRegistry::size()), looked up on every event. Only while
+  // that costs at most 1 MiB (the real geometry has billions of objects);
+  // larger keys stay in the hashed part. Only on an empty table.
+  void direct(ObjId n) {
+    if (n * sizeof(Direct) <= (1u << 20)) direct_ = std::vector<Direct>(n);
   }
   // Forgets every entry; their storage stays for the next generation.
   void clear() {
     used_ = 0;
     if (++gen_ == 0) {  // generations wrapped: free every slot by hand
       for (Slot& s : slots_) s.gen = 0;
+      for (Direct& d : direct_) d.gen = 0;
       gen_ = 1;
     }
   }
@@ -56,6 +74,10 @@ class ObjTable {
     ObjId obj = 0;
     std::uint32_t gen = 0;
     std::uint32_t idx = 0;  // into vals_
+  };
+  struct Direct {
+    std::uint32_t gen = 0;
+    T val{};
   };
   // The slot holding obj, or the free slot where it would go.
   Slot* probe(ObjId obj) {
@@ -73,6 +95,7 @@ class ObjTable {
       if (o.gen == gen_) *probe(o.obj) = o;
   }
   std::vector<Slot> slots_ = std::vector<Slot>(64);
+  std::vector<Direct> direct_;  // keys below its size, by key
   std::vector<T> vals_;  // [0, used_) are this generation's entries
   unsigned shift_ = 64 - 6;  // log2(slots_.size()) high bits of the product
   std::uint32_t gen_ = 1;

@@ -30,7 +30,7 @@ class ObjectRegistry {
   ObjId add_range(std::uint64_t count, Describe describe, ClassOf cls, std::uint64_t granule = 1) {
     ObjId first = next_;
     ranges_.push_back({first, count, std::move(describe), std::move(cls)});
-    if (granule > 1) grouped_.push_back({first, count, granule});
+    if (granule > 1) grouped_.push_back({first, count, granule, (granule & (granule - 1)) == 0 ? granule - 1 : 0});
     next_ += count;
     return first;
   }
@@ -38,7 +38,7 @@ class ObjectRegistry {
   // the first field of its record, or id itself.
   ObjId conflict_key(ObjId id) const {
     for (const Grouped& g : grouped_)
-      if (id - g.first < g.count) return id - (id - g.first) % g.granule;
+      if (id - g.first < g.count) return id - (g.mask ? (id - g.first) & g.mask : (id - g.first) % g.granule);
     return id;
   }
   std::string describe(ObjId id) const {
@@ -71,6 +71,7 @@ class ObjectRegistry {
   struct Grouped {
     ObjId first;
     std::uint64_t count, granule;
+    std::uint64_t mask;  // granule - 1 for a power of two (struct page: 4 fields), else 0: no division per event
   };
   std::vector<Range> ranges_;
   std::vector<Grouped> grouped_;  // few: the memmap

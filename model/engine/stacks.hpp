@@ -11,7 +11,6 @@
 #include <vector>
 
 #include "model/engine/event.hpp"
-#include "model/engine/obj_table.hpp"
 
 namespace mhp {
 
@@ -28,24 +27,27 @@ class StackTable {
     fn_ids_.emplace(std::string(name), id);
     return id;
   }
-  // The same for a C string (a string literal at a Frame): found by its
-  // address first, so a frame costs no string hash; the name is still compared.
-  FnId fn(const char* name) {
+  // The same for a string literal (at a Frame): found by its address first,
+  // so a frame costs no string hash; the name is still compared, with the
+  // literal's length known at compile time (an inline compare, no strcmp call).
+  template <std::size_t N>
+  FnId fn(const char (&name)[N]) {
     std::size_t h = (reinterpret_cast<std::uintptr_t>(name) * 0x9e3779b97f4a7c15ULL) >> 56;
     auto& [ptr, id] = by_ptr_[h];
-    if (ptr == name && std::strcmp(names_[id].c_str(), name) == 0) return id;
-    FnId f = fn(std::string_view(name));
+    if (ptr == name && names_[id].size() == N - 1 && std::memcmp(names_[id].data(), name, N - 1) == 0) return id;
+    FnId f = fn(std::string_view(name));  // (a char array that is not a literal: its own length)
     ptr = name;
     id = f;
     return f;
   }
+  // Every modelled call: a hit in a small open-addressing table, inline.
   StackId push(StackId parent, FnId f) {
     std::uint64_t key = (std::uint64_t(parent) << 32) | f;
-    StackId& id = children_[key];  // 0 (the root) when new: the root is nobody's child
-    if (id != 0) return id;
-    id = static_cast<StackId>(nodes_.size());
-    nodes_.push_back({parent, f});
-    return id;
+    std::size_t mask = children_.size() - 1;
+    for (std::size_t i = (key * 0x9e3779b97f4a7c15ULL) >> child_shift_;; i = (i + 1) & mask) {
+      if (children_[i].key == key) return children_[i].id;
+      if (children_[i].key == kNoChild) return add_child(key);
+    }
   }
   // The id of an interned name, or 0 ("<root>") if no frame has used it yet.
   FnId find_fn(std::string_view name) const {
@@ -82,8 +84,34 @@ class StackTable {
     std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   std::unordered_map<std::string, FnId, NameHash, std::equal_to<>> fn_ids_;
-  ObjTable<StackId> children_;  // (parent << 32 | fn) -> child, never cleared
-  std::array<std::pair<const char*, FnId>, 256> by_ptr_{};  // fn(const char*)'s cache, direct-mapped
+  // (parent << 32 | fn) -> child, never cleared; kNoChild marks a free slot
+  struct Child {
+    std::uint64_t key;
+    StackId id;
+  };
+  static constexpr std::uint64_t kNoChild = ~0ULL;
+  StackId add_child(std::uint64_t key) {
+    StackId id = static_cast<StackId>(nodes_.size());
+    nodes_.push_back({StackId(key >> 32), FnId(key)});
+    if (nodes_.size() * 2 > children_.size()) {  // keep at most half full
+      std::vector<Child> old = std::move(children_);
+      children_.assign(old.size() * 2, Child{kNoChild, 0});
+      --child_shift_;
+      for (const Child& c : old)
+        if (c.key != kNoChild) place(c);
+    }
+    place({key, id});
+    return id;
+  }
+  void place(Child c) {
+    std::size_t mask = children_.size() - 1;
+    std::size_t i = (c.key * 0x9e3779b97f4a7c15ULL) >> child_shift_;
+    while (children_[i].key != kNoChild) i = (i + 1) & mask;
+    children_[i] = c;
+  }
+  std::vector<Child> children_ = std::vector<Child>(64, Child{kNoChild, 0});
+  unsigned child_shift_ = 64 - 6;  // log2(children_.size()) high bits of the product
+  std::array<std::pair<const char*, FnId>, 256> by_ptr_{};  // fn(literal)'s cache, direct-mapped
 };
 
 }  // namespace mhp

@@ -25,6 +25,11 @@ std::string hex(std::uint64_t v) {
 Cell named(Execution& ex, const std::string& name, const std::string& cls) {
   return Cell{ex.objects().add_range(1, [name](std::uint64_t) { return name; }, [cls](std::uint64_t) { return cls; }), 0, 0};
 }
+// The PageStore's chunk: a subsection, or one pfn for a memmap of a few
+// thousand pfns. A one-pfn chunk is always uniform, so the small geometries'
+// per-page stores update one record id in a flat array instead of splitting
+// and merging run lists (docs/PERFORMANCE.md, third pass).
+std::uint32_t store_chunk(const Geometry& g) { return g.nr_pfns() <= 4096 ? 1 : g.pages_per_subsection; }
 }  // namespace
 
 Zone::Zone(Execution& ex, const std::string& p)
@@ -76,7 +81,7 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
       pgmap_lock(e, "pgmap_lock"),
       pgmap_xa_lock(e, "pgmap_array.xa_lock"),
       rcu(e, "rcu"),
-      pages_(s.geo.nr_pfns(), s.geo.pages_per_subsection) {
+      pages_(s.geo.nr_pfns(), store_chunk(s.geo)) {
   ObjId sec = ex.objects().add_range(
       geo.sections * 2,
       [](std::uint64_t off) {
@@ -170,19 +175,22 @@ void Kernel::reset() {
   if (cells_.empty()) cells_ = all_cells();
   for (Cell* c : cells_) c->v = c->initial;
   pages_.clear();
-  PageRecord boot;
-  boot.v[unsigned(PageField::Flags)] = page_links(ZONE_NORMAL, 0);
-  boot.v[unsigned(PageField::Refcount)] = 1;
-  boot.init = kAllPageFields;
-  boot.state = PageState::Online;
-  Pfn boot_pfns = spec.boot_pfns();
-  pages_.fill(0, boot_pfns, boot, -1);
-  if (boot_pfns % geo.pages_per_section()) {  // the hole at the end of the last early section
-    PageRecord hole = boot;
+  if (!boot_rec_) {  // the boot records, interned at the first reset
+    PageRecord boot;
+    boot.v[unsigned(PageField::Flags)] = page_links(ZONE_NORMAL, 0);
+    boot.v[unsigned(PageField::Refcount)] = 1;
+    boot.init = kAllPageFields;
+    boot.state = PageState::Online;
+    PageRecord hole = boot;  // the hole at the end of the last early section
     hole.v[unsigned(PageField::Flags)] |= PG_reserved;
     hole.state = PageState::InitOffline;
-    pages_.fill(boot_pfns, geo.section_start(geo.section_of(boot_pfns - 1) + 1), hole, -1);
+    boot_rec_ = pages_.id_of(boot);
+    hole_rec_ = pages_.id_of(hole);
   }
+  Pfn boot_pfns = spec.boot_pfns();
+  pages_.fill_id(0, boot_pfns, boot_rec_, -1);
+  if (boot_pfns % geo.pages_per_section())
+    pages_.fill_id(boot_pfns, geo.section_start(geo.section_of(boot_pfns - 1) + 1), hole_rec_, -1);
   cpu_hotplug_lock.reset();
   mem_hotplug_lock.reset();
   device_hotplug_lock.reset();
@@ -269,10 +277,14 @@ void Kernel::charge(FnId fn, Pfn pages) {
 
 void Kernel::poison_pages(Pfn lo, Pfn hi, PageState state) {
   ex.choice_point(page_obj(lo, PageField::Flags), true);
-  PageRecord r;
-  r.v.fill(kPagePoison);
-  r.state = state;
-  pages_.fill(lo, hi, r, static_cast<std::int64_t>(ex.events().size()));
+  std::uint32_t& id = poison_rec_[unsigned(state)];
+  if (!id) {  // interned once per state
+    PageRecord r;
+    r.v.fill(kPagePoison);
+    r.state = state;
+    id = pages_.id_of(r);
+  }
+  pages_.fill_id(lo, hi, id, static_cast<std::int64_t>(ex.events().size()));
   // memset() of the whole struct page: one plain store covering every field.
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison);
 }

@@ -5,6 +5,7 @@
 // arrays reached through read_page()/init_page_field()/poison_page().
 #pragma once
 #include <algorithm>
+#include <array>
 #include <memory>
 #include <string>
 #include <vector>
@@ -257,6 +258,11 @@ class Kernel {
   std::vector<Cell*> cells_;  // every Cell, listed once: reset() runs before every execution
   ObjId page_base_ = 0;
   PageStore pages_;
+  // PageStore ids of the records every execution fills again (boot memmap,
+  // the hole after boot RAM, a poisoned page per state), interned once; 0:
+  // not yet (record 0 is the all-zero ABSENT one, which none of these is).
+  std::uint32_t boot_rec_ = 0, hole_rec_ = 0;
+  std::array<std::uint32_t, unsigned(PageState::DevPartial) + 1> poison_rec_{};
 };
 
 }  // namespace mhp

@@ -49,10 +49,7 @@ void PageStore::clear() {
   }
 }
 
-void PageStore::fill(Pfn lo, Pfn hi, const PageRecord& r, std::int64_t alloc_ev) {
-  std::uint32_t id = intern(r);
-  update_ids(lo, hi, [id](std::uint32_t) { return id; }, alloc_ev);
-}
+void PageStore::fill(Pfn lo, Pfn hi, const PageRecord& r, std::int64_t alloc_ev) { fill_id(lo, hi, intern(r), alloc_ev); }
 
 std::pair<std::uint32_t, std::int64_t> PageStore::at(const Chunk& c, std::uint32_t off) const {
   if (!c.runs) return {c.rec, c.alloc};
@@ -110,18 +107,14 @@ void PageStore::compact(Chunk& c) {
 }
 
 PageRecord PageStore::get(Pfn pfn) const {
-  const Chunk& c = chunks_[pfn / cp_];
-  PageRecord r = table_[at(c, std::uint32_t(pfn % cp_)).first];
+  PageRecord r = rec(pfn);
   r.v[unsigned(PageField::CompoundHead)] = loaded(pfn, PageField::CompoundHead, r.v[unsigned(PageField::CompoundHead)]);
   return r;
 }
 
-std::int64_t PageStore::alloc_event(Pfn pfn) const { return at(chunks_[pfn / cp_], std::uint32_t(pfn % cp_)).second; }
+std::int64_t PageStore::alloc_event(Pfn pfn) const { return at(pfn).second; }
 
-std::int64_t PageStore::value(Pfn pfn, PageField f) const {
-  const Chunk& c = chunks_[pfn / cp_];
-  return loaded(pfn, f, table_[at(c, std::uint32_t(pfn % cp_)).first].v[unsigned(f)]);
-}
+std::int64_t PageStore::value(Pfn pfn, PageField f) const { return loaded(pfn, f, rec(pfn).v[unsigned(f)]); }
 
 // A tail's compound_head is stored as its distance to the head (+1), so all
 // tails of aligned compound pages share a record; poison (-1) is kept as is.

@@ -29,6 +29,12 @@ class PageStore {
  public:
   PageStore(Pfn nr_pfns, std::uint32_t chunk_pages);
   void fill(Pfn lo, Pfn hi, const PageRecord& r, std::int64_t alloc_ev);  // every pfn gets r
+  // The same with r's id: a caller that fills the same few records every
+  // execution (boot memmap, poisoning) interns them once. Ids are never reused.
+  std::uint32_t id_of(const PageRecord& r) { return intern(r); }
+  void fill_id(Pfn lo, Pfn hi, std::uint32_t id, std::int64_t alloc_ev) {
+    update_ids(lo, hi, [id](std::uint32_t) { return id; }, alloc_ev);
+  }
   void clear();                                                         // all ABSENT
 
   PageRecord get(Pfn pfn) const;
@@ -75,7 +81,12 @@ class PageStore {
   void compact(Chunk& c);
   void set_pfn(Chunk& c, std::uint32_t off, std::uint32_t rec, std::int64_t alloc);
   std::pair<std::uint32_t, std::int64_t> at(const Chunk& c, std::uint32_t off) const;
-  const PageRecord& rec(Pfn pfn) const { return table_[at(chunks_[pfn / cp_], std::uint32_t(pfn % cp_)).first]; }
+  // The (record, alloc event) of pfn: one-pfn chunks need no division.
+  std::pair<std::uint32_t, std::int64_t> at(Pfn pfn) const {
+    if (cp_ == 1) return {chunks_[pfn].rec, chunks_[pfn].alloc};
+    return at(chunks_[pfn / cp_], std::uint32_t(pfn % cp_));
+  }
+  const PageRecord& rec(Pfn pfn) const { return table_[at(pfn).first]; }
   static std::int64_t stored(Pfn pfn, PageField f, std::int64_t v);
   static std::int64_t loaded(Pfn pfn, PageField f, std::int64_t v);
 
@@ -110,6 +121,14 @@ void PageStore::update(Pfn lo, Pfn hi, Fn fn, std::int64_t alloc_ev) {
 
 template <class Xform>
 void PageStore::update_ids(Pfn lo, Pfn hi, Xform xform, std::int64_t alloc_ev) {
+  if (cp_ == 1) {  // one-pfn chunks (small memmaps): always uniform, a flat array
+    for (Pfn p = lo; p < hi; ++p) {
+      Chunk& c = chunks_[p];
+      c.rec = xform(c.rec);
+      if (alloc_ev != kKeep) c.alloc = alloc_ev;
+    }
+    return;
+  }
   Pfn p = lo;
   while (p < hi) {
     Pfn ci = p / cp_;

@@ -119,6 +119,11 @@ void bind_nodes(std::vector<OpNode>& nodes, StackTable& st) {
     if (n.kind == OpNode::Kind::Lock) {
       n.via_fn = st.fn(n.via);
       n.done_fn = st.fn(n.done);
+      n.write = n.mode == "write";
+    }
+    if (n.kind == OpNode::Kind::ForEach) {
+      const auto& kinds = loop_kinds();
+      n.loop = std::uint8_t(std::find(kinds.begin(), kinds.end(), n.name) - kinds.begin());
     }
     bind_nodes(n.body, st);
   }
@@ -144,7 +149,7 @@ void take(Kernel& k, Mutex& m, bool trylock) {
 }
 
 void lock_op(Kernel& k, const OpNode& n, const OpArgs& a, bool acquire) {
-  bool write = n.mode == "write";
+  bool write = n.write;
   auto rw = [&](PercpuRwsem& s) {
     if (acquire) write ? s.down_write() : s.down_read();
     else write ? s.up_write() : s.up_read();
@@ -198,21 +203,21 @@ struct LoopItem {
 bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
   LoopItem item(st);
   const OpArgs& a = st.args;
-  Pfn lo = a.start, hi = a.start + a.nr_pages, step = n.name == "pageblock" ? k.geo.pages_per_subsection : 1;
-  if (n.name == "zone_pageblock") {  // the zone's span, read locklessly as the scanners do
+  Pfn lo = a.start, hi = a.start + a.nr_pages, step = n.loop == kLoopPageblock ? k.geo.pages_per_subsection : 1;
+  if (n.loop == kLoopZonePageblock) {  // the zone's span, read locklessly as the scanners do
     Zone& z = k.zone(a.nid, a.zone);
     lo = Pfn(k.read(z.zone_start_pfn));
     hi = lo + Pfn(k.read(z.spanned_pages));
     lo = lo / k.geo.pages_per_subsection * k.geo.pages_per_subsection;
     step = k.geo.pages_per_subsection;
   }
-  if (n.name == "device_pfn" || n.name == "compound_page") {
+  if (n.loop == kLoopDevicePfn || n.loop == kLoopCompoundPage) {
     const DevPagemap& p = *k.pgmaps[a.pgmap];
     lo = p.pfn_first();
     hi = p.pfn_end();
-    if (n.name == "compound_page") step = Pfn(1) << p.desc.vmemmap_shift;
+    if (n.loop == kLoopCompoundPage) step = Pfn(1) << p.desc.vmemmap_shift;
   }
-  if (n.name == "section") {
+  if (n.loop == kLoopSection) {
     if (a.nr_pages == 0) return true;
     for (std::uint32_t s = k.geo.section_of(lo); s <= k.geo.section_of(hi - 1); ++s) {
       st.cur = s;
@@ -387,13 +392,16 @@ std::vector<std::string> OpCatalog::ops(const std::string& era) const {
   return v;
 }
 
-void bind(OpProgram& p, StackTable& stacks) { bind_nodes(p.steps, stacks); }
+void bind(OpProgram& p, StackTable& stacks) {
+  bind_nodes(p.steps, stacks);
+  p.named = !p.steps.empty() && p.steps.front().kind == OpNode::Kind::Call && p.steps.front().name == p.op;
+  p.op_fn = stacks.fn(p.op);
+}
 
 void run_program(Kernel& k, const OpProgram& p, OpState& st) {
   // The op's own frame, unless its program starts with a call of that name.
-  bool named = !p.steps.empty() && p.steps.front().kind == OpNode::Kind::Call && p.steps.front().name == p.op;
   std::optional<Frame> f;
-  if (!named) f.emplace(k.ex, k.ex.stacks().fn(p.op));
+  if (!p.named) f.emplace(k.ex, p.op_fn);
   st.cur = st.args.start;  // one-pfn walkers check and read args.start
   st.cur_end = st.cur + 1;
   run_nodes(k, p.steps, st);

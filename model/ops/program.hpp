@@ -54,6 +54,9 @@ struct OpNode {
   Primitive prim = nullptr;
   LockId lock = LockId::MemHotplug;
   FnId fn = 0, via_fn = 0, done_fn = 0;  // set by bind()
+  // Set by bind() too, so running a node compares no strings:
+  bool write = false;  // lock: mode "write"
+  std::uint8_t loop = 0;  // for_each: index of name in loop_kinds() (LoopKind)
 };
 
 struct OpProgram {
@@ -61,12 +64,15 @@ struct OpProgram {
   std::vector<std::string> eras;    // every era the file declares
   std::vector<std::string> params;  // thread fields the op needs: device, pfn, range
   std::vector<OpNode> steps;
+  FnId op_fn = 0;      // set by bind(): the op's own frame...
+  bool named = false;  // ...unless its program starts with a call of that name
 };
 
 // The eras of KERNEL_MODEL.md §1, oldest first.
 const std::vector<std::string>& known_eras();
-// What a for_each may iterate over.
+// What a for_each may iterate over; LoopKind in the same order.
 const std::vector<std::string>& loop_kinds();
+enum LoopKind : std::uint8_t { kLoopPfn, kLoopPageblock, kLoopZonePageblock, kLoopDevicePfn, kLoopCompoundPage, kLoopSection };
 
 class OpCatalog {
  public:

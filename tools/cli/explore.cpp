@@ -7,6 +7,7 @@
 #include <atomic>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <unistd.h>
 #include <chrono>
 #include <cstdio>
@@ -37,7 +38,9 @@ struct Worker final : KnownKeys {
   bool has(const std::string& key) const override { return found.count(key) != 0; }
 };
 
-void record(Worker& w, std::vector<Finding>&& found, std::uint64_t exec, const std::string& schedule) {
+// schedule(): the execution's encoded schedule, only asked for a witness.
+template <class EncodedSchedule>
+void record(Worker& w, std::vector<Finding>&& found, std::uint64_t exec, EncodedSchedule&& schedule) {
   std::size_t pos = 0;
   for (Finding& f : found) {
     auto it = w.found.find(f.key);
@@ -49,7 +52,7 @@ void record(Worker& w, std::vector<Finding>&& found, std::uint64_t exec, const s
       // (cannot happen within a worker's ascending ranges, so f is never a known-key stub here)
       if (exec < it->second.exec) {
         f.execution = exec;
-        f.schedule = schedule;
+        f.schedule = schedule();
         f.position = pos;
         it->second.f = std::move(f);
         it->second.exec = exec;
@@ -58,7 +61,7 @@ void record(Worker& w, std::vector<Finding>&& found, std::uint64_t exec, const s
       continue;
     }
     f.execution = exec;
-    f.schedule = schedule;
+    f.schedule = schedule();
     f.position = pos;
     std::string key = f.key;  // (the Entry below moves f)
     w.found.emplace(std::move(key), Entry{std::move(f), exec, pos, 1, exec});
@@ -102,8 +105,14 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
     for (std::uint64_t i = lo; i < hi; ++i) {
       if (!mine(i)) continue;
       Outcome o = w.m->run(*w.s, i);
-      std::string schedule = w.m->ex.schedule().encode();
-      w.m->order().end_execution(i, schedule);
+      // The schedule is encoded only when a witness needs it: a new lock
+      // dependency or a finding key this worker does not hold yet.
+      std::optional<std::string> encoded;
+      auto schedule = [&]() -> const std::string& {
+        if (!encoded) encoded = w.m->ex.schedule().encode();
+        return *encoded;
+      };
+      if (w.m->order().has_unstamped()) w.m->order().end_execution(i, schedule());
       record(w, w.m->findings(o), i, schedule);
       w.traces.insert(w.m->trace_signature());
       ++w.runs;

@@ -110,6 +110,7 @@ Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs
     jobs_.push_back({&k_, &programs_.at(t.op), t.args, t.after >= 0 ? done_[t.after].get() : nullptr, done_[i].get()});
     ex.add_thread(t.name, thread_main, &jobs_.back());
   }
+  levels_.direct(ex.objects().size());  // every object is registered by now
 }
 
 void Machine::add_checkers() {
@@ -150,33 +151,12 @@ std::uint64_t Machine::trace_signature() {
   // Foata levels: an event sits one level above the latest event it depends
   // on (same thread, or same object with a store, lock acquire or release).
   std::array<std::uint32_t, kMaxThreads> thread_level{};
-  if (++gen_ == 0) {  // generations wrapped: forget every slot
-    for (Slot& sl : slots_) sl.gen = 0;
-    gen_ = 1;
-  }
-  std::size_t used = 0;
-  auto slot = [&](ObjId obj) -> Slot& {
-    std::size_t mask = slots_.size() - 1;
-    for (std::size_t i = (obj * 0x9e3779b97f4a7c15ULL) >> 40 & mask;; i = (i + 1) & mask) {
-      Slot& sl = slots_[i];
-      if (sl.gen != gen_) {
-        sl = Slot{obj, gen_, 0, 0};
-        ++used;
-        return sl;
-      }
-      if (sl.obj == obj) return sl;
-    }
-  };
+  levels_.clear();
   std::uint64_t sig = 0;
   for (const Event& e : ex.events()) {
     if (e.kind == EvKind::ThreadStart || e.kind == EvKind::ThreadEnd || e.kind == EvKind::Block) continue;
-    if (used * 2 >= slots_.size()) {  // too full: start over with a bigger table (rare)
-      slots_.assign(slots_.size() * 2, Slot{});
-      gen_ = 1;
-      return trace_signature();
-    }
     bool shared = e.kind == EvKind::Read || e.kind == EvKind::SeqBegin || e.kind == EvKind::SeqRetry;
-    Slot& o = slot(ex.objects().conflict_key(e.obj));  // a struct page is one object here, as for dpor
+    Level& o = levels_[ex.objects().conflict_key(e.obj)];  // a struct page is one object here, as for dpor
     std::uint32_t lvl = std::max(thread_level[e.thread], shared ? o.excl : o.max) + 1;
     thread_level[e.thread] = lvl;
     if (!shared) o.excl = lvl;

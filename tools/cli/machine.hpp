@@ -16,6 +16,7 @@
 #include "checkers/refcount.hpp"
 #include "checkers/stale_page.hpp"
 #include "model/engine/execution.hpp"
+#include "model/engine/obj_table.hpp"
 #include "model/kernel/kernel.hpp"
 #include "model/scenario/scenario.hpp"
 
@@ -62,13 +63,11 @@ class Machine {
   std::unique_ptr<RefcountChecker> refs_;
   std::unique_ptr<LockScopeChecker> scope_;
   std::vector<Checker*> checkers_;
-  // trace_signature()'s per-object levels: open addressing, reset by generation
-  struct Slot {
-    ObjId obj = 0;
-    std::uint32_t gen = 0, excl = 0, max = 0;
+  // trace_signature()'s per-object Foata levels, cleared by generation
+  struct Level {
+    std::uint32_t excl = 0, max = 0;
   };
-  std::vector<Slot> slots_ = std::vector<Slot>(1024);
-  std::uint32_t gen_ = 0;
+  ObjTable<Level> levels_;
 };
 
 }  // namespace mhp
