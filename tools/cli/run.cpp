@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -11,7 +12,7 @@
 #include <stdexcept>
 #include <unordered_set>
 
-#include <tbb/parallel_for.h>
+#include <tbb/task_group.h>
 #include <tbb/task_arena.h>
 
 #include "model/engine/dfs.hpp"
@@ -272,30 +273,50 @@ void run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& opt
   // One progress line for the corpus instead of one per scenario.
   RunOptions each = opt;
   each.progress = false;
+  // The scenarios fill the workers; splitting a short one's executions too
+  // only adds Machines to build (seeds, --no-shrink: 1.55x over one job with
+  // the split, 1.65x without). A long one is still split.
+  each.jobs = 1;
+  constexpr std::uint64_t kSplitExecutions = 10000;
   const bool tty = isatty(2);
   std::vector<std::optional<ScenarioResult>> done(scenarios.size());
   std::size_t next_out = 0, finished = 0;
   std::mutex mu;
+  // Longest first, so no long scenario starts last and runs alone: timed
+  // ones, then by executions times threads (a guess; reports do not depend
+  // on the order).
+  std::vector<std::size_t> order(scenarios.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto weight = [&](const Scenario& sc) {
+    return std::make_pair(sc.timing.present, opt.executions.value_or(sc.executions) * sc.threads.size());
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return weight(scenarios[a]) > weight(scenarios[b]); });
+  // Each worker takes the next scenario in that order (a shared counter).
+  std::atomic<std::size_t> next{0};
   tbb::task_arena arena(static_cast<int>(jobs));
   arena.execute([&] {
-    tbb::parallel_for(
-        tbb::blocked_range<std::size_t>(0, scenarios.size(), 1),
-        [&](const tbb::blocked_range<std::size_t>& range) {
-          for (std::size_t i = range.begin(); i != range.end(); ++i) {
-            ScenarioResult r = run_scenario(scenarios[i], each);
-            prepare(i, r);
-            std::lock_guard<std::mutex> g(mu);
-            done[i] = std::move(r);
-            ++finished;
-            if (tty) std::fprintf(stderr, "\r%40s\r", "");  // the reports below start on a clean line
-            for (; next_out < done.size() && done[next_out]; ++next_out) emit(next_out, *done[next_out]);
-            if (tty) {
-              std::cout.flush();
-              std::fprintf(stderr, "%zu/%zu scenarios done", finished, scenarios.size());
-            }
+    tbb::task_group g;
+    for (unsigned w = 0; w < jobs; ++w)
+      g.run([&] {
+        for (std::size_t k; (k = next.fetch_add(1)) < order.size();) {
+          const std::size_t i = order[k];
+          RunOptions o = each;
+          if (o.executions.value_or(scenarios[i].executions) >= kSplitExecutions) o.jobs = jobs;
+          ScenarioResult r = run_scenario(scenarios[i], o);
+          prepare(i, r);
+          std::lock_guard<std::mutex> lock(mu);
+          done[i] = std::move(r);
+          ++finished;
+          if (tty) std::fprintf(stderr, "\r%40s\r", "");  // the reports below start on a clean line
+          for (; next_out < done.size() && done[next_out]; ++next_out) emit(next_out, *done[next_out]);
+          if (tty) {
+            std::cout.flush();
+            std::fprintf(stderr, "%zu/%zu scenarios done", finished, scenarios.size());
           }
-        },
-        tbb::simple_partitioner());
+        }
+      });
+    g.wait();
   });
   if (tty) std::fprintf(stderr, "\r%40s\r", "");
 }
