@@ -282,13 +282,19 @@ void run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& opt
   std::vector<std::optional<ScenarioResult>> done(scenarios.size());
   std::size_t next_out = 0, finished = 0;
   std::mutex mu;
-  // Longest first, so no long scenario starts last and runs alone: timed
-  // ones, then by executions times threads (a guess; reports do not depend
-  // on the order).
+  // Longest first, so no long scenario starts last and runs alone. The guess
+  // of its work: runs x threads x sections (a real geometry's execution walks
+  // its memmap section by section), where runs are the executions, the timing
+  // run and the run of the scenario a speedup is measured against, and
+  // invariant checks (a walk over every pfn) count double. Reports do not
+  // depend on the order.
   std::vector<std::size_t> order(scenarios.size());
   for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
   auto weight = [&](const Scenario& sc) {
-    return std::make_pair(sc.timing.present, opt.executions.value_or(sc.executions) * sc.threads.size());
+    double runs = double(opt.executions.value_or(sc.executions));
+    if (sc.timing.present) runs += sc.timing.speedup_over.empty() ? 1 : 2;
+    return std::max(runs, 1.0) * double(sc.threads.size()) * double(sc.geo.sections) *
+           (sc.check_invariants ? 2 : 1);
   };
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return weight(scenarios[a]) > weight(scenarios[b]); });
