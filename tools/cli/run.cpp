@@ -176,13 +176,14 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     for (;;) {
       Outcome o = m.run(dfs, i);
       if (o.status == Outcome::Status::Diverged) throw std::runtime_error(o.detail);
-      std::string schedule = m.ex.schedule().encode();
-      m.order().end_execution(i, schedule);
-      std::vector<Finding> found = m.findings(o);
-      for (std::size_t p = 0; p < found.size(); ++p) found[p].position = p + 1;
+      // As explore() does: the schedule is encoded only for a witness.
+      if (m.order().has_unstamped()) m.order().end_execution(i, m.ex.schedule().encode());
       if (dfs.repeat()) {
         ++repeats;  // an earlier round counted its findings already
       } else {
+        std::vector<Finding> found = m.findings(o);
+        for (std::size_t p = 0; p < found.size(); ++p) found[p].position = p + 1;
+        const std::string schedule = found.empty() ? std::string() : m.ex.schedule().encode();
         set.merge_execution(std::move(found), i, schedule);
         traces.insert(m.trace_signature());
       }
