@@ -61,7 +61,7 @@ ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
     return n.chosen;
   }
   Node n{enabled, current, 0, 0};
-  if (red_ != Reduction::None && pos_ > 0) {
+  if (sleep_sets_ && pos_ > 0) {
     // A thread sleeps here if it slept or was tried at the parent before the
     // chosen one, and its transition there is independent of the chosen one.
     const Node& p = stack_[pos_ - 1];
@@ -188,6 +188,12 @@ void DfsStrategy::add_backtracks() {
       for (std::size_t v = static_cast<std::size_t>(preds[x]) + 1; v < j; ++v)
         if (runs[v].vc[e.thread] < e.seq) consider(runs[v]);
       consider(r);
+      if (bound_ != kUnbounded && e.node > 0) {
+        // BPOR: r's thread also at the last switch before e, when reversing
+        // the race right at e's node would cost a preemption the bound forbids
+        Node& c = stack_[last_switch_before(e.node)];
+        c.backtrack |= (c.enabled >> r.thread & 1) ? ThreadMask(1u << r.thread) : c.enabled;
+      }
       if (initials & n.backtrack) continue;
       ThreadMask cand = initials & n.enabled;
       if (cand == 0) {
@@ -208,6 +214,14 @@ void DfsStrategy::add_backtracks() {
       }
     }
   }
+}
+
+std::size_t DfsStrategy::last_switch_before(std::size_t i) const {
+  while (i > 0) {
+    const Node& n = stack_[--i];
+    if (n.current == kNoThread || n.chosen != n.current) return i;
+  }
+  return 0;
 }
 
 bool DfsStrategy::next() {

@@ -21,6 +21,16 @@
 //         race e < e' (dependent, different threads, no third transition
 //         ordered between them) adds, at the node before e, one thread from
 //         the initials of notdep(e).e' unless one is already there.
+//         With a preemption bound it is bounded partial-order reduction
+//         (BPOR, Coons, Musuvathi and McKinley, OOPSLA 2013): pruning DPOR's
+//         tree by the bound alone misses schedules within the bound, because
+//         the bound makes independent transitions matter to each other (who
+//         runs before a choice decides whether the next switch is a
+//         preemption). Two changes restore coverage: each race also asks for
+//         its thread at the last context switch before e (a conservative
+//         branch, where running it costs no more preemptions than the
+//         schedule already has), and there are no sleep sets (a sleeping
+//         thread's other order may have been cut by the bound).
 //
 // A transition is the events from one choice point to the next, attributed to
 // the chosen thread; when that thread blocks or ends and one other thread is
@@ -50,9 +60,15 @@ const char* reduction_name(Reduction r);
 
 class DfsStrategy final : public Strategy {
  public:
+  static constexpr unsigned kUnbounded = ~0u;
   // objects: where a store may change a whole record (ObjectRegistry::conflict_key)
+  // bound: preemptions for none and dpor (kUnbounded: dpor searches unbounded);
+  // sleep sets search unbounded.
   DfsStrategy(unsigned bound, Reduction r = Reduction::None, const ObjectRegistry* objects = nullptr)
-      : red_(r), bound_(r == Reduction::None ? bound : ~0u), objects_(objects) {}
+      : red_(r),
+        bound_(r == Reduction::Sleep ? kUnbounded : bound),
+        sleep_sets_(r == Reduction::Sleep || (r == Reduction::Dpor && bound_ == kUnbounded)),
+        objects_(objects) {}
   void begin_execution(std::uint64_t) override {
     pos_ = 0;
     seg_.clear();
@@ -91,11 +107,15 @@ class DfsStrategy final : public Strategy {
     return n.current != kNoThread && (n.enabled & (1u << n.current)) && t != n.current;
   }
   void add_backtracks();  // dpor: the races of the execution just run
+  // BPOR's conservative branch for a race at node i: the last node before i
+  // where the schedule switched threads (the root if none did).
+  std::size_t last_switch_before(std::size_t i) const;
 
   Reduction red_;
   bool redundant_ = false;
   Transition seg_;
   unsigned bound_;
+  bool sleep_sets_;  // sleep and unbounded dpor (BPOR has none)
   unsigned round_ = 0;            // none: the preemptions allowed in this round
   bool needs_next_round_ = false;  // none: a branch was cut at this round's bound
   const ObjectRegistry* objects_;

@@ -334,6 +334,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
     if (x["reduce"]) sc.reduce = r.one_of(x["reduce"], "explore.reduce", {"none", "sleep", "dpor"});
     if (x["shrink"]) sc.shrink = r.boolean(x["shrink"], "explore.shrink");
     if (x["bound"]) sc.bound = static_cast<unsigned>(r.u64(x["bound"], "explore.bound", 0, 16));
+    if (x["bound"] && sc.reduce == "sleep")  // BPOR (Coons et al. 2013): a bound prunes what a sleep set relies on
+      r.fail(x["bound"], "explore.bound", "sleep sets search unbounded (a bound makes them miss schedules); use reduce: dpor or none with a bound");
     if (x["depth"]) sc.depth = static_cast<unsigned>(r.u64(x["depth"], "explore.depth", 1, 8));
     if (x["check_invariants"]) sc.check_invariants = r.boolean(x["check_invariants"], "explore.check_invariants");
     if (x["strategy"]) sc.strategy = r.one_of(x["strategy"], "explore.strategy", {"random", "pct", "pos", "dfs"});

@@ -5,6 +5,7 @@
 #pragma once
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -57,8 +58,9 @@ struct Scenario {
   std::map<std::string, OpProgram> programs;  // op -> program after edits
   std::string strategy = "random";  // random, pct, pos
   unsigned depth = 3;               // pct: bug depth d
-  unsigned bound = 2;               // dfs: preemption bound
-  std::string reduce = "none";      // dfs: none (bounded), sleep or dpor (both unbounded)
+  // dfs: preemption bound; unset: 2 for reduce none, unbounded for dpor
+  std::optional<unsigned> bound;
+  std::string reduce = "none";      // dfs: none (bounded), sleep (unbounded) or dpor (bounded if bound is set)
   std::uint64_t executions = 1000;
   std::uint64_t seed = 1;
   std::uint64_t step_budget = 100000;

@@ -60,10 +60,10 @@ void add_run_options(CLI::App* c, RunArgs& a) {
   c->add_option("--executions", a.executions, "override the scenario's explore.executions")
       ->check(CLI::Range(std::uint64_t(1), std::uint64_t(100000000)));
   c->add_option("--strategy", a.strategy, "override explore.strategy")->check(CLI::IsMember({"random", "pct", "pos", "dfs"}));
-  c->add_option("--reduce", a.reduce, "dfs reduction: none (preemption-bounded), sleep (sleep sets) or dpor (source sets and sleep sets); "
-                  "sleep and dpor search unbounded")
+  c->add_option("--reduce", a.reduce, "dfs reduction: none (preemption-bounded), sleep (sleep sets, unbounded) or dpor (source sets "
+                  "and sleep sets, unbounded; with a bound: BPOR)")
       ->check(CLI::IsMember({"none", "sleep", "dpor"}));
-  c->add_option("--bound", a.bound, "dfs preemption bound (default: explore.bound, 2)")->check(CLI::Range(0u, 16u));
+  c->add_option("--bound", a.bound, "dfs preemption bound (default: explore.bound; unset: 2 for --reduce none, unbounded for dpor)")->check(CLI::Range(0u, 16u));
   c->add_option("--depth", a.depth, "pct bug depth (default: explore.depth, 3)")->check(CLI::Range(1u, 8u));
   c->add_option("--jobs", a.jobs, "worker threads; findings and witnesses are the same for any value")
       ->check(CLI::Range(1u, 256u));
@@ -90,6 +90,9 @@ RunOptions run_options(const RunArgs& a) {
   o.depth = a.depth;
   o.bound = a.bound;
   o.reduce = a.reduce;
+  if (a.bound && a.reduce == "sleep")  // BPOR (Coons et al. 2013): a bound prunes what a sleep set relies on
+    throw InputError("<command line>", 0, 0, "--bound",
+                     "sleep sets search unbounded (a bound makes them miss schedules); use --reduce dpor or none with a bound");
   o.jobs = a.jobs;
   o.shrink = !a.no_shrink;
   return o;

@@ -64,9 +64,15 @@ void add_timing(const Scenario& sc, ScenarioResult& res) {
   res.timing->findings.clear();
 }
 
-double estimate_unreduced(const Scenario& sc, unsigned paths) {
+double estimate_unreduced(const Scenario& sc, unsigned paths, unsigned bound) {
   Machine m(sc);  // no checkers: only the shape of the schedule tree matters
-  KnuthEstimate est(sc.seed);
+  // the estimator's guess: each thread's steps (events) in a run without preemption
+  CountingKeep keep;
+  m.run(keep, 0);
+  KnuthEstimate::Steps steps{};
+  for (const Event& e : m.ex.events())
+    if (e.kind != EvKind::ThreadStart && e.kind != EvKind::ThreadEnd) ++steps[e.thread];
+  KnuthEstimate est(sc.seed, bound, steps);
   double sum = 0;
   for (unsigned k = 0; k < paths; ++k) {
     m.run(est, k);
@@ -163,8 +169,12 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   }
 
   if (strategy_name == "dfs") {  // exhaustive (within the bound, or reduced); sequential by nature
-    unsigned bound = opt.bound.value_or(sc.bound);
     Reduction red = parse_reduction(opt.reduce.value_or(sc.reduce));
+    // none: bound 2 unless set; dpor: unbounded unless set (then BPOR); sleep: unbounded
+    std::optional<unsigned> set_bound = opt.bound ? opt.bound : sc.bound;
+    unsigned bound = red == Reduction::None ? set_bound.value_or(2)
+                     : red == Reduction::Dpor && set_bound ? *set_bound
+                                                           : DfsStrategy::kUnbounded;
     Machine m(sc);
     m.add_checkers();
     DfsStrategy dfs(bound, red, &m.ex.objects());
@@ -204,10 +214,13 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     if (red == Reduction::None) {
       how = "preemption bound " + std::to_string(bound) + ", fewest preemptions first, " + std::to_string(repeats) +
             " re-run" + (repeats == 1 ? "" : "s") + " of earlier rounds";
+    } else if (bound != DfsStrategy::kUnbounded) {
+      how = "source sets, preemption bound " + std::to_string(bound) + ", BPOR: conservative branches, no sleep sets";
+      res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths, bound);
     } else {
       how = std::string(red == Reduction::Dpor ? "source sets and sleep sets" : "sleep sets") + ", unbounded, " +
             std::to_string(redundant) + " sleep-blocked executions";
-      res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths);
+      res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths, DfsStrategy::kUnbounded);
     }
     std::string stop = "INCOMPLETE: stopped at explore.executions";
     if (red == Reduction::None && dfs.complete_bound() >= 0)

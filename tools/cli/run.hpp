@@ -98,7 +98,7 @@ void run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& opt
 void check_expectations(const Scenario& sc, ScenarioResult& res);
 // Knuth's estimate of the executions an unbounded dfs without reduction
 // would run, from `paths` uniformly random schedules.
-double estimate_unreduced(const Scenario& sc, unsigned paths);
+double estimate_unreduced(const Scenario& sc, unsigned paths, unsigned bound);  // bound ~0u: the whole tree
 constexpr unsigned kEstimatePaths = 200;
 // Replays the witness of every finding of `res` (or only the one with key
 // `only`) with its events recorded, into res.witnesses.
