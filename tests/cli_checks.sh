@@ -131,6 +131,8 @@ grep -q "\-\-bound.*sleep sets search unbounded" "$tmp/err"; check "--bound with
 sed 's/^  strategy: random/  strategy: dfs\n  reduce: sleep\n  bound: 2/' "$s1" > "$tmp/sleepbound.yaml"
 "$bin" run "$tmp/sleepbound.yaml" > /dev/null 2> "$tmp/err"; check "a scenario with reduce: sleep and a bound exits 3" 3 $?
 grep -q "sleepbound.yaml:[0-9]*:[0-9]*: field 'explore.bound'" "$tmp/err"; check "the bound of a sleep-set scenario is named by file:line and field" 0 $?
+"$bin" run "$src/scenarios/exhaustive/s1_init_under_hotplug_lock_sleep.yaml" --bound 1 > "$tmp/o.txt" 2> "$tmp/err"; check "--bound on a sleep-set scenario exits 3" 3 $?
+[ ! -s "$tmp/o.txt" ] && grep -q "s1_init_under_hotplug_lock_sleep.yaml.*--bound" "$tmp/err"; check "... before any report, naming the file and --bound" 0 $?
 
 # mhpsim diff: findings gained by B are a regression (exit 1), lost ones are not.
 fix="$src/scenarios/seeds/s1_init_under_hotplug_lock.yaml"

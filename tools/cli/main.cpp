@@ -187,6 +187,10 @@ int run_main(int argc, char** argv) {
     auto files = scenario_files(ra.paths);
     std::vector<Scenario> scenarios;
     for (const auto& f : files) scenarios.push_back(load_scenario(f));  // all parsed before any report
+    for (const auto& sc : scenarios)  // a file's reduce: sleep with --bound, caught before any report
+      if (opts.bound && !opts.reduce && sc.reduce == "sleep")
+        throw InputError(sc.file, 0, 0, "--bound",
+                         "this scenario searches with sleep sets (explore.reduce), which are unbounded; add --reduce dpor or none");
     std::optional<Baseline> baseline;
     if (!baseline_file.empty()) baseline = Baseline::load(baseline_file);
     if (!trace_finding.empty() && trace_file.empty())
