@@ -122,7 +122,7 @@ for b in 1 2 3; do
   ea=$(echo "$a" | awk '{print $(NF-1)}'); ed=$(echo "$d" | awk '{print $(NF-1)}')
   [ "$((ed * 5))" -lt "$ea" ]; check "bound $b: dpor needs a fifth of the executions or fewer ($ed against $ea)" 0 $?
 done
-head -1 "$tmp/bd.txt" | grep -q "source sets, preemption bound 3, BPOR: conservative branches, no sleep sets, complete"; check "bounded dpor header states the bound and completeness" 0 $?
+head -1 "$tmp/bd.txt" | grep -q "source sets, preemption bound 3, BPOR: conservative branches, no sleep sets, fewest preemptions first, [0-9]* re-runs of earlier rounds, complete"; check "bounded dpor header states the bound and completeness" 0 $?
 # The bounded estimate is of the bounded tree: 26,552 schedules at bound 3.
 est=$(sed -n 's/^without reduction: about \([0-9]*\) executions.*/\1/p' "$tmp/bd.txt")
 [ -n "$est" ] && [ "$est" -gt 13276 ] && [ "$est" -lt 53104 ]; check "bounded Knuth estimate within 2x of the bound-3 tree's 26,552 schedules ($est)" 0 $?

@@ -246,7 +246,7 @@ bool DfsStrategy::next() {
       auto t = static_cast<ThreadId>(__builtin_ctz(m));
       n.tried |= 1u << t;
       const unsigned need = used[d] + preemption(n, t);
-      if (need <= (red_ == Reduction::None ? round_ : bound_)) {
+      if (need <= (bounded() ? round_ : bound_)) {
         n.chosen = t;
         return true;
       }
@@ -254,14 +254,14 @@ bool DfsStrategy::next() {
     }
     stack_.pop_back();
   }
-  if (red_ != Reduction::None || !needs_next_round_) return false;
+  if (!bounded() || !needs_next_round_) return false;
   ++round_;  // the round just searched is complete: the next one starts at the root
   needs_next_round_ = false;
   return true;
 }
 
 bool DfsStrategy::repeat() const {
-  if (red_ != Reduction::None || round_ == 0) return false;
+  if (!bounded() || round_ == 0) return false;
   unsigned p = 0;
   for (const Node& n : stack_) p += preemption(n, n.chosen);
   return p < round_;

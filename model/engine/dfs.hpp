@@ -30,7 +30,11 @@
 //         its thread at the last context switch before e (a conservative
 //         branch, where running it costs no more preemptions than the
 //         schedule already has), and there are no sleep sets (a sleeping
-//         thread's other order may have been cut by the bound).
+//         thread's other order may have been cut by the bound). Rounds of
+//         0, 1, ... preemptions as for none: each round is a whole BPOR
+//         search at its bound, and a round's executions with fewer
+//         preemptions are flagged by repeat() (their traces were reached
+//         by the round before).
 //
 // A transition is the events from one choice point to the next, attributed to
 // the chosen thread; when that thread blocks or ends and one other thread is
@@ -80,10 +84,13 @@ class DfsStrategy final : public Strategy {
   bool wants_events() const override { return red_ != Reduction::None; }
   void observe(const Event& ev) override;
   bool redundant() const { return redundant_; }  // the last execution ended sleep-blocked
-  // none: the largest bound whose round is complete (-1: not even round 0)
+  // none and bounded dpor search in rounds of 0, 1, ... preemptions
+  bool bounded() const { return bound_ != kUnbounded; }
+  // bounded: the largest bound whose round is complete (-1: not even round 0)
   int complete_bound() const { return int(round_) - 1; }
-  // none: the last execution has fewer preemptions than this round allows,
-  // so an earlier round ran it already
+  // bounded: the last execution has fewer preemptions than this round
+  // allows, so an earlier round ran it (none) or a schedule of its trace
+  // (dpor) already
   bool repeat() const;
 
  private:
@@ -116,8 +123,8 @@ class DfsStrategy final : public Strategy {
   Transition seg_;
   unsigned bound_;
   bool sleep_sets_;  // sleep and unbounded dpor (BPOR has none)
-  unsigned round_ = 0;            // none: the preemptions allowed in this round
-  bool needs_next_round_ = false;  // none: a branch was cut at this round's bound
+  unsigned round_ = 0;            // bounded: the preemptions allowed in this round
+  bool needs_next_round_ = false;  // bounded: a branch was cut at this round's bound
   const ObjectRegistry* objects_;
   std::vector<Node> stack_;
   std::size_t pos_ = 0;

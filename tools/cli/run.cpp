@@ -215,7 +215,9 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
       how = "preemption bound " + std::to_string(bound) + ", fewest preemptions first, " + std::to_string(repeats) +
             " re-run" + (repeats == 1 ? "" : "s") + " of earlier rounds";
     } else if (bound != DfsStrategy::kUnbounded) {
-      how = "source sets, preemption bound " + std::to_string(bound) + ", BPOR: conservative branches, no sleep sets";
+      how = "source sets, preemption bound " + std::to_string(bound) +
+            ", BPOR: conservative branches, no sleep sets, fewest preemptions first, " + std::to_string(repeats) +
+            " re-run" + (repeats == 1 ? "" : "s") + " of earlier rounds";
       res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths, bound);
     } else {
       how = std::string(red == Reduction::Dpor ? "source sets and sleep sets" : "sleep sets") + ", unbounded, " +
@@ -223,7 +225,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
       res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths, DfsStrategy::kUnbounded);
     }
     std::string stop = "INCOMPLETE: stopped at explore.executions";
-    if (red == Reduction::None && dfs.complete_bound() >= 0)
+    if (dfs.bounded() && dfs.complete_bound() >= 0)
       stop += " (every schedule with at most " + std::to_string(dfs.complete_bound()) + " preemption" +
               (dfs.complete_bound() == 1 ? "" : "s") + " run)";
     res.strategy = "dfs (" + how + ", " + (complete ? "complete" : stop) + ")";
