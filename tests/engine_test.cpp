@@ -276,8 +276,15 @@ TEST_CASE("dfs: dpor with a preemption bound (BPOR) reaches every trace the boun
     DfsStrategy dfs(bound, red);
     std::set<std::string> seen;
     std::uint64_t runs = 0;
+    unsigned last_preemptions = 0;
     do {
       REQUIRE(h.run_once(dfs, runs++).status == Outcome::Status::Completed);
+      if (dfs.bounded() && !dfs.repeat()) {  // rounds: fewest preemptions first, within the bound
+        const unsigned p = dfs.preemptions();
+        CHECK(p <= bound);
+        CHECK(p >= last_preemptions);
+        last_preemptions = p;
+      }
       std::string per_obj[3];
       for (const Event& e : h.ex.events())
         if (e.kind == EvKind::Write)

@@ -260,11 +260,12 @@ bool DfsStrategy::next() {
   return true;
 }
 
-bool DfsStrategy::repeat() const {
-  if (!bounded() || round_ == 0) return false;
+unsigned DfsStrategy::preemptions() const {
   unsigned p = 0;
   for (const Node& n : stack_) p += preemption(n, n.chosen);
-  return p < round_;
+  return p;
 }
+
+bool DfsStrategy::repeat() const { return bounded() && round_ > 0 && preemptions() < round_; }
 
 }  // namespace mhp

@@ -92,6 +92,9 @@ class DfsStrategy final : public Strategy {
   // allows, so an earlier round ran it (none) or a schedule of its trace
   // (dpor) already
   bool repeat() const;
+  // the last execution's preemptions: switches away from a thread that
+  // could have gone on
+  unsigned preemptions() const;
 
  private:
   struct Access {
