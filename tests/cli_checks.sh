@@ -131,6 +131,15 @@ grep -q "\-\-bound.*sleep sets search unbounded" "$tmp/err"; check "--bound with
 sed 's/^  strategy: random/  strategy: dfs\n  reduce: sleep\n  bound: 2/' "$s1" > "$tmp/sleepbound.yaml"
 "$bin" run "$tmp/sleepbound.yaml" > /dev/null 2> "$tmp/err"; check "a scenario with reduce: sleep and a bound exits 3" 3 $?
 grep -q "sleepbound.yaml:[0-9]*:[0-9]*: field 'explore.bound'" "$tmp/err"; check "the bound of a sleep-set scenario is named by file:line and field" 0 $?
+# dfs is one sequential search: under --shard, shard 0 runs it all and the
+# merge is byte-identical to one run.
+ex1="$src/scenarios/exhaustive/s1_deferred_memmap_init_dfs.yaml"
+"$bin" run "$ex1" --format json > "$tmp/dfs_one.json"
+"$bin" run "$ex1" --format json --shard 0/2 > "$tmp/dfs_s0.json"; check "dfs shard 0/2 exits 0" 0 $?
+"$bin" run "$ex1" --format json --shard 1/2 > "$tmp/dfs_s1.json"; check "dfs shard 1/2 exits 0" 0 $?
+grep -q '"kind":"uninit"' "$tmp/dfs_s1.json"; check "dfs shard 1/2 runs nothing" 1 $?
+"$bin" merge "$tmp/dfs_s0.json" "$tmp/dfs_s1.json" > "$tmp/dfs_merged.json"
+cmp -s "$tmp/dfs_merged.json" "$tmp/dfs_one.json"; check "merged dfs shards are byte-identical to one run" 0 $?
 "$bin" run "$src/scenarios/exhaustive/s1_init_under_hotplug_lock_sleep.yaml" --bound 1 > "$tmp/o.txt" 2> "$tmp/err"; check "--bound on a sleep-set scenario exits 3" 3 $?
 [ ! -s "$tmp/o.txt" ] && grep -q "s1_init_under_hotplug_lock_sleep.yaml.*--bound" "$tmp/err"; check "... before any report, naming the file and --bound" 0 $?
 

@@ -168,6 +168,14 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     return res;
   }
 
+  if (strategy_name == "dfs" && opt.shard && opt.shard->first != 0) {
+    // One sequential search cannot be split by execution index: shard 0 runs
+    // all of it, the others nothing, so `mhpsim merge` gives what one run does.
+    res.strategy = "dfs (one sequential search, run by shard 0 of " + std::to_string(opt.shard->second) + ")";
+    res.executions = res.executions_run = 0;
+    res.ok = true;
+    return res;
+  }
   if (strategy_name == "dfs") {  // exhaustive (within the bound, or reduced); sequential by nature
     Reduction red = parse_reduction(opt.reduce.value_or(sc.reduce));
     // none: bound 2 unless set; dpor: unbounded unless set (then BPOR); sleep: unbounded
