@@ -189,8 +189,9 @@ void DfsStrategy::add_backtracks() {
         if (runs[v].vc[e.thread] < e.seq) consider(runs[v]);
       consider(r);
       if (bound_ != kUnbounded && e.node > 0) {
-        // BPOR: r's thread also at the last switch before e, when reversing
-        // the race right at e's node would cost a preemption the bound forbids
+        // BPOR: r's thread also at the last switch before e, in case
+        // reversing the race right at e's node costs a preemption the bound
+        // forbids (a switch there costs no more than the one already made)
         Node& c = stack_[last_switch_before(e.node)];
         c.backtrack |= (c.enabled >> r.thread & 1) ? ThreadMask(1u << r.thread) : c.enabled;
       }

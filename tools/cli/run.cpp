@@ -234,8 +234,9 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     }
     std::string stop = "INCOMPLETE: stopped at explore.executions";
     if (dfs.bounded() && dfs.complete_bound() >= 0)
-      stop += " (every schedule with at most " + std::to_string(dfs.complete_bound()) + " preemption" +
-              (dfs.complete_bound() == 1 ? "" : "s") + " run)";
+      stop += std::string(red == Reduction::None ? " (every schedule" : " (every trace of a schedule") + " with at most " +
+              std::to_string(dfs.complete_bound()) + " preemption" + (dfs.complete_bound() == 1 ? "" : "s") +
+              (red == Reduction::None ? " run)" : " reached)");
     res.strategy = "dfs (" + how + ", " + (complete ? "complete" : stop) + ")";
     res.complete = complete;
     add_timing(sc, res);
