@@ -148,6 +148,10 @@ std::vector<Finding> Machine::findings(const Outcome& o) {
 }
 
 std::uint64_t Machine::trace_signature() {
+  return signatures_.get(ex.schedule().choices, [this] { return foata_signature(); });
+}
+
+std::uint64_t Machine::foata_signature() {
   // Foata levels: an event sits one level above the latest event it depends
   // on (same thread, or same object with a store, lock acquire or release).
   std::array<std::uint32_t, kMaxThreads> thread_level{};
