@@ -51,9 +51,15 @@ class ScheduleTrie {
       if (nd.v == kNone) return kNone;
       ThreadId t = s.choose(ThreadMask(nd.v & 0xffff), ThreadId(nd.v >> 16));
       if (t == kNoThread) return kNone;
-      const std::uint32_t* kid = kids_.find(std::uint64_t(n) << 4 | t);
-      if (!kid) return kNone;
-      n = *kid;
+      if (t == nd.kid_thread[0]) {
+        n = nd.kid[0];
+      } else if (t == nd.kid_thread[1]) {
+        n = nd.kid[1];
+      } else {
+        const std::uint32_t* kid = nd.kid_thread[1] == kNoThread ? nullptr : more_.find(std::uint64_t(n) << 4 | t);
+        if (!kid) return kNone;
+        n = *kid;
+      }
     }
   }
   // Adds a schedule that ran, with what its choices were asked (Recorder)
@@ -63,12 +69,7 @@ class ScheduleTrie {
     std::uint32_t n = 0;
     for (std::size_t i = 0; i < choices.size(); ++i) {
       nodes_[n].v = asked[i];  // the same for every schedule through n
-      std::uint32_t& kid = kids_.get(std::uint64_t(n) << 4 | choices[i], [](std::uint32_t& v) { v = kNone; });
-      if (kid == kNone) {
-        kid = static_cast<std::uint32_t>(nodes_.size());
-        nodes_.emplace_back();
-      }
-      n = kid;
+      n = kid(n, choices[i]);
     }
     nodes_[n].leaf = true;
     nodes_[n].v = result;
@@ -80,14 +81,35 @@ class ScheduleTrie {
     return (enabled & 0xffff) | std::uint32_t(current) << 16;
   }
   // An inner node holds what its choice is asked (enabled | current << 16),
-  // a leaf the result of the execution that ends there.
+  // a leaf the result of the execution that ends there. The first two
+  // children are inline (two threads: all of them), further ones in more_.
   struct Node {
     std::uint32_t v = kNone;
+    std::uint32_t kid[2] = {kNone, kNone};
+    ThreadId kid_thread[2] = {kNoThread, kNoThread};
     bool leaf = false;
   };
-  static constexpr std::size_t kMaxNodes = 1u << 18;  // a few MiB
+  // The child of n for choice t, made if new.
+  std::uint32_t kid(std::uint32_t n, ThreadId t) {
+    for (int j = 0; j < 2; ++j) {
+      if (nodes_[n].kid_thread[j] == t) return nodes_[n].kid[j];
+      if (nodes_[n].kid_thread[j] == kNoThread) {
+        nodes_[n].kid_thread[j] = t;
+        nodes_[n].kid[j] = static_cast<std::uint32_t>(nodes_.size());
+        nodes_.emplace_back();
+        return nodes_[n].kid[j];
+      }
+    }
+    std::uint32_t& k = more_.get(std::uint64_t(n) << 4 | t, [](std::uint32_t& v) { v = kNone; });
+    if (k == kNone) {
+      k = static_cast<std::uint32_t>(nodes_.size());
+      nodes_.emplace_back();
+    }
+    return k;
+  }
+  static constexpr std::size_t kMaxNodes = 1u << 18;  // 4 MiB of nodes at most
   std::vector<Node> nodes_;
-  ObjTable<std::uint32_t> kids_;  // (node << 4 | chosen thread) -> node; never cleared
+  ObjTable<std::uint32_t> more_;  // (node << 4 | chosen thread) -> node, third child on; never cleared
 };
 
 }  // namespace mhp
