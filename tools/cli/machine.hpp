@@ -71,6 +71,9 @@ class Machine {
     std::uint32_t excl = 0, max = 0;
   };
   ObjTable<Level> levels_;
+  // conflict_key() of each object, while the registry is small: one load per
+  // event instead of a walk over the grouped ranges
+  std::vector<std::uint32_t> conflict_of_;
 };
 
 }  // namespace mhp
