@@ -38,6 +38,7 @@ struct Worker final : KnownKeys {
   // its execution's findings; dropped if executions rarely repeat a schedule.
   std::unique_ptr<ScheduleTrie> trie;
   std::unique_ptr<ScheduleTrie::Recorder> recorder;
+  ScheduleTrie::Finder find = nullptr;
   std::vector<std::vector<Entry*>> results;  // by trie leaf
   std::uint64_t repeats = 0, fresh = 0;
   // A worker's executions ascend, so a key it holds keeps its witness:
@@ -115,12 +116,13 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
       if (w.s->memoryless()) {
         w.trie = std::make_unique<ScheduleTrie>();
         w.recorder = std::make_unique<ScheduleTrie::Recorder>(*w.s);
+        w.find = ScheduleTrie::finder(*w.s);
       }
     }
     for (std::uint64_t i = lo; i < hi; ++i) {
       if (!mine(i)) continue;
       if (w.trie) {  // a schedule run before: the same findings, every key held already
-        std::uint32_t r = w.trie->find(*w.s, i);
+        std::uint32_t r = w.find(*w.trie, *w.s, i);
         if (r != ScheduleTrie::kNone) {
           for (Entry* e : w.results[r])
             if (e->last != i) {

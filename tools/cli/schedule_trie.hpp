@@ -42,7 +42,9 @@ class ScheduleTrie {
   ScheduleTrie() : nodes_(1) {}
   // The result add() stored for the schedule s takes in its execution k (s
   // is memoryless), or kNone if that schedule has not run.
-  std::uint32_t find(Strategy& s, std::uint64_t k) {
+  // S: the strategy's final class where known, so that choose() inlines.
+  template <class S>
+  std::uint32_t find(S& s, std::uint64_t k) {
     s.begin_execution(k);
     std::uint32_t n = 0;
     for (;;) {
@@ -61,6 +63,15 @@ class ScheduleTrie {
         n = *kid;
       }
     }
+  }
+  // find() for s's class (random, PCT or any), picked once per worker.
+  using Finder = std::uint32_t (*)(ScheduleTrie&, Strategy&, std::uint64_t);
+  static Finder finder(const Strategy& s) {
+    if (dynamic_cast<const RandomStrategy*>(&s))
+      return [](ScheduleTrie& t, Strategy& s, std::uint64_t k) { return t.find(static_cast<RandomStrategy&>(s), k); };
+    if (dynamic_cast<const PctStrategy*>(&s))
+      return [](ScheduleTrie& t, Strategy& s, std::uint64_t k) { return t.find(static_cast<PctStrategy&>(s), k); };
+    return [](ScheduleTrie& t, Strategy& s, std::uint64_t k) { return t.find(s, k); };
   }
   // Adds a schedule that ran, with what its choices were asked (Recorder)
   // and its result; false when the trie is full (then nothing is added).
