@@ -9,16 +9,28 @@ namespace {
 const char* mode(bool read) { return read ? "read" : "write"; }
 }  // namespace
 
+void LockOrderChecker::learn_bits() {
+  for (std::size_t b = class_of_bit_.size(); b < ex_.lock_count(); ++b) {
+    const std::string& c = ex_.lock_class(static_cast<std::uint8_t>(b));
+    auto it = std::find(classes_.begin(), classes_.end(), c);
+    if (it == classes_.end()) it = classes_.insert(classes_.end(), c);
+    class_of_bit_.push_back(static_cast<std::uint8_t>(it - classes_.begin()));
+    gate_bit_.push_back(c == gate_);
+  }
+}
+
 void LockOrderChecker::on_event(const Event& ev) {
   if (ev.kind != EvKind::Acquire) return;
   std::uint8_t bit = ex_.lock_bit(ev.obj);
   if (bit == kNoLockBit) return;  // a completion, seqcount section, ref: not a lock
+  if (bit >= class_of_bit_.size()) learn_bits();
   const SimThread& t = ex_.threads()[ev.thread];
   const std::string& to = ex_.lock_class(bit);
+  const unsigned to_class = class_of_bit_[bit];
   bool to_read = static_cast<SyncSide>(ev.mode) == SyncSide::Shared;
   bool gated = false;
   for (const HeldLock& h : t.held_list)
-    if (ex_.lock_class(h.bit) == gate_) gated = true;
+    if (gate_bit_[h.bit]) gated = true;
   // held_list already has this acquisition as its last entry
   for (std::size_t i = 0; i + 1 < t.held_list.size(); ++i) {
     const HeldLock& h = t.held_list[i];
@@ -41,10 +53,17 @@ void LockOrderChecker::on_event(const Event& ev) {
       continue;
     }
     if (ev.flags & kEvTrylock) continue;
+    const unsigned from_class = class_of_bit_[h.bit];
+    if (from_class == to_class) continue;  // two instances of one class (nested memory blocks): lockdep's subclasses
+    Dep*& known = dep_by_class_[from_class * 64 + to_class];
+    if (known) {
+      if (!gated || gate_bit_[h.bit]) known->gated = false;
+      continue;
+    }
     const std::string& from = ex_.lock_class(h.bit);
-    if (from == to) continue;  // two instances of one class (nested memory blocks): lockdep's subclasses
     auto [it, fresh] = deps_.try_emplace({from, to});
     Dep& d = it->second;
+    known = &d;
     if (!fresh) {
       if (!gated || from == gate_) d.gated = false;
       continue;

@@ -19,6 +19,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "checkers/checker.hpp"
 
@@ -45,7 +46,8 @@ inline const char* lockdep_gate() { return "device_hotplug_lock"; }
 class LockOrderChecker final : public Checker {
  public:
   LockOrderChecker(const Execution& ex, std::set<std::string> recursive_read, std::string gate)
-      : Checker(ex), recursive_read_(std::move(recursive_read)), gate_(std::move(gate)) {}
+      : Checker(ex), recursive_read_(std::move(recursive_read)), gate_(std::move(gate)), dep_by_class_(64 * 64) {}
+  LockOrderChecker(const LockOrderChecker&) = delete;  // dep_by_class_ points into deps_
   void on_event(const Event& ev) override;
   std::uint32_t kinds() const override { return kind_bit(EvKind::Acquire); }
   // The runner stamps dependencies first seen in the execution that just ended.
@@ -72,9 +74,18 @@ class LockOrderChecker final : public Checker {
     std::string schedule;
   };
   void reset() override {}
+  // Classes of the lock bits taken since the last call (Execution::lock_class()).
+  void learn_bits();
   std::set<std::string> recursive_read_;
   std::string gate_;
   std::map<std::pair<std::string, std::string>, Dep> deps_;
+  // Per lock bit: its class as an index into classes_, and whether it is the
+  // gate; deps_ entries met by on_event(), by (from, to) class index. An
+  // acquire then compares no class names and builds no (from, to) key.
+  std::vector<std::string> classes_;  // at most 64: one per lock bit at most
+  std::vector<std::uint8_t> class_of_bit_;
+  std::vector<bool> gate_bit_;
+  std::vector<Dep*> dep_by_class_;  // [from * 64 + to]; map nodes do not move
   bool unstamped_ = false;  // a dependency first seen since the last end_execution()
 };
 

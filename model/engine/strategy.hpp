@@ -30,6 +30,10 @@ class Strategy {
   virtual void observe(const Event&) {}
   // (wants_events) thread t's next event will touch obj (exclusively or not).
   virtual void pending(ThreadId, ObjId, bool) {}
+  // Whether choose() answers depend only on begin_execution()'s index and
+  // the (enabled, current) pairs asked since: then the schedule of an
+  // execution can be found without running it (tools/cli/schedule_trie.hpp).
+  virtual bool memoryless() const { return false; }
 };
 
 // PCT (Burckhardt, Kothari, Musuvathi, Nagarakatte, ASPLOS 2010): every
@@ -45,6 +49,7 @@ class PctStrategy final : public Strategy {
       : seed_(seed), depth_(depth < 1 ? 1 : depth), steps_(steps < 1 ? 1 : steps), rng_(seed) {}
   void begin_execution(std::uint64_t k) override;
   ThreadId choose(ThreadMask enabled, ThreadId current) override;
+  bool memoryless() const override { return true; }
 
  private:
   std::uint64_t seed_;
@@ -111,6 +116,7 @@ class RandomStrategy final : public Strategy {
       enabled &= enabled - 1;
     }
   }
+  bool memoryless() const override { return true; }
 
  private:
   std::uint64_t seed_;

@@ -14,6 +14,7 @@
 #include <unordered_set>
 
 #include "tools/cli/machine.hpp"
+#include "tools/cli/schedule_trie.hpp"
 
 namespace mhp {
 
@@ -33,19 +34,29 @@ struct Worker final : KnownKeys {
   std::map<std::string, Entry> found;
   std::uint64_t runs = 0;
   std::unordered_set<std::uint64_t> traces;
+  // A memoryless strategy's schedules run so far, each with the entries of
+  // its execution's findings; dropped if executions rarely repeat a schedule.
+  std::unique_ptr<ScheduleTrie> trie;
+  std::unique_ptr<ScheduleTrie::Recorder> recorder;
+  ScheduleTrie::Finder find = nullptr;
+  std::vector<std::vector<Entry*>> results;  // by trie leaf
+  std::uint64_t repeats = 0, fresh = 0;
   // A worker's executions ascend, so a key it holds keeps its witness:
   // record() only counts it, and the checkers may skip its report text.
   bool has(const std::string& key) const override { return found.count(key) != 0; }
 };
 
 // schedule(): the execution's encoded schedule, only asked for a witness.
+// entries (if not null): each finding's Entry, for the schedule trie.
 template <class EncodedSchedule>
-void record(Worker& w, std::vector<Finding>&& found, std::uint64_t exec, EncodedSchedule&& schedule) {
+void record(Worker& w, std::vector<Finding>&& found, std::uint64_t exec, EncodedSchedule&& schedule,
+            std::vector<Entry*>* entries) {
   std::size_t pos = 0;
   for (Finding& f : found) {
     auto it = w.found.find(f.key);
     ++pos;
     if (it != w.found.end()) {
+      if (entries) entries->push_back(&it->second);
       if (it->second.last == exec) continue;  // a key counts once per execution
       ++it->second.count;
       it->second.last = exec;
@@ -64,7 +75,8 @@ void record(Worker& w, std::vector<Finding>&& found, std::uint64_t exec, Encoded
     f.schedule = schedule();
     f.position = pos;
     std::string key = f.key;  // (the Entry below moves f)
-    w.found.emplace(std::move(key), Entry{std::move(f), exec, pos, 1, exec});
+    auto added = w.found.emplace(std::move(key), Entry{std::move(f), exec, pos, 1, exec}).first;
+    if (entries) entries->push_back(&added->second);
   }
 }
 
@@ -101,10 +113,29 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
       w.m->add_checkers();
       w.m->set_known(&w);
       w.s = make();
+      if (w.s->memoryless()) {
+        w.trie = std::make_unique<ScheduleTrie>();
+        w.recorder = std::make_unique<ScheduleTrie::Recorder>(*w.s);
+        w.find = ScheduleTrie::finder(*w.s);
+      }
     }
     for (std::uint64_t i = lo; i < hi; ++i) {
       if (!mine(i)) continue;
-      Outcome o = w.m->run(*w.s, i);
+      if (w.trie) {  // a schedule run before: the same findings, every key held already
+        std::uint32_t r = w.find(*w.trie, *w.s, i);
+        if (r != ScheduleTrie::kNone) {
+          for (Entry* e : w.results[r])
+            if (e->last != i) {
+              ++e->count;
+              e->last = i;
+            }
+          ++w.repeats;
+          ++w.runs;
+          progress(1);
+          continue;
+        }
+      }
+      Outcome o = w.m->run(w.trie ? static_cast<Strategy&>(*w.recorder) : *w.s, i);
       // The schedule is encoded only when a witness needs it: a new lock
       // dependency or a finding key this worker does not hold yet.
       std::optional<std::string> encoded;
@@ -113,8 +144,19 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
         return *encoded;
       };
       if (w.m->order().has_unstamped()) w.m->order().end_execution(i, schedule());
-      record(w, w.m->findings(o), i, schedule);
+      std::vector<Entry*> entries;
+      record(w, w.m->findings(o), i, schedule, w.trie ? &entries : nullptr);
       w.traces.insert(w.m->trace_signature());
+      if (w.trie) {
+        if (o.status != Outcome::Status::Diverged &&
+            w.trie->add(w.m->ex.schedule().choices, w.recorder->asked(), std::uint32_t(w.results.size())))
+          w.results.push_back(std::move(entries));
+        // Few repeats (a large scenario): stop asking the strategy twice.
+        if (++w.fresh > 1024 && w.fresh > 4 * w.repeats) {
+          w.trie.reset();
+          w.results.clear();
+        }
+      }
       ++w.runs;
       progress(1);
     }

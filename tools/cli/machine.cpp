@@ -111,6 +111,9 @@ Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs
     ex.add_thread(t.name, thread_main, &jobs_.back());
   }
   levels_.direct(ex.objects().size());  // every object is registered by now
+  if (ex.objects().size() <= (1u << 18))
+    for (ObjId id = 0; id < ex.objects().size(); ++id)
+      conflict_of_.push_back(static_cast<std::uint32_t>(ex.objects().conflict_key(id)));
 }
 
 void Machine::add_checkers() {
@@ -148,15 +151,22 @@ std::vector<Finding> Machine::findings(const Outcome& o) {
 }
 
 std::uint64_t Machine::trace_signature() {
+  return signatures_.get(ex.schedule().choices, [this] { return foata_signature(); });
+}
+
+std::uint64_t Machine::foata_signature() {
   // Foata levels: an event sits one level above the latest event it depends
   // on (same thread, or same object with a store, lock acquire or release).
   std::array<std::uint32_t, kMaxThreads> thread_level{};
   levels_.clear();
   std::uint64_t sig = 0;
+  constexpr std::uint32_t untraced = kind_bit(EvKind::ThreadStart) | kind_bit(EvKind::ThreadEnd) | kind_bit(EvKind::Block);
+  constexpr std::uint32_t reads = kind_bit(EvKind::Read) | kind_bit(EvKind::SeqBegin) | kind_bit(EvKind::SeqRetry);
   for (const Event& e : ex.events()) {
-    if (e.kind == EvKind::ThreadStart || e.kind == EvKind::ThreadEnd || e.kind == EvKind::Block) continue;
-    bool shared = e.kind == EvKind::Read || e.kind == EvKind::SeqBegin || e.kind == EvKind::SeqRetry;
-    Level& o = levels_[ex.objects().conflict_key(e.obj)];  // a struct page is one object here, as for dpor
+    if (untraced >> unsigned(e.kind) & 1) continue;
+    bool shared = reads >> unsigned(e.kind) & 1;
+    // a struct page is one object here, as for dpor
+    Level& o = levels_[e.obj < conflict_of_.size() ? conflict_of_[e.obj] : ex.objects().conflict_key(e.obj)];
     std::uint32_t lvl = std::max(thread_level[e.thread], shared ? o.excl : o.max) + 1;
     thread_level[e.thread] = lvl;
     if (!shared) o.excl = lvl;

@@ -19,6 +19,7 @@
 #include "model/engine/obj_table.hpp"
 #include "model/kernel/kernel.hpp"
 #include "model/scenario/scenario.hpp"
+#include "tools/cli/schedule_memo.hpp"
 
 namespace mhp {
 
@@ -63,11 +64,16 @@ class Machine {
   std::unique_ptr<RefcountChecker> refs_;
   std::unique_ptr<LockScopeChecker> scope_;
   std::vector<Checker*> checkers_;
-  // trace_signature()'s per-object Foata levels, cleared by generation
+  std::uint64_t foata_signature();
+  ScheduleMemo signatures_;  // trace_signature() of the schedules run so far
+  // foata_signature()'s per-object Foata levels, cleared by generation
   struct Level {
     std::uint32_t excl = 0, max = 0;
   };
   ObjTable<Level> levels_;
+  // conflict_key() of each object, while the registry is small: one load per
+  // event instead of a walk over the grouped ranges
+  std::vector<std::uint32_t> conflict_of_;
 };
 
 }  // namespace mhp
