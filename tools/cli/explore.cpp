@@ -207,6 +207,7 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
   std::unordered_set<std::uint64_t> traces;
   for (Worker* w : workers) {
     x.executions += w->runs;
+    x.simulated += w->runs - w->repeats;
     traces.insert(w->traces.begin(), w->traces.end());
     for (auto& [key, e] : w->found) {
       auto it = all.find(key);

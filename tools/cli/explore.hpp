@@ -20,6 +20,7 @@ namespace mhp {
 struct Exploration {
   std::vector<Finding> findings;  // by first witness (execution index, then order within it)
   std::uint64_t executions = 0;   // run by this process (a shard runs its share)
+  std::uint64_t simulated = 0;    // of those, simulated: the rest repeated a schedule (ScheduleTrie)
   std::uint64_t traces = 0;       // distinct Mazurkiewicz traces among them
   std::vector<LockEdge> lock_graph;  // the merged lock dependency graph
 };

@@ -266,6 +266,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
                           opt.progress);
   res.findings = std::move(x.findings);
   res.executions_run = x.executions;
+  res.executions_simulated = x.simulated;
   res.traces = x.traces;
   res.lock_graph = std::move(x.lock_graph);
   if (!opt.only_execution) add_timing(sc, res);

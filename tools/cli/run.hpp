@@ -67,6 +67,7 @@ struct ScenarioResult {
   std::string file, name, variant, era, strategy;
   std::uint64_t seed = 0, executions = 0;
   std::uint64_t executions_run = 0;  // by this process (a shard runs its share)
+  std::uint64_t executions_simulated = 0;  // of those, not answered from the schedule trie (not in reports)
   bool complete = false;             // dfs: every schedule within the bound was run
   std::uint64_t traces = 0;          // distinct Mazurkiewicz traces seen (coverage)
   double unreduced_estimate = 0;
