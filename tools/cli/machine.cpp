@@ -156,15 +156,20 @@ std::uint64_t Machine::trace_signature() {
 
 std::uint64_t Machine::foata_signature() {
   // Foata levels: an event sits one level above the latest event it depends
-  // on (same thread, or same object with a store, lock acquire or release).
+  // on: same thread, or same object where one of the two stores, takes it
+  // exclusively, releases it, blocks on it or counts it. That is dfs.cpp's
+  // dependence, so dpor's traces are the ones counted here: readers of one
+  // rwsem commute, and a read-side acquire's value (the reader count, which
+  // depends on the order of the readers) is not part of its identity.
   std::array<std::uint32_t, kMaxThreads> thread_level{};
   levels_.clear();
   std::uint64_t sig = 0;
-  constexpr std::uint32_t untraced = kind_bit(EvKind::ThreadStart) | kind_bit(EvKind::ThreadEnd) | kind_bit(EvKind::Block);
+  constexpr std::uint32_t untraced = kind_bit(EvKind::ThreadStart) | kind_bit(EvKind::ThreadEnd);
   constexpr std::uint32_t reads = kind_bit(EvKind::Read) | kind_bit(EvKind::SeqBegin) | kind_bit(EvKind::SeqRetry);
   for (const Event& e : ex.events()) {
     if (untraced >> unsigned(e.kind) & 1) continue;
-    bool shared = reads >> unsigned(e.kind) & 1;
+    const bool read_side = e.kind == EvKind::Acquire && e.mode == std::uint8_t(SyncSide::Shared);
+    const bool shared = (reads >> unsigned(e.kind) & 1) || read_side;
     // a struct page is one object here, as for dpor
     Level& o = levels_[e.obj < conflict_of_.size() ? conflict_of_[e.obj] : ex.objects().conflict_key(e.obj)];
     std::uint32_t lvl = std::max(thread_level[e.thread], shared ? o.excl : o.max) + 1;
@@ -172,8 +177,9 @@ std::uint64_t Machine::foata_signature() {
     if (!shared) o.excl = lvl;
     o.max = std::max(o.max, lvl);
     // order-independent within a level: a sum of per-event hashes
+    const std::uint64_t value = read_side ? 0 : std::uint64_t(e.value);
     SplitMix64 h(std::uint64_t(lvl) * 0x9e3779b97f4a7c15ULL ^ (std::uint64_t(e.thread) << 56) ^
-                 (std::uint64_t(e.kind) << 48) ^ e.obj ^ (std::uint64_t(e.value) * 0xff51afd7ed558ccdULL));
+                 (std::uint64_t(e.kind) << 48) ^ e.obj ^ (value * 0xff51afd7ed558ccdULL));
     sig += h.next();
   }
   return sig;
