@@ -29,6 +29,7 @@ ThreadId PctStrategy::choose(ThreadMask enabled, ThreadId current) {
 
 void PosStrategy::begin_execution(std::uint64_t k) {
   rng_ = SplitMix64(execution_seed(seed_, k));
+  announced_ = 0;
   for (unsigned i = 0; i < kMaxThreads; ++i) {
     prio_[i] = rng_.next();
     next_obj_[i] = 0;
@@ -50,11 +51,16 @@ void PosStrategy::observe(const Event& ev) {
                 ev.kind == EvKind::Release || ev.kind == EvKind::RefOp;
   if (!access || ev.thread >= kMaxThreads) return;
   bool excl = ev.kind != EvKind::Read && !(ev.kind == EvKind::Acquire && ev.mode == std::uint8_t(SyncSide::Shared));
-  for (unsigned u = 0; u < kMaxThreads; ++u)  // the events racing with this one get new priorities
+  // The events racing with this one get new priorities: only threads that
+  // announced an object can match one (all of them if this event names none).
+  for (ThreadMask m = ev.obj ? announced_ : ThreadMask((1u << kMaxThreads) - 1); m; m &= m - 1) {
+    unsigned u = unsigned(__builtin_ctz(m));
     if (u != ev.thread && next_obj_[u] == ev.obj && (excl || next_excl_[u])) prio_[u] = rng_.next();
+  }
   prio_[ev.thread] = rng_.next();
   next_obj_[ev.thread] = ev.obj;  // until its next choice point says more
   next_excl_[ev.thread] = excl;
+  if (ev.obj) announced_ |= ThreadMask(1u << ev.thread);
 }
 
 ThreadId ReplayStrategy::choose(ThreadMask enabled, ThreadId) {

@@ -78,6 +78,7 @@ class PosStrategy final : public Strategy {
   void pending(ThreadId t, ObjId obj, bool excl) override {
     next_obj_[t] = obj;
     next_excl_[t] = excl;
+    if (obj) announced_ |= ThreadMask(1u << t);
   }
 
  private:
@@ -86,6 +87,7 @@ class PosStrategy final : public Strategy {
   std::uint64_t prio_[kMaxThreads] = {};
   ObjId next_obj_[kMaxThreads] = {};  // the pending event's object (or the last event's)
   bool next_excl_[kMaxThreads] = {};
+  ThreadMask announced_ = 0;  // threads whose next_obj_ is set: the only ones observe() can match
 };
 
 // Seeded random scheduling. A uniform choice at every point would almost
