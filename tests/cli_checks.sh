@@ -122,6 +122,13 @@ for b in 1 2 3; do
   ea=$(echo "$a" | awk '{print $(NF-1)}'); ed=$(echo "$d" | awk '{print $(NF-1)}')
   [ "$((ed * 5))" -lt "$ea" ]; check "bound $b: dpor needs a fifth of the executions or fewer ($ed against $ea)" 0 $?
 done
+# ... and on scenarios with blocking, read sides and refcounts (bench/bpor_sweep.sh runs all of them).
+for fb in s9_init_under_read_lock_nested_read:1 s7_map_unmap_same_range:2 s11_kvm_reserved_concurrent_unbind_v4_19:1; do
+  f="$src/scenarios/seeds/${fb%%:*}.yaml"; b=${fb##*:}
+  a=$("$bin" run "$f" --strategy dfs --reduce none --bound $b --executions 100000 --no-shrink | grep "^coverage:")
+  d=$("$bin" run "$f" --strategy dfs --reduce dpor --bound $b --executions 100000 --no-shrink | grep "^coverage:")
+  [ "${a% in *}" = "${d% in *}" ] && [ -n "$a" ]; check "${fb%%:*} bound $b: dpor sees the traces plain dfs sees ($a / $d)" 0 $?
+done
 head -1 "$tmp/bd.txt" | grep -q "source sets, preemption bound 3, BPOR: conservative branches, no sleep sets, fewest preemptions first, [0-9]* re-runs of earlier rounds, complete"; check "bounded dpor header states the bound and completeness" 0 $?
 # The bounded estimate is of the bounded tree: 26,552 schedules at bound 3.
 est=$(sed -n 's/^without reduction: about \([0-9]*\) executions.*/\1/p' "$tmp/bd.txt")
