@@ -129,6 +129,17 @@ for fb in s9_init_under_read_lock_nested_read:1 s7_map_unmap_same_range:2 s11_kv
   d=$("$bin" run "$f" --strategy dfs --reduce dpor --bound $b --executions 100000 --no-shrink | grep "^coverage:")
   [ "${a% in *}" = "${d% in *}" ] && [ -n "$a" ]; check "${fb%%:*} bound $b: dpor sees the traces plain dfs sees ($a / $d)" 0 $?
 done
+# expect.complete: a proof scenario fails when its search stops early, and says so.
+pf="$src/scenarios/exhaustive/s1_init_under_hotplug_lock_bpor.yaml"
+"$bin" run "$pf" > "$tmp/o.txt"; check "the BPOR proof of S1's fix passes" 0 $?
+grep -q "^the dfs search is complete" "$tmp/o.txt"; check "... and states its search is complete" 0 $?
+"$bin" run "$pf" --executions 5 > "$tmp/o.txt"; check "the same proof cut at 5 executions fails" 1 $?
+grep -q "^expected a complete dfs search: INCOMPLETE after 5 executions" "$tmp/o.txt"; check "... naming the incomplete search" 0 $?
+"$bin" run "$pf" --executions 5 --format junit | grep -q 'testcase name="expect complete ([^"]*bpor.yaml:[0-9]*)"'; check "... as its own JUnit testcase with the file line" 0 $?
+"$bin" run "$pf" --strategy random > /dev/null; check "expect.complete is not checked under random" 0 $?
+sed 's/^  complete: true .*/  complete: maybe/' "$pf" > "$tmp/badc.yaml"
+"$bin" run "$tmp/badc.yaml" > /dev/null 2> "$tmp/err"; check "a non-boolean expect.complete exits 3" 3 $?
+grep -q "badc.yaml:[0-9]*:[0-9]*: field 'expect.complete'" "$tmp/err"; check "... naming file:line and field" 0 $?
 head -1 "$tmp/bd.txt" | grep -q "source sets, preemption bound 3, BPOR: conservative branches, no sleep sets, fewest preemptions first, [0-9]* re-runs of earlier rounds, complete"; check "bounded dpor header states the bound and completeness" 0 $?
 # The bounded estimate is of the bounded tree: 26,552 schedules at bound 3.
 est=$(sed -n 's/^without reduction: about \([0-9]*\) executions.*/\1/p' "$tmp/bd.txt")

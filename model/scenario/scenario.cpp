@@ -352,7 +352,11 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   if (doc["expect"]) {
     const YAML::Node& x = doc["expect"];
     sc.expect_line = x.Mark().line + 1;
-    r.allow_keys(x, "expect", {"findings", "other_findings"});
+    r.allow_keys(x, "expect", {"findings", "other_findings", "complete"});
+    if (x["complete"]) {
+      sc.expect_complete = r.boolean(x["complete"], "expect.complete");
+      sc.expect_complete_line = x["complete"].Mark().line + 1;
+    }
     if (x["findings"]) {
       r.require_seq(x["findings"], "expect.findings");
       for (std::size_t i = 0; i < x["findings"].size(); ++i) {

@@ -68,6 +68,10 @@ struct Scenario {
   bool check_invariants = false;  // explore.check_invariants: model invariants after every execution
   std::vector<ExpectSpec> expect;
   bool other_findings_allowed = true;
+  // expect.complete: a dfs run must end with its search complete (a proof);
+  // its line, 0 when absent
+  bool expect_complete = false;
+  int expect_complete_line = 0;
   TimingSpec timing;
 };
 

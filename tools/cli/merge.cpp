@@ -101,6 +101,8 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
         m.r.era = j.at("era").get<std::string>();
         m.r.variant = j.at("variant").get<std::string>();
         m.r.strategy = j.at("strategy").get<std::string>();
+        // a dfs search says in its strategy whether it completed (expect.complete)
+        m.r.complete = m.r.strategy.size() >= 11 && m.r.strategy.compare(m.r.strategy.size() - 11, 11, ", complete)") == 0;
         m.r.seed = j.at("seed").get<std::uint64_t>();
         m.r.executions = j.at("executions").get<std::uint64_t>();
         Finding f = from_json(j);

@@ -131,6 +131,17 @@ void check_expectations(const Scenario& sc, ScenarioResult& res) {
     if (!unexpected.empty()) others = {others.name, others.line, false, unexpected};
     res.expectations.push_back(others);
   }
+  // A proof: the dfs search must have run to its end (other strategies
+  // search no tree, so there is nothing to complete: not checked).
+  if (sc.expect_complete && res.strategy.rfind("dfs (", 0) == 0) {
+    ExpectResult c{"expect complete", sc.expect_complete_line, res.complete,
+                   res.complete ? "the dfs search is complete"
+                                : "expected a complete dfs search: INCOMPLETE after " + std::to_string(res.executions) +
+                                      " executions (raise explore.executions, or lower the bound)"};
+    if (!res.complete) res.ok = false;
+    res.expect_lines.push_back(c.detail);
+    res.expectations.push_back(c);
+  }
 }
 
 ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
