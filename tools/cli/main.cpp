@@ -90,9 +90,6 @@ RunOptions run_options(const RunArgs& a) {
   o.depth = a.depth;
   o.bound = a.bound;
   o.reduce = a.reduce;
-  if (a.bound && a.reduce == "sleep")  // BPOR (Coons et al. 2013): a bound prunes what a sleep set relies on
-    throw InputError("<command line>", 0, 0, "--bound",
-                     "sleep sets search unbounded (a bound makes them miss schedules); use --reduce dpor or none with a bound");
   o.jobs = a.jobs;
   o.shrink = !a.no_shrink;
   return o;
@@ -187,10 +184,12 @@ int run_main(int argc, char** argv) {
     auto files = scenario_files(ra.paths);
     std::vector<Scenario> scenarios;
     for (const auto& f : files) scenarios.push_back(load_scenario(f));  // all parsed before any report
-    for (const auto& sc : scenarios)  // a file's reduce: sleep with --bound, caught before any report
-      if (opts.bound && !opts.reduce && sc.reduce == "sleep")
-        throw InputError(sc.file, 0, 0, "--bound",
-                         "this scenario searches with sleep sets (explore.reduce), which are unbounded; add --reduce dpor or none");
+    // --bound with sleep sets (--reduce sleep, or a file's reduce: sleep), before any report: BPOR
+    // (Coons et al. 2013) says why a bound prunes what a sleep set relies on
+    for (const auto& sc : scenarios)
+      if (opts.bound && opts.reduce.value_or(sc.reduce) == "sleep")
+        throw InputError(opts.reduce ? "<command line>" : sc.file, 0, 0, "--bound",
+                         "sleep sets search unbounded (a bound makes them miss schedules); use --reduce dpor or none with a bound");
     std::optional<Baseline> baseline;
     if (!baseline_file.empty()) baseline = Baseline::load(baseline_file);
     if (!trace_finding.empty() && trace_file.empty())
