@@ -24,19 +24,8 @@ const char* reduction_name(Reduction r) {
 
 void DfsStrategy::observe(const Event& ev) {
   const ObjId obj = objects_ ? objects_->conflict_key(ev.obj) : ev.obj;
-  switch (ev.kind) {
-    case EvKind::Read:
-    case EvKind::SeqBegin:
-    case EvKind::SeqRetry: seg_.push_back({obj, false, ev.thread}); break;
-    case EvKind::Acquire:  // readers of one rwsem commute; a writer conflicts with both
-      seg_.push_back({obj, ev.mode != std::uint8_t(SyncSide::Shared), ev.thread});
-      break;
-    case EvKind::Write:
-    case EvKind::Release:
-    case EvKind::Block:  // a writer waiting on a writer-preferring rwsem holds readers off
-    case EvKind::RefOp: seg_.push_back({obj, true, ev.thread}); break;
-    default: break;
-  }
+  const Touch touch = touch_of(ev.kind, ev.mode);
+  if (touch != Touch::None) seg_.push_back({obj, touch == Touch::Exclusive, ev.thread});
 }
 
 bool DfsStrategy::independent(const Transition& a, const Transition& b) {

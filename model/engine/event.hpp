@@ -35,6 +35,26 @@ enum class Access : std::uint8_t { Plain, Once, Acquire, Release };
 // Which side of a synchronisation object an Acquire/Release event concerns.
 enum class SyncSide : std::uint8_t { Exclusive, Shared };
 
+// How an event touches its object, for partial-order reasoning (dfs's
+// reductions, the coverage hash): two events of different threads on one
+// object are ordered unless both only read it. Readers of one rwsem commute;
+// a writer, a release, a count and a block (a waiting writer holds readers
+// off) do not.
+enum class Touch : std::uint8_t { None, Read, Exclusive };
+constexpr Touch touch_of(EvKind kind, std::uint8_t mode) {
+  switch (kind) {
+    case EvKind::Read:
+    case EvKind::SeqBegin:
+    case EvKind::SeqRetry: return Touch::Read;
+    case EvKind::Acquire: return mode == std::uint8_t(SyncSide::Shared) ? Touch::Read : Touch::Exclusive;
+    case EvKind::Write:
+    case EvKind::Release:
+    case EvKind::Block:
+    case EvKind::RefOp: return Touch::Exclusive;
+    default: return Touch::None;  // thread start and end
+  }
+}
+
 struct Event {
   std::uint32_t index;   // position in the execution's event list
   ThreadId thread;

@@ -157,19 +157,18 @@ std::uint64_t Machine::trace_signature() {
 std::uint64_t Machine::foata_signature() {
   // Foata levels: an event sits one level above the latest event it depends
   // on: same thread, or same object where one of the two stores, takes it
-  // exclusively, releases it, blocks on it or counts it. That is dfs.cpp's
-  // dependence, so dpor's traces are the ones counted here: readers of one
+  // exclusively, releases it, blocks on it or counts it: touch_of(), dfs.cpp's
+  // dependence too, so dpor's traces are the ones counted here: readers of one
   // rwsem commute, and a read-side acquire's value (the reader count, which
   // depends on the order of the readers) is not part of its identity.
   std::array<std::uint32_t, kMaxThreads> thread_level{};
   levels_.clear();
   std::uint64_t sig = 0;
-  constexpr std::uint32_t untraced = kind_bit(EvKind::ThreadStart) | kind_bit(EvKind::ThreadEnd);
-  constexpr std::uint32_t reads = kind_bit(EvKind::Read) | kind_bit(EvKind::SeqBegin) | kind_bit(EvKind::SeqRetry);
   for (const Event& e : ex.events()) {
-    if (untraced >> unsigned(e.kind) & 1) continue;
-    const bool read_side = e.kind == EvKind::Acquire && e.mode == std::uint8_t(SyncSide::Shared);
-    const bool shared = (reads >> unsigned(e.kind) & 1) || read_side;
+    const Touch touch = touch_of(e.kind, e.mode);
+    if (touch == Touch::None) continue;
+    const bool read_side = e.kind == EvKind::Acquire && touch == Touch::Read;
+    const bool shared = touch == Touch::Read;
     // a struct page is one object here, as for dpor
     Level& o = levels_[e.obj < conflict_of_.size() ? conflict_of_[e.obj] : ex.objects().conflict_key(e.obj)];
     std::uint32_t lvl = std::max(thread_level[e.thread], shared ? o.excl : o.max) + 1;
