@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <memory>
@@ -202,6 +203,23 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     std::uint64_t i = 0;
     bool complete = false;
     std::unordered_set<std::uint64_t> traces;
+    // A progress line on stderr when it is a terminal, as explore() prints:
+    // a search's size is not known ahead, so the round and the traces so far.
+    const bool tty = opt.progress && isatty(2);
+    const auto t0 = std::chrono::steady_clock::now();
+    auto last_print = t0;
+    auto progress = [&] {
+      const auto now = std::chrono::steady_clock::now();
+      if (now - last_print < std::chrono::milliseconds(500)) return;
+      last_print = now;
+      const double s = std::chrono::duration<double>(now - t0).count();
+      std::string round = dfs.bounded() ? ", round " + std::to_string(dfs.complete_bound() + 1) + " (of 0-" +
+                                              std::to_string(bound) + ")"
+                                        : "";
+      std::fprintf(stderr, "\r%s: dfs%s: %llu of at most %llu executions, %.0f/s, %zu traces   ", sc.name.c_str(),
+                   round.c_str(), (unsigned long long)i, (unsigned long long)res.executions, double(i) / s,
+                   traces.size());
+    };
     for (;;) {
       Outcome o = m.run(dfs, i);
       if (o.status == Outcome::Status::Diverged) throw std::runtime_error(o.detail);
@@ -218,12 +236,14 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
       }
       redundant += dfs.redundant();
       ++i;
+      if (tty && (i & 255) == 0) progress();
       if (!dfs.next()) {
         complete = true;
         break;
       }
       if (i >= res.executions) break;
     }
+    if (tty && i >= 256) std::fprintf(stderr, "\r%100s\r", "");
     for (auto& f : m.order().cycles()) set.add_run_finding(std::move(f));
     res.findings = set.all();
     res.lock_graph = m.order().edges();
