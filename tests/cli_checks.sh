@@ -129,6 +129,13 @@ for fb in s9_init_under_read_lock_nested_read:1 s7_map_unmap_same_range:2 s11_kv
   d=$("$bin" run "$f" --strategy dfs --reduce dpor --bound $b --executions 100000 --no-shrink | grep "^coverage:")
   [ "${a% in *}" = "${d% in *}" ] && [ -n "$a" ]; check "${fb%%:*} bound $b: dpor sees the traces plain dfs sees ($a / $d)" 0 $?
 done
+# The schedule trie (repeated schedules answered without running) changes no
+# report byte: random and pct over the seeds, with and without --no-memo.
+for st in random pct; do
+  "$bin" run "$src/scenarios/seeds" --strategy $st --executions 2000 --no-shrink --format json > "$tmp/memo1.json"
+  "$bin" run "$src/scenarios/seeds" --strategy $st --executions 2000 --no-shrink --format json --no-memo > "$tmp/memo0.json"
+  cmp -s "$tmp/memo1.json" "$tmp/memo0.json"; check "$st: reports with and without the schedule trie are byte-identical" 0 $?
+done
 # expect.complete: a proof scenario fails when its search stops early, and says so.
 pf="$src/scenarios/exhaustive/s1_init_under_hotplug_lock_bpor.yaml"
 "$bin" run "$pf" > "$tmp/o.txt"; check "the BPOR proof of S1's fix passes" 0 $?

@@ -84,7 +84,7 @@ void record(Worker& w, std::vector<Finding>&& found, std::uint64_t exec, Encoded
 
 Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const StrategyFactory& make,
                     std::optional<std::pair<std::uint64_t, std::uint64_t>> shard,
-                    std::optional<std::uint64_t> only, bool progress_line) {
+                    std::optional<std::uint64_t> only, bool progress_line, bool memo) {
   auto mine = [&](std::uint64_t i) {
     return (!shard || i % shard->second == shard->first) && (!only || i == *only);
   };
@@ -113,7 +113,8 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
       w.m->add_checkers();
       w.m->set_known(&w);
       w.s = make();
-      if (w.s->memoryless()) {
+      if (!memo) w.m->set_memo(false);
+      if (memo && w.s->memoryless()) {
         w.trie = std::make_unique<ScheduleTrie>();
         w.recorder = std::make_unique<ScheduleTrie::Recorder>(*w.s);
         w.find = ScheduleTrie::finder(*w.s);

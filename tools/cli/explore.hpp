@@ -30,6 +30,6 @@ using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;
 // (off when scenarios run side by side: run_scenarios prints its own).
 Exploration explore(const Scenario& sc, std::uint64_t executions, unsigned jobs, const StrategyFactory& make,
                     std::optional<std::pair<std::uint64_t, std::uint64_t>> shard,
-                    std::optional<std::uint64_t> only = std::nullopt, bool progress = true);
+                    std::optional<std::uint64_t> only = std::nullopt, bool progress = true, bool memo = true);
 
 }  // namespace mhp

@@ -151,7 +151,7 @@ std::vector<Finding> Machine::findings(const Outcome& o) {
 }
 
 std::uint64_t Machine::trace_signature() {
-  return signatures_.get(ex.schedule().choices, [this] { return foata_signature(); });
+  return memo_ ? signatures_.get(ex.schedule().choices, [this] { return foata_signature(); }) : foata_signature();
 }
 
 std::uint64_t Machine::foata_signature() {

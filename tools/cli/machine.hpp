@@ -49,6 +49,8 @@ class Machine {
   // The execution's Mazurkiewicz trace, as a hash of its Foata normal form:
   // executions that only reorder independent events get the same value.
   std::uint64_t trace_signature();
+  // Off: every signature is computed from the events (--no-memo).
+  void set_memo(bool on) { memo_ = on; }
   LockOrderChecker& order() { return *order_; }
   Execution ex;
 
@@ -66,6 +68,7 @@ class Machine {
   std::vector<Checker*> checkers_;
   std::uint64_t foata_signature();
   ScheduleMemo signatures_;  // trace_signature() of the schedules run so far
+  bool memo_ = true;
   // foata_signature()'s per-object Foata levels, cleared by generation
   struct Level {
     std::uint32_t excl = 0, max = 0;

@@ -52,6 +52,7 @@ struct RunArgs {
   std::optional<unsigned> depth, bound, jobs;
   std::string shard_text;
   bool no_shrink = false;
+  bool no_memo = false;
 };
 
 void add_run_options(CLI::App* c, RunArgs& a) {
@@ -69,6 +70,8 @@ void add_run_options(CLI::App* c, RunArgs& a) {
       ->check(CLI::Range(1u, 256u));
   c->add_option("--shard", a.shard_text, "I/N: run only executions whose index % N == I (merge with `mhpsim merge`)");
   c->add_flag("--no-shrink", a.no_shrink, "report witnesses as found, without shrinking them");
+  c->add_flag("--no-memo", a.no_memo,
+              "simulate every execution, also one whose schedule ran before (the report is the same; slower)");
 }
 
 RunOptions run_options(const RunArgs& a) {
@@ -92,6 +95,7 @@ RunOptions run_options(const RunArgs& a) {
   o.reduce = a.reduce;
   o.jobs = a.jobs;
   o.shrink = !a.no_shrink;
+  o.memo = !a.no_memo;
   return o;
 }
 

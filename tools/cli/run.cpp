@@ -197,6 +197,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
                                                            : DfsStrategy::kUnbounded;
     Machine m(sc);
     m.add_checkers();
+    m.set_memo(opt.memo);
     DfsStrategy dfs(bound, red, &m.ex.objects());
     std::uint64_t redundant = 0, repeats = 0;
     FindingSet set;
@@ -294,7 +295,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   // spread over workers: explore() merges them in index order.
   if (opt.only_execution) res.executions = *opt.only_execution + 1;
   Exploration x = explore(sc, res.executions, opt.jobs.value_or(1), make_strategy, opt.shard, opt.only_execution,
-                          opt.progress);
+                          opt.progress, opt.memo);
   res.findings = std::move(x.findings);
   res.executions_run = x.executions;
   res.executions_simulated = x.simulated;

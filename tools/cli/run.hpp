@@ -30,6 +30,7 @@ struct RunOptions {
   std::optional<std::uint64_t> only_execution;  // replay by seed: run only execution K
   unsigned shrink_budget = 200;         // replays per finding
   bool progress = true;                 // per-scenario progress line (stderr, terminals only)
+  bool memo = true;                     // repeated schedules answered from the schedule trie (--no-memo: all simulated)
 };
 
 // One event of a witness execution with its names resolved (for traces and
