@@ -254,6 +254,8 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     if (red == Reduction::None) {
       how = "preemption bound " + std::to_string(bound) + ", fewest preemptions first, " + std::to_string(repeats) +
             " re-run" + (repeats == 1 ? "" : "s") + " of earlier rounds";
+      // stopped early: how large the whole search is, to size explore.executions
+      if (!complete) res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths, bound);
     } else if (bound != DfsStrategy::kUnbounded) {
       how = "source sets, preemption bound " + std::to_string(bound) +
             ", BPOR: conservative branches, no sleep sets, fewest preemptions first, " + std::to_string(repeats) +
