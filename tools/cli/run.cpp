@@ -250,22 +250,21 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     res.lock_graph = m.order().edges();
     res.executions = res.executions_run = i;
     res.traces = traces.size();
+    const std::string rounds = "fewest preemptions first, " + std::to_string(repeats) + " re-run" +
+                               (repeats == 1 ? "" : "s") + " of earlier rounds";
     std::string how;
-    if (red == Reduction::None) {
-      how = "preemption bound " + std::to_string(bound) + ", fewest preemptions first, " + std::to_string(repeats) +
-            " re-run" + (repeats == 1 ? "" : "s") + " of earlier rounds";
-      // stopped early: how large the whole search is, to size explore.executions
-      if (!complete) res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths, bound);
-    } else if (bound != DfsStrategy::kUnbounded) {
-      how = "source sets, preemption bound " + std::to_string(bound) +
-            ", BPOR: conservative branches, no sleep sets, fewest preemptions first, " + std::to_string(repeats) +
-            " re-run" + (repeats == 1 ? "" : "s") + " of earlier rounds";
-      res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths, bound);
-    } else {
+    if (red == Reduction::None)
+      how = "preemption bound " + std::to_string(bound) + ", " + rounds;
+    else if (dfs.bounded())
+      how = "source sets, preemption bound " + std::to_string(bound) + ", BPOR: conservative branches, no sleep sets, " +
+            rounds;
+    else
       how = std::string(red == Reduction::Dpor ? "source sets and sleep sets" : "sleep sets") + ", unbounded, " +
             std::to_string(redundant) + " sleep-blocked executions";
-      res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths, DfsStrategy::kUnbounded);
-    }
+    // Knuth's estimate of the search without reduction (of the bounded tree
+    // when bounded); a plain search states it only when stopped early, to
+    // size explore.executions (a complete one counted it)
+    if (red != Reduction::None || !complete) res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths, bound);
     std::string stop = "INCOMPLETE: stopped at explore.executions";
     if (dfs.bounded() && dfs.complete_bound() >= 0)
       stop += std::string(red == Reduction::None ? " (every schedule" : " (every trace of a schedule") + " with at most " +
