@@ -21,6 +21,13 @@ grep -q "bad.yaml:11:6: field 'era'" "$tmp/err"; check "error names file:line:co
 "$bin" run --executions 0 "$s1" > /dev/null 2>&1; check "bad option exits 3" 3 $?
 "$bin" run "$tmp/missing.yaml" > /dev/null 2>&1; check "missing file exits 3" 3 $?
 "$bin" replay "$s1" --schedule "x:1" > /dev/null 2>&1; check "bad schedule exits 3" 3 $?
+"$bin" run "$s1" --seed -1 > /dev/null 2>&1; check "negative --seed exits 3" 3 $?
+# An option of a strategy no scenario of the run uses is an error, not a no-op.
+"$bin" run "$s1" --bound 2 > "$tmp/out" 2> "$tmp/err"; check "--bound without dfs exits 3" 3 $?
+[ ! -s "$tmp/out" ] && grep -q "field '--bound': applies to --strategy dfs only" "$tmp/err"
+check "--bound without dfs: no report, the error names the option" 0 $?
+"$bin" run "$s1" --strategy pos --depth 2 > /dev/null 2>&1; check "--depth without pct exits 3" 3 $?
+"$bin" run "$s1" --strategy dfs --reduce dpor --bound 1 --executions 50 > /dev/null; check "--bound with dfs runs" 0 $?
 
 # An expectation that fails: exit 1.
 sed 's/key: "uninit\/DEV_UNINIT\/\*\/dax_lock_folio"/key: "uninit\/DEV_RESERVED\/*"/' "$s1" > "$tmp/wrong.yaml"
@@ -39,6 +46,13 @@ check "a divergence names the choice and where each thread stood" 0 $?
 # Replay by seed: execution K of the exploration shows the findings the run credited to it.
 first=$("$bin" run "$s1" --no-shrink | grep -m1 -o "execution [0-9]* (first" | grep -o "[0-9]*")
 "$bin" replay "$s1" --execution "$first" | grep -q "^key: "; check "replay --execution K shows execution K's findings" 0 $?
+# --events with --execution lists execution K's events: the same list as
+# replaying that execution's (unshrunk) witness schedule.
+wsched=$("$bin" run "$s1" --no-shrink | grep -m1 "^replay: " | sed 's/.*--schedule //')
+"$bin" replay "$s1" --execution "$first" --events 2> "$tmp/ev_exec.txt" > /dev/null
+"$bin" replay "$s1" --schedule "$wsched" --events 2> "$tmp/ev_sched.txt" > /dev/null
+[ -s "$tmp/ev_exec.txt" ] && cmp -s "$tmp/ev_exec.txt" "$tmp/ev_sched.txt"
+check "replay --execution K --events lists execution K's events" 0 $?
 "$bin" replay "$s1" > /dev/null 2>&1; check "replay without --schedule or --execution exits 3" 3 $?
 
 "$bin" ops show memremap_pages --era v6 | grep -q "mem_hotplug_lock write"; check "ops show prints lock regions" 0 $?

@@ -84,7 +84,8 @@ void record(Worker& w, std::vector<Finding>&& found, std::uint64_t exec, Encoded
 
 Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const StrategyFactory& make,
                     std::optional<std::pair<std::uint64_t, std::uint64_t>> shard,
-                    std::optional<std::uint64_t> only, bool progress_line, bool memo) {
+                    std::optional<std::uint64_t> only, bool progress_line, bool memo, bool events) {
+  std::string only_log;  // the event log of execution `only`, when asked
   auto mine = [&](std::uint64_t i) {
     return (!shard || i % shard->second == shard->first) && (!only || i == *only);
   };
@@ -148,6 +149,7 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
       std::vector<Entry*> entries;
       record(w, w.m->findings(o), i, schedule, w.trie ? &entries : nullptr);
       w.traces.insert(w.m->trace_signature());
+      if (events && only) only_log = w.m->event_log();
       if (w.trie) {
         if (o.status != Outcome::Status::Diverged &&
             w.trie->add(w.m->ex.schedule().choices, w.recorder->asked(), std::uint32_t(w.results.size())))
@@ -225,6 +227,7 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
     }
   }
   x.traces = traces.size();
+  x.event_log = std::move(only_log);
   std::vector<Entry*> order;
   for (auto& [key, e] : all) order.push_back(&e);
   std::sort(order.begin(), order.end(), [](const Entry* a, const Entry* b) {

@@ -23,6 +23,7 @@ struct Exploration {
   std::uint64_t simulated = 0;    // of those, simulated: the rest repeated a schedule (ScheduleTrie)
   std::uint64_t traces = 0;       // distinct Mazurkiewicz traces among them
   std::vector<LockEdge> lock_graph;  // the merged lock dependency graph
+  std::string event_log;  // with `only` and events: that execution's events (replay --execution --events)
 };
 
 using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;
@@ -30,6 +31,7 @@ using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;
 // (off when scenarios run side by side: run_scenarios prints its own).
 Exploration explore(const Scenario& sc, std::uint64_t executions, unsigned jobs, const StrategyFactory& make,
                     std::optional<std::pair<std::uint64_t, std::uint64_t>> shard,
-                    std::optional<std::uint64_t> only = std::nullopt, bool progress = true, bool memo = true);
+                    std::optional<std::uint64_t> only = std::nullopt, bool progress = true, bool memo = true,
+                    bool events = false);
 
 }  // namespace mhp

@@ -57,7 +57,7 @@ struct RunArgs {
 
 void add_run_options(CLI::App* c, RunArgs& a) {
   c->add_option("paths", a.paths, "scenario files or directories")->required();
-  c->add_option("--seed", a.seed, "override the scenario's explore.seed");
+  c->add_option("--seed", a.seed, "override the scenario's explore.seed")->check(CLI::NonNegativeNumber);
   c->add_option("--executions", a.executions, "override the scenario's explore.executions")
       ->check(CLI::Range(std::uint64_t(1), std::uint64_t(100000000)));
   c->add_option("--strategy", a.strategy, "override explore.strategy")->check(CLI::IsMember({"random", "pct", "pos", "dfs"}));
@@ -99,6 +99,24 @@ RunOptions run_options(const RunArgs& a) {
   return o;
 }
 
+// An option of one strategy when no scenario of the run uses that strategy
+// is a mistake (a user who adds --bound to a random run did not get a
+// bounded search): an error before any report, not a silent no-op.
+void check_options_apply(const RunOptions& o, const std::vector<Scenario>& scenarios) {
+  auto any = [&](const char* strategy) {
+    for (const auto& sc : scenarios)
+      if (o.strategy.value_or(sc.strategy) == strategy) return true;
+    return false;
+  };
+  const std::string n = std::to_string(scenarios.size()) + " scenario(s)";
+  if ((o.bound || o.reduce) && !any("dfs"))
+    throw InputError("<command line>", 0, 0, o.bound ? "--bound" : "--reduce",
+                     "applies to --strategy dfs only, and none of the " + n + " runs dfs (add --strategy dfs)");
+  if (o.depth && !any("pct"))
+    throw InputError("<command line>", 0, 0, "--depth",
+                     "applies to --strategy pct only, and none of the " + n + " runs pct (add --strategy pct)");
+}
+
 int run_main(int argc, char** argv) {
   CLI::App app{"mhpsim: a discrete-event model of Linux memory-hotplug locking"};
   app.require_subcommand(1);
@@ -129,7 +147,7 @@ int run_main(int argc, char** argv) {
   std::optional<std::uint64_t> rep_exec, rep_seed;
   std::optional<std::string> rep_strategy;
   auto* rep_exec_opt = rep->add_option("--execution", rep_exec, "instead: execution K of the scenario's exploration");
-  rep->add_option("--seed", rep_seed, "with --execution: the seed (default explore.seed)");
+  rep->add_option("--seed", rep_seed, "with --execution: the seed (default explore.seed)")->check(CLI::NonNegativeNumber);
   rep->add_option("--strategy", rep_strategy, "with --execution: random, pct or pos")
       ->check(CLI::IsMember({"random", "pct", "pos"}));
   rep_sched_opt->excludes(rep_exec_opt);
@@ -155,7 +173,7 @@ int run_main(int argc, char** argv) {
       ->expected(2);
   dif->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
   RunArgs da;
-  dif->add_option("--seed", da.seed, "override explore.seed");
+  dif->add_option("--seed", da.seed, "override explore.seed")->check(CLI::NonNegativeNumber);
   dif->add_option("--executions", da.executions, "override explore.executions")
       ->check(CLI::Range(std::uint64_t(1), std::uint64_t(100000000)));
   dif->add_option("--jobs", da.jobs, "worker threads")->check(CLI::Range(1u, 256u));
@@ -194,6 +212,7 @@ int run_main(int argc, char** argv) {
       if (opts.bound && opts.reduce.value_or(sc.reduce) == "sleep")
         throw InputError(opts.reduce ? "<command line>" : sc.file, 0, 0, "--bound",
                          "sleep sets search unbounded (a bound makes them miss schedules); use --reduce dpor or none with a bound");
+    check_options_apply(opts, scenarios);
     std::optional<Baseline> baseline;
     if (!baseline_file.empty()) baseline = Baseline::load(baseline_file);
     if (!trace_finding.empty() && trace_file.empty())

@@ -296,8 +296,9 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   // spread over workers: explore() merges them in index order.
   if (opt.only_execution) res.executions = *opt.only_execution + 1;
   Exploration x = explore(sc, res.executions, opt.jobs.value_or(1), make_strategy, opt.shard, opt.only_execution,
-                          opt.progress, opt.memo);
+                          opt.progress, opt.memo, opt.events && opt.only_execution);
   res.findings = std::move(x.findings);
+  res.event_log = std::move(x.event_log);
   res.executions_run = x.executions;
   res.executions_simulated = x.simulated;
   res.traces = x.traces;
