@@ -161,6 +161,10 @@ grep -q "^expected a complete dfs search: INCOMPLETE after 5 executions" "$tmp/o
 sed 's/^  complete: true .*/  complete: maybe/' "$pf" > "$tmp/badc.yaml"
 "$bin" run "$tmp/badc.yaml" > /dev/null 2> "$tmp/err"; check "a non-boolean expect.complete exits 3" 3 $?
 grep -q "badc.yaml:[0-9]*:[0-9]*: field 'expect.complete'" "$tmp/err"; check "... naming file:line and field" 0 $?
+sed 's/^  strategy: dfs/  strategy: random/' "$pf" > "$tmp/randc.yaml"
+"$bin" run "$tmp/randc.yaml" > "$tmp/out" 2> "$tmp/err"; check "expect.complete in a file whose strategy is not dfs exits 3" 3 $?
+[ ! -s "$tmp/out" ] && grep -q "randc.yaml:[0-9]*:[0-9]*: field 'expect.complete': needs explore.strategy: dfs" "$tmp/err"
+check "... before any report, naming file:line and field" 0 $?
 head -1 "$tmp/bd.txt" | grep -q "source sets, preemption bound 3, BPOR: conservative branches, no sleep sets, fewest preemptions first, [0-9]* re-runs of earlier rounds, complete"; check "bounded dpor header states the bound and completeness" 0 $?
 # The bounded estimate is of the bounded tree: 26,552 schedules at bound 3.
 est=$(sed -n 's/^without reduction: about \([0-9]*\) executions.*/\1/p' "$tmp/bd.txt")

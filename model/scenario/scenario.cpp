@@ -355,6 +355,11 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
     r.allow_keys(x, "expect", {"findings", "other_findings", "complete"});
     if (x["complete"]) {
       sc.expect_complete = r.boolean(x["complete"], "expect.complete");
+      // only a dfs search can complete; under another strategy the
+      // expectation would never be checked and the file would read as a proof
+      if (sc.expect_complete && sc.strategy != "dfs")
+        r.fail(x["complete"], "expect.complete", "needs explore.strategy: dfs (only a dfs search can complete), got '" +
+                                                     sc.strategy + "'");
       sc.expect_complete_line = x["complete"].Mark().line + 1;
     }
     if (x["findings"]) {
