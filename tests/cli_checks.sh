@@ -82,28 +82,51 @@ cmp -s "$tmp/merged.json" "$tmp/all.json"; check "merged shards byte-identical t
 echo "not json" > "$tmp/bad.json"
 "$bin" merge "$tmp/bad.json" > /dev/null 2>&1; check "merge of a bad report exits 3" 3 $?
 "$bin" run "$s10" --shard 2/2 > /dev/null 2>&1; check "bad --shard exits 3" 3 $?
+# Only the shards of one run merge: each once, all of them, same seed and strategy.
+"$bin" run "$s10" --shard 0/2 --seed 7 --format json > "$tmp/sh0s7.json"
+"$bin" run "$s10" --shard 1/3 --format json > "$tmp/sh1of3.json"
+"$bin" run "$s10" --strategy pct --shard 1/2 --format json > "$tmp/sh1pct.json"
+head -2 "$tmp/sh1.json" > "$tmp/sh1cut.json"
+m_err() {  # merge INPUTS... ; expect exit 3, no output, the error naming FIELD
+  local field="$1"; shift
+  "$bin" merge "$@" > "$tmp/m.out" 2> "$tmp/m.err"; local rc=$?
+  [ "$rc" -eq 3 ] && [ ! -s "$tmp/m.out" ] && grep -q "field '$field'" "$tmp/m.err"
+}
+m_err shard "$tmp/sh0.json"; check "merge: a missing shard is an error" 0 $?
+m_err shard "$tmp/sh0.json" "$tmp/sh0.json" "$tmp/sh1.json"; check "merge: a shard given twice is an error" 0 $?
+m_err shard "$tmp/all.json" "$tmp/all.json"; check "merge: one run given twice is an error" 0 $?
+m_err shard "$tmp/sh0.json" "$tmp/sh1of3.json"; check "merge: shards of different counts are an error" 0 $?
+m_err seed "$tmp/sh0s7.json" "$tmp/sh1.json"; check "merge: shards of different seeds are an error" 0 $?
+m_err strategy "$tmp/sh0.json" "$tmp/sh1pct.json"; check "merge: shards of different strategies are an error" 0 $?
+m_err "<line>" "$tmp/sh0.json" "$tmp/sh1cut.json"; check "merge: a report cut before its result line is an error" 0 $?
+"$bin" merge "$tmp/all.json" | cmp -s - "$tmp/all.json"; check "merge of one whole run prints it unchanged" 0 $?
 # A lock-order cycle whose dependencies were seen by different shards: shard A
 # keeps the findings without cycles and the dependencies that go up in class
 # name order, shard B the ones that go down, so neither holds a whole cycle;
 # the merge still reports every cycle, exactly as the one run did.
 lo="$src/scenarios/checkers/lockorder_add_memory_without_dhp_v4_20.yaml"
 "$bin" run "$lo" --format json > "$tmp/lo.json"
-python3 - "$tmp/lo.json" "$tmp/loA.json" "$tmp/loB.json" <<'PY'
+python3 - "$tmp/lo.json" "$tmp/loA.json" "$tmp/loB.json" "$tmp/loA_alone.json" <<'PY'
 import json, sys
 lines = [json.loads(l) for l in open(sys.argv[1])]
-a, b = open(sys.argv[2], "w"), open(sys.argv[3], "w")
+a, b, alone = open(sys.argv[2], "w"), open(sys.argv[3], "w"), open(sys.argv[4], "w")
 for j in lines:
     if j["kind"] == "lockdep":
         up = dict(j, deps=[d for d in j["deps"] if d["from"] < d["to"]])
         down = dict(j, deps=[d for d in j["deps"] if d["from"] > d["to"]])
         assert up["deps"] and down["deps"]
-        a.write(json.dumps(up) + "\n"); b.write(json.dumps(down) + "\n")
+        a.write(json.dumps(up) + "\n"); b.write(json.dumps(down) + "\n"); alone.write(json.dumps(up) + "\n")
     elif j["kind"] == "lockorder" and not j["key"].startswith("lockorder/recursive/"):
         continue
+    elif j["kind"] == "result":  # shard 0 keeps the findings, shard 1 only its dependencies
+        a.write(json.dumps(dict(j, shard="0/2")) + "\n")
+        b.write(json.dumps(dict(j, shard="1/2", findings=0, expectations=[])) + "\n")
+        alone.write(json.dumps(j) + "\n")
     else:
-        a.write(json.dumps(j) + "\n")
+        a.write(json.dumps(j) + "\n"); alone.write(json.dumps(j) + "\n")
 PY
-"$bin" merge "$tmp/loA.json" | grep -q '"kind":"lockorder"'; check "one shard alone holds no lock-order cycle" 1 $?
+"$bin" merge "$tmp/loA_alone.json" > "$tmp/lo_alone.json"; check "the half graph alone merges (its cycle expectations fail: exit 1)" 1 $?
+grep -q '"kind":"lockorder"' "$tmp/lo_alone.json"; check "one shard alone holds no lock-order cycle" 1 $?
 "$bin" merge "$tmp/loA.json" "$tmp/loB.json" > "$tmp/lo_merged.json"; check "merge of the split graph exits 0" 0 $?
 cmp -s "$tmp/lo_merged.json" "$tmp/lo.json"; check "cycles split across shards are found by merge, byte-identical to one run" 0 $?
 

@@ -1,6 +1,8 @@
 #include "tools/cli/merge.hpp"
 
 #include <algorithm>
+#include <optional>
+#include <stdexcept>
 #include <tuple>
 #include <fstream>
 #include <map>
@@ -56,6 +58,74 @@ Finding from_json(const nlohmann::json& j) {
   return f;
 }
 
+struct Part {
+  std::string path;
+  int line = 0;
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;
+  std::uint64_t seed = 0;
+  std::string strategy;
+  std::string where() const { return path + ":" + std::to_string(line); }
+};
+
+Part part_of(const nlohmann::json& j, const std::string& path, int line) {
+  Part p;
+  p.path = path;
+  p.line = line;
+  try {
+    p.seed = j.at("seed").get<std::uint64_t>();
+    p.strategy = j.at("strategy").get<std::string>();
+    if (j.contains("shard")) {
+      const std::string s = j["shard"].get<std::string>();
+      const auto slash = s.find('/');
+      if (slash == std::string::npos) throw std::invalid_argument(s);
+      p.shard = std::make_pair(std::stoull(s.substr(0, slash)), std::stoull(s.substr(slash + 1)));
+    }
+  } catch (const std::exception& e) {
+    throw InputError(path, line, 1, "<line>", std::string("bad result line: ") + e.what());
+  }
+  return p;
+}
+
+// A dfs search runs whole in shard 0; the others say so in their strategy.
+bool same_strategy(const std::string& a, const std::string& b) {
+  auto dfs = [](const std::string& s) { return s.rfind("dfs", 0) == 0; };
+  return a == b || (dfs(a) && dfs(b));
+}
+
+// The reports of one scenario are the shards of one run, each once, all of them.
+void check_shards(const std::string& file, const std::vector<Part>& ps) {
+  const Part& first = ps.front();
+  auto fail = [&](const Part& p, const std::string& field, const std::string& why) {
+    throw InputError(p.path, p.line, 1, field, why + " (" + file + "): only the shards of one run merge");
+  };
+  for (const Part& p : ps) {
+    if (&p == &first) continue;
+    if (!p.shard || !first.shard)
+      fail(p, "shard", "a second report of the scenario next to " + first.where() + ", not one shard of a --shard run");
+    if (p.shard->second != first.shard->second)
+      fail(p, "shard", "shard " + std::to_string(p.shard->first) + "/" + std::to_string(p.shard->second) +
+                           " next to shard " + std::to_string(first.shard->first) + "/" +
+                           std::to_string(first.shard->second) + " at " + first.where());
+    if (p.seed != first.seed)
+      fail(p, "seed", "seed " + std::to_string(p.seed) + " next to seed " + std::to_string(first.seed) + " at " +
+                          first.where());
+    if (!same_strategy(p.strategy, first.strategy))
+      fail(p, "strategy", "strategy '" + p.strategy + "' next to '" + first.strategy + "' at " + first.where());
+  }
+  if (!first.shard) return;  // one whole run
+  const std::uint64_t n = first.shard->second;
+  std::vector<const Part*> seen(n, nullptr);
+  for (const Part& p : ps) {
+    if (seen[p.shard->first])
+      fail(p, "shard", "shard " + std::to_string(p.shard->first) + "/" + std::to_string(n) + " given twice, also at " +
+                           seen[p.shard->first]->where());
+    seen[p.shard->first] = &p;
+  }
+  for (std::uint64_t i = 0; i < n; ++i)
+    if (!seen[i])
+      fail(first, "shard", "shard " + std::to_string(i) + "/" + std::to_string(n) + " is missing");
+}
+
 }  // namespace
 
 int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
@@ -70,11 +140,15 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
   };
   std::vector<std::string> order;  // scenario files in order of first appearance
   std::map<std::string, Merged> by_file;
+  // Only the shards of one run merge: one result line per shard, the same
+  // seed, strategy and shard count, every shard present once.
+  std::map<std::string, std::vector<Part>> parts;  // by scenario file
   for (const auto& path : files) {
     std::ifstream in(path);
     if (!in) throw InputError(path, 0, 0, "<file>", "cannot read the file");
     std::string line;
     int n = 0;
+    std::map<std::string, int> open;  // scenario files with lines but no result line yet in this input
     while (std::getline(in, line)) {
       ++n;
       if (line.empty()) continue;
@@ -90,7 +164,12 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
       if (!by_file.count(file)) order.push_back(file);
       Merged& m = by_file[file];
       if (!m.graph) m.graph = std::make_unique<LockOrderChecker>(graph_ex, lockdep_recursive_read(), lockdep_gate());
-      if (j["kind"] == "result") continue;
+      if (j["kind"] == "result") {
+        open.erase(file);
+        parts[file].push_back(part_of(j, path, n));
+        continue;
+      }
+      open.emplace(file, n);
       try {
         if (j["kind"] == "lockdep") {
           for (const auto& d : j.at("deps")) m.graph->add_edge(edge_from_json(d));
@@ -100,10 +179,6 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
         m.r.file = file;
         m.r.era = j.at("era").get<std::string>();
         m.r.variant = j.at("variant").get<std::string>();
-        m.r.strategy = j.at("strategy").get<std::string>();
-        // a dfs search says in its strategy whether it completed (expect.complete)
-        m.r.complete = m.r.strategy.size() >= 11 && m.r.strategy.compare(m.r.strategy.size() - 11, 11, ", complete)") == 0;
-        m.r.seed = j.at("seed").get<std::uint64_t>();
         m.r.executions = j.at("executions").get<std::uint64_t>();
         Finding f = from_json(j);
         if (is_cycle(f)) continue;  // found again below, from the joined graph
@@ -122,7 +197,11 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
         throw InputError(path, n, 1, "<line>", std::string("bad finding line: ") + e.what());
       }
     }
+    if (!open.empty())
+      throw InputError(path, open.begin()->second, 1, "<line>",
+                       "no result line follows the report of " + open.begin()->first + ": a partial report");
   }
+  for (const auto& [file, ps] : parts) check_shards(file, ps);
   bool ok = true;
   for (const auto& file : order) {
     Merged& m = by_file[file];
@@ -131,6 +210,13 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
       m.r.name = sc.name;
       m.r.file = file;
     }
+    // The run's strategy and seed, as shard 0 (which runs a dfs search whole) states them.
+    const std::vector<Part>& ps = parts[file];
+    const Part& lead = *std::find_if(ps.begin(), ps.end(), [](const Part& p) { return !p.shard || p.shard->first == 0; });
+    m.r.strategy = lead.strategy;
+    m.r.seed = lead.seed;
+    // a dfs search says in its strategy whether it completed (expect.complete)
+    m.r.complete = m.r.strategy.size() >= 11 && m.r.strategy.compare(m.r.strategy.size() - 11, 11, ", complete)") == 0;
     // As one run orders them: by witness execution and position in it; the
     // whole-run findings (lock-order cycles, position 0) last.
     std::stable_sort(m.findings.begin(), m.findings.end(), [](const Finding& a, const Finding& b) {

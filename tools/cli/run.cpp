@@ -155,6 +155,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   res.seed = opt.seed.value_or(sc.seed);
   res.executions = opt.replay ? 1 : opt.executions.value_or(sc.executions);
   res.replay = opt.replay.has_value();
+  if (!opt.replay && !opt.only_execution) res.shard = opt.shard;
   std::string strategy_name = opt.strategy.value_or(sc.strategy);
   res.strategy = opt.replay ? "replay" : strategy_name;
   unsigned depth = opt.depth.value_or(sc.depth);

@@ -71,8 +71,9 @@ struct ScenarioResult {
   std::uint64_t executions_simulated = 0;  // of those, not answered from the schedule trie (not in reports)
   bool complete = false;             // dfs: every schedule within the bound was run
   std::uint64_t traces = 0;          // distinct Mazurkiewicz traces seen (coverage)
-  double unreduced_estimate = 0;
-  std::optional<TimingResult> timing;  // scenarios with `timing:`: the timing run and its expectations     // reduced dfs: executions a search without reduction would run (estimate)
+  double unreduced_estimate = 0;     // reduced dfs: executions a search without reduction would run (estimate)
+  std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;  // --shard i/n: this report is shard i of n
+  std::optional<TimingResult> timing;  // scenarios with `timing:`: the timing run and its expectations
   std::vector<Finding> findings;     // in order of first appearance
   std::string event_log;             // RunOptions::events: one line per event
   std::vector<std::string> expect_lines;  // "found uninit/..." / "MISSING ..."

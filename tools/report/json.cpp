@@ -55,6 +55,10 @@ std::string render_json(const ScenarioResult& r) {
   s["kind"] = "result";
   s["scenario"] = r.name;
   s["file"] = r.file;
+  // what run this is: `mhpsim merge` joins only the shards of one run
+  s["strategy"] = r.strategy;
+  s["seed"] = r.seed;
+  if (r.shard) s["shard"] = std::to_string(r.shard->first) + "/" + std::to_string(r.shard->second);
   s["ok"] = r.ok;
   s["findings"] = r.findings.size();
   s["expectations"] = r.expect_lines;
