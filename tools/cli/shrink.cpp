@@ -1,7 +1,10 @@
 #include "tools/cli/shrink.hpp"
 
 #include <algorithm>
+#include <map>
+#include <string>
 
+#include "model/engine/dfs.hpp"
 #include "tools/cli/machine.hpp"
 
 namespace mhp {
@@ -50,15 +53,57 @@ struct Cost {
 };
 Cost cost_of(const Schedule& s) { return {to_runs(s).size(), s.choices.size()}; }
 
+bool whole_run(const Finding& f) { return f.kind == "lockorder" && f.key.rfind("lockorder/recursive/", 0) != 0; }
+
+struct Found {
+  Schedule schedule;
+  Finding seen;
+};
+
+// Greedy cuts cannot leave a local minimum: a witness of 40 switches found
+// by a random schedule may need only one preemption. So first a bounded
+// partial-order search (BPOR, fewest preemptions first, as `--strategy dfs
+// --reduce dpor --bound kSearchBound`) of at most kSearchExecutions
+// executions, one for all the findings of the scenario: the first execution
+// that shows a key is a witness of it with the fewest preemptions the search
+// reached. Greedy shrinking then polishes whichever witness is smaller.
+constexpr unsigned kSearchBound = 2;
+constexpr std::uint64_t kSearchExecutions = 2000;
+
+std::map<std::string, Found> search_witnesses(Machine& m, const Scenario& sc, const std::vector<Finding>& findings) {
+  std::map<std::string, Found> first;
+  std::size_t wanted = 0;
+  for (const Finding& f : findings) wanted += !whole_run(f);
+  if (wanted == 0) return first;
+  m.ex.set_step_budget(sc.step_budget);
+  DfsStrategy dfs(kSearchBound, Reduction::Dpor, &m.ex.objects());
+  for (std::uint64_t i = 0; i < kSearchExecutions; ++i) {
+    Outcome o = m.run(dfs, i);
+    if (o.status != Outcome::Status::Diverged)
+      for (Finding& g : m.findings(o))
+        if (!first.count(g.key))
+          for (const Finding& f : findings)
+            if (f.key == g.key && !whole_run(f)) {
+              std::string key = g.key;  // (g is moved below)
+              first.emplace(std::move(key), Found{m.ex.schedule(), std::move(g)});
+              break;
+            }
+    if (first.size() == wanted || !dfs.next()) break;
+  }
+  return first;
+}
+
 }  // namespace
 
 void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigned max_tries) {
   std::unique_ptr<Machine> m;
+  std::map<std::string, Found> searched;
   for (Finding& f : findings) {
-    if (f.kind == "lockorder" && f.key.rfind("lockorder/recursive/", 0) != 0) continue;
+    if (whole_run(f)) continue;
     if (!m) {
       m = std::make_unique<Machine>(sc);
       m->add_checkers();
+      searched = search_witnesses(*m, sc, findings);
     }
     // A candidate that keeps a spinning thread running (a seqcount reader
     // whose writer never gets the CPU) would spin to the scenario's whole
@@ -94,6 +139,12 @@ void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigne
     Schedule best = Schedule::decode(f.schedule);
     Finding best_seen;
     std::size_t before = to_runs(best).size();
+    bool from_search = false;
+    if (auto it = searched.find(f.key); it != searched.end() && cost_of(it->second.schedule) < cost_of(best)) {
+      best = it->second.schedule;
+      best_seen = it->second.seen;
+      from_search = true;
+    }
     bool improved = true;
     while (improved && tries < budget) {
       improved = false;
@@ -133,8 +184,9 @@ void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigne
       f.notes = std::move(best_seen.notes);
       f.sides = std::move(best_seen.sides);
       f.notes.push_back("witness shrunk from " + std::to_string(before ? before - 1 : 0) + " to " +
-                        std::to_string(after ? after - 1 : 0) + " thread switches (" + std::to_string(tries) +
-                        " replays)");
+                        std::to_string(after ? after - 1 : 0) + " thread switches (" +
+                        (from_search ? "found again by a preemption-bounded search, then " : "") +
+                        std::to_string(tries) + " replays)");
       f.schedule = best.encode();
     }
   }
