@@ -79,6 +79,21 @@ bool memmap_init_zone_device(Kernel& k, OpState& st) {
   return true;
 }
 
+// The fix seed 003's RFC proposes ("mm: initialize struct pages reserved by
+// ZONE_DEVICE driver", Sep 2019) and David Hildenbrand asks for in seed 000
+// ("What speaks against just initializing that part in e.g., 2.?"):
+// memmap_init_zone_device() also initialises the altmap reserve, first, as
+// ZONE_DEVICE pages of the pgmap, so a pfn walker that reaches one reads a
+// valid memmap (case 5 gone; cases 3 and 4 stay, as Dan notes).
+bool memmap_init_zone_device_with_reserve(Kernel& k, OpState& st) {
+  const DevPagemap& p = *k.pgmaps[st.args.pgmap];
+  if (p.desc.altmap)
+    k.for_chunks(p.desc.start, p.desc.start + p.desc.altmap_reserve, [&](Pfn lo, Pfn hi) {
+      init_zone_device_page(k, p, st.args.pgmap, lo, hi, lo, PageState::DevReady);
+    });
+  return memmap_init_zone_device(k, st);
+}
+
 // memmap_init_zone_device() (v4.20..v5.2): called on the section-aligned
 // span, so pfns of the device's sections outside the resource get the pgmap
 // too (DEV_PARTIAL); with an altmap it starts at pfn_first().
@@ -143,6 +158,7 @@ void add_mm_init_primitives(PrimitiveTable& t) {
     {"memmap_init_range", memmap_init_range_offline, "mm/mm_init.c memmap_init_range(MEMINIT_HOTPLUG): __init_single_page() + __SetPageOffline() (v6.11+)"},
     {"memmap_init_range_reserved", memmap_init_range_reserved, "mm/page_alloc.c memmap_init_zone(MEMMAP_HOTPLUG): __init_single_page() + SetPageReserved()"},
     {"memmap_init_zone_device", memmap_init_zone_device, "mm/mm_init.c memmap_init_zone_device() -> __init_zone_device_page()"},
+    {"memmap_init_zone_device_with_reserve", memmap_init_zone_device_with_reserve, "seed 003 RFC: memmap_init_zone_device() initialising the altmap reserve too"},
     {"memmap_init_zone_device_aligned", memmap_init_zone_device_aligned, "mm/page_alloc.c memmap_init_zone_device() on the aligned span (v4.20..v5.2)"},
     {"memmap_init_zone_device_v4_19", memmap_init_zone_device_v4_19, "mm/page_alloc.c memmap_init_zone() for ZONE_DEVICE under mem_hotplug_lock (v4.19)"},
     {"set_zone_contiguous", set_zone_contiguous, "mm/mm_init.c set_zone_contiguous() -> __pageblock_pfn_to_page()"},
