@@ -22,6 +22,10 @@ grep -q "bad.yaml:11:6: field 'era'" "$tmp/err"; check "error names file:line:co
 "$bin" run "$tmp/missing.yaml" > /dev/null 2>&1; check "missing file exits 3" 3 $?
 "$bin" replay "$s1" --schedule "x:1" > /dev/null 2>&1; check "bad schedule exits 3" 3 $?
 "$bin" run "$s1" --seed -1 > /dev/null 2>&1; check "negative --seed exits 3" 3 $?
+sed 's/^    op: offline_pages$/    op: offline_pages\n    zone: movable/' "$src/scenarios/seeds/s5_page_owner_offlined_v6.yaml" > "$tmp/offz.yaml"
+"$bin" run "$tmp/offz.yaml" > /dev/null 2> "$tmp/err"; check "zone: on an offline_pages thread exits 3" 3 $?
+grep -q "offz.yaml:[0-9]*:[0-9]*: field 'threads\[[0-9]\].zone': offline_pages takes its zone from the pages" "$tmp/err"
+check "... naming file:line and the thread's zone field" 0 $?
 # An option of a strategy no scenario of the run uses is an error, not a no-op.
 "$bin" run "$s1" --bound 2 > "$tmp/out" 2> "$tmp/err"; check "--bound without dfs exits 3" 3 $?
 [ ! -s "$tmp/out" ] && grep -q "field '--bound': applies to --strategy dfs only" "$tmp/err"

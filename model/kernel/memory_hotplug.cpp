@@ -122,11 +122,17 @@ bool node_states_clear_node(Kernel& k, OpState& st) {
 }
 
 // test_pages_in_a_zone() / the single-zone check of offline_pages(): the zone
-// of the first and last page.
+// of the first and last page. offline_pages() then works on the zone it
+// found, as the kernel does: an offline has no zone of its own to take.
 bool test_pages_in_a_zone(Kernel& k, OpState& st) {
   std::int64_t a = k.read_page(st.args.start, PageField::Flags);
   std::int64_t b = k.read_page(range_end(st) - 1, PageField::Flags);
-  return flags_zone(a) == flags_zone(b);
+  const int zone = flags_zone(a), nid = flags_nid(a);
+  if (zone != flags_zone(b) || nid != flags_nid(b)) return false;  // -EINVAL: more than one zone
+  if (zone >= MAX_NR_ZONES || zone == ZONE_DEVICE || nid >= int(k.nodes.size())) return false;  // no valid zone link
+  st.args.zone = zone;
+  st.args.nid = nid;
+  return true;
 }
 
 // start_isolate_page_range() / undo_isolate_page_range(): pageblocks to

@@ -280,6 +280,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
     }
     if (n["zone"]) {
       if (n["device"]) r.fail(n["zone"], p + ".zone", "a device thread works on ZONE_DEVICE");
+      if (t.op == "offline_pages")
+        r.fail(n["zone"], p + ".zone", "offline_pages takes its zone from the pages (test_pages_in_a_zone())");
       std::string z = r.one_of(n["zone"], p + ".zone", {"normal", "movable", "device"});
       t.args.zone = z == "normal" ? ZONE_NORMAL : z == "movable" ? ZONE_MOVABLE : ZONE_DEVICE;
     }
