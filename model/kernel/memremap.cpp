@@ -121,6 +121,16 @@ bool percpu_ref_get_many_pfn_len(Kernel& k, OpState& st) {
   return true;
 }
 
+// Seed 002, John Hubbard: "Is there some reason that we cannot use
+// range_len(), instead of pfn_end() minus pfn_first()?": one map-time
+// reference per pfn of the whole range, the altmap's reserve and memmap
+// pfns included, while the puts stay per activated (compound) page.
+bool percpu_ref_get_many_range_len(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  if (!p.is_private()) p.ref.get(static_cast<long>(p.desc.nr_pages >> p.desc.vmemmap_shift));
+  return true;
+}
+
 // devm_memremap_pages() (v4.20..v5.2): percpu_ref_get_many(ref, pfn_end - pfn_first).
 bool percpu_ref_get_many_span(Kernel& k, OpState& st) {
   DevPagemap& p = pgmap_of(k, st);
@@ -257,6 +267,7 @@ void add_memremap_primitives(PrimitiveTable& t) {
     {"pgmap_radix_release", unpublish_pgmap, "kernel/memremap.c pgmap_radix_release() (v4.19)"},
     {"synchronize_rcu", synchronize_rcu, "kernel/rcu synchronize_rcu()"},
     {"percpu_ref_get_many", percpu_ref_get_many_pfn_len, "mm/memremap.c pagemap_range(): percpu_ref_get_many(pfn_len())"},
+    {"percpu_ref_get_many_range_len", percpu_ref_get_many_range_len, "seed 002 question: percpu_ref_get_many(range_len()) instead of pfn_len()"},
     {"percpu_ref_get_many_span", percpu_ref_get_many_span, "mm/memremap.c devm_memremap_pages() (v4.20): percpu_ref_get_many(pfn_end - pfn_first)"},
     {"percpu_ref_get", percpu_ref_get_page, "kernel/memremap.c devm_memremap_pages() (v4.19): percpu_ref_get() per page"},
     {"list_del", list_del_page_lru, "kernel/memremap.c devm_memremap_pages() (v4.19): list_del(&page->lru)"},

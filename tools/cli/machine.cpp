@@ -64,8 +64,14 @@ void engine_findings(const Execution& ex, const Outcome& o, std::vector<Finding>
   f.key = f.kind;
   for (auto& p : parts) f.key += "/" + p;
   f.title = dl ? "BUG: mhpsim: deadlock: no thread can run" : "BUG: mhpsim: livelock: " + o.detail;
-  f.summary = dl ? "every unfinished thread waits for a lock or event another unfinished thread holds"
-                 : o.detail + " without the threads finishing";
+  // With one thread left, nobody is there to wake it: a leaked reference or a
+  // completion never signalled, a hang rather than a cycle of waiters.
+  f.summary = !dl ? o.detail + " without the threads finishing"
+              : parts.size() == 1
+                  ? "the only unfinished thread waits for a lock or event that no thread is left to release or "
+                    "signal: a hang"
+                  : "every unfinished thread waits for a lock or event that only another waiting thread, or none, "
+                    "could release or signal";
   out.push_back(std::move(f));
 }
 
