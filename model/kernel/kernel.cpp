@@ -212,6 +212,7 @@ void Kernel::reset() {
     p->ref.reset();
     p->done.reset();
     p->dev_lock.reset();
+    p->release_registered = false;
   }
 }
 

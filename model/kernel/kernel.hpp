@@ -97,6 +97,9 @@ struct DevPagemap {  // struct dev_pagemap (include/linux/memremap.h)
   Completion done;
   Cell altmap_alloc;  // vmem_altmap.alloc, consumed by vmemmap population
   Mutex dev_lock;     // device_lock() of the driver's device (probe / unbind)
+  // devm_add_action_or_reset(devm_memremap_pages_release) done: the map
+  // succeeded, so its release may run (rule R13). Model state, no event.
+  bool release_registered = false;
   // pfn_first(): the first pfn whose memmap is initialised by memmap_init_zone_device()
   Pfn pfn_first() const { return desc.start + (desc.altmap ? desc.altmap_reserve + desc.altmap_free : 0); }
   Pfn pfn_end() const { return desc.start + desc.nr_pages; }

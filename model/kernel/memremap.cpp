@@ -53,6 +53,7 @@ bool devm_request_mem_region(Kernel& k, OpState& st) {
   auto busy = [](std::int64_t v) { return v != IORES_NONE; };
   if (k.read_subs(k.iomem, st.args.start, end, busy, IORES_NONE) != IORES_NONE) return false;
   k.write_subs(k.iomem, st.args.start, end, IORES_DEVICE_BASE + st.args.pgmap);
+  st.busy_region = true;
   return true;
 }
 
@@ -251,6 +252,27 @@ void pgmap_ref_kill(Kernel& k, int pgmap) {
   bool before = k.pgmaps[pgmap]->ref.underflowed();
   k.pgmaps[pgmap]->ref.kill();
   check_underflow(k, pgmap, before);
+}
+
+
+void r13_map_done(Kernel& k, const OpState& st, bool ok) {
+  if (!ok || st.args.pgmap < 0) return;  // a failed map registers no release
+  DevPagemap& p = *k.pgmaps[st.args.pgmap];
+  p.release_registered = true;
+  if (st.busy_region) return;
+  k.warn("scope", "scope/R13/iomem_resource/memremap_pages",
+         "memremap_pages() mapped " + p.desc.name + " without owning its range as a busy iomem region "
+         "(no successful request_region()): nothing keeps a second mapping or its release off the range (rule R13)");
+}
+
+void r13_release_start(Kernel& k, const OpState& st) {
+  if (st.args.pgmap < 0) return;
+  DevPagemap& p = *k.pgmaps[st.args.pgmap];
+  if (p.release_registered) return;
+  Frame f(k.ex, k.ex.stacks().fn("devm_memremap_pages_release"));
+  k.warn("scope", "scope/R13/dev_pagemap/devm_memremap_pages_release",
+         "the release of " + p.desc.name + " started before its devm_memremap_pages() had succeeded: devres "
+         "registers the release only after the map (rule R13), so this release belongs to no mapping of its own");
 }
 
 void add_memremap_primitives(PrimitiveTable& t) {

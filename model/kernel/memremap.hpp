@@ -14,4 +14,14 @@ void put_dev_pagemap(Kernel& k, int pgmap);
 void pgmap_ref_put(Kernel& k, int pgmap, long n);
 void pgmap_ref_kill(Kernel& k, int pgmap);
 
+// Rule R13 (KERNEL_MODEL.md §4; seed 001, Dan Williams: "It's a bug if
+// devm_memremap_pages and devm_memremap_pages_release are running
+// simultaneously for the same range. This is enforced by the requirement that
+// the caller has done a successful request_region() on the range"), checked
+// where devres would enforce it, without events (the schedules stay as they
+// are): a map must claim its range as a busy region, and the release runs only
+// once the map has succeeded. A violation is a `scope/R13/...` finding.
+void r13_map_done(Kernel& k, const OpState& st, bool ok);
+void r13_release_start(Kernel& k, const OpState& st);
+
 }  // namespace mhp

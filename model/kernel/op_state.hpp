@@ -18,6 +18,7 @@ struct OpState {
   std::int64_t value = 0; // a value one step reads and a later step uses
   bool stop = false;
   std::uint32_t migrate_passes = 0;
+  bool busy_region = false;  // memremap_pages: this op claimed the range (devm_request_mem_region)
 };
 
 using Primitive = bool (*)(Kernel& k, OpState& st);

@@ -7,6 +7,7 @@
 
 #include "model/engine/execution.hpp"
 #include "model/ops/embedded.hpp"
+#include "model/kernel/memremap.hpp"
 #include "model/ops/primitives.hpp"
 #include "model/scenario/yaml_util.hpp"
 
@@ -404,7 +405,9 @@ void run_program(Kernel& k, const OpProgram& p, OpState& st) {
   if (!p.named) f.emplace(k.ex, p.op_fn);
   st.cur = st.args.start;  // one-pfn walkers check and read args.start
   st.cur_end = st.cur + 1;
-  run_nodes(k, p.steps, st);
+  if (p.op == "memunmap_pages") r13_release_start(k, st);
+  const bool ok = run_nodes(k, p.steps, st);
+  if (p.op == "memremap_pages") r13_map_done(k, st, ok);
 }
 
 std::string show_program(const OpProgram& p) {

@@ -26,7 +26,12 @@ void warning_findings(const Execution& ex, const Kernel& k, std::vector<Finding>
     f.kind = w.kind;
     f.key = w.key;
     std::string where = ex.stacks().top_name(w.stack);
-    f.title = std::string(w.kind == "underflow" ? "WARNING: refcount underflow" : "WARNING") + " in " + where;
+    if (w.kind == "scope") {  // an ownership rule the model checks at an op's start or end (R13)
+      const std::string rule = w.key.substr(6, w.key.find('/', 6) - 6);
+      f.title = "BUG: mhpsim: rule " + rule + " violated in " + where;
+    } else {
+      f.title = std::string(w.kind == "underflow" ? "WARNING: refcount underflow" : "WARNING") + " in " + where;
+    }
     f.summary = w.text;
     const SimThread& t = ex.threads()[w.thread];
     FindingSide s;
