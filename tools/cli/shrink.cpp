@@ -69,6 +69,7 @@ struct Found {
 // reached. Greedy shrinking then polishes whichever witness is smaller.
 constexpr unsigned kSearchBound = 2;
 constexpr std::uint64_t kSearchExecutions = 2000;
+constexpr std::uint64_t kSearchSteps = 20000000;  // and at most this many choice points in all
 
 std::map<std::string, Found> search_witnesses(Machine& m, const Scenario& sc, const std::vector<Finding>& findings) {
   std::map<std::string, Found> first;
@@ -77,8 +78,10 @@ std::map<std::string, Found> search_witnesses(Machine& m, const Scenario& sc, co
   if (wanted == 0) return first;
   m.ex.set_step_budget(sc.step_budget);
   DfsStrategy dfs(kSearchBound, Reduction::Dpor, &m.ex.objects());
-  for (std::uint64_t i = 0; i < kSearchExecutions; ++i) {
+  std::uint64_t steps = 0;
+  for (std::uint64_t i = 0; i < kSearchExecutions && steps < kSearchSteps; ++i) {
     Outcome o = m.run(dfs, i);
+    steps += m.ex.steps();
     if (o.status != Outcome::Status::Diverged)
       for (Finding& g : m.findings(o))
         if (!first.count(g.key))
