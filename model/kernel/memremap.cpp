@@ -254,7 +254,6 @@ void pgmap_ref_kill(Kernel& k, int pgmap) {
   check_underflow(k, pgmap, before);
 }
 
-
 void r13_map_done(Kernel& k, const OpState& st, bool ok) {
   if (!ok || st.args.pgmap < 0) return;  // a failed map registers no release
   DevPagemap& p = *k.pgmaps[st.args.pgmap];
