@@ -145,6 +145,30 @@ int main(int argc, char** argv) {
   std::printf("  lower bound, its %zu recorded events replayed with a race detector only: %.0f executions/s "
               "(%u racy accesses); mhpsim --no-memo is %.1fx slower\n",
               ref.events(), double(execs) / s_ref, races, (double(execs) / s_ref) / (double(execs) / s_all));
+  // Where an execution's time goes: the engine and model alone (no checker,
+  // no coverage hash), then the checkers and their findings, then the
+  // coverage hash (the Foata signature), each on its own Machine.
+  auto rate = [&](bool checkers, bool coverage) {
+    Machine mm(sc);
+    if (checkers) mm.add_checkers();
+    mm.set_memo(false);
+    RandomStrategy r(sc.seed);
+    std::uint64_t sink = 0;
+    auto t = Clock::now();
+    for (std::uint64_t i = 0; i < execs; ++i) {
+      Outcome out = mm.run(r, i);
+      if (checkers) sink += mm.findings(out).size();
+      if (coverage) sink += mm.trace_signature() & 1;
+    }
+    double sec = seconds_since(t);
+    return std::make_pair(double(execs) / sec, sink);
+  };
+  auto engine_model = rate(false, false), checked = rate(true, false), full = rate(true, true);
+  std::printf("  where the time goes (executions/s): engine + model %.0f, + the five checkers %.0f, + coverage "
+              "hash %.0f (per execution: %.2f + %.2f + %.2f us)\n",
+              engine_model.first, checked.first, full.first, 1e6 / engine_model.first,
+              1e6 / checked.first - 1e6 / engine_model.first,
+              1e6 / full.first - 1e6 / checked.first);
   // The same with PCT (priorities drawn once per execution, no random
   // number per step): a cheaper scheduler lowers the floor.
   RunOptions op = o;
