@@ -223,6 +223,14 @@ ex1="$src/scenarios/exhaustive/s1_deferred_memmap_init_dfs.yaml"
 grep -q '"kind":"uninit"' "$tmp/dfs_s1.json"; check "dfs shard 1/2 runs nothing" 1 $?
 "$bin" merge "$tmp/dfs_s0.json" "$tmp/dfs_s1.json" > "$tmp/dfs_merged.json"
 cmp -s "$tmp/dfs_merged.json" "$tmp/dfs_one.json"; check "merged dfs shards are byte-identical to one run" 0 $?
+# A silent proof: its result line (strategy, "the dfs search is complete")
+# comes from the shards' result lines alone, there being no finding line.
+pr="$src/scenarios/exhaustive/s1_init_under_hotplug_lock_bpor.yaml"
+"$bin" run "$pr" --format json > "$tmp/pr_one.json"
+for i in 0 1 2; do "$bin" run "$pr" --format json --shard $i/3 > "$tmp/pr_$i.json"; done
+"$bin" merge "$tmp/pr_2.json" "$tmp/pr_0.json" "$tmp/pr_1.json" > "$tmp/pr_merged.json"; check "merge of a silent proof's shards exits 0" 0 $?
+cmp -s "$tmp/pr_merged.json" "$tmp/pr_one.json" && grep -q "the dfs search is complete" "$tmp/pr_merged.json"
+check "merged shards of a silent proof are byte-identical to one run, completeness included" 0 $?
 "$bin" run "$src/scenarios/exhaustive/s1_init_under_hotplug_lock_sleep.yaml" --bound 1 > "$tmp/o.txt" 2> "$tmp/err"; check "--bound on a sleep-set scenario exits 3" 3 $?
 [ ! -s "$tmp/o.txt" ] && grep -q "s1_init_under_hotplug_lock_sleep.yaml.*--bound" "$tmp/err"; check "... before any report, naming the file and --bound" 0 $?
 
