@@ -127,13 +127,16 @@ Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs
       conflict_of_.push_back(static_cast<std::uint32_t>(ex.objects().conflict_key(id)));
 }
 
-void Machine::add_checkers() {
+void Machine::add_checkers(std::uint32_t which) {
   stale_ = std::make_unique<StalePageChecker>(ex, k_);
   race_ = std::make_unique<RaceChecker>(ex);
   order_ = std::make_unique<LockOrderChecker>(ex, lockdep_recursive_read(), lockdep_gate());
   refs_ = std::make_unique<RefcountChecker>(ex);
   scope_ = std::make_unique<LockScopeChecker>(ex, sc_.era);
-  checkers_ = {stale_.get(), race_.get(), order_.get(), refs_.get(), scope_.get()};
+  const std::array<Checker*, 5> all = {stale_.get(), race_.get(), order_.get(), refs_.get(), scope_.get()};
+  checkers_.clear();
+  for (unsigned i = 0; i < all.size(); ++i)
+    if (which >> i & 1) checkers_.push_back(all[i]);
   for (Checker* c : checkers_) ex.add_observer(c);
 }
 

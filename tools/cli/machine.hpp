@@ -38,7 +38,11 @@ class Machine {
  public:
   explicit Machine(const Scenario& sc);
   // Attaches the checkers (after any calibration run that must not be checked).
-  void add_checkers();
+  // which: a mask of kCheckStale, kCheckRace, ... (all by default; fewer only
+  // for the bench's cost breakdown: a report needs every checker).
+  static constexpr std::uint32_t kCheckStale = 1, kCheckRace = 2, kCheckOrder = 4, kCheckRefs = 8, kCheckScope = 16;
+  static constexpr std::uint32_t kAllCheckers = 31;
+  void add_checkers(std::uint32_t which = kAllCheckers);
   // Keys whose findings the caller holds already (see KnownKeys); null: none.
   void set_known(const KnownKeys* k) {
     for (Checker* c : checkers_) c->set_known(k);
