@@ -32,6 +32,10 @@ check "... naming file:line and the thread's zone field" 0 $?
 check "--bound without dfs: no report, the error names the option" 0 $?
 "$bin" run "$s1" --strategy pos --depth 2 > /dev/null 2>&1; check "--depth without pct exits 3" 3 $?
 "$bin" run "$s1" --strategy dfs --reduce dpor --bound 1 --executions 50 > /dev/null; check "--bound with dfs runs" 0 $?
+"$bin" run "$s1" --strategy dfs --reduce dpor --bound 1 --jobs 2 > "$tmp/dj2.txt" 2> "$tmp/err"
+grep -q "note: a dfs search runs sequentially" "$tmp/err"; check "--jobs with dfs says the search is sequential (stderr)" 0 $?
+"$bin" run "$s1" --strategy dfs --reduce dpor --bound 1 > "$tmp/dj1.txt" 2> /dev/null
+cmp -s "$tmp/dj1.txt" "$tmp/dj2.txt"; check "... and the dfs report is the same as with one job" 0 $?
 
 # An expectation that fails: exit 1.
 sed 's/key: "uninit\/DEV_UNINIT\/\*\/dax_lock_folio"/key: "uninit\/DEV_RESERVED\/*"/' "$s1" > "$tmp/wrong.yaml"
