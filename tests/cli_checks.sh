@@ -114,6 +114,8 @@ m_err shard "$tmp/sh0.json" "$tmp/sh1of3.json"; check "merge: shards of differen
 m_err seed "$tmp/sh0s7.json" "$tmp/sh1.json"; check "merge: shards of different seeds are an error" 0 $?
 m_err strategy "$tmp/sh0.json" "$tmp/sh1pct.json"; check "merge: shards of different strategies are an error" 0 $?
 m_err "<line>" "$tmp/sh0.json" "$tmp/sh1cut.json"; check "merge: a report cut before its result line is an error" 0 $?
+sed 's/"shard":"1\/2"/"shard":"3\/2"/' "$tmp/sh1.json" > "$tmp/sh1bad.json"
+m_err "<line>" "$tmp/sh0.json" "$tmp/sh1bad.json"; check "merge: a shard I/N with I >= N is an error, not a crash" 0 $?
 "$bin" merge "$tmp/all.json" | cmp -s - "$tmp/all.json"; check "merge of one whole run prints it unchanged" 0 $?
 # A lock-order cycle whose dependencies were seen by different shards: shard A
 # keeps the findings without cycles and the dependencies that go up in class

@@ -77,15 +77,8 @@ void add_run_options(CLI::App* c, RunArgs& a) {
 RunOptions run_options(const RunArgs& a) {
   RunOptions o;
   if (!a.shard_text.empty()) {
-    auto slash = a.shard_text.find('/');
-    try {
-      if (slash == std::string::npos) throw std::invalid_argument("no '/'");
-      std::uint64_t i = std::stoull(a.shard_text.substr(0, slash)), n = std::stoull(a.shard_text.substr(slash + 1));
-      if (n == 0 || i >= n) throw std::invalid_argument("need 0 <= I < N");
-      o.shard = std::make_pair(i, n);
-    } catch (const std::exception&) {
-      throw InputError("<command line>", 0, 0, "--shard", "'" + a.shard_text + "' is not I/N with 0 <= I < N");
-    }
+    o.shard = parse_shard(a.shard_text);
+    if (!o.shard) throw InputError("<command line>", 0, 0, "--shard", "'" + a.shard_text + "' is not I/N with 0 <= I < N");
   }
   o.seed = a.seed;
   o.executions = a.executions;

@@ -76,9 +76,8 @@ Part part_of(const nlohmann::json& j, const std::string& path, int line) {
     p.strategy = j.at("strategy").get<std::string>();
     if (j.contains("shard")) {
       const std::string s = j["shard"].get<std::string>();
-      const auto slash = s.find('/');
-      if (slash == std::string::npos) throw std::invalid_argument(s);
-      p.shard = std::make_pair(std::stoull(s.substr(0, slash)), std::stoull(s.substr(slash + 1)));
+      p.shard = parse_shard(s);
+      if (!p.shard) throw std::invalid_argument("shard '" + s + "' is not I/N with 0 <= I < N");
     }
   } catch (const std::exception& e) {
     throw InputError(path, line, 1, "<line>", std::string("bad result line: ") + e.what());

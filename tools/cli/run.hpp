@@ -64,6 +64,12 @@ struct ExpectResult {
   std::string detail;  // the report line
 };
 
+// A shard "I/N" (0 <= I < N), as --shard and the JSON result line write it;
+// nullopt if the text is not one.
+using Shard = std::pair<std::uint64_t, std::uint64_t>;
+std::optional<Shard> parse_shard(const std::string& text);
+std::string shard_text(const Shard& s);
+
 struct ScenarioResult {
   std::string file, name, variant, era, strategy;
   std::uint64_t seed = 0, executions = 0;

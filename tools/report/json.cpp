@@ -58,7 +58,7 @@ std::string render_json(const ScenarioResult& r) {
   // what run this is: `mhpsim merge` joins only the shards of one run
   s["strategy"] = r.strategy;
   s["seed"] = r.seed;
-  if (r.shard) s["shard"] = std::to_string(r.shard->first) + "/" + std::to_string(r.shard->second);
+  if (r.shard) s["shard"] = shard_text(*r.shard);
   s["ok"] = r.ok;
   s["findings"] = r.findings.size();
   s["expectations"] = r.expect_lines;
