@@ -397,6 +397,9 @@ void bind(OpProgram& p, StackTable& stacks) {
   bind_nodes(p.steps, stacks);
   p.named = !p.steps.empty() && p.steps.front().kind == OpNode::Kind::Call && p.steps.front().name == p.op;
   p.op_fn = stacks.fn(p.op);
+  p.devres = p.op == "memremap_pages"   ? OpProgram::Devres::Map
+             : p.op == "memunmap_pages" ? OpProgram::Devres::Release
+                                        : OpProgram::Devres::None;
 }
 
 void run_program(Kernel& k, const OpProgram& p, OpState& st) {
@@ -405,9 +408,9 @@ void run_program(Kernel& k, const OpProgram& p, OpState& st) {
   if (!p.named) f.emplace(k.ex, p.op_fn);
   st.cur = st.args.start;  // one-pfn walkers check and read args.start
   st.cur_end = st.cur + 1;
-  if (p.op == "memunmap_pages") r13_release_start(k, st);
+  if (p.devres == OpProgram::Devres::Release) r13_release_start(k, st);
   const bool ok = run_nodes(k, p.steps, st);
-  if (p.op == "memremap_pages") r13_map_done(k, st, ok);
+  if (p.devres == OpProgram::Devres::Map) r13_map_done(k, st, ok);
 }
 
 std::string show_program(const OpProgram& p) {

@@ -66,6 +66,9 @@ struct OpProgram {
   std::vector<OpNode> steps;
   FnId op_fn = 0;      // set by bind(): the op's own frame...
   bool named = false;  // ...unless its program starts with a call of that name
+  // set by bind(): the op is a ZONE_DEVICE map or unmap, whose start and end
+  // rule R13 checks (memremap.hpp)
+  enum class Devres : std::uint8_t { None, Map, Release } devres = Devres::None;
 };
 
 // The eras of KERNEL_MODEL.md §1, oldest first.
