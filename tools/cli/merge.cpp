@@ -61,7 +61,7 @@ Finding from_json(const nlohmann::json& j) {
 struct Part {
   std::string path;
   int line = 0;
-  std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;
+  std::optional<Shard> shard;
   std::uint64_t seed = 0;
   std::string strategy;
   std::string where() const { return path + ":" + std::to_string(line); }

@@ -16,6 +16,12 @@
 
 namespace mhp {
 
+// A shard "I/N" (0 <= I < N), as --shard and the JSON result line write it;
+// nullopt if the text is not one.
+using Shard = std::pair<std::uint64_t, std::uint64_t>;
+std::optional<Shard> parse_shard(const std::string& text);
+std::string shard_text(const Shard& s);
+
 struct RunOptions {
   std::optional<std::uint64_t> seed, executions;
   std::optional<Schedule> replay;  // run exactly this schedule once
@@ -25,7 +31,7 @@ struct RunOptions {
   std::optional<unsigned> bound;        // dfs preemption bound
   std::optional<std::string> reduce;    // dfs reduction: none, sleep, dpor
   std::optional<unsigned> jobs;         // worker threads (oneTBB); results identical for any value
-  std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;  // run executions with index % n == i
+  std::optional<Shard> shard;  // run executions with index % n == i
   bool shrink = true;                   // shrink every witness
   std::optional<std::uint64_t> only_execution;  // replay by seed: run only execution K
   unsigned shrink_budget = 200;         // replays per finding
@@ -64,12 +70,6 @@ struct ExpectResult {
   std::string detail;  // the report line
 };
 
-// A shard "I/N" (0 <= I < N), as --shard and the JSON result line write it;
-// nullopt if the text is not one.
-using Shard = std::pair<std::uint64_t, std::uint64_t>;
-std::optional<Shard> parse_shard(const std::string& text);
-std::string shard_text(const Shard& s);
-
 struct ScenarioResult {
   std::string file, name, variant, era, strategy;
   std::uint64_t seed = 0, executions = 0;
@@ -78,7 +78,7 @@ struct ScenarioResult {
   bool complete = false;             // dfs: every schedule within the bound was run
   std::uint64_t traces = 0;          // distinct Mazurkiewicz traces seen (coverage)
   double unreduced_estimate = 0;     // reduced dfs: executions a search without reduction would run (estimate)
-  std::optional<std::pair<std::uint64_t, std::uint64_t>> shard;  // --shard i/n: this report is shard i of n
+  std::optional<Shard> shard;  // --shard i/n: this report is shard i of n
   std::optional<TimingResult> timing;  // scenarios with `timing:`: the timing run and its expectations
   std::vector<Finding> findings;     // in order of first appearance
   std::string event_log;             // RunOptions::events: one line per event
