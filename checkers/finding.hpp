@@ -45,6 +45,7 @@ class FindingSet {
   // A finding of the whole run (a lock-order cycle), witness already set.
   void add_run_finding(Finding&& f);
   const std::vector<Finding>& all() const { return list_; }
+  bool has(const std::string& key) const { return index_.count(key) != 0; }
 
  private:
   std::vector<Finding> list_;

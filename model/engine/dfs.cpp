@@ -35,12 +35,29 @@ bool DfsStrategy::independent(const Transition& a, const Transition& b) {
   return true;
 }
 
-ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
-  if (red_ != Reduction::None && pos_ > 0) {  // the transition the previous choice started ends here
+DfsStrategy::Node& DfsStrategy::Path::push(ThreadMask enabled, ThreadId current) {
+  if (n_ == v_.size()) v_.emplace_back();
+  Node& n = v_[n_++];
+  for (ThreadMask m = n.filled; m; m &= m - 1) n.trans[__builtin_ctz(m)].clear();
+  n.enabled = enabled;
+  n.current = current;
+  n.chosen = 0;
+  n.tried = n.sleep = n.backtrack = n.filled = 0;
+  n.dead = false;
+  return n;
+}
+
+void DfsStrategy::close_transition() {
+  if (red_ != Reduction::None && pos_ > 0) {
     Node& prev = stack_[pos_ - 1];
-    prev.trans[prev.chosen] = std::move(seg_);
+    prev.trans[prev.chosen].swap(seg_);  // seg_ keeps the old buffer for the next transition
+    prev.filled |= ThreadMask(1u << prev.chosen);
   }
   seg_.clear();
+}
+
+ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
+  close_transition();
   if (pos_ < stack_.size()) {  // replaying the prefix
     Node& n = stack_[pos_++];
     if (n.enabled != enabled || n.current != current) {
@@ -49,7 +66,7 @@ ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
     }
     return n.chosen;
   }
-  Node n{enabled, current, 0, 0};
+  Node& n = stack_.push(enabled, current);
   if (sleep_sets_ && pos_ > 0) {
     // A thread sleeps here if it slept or was tried at the parent before the
     // chosen one, and its transition there is independent of the chosen one.
@@ -61,6 +78,7 @@ ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
       if (independent(p.trans[q], p.trans[p.chosen])) {
         n.sleep |= 1u << q;
         n.trans[q] = p.trans[q];
+        n.filled |= ThreadMask(1u << q);
       }
     }
   }
@@ -74,46 +92,37 @@ ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
   n.chosen = t;
   n.tried = ThreadMask(1u << t);
   n.backtrack = n.tried;
-  stack_.push_back(std::move(n));
   ++pos_;
   return t;
 }
 
-namespace {
-
-// A maximal run of one thread's accesses inside a transition: the chosen
-// thread's run (reversible at its node) or a forced one.
-struct Run {
-  ThreadId thread;
-  bool chosen;
-  std::size_t node;
-  std::uint32_t seq;  // 1-based position among the thread's runs
-  std::array<std::uint32_t, kMaxThreads> vc{};  // vc[t]: t's last run ordered before or at this one
-  std::vector<std::pair<ObjId, bool>> acc;      // objects, exclusive
-};
-
-struct ObjHistory {
-  long last_excl = -1;
-  std::vector<long> reads;  // since last_excl
-};
-
-}  // namespace
+DfsStrategy::Run& DfsStrategy::add_run(ThreadId thread, bool chosen, std::size_t node, std::uint32_t seq) {
+  if (nruns_ == runs_.size()) runs_.emplace_back();
+  Run& r = runs_[nruns_++];
+  r.thread = thread;
+  r.chosen = chosen;
+  r.node = node;
+  r.seq = seq;
+  r.vc.fill(0);
+  r.acc.clear();
+  return r;
+}
 
 void DfsStrategy::add_backtracks() {
   // 1. Cut the execution into runs.
-  std::vector<Run> runs;
+  nruns_ = 0;
   std::array<std::uint32_t, kMaxThreads> seq{};
   for (std::size_t k = 0; k < stack_.size(); ++k) {
     const Node& n = stack_[k];
     const Transition& tr = n.trans[n.chosen];
-    runs.push_back(Run{n.chosen, true, k, ++seq[n.chosen], {}, {}});
+    add_run(n.chosen, true, k, ++seq[n.chosen]);
     bool forced = false;
     for (const Access& a : tr) {
       // A forced thread's accesses are each their own step: the race with
       // its first conflicting access must stay immediate.
       forced = forced || a.thread != n.chosen;
-      if (forced) runs.push_back(Run{a.thread, false, k, ++seq[a.thread], {}, {}});
-      auto& acc = runs.back().acc;
+      if (forced) add_run(a.thread, false, k, ++seq[a.thread]);
+      auto& acc = runs_[nruns_ - 1].acc;
       auto it = std::find_if(acc.begin(), acc.end(), [&](const auto& p) { return p.first == a.obj; });
       if (it == acc.end()) acc.emplace_back(a.obj, a.excl);
       else it->second |= a.excl;
@@ -122,12 +131,15 @@ void DfsStrategy::add_backtracks() {
   // 2. Happens-before (program order plus dependence) by vector clocks, and
   // the races: a dependent earlier run of another thread that no other
   // predecessor is ordered after.
-  std::unordered_map<ObjId, ObjHistory> hist;
+  if (!hist_sized_ && objects_) hist_.direct(objects_->size());
+  hist_sized_ = true;
+  hist_.clear();
+  std::vector<Run>& runs = runs_;
   std::array<long, kMaxThreads> last_of{};
   last_of.fill(-1);
-  std::vector<long> preds;
-  std::vector<bool> dep;  // preds[i] is a dependence (not program order)
-  for (std::size_t j = 0; j < runs.size(); ++j) {
+  std::vector<long>& preds = preds_;
+  std::vector<bool>& dep = dep_;  // preds[i] is a dependence (not program order)
+  for (std::size_t j = 0; j < nruns_; ++j) {
     Run& r = runs[j];
     preds.clear();
     dep.clear();
@@ -142,11 +154,11 @@ void DfsStrategy::add_backtracks() {
     };
     if (last_of[r.thread] >= 0) add(last_of[r.thread], false);
     for (const auto& [obj, excl] : r.acc) {
-      auto it = hist.find(obj);
-      if (it == hist.end()) continue;
-      if (it->second.last_excl >= 0) add(it->second.last_excl, true);
+      const ObjHistory* h = hist_.find(obj);
+      if (!h) continue;
+      if (h->last_excl >= 0) add(h->last_excl, true);
       if (excl)
-        for (long i : it->second.reads) add(i, true);
+        for (long i : h->reads) add(i, true);
     }
     for (long i : preds)
       for (unsigned t = 0; t < kMaxThreads; ++t) r.vc[t] = std::max(r.vc[t], runs[i].vc[t]);
@@ -195,7 +207,10 @@ void DfsStrategy::add_backtracks() {
     }
     last_of[r.thread] = static_cast<long>(j);
     for (const auto& [obj, excl] : r.acc) {
-      ObjHistory& h = hist[obj];
+      ObjHistory& h = hist_.get(obj, [](ObjHistory& fresh) {
+        fresh.last_excl = -1;
+        fresh.reads.clear();
+      });
       if (excl) {
         h.last_excl = static_cast<long>(j);
         h.reads.clear();
@@ -215,14 +230,11 @@ std::size_t DfsStrategy::last_switch_before(std::size_t i) const {
 }
 
 bool DfsStrategy::next() {
-  if (red_ != Reduction::None && pos_ > 0) {  // the execution's last transition ended with it
-    Node& last = stack_[pos_ - 1];
-    last.trans[last.chosen] = std::move(seg_);
-    seg_.clear();
-  }
+  close_transition();  // the execution's last transition ended with it
   if (red_ == Reduction::Dpor) add_backtracks();
   // preemptions used by the prefix above each node
-  std::vector<unsigned> used(stack_.size() + 1, 0);
+  std::vector<unsigned>& used = used_;
+  used.assign(stack_.size() + 1, 0);
   for (std::size_t i = 0; i < stack_.size(); ++i) used[i + 1] = used[i] + preemption(stack_[i], stack_[i].chosen);
   while (!stack_.empty()) {
     std::size_t d = stack_.size() - 1;

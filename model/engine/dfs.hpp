@@ -52,6 +52,7 @@
 #include <string>
 #include <vector>
 
+#include "model/engine/obj_table.hpp"
 #include "model/engine/objects.hpp"
 #include "model/engine/strategy.hpp"
 
@@ -110,12 +111,49 @@ class DfsStrategy final : public Strategy {
     ThreadMask sleep = 0;
     ThreadMask backtrack = 0;  // dpor: the source set asked for so far
     bool dead = false;         // every enabled thread asleep: nothing to explore below
+    ThreadMask filled = 0;     // trans[] entries that may hold accesses
     std::vector<Transition> trans = std::vector<Transition>(kMaxThreads);  // of tried and sleeping threads
   };
+  // The search path. A node per choice point of every execution: nodes past
+  // size() are kept, so that their transition buffers are reused instead of
+  // allocated again (allocation was a third of a dpor search's time).
+  class Path {
+   public:
+    std::size_t size() const { return n_; }
+    bool empty() const { return n_ == 0; }
+    Node& operator[](std::size_t i) { return v_[i]; }
+    const Node& operator[](std::size_t i) const { return v_[i]; }
+    // A new last node with no tried, sleeping or backtrack thread.
+    Node& push(ThreadMask enabled, ThreadId current);
+    void pop_back() { --n_; }
+    const Node* begin() const { return v_.data(); }
+    const Node* end() const { return v_.data() + n_; }
+
+   private:
+    std::vector<Node> v_;
+    std::size_t n_ = 0;
+  };
+  // add_backtracks(): a maximal run of one thread's accesses inside a
+  // transition, the chosen thread's (reversible at its node) or a forced one.
+  struct Run {
+    ThreadId thread;
+    bool chosen;
+    std::size_t node;
+    std::uint32_t seq;  // 1-based position among the thread's runs
+    std::array<std::uint32_t, kMaxThreads> vc;  // vc[t]: t's last run ordered before or at this one
+    std::vector<std::pair<ObjId, bool>> acc;    // objects, exclusive
+  };
+  struct ObjHistory {
+    long last_excl = -1;
+    std::vector<long> reads;  // since last_excl
+  };
+  Run& add_run(ThreadId thread, bool chosen, std::size_t node, std::uint32_t seq);
   static bool independent(const Transition& a, const Transition& b);
   bool preemption(const Node& n, ThreadId t) const {
     return n.current != kNoThread && (n.enabled & (1u << n.current)) && t != n.current;
   }
+  // The transition the last choice started ends here: it becomes its node's.
+  void close_transition();
   void add_backtracks();  // dpor: the races of the execution just run
   // BPOR's conservative branch for a race at node i: the last node before i
   // where the schedule switched threads (the root if none did).
@@ -129,7 +167,15 @@ class DfsStrategy final : public Strategy {
   unsigned round_ = 0;            // bounded: the preemptions allowed in this round
   bool needs_next_round_ = false;  // bounded: a branch was cut at this round's bound
   const ObjectRegistry* objects_;
-  std::vector<Node> stack_;
+  Path stack_;
+  // add_backtracks() and next() scratch, kept across executions
+  std::vector<Run> runs_;
+  std::size_t nruns_ = 0;
+  ObjTable<ObjHistory> hist_;
+  bool hist_sized_ = false;
+  std::vector<long> preds_;
+  std::vector<bool> dep_;
+  std::vector<unsigned> used_;
   std::size_t pos_ = 0;
   std::string err_;
 };

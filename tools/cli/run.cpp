@@ -26,6 +26,14 @@ namespace mhp {
 namespace {
 
 // Keeps the running thread while it can: PCT's calibration run.
+// The keys a sequential search holds: its executions ascend, so a held key
+// keeps its witness and the checkers need not write the finding's text again.
+struct HeldKeys final : KnownKeys {
+  const FindingSet& set;
+  explicit HeldKeys(const FindingSet& s) : set(s) {}
+  bool has(const std::string& key) const override { return set.has(key); }
+};
+
 struct CountingKeep final : Strategy {
   std::uint64_t calls = 0;
   void begin_execution(std::uint64_t) override { calls = 0; }
@@ -202,6 +210,8 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     DfsStrategy dfs(bound, red, &m.ex.objects());
     std::uint64_t redundant = 0, repeats = 0;
     FindingSet set;
+    HeldKeys held(set);
+    m.set_known(&held);
     std::uint64_t i = 0;
     bool complete = false;
     std::unordered_set<std::uint64_t> traces;
