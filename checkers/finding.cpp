@@ -28,12 +28,14 @@ FindingSide side_at(const Execution& ex, const Event& ev, const std::string& tit
 
 void FindingSet::merge_execution(std::vector<Finding>&& found, std::uint64_t execution,
                                  const std::string& schedule) {
-  std::set<std::string> seen;
+  ++calls_;  // a key counts once per call, even when two calls name one execution
   for (Finding& f : found) {
-    if (!seen.insert(f.key).second) continue;
     auto it = index_.find(f.key);
     if (it != index_.end()) {
-      ++list_[it->second].count;
+      if (last_[it->second] != calls_) {
+        ++list_[it->second].count;
+        last_[it->second] = calls_;
+      }
       continue;
     }
     f.execution = execution;
@@ -41,6 +43,7 @@ void FindingSet::merge_execution(std::vector<Finding>&& found, std::uint64_t exe
     f.count = 1;
     index_.emplace(f.key, list_.size());
     list_.push_back(std::move(f));
+    last_.push_back(calls_);
   }
 }
 
@@ -49,6 +52,7 @@ void FindingSet::add_run_finding(Finding&& f) {
   f.count = 1;
   index_.emplace(f.key, list_.size());
   list_.push_back(std::move(f));
+  last_.push_back(0);
 }
 
 }  // namespace mhp

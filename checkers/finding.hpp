@@ -49,6 +49,8 @@ class FindingSet {
 
  private:
   std::vector<Finding> list_;
+  std::vector<std::uint64_t> last_;  // per list_ entry: the merge_execution() call that last counted it
+  std::uint64_t calls_ = 0;
   std::map<std::string, std::size_t> index_;
 };
 

@@ -154,15 +154,27 @@ void LockScopeChecker::on_event(const Event& ev) {
   for (std::uint16_t i : *idx) {
     Rule& c = rules_[i];
     if (!applies(c, ev) || satisfied(c, ev)) continue;
-    report(*c.r, ev);
+    report(i, ev);
   }
 }
 
-void LockScopeChecker::report(const ScopeRule& r, const Event& ev) {
-  std::string fn = ex_.stacks().top_name(ev.stack);
-  std::string cls = ex_.objects().class_of(ev.obj);
-  std::string key = "scope/" + r.id + "/" + cls + "/" + fn;
-  if (!reported_.insert(key).second || found_known("scope", key)) return;
+void LockScopeChecker::report(std::uint16_t rule, const Event& ev) {
+  const ScopeRule& r = *rules_[rule].r;
+  const FnId fn_id = ex_.stacks().top_fn(ev.stack);
+  auto [at, fresh] = key_ids_.try_emplace({rule, ev.obj, fn_id}, 0);
+  if (fresh) {  // objects of one class (every page's flags) share their key: one id per key text
+    std::string text = "scope/" + r.id + "/" + ex_.objects().class_of(ev.obj) + "/" + ex_.stacks().top_name(ev.stack);
+    auto [k, added] = key_index_.try_emplace(text, std::uint32_t(keys_.size()));
+    if (added) keys_.push_back(std::move(text));
+    at->second = k->second;
+  }
+  const std::uint32_t id = at->second;
+  if (std::find(reported_.begin(), reported_.end(), id) != reported_.end()) return;
+  reported_.push_back(id);
+  const std::string& key = keys_[id];
+  if (found_known("scope", key)) return;
+  const std::string& fn = ex_.stacks().top_name(ev.stack);
+  const std::string cls = ex_.objects().class_of(ev.obj);
   const SimThread& t = ex_.threads()[ev.thread];
   std::string need;
   for (const auto& alt : r.held) need += (need.empty() ? "" : " or ") + need_text(alt);

@@ -4,7 +4,9 @@
 // the kernel states only in comments ("Must be called with mem_hotplug_lock
 // in write mode"), made into lockdep_assert_held().
 #pragma once
+#include <map>
 #include <set>
+#include <tuple>
 #include <string>
 #include <vector>
 
@@ -52,13 +54,18 @@ class LockScopeChecker final : public Checker {
   bool satisfied(const Rule& r, const Event& ev);
   bool applies(Rule& r, const Event& ev) const;
   // Out of line and cold: the per-write path stays small (no finding on its stack).
-  [[gnu::cold, gnu::noinline]] void report(const ScopeRule& r, const Event& ev);
+  [[gnu::cold, gnu::noinline]] void report(std::uint16_t rule, const Event& ev);
   std::vector<Rule> rules_;                                       // of this era
   std::vector<std::string> classes_;                              // lock classes the rules name
   std::vector<std::uint64_t> class_mask_;                         // per class: its lock bits
   std::size_t locks_seen_ = 0;                                    // lock bits folded into class_mask_
   ObjTable<std::vector<std::uint16_t>> by_obj_;                   // cache: object -> rules_ indices
-  std::set<std::string> reported_;                                // keys this execution
+  // Finding keys built once per (rule, object, writing function): a write
+  // that breaks a rule in every execution then costs a lookup, not a string.
+  std::map<std::tuple<std::uint16_t, ObjId, FnId>, std::uint32_t> key_ids_;
+  std::map<std::string, std::uint32_t> key_index_;                // key text -> key id
+  std::vector<std::string> keys_;                                 // by key id
+  std::vector<std::uint32_t> reported_;                           // key ids this execution
 };
 
 }  // namespace mhp
