@@ -47,6 +47,32 @@ void FindingSet::merge_execution(std::vector<Finding>&& found, std::uint64_t exe
   }
 }
 
+void FindingSet::merge_execution(std::vector<Finding>&& found, const std::vector<std::size_t>& held,
+                                 std::uint64_t execution, const std::string& schedule,
+                                 std::vector<std::size_t>& index) {
+  ++calls_;
+  for (Finding& f : found) {
+    auto it = index_.find(f.key);
+    if (it == index_.end()) {
+      f.execution = execution;
+      f.schedule = schedule;
+      f.count = 1;
+      it = index_.emplace(f.key, list_.size()).first;
+      list_.push_back(std::move(f));
+      last_.push_back(calls_);
+    } else if (last_[it->second] != calls_) {
+      ++list_[it->second].count;
+      last_[it->second] = calls_;
+    }
+    index.push_back(it->second);
+  }
+  for (std::size_t i : held)
+    if (last_[i] != calls_) {
+      ++list_[i].count;
+      last_[i] = calls_;
+    }
+}
+
 void FindingSet::add_run_finding(Finding&& f) {
   if (index_.count(f.key)) return;
   f.count = 1;

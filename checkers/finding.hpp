@@ -31,6 +31,7 @@ struct Finding {
   std::string schedule;
   std::uint64_t count = 1;  // executions in which the key appeared
   std::uint64_t position = 0;  // order among the witness execution's findings (0: a whole-run finding)
+  bool stub = false;  // kind and key only: the runner held the key already (KnownKeys)
 };
 
 // Helpers shared by checkers to describe a thread at an event.
@@ -46,6 +47,11 @@ class FindingSet {
   void add_run_finding(Finding&& f);
   const std::vector<Finding>& all() const { return list_; }
   bool has(const std::string& key) const { return index_.count(key) != 0; }
+  // Parallel dfs: one execution as a helper hands it over, the findings of
+  // keys new to it in full and the keys it met before by their index here
+  // (`index`: of each of `found`, in order).
+  void merge_execution(std::vector<Finding>&& found, const std::vector<std::size_t>& held,
+                       std::uint64_t execution, const std::string& schedule, std::vector<std::size_t>& index);
 
  private:
   std::vector<Finding> list_;

@@ -58,12 +58,14 @@ void LockOrderChecker::on_event(const Event& ev) {
     Dep*& known = dep_by_class_[from_class * 64 + to_class];
     if (known) {
       if (!gated || gate_bit_[h.bit]) known->gated = false;
+      if (logging_) log_.emplace_back(known, gated && !gate_bit_[h.bit]);
       continue;
     }
     const std::string& from = ex_.lock_class(h.bit);
     auto [it, fresh] = deps_.try_emplace({from, to});
     Dep& d = it->second;
     known = &d;
+    if (logging_) log_.emplace_back(&d, gated && from != gate_);
     if (!fresh) {
       if (!gated || from == gate_) d.gated = false;
       continue;
@@ -125,6 +127,68 @@ void LockOrderChecker::add_edge(const LockEdge& e) {
   bool gated = it->second.gated && d.gated;
   if (d.execution < it->second.execution) it->second = std::move(d);
   it->second.gated = gated;
+}
+
+std::vector<LockOrderChecker::Recording> LockOrderChecker::take_recordings() {
+  std::vector<Recording> out;
+  std::vector<const Dep*> seen;
+  for (const auto& [dep, gated] : log_) {
+    auto at = std::find(seen.begin(), seen.end(), dep);
+    if (at != seen.end()) {
+      out[std::size_t(at - seen.begin())].gated &= gated;
+      continue;
+    }
+    seen.push_back(dep);
+    Recording r;
+    for (const auto& [k, d] : deps_)
+      if (&d == dep) {
+        r.from = k.first;
+        r.to = k.second;
+        if (d.execution == UINT64_MAX)  // first met in this execution
+          r.edge = {k.first, k.second, d.from_read, d.to_read, false, 0, "", d.holder, d.taker};
+        r.has_edge = d.execution == UINT64_MAX;
+        break;
+      }
+    r.gated = gated;
+    out.push_back(std::move(r));
+  }
+  log_.clear();
+  for (auto& [k, d] : deps_)
+    if (d.execution == UINT64_MAX) d.execution = 0;
+  unstamped_ = false;
+  return out;
+}
+
+void LockOrderChecker::forget() {
+  deps_.clear();
+  std::fill(dep_by_class_.begin(), dep_by_class_.end(), nullptr);
+  log_.clear();
+  unstamped_ = false;
+}
+
+bool LockOrderChecker::can_take(const std::vector<Recording>& recs) const {
+  for (const Recording& r : recs)
+    if (!r.has_edge && !deps_.count({r.from, r.to})) return false;
+  return true;
+}
+
+void LockOrderChecker::take(const std::vector<Recording>& recs, std::uint64_t execution,
+                            const std::function<std::string()>& schedule) {
+  for (const Recording& r : recs) {
+    auto [it, fresh] = deps_.try_emplace({r.from, r.to});
+    Dep& d = it->second;
+    if (!fresh) {
+      d.gated = d.gated && r.gated;
+      continue;
+    }
+    d.from_read = r.edge.from_read;
+    d.to_read = r.edge.to_read;
+    d.gated = r.gated;
+    d.holder = r.edge.holder;
+    d.taker = r.edge.taker;
+    d.execution = execution;
+    d.schedule = schedule();
+  }
 }
 
 std::vector<Finding> LockOrderChecker::cycles() const {

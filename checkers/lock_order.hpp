@@ -16,6 +16,7 @@
 // as recursive locking: a writer arriving in between deadlocks it (§3.1).
 // The graph lives across executions: findings() is called after the last one.
 #pragma once
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -65,6 +66,26 @@ class LockOrderChecker final : public Checker {
   // merge_from() does: the smaller witness, gated only if gated in both.
   void add_edge(const LockEdge& e);
 
+  // Parallel dfs: a helper's checker logs the dependencies each execution
+  // records; the search that owns the order takes them as if it had run
+  // the execution. `edge` comes with a dependency first met since forget().
+  struct Recording {
+    std::string from, to;
+    bool gated = false;  // every recording in the execution held the gate
+    bool has_edge = false;
+    LockEdge edge;       // holder, taker and modes of the first recording
+  };
+  void set_logging(bool on) { logging_ = on; }
+  // The recordings of the execution that just ended, one per dependency.
+  std::vector<Recording> take_recordings();
+  // A helper's graph between two subtrees: their recordings are taken apart.
+  void forget();
+  // Whether take() can add these: every dependency this graph lacks comes
+  // with its edge.
+  bool can_take(const std::vector<Recording>& recs) const;
+  // schedule(): the execution's encoded schedule, asked only for a new dependency.
+  void take(const std::vector<Recording>& recs, std::uint64_t execution, const std::function<std::string()>& schedule);
+
  private:
   struct Dep {
     bool from_read = false, to_read = false;
@@ -87,6 +108,8 @@ class LockOrderChecker final : public Checker {
   std::vector<bool> gate_bit_;
   std::vector<Dep*> dep_by_class_;  // [from * 64 + to]; map nodes do not move
   bool unstamped_ = false;  // a dependency first seen since the last end_execution()
+  bool logging_ = false;
+  std::vector<std::pair<Dep*, bool>> log_;  // this execution's recordings: dependency, gated
 };
 
 }  // namespace mhp

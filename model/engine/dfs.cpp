@@ -112,12 +112,15 @@ void DfsStrategy::add_backtracks() {
   // 1. Cut the execution into runs.
   nruns_ = 0;
   std::array<std::uint32_t, kMaxThreads> seq{};
+  unsigned nt = 0;  // threads 0..nt-1 appear: vector clocks are compared that far
   for (std::size_t k = 0; k < stack_.size(); ++k) {
     const Node& n = stack_[k];
     const Transition& tr = n.trans[n.chosen];
     add_run(n.chosen, true, k, ++seq[n.chosen]);
+    nt = std::max(nt, unsigned(n.chosen) + 1);
     bool forced = false;
     for (const Access& a : tr) {
+      nt = std::max(nt, unsigned(a.thread) + 1);
       // A forced thread's accesses are each their own step: the race with
       // its first conflicting access must stay immediate.
       forced = forced || a.thread != n.chosen;
@@ -161,7 +164,7 @@ void DfsStrategy::add_backtracks() {
         for (long i : h->reads) add(i, true);
     }
     for (long i : preds)
-      for (unsigned t = 0; t < kMaxThreads; ++t) r.vc[t] = std::max(r.vc[t], runs[i].vc[t]);
+      for (unsigned t = 0; t < nt; ++t) r.vc[t] = std::max(r.vc[t], runs[i].vc[t]);
     r.vc[r.thread] = r.seq;
     for (std::size_t x = 0; x < preds.size(); ++x) {
       const Run& e = runs[preds[x]];
@@ -170,16 +173,30 @@ void DfsStrategy::add_backtracks() {
       for (long k : preds)
         if (k != preds[x] && runs[k].vc[e.thread] >= e.seq) immediate = false;
       if (!immediate) continue;
+      if (bound_ != kUnbounded && e.node > 0) {
+        // BPOR: r's thread also at the last switch before e, in case
+        // reversing the race right at e's node costs a preemption the bound
+        // forbids (a switch there costs no more than the one already made)
+        const std::size_t c = last_switch_before(e.node);
+        if (c < floor_) adds_.push_back({std::uint32_t(c), false, r.thread, 0});
+        else add_bpor(stack_[c], r.thread);
+      }
+      Node& n = stack_[e.node];
+      // Every enabled thread asked for at e's node already: the race adds
+      // nothing whatever its initials (below), so they are not computed. A
+      // subtree search cannot tell for a node above its root (the owner's
+      // node may have fewer), so it always computes them there.
+      const bool mine = e.node >= floor_;
+      if (mine && (n.backtrack & n.enabled) == n.enabled) continue;
       // 3. The initials of notdep(e).r at e's node: the first run of each
       // thread among the runs after e not ordered after it (then r), that
       // nothing earlier in that sequence is ordered before.
-      Node& n = stack_[e.node];
       ThreadMask initials = 0, seen = 0;
       std::array<std::uint32_t, kMaxThreads> first{};  // seq of each thread's first run in v
       auto consider = [&](const Run& v) {
         if (!(seen & (1u << v.thread))) {
           bool initial = true;
-          for (unsigned t = 0; t < kMaxThreads; ++t)
+          for (unsigned t = 0; t < nt; ++t)
             if (t != v.thread && first[t] && v.vc[t] >= first[t]) initial = false;
           if (initial) initials |= 1u << v.thread;
           seen |= 1u << v.thread;
@@ -189,21 +206,8 @@ void DfsStrategy::add_backtracks() {
       for (std::size_t v = static_cast<std::size_t>(preds[x]) + 1; v < j; ++v)
         if (runs[v].vc[e.thread] < e.seq) consider(runs[v]);
       consider(r);
-      if (bound_ != kUnbounded && e.node > 0) {
-        // BPOR: r's thread also at the last switch before e, in case
-        // reversing the race right at e's node costs a preemption the bound
-        // forbids (a switch there costs no more than the one already made)
-        Node& c = stack_[last_switch_before(e.node)];
-        c.backtrack |= (c.enabled >> r.thread & 1) ? ThreadMask(1u << r.thread) : c.enabled;
-      }
-      if (initials & n.backtrack) continue;
-      ThreadMask cand = initials & n.enabled;
-      if (cand == 0) {
-        n.backtrack |= n.enabled;  // not reversible right there: try every thread (classic DPOR)
-      } else {
-        ThreadMask awake = cand & ~n.sleep;
-        n.backtrack |= 1u << __builtin_ctz(awake ? awake : cand);
-      }
+      if (mine) add_source(n, initials);
+      else adds_.push_back({std::uint32_t(e.node), true, 0, initials});
     }
     last_of[r.thread] = static_cast<long>(j);
     for (const auto& [obj, excl] : r.acc) {
@@ -221,6 +225,21 @@ void DfsStrategy::add_backtracks() {
   }
 }
 
+void DfsStrategy::add_source(Node& n, ThreadMask initials) {
+  if ((n.backtrack & n.enabled) == n.enabled || (initials & n.backtrack)) return;
+  ThreadMask cand = initials & n.enabled;
+  if (cand == 0) {
+    n.backtrack |= n.enabled;  // not reversible right there: try every thread (classic DPOR)
+  } else {
+    ThreadMask awake = cand & ~n.sleep;
+    n.backtrack |= 1u << __builtin_ctz(awake ? awake : cand);
+  }
+}
+
+void DfsStrategy::add_bpor(Node& c, ThreadId t) {
+  c.backtrack |= (c.enabled >> t & 1) ? ThreadMask(1u << t) : c.enabled;
+}
+
 std::size_t DfsStrategy::last_switch_before(std::size_t i) const {
   while (i > 0) {
     const Node& n = stack_[--i];
@@ -231,12 +250,17 @@ std::size_t DfsStrategy::last_switch_before(std::size_t i) const {
 
 bool DfsStrategy::next() {
   close_transition();  // the execution's last transition ended with it
+  adds_.clear();
   if (red_ == Reduction::Dpor) add_backtracks();
+  return advance();
+}
+
+bool DfsStrategy::advance() {
   // preemptions used by the prefix above each node
   std::vector<unsigned>& used = used_;
   used.assign(stack_.size() + 1, 0);
   for (std::size_t i = 0; i < stack_.size(); ++i) used[i + 1] = used[i] + preemption(stack_[i], stack_[i].chosen);
-  while (!stack_.empty()) {
+  while (stack_.size() > floor_) {
     std::size_t d = stack_.size() - 1;
     Node& n = stack_[d];
     if (n.dead) {
@@ -256,7 +280,7 @@ bool DfsStrategy::next() {
     }
     stack_.pop_back();
   }
-  if (!bounded() || !needs_next_round_) return false;
+  if (floor_ || !bounded() || !needs_next_round_) return false;  // a subtree() has no rounds of its own
   ++round_;  // the round just searched is complete: the next one starts at the root
   needs_next_round_ = false;
   return true;
@@ -266,6 +290,100 @@ unsigned DfsStrategy::preemptions() const {
   unsigned p = 0;
   for (const Node& n : stack_) p += preemption(n, n.chosen);
   return p;
+}
+
+void DfsStrategy::prefix(std::vector<ThreadId>& out) const {
+  out.clear();
+  for (const Node& n : stack_) out.push_back(n.chosen);
+}
+
+void DfsStrategy::pending_branches(std::vector<std::pair<std::size_t, ThreadId>>& out) const {
+  out.clear();
+  unsigned used = 0;
+  for (std::size_t d = floor_; d < stack_.size(); ++d) {
+    const Node& n = stack_[d];
+    // With sleep sets the subtree depends on the transitions of the threads
+    // the node tried: not before the last node's new branch has run.
+    const bool known = !sleep_sets_ || ((n.tried | n.sleep) & ~n.filled) == 0;
+    if (!n.dead && known) {
+      ThreadMask todo = (red_ == Reduction::Dpor ? n.backtrack : n.enabled) & n.enabled & ~n.tried & ~n.sleep;
+      for (ThreadMask m = todo; m; m &= m - 1) {
+        auto t = static_cast<ThreadId>(__builtin_ctz(m));
+        if (used + preemption(n, t) > (bounded() ? round_ : bound_)) continue;
+        out.emplace_back(d, t);
+        // With sleep sets only the node's next thread: the search tries the
+        // lower ones first, so a later one's root would not match.
+        if (sleep_sets_) break;
+      }
+    }
+    used += preemption(n, n.chosen);
+  }
+}
+
+void DfsStrategy::copy_node(const Node& from, Node& to, bool with_trans) const {
+  to.chosen = from.chosen;
+  to.tried = from.tried;
+  to.sleep = from.sleep;
+  to.backtrack = from.backtrack;
+  to.dead = from.dead;
+  if (!with_trans) return;
+  to.filled = from.filled;
+  for (ThreadMask m = from.filled; m; m &= m - 1) to.trans[__builtin_ctz(m)] = from.trans[__builtin_ctz(m)];
+}
+
+DfsStrategy DfsStrategy::subtree(std::size_t d, ThreadId t) const {
+  DfsStrategy s(bound_, red_, objects_);
+  s.round_ = round_;
+  s.floor_ = d + 1;
+  // Above the root only what replaying the prefix needs: each execution
+  // there records every node's transition again. At the root, the tried and
+  // sleeping threads' transitions, for the sleep sets below it.
+  for (std::size_t k = 0; k <= d; ++k) {
+    const Node& from = stack_[k];
+    copy_node(from, s.stack_.push(from.enabled, from.current), k == d);
+  }
+  Node& n = s.stack_[d];
+  n.chosen = t;
+  n.tried |= ThreadMask(1u << t);
+  return s;
+}
+
+bool DfsStrategy::after_subtree(const DfsStrategy& sub) {
+  const std::size_t d = sub.floor_ - 1;
+  Node& n = stack_[d];
+  const ThreadId t = n.chosen;
+  if (sub.stack_[d].filled >> t & 1) {  // the root's transition, for its later siblings' sleep sets
+    n.trans[t] = sub.stack_[d].trans[t];
+    n.filled |= ThreadMask(1u << t);
+  }
+  needs_next_round_ = needs_next_round_ || sub.needs_next_round_;
+  seg_.clear();
+  pos_ = 0;
+  return advance();
+}
+
+void DfsStrategy::adopt(const DfsStrategy& sub) {
+  const std::size_t d = sub.floor_ - 1;
+  Node& n = stack_[d];
+  const ThreadId t = n.chosen;
+  if (sub.stack_[d].filled >> t & 1) {
+    n.trans[t] = sub.stack_[d].trans[t];
+    n.filled |= ThreadMask(1u << t);
+  }
+  for (std::size_t k = d + 1; k < sub.stack_.size(); ++k) {
+    const Node& from = sub.stack_[k];
+    copy_node(from, stack_.push(from.enabled, from.current), true);
+  }
+  needs_next_round_ = needs_next_round_ || sub.needs_next_round_;
+  seg_.clear();
+  pos_ = 0;
+}
+
+void DfsStrategy::apply(const std::vector<Addition>& adds) {
+  for (const Addition& a : adds) {
+    if (a.race) add_source(stack_[a.node], a.initials);
+    else add_bpor(stack_[a.node], a.thread);
+  }
 }
 
 bool DfsStrategy::repeat() const { return bounded() && round_ > 0 && preemptions() < round_; }

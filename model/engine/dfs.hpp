@@ -97,6 +97,46 @@ class DfsStrategy final : public Strategy {
   // could have gone on
   unsigned preemptions() const;
 
+  // --- parallel search (tools/cli/dfs_helpers.hpp) ---
+  // What a subtree search's races ask of the nodes above its root, in the
+  // order the search that owns those nodes would ask it: a race's initials
+  // at its node (source sets), or BPOR's branch for a thread at a node.
+  struct Addition {
+    std::uint32_t node;
+    bool race;
+    ThreadId thread;      // BPOR: the thread asked for
+    ThreadMask initials;  // race: its initials
+  };
+  // The additions of the last next() (subtree searches only).
+  std::vector<Addition>& additions() { return adds_; }
+  // The owner applies a subtree execution's additions to its own nodes.
+  void apply(const std::vector<Addition>& adds);
+  // The threads the path chooses: the prefix the next execution replays.
+  void prefix(std::vector<ThreadId>& out) const;
+  std::size_t depth() const { return stack_.size(); }
+  // The branches this search has still to take at the nodes of its path, as
+  // (node, thread), shallowest first: each is the root of a subtree a helper
+  // may search ahead (this search reaches it later, in its own order).
+  void pending_branches(std::vector<std::pair<std::size_t, ThreadId>>& out) const;
+  // A search of the subtree below node d taking thread t there, as this
+  // search will make it when it gets there: exactly for the plain and the
+  // bounded searches; with sleep sets, as long as node d has tried and put
+  // to sleep the same threads then (same_root() checks it).
+  DfsStrategy subtree(std::size_t d, ThreadId t) const;
+  // What of node d shapes the subtree below it: with sleep sets, the threads
+  // it tried and put to sleep; nothing otherwise. A subtree lent at d is
+  // this search's if root_state(d) is the same when the search gets there.
+  std::uint64_t root_state(std::size_t d) const {
+    const Node& n = stack_[d];
+    return sleep_sets_ ? (std::uint64_t(n.tried) << 32 | n.sleep) << 1 | n.dead : 0;
+  }
+  // The owner, at sub's root, after taking all of sub's executions: goes on
+  // after the subtree (next()'s backtracking, with what sub learnt there).
+  bool after_subtree(const DfsStrategy& sub);
+  // The owner, at sub's root, after taking some of sub's executions: takes
+  // sub's path below the root over, to run sub's next execution itself.
+  void adopt(const DfsStrategy& sub);
+
  private:
   struct Access {
     ObjId obj;
@@ -155,6 +195,12 @@ class DfsStrategy final : public Strategy {
   // The transition the last choice started ends here: it becomes its node's.
   void close_transition();
   void add_backtracks();  // dpor: the races of the execution just run
+  // A race's source-set entry at node n (initials of notdep(e).r there).
+  static void add_source(Node& n, ThreadMask initials);
+  static void add_bpor(Node& c, ThreadId t);
+  // next() without the execution's own races: backtrack to the next branch.
+  bool advance();
+  void copy_node(const Node& from, Node& to, bool with_trans) const;
   // BPOR's conservative branch for a race at node i: the last node before i
   // where the schedule switched threads (the root if none did).
   std::size_t last_switch_before(std::size_t i) const;
@@ -165,6 +211,7 @@ class DfsStrategy final : public Strategy {
   unsigned bound_;
   bool sleep_sets_;  // sleep and unbounded dpor (BPOR has none)
   unsigned round_ = 0;            // bounded: the preemptions allowed in this round
+  std::size_t floor_ = 0;         // subtree(): nodes above it are not this search's to backtrack
   bool needs_next_round_ = false;  // bounded: a branch was cut at this round's bound
   const ObjectRegistry* objects_;
   Path stack_;
@@ -176,6 +223,7 @@ class DfsStrategy final : public Strategy {
   std::vector<long> preds_;
   std::vector<bool> dep_;
   std::vector<unsigned> used_;
+  std::vector<Addition> adds_;  // subtree searches: additions above floor_
   std::size_t pos_ = 0;
   std::string err_;
 };

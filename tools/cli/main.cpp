@@ -206,15 +206,6 @@ int run_main(int argc, char** argv) {
         throw InputError(opts.reduce ? "<command line>" : sc.file, 0, 0, "--bound",
                          "sleep sets search unbounded (a bound makes them miss schedules); use --reduce dpor or none with a bound");
     check_options_apply(opts, scenarios);
-    // One dfs search is sequential (its backtrack points depend on every
-    // execution before): say so rather than let --jobs look like it sped it up.
-    if (opts.jobs.value_or(1) > 1)
-      for (const auto& sc : scenarios)
-        if (opts.strategy.value_or(sc.strategy) == "dfs") {
-          std::cerr << "mhpsim: note: a dfs search runs sequentially; --jobs " << *opts.jobs
-                    << " runs scenarios side by side, not one search in parallel\n";
-          break;
-        }
     std::optional<Baseline> baseline;
     if (!baseline_file.empty()) baseline = Baseline::load(baseline_file);
     if (!trace_finding.empty() && trace_file.empty())

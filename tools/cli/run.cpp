@@ -17,6 +17,7 @@
 #include <tbb/task_arena.h>
 
 #include "model/engine/dfs.hpp"
+#include "tools/cli/dfs_helpers.hpp"
 #include "tools/cli/explore.hpp"
 #include "tools/cli/machine.hpp"
 #include "tools/cli/shrink.hpp"
@@ -232,29 +233,67 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
                    round.c_str(), (unsigned long long)i, (unsigned long long)res.executions, double(i) / s,
                    traces.size());
     };
+    // --jobs N: N-1 helpers search subtrees ahead and the search takes their
+    // executions in its own order (tools/cli/dfs_helpers.hpp): the report is
+    // the same for any N.
+    std::unique_ptr<DfsHelpers> helpers;
+    if (opt.jobs.value_or(1) > 1) helpers = std::make_unique<DfsHelpers>(sc, *opt.jobs - 1, opt.memo);
+    std::shared_ptr<DfsHelpers::Task> lent;  // the helper's subtree whose root the path is at
     for (;;) {
-      Outcome o = m.run(dfs, i);
-      if (o.status == Outcome::Status::Diverged) throw std::runtime_error(o.detail);
-      // As explore() does: the schedule is encoded only for a witness.
-      if (m.order().has_unstamped()) m.order().end_execution(i, m.ex.schedule().encode());
-      if (dfs.repeat()) {
-        ++repeats;  // an earlier round counted its findings already
-      } else {
-        std::vector<Finding> found = m.findings(o);
-        for (std::size_t p = 0; p < found.size(); ++p) found[p].position = p + 1;
-        const std::string schedule = found.empty() ? std::string() : m.ex.schedule().encode();
-        set.merge_execution(std::move(found), i, schedule);
-        traces.insert(m.trace_signature());
+      if (helpers && !lent) lent = helpers->arrive(dfs);
+      std::unique_ptr<DfsRecord> rec = lent ? helpers->next(*lent) : nullptr;
+      if (lent && !rec) {  // the helper stopped: the search goes on from its path
+        helpers->leave(*lent, dfs, false);
+        lent.reset();
       }
-      redundant += dfs.redundant();
-      ++i;
+      bool more;
+      if (rec) {  // an execution the helper ran, taken as if run here
+        if (!rec->error.empty()) throw std::runtime_error(rec->error);
+        if (rec->status == Outcome::Status::Diverged) throw std::runtime_error(rec->detail);
+        dfs.apply(rec->adds);
+        if (!rec->deps.empty()) m.order().take(rec->deps, i, [&] { return rec->schedule; });
+        if (rec->repeat) {
+          ++repeats;
+        } else {
+          std::vector<std::size_t> index;
+          set.merge_execution(std::move(rec->fresh), helpers->held_index(*lent, *rec), i, rec->schedule, index);
+          helpers->note_fresh(*lent, index);
+          traces.insert(rec->signature);
+        }
+        redundant += rec->redundant;
+        ++i;
+        more = true;
+        if (rec->last) {
+          more = helpers->leave(*lent, dfs, true);
+          lent.reset();
+        }
+      } else {
+        Outcome o = m.run(dfs, i);
+        if (o.status == Outcome::Status::Diverged) throw std::runtime_error(o.detail);
+        // As explore() does: the schedule is encoded only for a witness.
+        if (m.order().has_unstamped()) m.order().end_execution(i, m.ex.schedule().encode());
+        if (dfs.repeat()) {
+          ++repeats;  // an earlier round counted its findings already
+        } else {
+          std::vector<Finding> found = m.findings(o);
+          for (std::size_t p = 0; p < found.size(); ++p) found[p].position = p + 1;
+          const std::string schedule = found.empty() ? std::string() : m.ex.schedule().encode();
+          set.merge_execution(std::move(found), i, schedule);
+          traces.insert(m.trace_signature());
+        }
+        redundant += dfs.redundant();
+        ++i;
+        more = dfs.next();
+      }
       if (tty && (i & 255) == 0) progress();
-      if (!dfs.next()) {
+      if (!more) {
         complete = true;
         break;
       }
       if (i >= res.executions) break;
+      if (helpers) helpers->lend(dfs);
     }
+    helpers.reset();
     if (tty && i >= 256) std::fprintf(stderr, "\r%100s\r", "");
     for (auto& f : m.order().cycles()) set.add_run_finding(std::move(f));
     res.findings = set.all();
