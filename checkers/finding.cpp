@@ -1,7 +1,6 @@
 #include "checkers/finding.hpp"
 
 #include <algorithm>
-#include <set>
 
 namespace mhp {
 

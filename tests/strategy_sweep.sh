@@ -7,7 +7,7 @@
 # (tests/replay_witnesses.py).
 #  pct  50,000 executions, bug depth from explore.depth (default 3);
 #  pos  the scenario's own executions;
-#  dfs  bugs: preemption bound from explore.bound (default 2), at most 100,000
+#  dfs  (--jobs 2: the parallel search) bugs: preemption bound from explore.bound (default 2), at most 100,000
 #       executions; fixed variants: source-DPOR, unbounded, unless the file sets
 #       explore.reduce (then its reduction and bound), and the search must be
 #       complete (the bound is in the report's header).
@@ -29,12 +29,12 @@ for f in scenarios/seeds/*.yaml; do
   if grep -q "^  findings: \[\]" "$f"; then
     grep -q "^  other_findings: forbidden" "$f" || { echo "FAIL: $name: a fixed variant must forbid other findings"; fail=$((fail+1)); continue; }
     reduce=(--reduce dpor); grep -q "^  reduce:" "$f" && reduce=()
-    "$bin" run "$f" --strategy dfs "${reduce[@]}" --executions 300000 --no-shrink > "$tmp/o.txt"
+    "$bin" run "$f" --strategy dfs "${reduce[@]}" --executions 300000 --no-shrink --jobs 2 > "$tmp/o.txt"
     check "dfs proves $name silent" 0 $?
     head -1 "$tmp/o.txt" | grep -q ", complete)"; check "dfs search of $name is complete" 0 $?
     echo "silent: $name: $(head -1 "$tmp/o.txt" | grep -oE 'strategy dfs .*')"
   else
-    "$bin" run "$f" --strategy dfs --executions 100000 --no-shrink > "$tmp/o.txt"
+    "$bin" run "$f" --strategy dfs --executions 100000 --no-shrink --jobs 2 > "$tmp/o.txt"
     check "dfs finds the findings $name expects" 0 $?
     echo "found:  $name: $(head -1 "$tmp/o.txt" | grep -oE 'strategy dfs .*')"
   fi

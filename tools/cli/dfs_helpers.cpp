@@ -151,7 +151,6 @@ std::unique_ptr<DfsRecord> DfsHelpers::next(Task& t) {
     cv_.wait(lock, [&] { return !t.running; });
   }
   if (t.head == t.queue.size()) return nullptr;
-  ++taken_;
   return std::move(t.queue[t.head++]);
 }
 

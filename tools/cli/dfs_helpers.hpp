@@ -68,7 +68,6 @@ class DfsHelpers {
   bool leave(Task& t, DfsStrategy& dfs, bool subtree_done);
   // Lends the shallowest pending branches of dfs's path to idle helpers.
   void lend(const DfsStrategy& dfs);
-  std::uint64_t taken() const { return taken_; }
 
  private:
   struct Slot {
@@ -88,7 +87,6 @@ class DfsHelpers {
   unsigned idle_ = 0;                          // helpers waiting for a subtree
   std::vector<ThreadId> key_;
   std::vector<std::pair<std::size_t, ThreadId>> branches_;
-  std::uint64_t taken_ = 0;
 };
 
 struct DfsHelpers::Task {
