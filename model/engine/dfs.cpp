@@ -141,7 +141,7 @@ void DfsStrategy::add_backtracks() {
   std::array<long, kMaxThreads> last_of{};
   last_of.fill(-1);
   std::vector<long>& preds = preds_;
-  std::vector<bool>& dep = dep_;  // preds[i] is a dependence (not program order)
+  std::vector<std::uint8_t>& dep = dep_;  // preds[i] is a dependence (not program order)
   for (std::size_t j = 0; j < nruns_; ++j) {
     Run& r = runs[j];
     preds.clear();

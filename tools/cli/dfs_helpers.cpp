@@ -202,7 +202,7 @@ void DfsHelpers::lend(const DfsStrategy& dfs) {
     bool overlaps = false;
     for (auto& a : active_) overlaps = overlaps || starts_with(p, a->prefix) || starts_with(a->prefix, p);
     if (overlaps) continue;
-    auto task = std::make_shared<Task>(Task{p, dfs.subtree(d, t)});
+    auto task = std::make_shared<Task>(p, dfs.subtree(d, t));
     task->root_state = task->search.root_state(d);
     active_.push_back(task);
     free->task = task;

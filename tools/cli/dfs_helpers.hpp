@@ -90,6 +90,7 @@ class DfsHelpers {
 };
 
 struct DfsHelpers::Task {
+  Task(std::vector<ThreadId> p, DfsStrategy s) : prefix(std::move(p)), search(std::move(s)) {}
   std::vector<ThreadId> prefix;  // the path's choices down to the subtree's root
   DfsStrategy search;            // the helper's; the owner's again once running is false
   std::vector<std::unique_ptr<DfsRecord>> queue;  // in the search's order
