@@ -166,12 +166,6 @@ void LockOrderChecker::forget() {
   unstamped_ = false;
 }
 
-bool LockOrderChecker::can_take(const std::vector<Recording>& recs) const {
-  for (const Recording& r : recs)
-    if (!r.has_edge && !deps_.count({r.from, r.to})) return false;
-  return true;
-}
-
 void LockOrderChecker::take(const std::vector<Recording>& recs, std::uint64_t execution,
                             const std::function<std::string()>& schedule) {
   for (const Recording& r : recs) {

@@ -80,9 +80,6 @@ class LockOrderChecker final : public Checker {
   std::vector<Recording> take_recordings();
   // A helper's graph between two subtrees: their recordings are taken apart.
   void forget();
-  // Whether take() can add these: every dependency this graph lacks comes
-  // with its edge.
-  bool can_take(const std::vector<Recording>& recs) const;
   // schedule(): the execution's encoded schedule, asked only for a new dependency.
   void take(const std::vector<Recording>& recs, std::uint64_t execution, const std::function<std::string()>& schedule);
 

@@ -116,12 +116,14 @@ class DfsStrategy final : public Strategy {
   std::size_t depth() const { return stack_.size(); }
   // The branches this search has still to take at the nodes of its path, as
   // (node, thread), shallowest first: each is the root of a subtree a helper
-  // may search ahead (this search reaches it later, in its own order).
+  // may search ahead (this search reaches it later, in its own order). With
+  // sleep sets only a node's next thread, and only once the transitions of
+  // the threads it tried are known (the last node's new branch has not run).
   void pending_branches(std::vector<std::pair<std::size_t, ThreadId>>& out) const;
   // A search of the subtree below node d taking thread t there, as this
   // search will make it when it gets there: exactly for the plain and the
   // bounded searches; with sleep sets, as long as node d has tried and put
-  // to sleep the same threads then (same_root() checks it).
+  // to sleep the same threads then (root_state() tells).
   DfsStrategy subtree(std::size_t d, ThreadId t) const;
   // What of node d shapes the subtree below it: with sleep sets, the threads
   // it tried and put to sleep; nothing otherwise. A subtree lent at d is

@@ -26,7 +26,6 @@ namespace mhp {
 
 namespace {
 
-// Keeps the running thread while it can: PCT's calibration run.
 // The keys a sequential search holds: its executions ascend, so a held key
 // keeps its witness and the checkers need not write the finding's text again.
 struct HeldKeys final : KnownKeys {
@@ -35,6 +34,7 @@ struct HeldKeys final : KnownKeys {
   bool has(const std::string& key) const override { return set.has(key); }
 };
 
+// Keeps the running thread while it can: PCT's calibration run.
 struct CountingKeep final : Strategy {
   std::uint64_t calls = 0;
   void begin_execution(std::uint64_t) override { calls = 0; }
