@@ -27,29 +27,18 @@ FindingSide side_at(const Execution& ex, const Event& ev, const std::string& tit
 
 void FindingSet::merge_execution(std::vector<Finding>&& found, std::uint64_t execution,
                                  const std::string& schedule) {
-  ++calls_;  // a key counts once per call, even when two calls name one execution
-  for (Finding& f : found) {
-    auto it = index_.find(f.key);
-    if (it != index_.end()) {
-      if (last_[it->second] != calls_) {
-        ++list_[it->second].count;
-        last_[it->second] = calls_;
-      }
-      continue;
-    }
-    f.execution = execution;
-    f.schedule = schedule;
-    f.count = 1;
-    index_.emplace(f.key, list_.size());
-    list_.push_back(std::move(f));
-    last_.push_back(calls_);
-  }
+  merge_execution(std::move(found), {}, execution, schedule, nullptr);
 }
 
 void FindingSet::merge_execution(std::vector<Finding>&& found, const std::vector<std::size_t>& held,
                                  std::uint64_t execution, const std::string& schedule,
-                                 std::vector<std::size_t>& index) {
-  ++calls_;
+                                 std::vector<std::size_t>* index) {
+  ++calls_;  // a key counts once per call, even when two calls name one execution
+  auto count = [&](std::size_t i) {
+    if (last_[i] == calls_) return;
+    ++list_[i].count;
+    last_[i] = calls_;
+  };
   for (Finding& f : found) {
     auto it = index_.find(f.key);
     if (it == index_.end()) {
@@ -59,17 +48,12 @@ void FindingSet::merge_execution(std::vector<Finding>&& found, const std::vector
       it = index_.emplace(f.key, list_.size()).first;
       list_.push_back(std::move(f));
       last_.push_back(calls_);
-    } else if (last_[it->second] != calls_) {
-      ++list_[it->second].count;
-      last_[it->second] = calls_;
+    } else {
+      count(it->second);
     }
-    index.push_back(it->second);
+    if (index) index->push_back(it->second);
   }
-  for (std::size_t i : held)
-    if (last_[i] != calls_) {
-      ++list_[i].count;
-      last_[i] = calls_;
-    }
+  for (std::size_t i : held) count(i);
 }
 
 void FindingSet::add_run_finding(Finding&& f) {

@@ -49,9 +49,9 @@ class FindingSet {
   bool has(const std::string& key) const { return index_.count(key) != 0; }
   // Parallel dfs: one execution as a helper hands it over, the findings of
   // keys new to it in full and the keys it met before by their index here
-  // (`index`: of each of `found`, in order).
+  // (`index`, if given, gets the index of each of `found`, in order).
   void merge_execution(std::vector<Finding>&& found, const std::vector<std::size_t>& held,
-                       std::uint64_t execution, const std::string& schedule, std::vector<std::size_t>& index);
+                       std::uint64_t execution, const std::string& schedule, std::vector<std::size_t>* index);
 
  private:
   std::vector<Finding> list_;

@@ -256,7 +256,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
           ++repeats;
         } else {
           std::vector<std::size_t> index;
-          set.merge_execution(std::move(rec->fresh), helpers->held_index(*lent, *rec), i, rec->schedule, index);
+          set.merge_execution(std::move(rec->fresh), helpers->held_index(*lent, *rec), i, rec->schedule, &index);
           helpers->note_fresh(*lent, index);
           traces.insert(rec->signature);
         }
