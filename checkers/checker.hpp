@@ -33,7 +33,6 @@ class Checker : public EventObserver {
     Finding f;
     f.kind = kind;
     f.key = key;
-    f.stub = true;
     found_.push_back(std::move(f));
     return true;
   }

@@ -31,7 +31,6 @@ struct Finding {
   std::string schedule;
   std::uint64_t count = 1;  // executions in which the key appeared
   std::uint64_t position = 0;  // order among the witness execution's findings (0: a whole-run finding)
-  bool stub = false;  // kind and key only: the runner held the key already (KnownKeys)
 };
 
 // Helpers shared by checkers to describe a thread at an event.

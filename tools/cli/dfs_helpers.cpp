@@ -165,17 +165,14 @@ void DfsHelpers::note_fresh(Task& t, const std::vector<std::size_t>& fresh_index
   t.index.insert(t.index.end(), fresh_index.begin(), fresh_index.end());
 }
 
-bool DfsHelpers::leave(Task& t, DfsStrategy& dfs, bool subtree_done) {
-  std::shared_ptr<Task> keep;
+bool DfsHelpers::leave(const std::shared_ptr<Task>& t, DfsStrategy& dfs, bool subtree_done) {
   {
     std::unique_lock<std::mutex> lock(mu_);
-    for (auto& a : active_)
-      if (a.get() == &t) keep = a;
-    if (keep) drop(keep);
-    cv_.wait(lock, [&] { return !t.running; });
+    drop(t);
+    cv_.wait(lock, [&] { return !t->running; });
   }
-  if (subtree_done) return dfs.after_subtree(t.search);
-  dfs.adopt(t.search);
+  if (subtree_done) return dfs.after_subtree(t->search);
+  dfs.adopt(t->search);
   return true;
 }
 

@@ -65,7 +65,7 @@ class DfsHelpers {
   // After the last record: dfs goes on after the subtree (its last record
   // was the subtree's last) or takes the helper's path over. Returns what
   // DfsStrategy::next() would: whether there is an execution to run.
-  bool leave(Task& t, DfsStrategy& dfs, bool subtree_done);
+  bool leave(const std::shared_ptr<Task>& t, DfsStrategy& dfs, bool subtree_done);
   // Lends the shallowest pending branches of dfs's path to idle helpers.
   void lend(const DfsStrategy& dfs);
 

@@ -243,7 +243,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
       if (helpers && !lent) lent = helpers->arrive(dfs);
       std::unique_ptr<DfsRecord> rec = lent ? helpers->next(*lent) : nullptr;
       if (lent && !rec) {  // the helper stopped: the search goes on from its path
-        helpers->leave(*lent, dfs, false);
+        helpers->leave(lent, dfs, false);
         lent.reset();
       }
       bool more;
@@ -264,7 +264,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
         ++i;
         more = true;
         if (rec->last) {
-          more = helpers->leave(*lent, dfs, true);
+          more = helpers->leave(lent, dfs, true);
           lent.reset();
         }
       } else {
