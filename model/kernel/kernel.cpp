@@ -117,6 +117,11 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   pgmap_array.resize(nsub);
   for (std::uint64_t i = 0; i < nsub; ++i) pgmap_array[i].id = xa + i;
   for (auto& d : s.devices) pgmaps.push_back(std::make_unique<DevPagemap>(ex, d));
+  // (registered last: the object numbers of the real kernel's state stay as they were)
+  ObjId dev = ex.objects().add_range(
+      geo.sections, [](std::uint64_t off) { return "mem_section[" + std::to_string(off) + "].usage->subsection_dev_map"; },
+      [](std::uint64_t) { return std::string("mem_section->usage->subsection_dev_map"); });
+  for (std::uint32_t i = 0; i < geo.sections; ++i) sections[i].subsection_dev_map = Cell{dev + i, 0, 0};
 
   // Boot memory: early sections of node 0, fully populated and online, in ZONE_NORMAL.
   Pfn boot_pfns = s.boot_pfns();
@@ -152,6 +157,7 @@ std::vector<Cell*> Kernel::all_cells() {
   for (auto& s : sections) {
     out.push_back(&s.mem_map);
     out.push_back(&s.subsection_map);
+    out.push_back(&s.subsection_dev_map);
   }
   for (auto& nd : nodes) {
     for (Cell* c : {&nd->node_start_pfn, &nd->node_spanned_pages, &nd->node_present_pages, &nd->nr_zones,

@@ -41,6 +41,11 @@ constexpr std::int64_t SECTION_TAINT_ZONE_DEVICE = 1 << 4;
 struct MemSection {
   Cell mem_map;         // section_mem_map flag bits (the memmap pointer is implied)
   Cell subsection_map;  // mem_section_usage.subsection_map (Era B; Era A keeps it full)
+  // Hypothetical (seed 003, Dan Williams: "double the size of subsection_map
+  // ... identify whether a sub-section is ZONE_DEVICE"): one ZONE_DEVICE bit
+  // per subsection. No kernel has it; only the subsection_dev_map_* steps
+  // (model/kernel/subsection_dev_map.cpp) touch it.
+  Cell subsection_dev_map;
 };
 
 enum ZoneIdx : int { ZONE_NORMAL = 0, ZONE_MOVABLE = 1, ZONE_DEVICE = 2, MAX_NR_ZONES = 3 };

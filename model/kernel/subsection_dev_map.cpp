@@ -1,0 +1,84 @@
+// Hypothetical, for seed 003 (003_7c6d0aa1f2f3bb2e.txt): Dan Williams' "if
+// ZONE_DEVICE is to be a first class citizen in pfn walkers I think it would
+// be worth the cost to double the size of subsection_map and to identify
+// whether a sub-section is ZONE_DEVICE, or not", and David Hildenbrand's
+// pfn_zone_device(). No kernel has this map; these steps let a scenario put
+// its store where a patch would (before the subsection goes present, after
+// the memmap init, with or without release ordering) and let walkers test it,
+// so the proposal's answer to the five cases of the thread can be run.
+#include "model/kernel/sparse.hpp"
+#include "model/ops/primitives.hpp"
+
+namespace mhp {
+
+namespace {
+
+// The device range's bits in each section it covers (the operation's range):
+// set them, as section_activate() sets subsection_map, with WRITE_ONCE or
+// with smp_store_release() (a store meant to publish the memmap init).
+template <Access A>
+bool subsection_dev_map_set(Kernel& k, OpState& st) {
+  if (st.args.nr_pages == 0) return true;
+  const Pfn end = st.args.start + st.args.nr_pages;
+  for (std::uint32_t s = k.geo.section_of(st.args.start); s <= k.geo.section_of(end - 1); ++s) {
+    const Pfn lo = std::max(st.args.start, k.geo.section_start(s));
+    const Pfn hi = std::min(end, k.geo.section_start(s + 1));
+    std::int64_t bits = 0;
+    for (Pfn p = lo; p < hi; p += k.geo.pages_per_subsection) bits |= std::int64_t(1) << k.geo.subsection_of(p);
+    Cell& map = k.sections[s].subsection_dev_map;
+    k.write(map, k.read(map, Access::Once) | bits, A);
+  }
+  return true;
+}
+
+// The teardown's counterpart (before section_deactivate() frees the memmap).
+bool subsection_dev_map_clear(Kernel& k, OpState& st) {
+  if (st.args.nr_pages == 0) return true;
+  const Pfn end = st.args.start + st.args.nr_pages;
+  for (std::uint32_t s = k.geo.section_of(st.args.start); s <= k.geo.section_of(end - 1); ++s) {
+    std::int64_t bits = 0;
+    for (Pfn p = std::max(st.args.start, k.geo.section_start(s)); p < std::min(end, k.geo.section_start(s + 1));
+         p += k.geo.pages_per_subsection)
+      bits |= std::int64_t(1) << k.geo.subsection_of(p);
+    Cell& map = k.sections[s].subsection_dev_map;
+    k.write(map, k.read(map, Access::Once) & ~bits, Access::Once);
+  }
+  return true;
+}
+
+// pfn_zone_device(): the pfn's bit, by READ_ONCE or smp_load_acquire().
+template <Access A>
+bool pfn_zone_device(Kernel& k, Pfn pfn) {
+  return (k.read(k.sections[k.geo.section_of(pfn)].subsection_dev_map, A) >> k.geo.subsection_of(pfn)) & 1;
+}
+
+// pfn_to_online_page() with the map in place of C10's TAINT slow path
+// (get_dev_pagemap()): online section, subsection present, not ZONE_DEVICE.
+bool pfn_to_online_page_dev_map(Kernel& k, OpState& st) {
+  MemSection& ms = k.sections[k.geo.section_of(st.cur)];
+  if (!(k.read(ms.mem_map, Access::Once) & SECTION_IS_ONLINE)) return false;
+  if (!((k.read(ms.subsection_map, Access::Once) >> k.geo.subsection_of(st.cur)) & 1)) return false;
+  return !pfn_zone_device<Access::Once>(k, st.cur);
+}
+
+// A walker with ZONE_DEVICE as "a first class citizen": online RAM
+// (pfn_to_online_page(), v6) or a pfn the map says is ZONE_DEVICE.
+template <Access A>
+bool pfn_to_online_page_or_zone_device(Kernel& k, OpState& st) {
+  return pfn_to_online_page_b(k, st.cur) || pfn_zone_device<A>(k, st.cur);
+}
+
+}  // namespace
+
+void add_subsection_dev_map_primitives(PrimitiveTable& t) {
+  t.insert(t.end(), {
+    {"subsection_dev_map_set", subsection_dev_map_set<Access::Once>, "hypothetical (seed 003): set the range's per-subsection ZONE_DEVICE bits, WRITE_ONCE"},
+    {"subsection_dev_map_set_release", subsection_dev_map_set<Access::Release>, "hypothetical (seed 003): set the range's per-subsection ZONE_DEVICE bits, smp_store_release()"},
+    {"subsection_dev_map_clear", subsection_dev_map_clear, "hypothetical (seed 003): clear the range's per-subsection ZONE_DEVICE bits, WRITE_ONCE"},
+    {"pfn_to_online_page_dev_map", pfn_to_online_page_dev_map, "hypothetical (seed 003): pfn_to_online_page() testing the per-subsection ZONE_DEVICE bit instead of TAINT + get_dev_pagemap()"},
+    {"pfn_to_online_page_or_zone_device", pfn_to_online_page_or_zone_device<Access::Once>, "hypothetical (seed 003): pfn_to_online_page() || pfn_zone_device() (READ_ONCE of the bit)"},
+    {"pfn_to_online_page_or_zone_device_acquire", pfn_to_online_page_or_zone_device<Access::Acquire>, "hypothetical (seed 003): pfn_to_online_page() || pfn_zone_device() (smp_load_acquire() of the bit)"},
+  });
+}
+
+}  // namespace mhp
