@@ -60,7 +60,21 @@ TEST_CASE("subsection_dev_map: set and clear touch the range's subsections only,
     w.cur = 15;
     CHECK_FALSE(step("pfn_to_online_page_or_zone_device", k, w));
 
+    // the second state: "memmap initialised", tested with the first
+    w.cur = 9;
+    CHECK_FALSE(step("pfn_to_online_page_or_initialised_zone_device", k, w));  // ZONE_DEVICE, not initialised
+    CHECK(step("subsection_dev_init_map_set_release", k, st));
+    CHECK(k.sections[2].subsection_dev_init_map.v == 3);
+    CHECK(k.sections[2].subsection_dev_map.v == 3);
+    CHECK(step("pfn_to_online_page_or_initialised_zone_device", k, w));
+    w.cur = 13;  // the other device: ZONE_DEVICE, its memmap not initialised
+    CHECK_FALSE(step("pfn_to_online_page_or_initialised_zone_device", k, w));
+    w.cur = 4;  // online RAM
+    CHECK(step("pfn_to_online_page_or_initialised_zone_device", k, w));
+
     CHECK(step("subsection_dev_map_clear", k, st));
+    CHECK(k.sections[1].subsection_dev_init_map.v == 0);
+    CHECK(k.sections[2].subsection_dev_init_map.v == 0);
     CHECK(k.sections[1].subsection_dev_map.v == 0);
     CHECK(k.sections[2].subsection_dev_map.v == 0);
     CHECK(k.sections[3].subsection_dev_map.v == 1);

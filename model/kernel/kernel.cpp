@@ -119,9 +119,19 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   for (auto& d : s.devices) pgmaps.push_back(std::make_unique<DevPagemap>(ex, d));
   // (registered last: the object numbers of the real kernel's state stay as they were)
   ObjId dev = ex.objects().add_range(
-      geo.sections, [](std::uint64_t off) { return "mem_section[" + std::to_string(off) + "].usage->subsection_dev_map"; },
-      [](std::uint64_t) { return std::string("mem_section->usage->subsection_dev_map"); });
-  for (std::uint32_t i = 0; i < geo.sections; ++i) sections[i].subsection_dev_map = Cell{dev + i, 0, 0};
+      geo.sections * 2,
+      [](std::uint64_t off) {
+        return "mem_section[" + std::to_string(off / 2) + "].usage->" +
+               (off % 2 ? "subsection_dev_init_map" : "subsection_dev_map");
+      },
+      [](std::uint64_t off) {
+        return std::string(off % 2 ? "mem_section->usage->subsection_dev_init_map"
+                                   : "mem_section->usage->subsection_dev_map");
+      });
+  for (std::uint32_t i = 0; i < geo.sections; ++i) {
+    sections[i].subsection_dev_map = Cell{dev + 2 * i, 0, 0};
+    sections[i].subsection_dev_init_map = Cell{dev + 2 * i + 1, 0, 0};
+  }
 
   // Boot memory: early sections of node 0, fully populated and online, in ZONE_NORMAL.
   Pfn boot_pfns = s.boot_pfns();
@@ -158,6 +168,7 @@ std::vector<Cell*> Kernel::all_cells() {
     out.push_back(&s.mem_map);
     out.push_back(&s.subsection_map);
     out.push_back(&s.subsection_dev_map);
+    out.push_back(&s.subsection_dev_init_map);
   }
   for (auto& nd : nodes) {
     for (Cell* c : {&nd->node_start_pfn, &nd->node_spanned_pages, &nd->node_present_pages, &nd->nr_zones,

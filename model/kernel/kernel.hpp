@@ -46,6 +46,9 @@ struct MemSection {
   // per subsection. No kernel has it; only the subsection_dev_map_* steps
   // (model/kernel/subsection_dev_map.cpp) touch it.
   Cell subsection_dev_map;
+  // ... and a second bit per subsection, "its memmap is initialised": the one
+  // bit cannot say both (docs/SCENARIOS.md, S14).
+  Cell subsection_dev_init_map;
 };
 
 enum ZoneIdx : int { ZONE_NORMAL = 0, ZONE_MOVABLE = 1, ZONE_DEVICE = 2, MAX_NR_ZONES = 3 };
