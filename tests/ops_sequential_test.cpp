@@ -285,3 +285,35 @@ TEST_CASE("every walker runs on a settled machine in every era, leaving the stat
     CHECK(s.k.zone(0, ZONE_NORMAL).spanned_pages.v == 8);
   }
 }
+
+TEST_CASE("a step's otherwise: steps run in the caller's frame when its check fails, and the op ends") {
+  // v4.19 memory_failure(): get_dev_pagemap() finds no pgmap for boot RAM, so
+  // the RAM path (PageHuge(), TestSetPageHWPoison()) runs under memory_failure;
+  // a device pfn takes memory_failure_dev_pagemap() and is not poisoned.
+  Seq s("v4.19");
+  s.dev("memremap_pages");
+  OpArgs ram;
+  ram.start = 2;
+  s.op("memory_failure", ram);
+  OpArgs dev;
+  dev.start = 13;
+  s.op("memory_failure", dev);
+  s.run();
+  CHECK((s.k.page_value(2, PageField::Flags) & PG_hwpoison) != 0);
+  CHECK((s.k.page_value(13, PageField::Flags) & PG_hwpoison) == 0);
+  bool saw = false;
+  for (const Event& e : s.h.ex.events())
+    if (e.kind == EvKind::Write && e.obj == s.k.page_obj(2, PageField::Flags)) {
+      saw = true;
+      CHECK(s.h.ex.stacks().joined(e.stack) == "TestSetPageHWPoison <- memory_failure");
+    }
+  CHECK(saw);
+  // v6 checks pfn_to_online_page() first; its RAM path is not modelled: no poison bit
+  Seq b("v6");
+  b.op("memory_failure", ram);
+  b.run();
+  CHECK((b.k.page_value(2, PageField::Flags) & PG_hwpoison) == 0);
+  // ops show prints the branch
+  const std::string shown = show_program(*OpCatalog::get().find("v4.19", "memory_failure"));
+  CHECK(shown.find("get_dev_pagemap    # mm/memremap.c get_dev_pagemap()\n  otherwise:\n    PageHuge") != std::string::npos);
+}

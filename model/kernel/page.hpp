@@ -45,6 +45,7 @@ constexpr std::int64_t PG_reserved = 1 << 0;
 constexpr std::int64_t PG_offline = 1 << 1;  // PageOffline() page type (v6.11+ hot-added RAM)
 constexpr std::int64_t PG_buddy = 1 << 2;
 constexpr std::int64_t PG_head = 1 << 3;
+constexpr std::int64_t PG_hwpoison = 1 << 4;
 constexpr std::int64_t kZoneShift = 8;
 constexpr std::int64_t kNidShift = 12;
 inline std::int64_t page_links(int zone, int nid) {

@@ -44,6 +44,21 @@ bool dax_lock_folio(Kernel& k, OpState& st) {
   k.read_page(st.cur, PageField::Pgmap);
   return true;
 }
+// memory_failure()'s RAM path, v4.19..v5.3 (until 96c804a6ae8c, v5.4, which
+// checks pfn_to_online_page() first): taken by any pfn_valid() pfn
+// get_dev_pagemap() does not resolve, online or not. PageHuge() tests the
+// head flag; TestSetPageHWPoison() is an atomic RMW of page->flags. The rest
+// of the path (get_hwpoison_page(), the page state actions) is not modelled.
+bool page_huge(Kernel& k, OpState& st) {
+  k.read_page(st.cur, PageField::Flags);
+  return true;
+}
+bool test_set_page_hwpoison(Kernel& k, OpState& st) {
+  std::int64_t f = k.read_page(st.cur, PageField::Flags, Access::Once);
+  if (f & PG_hwpoison) return false;  // "already hardware poisoned"
+  k.write_page(st.cur, PageField::Flags, f | PG_hwpoison, Access::Once);
+  return true;
+}
 // read_page_owner(): PageBuddy() and the page_ext lookup.
 bool read_page_owner(Kernel& k, OpState& st) {
   k.read_page(st.cur, PageField::Flags);
@@ -241,6 +256,8 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"memory_failure_not_online_v5_3", memory_failure_not_online_v5_3, "mm/memory-failure.c memory_failure() (v5.3..v5.11): pfn_to_online_page() == NULL"},
     {"stable_page_flags", stable_page_flags, "fs/proc/page.c stable_page_flags()"},
     {"page_zone", page_zone, "include/linux/mm.h page_zone()"},
+    {"PageHuge", page_huge, "include/linux/page-flags.h PageHuge() (memory_failure()'s RAM path)"},
+    {"TestSetPageHWPoison", test_set_page_hwpoison, "include/linux/page-flags.h TestSetPageHWPoison() (memory_failure()'s RAM path)"},
     {"dax_lock_folio", dax_lock_folio, "fs/dax.c dax_lock_folio(page_folio(pfn_to_page(pfn)))"},
     {"read_page_owner", read_page_owner, "mm/page_owner.c read_page_owner(): PageBuddy()"},
     {"pageblock_pfn_to_page", pageblock_pfn_to_page<pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page()"},

@@ -71,7 +71,7 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
     node.file = r.file();
     node.line = n.Mark().line + 1;
     if (n.IsMap() && n["step"]) {
-      r.allow_keys(n, p, {"step", "impl"});
+      r.allow_keys(n, p, {"step", "impl", "otherwise"});
       node.kind = OpNode::Kind::Step;
       node.name = r.str(n["step"], p + ".step");
       node.impl = n["impl"] ? r.str(n["impl"], p + ".impl") : node.name;
@@ -79,6 +79,9 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
       if (!pi) r.fail(n["impl"] ? n["impl"] : n["step"], p + (n["impl"] ? ".impl" : ".step"),
                       "no step primitive named '" + node.impl + "'");
       node.prim = pi->fn;
+      // The steps the kernel function's caller takes when this check fails
+      // (memory_failure(): no pgmap, so the RAM path), before it returns.
+      if (n["otherwise"]) parse_nodes(r, n["otherwise"], p + ".otherwise", node.body, names);
     } else if (n.IsMap() && n["call"]) {
       r.allow_keys(n, p, {"call", "steps"});
       node.kind = OpNode::Kind::Call;
@@ -254,9 +257,13 @@ bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st) {
   for (const OpNode& n : nodes) {
     switch (n.kind) {
       case OpNode::Kind::Step: {
-        Frame f(k.ex, n.fn);
-        bool ok = n.prim(k, st);
-        charge(k, n.fn, st);
+        bool ok;
+        {
+          Frame f(k.ex, n.fn);
+          ok = n.prim(k, st);
+          charge(k, n.fn, st);
+        }
+        if (!ok && !st.stop && !n.body.empty()) run_nodes(k, n.body, st);  // `otherwise:`, in the caller's frame
         if (!ok || st.stop) return false;
         break;
       }
@@ -298,6 +305,10 @@ void show_nodes(const std::vector<OpNode>& nodes, int depth, std::string& out) {
       case OpNode::Kind::Step: {
         const PrimitiveInfo* pi = find_primitive(n.impl);
         out += ind + n.name + (n.impl != n.name ? " (as " + n.impl + ")" : "") + "    # " + (pi ? pi->kernel : "") + "\n";
+        if (!n.body.empty()) {
+          out += ind + "otherwise:\n";
+          show_nodes(n.body, depth + 1, out);
+        }
         break;
       }
       case OpNode::Kind::Call:

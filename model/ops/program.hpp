@@ -48,7 +48,7 @@ struct OpNode {
   std::string via;   // lock: kernel function that takes it (mem_hotplug_begin)
   std::string done;  // lock: kernel function that drops it (mem_hotplug_done)
   bool trylock = false;  // lock: trylock and retry (lock_device_hotplug_sysfs)
-  std::vector<OpNode> body;
+  std::vector<OpNode> body;  // call, lock, for_each: their steps; step: its `otherwise:` steps
   std::string file;
   int line = 0;
   Primitive prim = nullptr;
