@@ -59,6 +59,12 @@ bool test_set_page_hwpoison(Kernel& k, OpState& st) {
   k.write_page(st.cur, PageField::Flags, f | PG_hwpoison, Access::Once);
   return true;
 }
+// kcompactd_do_work()'s last store, kcompactd_highest_zoneidx =
+// pgdat->nr_zones - 1: a plain load of nr_zones, no lock.
+bool kcompactd_do_work(Kernel& k, OpState& st) {
+  st.value = k.read(k.nodes[st.args.nid]->nr_zones) - 1;
+  return true;
+}
 // read_page_owner(): PageBuddy() and the page_ext lookup.
 bool read_page_owner(Kernel& k, OpState& st) {
   k.read_page(st.cur, PageField::Flags);
@@ -256,6 +262,7 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"memory_failure_not_online_v5_3", memory_failure_not_online_v5_3, "mm/memory-failure.c memory_failure() (v5.3..v5.11): pfn_to_online_page() == NULL"},
     {"stable_page_flags", stable_page_flags, "fs/proc/page.c stable_page_flags()"},
     {"page_zone", page_zone, "include/linux/mm.h page_zone()"},
+    {"kcompactd_do_work", kcompactd_do_work, "mm/compaction.c kcompactd_do_work(): kcompactd_highest_zoneidx = pgdat->nr_zones - 1"},
     {"PageHuge", page_huge, "include/linux/page-flags.h PageHuge() (memory_failure()'s RAM path)"},
     {"TestSetPageHWPoison", test_set_page_hwpoison, "include/linux/page-flags.h TestSetPageHWPoison() (memory_failure()'s RAM path)"},
     {"dax_lock_folio", dax_lock_folio, "fs/dax.c dax_lock_folio(page_folio(pfn_to_page(pfn)))"},
