@@ -304,6 +304,17 @@ assert counts == [1], counts
 PY
 check "dfs counts the timing run's finding once" 0 $?
 
+# The percpu_ref WARN names the ref's release callback as the kernel of the
+# era does: seed 001's "percpu ref (blk_queue_usage_counter_release) <= 0
+# (-1530626) after switching to atomic" for pmem in v4.20, memremap's own
+# callback in v6.
+"$bin" run "$src/scenarios/seeds/s2_get_many_dropped.yaml" --no-shrink > "$tmp/s2.txt"
+grep -q "percpu ref (blk_queue_usage_counter_release) <= 0 (-1) after switching to atomic" "$tmp/s2.txt"
+check "S2 (v4.20, pmem) names the request queue's release callback" 0 $?
+"$bin" run "$src/scenarios/seeds/s12_compound_put_per_page.yaml" --no-shrink > "$tmp/s12.txt"
+grep -q "percpu ref (dev_pagemap_percpu_release) <= 0" "$tmp/s12.txt"
+check "S12 (v6) names memremap's release callback" 0 $?
+
 # doctest_discover_tests splits a case name at ';' into ctest tests that match
 # no case and pass without running anything: no case name may contain one.
 ! grep -n 'TEST_CASE("[^"]*;' "$src"/tests/*.cpp; check "no doctest case name contains ';' (ctest would skip it)" 0 $?

@@ -108,6 +108,9 @@ struct DevPagemap {  // struct dev_pagemap (include/linux/memremap.h)
   // devm_add_action_or_reset(devm_memremap_pages_release) done: the map
   // succeeded, so its release may run (rule R13). Model state, no event.
   bool release_registered = false;
+  // The ref's release callback, as the percpu_ref WARN names it: the
+  // driver's own ref before v5.3 (pmem: the request queue's), else memremap's.
+  const char* release_fn = "dev_pagemap_percpu_release";
   // pfn_first(): the first pfn whose memmap is initialised by memmap_init_zone_device()
   Pfn pfn_first() const { return desc.start + (desc.altmap ? desc.altmap_reserve + desc.altmap_free : 0); }
   Pfn pfn_end() const { return desc.start + desc.nr_pages; }

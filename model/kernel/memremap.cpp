@@ -16,7 +16,7 @@ void check_underflow(Kernel& k, int pgmap, bool before) {
   DevPagemap& p = *k.pgmaps[pgmap];
   if (!before && p.ref.underflowed())
     k.warn("underflow", "underflow/" + std::string("pgmap->ref"),
-           "percpu ref (dev_pagemap_percpu_release) <= 0 (" + std::to_string(p.ref.count()) +
+           std::string("percpu ref (") + p.release_fn + ") <= 0 (" + std::to_string(p.ref.count()) +
                ") after switching to atomic");
 }
 
@@ -43,6 +43,20 @@ bool percpu_ref_init_step(Kernel& k, OpState& st) {
   DevPagemap& p = pgmap_of(k, st);
   p.done.reset();  // on a pgmap nobody can see yet
   p.ref.init(dev_pagemap_percpu_release, &p);
+  p.release_fn = "dev_pagemap_percpu_release";
+  return true;
+}
+
+// v4.19/v4.20: pgmap->ref is the driver's, set up at probe with its own
+// release callback: pmem's request queue (blk_alloc_queue_node(): the
+// q_usage_counter, blk_queue_usage_counter_release, seed 001's WARN), the
+// device-dax driver's (dax_pmem_percpu_release), HMM's (hmm_devmem_ref_release).
+bool percpu_ref_init_driver(Kernel& k, OpState& st) {
+  percpu_ref_init_step(k, st);
+  DevPagemap& p = pgmap_of(k, st);
+  p.release_fn = p.desc.type == PgmapType::FsDax    ? "blk_queue_usage_counter_release"
+                 : p.desc.type == PgmapType::Generic ? "dax_pmem_percpu_release"
+                                                     : "hmm_devmem_ref_release";
   return true;
 }
 
@@ -277,6 +291,7 @@ void r13_release_start(Kernel& k, const OpState& st) {
 void add_memremap_primitives(PrimitiveTable& t) {
   t.insert(t.end(), {
     {"percpu_ref_init", percpu_ref_init_step, "mm/memremap.c memremap_pages(): init_completion() + percpu_ref_init()"},
+    {"percpu_ref_init_driver", percpu_ref_init_driver, "the driver's percpu_ref_init() at probe (v4.19/v4.20: pmem's q_usage_counter, dax_pmem, hmm_devmem)"},
     {"devm_request_mem_region", devm_request_mem_region, "kernel/resource.c __request_region(): the driver's busy region"},
     {"devm_release_mem_region", devm_release_mem_region, "kernel/resource.c __release_region()"},
     {"pagemap_range_conflict", pagemap_range_conflict, "mm/memremap.c pagemap_range(): get_dev_pagemap() on both ends"},
