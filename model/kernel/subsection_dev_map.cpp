@@ -6,6 +6,8 @@
 // its store where a patch would (before the subsection goes present, after
 // the memmap init, with or without release ordering) and let walkers test it,
 // so the proposal's answer to the five cases of the thread can be run.
+#include <algorithm>
+
 #include "model/kernel/sparse.hpp"
 #include "model/ops/primitives.hpp"
 

@@ -44,9 +44,10 @@ bool dax_lock_folio(Kernel& k, OpState& st) {
   k.read_page(st.cur, PageField::Pgmap);
   return true;
 }
-// memory_failure()'s RAM path, v4.19..v5.3 (until 96c804a6ae8c, v5.4, which
-// checks pfn_to_online_page() first): taken by any pfn_valid() pfn
-// get_dev_pagemap() does not resolve, online or not. PageHuge() tests the
+// memory_failure()'s RAM path before 96c804a6ae8c (v5.4, which checks
+// pfn_to_online_page() first; the model's v5.3 era, v5.3-v5.11, has it):
+// taken by any pfn_valid() pfn get_dev_pagemap() does not resolve, online or
+// not. PageHuge() tests the
 // head flag; TestSetPageHWPoison() is an atomic RMW of page->flags. The rest
 // of the path (get_hwpoison_page(), the page state actions) is not modelled.
 bool page_huge(Kernel& k, OpState& st) {
