@@ -109,7 +109,8 @@ struct DevPagemap {  // struct dev_pagemap (include/linux/memremap.h)
   // succeeded, so its release may run (rule R13). Model state, no event.
   bool release_registered = false;
   // The ref's release callback, as the percpu_ref WARN names it: the
-  // driver's own ref before v5.3 (pmem: the request queue's), else memremap's.
+  // driver's own ref before v5.3 (the model's eras v4.19..v5.0; pmem: the
+  // request queue's), else memremap's.
   const char* release_fn = "dev_pagemap_percpu_release";
   // pfn_first(): the first pfn whose memmap is initialised by memmap_init_zone_device()
   Pfn pfn_first() const { return desc.start + (desc.altmap ? desc.altmap_reserve + desc.altmap_free : 0); }

@@ -47,7 +47,7 @@ bool percpu_ref_init_step(Kernel& k, OpState& st) {
   return true;
 }
 
-// v4.19/v4.20: pgmap->ref is the driver's, set up at probe with its own
+// v4.19..v5.0: pgmap->ref is the driver's, set up at probe with its own
 // release callback: pmem's request queue (blk_alloc_queue_node(): the
 // q_usage_counter, blk_queue_usage_counter_release, seed 001's WARN), the
 // device-dax driver's (dax_pmem_percpu_release), HMM's (hmm_devmem_ref_release).
@@ -291,7 +291,7 @@ void r13_release_start(Kernel& k, const OpState& st) {
 void add_memremap_primitives(PrimitiveTable& t) {
   t.insert(t.end(), {
     {"percpu_ref_init", percpu_ref_init_step, "mm/memremap.c memremap_pages(): init_completion() + percpu_ref_init()"},
-    {"percpu_ref_init_driver", percpu_ref_init_driver, "the driver's percpu_ref_init() at probe (v4.19/v4.20: pmem's q_usage_counter, dax_pmem, hmm_devmem)"},
+    {"percpu_ref_init_driver", percpu_ref_init_driver, "the driver's percpu_ref_init() at probe (v4.19..v5.0: pmem's q_usage_counter, dax_pmem, hmm_devmem)"},
     {"devm_request_mem_region", devm_request_mem_region, "kernel/resource.c __request_region(): the driver's busy region"},
     {"devm_release_mem_region", devm_release_mem_region, "kernel/resource.c __release_region()"},
     {"pagemap_range_conflict", pagemap_range_conflict, "mm/memremap.c pagemap_range(): get_dev_pagemap() on both ends"},
