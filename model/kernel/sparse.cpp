@@ -30,12 +30,6 @@ std::pair<Pfn, Pfn> whole_section(const Kernel& k, const OpState& st) {
   return {s, s + k.geo.pages_per_section()};
 }
 
-std::int64_t subsection_bits(const Kernel& k, Pfn start, Pfn end) {
-  std::int64_t map = 0;
-  for (Pfn p = start; p < end; p += k.geo.pages_per_subsection) map |= std::int64_t(1) << k.geo.subsection_of(p);
-  return map;
-}
-
 void vmemmap_alloc(Kernel& k, const OpState& st, std::int64_t pages) {
   if (st.args.pgmap < 0 || !k.pgmaps[st.args.pgmap]->desc.altmap) return;
   Cell& alloc = k.pgmaps[st.args.pgmap]->altmap_alloc;  // vmem_altmap_alloc()/vmem_altmap_free()
@@ -172,6 +166,12 @@ bool section_taint_zone_device(Kernel& k, OpState& st) {
 }
 
 }  // namespace
+
+std::int64_t subsection_bits(const Kernel& k, Pfn start, Pfn end) {
+  std::int64_t map = 0;
+  for (Pfn p = start; p < end; p += k.geo.pages_per_subsection) map |= std::int64_t(1) << k.geo.subsection_of(p);
+  return map;
+}
 
 bool pfn_valid_a(Kernel& k, Pfn pfn) {
   return k.read(k.sections[k.geo.section_of(pfn)].mem_map, Access::Once) & SECTION_HAS_MEM_MAP;

@@ -5,6 +5,8 @@
 
 namespace mhp {
 
+// The subsection_map bits of [start, end), a range inside one section.
+std::int64_t subsection_bits(const Kernel& k, Pfn start, Pfn end);
 // pfn_valid(), Era B: the section has a memmap and the pfn's subsection is
 // present (early sections always are). Lockless READ_ONCE loads.
 bool pfn_valid_b(Kernel& k, Pfn pfn);

@@ -21,13 +21,9 @@ template <typename Fn>
 void for_range_bits(Kernel& k, const OpState& st, Fn fn) {
   if (st.args.nr_pages == 0) return;
   const Pfn end = st.args.start + st.args.nr_pages;
-  for (std::uint32_t s = k.geo.section_of(st.args.start); s <= k.geo.section_of(end - 1); ++s) {
-    std::int64_t bits = 0;
-    for (Pfn p = std::max(st.args.start, k.geo.section_start(s)); p < std::min(end, k.geo.section_start(s + 1));
-         p += k.geo.pages_per_subsection)
-      bits |= std::int64_t(1) << k.geo.subsection_of(p);
-    fn(k.sections[s], bits);
-  }
+  for (std::uint32_t s = k.geo.section_of(st.args.start); s <= k.geo.section_of(end - 1); ++s)
+    fn(k.sections[s], subsection_bits(k, std::max(st.args.start, k.geo.section_start(s)),
+                                      std::min(end, k.geo.section_start(s + 1))));
 }
 
 // Set the range's bits, as section_activate() sets subsection_map, with
