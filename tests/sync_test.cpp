@@ -147,18 +147,33 @@ TEST_CASE("seqlock: a reader overlapping a writer retries, otherwise it does not
 }
 
 TEST_CASE("seqlock: a reader retrying forever ends at the step budget (livelock)") {
+  // A writer that never stops and a reader that retries until it reads a
+  // stable section: the run never ends by itself and stops at the step budget.
   Harness h;
   Seqlock sl(h.ex, "zone->span_seqlock");
+  long begins = 0, retries = 0;
   h.reset = [&] { sl.reset(); };
   h.thread("writer", [&] {
     for (;;) {
       sl.write_lock();
+      h.ex.choice_point();
       sl.write_unlock();
+    }
+  });
+  h.thread("reader", [&] {
+    for (;;) {
+      unsigned s0 = sl.read_begin();
+      ++begins;
+      h.ex.choice_point();
+      if (!sl.read_retry(s0)) break;  // a stable read: done
+      ++retries;
     }
   });
   h.ex.set_step_budget(2000);
   auto st = h.explore(20);
   CHECK(Harness::count(st, S::Livelock) == 20);
+  CHECK(begins > 0);   // the reader did run ...
+  CHECK(retries > 0);  // ... and was made to retry
 }
 
 TEST_CASE("completion: the waiter runs only after complete()") {
