@@ -348,7 +348,7 @@ DfsStrategy DfsStrategy::subtree(std::size_t d, ThreadId t) const {
   return s;
 }
 
-bool DfsStrategy::after_subtree(const DfsStrategy& sub) {
+std::size_t DfsStrategy::take_root(const DfsStrategy& sub) {
   const std::size_t d = sub.floor_ - 1;
   Node& n = stack_[d];
   const ThreadId t = n.chosen;
@@ -359,24 +359,19 @@ bool DfsStrategy::after_subtree(const DfsStrategy& sub) {
   needs_next_round_ = needs_next_round_ || sub.needs_next_round_;
   seg_.clear();
   pos_ = 0;
+  return d;
+}
+
+bool DfsStrategy::after_subtree(const DfsStrategy& sub) {
+  take_root(sub);
   return advance();
 }
 
 void DfsStrategy::adopt(const DfsStrategy& sub) {
-  const std::size_t d = sub.floor_ - 1;
-  Node& n = stack_[d];
-  const ThreadId t = n.chosen;
-  if (sub.stack_[d].filled >> t & 1) {
-    n.trans[t] = sub.stack_[d].trans[t];
-    n.filled |= ThreadMask(1u << t);
-  }
-  for (std::size_t k = d + 1; k < sub.stack_.size(); ++k) {
+  for (std::size_t k = take_root(sub) + 1; k < sub.stack_.size(); ++k) {
     const Node& from = sub.stack_[k];
     copy_node(from, stack_.push(from.enabled, from.current), true);
   }
-  needs_next_round_ = needs_next_round_ || sub.needs_next_round_;
-  seg_.clear();
-  pos_ = 0;
 }
 
 void DfsStrategy::apply(const std::vector<Addition>& adds) {

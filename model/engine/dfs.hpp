@@ -203,6 +203,8 @@ class DfsStrategy final : public Strategy {
   // next() without the execution's own races: backtrack to the next branch.
   bool advance();
   void copy_node(const Node& from, Node& to, bool with_trans) const;
+  // Both hand-overs at sub's root: its transition and round flag; returns the root's depth.
+  std::size_t take_root(const DfsStrategy& sub);
   // BPOR's conservative branch for a race at node i: the last node before i
   // where the schedule switched threads (the root if none did).
   std::size_t last_switch_before(std::size_t i) const;
