@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Golden programs: `mhpsim ops show` of every op in every era, compared with the
+# checked-in tests/golden/programs/<era>.txt, so that any change to what an era
+# runs shows up in review as a diff of those files.
+#   tests/golden_programs.sh BIN SRC            compare
+#   tests/golden_programs.sh BIN SRC --update   rewrite the golden files
+set -u
+bin="$1"; src="$2"; mode="${3:-}"
+. "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
+golden="$src/tests/golden/programs"
+"$bin" ops list > "$tmp/list"; check "ops list" 0 $?
+[ -s "$tmp/list" ]; check "ops list names eras" 0 $?
+while IFS= read -r line; do
+  era="${line%%:*}"
+  out="$tmp/$era.txt"
+  : > "$out"
+  for op in ${line#*:}; do
+    "$bin" ops show "$op" --era "$era" >> "$out"; check "ops show $op --era $era" 0 $?
+    echo >> "$out"
+  done
+  if [ "$mode" = "--update" ]; then
+    cp "$out" "$golden/$era.txt"
+  else
+    diff -u "$golden/$era.txt" "$out" > "$tmp/$era.diff"; check "era $era runs its golden programs" 0 $?
+    [ -s "$tmp/$era.diff" ] && head -40 "$tmp/$era.diff"
+  fi
+done < "$tmp/list"
+# No golden file of an era the catalogue no longer has.
+for f in "$golden"/*.txt; do
+  era="$(basename "$f" .txt)"
+  grep -q "^$era:" "$tmp/list"; check "golden $era.txt belongs to an era" 0 $?
+done
+# An unknown era, or an op an era lacks, is named with what exists.
+"$bin" ops show online_pages --era v9 > /dev/null 2> "$tmp/err"; check "unknown era exits 3" 3 $?
+grep -q "field 'era': 'v9' is not one of: v4.19, " "$tmp/err"; check "... and lists the eras" 0 $?
+"$bin" ops show no_such_op --era v6 > /dev/null 2> "$tmp/err"; check "unknown op exits 3" 3 $?
+grep -q "field 'op': no op 'no_such_op'; the ops of era v6 are: add_memory, " "$tmp/err"; check "... and lists the era's ops" 0 $?
+finish
