@@ -1,6 +1,7 @@
 #include "model/scenario/scenario.hpp"
 
 #include <fstream>
+#include <regex>
 #include <set>
 #include <sstream>
 
@@ -33,6 +34,33 @@ bool glob_match(const std::string& p, const std::string& s) {
 }
 
 namespace {
+
+// Why a finding is expected: the upstream fix that removed it ("<12-hex
+// commit id> <subject> (<release>)"), the newest era that still has it, or
+// the model limitation that produces it. At most one; not printed in reports.
+void parse_expect_reason(const YamlReader& r, const YAML::Node& f, const std::string& p, ExpectSpec& e) {
+  int n = 0;
+  if (f["fixed_by"]) {
+    ++n;
+    e.fixed_by = r.str(f["fixed_by"], p + ".fixed_by");
+    static const std::regex form("^[0-9a-f]{12} .+ \\(v[0-9]+\\.[0-9]+(\\.[0-9]+)?\\)$");
+    if (!std::regex_match(e.fixed_by, form))
+      r.fail(f["fixed_by"], p + ".fixed_by",
+             "expected '<12-hex commit id> <subject> (<release>)', e.g. 'feee6b298916 \"mm/memory_hotplug: shrink "
+             "zones when offlining memory\" (v5.5)'");
+  }
+  if (f["still_in"]) {
+    ++n;
+    e.still_in = r.one_of(f["still_in"], p + ".still_in", known_eras());
+  }
+  if (f["limitation"]) {
+    ++n;
+    e.limitation = r.str(f["limitation"], p + ".limitation");
+    if (e.limitation.empty()) r.fail(f["limitation"], p + ".limitation", "says no reason");
+  }
+  if (n > 1) r.fail(f, p, "give one of fixed_by, still_in, limitation");
+}
+
 
 // geometry: the small exploration geometry by default; `preset: x86_64` is the
 // real one (4 KiB pages, 2 MiB subsections, 128 MiB sections, memmap loops
@@ -369,11 +397,12 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
       for (std::size_t i = 0; i < x["findings"].size(); ++i) {
         const YAML::Node& f = x["findings"][i];
         std::string p = "expect.findings[" + std::to_string(i) + "]";
-        r.allow_keys(f, p, {"kind", "key"});
+        r.allow_keys(f, p, {"kind", "key", "fixed_by", "still_in", "limitation"});
         ExpectSpec e;
         e.line = f.Mark().line + 1;
         e.kind = r.one_of(r.need(f, p, "kind"), p + ".kind", finding_kinds());
         e.key = f["key"] ? r.str(f["key"], p + ".key") : e.kind + "/*";
+        parse_expect_reason(r, f, p, e);
         sc.expect.push_back(e);
       }
     }

@@ -29,6 +29,9 @@ struct ExpectSpec {
   std::string kind;
   std::string key;  // glob: * and ?
   int line = 0;     // line in the scenario file
+  // Why it is expected (one at most): the upstream fix that later removed it,
+  // the newest era that still has it, or the model limitation behind it.
+  std::string fixed_by, still_in, limitation;
 };
 
 // `timing:`: how a timing run is set up (mhpsim time, diff) and what its
