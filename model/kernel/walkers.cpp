@@ -243,7 +243,7 @@ bool kmem_cache_create(Kernel& k, OpState&) {
 // whose code it follows).
 
 // __pageblock_pfn_to_page() for the pageblock at st.cur: pfn_valid() of the
-// start pfn (up to v6.1; gone by v6.6) and of the end pfn, then
+// start pfn (up to v6.4; dropped in v6.5) and of the end pfn, then
 // pfn_to_online_page(start), page_zone(start) against the zone and
 // page_zone_id() of both ends.
 template <bool StartValid, bool (*Valid)(Kernel&, Pfn), bool (*ToOnline)(Kernel&, Pfn)>
@@ -314,7 +314,7 @@ bool kvm_pfn_to_refcounted_page(Kernel& k, OpState& st) {
 // and put_page() of the reference get_user_pages() took. At zero a ZONE_DEVICE
 // page goes to free_zone_device_page()/_folio(): device-private drops its
 // pgmap reference; the others get their count set back to 1 (v6.1..v6.13;
-// v6.15+ does that for GENERIC only and wakes FS_DAX waiters instead).
+// 7.1.5 does that for GENERIC only and wakes FS_DAX waiters instead).
 template <bool FsDaxStaysZero>
 bool kvm_release_page_clean(Kernel& k, OpState& st) {
   if (!st.page_ref) return true;  // no page
@@ -328,8 +328,9 @@ bool kvm_release_page_clean(Kernel& k, OpState& st) {
   else if (!FsDaxStaysZero || p.desc.type == PgmapType::Generic) k.write_page(st.cur, PageField::Refcount, 1);
   return true;
 }
-// get_user_pages() (v6.15+): no pgmap lookup or reference for ZONE_DEVICE
-// pages any more; try_grab_folio() WARNs on a count <= 0 and fails.
+// get_user_pages() after the ZONE_DEVICE refcount rework (absent in 6.13.7,
+// present in 7.1.5): no devmap PTE, no pgmap lookup or reference; the
+// page's own count pins it. try_grab_folio() WARNs on a count <= 0 and fails.
 bool get_user_pages_v7_1(Kernel& k, OpState& st) {
   if (k.read_page(st.cur, PageField::Refcount, Access::Once) <= 0) {
     k.warn("warn", "warn/try_grab_folio/refcount-zero", "try_grab_folio(): WARN_ON_ONCE(folio_ref_count(folio) <= 0)");
@@ -360,7 +361,7 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"TestSetPageHWPoison", test_set_page_hwpoison, "include/linux/page-flags.h TestSetPageHWPoison() (memory_failure()'s RAM path)"},
     {"dax_lock_folio", dax_lock_folio, "fs/dax.c dax_lock_folio(page_folio(pfn_to_page(pfn)))"},
     {"read_page_owner", read_page_owner, "mm/page_owner.c read_page_owner(): PageBuddy()"},
-    {"pageblock_pfn_to_page", pageblock_pfn_to_page<false, pfn_valid_b, pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page() (v6.6+: pfn_valid() of the end pfn only)"},
+    {"pageblock_pfn_to_page", pageblock_pfn_to_page<false, pfn_valid_b, pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page() (v6.5+: pfn_valid() of the end pfn only)"},
     {"pageblock_pfn_to_page_v5_3", pageblock_pfn_to_page<true, pfn_valid_b, pfn_to_online_page_b0>, "mm/page_alloc.c __pageblock_pfn_to_page() (v5.3..v5.11: both ends pfn_valid(), pfn_to_online_page() tests the ONLINE bit)"},
     {"isolate_migratepages_block", isolate_migratepages_block, "mm/compaction.c isolate_migratepages_block()"},
     {"kmemleak_scan_zones", kmemleak_scan_zones, "mm/kmemleak.c kmemleak_scan(): zone spans, pfn_to_online_page()"},
@@ -380,15 +381,15 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"free_zone_device_folio", free_zone_device_folio, "mm/memremap.c free_zone_device_folio() -> put_dev_pagemap()"},
     // compaction and KVM, by release (the block at the end of the namespace)
     {"pageblock_pfn_to_page_v4_19", pageblock_pfn_to_page<true, pfn_valid_a, pfn_to_online_page_a>, "mm/page_alloc.c __pageblock_pfn_to_page() (v4.19..v5.2: section-granular pfn_valid() of both ends, ONLINE bit)"},
-    {"pageblock_pfn_to_page_v5_14", pageblock_pfn_to_page<true, pfn_valid_b, pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page() (v5.12..v6.1: both ends pfn_valid(), pfn_to_online_page() with subsection and ZONE_DEVICE tests)"},
+    {"pageblock_pfn_to_page_v5_14", pageblock_pfn_to_page<true, pfn_valid_b, pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page() (v5.12..v6.4: both ends pfn_valid(), pfn_to_online_page() with subsection and ZONE_DEVICE tests)"},
     {"kvm_is_reserved_pfn_v5_3", kvm_is_reserved_pfn_v5_3, "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v5.3): subsection-aware pfn_valid() && PageReserved()"},
     {"kvm_is_reserved_pfn_v5_4", kvm_is_reserved_pfn_v5_4, "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v5.4..v5.15, a78986aae9b2): PageReserved() && !kvm_is_zone_device_pfn()"},
     {"kvm_set_pfn_accessed_v5_4", kvm_set_pfn_accessed_v5_4, "virt/kvm/kvm_main.c kvm_set_pfn_accessed() (v5.4..v5.14): unless reserved or kvm_is_zone_device_pfn()"},
     {"kvm_set_pfn_accessed_v5_15", kvm_set_pfn_accessed_v5_15, "virt/kvm/kvm_main.c kvm_set_pfn_accessed() (v5.15..v6.12): kvm_is_ad_tracked_pfn()/_page(), !PageReserved()"},
     {"kvm_pfn_to_refcounted_page", kvm_pfn_to_refcounted_page, "virt/kvm/kvm_main.c kvm_pfn_to_refcounted_page() (v6.0..v6.12)"},
     {"kvm_release_page_clean", kvm_release_page_clean<false>, "virt/kvm/kvm_main.c kvm_release_page_clean() (v6.1..v6.13): kvm_set_page_accessed() + put_page()"},
-    {"kvm_release_page_clean_v7_1", kvm_release_page_clean<true>, "virt/kvm/kvm_main.c kvm_release_page_clean() (v6.15+ ZONE_DEVICE refcounts): kvm_set_page_accessed() + put_page()"},
-    {"get_user_pages_v7_1", get_user_pages_v7_1, "mm/gup.c get_user_pages() (v6.15+): no get_dev_pagemap(), try_grab_folio()"},
+    {"kvm_release_page_clean_v7_1", kvm_release_page_clean<true>, "virt/kvm/kvm_main.c kvm_release_page_clean() (v7.1 ZONE_DEVICE refcounts): kvm_set_page_accessed() + put_page()"},
+    {"get_user_pages_v7_1", get_user_pages_v7_1, "mm/gup.c get_user_pages() (v7.1): no get_dev_pagemap(), try_grab_folio()"},
   });
 }
 
