@@ -72,19 +72,8 @@ bool read_page_owner(Kernel& k, OpState& st) {
   return true;
 }
 
-// compaction: __pageblock_pfn_to_page() for the pageblock at st.cur, then
-// isolate_migratepages_block() over its pages. The end page is tested with
-// pfn_valid() only.
-template <bool (*ToOnline)(Kernel&, Pfn)>
-bool pageblock_pfn_to_page(Kernel& k, OpState& st) {
-  Pfn end = st.cur + k.geo.pages_per_subsection - 1;
-  if (!pfn_valid_b(k, end)) return false;
-  if (!ToOnline(k, st.cur)) return false;
-  std::int64_t a = k.read_page(st.cur, PageField::Flags);  // page_zone(start_page) != zone
-  if (flags_zone(a) != st.args.zone) return false;
-  std::int64_t b = k.read_page(end, PageField::Flags);  // page_zone_id(end_page)
-  return flags_zone(b) == flags_zone(a);
-}
+// compaction: isolate_migratepages_block() over the pageblock at st.cur
+// (__pageblock_pfn_to_page(), by release, is in the block at the end).
 bool isolate_migratepages_block(Kernel& k, OpState& st) {
   k.for_chunks(st.cur, st.cur + k.geo.pages_per_subsection, [&](Pfn lo, Pfn) {
     k.read_page(lo, PageField::Flags);     // PageBuddy(), PageLRU()
@@ -249,6 +238,110 @@ bool kmem_cache_create(Kernel& k, OpState&) {
   return true;
 }
 
+// --- compaction's pageblock check and KVM's page handling, by release ---
+// (the compaction and kvm_map_pfn ops; each function names the releases
+// whose code it follows).
+
+// __pageblock_pfn_to_page() for the pageblock at st.cur: pfn_valid() of the
+// start pfn (up to v6.4; dropped in v6.5) and of the end pfn, then
+// pfn_to_online_page(start), page_zone(start) against the zone and
+// page_zone_id() of both ends.
+template <bool StartValid, bool (*Valid)(Kernel&, Pfn), bool (*ToOnline)(Kernel&, Pfn)>
+bool pageblock_pfn_to_page(Kernel& k, OpState& st) {
+  Pfn end = st.cur + k.geo.pages_per_subsection - 1;
+  if (StartValid && !Valid(k, st.cur)) return false;
+  if (!Valid(k, end)) return false;
+  if (!ToOnline(k, st.cur)) return false;
+  std::int64_t a = k.read_page(st.cur, PageField::Flags);  // page_zone(start_page) != zone
+  if (flags_zone(a) != st.args.zone) return false;
+  std::int64_t b = k.read_page(end, PageField::Flags);  // page_zone_id(end_page)
+  return flags_zone(b) == flags_zone(a);
+}
+
+// kvm_is_reserved_pfn() as in v4.19, with v5.3's subsection-aware pfn_valid().
+bool kvm_is_reserved_pfn_v5_3(Kernel& k, OpState& st) {
+  st.value = !pfn_valid_b(k, st.cur) || (k.read_page(st.cur, PageField::Flags) & PG_reserved);
+  return true;
+}
+// kvm_is_zone_device_pfn() (v5.4..v5.15) / kvm_is_zone_device_page()
+// (v5.16..v6.12) without its pfn_valid(): page_count() first, WARN_ON_ONCE()
+// if zero (the zone is only stable while the page is pinned), then
+// is_zone_device_page().
+bool kvm_zone_device_page(Kernel& k, Pfn pfn, const char* fn) {
+  if (k.read_page(pfn, PageField::Refcount, Access::Once) == 0) {
+    k.warn("warn", std::string("warn/") + fn + "/page_count-zero",
+           std::string(fn) + "(): WARN_ON_ONCE(!page_count(page))");
+    return false;
+  }
+  return flags_zone(k.read_page(pfn, PageField::Flags)) == ZONE_DEVICE;
+}
+bool kvm_is_zone_device_pfn(Kernel& k, Pfn pfn) {
+  return pfn_valid_b(k, pfn) && kvm_zone_device_page(k, pfn, "kvm_is_zone_device_pfn");
+}
+// kvm_is_reserved_pfn() after a78986aae9b2 (v5.4..v5.15): a PG_reserved
+// page is reserved unless it is ZONE_DEVICE. (Its is_zero_pfn() exception
+// is not modelled: the model has no zero page.)
+bool kvm_is_reserved_pfn_v5_4(Kernel& k, OpState& st) {
+  if (!pfn_valid_b(k, st.cur)) {
+    st.value = 1;
+    return true;
+  }
+  st.value = (k.read_page(st.cur, PageField::Flags) & PG_reserved) && !kvm_is_zone_device_pfn(k, st.cur);
+  return true;
+}
+// kvm_set_pfn_accessed() (v5.4..v5.14): mark_page_accessed() unless
+// reserved (the earlier step's answer) or ZONE_DEVICE.
+bool kvm_set_pfn_accessed_v5_4(Kernel& k, OpState& st) {
+  if (!st.value && !kvm_is_zone_device_pfn(k, st.cur)) k.read_page(st.cur, PageField::Flags);
+  return true;
+}
+// kvm_set_pfn_accessed() (v5.15..v6.12): pfn_valid(), then
+// kvm_is_ad_tracked_pfn()/_page() = !PageReserved(): never a ZONE_DEVICE page.
+bool kvm_set_pfn_accessed_v5_15(Kernel& k, OpState& st) {
+  if (!pfn_valid_b(k, st.cur)) return true;
+  if (!(k.read_page(st.cur, PageField::Flags) & PG_reserved)) k.read_page(st.cur, PageField::Flags);
+  return true;
+}
+// kvm_pfn_to_refcounted_page() (v6.0..v6.12): pfn_valid(); a page without
+// PG_reserved, or a ZONE_DEVICE one, is refcounted; else NULL and KVM does
+// not put it (false: kvm_release_pfn_clean() returns).
+bool kvm_pfn_to_refcounted_page(Kernel& k, OpState& st) {
+  if (!pfn_valid_b(k, st.cur)) return false;
+  if (!(k.read_page(st.cur, PageField::Flags) & PG_reserved)) return true;
+  return kvm_zone_device_page(k, st.cur, "kvm_is_zone_device_page");
+}
+// kvm_release_page_clean() (v6.1+): kvm_set_page_accessed() (!PageReserved)
+// and put_page() of the reference get_user_pages() took. At zero a ZONE_DEVICE
+// page goes to free_zone_device_page()/_folio(): device-private drops its
+// pgmap reference; the others get their count set back to 1 (v6.1..v6.13;
+// 7.1.5 does that for GENERIC only and wakes FS_DAX waiters instead).
+template <bool FsDaxStaysZero>
+bool kvm_release_page_clean(Kernel& k, OpState& st) {
+  if (!st.page_ref) return true;  // no page
+  if (!(k.read_page(st.cur, PageField::Flags) & PG_reserved)) k.read_page(st.cur, PageField::Flags);
+  st.page_ref = false;
+  if (k.page_ref_add(st.cur, st.cur + 1, -1) == 0) return true;  // not the last reference
+  std::int64_t pg = k.read_page(st.cur, PageField::Pgmap) - 1;
+  if (pg < 0 || pg >= std::int64_t(k.pgmaps.size())) return true;
+  const DevPagemap& p = *k.pgmaps[pg];
+  if (p.is_private()) put_dev_pagemap(k, int(pg));
+  else if (!FsDaxStaysZero || p.desc.type == PgmapType::Generic) k.write_page(st.cur, PageField::Refcount, 1);
+  return true;
+}
+// get_user_pages() after the ZONE_DEVICE refcount rework (absent in 6.13.7,
+// present in 7.1.5): no devmap PTE, no pgmap lookup or reference; the
+// page's own count pins it. try_grab_folio() WARNs on a count <= 0 and fails.
+bool get_user_pages_v7_1(Kernel& k, OpState& st) {
+  if (k.read_page(st.cur, PageField::Refcount, Access::Once) <= 0) {
+    k.warn("warn", "warn/try_grab_folio/refcount-zero", "try_grab_folio(): WARN_ON_ONCE(folio_ref_count(folio) <= 0)");
+    return false;
+  }
+  k.page_ref_add(st.cur, st.cur + 1, +1);
+  st.page_ref = true;
+  return true;
+}
+// --- end of the compaction / KVM block ---
+
 }  // namespace
 
 void add_walker_primitives(PrimitiveTable& t) {
@@ -268,8 +361,8 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"TestSetPageHWPoison", test_set_page_hwpoison, "include/linux/page-flags.h TestSetPageHWPoison() (memory_failure()'s RAM path)"},
     {"dax_lock_folio", dax_lock_folio, "fs/dax.c dax_lock_folio(page_folio(pfn_to_page(pfn)))"},
     {"read_page_owner", read_page_owner, "mm/page_owner.c read_page_owner(): PageBuddy()"},
-    {"pageblock_pfn_to_page", pageblock_pfn_to_page<pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page()"},
-    {"pageblock_pfn_to_page_v5_3", pageblock_pfn_to_page<pfn_to_online_page_b0>, "mm/page_alloc.c __pageblock_pfn_to_page() (v4.19..v5.11: pfn_to_online_page() tests the ONLINE bit)"},
+    {"pageblock_pfn_to_page", pageblock_pfn_to_page<false, pfn_valid_b, pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page() (v6.5+: pfn_valid() of the end pfn only)"},
+    {"pageblock_pfn_to_page_v5_3", pageblock_pfn_to_page<true, pfn_valid_b, pfn_to_online_page_b0>, "mm/page_alloc.c __pageblock_pfn_to_page() (v5.3..v5.11: both ends pfn_valid(), pfn_to_online_page() tests the ONLINE bit)"},
     {"isolate_migratepages_block", isolate_migratepages_block, "mm/compaction.c isolate_migratepages_block()"},
     {"kmemleak_scan_zones", kmemleak_scan_zones, "mm/kmemleak.c kmemleak_scan(): zone spans, pfn_to_online_page()"},
     {"kmemleak_scan_node_v4_19", kmemleak_scan_node<pfn_valid_a>, "mm/kmemleak.c kmemleak_scan() (v4.19): node span, pfn_valid()"},
@@ -286,6 +379,17 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"pgmap_request_folio", pgmap_request_folio, "seed 004 proposal pgmap_request_folio(): pgmap ref by offset first"},
     {"kmem_cache_create", kmem_cache_create, "mm/slab_common.c kmem_cache_create(): get_online_cpus() + get_online_mems()"},
     {"free_zone_device_folio", free_zone_device_folio, "mm/memremap.c free_zone_device_folio() -> put_dev_pagemap()"},
+    // compaction and KVM, by release (the block at the end of the namespace)
+    {"pageblock_pfn_to_page_v4_19", pageblock_pfn_to_page<true, pfn_valid_a, pfn_to_online_page_a>, "mm/page_alloc.c __pageblock_pfn_to_page() (v4.19..v5.2: section-granular pfn_valid() of both ends, ONLINE bit)"},
+    {"pageblock_pfn_to_page_v5_14", pageblock_pfn_to_page<true, pfn_valid_b, pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page() (v5.12..v6.4: both ends pfn_valid(), pfn_to_online_page() with subsection and ZONE_DEVICE tests)"},
+    {"kvm_is_reserved_pfn_v5_3", kvm_is_reserved_pfn_v5_3, "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v5.3): subsection-aware pfn_valid() && PageReserved()"},
+    {"kvm_is_reserved_pfn_v5_4", kvm_is_reserved_pfn_v5_4, "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v5.4..v5.15, a78986aae9b2): PageReserved() && !kvm_is_zone_device_pfn()"},
+    {"kvm_set_pfn_accessed_v5_4", kvm_set_pfn_accessed_v5_4, "virt/kvm/kvm_main.c kvm_set_pfn_accessed() (v5.4..v5.14): unless reserved or kvm_is_zone_device_pfn()"},
+    {"kvm_set_pfn_accessed_v5_15", kvm_set_pfn_accessed_v5_15, "virt/kvm/kvm_main.c kvm_set_pfn_accessed() (v5.15..v6.12): kvm_is_ad_tracked_pfn()/_page(), !PageReserved()"},
+    {"kvm_pfn_to_refcounted_page", kvm_pfn_to_refcounted_page, "virt/kvm/kvm_main.c kvm_pfn_to_refcounted_page() (v6.0..v6.12)"},
+    {"kvm_release_page_clean", kvm_release_page_clean<false>, "virt/kvm/kvm_main.c kvm_release_page_clean() (v6.1..v6.13): kvm_set_page_accessed() + put_page()"},
+    {"kvm_release_page_clean_v7_1", kvm_release_page_clean<true>, "virt/kvm/kvm_main.c kvm_release_page_clean() (v7.1 ZONE_DEVICE refcounts): kvm_set_page_accessed() + put_page()"},
+    {"get_user_pages_v7_1", get_user_pages_v7_1, "mm/gup.c get_user_pages() (v7.1): no get_dev_pagemap(), try_grab_folio()"},
   });
 }
 
