@@ -42,6 +42,19 @@ bool init_currently_empty_zone(Kernel& k, OpState& st) {
   return true;
 }
 
+// init_currently_empty_zone() (v4.19): pgdat->nr_zones = zone_idx + 1 written
+// unconditionally, so an empty lower zone onlined after a higher one lowers
+// nr_zones; raising it only came in v4.20.
+bool init_currently_empty_zone_v4_19(Kernel& k, OpState& st) {
+  Zone& z = op_zone(k, st);
+  if (k.read(z.spanned_pages) != 0) return true;
+  Pgdat& nd = *k.nodes[st.args.nid];
+  k.write(nd.nr_zones, st.args.zone + 1);
+  k.write(z.zone_start_pfn, std::int64_t(st.args.start));
+  k.write(z.initialized, 1);
+  return true;
+}
+
 // Grow [start, start+spanned) to cover the range: two separate stores, so a
 // reader in between sees a start without its span (seed 001, S6/S8).
 void grow_span(Kernel& k, Cell& start_c, Cell& spanned_c, Pfn start, Pfn end) {
@@ -207,6 +220,27 @@ void shrink_span(Kernel& k, Zone& z, Pfn step, Belongs belongs) {
   k.write(z.spanned_pages, lo < 0 ? 0 : hi - lo);
 }
 
+// page_init_poison() over the range, as remove_pfn_range_from_zone() does it
+// after v5.5 (in 5.10.89, not in 5.4.286):
+// "they are now uninitialized again".
+bool page_init_poison(Kernel& k, OpState& st) {
+  k.for_chunks(st.args.start, range_end(st), [&](Pfn lo, Pfn hi) { k.poison_pages(lo, hi, PageState::Poisoned); });
+  return true;
+}
+
+// shrink_zone_span() (v5.5+): find_smallest/biggest_section_pfn() per
+// subsection, a pfn counting if Online(pfn) and page_zone()/pfn_to_nid() match.
+template <bool (*Online)(Kernel&, Pfn)>
+bool shrink_zone_span(Kernel& k, OpState& st) {
+  int zone = st.args.zone, nid = st.args.nid;
+  shrink_span(k, op_zone(k, st), k.geo.pages_per_subsection, [&](Pfn pfn) {
+    if (!Online(k, pfn)) return false;
+    std::int64_t f = k.read_page(pfn, PageField::Flags);  // page_zone(), page_to_nid()
+    return flags_zone(f) == zone && flags_nid(f) == nid;
+  });
+  return true;
+}
+
 // remove_pfn_range_from_zone() (v5.5+): poison every struct page of the range
 // ("they are now uninitialized again"), then, except for ZONE_DEVICE,
 // shrink_zone_span() through pfn_to_online_page() per subsection and
@@ -214,17 +248,12 @@ void shrink_span(Kernel& k, Zone& z, Pfn step, Belongs belongs) {
 bool remove_pfn_range_from_zone(Kernel& k, OpState& st) {
   {
     Frame f(k.ex, k.ex.stacks().fn("page_init_poison"));
-    k.for_chunks(st.args.start, range_end(st), [&](Pfn lo, Pfn hi) { k.poison_pages(lo, hi, PageState::Poisoned); });
+    page_init_poison(k, st);
   }
   if (st.args.zone == ZONE_DEVICE) return true;
   {
     Frame f(k.ex, k.ex.stacks().fn("shrink_zone_span"));
-    int zone = st.args.zone, nid = st.args.nid;
-    shrink_span(k, op_zone(k, st), k.geo.pages_per_subsection, [&](Pfn pfn) {
-      if (!pfn_to_online_page_b(k, pfn)) return false;
-      std::int64_t f = k.read_page(pfn, PageField::Flags);  // page_zone(), page_to_nid()
-      return flags_zone(f) == zone && flags_nid(f) == nid;
-    });
+    shrink_zone_span<pfn_to_online_page_b>(k, st);
   }
   Frame f(k.ex, k.ex.stacks().fn("update_pgdat_span"));
   return update_pgdat_span(k, st);
@@ -267,17 +296,18 @@ void add_memory_hotplug_primitives(PrimitiveTable& t) {
     {"register_memory_resource", register_memory_resource, "mm/memory_hotplug.c register_memory_resource() -> request_resource_conflict()"},
     {"release_mem_region_adjustable", release_mem_region_adjustable, "kernel/resource.c release_mem_region_adjustable()"},
     {"init_currently_empty_zone", init_currently_empty_zone, "mm/memory_hotplug.c move_pfn_range_to_zone() -> init_currently_empty_zone()"},
+    {"init_currently_empty_zone_v4_19", init_currently_empty_zone_v4_19, "mm/page_alloc.c init_currently_empty_zone() (v4.19): pgdat->nr_zones = zone_idx + 1, unconditionally"},
     {"resize_zone_range", resize_zone_range, "mm/memory_hotplug.c resize_zone_range()"},
     {"resize_pgdat_range", resize_pgdat_range, "mm/memory_hotplug.c resize_pgdat_range()"},
     {"clear_zone_contiguous", clear_zone_contiguous, "mm/memory_hotplug.c clear_zone_contiguous()"},
     {"online_pages_range", online_pages_range, "mm/memory_hotplug.c online_pages_range() -> generic_online_page()"},
-    {"online_pages_range_reserved", online_pages_range_reserved, "mm/memory_hotplug.c online_pages_range() (v4.19): only if the first page is PG_reserved"},
+    {"online_pages_range_reserved", online_pages_range_reserved, "mm/memory_hotplug.c online_pages_range() (v4.19..v5.3): only if the first page is PG_reserved"},
     {"present_pages_add", present_pages_add, "mm/memory_hotplug.c adjust_present_page_count(+n)"},
     {"present_pages_sub", present_pages_sub, "mm/memory_hotplug.c adjust_present_page_count(-n)"},
-    {"zone_present_pages_add", zone_present_pages_add, "mm/memory_hotplug.c online_pages() (v4.19): zone->present_pages += n"},
-    {"zone_present_pages_sub", zone_present_pages_sub, "mm/memory_hotplug.c __offline_pages() (v4.19): zone->present_pages -= n"},
-    {"node_present_pages_add", node_present_pages_add, "mm/memory_hotplug.c online_pages() (v4.19): pgdat->node_present_pages += n"},
-    {"node_present_pages_sub", node_present_pages_sub, "mm/memory_hotplug.c __offline_pages() (v4.19): pgdat->node_present_pages -= n"},
+    {"zone_present_pages_add", zone_present_pages_add, "mm/memory_hotplug.c online_pages() (v4.19..v5.13): zone->present_pages += n"},
+    {"zone_present_pages_sub", zone_present_pages_sub, "mm/memory_hotplug.c __offline_pages() (v4.19..v5.13): zone->present_pages -= n"},
+    {"node_present_pages_add", node_present_pages_add, "mm/memory_hotplug.c online_pages() (v4.19..v5.13): pgdat->node_present_pages += n under pgdat_resize_lock"},
+    {"node_present_pages_sub", node_present_pages_sub, "mm/memory_hotplug.c __offline_pages() (v4.19..v5.13): pgdat->node_present_pages -= n under pgdat_resize_lock"},
     {"node_states_set_node", node_states_set_node, "mm/memory_hotplug.c node_states_set_node()"},
     {"node_states_clear_node", node_states_clear_node, "mm/memory_hotplug.c node_states_clear_node()"},
     {"test_pages_in_a_zone", test_pages_in_a_zone, "mm/memory_hotplug.c test_pages_in_a_zone(): page_zone() of first and last page"},
@@ -286,7 +316,10 @@ void add_memory_hotplug_primitives(PrimitiveTable& t) {
     {"do_migrate_range", do_migrate_range, "mm/memory_hotplug.c scan_movable_pages() + do_migrate_range(), retried"},
     {"test_pages_isolated", test_pages_isolated, "mm/page_isolation.c test_pages_isolated()"},
     {"__offline_isolated_pages", offline_isolated_pages, "mm/page_alloc.c __offline_isolated_pages()"},
-    {"offline_isolated_pages_reserved", offline_isolated_pages_reserved, "mm/page_alloc.c __offline_isolated_pages() (v4.19): SetPageReserved()"},
+    {"offline_isolated_pages_reserved", offline_isolated_pages_reserved, "mm/page_alloc.c __offline_isolated_pages() (v4.19..v5.4): SetPageReserved()"},
+    {"page_init_poison", page_init_poison, "mm/memory_hotplug.c remove_pfn_range_from_zone() (5.10.89+, not 5.4.286): page_init_poison() of the range's memmap"},
+    {"shrink_zone_span", shrink_zone_span<pfn_to_online_page_b>, "mm/memory_hotplug.c shrink_zone_span() (v5.12+: pfn_to_online_page() with the ZONE_DEVICE slow path)"},
+    {"shrink_zone_span_v5_4", shrink_zone_span<pfn_to_online_page_b0>, "mm/memory_hotplug.c shrink_zone_span() (v5.4..v5.11: pfn_to_online_page() tests the ONLINE bit)"},
     {"remove_pfn_range_from_zone", remove_pfn_range_from_zone, "mm/memory_hotplug.c remove_pfn_range_from_zone(): poison, shrink_zone_span(), update_pgdat_span()"},
     {"page_zone_of_start", page_zone_of_start, "arch/x86/mm/init_64.c arch_remove_memory() (v4.19): page_zone(pfn_to_page(start))"},
     {"shrink_zone_span_v4_19", shrink_zone_span_v4_19, "mm/memory_hotplug.c shrink_zone_span() (v4.19): find_smallest/biggest_section_pfn()"},
