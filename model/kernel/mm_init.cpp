@@ -132,14 +132,16 @@ bool memmap_init_zone_device_with_reserve(Kernel& k, OpState& st) {
 
 // memmap_init_zone_device() (v4.20..v5.2): called on the section-aligned
 // span, so pfns of the device's sections outside the resource get the pgmap
-// too (DEV_PARTIAL); with an altmap it starts at pfn_first().
+// too (DEV_PARTIAL); with an altmap it starts at pfn_first(). Every page,
+// device-private ones included, through __init_single_page() at refcount 1.
 bool memmap_init_zone_device_aligned(Kernel& k, OpState& st) {
   const DevPagemap& p = *k.pgmaps[st.args.pgmap];
   Pfn lo = p.desc.altmap ? p.pfn_first() : k.geo.section_start(k.geo.section_of(p.desc.start));
   Pfn hi = k.geo.section_start(k.geo.section_of(p.pfn_end() - 1) + 1);
   k.for_device_pieces(lo, hi, [&](Pfn a, Pfn b) {
     init_zone_device_page(k, p, st.args.pgmap, a, b, a,
-                          a >= p.desc.start && a < p.pfn_end() ? PageState::DevReady : PageState::DevPartial);
+                          a >= p.desc.start && a < p.pfn_end() ? PageState::DevReady : PageState::DevPartial,
+                          IdleAtZero::None);  // refcount 1 for every type before v6.1
   });
   return true;
 }
