@@ -40,6 +40,28 @@ bool init_ram(Kernel& k, OpState& st, std::int64_t flag) {
   return true;
 }
 bool memmap_init_range_offline(Kernel& k, OpState& st) { return init_ram(k, st, PG_offline); }
+
+// memmap_init_zone(MEMMAP_HOTPLUG) for ZONE_DEVICE in v4.20..v5.2: called on
+// the section-aligned span. Nothing without an altmap; with one, the range
+// ends at base_pfn + vmem_altmap_offset() and skips the reserve only if the
+// span starts at altmap->base_pfn. A device that does not start a section
+// gets [section start, pfn_first()) initialised under mem_hotplug_lock: the
+// pfns before the device and its altmap reserve too.
+bool memmap_init_zone_v4_20(Kernel& k, OpState& st) {
+  if (st.args.pgmap < 0) return init_ram(k, st, PG_reserved);
+  const DevPagemap& p = *k.pgmaps[st.args.pgmap];
+  if (!p.desc.altmap) return true;
+  Pfn sec = k.geo.section_start(k.geo.section_of(p.desc.start));
+  if (sec == p.desc.start) {
+    init_hostmap(k, p);
+    return true;
+  }
+  k.for_device_pieces(sec, p.pfn_first(), [&](Pfn lo, Pfn hi) {
+    init_single_page(k, lo, hi, ZONE_DEVICE, p.desc.nid, PG_reserved, 1);
+    k.set_pages_state(lo, hi, lo < p.desc.start ? PageState::DevPartial : PageState::DevHostmap);
+  });
+  return true;
+}
 bool memmap_init_range_reserved(Kernel& k, OpState& st) { return init_ram(k, st, PG_reserved); }
 
 // __init_zone_device_page(): zone links, PG_reserved, pgmap, refcount (0 for
@@ -194,6 +216,7 @@ bool set_zone_contiguous(Kernel& k, OpState& st) {
 void add_mm_init_primitives(PrimitiveTable& t) {
   t.insert(t.end(), {
     {"memmap_init_range", memmap_init_range_offline, "mm/mm_init.c memmap_init_range(MEMINIT_HOTPLUG): __init_single_page() + __SetPageOffline() (v6.11+)"},
+    {"memmap_init_zone_v4_20", memmap_init_zone_v4_20, "mm/page_alloc.c memmap_init_zone(MEMMAP_HOTPLUG) for ZONE_DEVICE (v4.20..v5.2): altmap pfns from the aligned span start"},
     {"memmap_init_range_reserved", memmap_init_range_reserved, "mm/page_alloc.c memmap_init_zone(MEMMAP_HOTPLUG): __init_single_page() + SetPageReserved()"},
     {"memmap_init_zone_device", memmap_init_zone_device, "mm/mm_init.c memmap_init_zone_device() -> __init_zone_device_page()"},
     {"memmap_init_zone_device_v5_3", memmap_init_zone_device_v5_3, "mm/page_alloc.c memmap_init_zone_device() (v5.3..v5.15): refcount 1 for every type, no compound pages"},
