@@ -169,7 +169,8 @@ bool memmap_init_zone_device_aligned(Kernel& k, OpState& st) {
 }
 
 // memmap_init_zone(MEMMAP_HOTPLUG) for ZONE_DEVICE in v4.19: the whole aligned
-// span except the altmap reserve is initialised under mem_hotplug_lock,
+// span except the altmap reserve (skipped only when the span starts at
+// altmap->base_pfn, i.e. the device starts a section) is initialised under mem_hotplug_lock,
 // ZONE_DEVICE and PG_reserved; INIT_LIST_HEAD(&page->lru) leaves a list
 // pointer in the words page->pgmap aliases. The pgmap is set later, outside
 // the lock, by devm_memremap_pages().
@@ -178,7 +179,7 @@ bool memmap_init_zone_device_v4_19(Kernel& k, OpState& st) {
   Pfn lo = k.geo.section_start(k.geo.section_of(p.desc.start));
   Pfn hi = k.geo.section_start(k.geo.section_of(p.pfn_end() - 1) + 1);
   k.for_device_pieces(lo, hi, [&](Pfn a, Pfn b) {
-    if (p.desc.altmap && a >= p.desc.start && a < p.desc.start + p.desc.altmap_reserve) return;
+    if (p.desc.altmap && lo == p.desc.start && a >= p.desc.start && a < p.desc.start + p.desc.altmap_reserve) return;
     init_single_page(k, a, b, ZONE_DEVICE, p.desc.nid, PG_reserved, 1);
     k.write_pages(a, b, PageField::Pgmap, kLruSelf);
     bool dev = a >= p.desc.start && a < p.pfn_end();
