@@ -60,6 +60,30 @@ bool percpu_ref_init_driver(Kernel& k, OpState& st) {
   return true;
 }
 
+// v5.3..v5.14: memremap_pages() sets up the internal pgmap->ref (24917f6b1041)
+// unless the driver brings its own with ops->kill/cleanup; of the modelled
+// drivers only pmem does, with its request queue's q_usage_counter
+// (pmem_pagemap_kill/cleanup), until b80892ca022e (v5.15) removed external refs.
+bool percpu_ref_init_v5_3(Kernel& k, OpState& st) {
+  percpu_ref_init_step(k, st);
+  DevPagemap& p = pgmap_of(k, st);
+  if (p.desc.type == PgmapType::FsDax) p.release_fn = "blk_queue_usage_counter_release";
+  return true;
+}
+
+// devm_memremap_pages_release() (v4.19, v4.20): after the puts, a
+// percpu_ref_tryget_live() that succeeds means the driver has not killed its
+// ref: dev_WARN "page mapping is still live!", and the reference is put back.
+bool release_tryget_live_check(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  if (p.ref.tryget_live()) {
+    k.warn("warn", "warn/devm_memremap_pages_release/still-live",
+           "devm_memremap_pages_release(): dev_WARN page mapping is still live");
+    pgmap_ref_put(k, st.args.pgmap, 1);
+  }
+  return true;
+}
+
 // devm_request_mem_region(): the driver claims the range as a busy region; a
 // range already claimed fails with -EBUSY (rule R13's guarantee).
 bool devm_request_mem_region(Kernel& k, OpState& st) {
@@ -292,6 +316,8 @@ void add_memremap_primitives(PrimitiveTable& t) {
   t.insert(t.end(), {
     {"percpu_ref_init", percpu_ref_init_step, "mm/memremap.c memremap_pages(): init_completion() + percpu_ref_init()"},
     {"percpu_ref_init_driver", percpu_ref_init_driver, "the driver's percpu_ref_init() at probe (v4.19..v5.0: pmem's q_usage_counter, dax_pmem, hmm_devmem)"},
+    {"percpu_ref_init_v5_3", percpu_ref_init_v5_3, "mm/memremap.c memremap_pages() (v5.3..v5.14): internal ref, or pmem's q_usage_counter"},
+    {"percpu_ref_tryget_live", release_tryget_live_check, "kernel/memremap.c devm_memremap_pages_release() (v4.19, v4.20): WARN if the ref is still live"},
     {"devm_request_mem_region", devm_request_mem_region, "kernel/resource.c __request_region(): the driver's busy region"},
     {"devm_release_mem_region", devm_release_mem_region, "kernel/resource.c __release_region()"},
     {"pagemap_range_conflict", pagemap_range_conflict, "mm/memremap.c pagemap_range(): get_dev_pagemap() on both ends"},

@@ -40,18 +40,47 @@ bool init_ram(Kernel& k, OpState& st, std::int64_t flag) {
   return true;
 }
 bool memmap_init_range_offline(Kernel& k, OpState& st) { return init_ram(k, st, PG_offline); }
+
+// memmap_init_zone(MEMMAP_HOTPLUG) for ZONE_DEVICE in v4.20..v5.2: called on
+// the section-aligned span. Nothing without an altmap; with one, the range
+// ends at base_pfn + vmem_altmap_offset() and skips the reserve only if the
+// span starts at altmap->base_pfn. A device that does not start a section
+// gets [section start, pfn_first()) initialised under mem_hotplug_lock: the
+// pfns before the device and its altmap reserve too.
+bool memmap_init_zone_v4_20(Kernel& k, OpState& st) {
+  if (st.args.pgmap < 0) return init_ram(k, st, PG_reserved);
+  const DevPagemap& p = *k.pgmaps[st.args.pgmap];
+  if (!p.desc.altmap) return true;
+  Pfn sec = k.geo.section_start(k.geo.section_of(p.desc.start));
+  if (sec == p.desc.start) {
+    init_hostmap(k, p);
+    return true;
+  }
+  k.for_device_pieces(sec, p.pfn_first(), [&](Pfn lo, Pfn hi) {
+    init_single_page(k, lo, hi, ZONE_DEVICE, p.desc.nid, PG_reserved, 1);
+    k.set_pages_state(lo, hi, lo < p.desc.start ? PageState::DevPartial : PageState::DevHostmap);
+  });
+  return true;
+}
 bool memmap_init_range_reserved(Kernel& k, OpState& st) { return init_ram(k, st, PG_reserved); }
 
 // __init_zone_device_page(): zone links, PG_reserved, pgmap, refcount (0 for
 // PRIVATE/COHERENT since C14); compound pages get a head and tails (C13).
 // [lo, hi) are all heads (or plain pages) or all tails of compound page `head`.
-void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn lo, Pfn hi, Pfn head, PageState state) {
+// `idle`: the page types whose free pages sit at refcount 0 (see the callers).
+enum class IdleAtZero { None, Private, AllButGeneric };
+
+void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn lo, Pfn hi, Pfn head, PageState state,
+                           IdleAtZero idle = IdleAtZero::Private) {
   FnId id = k.ex.stacks().fn("__init_zone_device_page");
   Frame f(k.ex, id);
   bool is_head = p.desc.vmemmap_shift && lo == head;
   bool tail = p.desc.vmemmap_shift && lo != head;
+  bool zero = idle == IdleAtZero::Private         ? p.is_private()
+              : idle == IdleAtZero::AllButGeneric ? p.desc.type != PgmapType::Generic
+                                                  : false;
   k.init_pages(lo, hi, PageField::Flags, page_links(ZONE_DEVICE, p.desc.nid) | PG_reserved | (is_head ? PG_head : 0));
-  k.init_pages(lo, hi, PageField::Refcount, p.is_private() || tail ? 0 : 1);
+  k.init_pages(lo, hi, PageField::Refcount, zero || tail ? 0 : 1);
   k.init_pages(lo, hi, PageField::Pgmap, idx + 1);  // page->pgmap = pgmap
   k.init_pages(lo, hi, PageField::CompoundHead, tail ? std::int64_t(head) + 1 : 0);  // prep_compound_tail()
   k.set_pages_state(lo, hi, state);
@@ -61,22 +90,51 @@ void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn lo, Pfn 
 // memmap_init_zone_device() (v5.3+): from pfn_first() to the end of the
 // range, in ascending order, compound-aware (pagemap_range(), after
 // mem_hotplug_done()).
-bool memmap_init_zone_device(Kernel& k, OpState& st) {
+bool init_zone_device_range(Kernel& k, OpState& st, IdleAtZero idle) {
   const DevPagemap& p = *k.pgmaps[st.args.pgmap];
   Pfn size = Pfn(1) << p.desc.vmemmap_shift;
   if (size == 1) {
     k.for_chunks(p.pfn_first(), p.pfn_end(), [&](Pfn lo, Pfn hi) {
-      init_zone_device_page(k, p, st.args.pgmap, lo, hi, lo, PageState::DevReady);
+      init_zone_device_page(k, p, st.args.pgmap, lo, hi, lo, PageState::DevReady, idle);
     });
     return true;
   }
   for (Pfn head = p.pfn_first(); head < p.pfn_end(); head += size) {  // memmap_init_compound()
-    init_zone_device_page(k, p, st.args.pgmap, head, head + 1, head, PageState::DevReady);
+    init_zone_device_page(k, p, st.args.pgmap, head, head + 1, head, PageState::DevReady, idle);
     k.for_chunks(head + 1, std::min(head + size, p.pfn_end()), [&](Pfn lo, Pfn hi) {
-      init_zone_device_page(k, p, st.args.pgmap, lo, hi, head, PageState::DevReady);
+      init_zone_device_page(k, p, st.args.pgmap, lo, hi, head, PageState::DevReady, idle);
     });
   }
   return true;
+}
+bool memmap_init_zone_device(Kernel& k, OpState& st) { return init_zone_device_range(k, st, IdleAtZero::Private); }
+
+// memmap_init_zone_device() (v5.3..v5.15): every page through
+// __init_single_page() at refcount 1, device-private ones included (free
+// private pages sat at 1 until ef233450898f, v6.1), and no compound pages
+// (vmemmap_shift came with c4386bd8ee3a, v5.17): a pgmap's vmemmap_shift is
+// ignored.
+bool memmap_init_zone_device_v5_3(Kernel& k, OpState& st) {
+  const DevPagemap& p = *k.pgmaps[st.args.pgmap];
+  k.for_chunks(p.pfn_first(), p.pfn_end(), [&](Pfn lo, Pfn hi) {
+    FnId id = k.ex.stacks().fn("memmap_init_zone_device");
+    Frame f(k.ex, id);
+    k.init_pages(lo, hi, PageField::Flags, page_links(ZONE_DEVICE, p.desc.nid) | PG_reserved);
+    k.init_pages(lo, hi, PageField::Refcount, 1);
+    k.init_pages(lo, hi, PageField::Pgmap, st.args.pgmap + 1);
+    k.init_pages(lo, hi, PageField::CompoundHead, 0);
+    k.set_pages_state(lo, hi, PageState::DevReady);
+    k.charge(id, hi - lo);
+  });
+  return true;
+}
+
+// memmap_init_zone_device() as of v7.1.5: __init_zone_device_page() leaves
+// fsdax (and PCI P2PDMA) pages at refcount 0 as well as private/coherent
+// ones; only device-dax (GENERIC) pages start at 1 (the fsdax refcount rework
+// by Alistair Popple, "fs/dax: properly refcount fs dax pages", after v6.13).
+bool memmap_init_zone_device_v7_1(Kernel& k, OpState& st) {
+  return init_zone_device_range(k, st, IdleAtZero::AllButGeneric);
 }
 
 // The fix seed 003's RFC proposes ("mm: initialize struct pages reserved by
@@ -96,20 +154,23 @@ bool memmap_init_zone_device_with_reserve(Kernel& k, OpState& st) {
 
 // memmap_init_zone_device() (v4.20..v5.2): called on the section-aligned
 // span, so pfns of the device's sections outside the resource get the pgmap
-// too (DEV_PARTIAL); with an altmap it starts at pfn_first().
+// too (DEV_PARTIAL); with an altmap it starts at pfn_first(). Every page,
+// device-private ones included, through __init_single_page() at refcount 1.
 bool memmap_init_zone_device_aligned(Kernel& k, OpState& st) {
   const DevPagemap& p = *k.pgmaps[st.args.pgmap];
   Pfn lo = p.desc.altmap ? p.pfn_first() : k.geo.section_start(k.geo.section_of(p.desc.start));
   Pfn hi = k.geo.section_start(k.geo.section_of(p.pfn_end() - 1) + 1);
   k.for_device_pieces(lo, hi, [&](Pfn a, Pfn b) {
     init_zone_device_page(k, p, st.args.pgmap, a, b, a,
-                          a >= p.desc.start && a < p.pfn_end() ? PageState::DevReady : PageState::DevPartial);
+                          a >= p.desc.start && a < p.pfn_end() ? PageState::DevReady : PageState::DevPartial,
+                          IdleAtZero::None);  // refcount 1 for every type before v6.1
   });
   return true;
 }
 
 // memmap_init_zone(MEMMAP_HOTPLUG) for ZONE_DEVICE in v4.19: the whole aligned
-// span except the altmap reserve is initialised under mem_hotplug_lock,
+// span except the altmap reserve (skipped only when the span starts at
+// altmap->base_pfn, i.e. the device starts a section) is initialised under mem_hotplug_lock,
 // ZONE_DEVICE and PG_reserved; INIT_LIST_HEAD(&page->lru) leaves a list
 // pointer in the words page->pgmap aliases. The pgmap is set later, outside
 // the lock, by devm_memremap_pages().
@@ -118,7 +179,7 @@ bool memmap_init_zone_device_v4_19(Kernel& k, OpState& st) {
   Pfn lo = k.geo.section_start(k.geo.section_of(p.desc.start));
   Pfn hi = k.geo.section_start(k.geo.section_of(p.pfn_end() - 1) + 1);
   k.for_device_pieces(lo, hi, [&](Pfn a, Pfn b) {
-    if (p.desc.altmap && a >= p.desc.start && a < p.desc.start + p.desc.altmap_reserve) return;
+    if (p.desc.altmap && lo == p.desc.start && a >= p.desc.start && a < p.desc.start + p.desc.altmap_reserve) return;
     init_single_page(k, a, b, ZONE_DEVICE, p.desc.nid, PG_reserved, 1);
     k.write_pages(a, b, PageField::Pgmap, kLruSelf);
     bool dev = a >= p.desc.start && a < p.pfn_end();
@@ -156,8 +217,11 @@ bool set_zone_contiguous(Kernel& k, OpState& st) {
 void add_mm_init_primitives(PrimitiveTable& t) {
   t.insert(t.end(), {
     {"memmap_init_range", memmap_init_range_offline, "mm/mm_init.c memmap_init_range(MEMINIT_HOTPLUG): __init_single_page() + __SetPageOffline() (v6.11+)"},
+    {"memmap_init_zone_v4_20", memmap_init_zone_v4_20, "mm/page_alloc.c memmap_init_zone(MEMMAP_HOTPLUG) for ZONE_DEVICE (v4.20..v5.2): altmap pfns from the aligned span start"},
     {"memmap_init_range_reserved", memmap_init_range_reserved, "mm/page_alloc.c memmap_init_zone(MEMMAP_HOTPLUG): __init_single_page() + SetPageReserved()"},
     {"memmap_init_zone_device", memmap_init_zone_device, "mm/mm_init.c memmap_init_zone_device() -> __init_zone_device_page()"},
+    {"memmap_init_zone_device_v5_3", memmap_init_zone_device_v5_3, "mm/page_alloc.c memmap_init_zone_device() (v5.3..v5.15): refcount 1 for every type, no compound pages"},
+    {"memmap_init_zone_device_v7_1", memmap_init_zone_device_v7_1, "mm/mm_init.c memmap_init_zone_device() (v7.1): fsdax pages start at refcount 0 too"},
     {"memmap_init_zone_device_with_reserve", memmap_init_zone_device_with_reserve, "seed 003 RFC: memmap_init_zone_device() initialising the altmap reserve too"},
     {"memmap_init_zone_device_aligned", memmap_init_zone_device_aligned, "mm/page_alloc.c memmap_init_zone_device() on the aligned span (v4.20..v5.2)"},
     {"memmap_init_zone_device_v4_19", memmap_init_zone_device_v4_19, "mm/page_alloc.c memmap_init_zone() for ZONE_DEVICE under mem_hotplug_lock (v4.19)"},

@@ -205,6 +205,31 @@ bool zone_device_page_init(Kernel& k, OpState& st) {
   k.write_page(st.cur, PageField::Refcount, 1);  // set_page_count(page, 1)
   return true;
 }
+// zone_device_page_init(page, pgmap, order) as of v7.1.5: the pgmap reference
+// is taken with percpu_ref_tryget_many(), which fails only on a count of zero,
+// not on a killed ref: an allocation racing memunmap_pages() after
+// percpu_ref_kill() succeeds silently while the count is still above zero.
+bool zone_device_page_init_v7_1(Kernel& k, OpState& st) {
+  std::int64_t pg = k.read_page(st.cur, PageField::Pgmap) - 1;  // page_pgmap(page)
+  if (pg < 0 || pg >= std::int64_t(k.pgmaps.size())) return false;
+  PercpuRef& ref = k.pgmaps[pg]->ref;
+  // The add must be one atomic step: tryget_live() is, and agrees with
+  // tryget_many() on a live ref. On a killed ref with references left the
+  // kernel's atomic_long_add_unless(count, 1, 0) still succeeds: modelled as
+  // a plain get(), whose count can in principle drop to zero between the test
+  // and the add (a window the kernel does not have; it needs another holder).
+  if (!ref.tryget_live()) {
+    if (!ref.dead() || ref.count() <= 0) {
+      k.warn("warn", "warn/zone_device_page_init/tryget_many-failed",
+             "zone_device_page_init(): WARN percpu_ref_tryget_many() failed: the pgmap ref is at zero");
+      return false;
+    }
+    ref.get(1);
+  }
+  st.pgmap_ref = int(pg);
+  k.write_page(st.cur, PageField::Refcount, 1);  // set_page_count(page, 1)
+  return true;
+}
 // pgmap_request_folio() (proposed in seed 004, not in v6.13): the pgmap
 // reference is taken by offset first, so an idle page is never touched
 // without one.
@@ -378,6 +403,7 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"zone_device_page_init", zone_device_page_init, "mm/memremap.c zone_device_page_init(): tryget_live(page->pgmap->ref)"},
     {"pgmap_request_folio", pgmap_request_folio, "seed 004 proposal pgmap_request_folio(): pgmap ref by offset first"},
     {"kmem_cache_create", kmem_cache_create, "mm/slab_common.c kmem_cache_create(): get_online_cpus() + get_online_mems()"},
+    {"zone_device_page_init_v7_1", zone_device_page_init_v7_1, "mm/memremap.c zone_device_page_init() (v7.1): percpu_ref_tryget_many(), no liveness test"},
     {"free_zone_device_folio", free_zone_device_folio, "mm/memremap.c free_zone_device_folio() -> put_dev_pagemap()"},
     // compaction and KVM, by release (the block at the end of the namespace)
     {"pageblock_pfn_to_page_v4_19", pageblock_pfn_to_page<true, pfn_valid_a, pfn_to_online_page_a>, "mm/page_alloc.c __pageblock_pfn_to_page() (v4.19..v5.2: section-granular pfn_valid() of both ends, ONLINE bit)"},
