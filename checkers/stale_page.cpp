@@ -40,7 +40,11 @@ long& StalePageChecker::held(ThreadId t, int pg) {
 
 bool StalePageChecker::idle_access(const Event& ev, Pfn pfn) const {
   int pg = k_.pgmap_of_range(pfn);
-  if (pg < 0 || !k_.pgmaps[pg]->is_private() || k_.page_state(pfn) != PageState::DevReady) return false;
+  // Only where a free private page sits at refcount 0 (v6.1+): before, a
+  // page at 0 is one memunmap_pages() has just put, not an idle one.
+  if (pg < 0 || !k_.pgmaps[pg]->is_private() || !k_.pgmaps[pg]->idle_at_zero ||
+      k_.page_state(pfn) != PageState::DevReady)
+    return false;
   if (k_.page_value(pfn, PageField::Refcount) != 0) return false;
   for (const Held& h : held_)
     if (h.thread == ev.thread && h.pgmap == pg) return h.refs <= 0;

@@ -230,6 +230,7 @@ void Kernel::reset() {
     p->done.reset();
     p->dev_lock.reset();
     p->release_registered = false;
+    p->idle_at_zero = false;
   }
 }
 

@@ -112,6 +112,10 @@ struct DevPagemap {  // struct dev_pagemap (include/linux/memremap.h)
   // driver's own ref before v5.3 (the model's eras v4.19..v5.0; pmem: the
   // request queue's), else memremap's.
   const char* release_fn = "dev_pagemap_percpu_release";
+  // Set by memmap_init_zone_device(): a free page of this pgmap sits at
+  // refcount 0 and holds no pgmap reference (device-private since
+  // ef233450898f, v6.1); before, free pages sat at refcount 1. Model state.
+  bool idle_at_zero = false;
   // pfn_first(): the first pfn whose memmap is initialised by memmap_init_zone_device()
   Pfn pfn_first() const { return desc.start + (desc.altmap ? desc.altmap_reserve + desc.altmap_free : 0); }
   Pfn pfn_end() const { return desc.start + desc.nr_pages; }

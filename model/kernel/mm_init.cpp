@@ -91,7 +91,8 @@ void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn lo, Pfn 
 // range, in ascending order, compound-aware (pagemap_range(), after
 // mem_hotplug_done()).
 bool init_zone_device_range(Kernel& k, OpState& st, IdleAtZero idle) {
-  const DevPagemap& p = *k.pgmaps[st.args.pgmap];
+  DevPagemap& p = *k.pgmaps[st.args.pgmap];
+  p.idle_at_zero = idle == IdleAtZero::Private ? p.is_private() : idle == IdleAtZero::AllButGeneric;
   Pfn size = Pfn(1) << p.desc.vmemmap_shift;
   if (size == 1) {
     k.for_chunks(p.pfn_first(), p.pfn_end(), [&](Pfn lo, Pfn hi) {
