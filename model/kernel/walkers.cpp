@@ -107,7 +107,7 @@ void kmemleak_scan_page(Kernel& k, Pfn pfn) {
   for (PageField f : {PageField::Flags, PageField::CompoundHead, PageField::Refcount})
     k.read_page(pfn, f);                                   // scan_block() over the struct page
 }
-// v5.4.y (backport) and v5.15.y+ (mainline since v5.16, "mm/kmemleak: avoid
+// v5.4.y, v5.15.y (backports) and v6.1+ (c10a0f877fe0, v5.17-rc3, "mm/kmemleak: avoid
 // scanning potential huge holes"): every populated zone's span, a page
 // counted only if page_zone() is that zone.
 template <bool (*Online)(Kernel&, Pfn)>
@@ -318,7 +318,7 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"pageblock_pfn_to_page", pageblock_pfn_to_page<pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page()"},
     {"pageblock_pfn_to_page_v5_3", pageblock_pfn_to_page<pfn_to_online_page_b0>, "mm/page_alloc.c __pageblock_pfn_to_page() (v4.19..v5.11: pfn_to_online_page() tests the ONLINE bit)"},
     {"isolate_migratepages_block", isolate_migratepages_block, "mm/compaction.c isolate_migratepages_block()"},
-    {"kmemleak_scan_zones", kmemleak_scan_zones<pfn_to_online_page_b>, "mm/kmemleak.c kmemleak_scan() (v5.15.y, v5.16+): zone spans, pfn_to_online_page() (function form), page_zone()"},
+    {"kmemleak_scan_zones", kmemleak_scan_zones<pfn_to_online_page_b>, "mm/kmemleak.c kmemleak_scan() (v5.15.y, v5.17+): zone spans, pfn_to_online_page() (function form), page_zone()"},
     {"kmemleak_scan_zones_v5_4", kmemleak_scan_zones<pfn_to_online_page_b0>, "mm/kmemleak.c kmemleak_scan() (v5.4.y backport): zone spans, pfn_to_online_page() macro (ONLINE bit), page_zone()"},
     {"kmemleak_scan_node_v4_19", kmemleak_scan_node<pfn_valid_a, false>, "mm/kmemleak.c kmemleak_scan() (v4.19, v4.20): node span, pfn_valid(), no node test"},
     {"kmemleak_scan_node_v5_0", kmemleak_scan_node<pfn_to_online_page_a, true>, "mm/kmemleak.c kmemleak_scan() (v5.0..v5.13): node span, pfn_to_online_page() macro (ONLINE bit), page_to_nid()"},
