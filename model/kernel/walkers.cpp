@@ -303,7 +303,7 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"pfn_valid", pfn_valid_step, "include/linux/mmzone.h pfn_valid(): section memmap + subsection bit (v5.3+)"},
     {"pfn_valid_v4_19", pfn_valid_v4_19, "include/linux/mmzone.h pfn_valid() (v4.19): valid_section() only"},
     {"pfn_to_online_page", pfn_to_online_page_step, "mm/memory_hotplug.c pfn_to_online_page() (v5.12+): ONLINE, subsection, ZONE_DEVICE slow path"},
-    {"pfn_to_online_page_v5_3", pfn_to_online_page_v5_3, "mm/memory_hotplug.c pfn_to_online_page() (v5.3..v5.11): ONLINE + subsection"},
+    {"pfn_to_online_page_v5_3", pfn_to_online_page_v5_3, "include/linux/memory_hotplug.h pfn_to_online_page() macro (v5.0..v5.11): ONLINE bit (pfn_valid_within() a no-op), no subsection test"},
     {"pfn_to_online_page_v4_19", pfn_to_online_page_v4_19, "include/linux/memory_hotplug.h pfn_to_online_page() (v4.19 macro): ONLINE bit"},
     {"pfn_to_page", pfn_to_page, "include/asm-generic/memory_model.h pfn_to_page(): no check"},
     {"memory_failure_not_online", memory_failure_not_online, "mm/memory-failure.c memory_failure(): pfn_to_online_page() == NULL"},
