@@ -45,10 +45,9 @@ bool dax_lock_folio(Kernel& k, OpState& st) {
   return true;
 }
 // memory_failure()'s RAM path before 96c804a6ae8c (v5.4, which checks
-// pfn_to_online_page() first; the model's v5.3 era, v5.3-v5.11, has it):
-// taken by any pfn_valid() pfn get_dev_pagemap() does not resolve, online or
-// not. PageHuge() tests the
-// head flag; TestSetPageHWPoison() is an atomic RMW of page->flags. The rest
+// pfn_to_online_page() first; the model's eras v4.19..v5.3 run it): taken by
+// any pfn_valid() pfn get_dev_pagemap() does not resolve, online or not.
+// PageHuge() tests the head flag; TestSetPageHWPoison() is an atomic RMW of page->flags. The rest
 // of the path (get_hwpoison_page(), the page state actions) is not modelled.
 bool page_huge(Kernel& k, OpState& st) {
   k.read_page(st.cur, PageField::Flags);
@@ -82,32 +81,49 @@ bool isolate_migratepages_block(Kernel& k, OpState& st) {
   return true;
 }
 
-// kmemleak_scan() (v5.x+): for each populated zone (present pages) of the node, walk its
-// span with pfn_to_online_page() and the page_zone() check, then scan the
-// page (page_count()). The caller holds get_online_mems().
+// kmemleak_scan()'s struct page pass (mm/kmemleak.c): after the pfn check
+// and the node or zone test, page_count() (compound_head(), then _refcount)
+// and, for a page in use, scan_block(page, page + 1), which reads the whole
+// struct page as candidate pointers. The caller holds get_online_mems(). Only
+// the scenario's node is walked (for_each_online_node() and
+// for_each_populated_zone() over one node). scan_block() reads the words the
+// model keeps for every page (flags, compound head, refcount); the word
+// holding page->pgmap is left out: for RAM pages it is page->lru, which the
+// model does not keep.
+void kmemleak_scan_page(Kernel& k, Pfn pfn) {
+  k.read_page(pfn, PageField::CompoundHead);               // page_count(): compound_head()
+  if (k.read_page(pfn, PageField::Refcount) == 0) return;  // page_count() == 0: not scanned
+  for (PageField f : {PageField::Flags, PageField::CompoundHead, PageField::Refcount})
+    k.read_page(pfn, f);                                   // scan_block() over the struct page
+}
+// v5.4.y, v5.15.y (backports) and v6.1+ (c10a0f877fe0, v5.17-rc3, "mm/kmemleak: avoid
+// scanning potential huge holes"): every populated zone's span, a page
+// counted only if page_zone() is that zone.
+template <bool (*Online)(Kernel&, Pfn)>
 bool kmemleak_scan_zones(Kernel& k, OpState& st) {
   for (int zi = 0; zi < MAX_NR_ZONES; ++zi) {
     Zone& z = k.zone(st.args.nid, zi);
     if (k.read(z.present_pages) == 0) continue;  // for_each_populated_zone(): ZONE_DEVICE never is
     Pfn start = Pfn(k.read(z.zone_start_pfn)), end = start + Pfn(k.read(z.spanned_pages));
     k.for_chunks(start, end, [&](Pfn pfn, Pfn) {
-      if (!pfn_to_online_page_b(k, pfn)) return;
-      if (flags_zone(k.read_page(pfn, PageField::Flags)) != zi) return;
-      k.read_page(pfn, PageField::Refcount);
+      if (!Online(k, pfn)) return;
+      if (flags_zone(k.read_page(pfn, PageField::Flags)) != zi) return;  // page_zone() != zone
+      kmemleak_scan_page(k, pfn);
     });
   }
   return true;
 }
-// kmemleak_scan() (v4.19..v5.3): the node span with pfn_valid() only
-// (section-granular before v5.3, subsection-aware from v5.3).
-template <bool (*Valid)(Kernel&, Pfn)>
+// The node span (node_start_pfn()..node_end_pfn()). v4.19/v4.20: pfn_valid()
+// only, no node test; v5.0 (9f1eb38e0e11) switched to pfn_to_online_page()
+// and added the page_to_nid() test.
+template <bool (*Check)(Kernel&, Pfn), bool NidTest>
 bool kmemleak_scan_node(Kernel& k, OpState& st) {
   Pgdat& nd = *k.nodes[st.args.nid];
   Pfn start = Pfn(k.read(nd.node_start_pfn)), end = start + Pfn(k.read(nd.node_spanned_pages));
   k.for_chunks(start, end, [&](Pfn pfn, Pfn) {
-    if (!Valid(k, pfn)) return;
-    if (flags_nid(k.read_page(pfn, PageField::Flags)) != st.args.nid) return;  // page_to_nid()
-    k.read_page(pfn, PageField::Refcount);                                      // page_count()
+    if (!Check(k, pfn)) return;
+    if (NidTest && flags_nid(k.read_page(pfn, PageField::Flags)) != st.args.nid) return;  // page_to_nid()
+    kmemleak_scan_page(k, pfn);
   });
   return true;
 }
@@ -367,6 +383,36 @@ bool get_user_pages_v7_1(Kernel& k, OpState& st) {
 }
 // --- end of the compaction / KVM block ---
 
+// --- memory_failure, kpageflags, page_owner, kmemleak: forms by release ---
+// pfn_valid() since 5ec8e8ea8b77 (v6.8; in 6.1.y and 6.6.y as a stable
+// backport): the section tests run inside rcu_read_lock_sched(), and
+// pfn_section_valid() loads ms->usage with READ_ONCE() (section_deactivate()
+// frees it with kfree_rcu()).
+bool pfn_valid_v6_8(Kernel& k, OpState& st) {
+  k.rcu.read_lock();  // rcu_read_lock_sched()
+  bool ok = pfn_valid_b(k, st.cur);
+  k.rcu.read_unlock();
+  return ok;
+}
+// stable_page_flags() (fs/proc/page.c) before its folio rewrite (4.19..6.6 trees):
+// k = page->flags first, then the compound tests (PageTail(),
+// compound_head()) of the page itself.
+bool stable_page_flags_v4_19(Kernel& k, OpState& st) {
+  k.read_page(st.cur, PageField::Flags);
+  k.read_page(st.cur, PageField::CompoundHead);
+  return true;
+}
+// snapshot_page() (mm/util.c, stable_page_flags() in v7.1): memcpy() of the
+// whole struct page, then of its folio's head if the copy says it is a tail.
+// The words the model keeps for every page are read (page->pgmap is page->lru
+// for the online RAM pages that reach it, a word the model does not keep).
+bool snapshot_page(Kernel& k, OpState& st) {
+  for (PageField f : {PageField::Flags, PageField::CompoundHead, PageField::Refcount})
+    k.read_page(st.cur, f);
+  return true;
+}
+// --- end of the memory_failure/kpageflags/page_owner/kmemleak block ---
+
 }  // namespace
 
 void add_walker_primitives(PrimitiveTable& t) {
@@ -374,12 +420,12 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"pfn_valid", pfn_valid_step, "include/linux/mmzone.h pfn_valid(): section memmap + subsection bit (v5.3+)"},
     {"pfn_valid_v4_19", pfn_valid_v4_19, "include/linux/mmzone.h pfn_valid() (v4.19): valid_section() only"},
     {"pfn_to_online_page", pfn_to_online_page_step, "mm/memory_hotplug.c pfn_to_online_page() (v5.12+): ONLINE, subsection, ZONE_DEVICE slow path"},
-    {"pfn_to_online_page_v5_3", pfn_to_online_page_v5_3, "mm/memory_hotplug.c pfn_to_online_page() (v5.3..v5.11): ONLINE + subsection"},
+    {"pfn_to_online_page_v5_3", pfn_to_online_page_v5_3, "include/linux/memory_hotplug.h pfn_to_online_page() macro (v5.0..v5.11): ONLINE bit (pfn_valid_within() a no-op), no subsection test"},
     {"pfn_to_online_page_v4_19", pfn_to_online_page_v4_19, "include/linux/memory_hotplug.h pfn_to_online_page() (v4.19 macro): ONLINE bit"},
     {"pfn_to_page", pfn_to_page, "include/asm-generic/memory_model.h pfn_to_page(): no check"},
     {"memory_failure_not_online", memory_failure_not_online, "mm/memory-failure.c memory_failure(): pfn_to_online_page() == NULL"},
-    {"memory_failure_not_online_v5_3", memory_failure_not_online_v5_3, "mm/memory-failure.c memory_failure() (v5.3..v5.11): pfn_to_online_page() == NULL"},
-    {"stable_page_flags", stable_page_flags, "fs/proc/page.c stable_page_flags()"},
+    {"memory_failure_not_online_v5_3", memory_failure_not_online_v5_3, "mm/memory-failure.c memory_failure() (v5.4..v5.11, 96c804a6ae8c): pfn_to_online_page() macro == NULL"},
+    {"stable_page_flags", stable_page_flags, "fs/proc/page.c stable_page_flags() (folio form: the 6.12.19 tree on): page_folio(), then folio->flags"},
     {"page_zone", page_zone, "include/linux/mm.h page_zone()"},
     {"kcompactd_do_work", kcompactd_do_work, "mm/compaction.c kcompactd_do_work(): kcompactd_highest_zoneidx = pgdat->nr_zones - 1"},
     {"PageHuge", page_huge, "include/linux/page-flags.h PageHuge() (memory_failure()'s RAM path)"},
@@ -389,9 +435,11 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"pageblock_pfn_to_page", pageblock_pfn_to_page<false, pfn_valid_b, pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page() (v6.5+: pfn_valid() of the end pfn only)"},
     {"pageblock_pfn_to_page_v5_3", pageblock_pfn_to_page<true, pfn_valid_b, pfn_to_online_page_b0>, "mm/page_alloc.c __pageblock_pfn_to_page() (v5.3..v5.11: both ends pfn_valid(), pfn_to_online_page() tests the ONLINE bit)"},
     {"isolate_migratepages_block", isolate_migratepages_block, "mm/compaction.c isolate_migratepages_block()"},
-    {"kmemleak_scan_zones", kmemleak_scan_zones, "mm/kmemleak.c kmemleak_scan(): zone spans, pfn_to_online_page()"},
-    {"kmemleak_scan_node_v4_19", kmemleak_scan_node<pfn_valid_a>, "mm/kmemleak.c kmemleak_scan() (v4.19): node span, pfn_valid()"},
-    {"kmemleak_scan_node", kmemleak_scan_node<pfn_valid_b>, "mm/kmemleak.c kmemleak_scan() (v5.3): node span, subsection-aware pfn_valid()"},
+    {"kmemleak_scan_zones", kmemleak_scan_zones<pfn_to_online_page_b>, "mm/kmemleak.c kmemleak_scan() (v5.15.y, v5.17+): zone spans, pfn_to_online_page() (function form), page_zone()"},
+    {"kmemleak_scan_zones_v5_4", kmemleak_scan_zones<pfn_to_online_page_b0>, "mm/kmemleak.c kmemleak_scan() (v5.4.y backport): zone spans, pfn_to_online_page() macro (ONLINE bit), page_zone()"},
+    {"kmemleak_scan_node_v4_19", kmemleak_scan_node<pfn_valid_a, false>, "mm/kmemleak.c kmemleak_scan() (v4.19, v4.20): node span, pfn_valid(), no node test"},
+    {"kmemleak_scan_node_v5_0", kmemleak_scan_node<pfn_to_online_page_a, true>, "mm/kmemleak.c kmemleak_scan() (v5.0..v5.13): node span, pfn_to_online_page() macro (ONLINE bit), page_to_nid()"},
+    {"kmemleak_scan_node_v5_14", kmemleak_scan_node<pfn_to_online_page_b, true>, "mm/kmemleak.c kmemleak_scan() (v5.14; mainline v5.15.0 too): node span, pfn_to_online_page() (function form), page_to_nid()"},
     {"page_outside_zone_boundaries", page_outside_zone_boundaries, "mm/page_alloc.c page_outside_zone_boundaries(): zone_span_seqbegin() loop"},
     {"kvm_is_reserved_pfn", kvm_is_reserved_pfn, "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v4.19): PageReserved()"},
     {"kvm_is_reserved_pfn_zone_device", kvm_is_reserved_pfn_zone_device, "seed 001 proposal: kvm_is_reserved_pfn() && !is_zone_device_page()"},
@@ -416,6 +464,10 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"kvm_release_page_clean", kvm_release_page_clean<false>, "virt/kvm/kvm_main.c kvm_release_page_clean() (v6.1..v6.13): kvm_set_page_accessed() + put_page()"},
     {"kvm_release_page_clean_v7_1", kvm_release_page_clean<true>, "virt/kvm/kvm_main.c kvm_release_page_clean() (v7.1 ZONE_DEVICE refcounts): kvm_set_page_accessed() + put_page()"},
     {"get_user_pages_v7_1", get_user_pages_v7_1, "mm/gup.c get_user_pages() (v7.1): no get_dev_pagemap(), try_grab_folio()"},
+    // memory_failure, kpageflags, page_owner, kmemleak: forms by release
+    {"pfn_valid_v6_8", pfn_valid_v6_8, "include/linux/mmzone.h pfn_valid() (v6.8+, 5ec8e8ea8b77; 6.1.y/6.6.y backport): rcu_read_lock_sched() around the section tests"},
+    {"stable_page_flags_v4_19", stable_page_flags_v4_19, "fs/proc/page.c stable_page_flags() (page form: the 4.19..6.6 trees): page->flags, then compound_head()"},
+    {"snapshot_page", snapshot_page, "mm/util.c snapshot_page() (v7.1 stable_page_flags()): memcpy of the struct page"},
   });
 }
 
