@@ -2,7 +2,7 @@
 // taken while others are held adds a dependency between their lock classes;
 // a cycle in the graph is a possible deadlock even if no execution deadlocked.
 // Unlike lockdep, device_lock() is validated (lockdep gives it the
-// "novalidate" class, KERNEL_MODEL.md §3.3).
+// "novalidate" class, docs/KERNEL_REFERENCE.md §3.3).
 //
 // A cycle is not reported when
 //  - a recursive-read lock (rwlock readers: resource_lock) is entered in read

@@ -1,4 +1,4 @@
-// Lock-scope rules (KERNEL_MODEL.md §4, table in checkers/rules/*.yaml): a
+// Lock-scope rules (docs/KERNEL_REFERENCE.md §4, table in checkers/rules/*.yaml): a
 // field written without the locks its documented rule requires is reported
 // on the execution that does it, whatever the interleaving -- the assertion
 // the kernel states only in comments ("Must be called with mem_hotplug_lock

@@ -1,4 +1,4 @@
-// percpu_ref misuse (lib/percpu-refcount.c semantics, KERNEL_MODEL.md §3.7),
+// percpu_ref misuse (lib/percpu-refcount.c semantics, docs/KERNEL_REFERENCE.md §3.7),
 // beyond the underflow the kernel itself WARNs about at the atomic switch:
 //  - get after kill: percpu_ref_get() on a killed ref, where only
 //    percpu_ref_tryget_live() is allowed (it fails once the kill is seen);

@@ -1,10 +1,12 @@
 // Reads of a struct page field that holds no initialised value: the memmap
 // was (re)allocated and poisoned and no init function has written the field
-// since. Classified by the page's state into the five cases of seed 003
-// (David Hildenbrand, Sep 2019), or as a read of a memmap that does not exist.
+// since. Classified by the page's state into the five cases of
+// [fukasawa-reserved-2019] (David Hildenbrand, Sep 2019), or as a read of a memmap
+// that does not exist.
 // Also: a read of an idle device-private page (refcount 0, so no pgmap
-// reference behind it) by a task holding no reference on its pgmap (seed 004,
-// rule R15): memunmap_pages() does not wait for such a reader.
+// reference behind it) by a task holding no reference on its pgmap
+// ([williams-request-folio-2022], rule R15): memunmap_pages() does not wait for such
+// a reader.
 #pragma once
 #include <vector>
 

@@ -266,7 +266,8 @@ grep -q "variant init-under-mem_hotplug_lock" "$tmp/diff3.txt"; check "diff --va
 echo "variant: {name: x, edits: [{op: memremap_pages, move: no_such_step, after: pagemap_range}]}" > "$tmp/badv.yaml"
 "$bin" diff "$s1" --variants "$tmp/badv.yaml" - > /dev/null 2> "$tmp/err"; check "diff with a bad variant edit exits 3" 3 $?
 grep -q "badv.yaml:1:" "$tmp/err"; check "the bad variant edit is named by file:line" 0 $?
-# The seeds' headline pair at 4 x 3 TiB: deferral gains seed 003's window and is 3.69x faster.
+# The threads' headline pair at 4 x 3 TiB: deferral gains [fukasawa-reserved-2019]'s
+# window and is 3.69x faster.
 t="$src/scenarios/timing"
 "$bin" diff "$t/v4_19_4x3tib_global_lock.yaml" "$t/v4_20_4x3tib_deferred.yaml" > "$tmp/hd.txt"; check "headline diff exits 1" 1 $?
 sed -n '/^findings only in B/,/^findings only in A/p' "$tmp/hd.txt" | grep -q "uninit/DEV_UNINIT/page->flags/kmemleak_scan"; check "headline diff: the uninit read is new in B" 0 $?
@@ -310,7 +311,7 @@ PY
 check "dfs counts the timing run's finding once" 0 $?
 
 # The percpu_ref WARN names the ref's release callback as the kernel of the
-# era does: seed 001's "percpu ref (blk_queue_usage_counter_release) <= 0
+# era does: [duyck-defer-2018]'s "percpu ref (blk_queue_usage_counter_release) <= 0
 # (-1530626) after switching to atomic" for pmem in v4.20, memremap's own
 # callback in v6.
 "$bin" run "$src/scenarios/seeds/s2_get_many_dropped.yaml" --no-shrink > "$tmp/s2.txt"

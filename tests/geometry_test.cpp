@@ -1,6 +1,6 @@
 // The range-compressed memmap (PageStore) and the real x86-64 geometry: a
 // machine with 4 nodes x 3 TiB of device memory maps in one execution and
-// stays under 1 GiB of RSS (KERNEL_MODEL.md §8: 805,306,368 struct pages per
+// stays under 1 GiB of RSS (docs/KERNEL_REFERENCE.md §8: 805,306,368 struct pages per
 // 3 TiB node).
 #include <doctest/doctest.h>
 
@@ -67,7 +67,7 @@ TEST_CASE("real geometry: 4 nodes x 3 TiB of pmem map concurrently within 1 GiB"
     d.nr_pages = Pfn(sections_per_node) * m.geo.pages_per_section();
     m.devices.push_back(d);
   }
-  CHECK(m.devices[0].nr_pages == 805306368);  // KERNEL_MODEL.md §8
+  CHECK(m.devices[0].nr_pages == 805306368);  // docs/KERNEL_REFERENCE.md §8
   Harness h;
   Kernel k(h.ex, m);
   std::deque<OpProgram> progs;

@@ -1,7 +1,7 @@
 // Sequential postconditions of every operation in every era: one thread runs
 // the operations one after another, the model invariants are checked after
 // each, and the state the kernel leaves behind is compared with
-// KERNEL_MODEL.md §5 (spans, present pages, section flags, page states).
+// docs/KERNEL_REFERENCE.md §5 (spans, present pages, section flags, page states).
 #include <doctest/doctest.h>
 
 #include <deque>
@@ -115,7 +115,7 @@ TEST_CASE("add_memory leaves a present, offline, poisoned section, online_pages 
       s.run();
       CHECK((s.flags(1) & (SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP)) == (SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP));
       CHECK((s.flags(1) & SECTION_IS_ONLINE) == 0);
-      CHECK(s.all(4, 8, PageState::Uninit));  // seed 003 case 1
+      CHECK(s.all(4, 8, PageState::Uninit));  // case 1 of [fukasawa-reserved-2019]
       CHECK(s.k.blocks[1]->registered.v == 1);
       CHECK(s.k.blocks[1]->state.v == MEM_OFFLINE);
       CHECK(s.k.iomem[2].v == IORES_SYSTEM_RAM);

@@ -1,4 +1,4 @@
-// The hypothetical per-subsection ZONE_DEVICE map of seed 003 (S14,
+// The hypothetical per-subsection ZONE_DEVICE map of [fukasawa-reserved-2019] (S14,
 // model/kernel/subsection_dev_map.cpp): which bits its steps set and clear,
 // and what the walker tests built on it answer.
 #include <doctest/doctest.h>

@@ -62,7 +62,7 @@ TEST_CASE("variant edit kinds") {
   SUBCASE("move into and out of a lock region") {
     Scenario in = with("    - {op: memremap_pages, move: memmap_init_zone_device, after: memmap_init_range}\n");
     CHECK(locks_around(in, "memremap_pages", "memmap_init_zone_device") == mhp_w);
-    // V8 of seed 001: the whole call leaves the lock, with what it contains
+    // V8 of [duyck-defer-2018]: the whole call leaves the lock, with what it contains
     Scenario out = with("    - {op: memremap_pages, move: move_pfn_range_to_zone, before: percpu_ref_get_many}\n");
     CHECK(locks_around(out, "memremap_pages", "move_pfn_range_to_zone").empty());
     CHECK(locks_around(out, "memremap_pages", "resize_zone_range").empty());

@@ -1,5 +1,5 @@
 // The shared kernel state all simulated threads act on, and its locks
-// (KERNEL_MODEL.md §2, §3). Every field is a Cell reached only through
+// (docs/KERNEL_REFERENCE.md §2, §3). Every field is a Cell reached only through
 // read()/write(), which make a choice point and emit an Event, so checkers
 // see every access (DESIGN.md idea 2). struct page lives in flat per-pfn
 // arrays reached through read_page()/init_page_field()/poison_page().
@@ -41,9 +41,10 @@ constexpr std::int64_t SECTION_TAINT_ZONE_DEVICE = 1 << 4;
 struct MemSection {
   Cell mem_map;         // section_mem_map flag bits (the memmap pointer is implied)
   Cell subsection_map;  // mem_section_usage.subsection_map (Era B; Era A keeps it full)
-  // Hypothetical (seed 003, Dan Williams: "double the size of subsection_map
-  // ... identify whether a sub-section is ZONE_DEVICE"): one ZONE_DEVICE bit
-  // per subsection. No kernel has it; only the subsection_dev_map_* steps
+  // Hypothetical ([fukasawa-reserved-2019], Dan Williams: "double the size of
+  // subsection_map ... identify whether a sub-section is ZONE_DEVICE"): one
+  // ZONE_DEVICE bit per subsection. No kernel has it; only the subsection_dev_map_*
+  // steps
   // (model/kernel/subsection_dev_map.cpp) touch it.
   Cell subsection_dev_map;
   // ... and a second bit per subsection, "its memmap is initialised": the one
@@ -253,8 +254,8 @@ class Kernel {
   Geometry geo;
   MachineSpec spec;
 
-  // Global locks (KERNEL_MODEL.md §3); per-node, per-zone and per-device ones
-  // live in their objects.
+  // Global locks (docs/KERNEL_REFERENCE.md §3); per-node, per-zone and
+  // per-device ones live in their objects.
   PercpuRwsem cpu_hotplug_lock;
   PercpuRwsem mem_hotplug_lock;
   Mutex device_hotplug_lock;

@@ -20,7 +20,7 @@ bool create_memory_block_devices(Kernel& k, OpState& st) {
   each_block(k, st, [&](MemoryBlock& b) {
     k.write(b.state, MEM_OFFLINE);
     // device_register() -> bus_probe_device() -> device_lock() of the new
-    // block: the MHP -> DEV dependency of KERNEL_MODEL.md §3.9
+    // block: the MHP -> DEV dependency of docs/KERNEL_REFERENCE.md §3.9
     Frame f(k.ex, k.ex.stacks().fn("device_register"));
     b.dev_lock.lock();
     k.write(b.registered, 1);

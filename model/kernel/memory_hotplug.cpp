@@ -56,7 +56,7 @@ bool init_currently_empty_zone_v4_19(Kernel& k, OpState& st) {
 }
 
 // Grow [start, start+spanned) to cover the range: two separate stores, so a
-// reader in between sees a start without its span (seed 001, S6/S8).
+// reader in between sees a start without its span ([duyck-defer-2018], S6/S8).
 void grow_span(Kernel& k, Cell& start_c, Cell& spanned_c, Pfn start, Pfn end) {
   std::int64_t old_start = k.read(start_c);
   std::int64_t old_spanned = k.read(spanned_c);
@@ -261,7 +261,7 @@ bool remove_pfn_range_from_zone(Kernel& k, OpState& st) {
 
 // arch_remove_memory() (v4.19): zone = page_zone(pfn_to_page(start)), the
 // zone __remove_pages() is given -- read from a memmap that may never have
-// been initialised (seed 003 case 1).
+// been initialised (case 1 of [fukasawa-reserved-2019]).
 bool page_zone_of_start(Kernel& k, OpState& st) {
   st.value = flags_zone(k.read_page(st.args.start, PageField::Flags));
   return true;

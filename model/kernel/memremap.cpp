@@ -49,7 +49,7 @@ bool percpu_ref_init_step(Kernel& k, OpState& st) {
 
 // v4.19..v5.0: pgmap->ref is the driver's, set up at probe with its own
 // release callback: pmem's request queue (blk_alloc_queue_node(): the
-// q_usage_counter, blk_queue_usage_counter_release, seed 001's WARN), the
+// q_usage_counter, blk_queue_usage_counter_release, [duyck-defer-2018]'s WARN), the
 // device-dax driver's (dax_pmem_percpu_release), HMM's (hmm_devmem_ref_release).
 bool percpu_ref_init_driver(Kernel& k, OpState& st) {
   percpu_ref_init_step(k, st);
@@ -160,7 +160,7 @@ bool percpu_ref_get_many_pfn_len(Kernel& k, OpState& st) {
   return true;
 }
 
-// Seed 002, John Hubbard: "Is there some reason that we cannot use
+// [martins-compound-2020], John Hubbard: "Is there some reason that we cannot use
 // range_len(), instead of pfn_end() minus pfn_first()?": one map-time
 // reference per pfn of the whole range, the altmap's reserve and memmap
 // pfns included, while the puts stay per activated (compound) page.
@@ -211,7 +211,7 @@ bool percpu_ref_put_many_pfn_len(Kernel& k, OpState& st) {
   return true;
 }
 
-// The seed 002 RFC's unmap side: one put per compound page walked from
+// The [martins-compound-2020] RFC's unmap side: one put per compound page walked from
 // pfn_first(), while the map side took the truncated count (variant V12).
 bool percpu_ref_put_per_compound_page(Kernel& k, OpState& st) {
   DevPagemap& p = pgmap_of(k, st);

@@ -14,8 +14,8 @@ void put_dev_pagemap(Kernel& k, int pgmap);
 void pgmap_ref_put(Kernel& k, int pgmap, long n);
 void pgmap_ref_kill(Kernel& k, int pgmap);
 
-// Rule R13 (KERNEL_MODEL.md §4; seed 001, Dan Williams: "It's a bug if
-// devm_memremap_pages and devm_memremap_pages_release are running
+// Rule R13 (docs/KERNEL_REFERENCE.md §4; [duyck-defer-2018], Dan Williams:
+// "It's a bug if devm_memremap_pages and devm_memremap_pages_release are running
 // simultaneously for the same range. This is enforced by the requirement that
 // the caller has done a successful request_region() on the range"), checked
 // where devres would enforce it, without events (the schedules stay as they

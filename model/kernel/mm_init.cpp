@@ -138,9 +138,10 @@ bool memmap_init_zone_device_v7_1(Kernel& k, OpState& st) {
   return init_zone_device_range(k, st, IdleAtZero::AllButGeneric);
 }
 
-// The fix seed 003's RFC proposes ("mm: initialize struct pages reserved by
-// ZONE_DEVICE driver", Sep 2019) and David Hildenbrand asks for in seed 000
-// ("What speaks against just initializing that part in e.g., 2.?"):
+// The fix the RFC of [fukasawa-reserved-2019] proposes ("mm: initialize struct
+// pages reserved by ZONE_DEVICE driver", Sep 2019) and David Hildenbrand asks
+// for in [williams-pfn-online-2021] ("What speaks against just initializing that
+// part in e.g., 2.?"):
 // memmap_init_zone_device() also initialises the altmap reserve, first, as
 // ZONE_DEVICE pages of the pgmap, so a pfn walker that reaches one reads a
 // valid memmap (case 5 gone; cases 3 and 4 stay, as Dan notes).

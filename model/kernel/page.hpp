@@ -1,6 +1,6 @@
 // struct page (include/linux/mm_types.h) as the model keeps it: the fields
 // pfn walkers read, plus per-pfn model metadata that is not kernel state: the
-// initialisation state of KERNEL_MODEL.md §2.5 and which fields have been
+// initialisation state of docs/KERNEL_REFERENCE.md §2.5 and which fields have been
 // written since the memmap was last allocated or poisoned.
 #pragma once
 #include <cstdint>
@@ -20,10 +20,10 @@ inline const char* page_field_name(PageField f) {
   return "page->?";
 }
 
-// KERNEL_MODEL.md §2.5, the per-pfn initialisation state machine.
+// docs/KERNEL_REFERENCE.md §2.5, the per-pfn initialisation state machine.
 enum class PageState : std::uint8_t {
   Absent,        // no memmap (section not valid / subsection not present)
-  Uninit,        // RAM memmap allocated, poisoned, not initialised (seed 003 case 1)
+  Uninit,        // RAM memmap allocated, poisoned, not initialised (case 1 of [fukasawa-reserved-2019])
   InitOffline,   // initialised, zone links valid, not in buddy (PG_reserved / PageOffline)
   Online,        // handed to the buddy allocator
   Offlined,      // v4.19..v5.4: taken out of the buddy, PG_reserved again, zone links stale
@@ -36,7 +36,8 @@ enum class PageState : std::uint8_t {
 };
 
 const char* page_state_name(PageState s);
-// Which case of seed 003 (David Hildenbrand's five) a state stands for; 0 if none.
+// Which case of [fukasawa-reserved-2019] (David Hildenbrand's five) a state stands
+// for; 0 if none.
 int seed003_case(PageState s);
 
 constexpr std::int64_t kPagePoison = -1;  // PAGE_POISON_PATTERN: all ones

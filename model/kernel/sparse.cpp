@@ -74,7 +74,8 @@ bool sparse_add_one_section(Kernel& k, OpState& st) {
   Frame f(k.ex, k.ex.stacks().fn("page_init_poison"));
   k.for_device_pieces(start, end, [&](Pfn lo, Pfn hi) {
     PageState s = allocated_state(k, lo);
-    // a device section's pfns outside the device range (seed 003 case 3)
+    // a device section's pfns outside the device range
+    // (case 3 of [fukasawa-reserved-2019])
     if (s == PageState::Uninit && st.args.pgmap >= 0 && k.pgmap_of_range(lo) < 0) s = PageState::DevPartial;
     k.poison_pages(lo, hi, s);
   });

@@ -1,4 +1,4 @@
-// Hypothetical, for seed 003 (003_7c6d0aa1f2f3bb2e.txt): Dan Williams' "if
+// Hypothetical, for [fukasawa-reserved-2019]: Dan Williams' "if
 // ZONE_DEVICE is to be a first class citizen in pfn walkers I think it would
 // be worth the cost to double the size of subsection_map and to identify
 // whether a sub-section is ZONE_DEVICE, or not", and David Hildenbrand's

@@ -1,4 +1,4 @@
-// The pfn walkers of KERNEL_MODEL.md §6.2, as steps on the pfn `st.cur`:
+// The pfn walkers of docs/KERNEL_REFERENCE.md §6.2, as steps on the pfn `st.cur`:
 // the checks each one really does (pfn_valid(), pfn_to_online_page(),
 // get_dev_pagemap(), pgmap_pfn_valid()) and the struct page reads that follow.
 // A check step returning false skips the pfn (or ends a one-pfn walker).
@@ -171,8 +171,8 @@ bool kvm_is_reserved_pfn(Kernel& k, OpState& st) {
   st.value = !valid || (k.read_page(st.cur, PageField::Flags) & PG_reserved);
   return true;
 }
-// The proposal of seed 001 (Yi Zhang, Dan; merged as a78986aae9b2 "KVM: MMU:
-// Do not treat ZONE_DEVICE pages as being reserved"): PG_reserved is still
+// The proposal of [duyck-defer-2018] (Yi Zhang, Dan; merged as a78986aae9b2
+// "KVM: MMU: Do not treat ZONE_DEVICE pages as being reserved"): PG_reserved is still
 // set, but a ZONE_DEVICE page is not "reserved" for KVM.
 bool kvm_is_reserved_pfn_zone_device(Kernel& k, OpState& st) {
   if (!pfn_valid_a(k, st.cur)) {
@@ -201,8 +201,9 @@ bool kvm_release_pfn_clean(Kernel& k, OpState& st) {
   return true;
 }
 
-// A device-private driver allocating a free page of its own range (seed 004):
-// pfn_to_page() of an idle page, a look at page->zone_device_data (the word
+// A device-private driver allocating a free page of its own range
+// ([williams-request-folio-2022]): pfn_to_page() of an idle page, a look at
+// page->zone_device_data (the word
 // next to page->pgmap), then zone_device_page_init(), which takes the pgmap
 // reference with percpu_ref_tryget_live() and WARNs if the pgmap is dying.
 bool read_zone_device_data(Kernel& k, OpState& st) {
@@ -246,7 +247,7 @@ bool zone_device_page_init_v7_1(Kernel& k, OpState& st) {
   k.write_page(st.cur, PageField::Refcount, 1);  // set_page_count(page, 1)
   return true;
 }
-// pgmap_request_folio() (proposed in seed 004, not in v6.13): the pgmap
+// pgmap_request_folio() (proposed in [williams-request-folio-2022], not in v6.13): the pgmap
 // reference is taken by offset first, so an idle page is never touched
 // without one.
 bool pgmap_request_folio(Kernel& k, OpState& st) {
@@ -266,7 +267,7 @@ bool free_zone_device_folio(Kernel& k, OpState& st) {
 
 // kmem_cache_create() (mm/slab_common.c, v4.19): get_online_cpus() +
 // get_online_mems() around the cache set-up -- a read-side user a hotplug
-// path can reach (seed 001, S9: a callee taking mem_hotplug_lock again).
+// path can reach ([duyck-defer-2018], S9: a callee taking mem_hotplug_lock again).
 bool kmem_cache_create(Kernel& k, OpState&) {
   {
     Frame f(k.ex, k.ex.stacks().fn("get_online_mems"));
@@ -447,9 +448,9 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"get_user_pages", get_user_pages<true>, "mm/gup.c get_user_pages() (v5.1+): get_dev_pagemap() + try_get_page()"},
     {"kvm_set_pfn_accessed", kvm_set_pfn_accessed, "virt/kvm/kvm_main.c kvm_set_pfn_accessed() -> mark_page_accessed()"},
     {"kvm_release_pfn_clean", kvm_release_pfn_clean, "virt/kvm/kvm_main.c kvm_release_pfn_clean(): put_page() unless reserved"},
-    {"read_zone_device_data", read_zone_device_data, "driver pfn walk: page->zone_device_data of an idle page (seed 004)"},
+    {"read_zone_device_data", read_zone_device_data, "driver pfn walk: page->zone_device_data of an idle page ([williams-request-folio-2022])"},
     {"zone_device_page_init", zone_device_page_init, "mm/memremap.c zone_device_page_init(): tryget_live(page->pgmap->ref)"},
-    {"pgmap_request_folio", pgmap_request_folio, "seed 004 proposal pgmap_request_folio(): pgmap ref by offset first"},
+    {"pgmap_request_folio", pgmap_request_folio, "[williams-request-folio-2022] proposal pgmap_request_folio(): pgmap ref by offset first"},
     {"kmem_cache_create", kmem_cache_create, "mm/slab_common.c kmem_cache_create(): get_online_cpus() + get_online_mems()"},
     {"zone_device_page_init_v7_1", zone_device_page_init_v7_1, "mm/memremap.c zone_device_page_init() (v7.1): percpu_ref_tryget_many(), no liveness test"},
     {"free_zone_device_folio", free_zone_device_folio, "mm/memremap.c free_zone_device_folio() -> put_dev_pagemap()"},

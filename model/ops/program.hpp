@@ -71,7 +71,7 @@ struct OpProgram {
   enum class Devres : std::uint8_t { None, Map, Release } devres = Devres::None;
 };
 
-// The eras of KERNEL_MODEL.md §1, oldest first.
+// The eras of docs/KERNEL_REFERENCE.md §1, oldest first.
 const std::vector<std::string>& known_eras();
 // What a for_each may iterate over; LoopKind in the same order.
 const std::vector<std::string>& loop_kinds();

@@ -4,10 +4,10 @@
 //   wrap: STEP | {from, to}, lock, mode [via, done]
 //                                       put a lock region around consecutive sibling steps
 //   unwrap: LOCK, around: STEP          drop the innermost LOCK region around STEP (body stays)
-//   set_mode: LOCK, around: STEP, mode  change that region's mode (write -> read, seed 001)
+//   set_mode: LOCK, around: STEP, mode  change that region's mode (write -> read, [duyck-defer-2018])
 //   replace_lock: LOCK, with: LOCK2 [mode, via, done]
 //                                       every LOCK region of the op takes LOCK2 instead
-//                                       (mem_hotplug_lock -> mem_hotplug_range_lock, seed 001)
+//                                       (mem_hotplug_lock -> mem_hotplug_range_lock, [duyck-defer-2018])
 //   replace: STEP, impl: PRIMITIVE      the step is modelled by another primitive
 //   insert: PRIMITIVE, after|before: STEP   add a step
 //   remove: STEP                        delete a step

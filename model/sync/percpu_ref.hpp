@@ -2,7 +2,7 @@
 // only move per-CPU counters and nothing detects zero; percpu_ref_kill() marks
 // the ref dead, drops the initial reference and switches to atomic mode, where
 // the folded count is checked ("percpu ref <= 0 after switching to atomic",
-// seed 001's -1530626) and a put reaching zero runs the release callback.
+// [duyck-defer-2018]'s -1530626) and a put reaching zero runs the release callback.
 // This slice switches at kill time; the RCU grace period before the switch is
 // modelled with the rest of the refcount checker (issue 5).
 #pragma once

@@ -2,7 +2,7 @@
 // cpu_hotplug_lock. Writer-preferring: once a writer has set the block flag
 // (percpu_down_write() before waiting for readers to drain), every new reader
 // waits, even one that already holds the read side. Not writer-recursive.
-// Both follow from the model below, which is why seed 001's "init as a read
+// Both follow from the model below, which is why [duyck-defer-2018]'s "init as a read
 // lock" proposal (S9) deadlocks here as it would in the kernel.
 #pragma once
 #include <string>
