@@ -10,12 +10,12 @@ namespace {
 
 const char* case_text(PageState s) {
   switch (s) {
-    case PageState::Uninit: return "seed 003 case 1: memory added but not onlined, the memmap contains garbage";
-    case PageState::DevPartial: return "seed 003 case 3: ZONE_DEVICE section only partly present";
+    case PageState::Uninit: return "case 1 of [fukasawa-reserved-2019]: memory added but not onlined, the memmap contains garbage";
+    case PageState::DevPartial: return "case 3 of [fukasawa-reserved-2019]: ZONE_DEVICE section only partly present";
     case PageState::DevUninit:
-      return "seed 003 case 4: ZONE_DEVICE memmap not yet initialised; memmap_init_zone_device() runs after "
+      return "case 4 of [fukasawa-reserved-2019]: ZONE_DEVICE memmap not yet initialised; memmap_init_zone_device() runs after "
              "mem_hotplug_done()";
-    case PageState::DevReserved: return "seed 003 case 5: altmap-reserved pfn, memmap never initialised";
+    case PageState::DevReserved: return "case 5 of [fukasawa-reserved-2019]: altmap-reserved pfn, memmap never initialised";
     case PageState::Absent: return "no memmap exists for this pfn: never added, or freed by a removal (use after remove)";
     case PageState::Poisoned:
       return "memmap poisoned again when the range left its zone (offline / memunmap): use after offline";
@@ -92,7 +92,7 @@ void StalePageChecker::report_idle(const Event& ev, Pfn pfn, PageField field) {
   f.title = "BUG: mhpsim: idle-pgmap-page-read in " + fn;
   f.summary = std::string("read of ") + page_field_name(field) + " of pfn " + hex(pfn) + " in " + fn +
               ": a free device-private page (refcount 0) read with no reference on its pgmap";
-  f.notes.push_back("seed 004 / rule R15: an idle device-private page holds no pgmap reference, so "
+  f.notes.push_back("[williams-request-folio-2022] / rule R15: an idle device-private page holds no pgmap reference, so "
                     "memunmap_pages() can free its memmap under this reader; take the pgmap reference first "
                     "(the proposed pgmap_request_folio())");
   f.sides.push_back(side_at(ex_, ev, std::string("read by task ") + t.name + " (T" + std::to_string(t.id) + "):"));

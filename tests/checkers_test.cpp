@@ -145,7 +145,7 @@ TEST_CASE("stale-page checker fires on a poisoned field and is silent once it is
   CHECK(keys[0] == "uninit/DEV_UNINIT/page->flags/<root>");
   CHECK(keys[1] == "uninit/DEV_UNINIT/page->pgmap/<root>");
   CHECK(keys[2] == "stale/ABSENT/page->flags/<root>");
-  CHECK(w.stale.found()[0].notes[0].find("seed 003 case 4") != std::string::npos);
+  CHECK(w.stale.found()[0].notes[0].find("case 4 of [fukasawa-reserved-2019]") != std::string::npos);
 }
 
 TEST_CASE("boot memory is initialised and online after reset, reads of it are silent") {

@@ -26,7 +26,7 @@ TEST_CASE("S1: random exploration finds the uninitialised ZONE_DEVICE page in th
   const Finding* f = find_kind(r, "uninit");
   REQUIRE(f != nullptr);
   CHECK(f->key.rfind("uninit/DEV_UNINIT/", 0) == 0);
-  CHECK(f->notes[0].find("seed 003 case 4") != std::string::npos);
+  CHECK(f->notes[0].find("case 4 of [fukasawa-reserved-2019]") != std::string::npos);
 
   SUBCASE("the witness schedule replays to the same finding, byte for byte") {
     RunOptions rep;

@@ -79,7 +79,7 @@ TEST_CASE("percpu_rwsem: readers share, a writer excludes everybody") {
   CHECK(shared > 0);  // readers did overlap in some execution
 }
 
-TEST_CASE("percpu_rwsem: writer preference makes read recursion deadlock (seed 001 S9 shape)") {
+TEST_CASE("percpu_rwsem: writer preference makes read recursion deadlock ([duyck-defer-2018] S9 shape)") {
   // T0 holds the read side and takes it again; T1 wants the write side. Once
   // T1 has set the block flag, T0's second down_read() waits behind T1, which
   // waits for T0's first read to drain: deadlock in some interleavings.
@@ -195,7 +195,7 @@ TEST_CASE("completion: the waiter runs only after complete()") {
   CHECK(h2.explore(1)[0] == S::Deadlock);
 }
 
-TEST_CASE("percpu_ref: balanced gets and puts release once, a missing get underflows (seed 001 S2)") {
+TEST_CASE("percpu_ref: balanced gets and puts release once, a missing get underflows ([duyck-defer-2018] S2)") {
   Harness h;
   PercpuRef ref(h.ex, "pgmap->ref");
   Completion done(h.ex, "pgmap->done");

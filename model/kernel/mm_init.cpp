@@ -224,7 +224,7 @@ void add_mm_init_primitives(PrimitiveTable& t) {
     {"memmap_init_zone_device", memmap_init_zone_device, "mm/mm_init.c memmap_init_zone_device() -> __init_zone_device_page()"},
     {"memmap_init_zone_device_v5_3", memmap_init_zone_device_v5_3, "mm/page_alloc.c memmap_init_zone_device() (v5.3..v5.15): refcount 1 for every type, no compound pages"},
     {"memmap_init_zone_device_v7_1", memmap_init_zone_device_v7_1, "mm/mm_init.c memmap_init_zone_device() (v7.1): fsdax pages start at refcount 0 too"},
-    {"memmap_init_zone_device_with_reserve", memmap_init_zone_device_with_reserve, "seed 003 RFC: memmap_init_zone_device() initialising the altmap reserve too"},
+    {"memmap_init_zone_device_with_reserve", memmap_init_zone_device_with_reserve, "[fukasawa-reserved-2019] RFC: memmap_init_zone_device() initialising the altmap reserve too"},
     {"memmap_init_zone_device_aligned", memmap_init_zone_device_aligned, "mm/page_alloc.c memmap_init_zone_device() on the aligned span (v4.20..v5.2)"},
     {"memmap_init_zone_device_v4_19", memmap_init_zone_device_v4_19, "mm/page_alloc.c memmap_init_zone() for ZONE_DEVICE under mem_hotplug_lock (v4.19)"},
     {"set_zone_contiguous", set_zone_contiguous, "mm/mm_init.c set_zone_contiguous() -> __pageblock_pfn_to_page()"},

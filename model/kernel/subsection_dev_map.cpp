@@ -85,14 +85,14 @@ bool pfn_to_online_page_or_initialised_zone_device(Kernel& k, OpState& st) {
 
 void add_subsection_dev_map_primitives(PrimitiveTable& t) {
   t.insert(t.end(), {
-    {"subsection_dev_map_set", subsection_dev_map_set<&MemSection::subsection_dev_map, Access::Once>, "hypothetical (seed 003): set the range's per-subsection ZONE_DEVICE bits, WRITE_ONCE"},
-    {"subsection_dev_map_set_release", subsection_dev_map_set<&MemSection::subsection_dev_map, Access::Release>, "hypothetical (seed 003): set the range's per-subsection ZONE_DEVICE bits, smp_store_release()"},
-    {"subsection_dev_init_map_set_release", subsection_dev_map_set<&MemSection::subsection_dev_init_map, Access::Release>, "hypothetical (seed 003): set the range's per-subsection \"memmap initialised\" bits, smp_store_release()"},
-    {"subsection_dev_map_clear", subsection_dev_map_clear, "hypothetical (seed 003): clear the range's per-subsection ZONE_DEVICE (and \"initialised\") bits, WRITE_ONCE"},
-    {"pfn_to_online_page_dev_map", pfn_to_online_page_dev_map, "hypothetical (seed 003): pfn_to_online_page() testing the per-subsection ZONE_DEVICE bit instead of TAINT + get_dev_pagemap()"},
-    {"pfn_to_online_page_or_zone_device", pfn_to_online_page_or_zone_device<Access::Once>, "hypothetical (seed 003): pfn_to_online_page() || pfn_zone_device() (READ_ONCE of the bit)"},
-    {"pfn_to_online_page_or_zone_device_acquire", pfn_to_online_page_or_zone_device<Access::Acquire>, "hypothetical (seed 003): pfn_to_online_page() || pfn_zone_device() (smp_load_acquire() of the bit)"},
-    {"pfn_to_online_page_or_initialised_zone_device", pfn_to_online_page_or_initialised_zone_device, "hypothetical (seed 003): pfn_to_online_page_dev_map() || the \"initialised\" bit (smp_load_acquire())"},
+    {"subsection_dev_map_set", subsection_dev_map_set<&MemSection::subsection_dev_map, Access::Once>, "hypothetical ([fukasawa-reserved-2019]): set the range's per-subsection ZONE_DEVICE bits, WRITE_ONCE"},
+    {"subsection_dev_map_set_release", subsection_dev_map_set<&MemSection::subsection_dev_map, Access::Release>, "hypothetical ([fukasawa-reserved-2019]): set the range's per-subsection ZONE_DEVICE bits, smp_store_release()"},
+    {"subsection_dev_init_map_set_release", subsection_dev_map_set<&MemSection::subsection_dev_init_map, Access::Release>, "hypothetical ([fukasawa-reserved-2019]): set the range's per-subsection \"memmap initialised\" bits, smp_store_release()"},
+    {"subsection_dev_map_clear", subsection_dev_map_clear, "hypothetical ([fukasawa-reserved-2019]): clear the range's per-subsection ZONE_DEVICE (and \"initialised\") bits, WRITE_ONCE"},
+    {"pfn_to_online_page_dev_map", pfn_to_online_page_dev_map, "hypothetical ([fukasawa-reserved-2019]): pfn_to_online_page() testing the per-subsection ZONE_DEVICE bit instead of TAINT + get_dev_pagemap()"},
+    {"pfn_to_online_page_or_zone_device", pfn_to_online_page_or_zone_device<Access::Once>, "hypothetical ([fukasawa-reserved-2019]): pfn_to_online_page() || pfn_zone_device() (READ_ONCE of the bit)"},
+    {"pfn_to_online_page_or_zone_device_acquire", pfn_to_online_page_or_zone_device<Access::Acquire>, "hypothetical ([fukasawa-reserved-2019]): pfn_to_online_page() || pfn_zone_device() (smp_load_acquire() of the bit)"},
+    {"pfn_to_online_page_or_initialised_zone_device", pfn_to_online_page_or_initialised_zone_device, "hypothetical ([fukasawa-reserved-2019]): pfn_to_online_page_dev_map() || the \"initialised\" bit (smp_load_acquire())"},
   });
 }
 

@@ -443,7 +443,7 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"kmemleak_scan_node_v5_14", kmemleak_scan_node<pfn_to_online_page_b, true>, "mm/kmemleak.c kmemleak_scan() (v5.14; mainline v5.15.0 too): node span, pfn_to_online_page() (function form), page_to_nid()"},
     {"page_outside_zone_boundaries", page_outside_zone_boundaries, "mm/page_alloc.c page_outside_zone_boundaries(): zone_span_seqbegin() loop"},
     {"kvm_is_reserved_pfn", kvm_is_reserved_pfn, "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v4.19): PageReserved()"},
-    {"kvm_is_reserved_pfn_zone_device", kvm_is_reserved_pfn_zone_device, "seed 001 proposal: kvm_is_reserved_pfn() && !is_zone_device_page()"},
+    {"kvm_is_reserved_pfn_zone_device", kvm_is_reserved_pfn_zone_device, "[duyck-defer-2018] proposal: kvm_is_reserved_pfn() && !is_zone_device_page()"},
     {"get_user_pages_v4_19", get_user_pages<false>, "mm/gup.c get_user_pages() (v4.19..v5.0): get_dev_pagemap() + get_page()"},
     {"get_user_pages", get_user_pages<true>, "mm/gup.c get_user_pages() (v5.1+): get_dev_pagemap() + try_get_page()"},
     {"kvm_set_pfn_accessed", kvm_set_pfn_accessed, "virt/kvm/kvm_main.c kvm_set_pfn_accessed() -> mark_page_accessed()"},
