@@ -431,7 +431,7 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"kcompactd_do_work", kcompactd_do_work, "mm/compaction.c kcompactd_do_work(): kcompactd_highest_zoneidx = pgdat->nr_zones - 1"},
     {"PageHuge", page_huge, "include/linux/page-flags.h PageHuge() (memory_failure()'s RAM path)"},
     {"TestSetPageHWPoison", test_set_page_hwpoison, "include/linux/page-flags.h TestSetPageHWPoison() (memory_failure()'s RAM path)"},
-    {"dax_lock_folio", dax_lock_folio, "fs/dax.c dax_lock_folio(page_folio(pfn_to_page(pfn)))"},
+    {"dax_lock_folio", dax_lock_folio, "fs/dax.c the DAX entry lock of pfn_to_page(pfn): dax_lock_mapping_entry() (v4.19), dax_lock_page() (v4.20..v6.1), dax_lock_folio() (v6.6+)"},
     {"read_page_owner", read_page_owner, "mm/page_owner.c read_page_owner(): PageBuddy()"},
     {"pageblock_pfn_to_page", pageblock_pfn_to_page<false, pfn_valid_b, pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page() (v6.5+: pfn_valid() of the end pfn only)"},
     {"pageblock_pfn_to_page_v5_3", pageblock_pfn_to_page<true, pfn_valid_b, pfn_to_online_page_b0>, "mm/page_alloc.c __pageblock_pfn_to_page() (v5.3..v5.11: both ends pfn_valid(), pfn_to_online_page() tests the ONLINE bit)"},
