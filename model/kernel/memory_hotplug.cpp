@@ -238,12 +238,13 @@ bool page_zone_of_start(Kernel& k, OpState& st) {
   return true;
 }
 
-// shrink_zone_span() (v4.19), for section st.cur leaving the zone: the
+// shrink_zone_span() (v4.19..v5.3), for section st.cur leaving the zone: the
 // section walk of find_smallest/biggest_section_pfn() tests only
 // valid_section(), then pfn_to_nid() and page_zone() of the section's first
 // page -- memmaps of sections that were added but never onlined included.
+// __remove_zone() of these releases has no ZONE_DEVICE exit (that came with
+// remove_pfn_range_from_zone(), v5.5 and 5.4.y stable), so none here.
 bool shrink_zone_span_v4_19(Kernel& k, OpState& st) {
-  if (st.value == ZONE_DEVICE) return true;  // __remove_zone() returns early
   int zone = st.args.zone, nid = st.args.nid;
   std::uint32_t removed = std::uint32_t(st.cur);
   shrink_span(k, op_zone(k, st), k.geo.pages_per_section(), [&](Pfn pfn) {
@@ -255,10 +256,7 @@ bool shrink_zone_span_v4_19(Kernel& k, OpState& st) {
   return true;
 }
 
-bool update_pgdat_span_step(Kernel& k, OpState& st) {
-  if (st.value == ZONE_DEVICE) return true;
-  return update_pgdat_span(k, st);
-}
+bool update_pgdat_span_step(Kernel& k, OpState& st) { return update_pgdat_span(k, st); }
 
 }  // namespace
 
@@ -288,8 +286,8 @@ void add_memory_hotplug_primitives(PrimitiveTable& t) {
     {"__offline_isolated_pages", offline_isolated_pages, "mm/page_alloc.c __offline_isolated_pages()"},
     {"offline_isolated_pages_reserved", offline_isolated_pages_reserved, "mm/page_alloc.c __offline_isolated_pages() (v4.19): SetPageReserved()"},
     {"remove_pfn_range_from_zone", remove_pfn_range_from_zone, "mm/memory_hotplug.c remove_pfn_range_from_zone(): poison, shrink_zone_span(), update_pgdat_span()"},
-    {"page_zone_of_start", page_zone_of_start, "arch/x86/mm/init_64.c arch_remove_memory() (v4.19): page_zone(pfn_to_page(start))"},
-    {"shrink_zone_span_v4_19", shrink_zone_span_v4_19, "mm/memory_hotplug.c shrink_zone_span() (v4.19): find_smallest/biggest_section_pfn()"},
+    {"page_zone_of_start", page_zone_of_start, "arch/x86/mm/init_64.c arch_remove_memory() (v4.19..v5.3): page_zone(pfn_to_page(start))"},
+    {"shrink_zone_span_v4_19", shrink_zone_span_v4_19, "mm/memory_hotplug.c shrink_zone_span() (v4.19..v5.3): find_smallest/biggest_section_pfn()"},
     {"update_pgdat_span", update_pgdat_span_step, "mm/memory_hotplug.c update_pgdat_span()"},
   });
 }
