@@ -195,16 +195,20 @@ bool update_pgdat_span(Kernel& k, OpState& st) {
 // `step`) that still belongs to the zone, as find_smallest_section_pfn() /
 // find_biggest_section_pfn() test it with `belongs`.
 template <class Belongs>
-void shrink_span(Kernel& k, Zone& z, Pfn step, Belongs belongs) {
-  Pfn start = Pfn(k.read(z.zone_start_pfn)), end = start + Pfn(k.read(z.spanned_pages));
+void shrink_span(Kernel& k, Cell& start_c, Cell& spanned_c, Pfn step, Belongs belongs) {
+  Pfn start = Pfn(k.read(start_c)), end = start + Pfn(k.read(spanned_c));
   std::int64_t lo = -1, hi = 0;
   for (Pfn pfn = start; pfn < end; pfn += step)
     if (belongs(pfn)) {
       if (lo < 0) lo = std::int64_t(pfn);
       hi = std::int64_t(pfn + step);
     }
-  k.write(z.zone_start_pfn, lo < 0 ? 0 : lo);
-  k.write(z.spanned_pages, lo < 0 ? 0 : hi - lo);
+  k.write(start_c, lo < 0 ? 0 : lo);
+  k.write(spanned_c, lo < 0 ? 0 : hi - lo);
+}
+template <class Belongs>
+void shrink_span(Kernel& k, Zone& z, Pfn step, Belongs belongs) {
+  shrink_span(k, z.zone_start_pfn, z.spanned_pages, step, belongs);
 }
 
 // remove_pfn_range_from_zone() (v5.5+): poison every struct page of the range
@@ -258,6 +262,22 @@ bool shrink_zone_span_v4_19(Kernel& k, OpState& st) {
 
 bool update_pgdat_span_step(Kernel& k, OpState& st) { return update_pgdat_span(k, st); }
 
+// shrink_pgdat_span() (v4.19..v5.3), for section st.cur leaving the node:
+// the node-span twin of shrink_zone_span_v4_19 -- the section walk tests
+// only valid_section() and then pfn_to_nid() of the section's first page,
+// never-onlined memmaps included.
+bool shrink_pgdat_span(Kernel& k, OpState& st) {
+  Pgdat& nd = *k.nodes[st.args.nid];
+  int nid = st.args.nid;
+  std::uint32_t removed = std::uint32_t(st.cur);
+  shrink_span(k, nd.node_start_pfn, nd.node_spanned_pages, k.geo.pages_per_section(), [&](Pfn pfn) {
+    if (k.geo.section_of(pfn) == removed) return false;
+    if (!(k.read(k.sections[k.geo.section_of(pfn)].mem_map, Access::Once) & SECTION_HAS_MEM_MAP)) return false;
+    return flags_nid(k.read_page(pfn, PageField::Flags)) == nid;
+  });
+  return true;
+}
+
 }  // namespace
 
 void add_memory_hotplug_primitives(PrimitiveTable& t) {
@@ -289,6 +309,7 @@ void add_memory_hotplug_primitives(PrimitiveTable& t) {
     {"page_zone_of_start", page_zone_of_start, "arch/x86/mm/init_64.c arch_remove_memory() (v4.19..v5.3): page_zone(pfn_to_page(start))"},
     {"shrink_zone_span_v4_19", shrink_zone_span_v4_19, "mm/memory_hotplug.c shrink_zone_span() (v4.19..v5.3): find_smallest/biggest_section_pfn()"},
     {"update_pgdat_span", update_pgdat_span_step, "mm/memory_hotplug.c update_pgdat_span()"},
+    {"shrink_pgdat_span", shrink_pgdat_span, "mm/memory_hotplug.c shrink_pgdat_span() (v4.19..v5.3): section walk, pfn_to_nid()"},
   });
 }
 
