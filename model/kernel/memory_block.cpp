@@ -1,4 +1,7 @@
 // drivers/base/memory.c: memory block devices, their state and online_type.
+#include <algorithm>
+#include <utility>
+
 #include "model/ops/primitives.hpp"
 
 namespace mhp {
@@ -12,20 +15,23 @@ void each_block(Kernel& k, const OpState& st, Fn fn) {
     fn(*k.blocks[b]);
 }
 
-// create_memory_block_devices() (v5.3+, C7) / hotplug_memory_register() per
-// section (v4.19): device_register() of each block, state MEM_OFFLINE. From
-// here user space can online it. Nothing for ZONE_DEVICE (no memory blocks).
+// init_memory_block() -> register_memory(): device_register() of a block,
+// state MEM_OFFLINE. From here user space can online it.
+void register_block(Kernel& k, MemoryBlock& b) {
+  k.write(b.state, MEM_OFFLINE);
+  // device_register() -> bus_probe_device() -> device_lock() of the new
+  // block: the MHP -> DEV dependency of docs/KERNEL_REFERENCE.md §3.9
+  Frame f(k.ex, k.ex.stacks().fn("device_register"));
+  b.dev_lock.lock();
+  k.write(b.registered, 1);
+  b.dev_lock.unlock();
+}
+
+// create_memory_block_devices() (v5.3+, C7): every block of the range at
+// once, after arch_add_memory(). Nothing for ZONE_DEVICE (no memory blocks).
 bool create_memory_block_devices(Kernel& k, OpState& st) {
   if (st.args.pgmap >= 0) return true;
-  each_block(k, st, [&](MemoryBlock& b) {
-    k.write(b.state, MEM_OFFLINE);
-    // device_register() -> bus_probe_device() -> device_lock() of the new
-    // block: the MHP -> DEV dependency of docs/KERNEL_REFERENCE.md §3.9
-    Frame f(k.ex, k.ex.stacks().fn("device_register"));
-    b.dev_lock.lock();
-    k.write(b.registered, 1);
-    b.dev_lock.unlock();
-  });
+  each_block(k, st, [&](MemoryBlock& b) { register_block(k, b); });
   return true;
 }
 
@@ -34,10 +40,42 @@ bool remove_memory_block_devices(Kernel& k, OpState& st) {
   return true;
 }
 
-// walk_memory_blocks(check_memblock_offlined_cb): -EBUSY if a block is online.
+// The sections of the operation's range that fall in section s's block.
+std::pair<std::uint32_t, std::uint32_t> block_sections_in_range(const Kernel& k, const OpState& st, std::uint32_t s) {
+  std::uint32_t per = k.geo.sections_per_block, lo = s / per * per, hi = lo + per - 1;
+  std::uint32_t first = k.geo.section_of(st.args.start), last = k.geo.section_of(st.args.start + st.args.nr_pages - 1);
+  return {std::max(lo, first), std::min(hi, last)};
+}
+
+// hotplug_memory_register() (v4.19..v5.2), from __add_section() for section
+// st.cur right after its memmap is present: the block's first section
+// registers the block device (MEM_OFFLINE, init_memory_block()), the others
+// only count themselves (section_count++). So a block can be onlined while
+// its later sections are still being added.
+bool hotplug_memory_register(Kernel& k, OpState& st) {
+  if (st.args.pgmap >= 0 || st.args.nr_pages == 0) return true;  // want_memblock is false for ZONE_DEVICE
+  std::uint32_t s = std::uint32_t(st.cur);
+  if (block_sections_in_range(k, st, s).first == s) register_block(k, *k.blocks[s / k.geo.sections_per_block]);
+  return true;
+}
+
+// unregister_memory_section() -> remove_memory_section() (v4.19..v5.2), from
+// __remove_section() for section st.cur: section_count--, and the block
+// device goes with its last section.
+bool unregister_memory_section(Kernel& k, OpState& st) {
+  if (st.args.nr_pages == 0) return true;
+  std::uint32_t s = std::uint32_t(st.cur);
+  if (block_sections_in_range(k, st, s).second == s) k.write(k.blocks[s / k.geo.sections_per_block]->registered, 0);
+  return true;
+}
+
+// walk_memory_blocks(check_memblock_offlined_cb): every block device of the
+// range must be MEM_OFFLINE (is_memblock_offlined(); from v6.1 the same test
+// written inline), else -EBUSY (BUG() before v5.3); blocks without a device
+// are skipped (find_memory_block() finds none).
 bool check_memblock_offlined_cb(Kernel& k, OpState& st) {
   bool ok = true;
-  each_block(k, st, [&](MemoryBlock& b) { ok = ok && k.read(b.state) != MEM_ONLINE; });
+  each_block(k, st, [&](MemoryBlock& b) { ok = ok && (!k.read(b.registered) || k.read(b.state) == MEM_OFFLINE); });
   return ok;
 }
 
@@ -70,8 +108,10 @@ bool mem_state_offline(Kernel& k, OpState& st) { return set_state(k, st, MEM_OFF
 
 void add_memory_block_primitives(PrimitiveTable& t) {
   t.insert(t.end(), {
-    {"create_memory_block_devices", create_memory_block_devices, "drivers/base/memory.c create_memory_block_devices() / hotplug_memory_register()"},
-    {"remove_memory_block_devices", remove_memory_block_devices, "drivers/base/memory.c remove_memory_block_devices() / unregister_memory_section()"},
+    {"create_memory_block_devices", create_memory_block_devices, "drivers/base/memory.c create_memory_block_devices() (v5.3+)"},
+    {"remove_memory_block_devices", remove_memory_block_devices, "drivers/base/memory.c remove_memory_block_devices() (v5.3+)"},
+    {"hotplug_memory_register", hotplug_memory_register, "drivers/base/memory.c hotplug_memory_register() (v4.19..v5.2): per section"},
+    {"unregister_memory_section", unregister_memory_section, "drivers/base/memory.c unregister_memory_section() (v4.19..v5.2): per section"},
     {"check_memblock_offlined_cb", check_memblock_offlined_cb, "mm/memory_hotplug.c check_memblock_offlined_cb()"},
     {"set_online_type", set_online_type, "drivers/base/memory.c state_store(): mem->online_type"},
     {"device_online_check", device_online_check, "drivers/base/core.c device_online(): block registered and offline"},

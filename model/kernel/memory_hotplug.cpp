@@ -208,16 +208,20 @@ bool update_pgdat_span(Kernel& k, OpState& st) {
 // `step`) that still belongs to the zone, as find_smallest_section_pfn() /
 // find_biggest_section_pfn() test it with `belongs`.
 template <class Belongs>
-void shrink_span(Kernel& k, Zone& z, Pfn step, Belongs belongs) {
-  Pfn start = Pfn(k.read(z.zone_start_pfn)), end = start + Pfn(k.read(z.spanned_pages));
+void shrink_span(Kernel& k, Cell& start_c, Cell& spanned_c, Pfn step, Belongs belongs) {
+  Pfn start = Pfn(k.read(start_c)), end = start + Pfn(k.read(spanned_c));
   std::int64_t lo = -1, hi = 0;
   for (Pfn pfn = start; pfn < end; pfn += step)
     if (belongs(pfn)) {
       if (lo < 0) lo = std::int64_t(pfn);
       hi = std::int64_t(pfn + step);
     }
-  k.write(z.zone_start_pfn, lo < 0 ? 0 : lo);
-  k.write(z.spanned_pages, lo < 0 ? 0 : hi - lo);
+  k.write(start_c, lo < 0 ? 0 : lo);
+  k.write(spanned_c, lo < 0 ? 0 : hi - lo);
+}
+template <class Belongs>
+void shrink_span(Kernel& k, Zone& z, Pfn step, Belongs belongs) {
+  shrink_span(k, z.zone_start_pfn, z.spanned_pages, step, belongs);
 }
 
 // page_init_poison() over the range, as remove_pfn_range_from_zone() does it
@@ -267,12 +271,13 @@ bool page_zone_of_start(Kernel& k, OpState& st) {
   return true;
 }
 
-// shrink_zone_span() (v4.19), for section st.cur leaving the zone: the
+// shrink_zone_span() (v4.19..v5.3), for section st.cur leaving the zone: the
 // section walk of find_smallest/biggest_section_pfn() tests only
 // valid_section(), then pfn_to_nid() and page_zone() of the section's first
 // page -- memmaps of sections that were added but never onlined included.
+// __remove_zone() of these releases has no ZONE_DEVICE exit (that came with
+// remove_pfn_range_from_zone(), v5.5 and 5.4.y stable), so none here.
 bool shrink_zone_span_v4_19(Kernel& k, OpState& st) {
-  if (st.value == ZONE_DEVICE) return true;  // __remove_zone() returns early
   int zone = st.args.zone, nid = st.args.nid;
   std::uint32_t removed = std::uint32_t(st.cur);
   shrink_span(k, op_zone(k, st), k.geo.pages_per_section(), [&](Pfn pfn) {
@@ -284,9 +289,22 @@ bool shrink_zone_span_v4_19(Kernel& k, OpState& st) {
   return true;
 }
 
-bool update_pgdat_span_step(Kernel& k, OpState& st) {
-  if (st.value == ZONE_DEVICE) return true;
-  return update_pgdat_span(k, st);
+bool update_pgdat_span_step(Kernel& k, OpState& st) { return update_pgdat_span(k, st); }
+
+// shrink_pgdat_span() (v4.19..v5.3), for section st.cur leaving the node:
+// the node-span twin of shrink_zone_span_v4_19 -- the section walk tests
+// only valid_section() and then pfn_to_nid() of the section's first page,
+// never-onlined memmaps included.
+bool shrink_pgdat_span(Kernel& k, OpState& st) {
+  Pgdat& nd = *k.nodes[st.args.nid];
+  int nid = st.args.nid;
+  std::uint32_t removed = std::uint32_t(st.cur);
+  shrink_span(k, nd.node_start_pfn, nd.node_spanned_pages, k.geo.pages_per_section(), [&](Pfn pfn) {
+    if (k.geo.section_of(pfn) == removed) return false;
+    if (!(k.read(k.sections[k.geo.section_of(pfn)].mem_map, Access::Once) & SECTION_HAS_MEM_MAP)) return false;
+    return flags_nid(k.read_page(pfn, PageField::Flags)) == nid;
+  });
+  return true;
 }
 
 }  // namespace
@@ -321,9 +339,10 @@ void add_memory_hotplug_primitives(PrimitiveTable& t) {
     {"shrink_zone_span", shrink_zone_span<pfn_to_online_page_b>, "mm/memory_hotplug.c shrink_zone_span() (v5.12+: pfn_to_online_page() with the ZONE_DEVICE slow path)"},
     {"shrink_zone_span_v5_4", shrink_zone_span<pfn_to_online_page_b0>, "mm/memory_hotplug.c shrink_zone_span() (v5.4..v5.11: pfn_to_online_page() tests the ONLINE bit)"},
     {"remove_pfn_range_from_zone", remove_pfn_range_from_zone, "mm/memory_hotplug.c remove_pfn_range_from_zone(): poison, shrink_zone_span(), update_pgdat_span()"},
-    {"page_zone_of_start", page_zone_of_start, "arch/x86/mm/init_64.c arch_remove_memory() (v4.19): page_zone(pfn_to_page(start))"},
-    {"shrink_zone_span_v4_19", shrink_zone_span_v4_19, "mm/memory_hotplug.c shrink_zone_span() (v4.19): find_smallest/biggest_section_pfn()"},
+    {"page_zone_of_start", page_zone_of_start, "arch/x86/mm/init_64.c arch_remove_memory() (v4.19..v5.3): page_zone(pfn_to_page(start))"},
+    {"shrink_zone_span_v4_19", shrink_zone_span_v4_19, "mm/memory_hotplug.c shrink_zone_span() (v4.19..v5.3): find_smallest/biggest_section_pfn()"},
     {"update_pgdat_span", update_pgdat_span_step, "mm/memory_hotplug.c update_pgdat_span()"},
+    {"shrink_pgdat_span", shrink_pgdat_span, "mm/memory_hotplug.c shrink_pgdat_span() (v4.19..v5.3): section walk, pfn_to_nid()"},
   });
 }
 
