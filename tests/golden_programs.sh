@@ -30,6 +30,25 @@ for f in "$golden"/*.txt; do
   era="$(basename "$f" .txt)"
   grep -q "^$era:" "$tmp/list"; check "golden $era.txt belongs to an era" 0 $?
 done
+# Every era has its everything scenario (scenarios/eras/), and every finding
+# it expects says why: the upstream fix, the newest era that still has it,
+# or the model limitation.
+while IFS= read -r line; do
+  era="${line%%:*}"
+  f="$src/scenarios/eras/$(echo "$era" | tr . _)_everything.yaml"
+  [ -f "$f" ]; check "era $era has scenarios/eras/$(basename "$f")" 0 $?
+  python3 - "$f" "$era" "${line#*:}" <<'PY'
+import sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+assert doc["era"] == sys.argv[2], "era field"
+assert doc["expect"]["other_findings"] == "forbidden"
+ops = {t["op"] for t in doc["threads"]}
+for f in doc["expect"]["findings"]:
+    assert sum(k in f for k in ("fixed_by", "still_in", "limitation")) == 1, f
+assert ops == set(sys.argv[3].split()), ("ops", sorted(set(sys.argv[3].split()) ^ ops))
+PY
+  check "... runs every op of the era and expects each finding with a reason" 0 $?
+done < "$tmp/list"
 # An unknown era, or an op an era lacks, is named with what exists.
 "$bin" ops show online_pages --era v9 > /dev/null 2> "$tmp/err"; check "unknown era exits 3" 3 $?
 grep -q "field 'era': 'v9' is not one of: v4.19, " "$tmp/err"; check "... and lists the eras" 0 $?
