@@ -10,7 +10,7 @@
 #  dfs  (--jobs 2: the parallel search) bugs: preemption bound from explore.bound (default 2), at most 100,000
 #       executions; fixed variants: source-DPOR, unbounded, unless the file sets
 #       explore.reduce (then its reduction and bound), and the search must be
-#       complete (the bound is in the report's header).
+#       complete within 1,000,000 executions (the bound is in the report's header).
 # Usage: tests/strategy_sweep.sh BIN SRC
 set -u
 bin="$1"; src="$2"
@@ -29,7 +29,7 @@ for f in scenarios/seeds/*.yaml; do
   if grep -q "^  findings: \[\]" "$f"; then
     grep -q "^  other_findings: forbidden" "$f" || { echo "FAIL: $name: a fixed variant must forbid other findings"; fail=$((fail+1)); continue; }
     reduce=(--reduce dpor); grep -q "^  reduce:" "$f" && reduce=()
-    "$bin" run "$f" --strategy dfs "${reduce[@]}" --executions 300000 --no-shrink --jobs 2 > "$tmp/o.txt"
+    "$bin" run "$f" --strategy dfs "${reduce[@]}" --executions 1000000 --no-shrink --jobs 2 > "$tmp/o.txt"
     check "dfs proves $name silent" 0 $?
     head -1 "$tmp/o.txt" | grep -q ", complete)"; check "dfs search of $name is complete" 0 $?
     echo "silent: $name: $(head -1 "$tmp/o.txt" | grep -oE 'strategy dfs .*')"
