@@ -89,7 +89,7 @@ struct ScenarioResult {
   int name_line = 1;                      // line of `name:` in the scenario file
   bool baselined = false;                 // run with --baseline: findings are the new ones only
   std::size_t suppressed = 0;             // findings the baseline accepted (dropped from `findings`)
-  std::vector<std::string> suppressed_keys;  // their keys
+  std::vector<Finding> suppressed_findings;  // those findings
   bool replay = false;
   std::string replay_error;          // divergence, empty if none
   bool ok = true;
