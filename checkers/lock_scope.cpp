@@ -4,7 +4,7 @@
 
 #include "model/ops/embedded.hpp"
 #include "model/ops/program.hpp"
-#include "model/scenario/yaml_util.hpp"
+#include "model/support/yaml_util.hpp"
 
 namespace mhp {
 

@@ -3,7 +3,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "model/scenario/input_error.hpp"
+#include "model/support/input_error.hpp"
 #include "model/scenario/scenario.hpp"
 
 using namespace mhp;

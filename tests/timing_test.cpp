@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "model/scenario/input_error.hpp"
+#include "model/support/input_error.hpp"
 #include "model/scenario/scenario.hpp"
 #include "tools/cli/timing.hpp"
 

@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "model/ops/primitives.hpp"
-#include "model/scenario/input_error.hpp"
+#include "model/support/input_error.hpp"
 #include "model/scenario/scenario.hpp"
 
 using namespace mhp;

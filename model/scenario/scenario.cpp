@@ -5,7 +5,7 @@
 #include <set>
 #include <sstream>
 
-#include "model/scenario/yaml_util.hpp"
+#include "model/support/yaml_util.hpp"
 
 namespace mhp {
 

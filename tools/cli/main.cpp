@@ -10,7 +10,7 @@
 
 #include "model/ops/primitives.hpp"
 #include "model/ops/program.hpp"
-#include "model/scenario/input_error.hpp"
+#include "model/support/input_error.hpp"
 #include "model/scenario/scenario.hpp"
 #include "tools/cli/baseline.hpp"
 #include "tools/cli/diff.hpp"

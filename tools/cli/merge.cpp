@@ -13,7 +13,7 @@
 
 #include "checkers/lock_order.hpp"
 #include "model/engine/execution.hpp"
-#include "model/scenario/input_error.hpp"
+#include "model/support/input_error.hpp"
 #include "tools/cli/run.hpp"
 #include "tools/report/report.hpp"
 
