@@ -105,7 +105,8 @@ void StalePageChecker::report(const Event& ev, Pfn pfn, PageField field, PageSta
   const auto& st = ex_.stacks();
   std::string reader = st.top_name(ev.stack);
   FindingKind kind = stale ? FindingKind::Stale : FindingKind::Uninit;
-  std::string key = finding_kind_name(kind) + "/" + page_state_name(state) + "/" + page_field_name(field) + "/" + reader;
+  std::string key =
+      finding_kind_name(kind) + "/" + page_state_name(state) + "/" + page_field_name(field) + "/" + reader;
   if (found_known(kind, key)) return;
   const SimThread& t = ex_.threads()[ev.thread];
   const char* access = write ? "write" : "read";

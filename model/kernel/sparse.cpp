@@ -122,7 +122,8 @@ bool sparse_remove_section(Kernel& k, OpState& st) {
 bool sparse_remove_one_section(Kernel& k, OpState& st) {
   MemSection& ms = k.sections[st.cur];
   if (!(k.read(ms.mem_map, Access::Once) & SECTION_MARKED_PRESENT)) {
-    k.warn(FindingKind::Warn, "warn/sparse_remove_one_section/not-present", "sparse_remove_one_section(): section not present");
+    k.warn(FindingKind::Warn, "warn/sparse_remove_one_section/not-present",
+           "sparse_remove_one_section(): section not present");
     return false;
   }
   k.write(ms.mem_map, 0, Access::Once);

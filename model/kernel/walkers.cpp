@@ -157,7 +157,8 @@ bool get_user_pages(Kernel& k, OpState& st) {
   int pg = get_dev_pagemap(k, st.cur);
   if (pg < 0) return false;  // -EFAULT: the pgmap is dying or gone
   if (TryGet && k.read_page(st.cur, PageField::Refcount, Access::Once) <= 0) {
-    k.warn(FindingKind::Warn, "warn/try_get_page/refcount-zero", "try_get_page(): WARN_ON_ONCE(page_ref_count(page) <= 0)");
+    k.warn(FindingKind::Warn, "warn/try_get_page/refcount-zero",
+           "try_get_page(): WARN_ON_ONCE(page_ref_count(page) <= 0)");
     put_dev_pagemap(k, pg);
     return false;
   }
@@ -375,7 +376,8 @@ bool kvm_release_page_clean(Kernel& k, OpState& st) {
 // page's own count pins it. try_grab_folio() WARNs on a count <= 0 and fails.
 bool get_user_pages_v7_1(Kernel& k, OpState& st) {
   if (k.read_page(st.cur, PageField::Refcount, Access::Once) <= 0) {
-    k.warn(FindingKind::Warn, "warn/try_grab_folio/refcount-zero", "try_grab_folio(): WARN_ON_ONCE(folio_ref_count(folio) <= 0)");
+    k.warn(FindingKind::Warn, "warn/try_grab_folio/refcount-zero",
+           "try_grab_folio(): WARN_ON_ONCE(folio_ref_count(folio) <= 0)");
     return false;
   }
   k.page_ref_add(st.cur, st.cur + 1, +1);

@@ -12,8 +12,8 @@
 #include "model/kernel/kernel.hpp"
 #include "model/ops/program.hpp"
 #include "model/ops/variant.hpp"
-#include "model/timing/cost_table.hpp"
 #include "model/support/finding_kind.hpp"
+#include "model/timing/cost_table.hpp"
 
 namespace mhp {
 

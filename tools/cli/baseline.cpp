@@ -7,8 +7,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "model/support/input_error.hpp"
 #include "model/scenario/scenario.hpp"
+#include "model/support/input_error.hpp"
 
 namespace fs = std::filesystem;
 
@@ -51,7 +51,7 @@ Baseline Baseline::load(const std::string& path) {
   if (!doc["accepted"] || doc["accepted"].IsNull()) return b;
   const YAML::Node acc = doc["accepted"];
   if (!acc.IsSequence()) fail(acc, "accepted", "must be a list of {file, kind, key}");
-    for (std::size_t i = 0; i < acc.size(); ++i) {
+  for (std::size_t i = 0; i < acc.size(); ++i) {
     const YAML::Node e = acc[i];
     std::string p = "accepted[" + std::to_string(i) + "]";
     if (!e.IsMap()) fail(e, p, "must be a mapping with file, kind and key");
@@ -105,8 +105,8 @@ std::string write_baseline(const std::vector<ScenarioResult>& results, const std
   std::set<Row> rows;
   for (const auto& r : results)
     for (const auto& f : r.findings)
-      rows.insert({fs::path(canon(fs::absolute(r.file))).lexically_relative(dir).generic_string(), r.name, finding_kind_name(f.kind),
-                   f.key});
+      rows.insert({fs::path(canon(fs::absolute(r.file))).lexically_relative(dir).generic_string(), r.name,
+                   finding_kind_name(f.kind), f.key});
   YAML::Emitter out;
   out << YAML::Comment("mhpsim baseline: accepted findings. `mhpsim run --baseline FILE` reports only others.\n"
                        "Written by `mhpsim baseline`; files are relative to this file's directory.")

@@ -30,7 +30,8 @@ void warning_findings(const Execution& ex, const Kernel& k, std::vector<Finding>
     if (w.kind == FindingKind::Scope) {  // an ownership rule the model checks at an op's start or end (R13)
       f.title = "BUG: mhpsim: rule " + w.rule + " violated in " + where;
     } else {
-      f.title = std::string(w.kind == FindingKind::Underflow ? "WARNING: refcount underflow" : "WARNING") + " in " + where;
+      f.title =
+          std::string(w.kind == FindingKind::Underflow ? "WARNING: refcount underflow" : "WARNING") + " in " + where;
     }
     f.summary = w.text;
     const SimThread& t = ex.threads()[w.thread];

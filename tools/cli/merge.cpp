@@ -1,15 +1,15 @@
 #include "tools/cli/merge.hpp"
 
 #include <algorithm>
-#include <optional>
-#include <stdexcept>
-#include <tuple>
 #include <fstream>
 #include <map>
 #include <memory>
-#include <set>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
+#include <set>
+#include <stdexcept>
+#include <tuple>
 
 #include "checkers/lock_order.hpp"
 #include "model/engine/execution.hpp"

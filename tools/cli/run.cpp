@@ -106,15 +106,17 @@ void check_expectations(const Scenario& sc, ScenarioResult& res) {
         if (!first) first = &res.findings[i];
       }
     if (first) {
-      res.expect_lines.push_back("expected " + finding_kind_name(e.kind) + " '" + e.key + "': found (" + first->key + ", in " +
-                                 std::to_string(first->count) + " execution(s)" +
+      res.expect_lines.push_back("expected " + finding_kind_name(e.kind) + " '" + e.key + "': found (" + first->key +
+                                 ", in " + std::to_string(first->count) + " execution(s)" +
                                  (keys > 1 ? "; " + std::to_string(keys) + " keys match" : "") + ")");
-      res.expectations.push_back({"expect " + finding_kind_name(e.kind) + " '" + e.key + "'", e.line, true, res.expect_lines.back()});
+      res.expectations.push_back(
+          {"expect " + finding_kind_name(e.kind) + " '" + e.key + "'", e.line, true, res.expect_lines.back()});
     } else {
       res.ok = false;
       res.expect_lines.push_back("expected " + finding_kind_name(e.kind) + " '" + e.key + "': MISSING in " +
                                  std::to_string(res.executions) + " executions");
-      res.expectations.push_back({"expect " + finding_kind_name(e.kind) + " '" + e.key + "'", e.line, false, res.expect_lines.back()});
+      res.expectations.push_back(
+          {"expect " + finding_kind_name(e.kind) + " '" + e.key + "'", e.line, false, res.expect_lines.back()});
     }
   }
   ExpectResult others{"other_findings: forbidden", sc.expect_line, true, "no finding beyond the expected ones"};

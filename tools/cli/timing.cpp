@@ -122,7 +122,6 @@ std::vector<PathSegment> critical_path(const Execution& ex, const VirtualTime& v
 
 }  // namespace
 
-
 TimingResult run_timing(const Scenario& sc, bool check, std::string* trace) {
   TimingResult r;
   r.file = sc.file;

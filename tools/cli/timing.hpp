@@ -8,9 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "checkers/finding.hpp"
 #include "model/engine/execution.hpp"
 #include "model/engine/vtime.hpp"
-#include "checkers/finding.hpp"
 #include "model/scenario/scenario.hpp"
 #include "tools/report/timing_result.hpp"
 
