@@ -17,7 +17,8 @@ python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$tmp/a
 sed 's/^era: v6/era: v9/' "$s1" > "$tmp/bad.yaml"
 "$bin" run "$src/scenarios" "$tmp/bad.yaml" > "$tmp/out" 2> "$tmp/err"; check "bad scenario exits 3" 3 $?
 [ ! -s "$tmp/out" ]; check "no partial report on bad input" 0 $?
-grep -q "bad.yaml:11:6: field 'era'" "$tmp/err"; check "error names file:line:col and field" 0 $?
+era_line=$(grep -n '^era:' "$s1" | cut -d: -f1)  # the scenario's description may grow
+grep -q "bad.yaml:$era_line:6: field 'era'" "$tmp/err"; check "error names file:line:col and field" 0 $?
 "$bin" run --executions 0 "$s1" > /dev/null 2>&1; check "bad option exits 3" 3 $?
 "$bin" run "$tmp/missing.yaml" > /dev/null 2>&1; check "missing file exits 3" 3 $?
 "$bin" replay "$s1" --schedule "x:1" > /dev/null 2>&1; check "bad schedule exits 3" 3 $?
