@@ -28,7 +28,7 @@ class Checker : public EventObserver {
  protected:
   virtual void reset() = 0;
   // A finding whose key the runner holds already: kind and key only.
-  bool found_known(const std::string& kind, const std::string& key) {
+  bool found_known(FindingKind kind, const std::string& key) {
     if (!known_ || !known_->has(key)) return false;
     Finding f;
     f.kind = kind;

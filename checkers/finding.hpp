@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/engine/execution.hpp"
+#include "model/support/finding_kind.hpp"
 
 namespace mhp {
 
@@ -20,12 +21,17 @@ struct FindingSide {
 };
 
 struct Finding {
-  std::string kind;     // uninit, stale, race, deadlock, livelock
+  FindingKind kind = FindingKind::Warn;
   std::string key;
   std::string title;    // "BUG: ..." line
   std::string summary;  // one line for JSON and CI logs
   std::vector<std::string> notes;   // classification, rule, case
   std::vector<FindingSide> sides;
+  // Parts of the key that reports use, set where the finding is made (no
+  // report parses a key).
+  std::string rule;                     // scope: the rule id ("R13")
+  std::vector<std::string> lock_cycle;  // lockorder: the cycle's lock classes in order, or the one taken recursively
+  bool whole_run = false;               // a finding of the run's lock graph (a lock-order cycle), not of one execution
   // witness, set by the runner
   std::uint64_t execution = 0;
   std::string schedule;

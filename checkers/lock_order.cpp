@@ -39,8 +39,9 @@ void LockOrderChecker::on_event(const Event& ev) {
       if (ev.flags & kEvTrylock) continue;
       if (to_read && from_read && recursive_read_.count(to)) continue;
       Finding f;
-      f.kind = "lockorder";
+      f.kind = FindingKind::Lockorder;
       f.key = "lockorder/recursive/" + to;
+      f.lock_cycle = {to};
       f.title = "WARNING: possible recursive locking detected";
       f.summary = "task " + t.name + " takes " + to + " (" + mode(to_read) + ") while holding it (" +
                   mode(from_read) + "): a writer waiting in between blocks it for good";
@@ -231,8 +232,10 @@ std::vector<Finding> LockOrderChecker::cycles() const {
     }
     if (gated >= 2 || recursive_break) continue;
     Finding f;
-    f.kind = "lockorder";
+    f.kind = FindingKind::Lockorder;
     f.key = "lockorder";
+    f.lock_cycle = cyc;
+    f.whole_run = true;
     std::string chain;
     for (const auto& c : cyc) {
       f.key += "/" + c;

@@ -4,7 +4,7 @@
 
 #include "model/ops/embedded.hpp"
 #include "model/ops/program.hpp"
-#include "model/scenario/yaml_util.hpp"
+#include "model/support/yaml_util.hpp"
 
 namespace mhp {
 
@@ -172,15 +172,16 @@ void LockScopeChecker::report(std::uint16_t rule, const Event& ev) {
   if (std::find(reported_.begin(), reported_.end(), id) != reported_.end()) return;
   reported_.push_back(id);
   const std::string& key = keys_[id];
-  if (found_known("scope", key)) return;
+  if (found_known(FindingKind::Scope, key)) return;
   const std::string& fn = ex_.stacks().top_name(ev.stack);
   const std::string cls = ex_.objects().class_of(ev.obj);
   const SimThread& t = ex_.threads()[ev.thread];
   std::string need;
   for (const auto& alt : r.held) need += (need.empty() ? "" : " or ") + need_text(alt);
   Finding f;
-  f.kind = "scope";
+  f.kind = FindingKind::Scope;
   f.key = key;
+  f.rule = r.id;
   f.title = "BUG: mhpsim: lock-scope rule " + r.id + " violated in " + fn;
   f.summary = "write of " + cls + " in " + fn + " without " + need + " (rule " + r.id + ": " + r.what + ")";
   f.notes.push_back("rule " + r.id + " (" + r.file + ":" + std::to_string(r.line) + "): " + r.what +

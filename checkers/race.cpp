@@ -137,7 +137,7 @@ void RaceChecker::unvalidated(const Event& use, const Event& retry) {
   std::string fn = st.top_name(use.stack);
   const SimThread& t = ex_.threads()[use.thread];
   Finding f;
-  f.kind = "seqcount";
+  f.kind = FindingKind::Seqcount;
   f.key = "seqcount/unvalidated/" + ex_.objects().class_of(use.obj) + "/" + fn;
   f.title = "BUG: mhpsim: seqcount value used before read_seqretry() in " + fn;
   f.summary = "a value read inside a seqcount read section was stored to " + ex_.objects().class_of(use.obj) +
@@ -155,10 +155,10 @@ void RaceChecker::report(const Event& earlier, const Event& later) {
   const std::string &fa = st.top_name(earlier.stack), &fb = st.top_name(later.stack);
   const std::string &lo = std::min(fa, fb), &hi = std::max(fa, fb);
   if (key.empty()) key = "race/" + ex_.objects().class_of(later.obj) + "/" + lo + "/" + hi;
-  if (found_known("race", key)) return;
+  if (found_known(FindingKind::Race, key)) return;
   std::string cls = ex_.objects().class_of(later.obj);
   Finding f;
-  f.kind = "race";
+  f.kind = FindingKind::Race;
   f.key = key;
   f.title = "BUG: mhpsim: data-race in " + lo + " / " + hi;
   f.summary = "data race on " + cls + ": " + access_word(earlier) + " in " + fa + " vs " + access_word(later) +

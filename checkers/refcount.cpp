@@ -9,7 +9,7 @@ void RefcountChecker::report(const Event& ev, const std::string& what, const std
   const SimThread& t = ex_.threads()[ev.thread];
   std::string fn = ex_.stacks().top_name(ev.stack);
   Finding f;
-  f.kind = "refcount";
+  f.kind = FindingKind::Refcount;
   f.key = "refcount/" + what + "/" + ex_.objects().class_of(ev.obj) + "/" + fn;
   f.title = "WARNING: " + title + " in " + fn;
   f.summary = ex_.objects().describe(ev.obj) + ": " + summary;

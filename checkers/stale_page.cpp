@@ -85,9 +85,9 @@ void StalePageChecker::report_idle(const Event& ev, Pfn pfn, PageField field) {
   const SimThread& t = ex_.threads()[ev.thread];
   std::string fn = ex_.stacks().top_name(ev.stack);
   std::string key = std::string("stale/IDLE/") + page_field_name(field) + "/" + fn;
-  if (found_known("stale", key)) return;
+  if (found_known(FindingKind::Stale, key)) return;
   Finding f;
-  f.kind = "stale";
+  f.kind = FindingKind::Stale;
   f.key = std::move(key);
   f.title = "BUG: mhpsim: idle-pgmap-page-read in " + fn;
   f.summary = std::string("read of ") + page_field_name(field) + " of pfn " + hex(pfn) + " in " + fn +
@@ -104,13 +104,14 @@ void StalePageChecker::report(const Event& ev, Pfn pfn, PageField field, PageSta
   bool stale = state == PageState::Absent || state == PageState::Poisoned || lru_alias;
   const auto& st = ex_.stacks();
   std::string reader = st.top_name(ev.stack);
-  std::string kind = stale ? "stale" : "uninit";
-  std::string key = kind + "/" + page_state_name(state) + "/" + page_field_name(field) + "/" + reader;
+  FindingKind kind = stale ? FindingKind::Stale : FindingKind::Uninit;
+  std::string key =
+      finding_kind_name(kind) + "/" + page_state_name(state) + "/" + page_field_name(field) + "/" + reader;
   if (found_known(kind, key)) return;
   const SimThread& t = ex_.threads()[ev.thread];
   const char* access = write ? "write" : "read";
   Finding f;
-  f.kind = std::move(kind);
+  f.kind = kind;
   f.key = std::move(key);
   f.title = std::string("BUG: mhpsim: ") +
             (state == PageState::Absent ? std::string(access) + " of freed memmap"

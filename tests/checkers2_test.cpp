@@ -11,7 +11,7 @@
 #include "checkers/refcount.hpp"
 #include "checkers/stale_page.hpp"
 #include "model/kernel/kernel.hpp"
-#include "model/scenario/input_error.hpp"
+#include "model/support/input_error.hpp"
 #include "tests/harness.hpp"
 
 using namespace mhp;

@@ -7,7 +7,7 @@ using namespace mhp;
 
 namespace {
 std::string path(const char* rel) { return std::string(MHPSIM_SOURCE_DIR) + "/" + rel; }
-const Finding* find_kind(const ScenarioResult& r, const std::string& kind) {
+const Finding* find_kind(const ScenarioResult& r, FindingKind kind) {
   for (const auto& f : r.findings)
     if (f.kind == kind) return &f;
   return nullptr;
@@ -23,7 +23,7 @@ TEST_CASE("S1: random exploration finds the uninitialised ZONE_DEVICE page in th
   Scenario sc = load_scenario(path("scenarios/seeds/s1_deferred_memmap_init.yaml"));
   ScenarioResult r = run(sc, 500);
   CHECK(r.ok);
-  const Finding* f = find_kind(r, "uninit");
+  const Finding* f = find_kind(r, FindingKind::Uninit);
   REQUIRE(f != nullptr);
   CHECK(f->key.rfind("uninit/DEV_UNINIT/", 0) == 0);
   CHECK(f->notes[0].find("case 4 of [fukasawa-reserved-2019]") != std::string::npos);
@@ -59,7 +59,7 @@ TEST_CASE("S1: the walker under get_online_mems alone does not fix the deferred 
   // Undo the move: run with only the walker's wrap.
   sc.programs["memremap_pages"] = *OpCatalog::get().find("v6", "memremap_pages");
   ScenarioResult r = run(sc, 2000);
-  CHECK(find_kind(r, "uninit") != nullptr);
+  CHECK(find_kind(r, FindingKind::Uninit) != nullptr);
 }
 
 TEST_CASE("same scenario and seed: byte-identical text and JSON reports") {

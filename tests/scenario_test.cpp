@@ -3,8 +3,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "model/scenario/input_error.hpp"
 #include "model/scenario/scenario.hpp"
+#include "model/support/input_error.hpp"
 
 using namespace mhp;
 

@@ -2,8 +2,8 @@
 
 #include <string>
 
-#include "model/scenario/input_error.hpp"
 #include "model/scenario/scenario.hpp"
+#include "model/support/input_error.hpp"
 #include "tools/cli/timing.hpp"
 
 using namespace mhp;

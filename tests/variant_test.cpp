@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "model/ops/primitives.hpp"
-#include "model/scenario/input_error.hpp"
 #include "model/scenario/scenario.hpp"
+#include "model/support/input_error.hpp"
 
 using namespace mhp;
 

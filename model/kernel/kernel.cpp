@@ -319,9 +319,9 @@ void Kernel::free_memmap(Pfn lo, Pfn hi) {
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison);
 }
 
-void Kernel::warn(const std::string& kind, const std::string& key, const std::string& text) {
+void Kernel::warn(FindingKind kind, const std::string& key, const std::string& text, const std::string& rule) {
   const SimThread& t = ex.self();
-  warnings.push_back({kind, key, text, t.id, t.stack, t.held, t.held_shared, ex.events().size()});
+  warnings.push_back({kind, key, text, rule, t.id, t.stack, t.held, t.held_shared, ex.events().size()});
 }
 
 int Kernel::pgmap_of_range(Pfn pfn) const {

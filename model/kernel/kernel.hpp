@@ -14,6 +14,7 @@
 #include "model/kernel/geometry.hpp"
 #include "model/kernel/page.hpp"
 #include "model/kernel/page_store.hpp"
+#include "model/support/finding_kind.hpp"
 #include "model/sync/completion.hpp"
 #include "model/sync/mutex.hpp"
 #include "model/sync/percpu_ref.hpp"
@@ -153,7 +154,9 @@ struct OpArgs {
 // A WARN()/BUG() the modelled kernel hits (percpu ref underflow, "section
 // already deactivated"); turned into a finding by the runner.
 struct KernelWarning {
-  std::string kind, key, text;
+  FindingKind kind;
+  std::string key, text;
+  std::string rule;  // scope: the ownership rule broken ("R13")
   ThreadId thread = 0;
   StackId stack = 0;
   std::uint64_t held = 0, held_shared = 0;
@@ -231,7 +234,7 @@ class Kernel {
     });
   }
   // WARN(): recorded with the current thread's stack and locks.
-  void warn(const std::string& kind, const std::string& key, const std::string& text);
+  void warn(FindingKind kind, const std::string& key, const std::string& text, const std::string& rule = "");
   std::vector<KernelWarning> warnings;  // of the current execution
 
   // --- inspection (checkers, tests, invariants; no events) ---

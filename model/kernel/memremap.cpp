@@ -15,7 +15,7 @@ void dev_pagemap_percpu_release(void* arg) { static_cast<DevPagemap*>(arg)->done
 void check_underflow(Kernel& k, int pgmap, bool before) {
   DevPagemap& p = *k.pgmaps[pgmap];
   if (!before && p.ref.underflowed())
-    k.warn("underflow", "underflow/" + std::string("pgmap->ref"),
+    k.warn(FindingKind::Underflow, "underflow/" + std::string("pgmap->ref"),
            std::string("percpu ref (") + p.release_fn + ") <= 0 (" + std::to_string(p.ref.count()) +
                ") after switching to atomic");
 }
@@ -77,7 +77,7 @@ bool percpu_ref_init_v5_3(Kernel& k, OpState& st) {
 bool release_tryget_live_check(Kernel& k, OpState& st) {
   DevPagemap& p = pgmap_of(k, st);
   if (p.ref.tryget_live()) {
-    k.warn("warn", "warn/devm_memremap_pages_release/still-live",
+    k.warn(FindingKind::Warn, "warn/devm_memremap_pages_release/still-live",
            "devm_memremap_pages_release(): dev_WARN page mapping is still live");
     pgmap_ref_put(k, st.args.pgmap, 1);
   }
@@ -240,7 +240,7 @@ bool wait_for_completion(Kernel& k, OpState& st) {
 bool percpu_ref_exit(Kernel& k, OpState& st) {
   DevPagemap& p = pgmap_of(k, st);
   if (p.desc.altmap && k.read(p.altmap_alloc) != 0)
-    k.warn("warn", "warn/memunmap_pages/altmap-alloc", "memunmap_pages(): WARN altmap.alloc != 0");
+    k.warn(FindingKind::Warn, "warn/memunmap_pages/altmap-alloc", "memunmap_pages(): WARN altmap.alloc != 0");
   return true;
 }
 
@@ -297,9 +297,10 @@ void r13_map_done(Kernel& k, const OpState& st, bool ok) {
   DevPagemap& p = *k.pgmaps[st.args.pgmap];
   p.release_registered = true;
   if (st.busy_region) return;
-  k.warn("scope", "scope/R13/iomem_resource/memremap_pages",
+  k.warn(FindingKind::Scope, "scope/R13/iomem_resource/memremap_pages",
          "memremap_pages() mapped " + p.desc.name + " without owning its range as a busy iomem region "
-         "(no successful request_region()): nothing keeps a second mapping or its release off the range (rule R13)");
+         "(no successful request_region()): nothing keeps a second mapping or its release off the range (rule R13)",
+         "R13");
 }
 
 void r13_release_start(Kernel& k, const OpState& st) {
@@ -307,9 +308,10 @@ void r13_release_start(Kernel& k, const OpState& st) {
   DevPagemap& p = *k.pgmaps[st.args.pgmap];
   if (p.release_registered) return;
   Frame f(k.ex, k.ex.stacks().fn("devm_memremap_pages_release"));
-  k.warn("scope", "scope/R13/dev_pagemap/devm_memremap_pages_release",
+  k.warn(FindingKind::Scope, "scope/R13/dev_pagemap/devm_memremap_pages_release",
          "the release of " + p.desc.name + " started before its devm_memremap_pages() had succeeded: devres "
-         "registers the release only after the map (rule R13), so this release belongs to no mapping of its own");
+         "registers the release only after the map (rule R13), so this release belongs to no mapping of its own",
+         "R13");
 }
 
 void add_memremap_primitives(PrimitiveTable& t) {

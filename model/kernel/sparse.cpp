@@ -47,7 +47,7 @@ bool sparse_add_section(Kernel& k, OpState& st) {
     std::int64_t map = k.read(ms.subsection_map, Access::Plain);
     std::int64_t add = subsection_bits(k, start, end);
     if (map & add) {  // "subsection already present"
-      k.warn("warn", "warn/section_activate/subsection-already-present",
+      k.warn(FindingKind::Warn, "warn/section_activate/subsection-already-present",
              "section_activate(): subsection already present (-EEXIST)");
       return false;
     }
@@ -101,7 +101,7 @@ bool sparse_remove_section(Kernel& k, OpState& st) {
   std::int64_t map = k.read(ms.subsection_map, Access::Plain);
   std::int64_t del = subsection_bits(k, start, end);
   if ((map & del) != del) {
-    k.warn("warn", "warn/section_deactivate/already-deactivated",
+    k.warn(FindingKind::Warn, "warn/section_deactivate/already-deactivated",
            "section_deactivate(): \"section already deactivated\" (WARN)");
     return false;
   }
@@ -122,7 +122,8 @@ bool sparse_remove_section(Kernel& k, OpState& st) {
 bool sparse_remove_one_section(Kernel& k, OpState& st) {
   MemSection& ms = k.sections[st.cur];
   if (!(k.read(ms.mem_map, Access::Once) & SECTION_MARKED_PRESENT)) {
-    k.warn("warn", "warn/sparse_remove_one_section/not-present", "sparse_remove_one_section(): section not present");
+    k.warn(FindingKind::Warn, "warn/sparse_remove_one_section/not-present",
+           "sparse_remove_one_section(): section not present");
     return false;
   }
   k.write(ms.mem_map, 0, Access::Once);

@@ -157,7 +157,8 @@ bool get_user_pages(Kernel& k, OpState& st) {
   int pg = get_dev_pagemap(k, st.cur);
   if (pg < 0) return false;  // -EFAULT: the pgmap is dying or gone
   if (TryGet && k.read_page(st.cur, PageField::Refcount, Access::Once) <= 0) {
-    k.warn("warn", "warn/try_get_page/refcount-zero", "try_get_page(): WARN_ON_ONCE(page_ref_count(page) <= 0)");
+    k.warn(FindingKind::Warn, "warn/try_get_page/refcount-zero",
+           "try_get_page(): WARN_ON_ONCE(page_ref_count(page) <= 0)");
     put_dev_pagemap(k, pg);
     return false;
   }
@@ -214,7 +215,7 @@ bool zone_device_page_init(Kernel& k, OpState& st) {
   std::int64_t pg = k.read_page(st.cur, PageField::Pgmap) - 1;  // page->pgmap, no reference held yet
   if (pg < 0 || pg >= std::int64_t(k.pgmaps.size())) return false;
   if (!k.pgmaps[pg]->ref.tryget_live()) {
-    k.warn("warn", "warn/zone_device_page_init/tryget_live-failed",
+    k.warn(FindingKind::Warn, "warn/zone_device_page_init/tryget_live-failed",
            "zone_device_page_init(): WARN percpu_ref_tryget_live() failed: allocating after memunmap_pages()");
     return false;
   }
@@ -237,7 +238,7 @@ bool zone_device_page_init_v7_1(Kernel& k, OpState& st) {
   // and the add (a window the kernel does not have; it needs another holder).
   if (!ref.tryget_live()) {
     if (!ref.dead() || ref.count() <= 0) {
-      k.warn("warn", "warn/zone_device_page_init/tryget_many-failed",
+      k.warn(FindingKind::Warn, "warn/zone_device_page_init/tryget_many-failed",
              "zone_device_page_init(): WARN percpu_ref_tryget_many() failed: the pgmap ref is at zero");
       return false;
     }
@@ -311,7 +312,7 @@ bool kvm_is_reserved_pfn_v5_3(Kernel& k, OpState& st) {
 // is_zone_device_page().
 bool kvm_zone_device_page(Kernel& k, Pfn pfn, const char* fn) {
   if (k.read_page(pfn, PageField::Refcount, Access::Once) == 0) {
-    k.warn("warn", std::string("warn/") + fn + "/page_count-zero",
+    k.warn(FindingKind::Warn, std::string("warn/") + fn + "/page_count-zero",
            std::string(fn) + "(): WARN_ON_ONCE(!page_count(page))");
     return false;
   }
@@ -375,7 +376,8 @@ bool kvm_release_page_clean(Kernel& k, OpState& st) {
 // page's own count pins it. try_grab_folio() WARNs on a count <= 0 and fails.
 bool get_user_pages_v7_1(Kernel& k, OpState& st) {
   if (k.read_page(st.cur, PageField::Refcount, Access::Once) <= 0) {
-    k.warn("warn", "warn/try_grab_folio/refcount-zero", "try_grab_folio(): WARN_ON_ONCE(folio_ref_count(folio) <= 0)");
+    k.warn(FindingKind::Warn, "warn/try_grab_folio/refcount-zero",
+           "try_grab_folio(): WARN_ON_ONCE(folio_ref_count(folio) <= 0)");
     return false;
   }
   k.page_ref_add(st.cur, st.cur + 1, +1);

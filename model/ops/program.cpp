@@ -9,7 +9,7 @@
 #include "model/ops/embedded.hpp"
 #include "model/kernel/memremap.hpp"
 #include "model/ops/primitives.hpp"
-#include "model/scenario/yaml_util.hpp"
+#include "model/support/yaml_util.hpp"
 
 namespace mhp {
 

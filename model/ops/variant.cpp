@@ -1,7 +1,7 @@
 #include "model/ops/variant.hpp"
 
 #include "model/ops/primitives.hpp"
-#include "model/scenario/input_error.hpp"
+#include "model/support/input_error.hpp"
 
 namespace mhp {
 

@@ -5,14 +5,9 @@
 #include <set>
 #include <sstream>
 
-#include "model/scenario/yaml_util.hpp"
+#include "model/support/yaml_util.hpp"
 
 namespace mhp {
-
-const std::vector<std::string>& finding_kinds() {
-  static const std::vector<std::string> k = {"uninit", "stale", "race", "deadlock", "livelock", "underflow", "warn", "invariant", "lockorder", "refcount", "scope", "seqcount"};
-  return k;
-}
 
 bool glob_match(const std::string& p, const std::string& s) {
   std::size_t pi = 0, si = 0, star = std::string::npos, mark = 0;
@@ -400,8 +395,9 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
         r.allow_keys(f, p, {"kind", "key", "fixed_by", "still_in", "limitation"});
         ExpectSpec e;
         e.line = f.Mark().line + 1;
-        e.kind = r.one_of(r.need(f, p, "kind"), p + ".kind", finding_kinds());
-        e.key = f["key"] ? r.str(f["key"], p + ".key") : e.kind + "/*";
+        const std::string kind = r.one_of(r.need(f, p, "kind"), p + ".kind", finding_kind_names());
+        e.kind = *finding_kind_of(kind);
+        e.key = f["key"] ? r.str(f["key"], p + ".key") : kind + "/*";
         parse_expect_reason(r, f, p, e);
         sc.expect.push_back(e);
       }

@@ -12,6 +12,7 @@
 #include "model/kernel/kernel.hpp"
 #include "model/ops/program.hpp"
 #include "model/ops/variant.hpp"
+#include "model/support/finding_kind.hpp"
 #include "model/timing/cost_table.hpp"
 
 namespace mhp {
@@ -26,7 +27,7 @@ struct ThreadSpec {
 };
 
 struct ExpectSpec {
-  std::string kind;
+  FindingKind kind = FindingKind::Warn;
   std::string key;  // glob: * and ?
   int line = 0;     // line in the scenario file
   // Why it is expected (one at most): the upstream fix that later removed it,
@@ -85,6 +86,5 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
 Scenario load_scenario(const std::string& path, const std::string& variant_file = "");  // InputError if unreadable
 MachineSpec machine_of(const Scenario& sc);
 bool glob_match(const std::string& pattern, const std::string& s);
-const std::vector<std::string>& finding_kinds();
 
 }  // namespace mhp

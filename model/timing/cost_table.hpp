@@ -8,7 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "model/engine/vtime.hpp"
-#include "model/scenario/yaml_util.hpp"
+#include "model/support/yaml_util.hpp"
 
 namespace mhp {
 

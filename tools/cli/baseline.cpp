@@ -7,8 +7,8 @@
 #include <fstream>
 #include <sstream>
 
-#include "model/scenario/input_error.hpp"
 #include "model/scenario/scenario.hpp"
+#include "model/support/input_error.hpp"
 
 namespace fs = std::filesystem;
 
@@ -51,7 +51,6 @@ Baseline Baseline::load(const std::string& path) {
   if (!doc["accepted"] || doc["accepted"].IsNull()) return b;
   const YAML::Node acc = doc["accepted"];
   if (!acc.IsSequence()) fail(acc, "accepted", "must be a list of {file, kind, key}");
-  const auto& kinds = finding_kinds();
   for (std::size_t i = 0; i < acc.size(); ++i) {
     const YAML::Node e = acc[i];
     std::string p = "accepted[" + std::to_string(i) + "]";
@@ -67,7 +66,7 @@ Baseline Baseline::load(const std::string& path) {
       return e[f].Scalar();
     };
     std::string file = need("file"), kind = need("kind"), key = need("key");
-    if (std::find(kinds.begin(), kinds.end(), kind) == kinds.end()) fail(e["kind"], p + ".kind", "unknown finding kind '" + kind + "'");
+    if (!finding_kind_of(kind)) fail(e["kind"], p + ".kind", "unknown finding kind '" + kind + "'");
     if (key.rfind(kind + "/", 0) != 0 && key != kind)
       fail(e["key"], p + ".key", "key '" + key + "' does not belong to kind '" + kind + "'");
     b.entries_.emplace(canon(fs::path(b.dir_) / file), kind, key);
@@ -80,9 +79,9 @@ void Baseline::apply(ScenarioResult& r) const {
   std::vector<Finding> kept;
   std::string fresh;
   for (auto& f : r.findings) {
-    if (entries_.count({file, f.kind, f.key})) {
+    if (entries_.count({file, finding_kind_name(f.kind), f.key})) {
       ++r.suppressed;
-      r.suppressed_keys.push_back(f.key);
+      r.suppressed_findings.push_back(f);
       continue;
     }
     fresh += (fresh.empty() ? "" : "\n") + std::string("new finding (not in the baseline): ") + f.key;
@@ -106,8 +105,8 @@ std::string write_baseline(const std::vector<ScenarioResult>& results, const std
   std::set<Row> rows;
   for (const auto& r : results)
     for (const auto& f : r.findings)
-      rows.insert({fs::path(canon(fs::absolute(r.file))).lexically_relative(dir).generic_string(), r.name, f.kind,
-                   f.key});
+      rows.insert({fs::path(canon(fs::absolute(r.file))).lexically_relative(dir).generic_string(), r.name,
+                   finding_kind_name(f.kind), f.key});
   YAML::Emitter out;
   out << YAML::Comment("mhpsim baseline: accepted findings. `mhpsim run --baseline FILE` reports only others.\n"
                        "Written by `mhpsim baseline`; files are relative to this file's directory.")

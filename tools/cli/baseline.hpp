@@ -19,7 +19,7 @@ class Baseline {
   // InputError naming file, line and field on anything malformed.
   static Baseline load(const std::string& path);
   // Drops the accepted findings from r.findings, records them in
-  // r.suppressed/suppressed_keys, and adds the "baseline" expectation: no
+  // r.suppressed/suppressed_findings, and adds the "baseline" expectation: no
   // finding left (r.ok false otherwise).
   void apply(ScenarioResult& r) const;
   std::size_t size() const { return entries_.size(); }

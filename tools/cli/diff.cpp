@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tools/cli/timing.hpp"
+#include "tools/report/report.hpp"
 
 namespace mhp {
 

@@ -26,11 +26,12 @@ void warning_findings(const Execution& ex, const Kernel& k, std::vector<Finding>
     f.kind = w.kind;
     f.key = w.key;
     std::string where = ex.stacks().top_name(w.stack);
-    if (w.kind == "scope") {  // an ownership rule the model checks at an op's start or end (R13)
-      const std::string rule = w.key.substr(6, w.key.find('/', 6) - 6);
-      f.title = "BUG: mhpsim: rule " + rule + " violated in " + where;
+    f.rule = w.rule;
+    if (w.kind == FindingKind::Scope) {  // an ownership rule the model checks at an op's start or end (R13)
+      f.title = "BUG: mhpsim: rule " + w.rule + " violated in " + where;
     } else {
-      f.title = std::string(w.kind == "underflow" ? "WARNING: refcount underflow" : "WARNING") + " in " + where;
+      f.title =
+          std::string(w.kind == FindingKind::Underflow ? "WARNING: refcount underflow" : "WARNING") + " in " + where;
     }
     f.summary = w.text;
     const SimThread& t = ex.threads()[w.thread];
@@ -52,7 +53,7 @@ void engine_findings(const Execution& ex, const Outcome& o, std::vector<Finding>
   if (o.status != Outcome::Status::Deadlock && o.status != Outcome::Status::Livelock) return;
   Finding f;
   bool dl = o.status == Outcome::Status::Deadlock;
-  f.kind = dl ? "deadlock" : "livelock";
+  f.kind = dl ? FindingKind::Deadlock : FindingKind::Livelock;
   std::vector<std::string> parts;
   for (const auto& t : ex.threads()) {
     if (t.state == ThreadState::Finished) continue;
@@ -66,7 +67,7 @@ void engine_findings(const Execution& ex, const Outcome& o, std::vector<Finding>
     f.sides.push_back(std::move(s));
   }
   std::sort(parts.begin(), parts.end());
-  f.key = f.kind;
+  f.key = finding_kind_name(f.kind);
   for (auto& p : parts) f.key += "/" + p;
   f.title = dl ? "BUG: mhpsim: deadlock: no thread can run" : "BUG: mhpsim: livelock: " + o.detail;
   // With one thread left, nobody is there to wake it: a leaked reference or a
@@ -155,7 +156,7 @@ std::vector<Finding> Machine::findings(const Outcome& o) {
   if (sc_.check_invariants && o.status == Outcome::Status::Completed)
     for (const auto& v : check_invariants(k_)) {
       Finding f;
-      f.kind = "invariant";
+      f.kind = FindingKind::Invariant;
       f.key = "invariant/" + v.rule;
       f.title = "BUG: mhpsim: model invariant " + v.rule + " violated at the end of the execution";
       f.summary = v.text;

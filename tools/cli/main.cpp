@@ -10,8 +10,8 @@
 
 #include "model/ops/primitives.hpp"
 #include "model/ops/program.hpp"
-#include "model/scenario/input_error.hpp"
 #include "model/scenario/scenario.hpp"
+#include "model/support/input_error.hpp"
 #include "tools/cli/baseline.hpp"
 #include "tools/cli/diff.hpp"
 #include "tools/cli/merge.hpp"

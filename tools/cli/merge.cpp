@@ -1,18 +1,19 @@
 #include "tools/cli/merge.hpp"
 
 #include <algorithm>
-#include <optional>
-#include <stdexcept>
-#include <tuple>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <ostream>
+#include <set>
+#include <stdexcept>
+#include <tuple>
 
 #include "checkers/lock_order.hpp"
 #include "model/engine/execution.hpp"
-#include "model/scenario/input_error.hpp"
+#include "model/support/input_error.hpp"
 #include "tools/cli/run.hpp"
 #include "tools/report/report.hpp"
 
@@ -42,11 +43,12 @@ LockEdge edge_from_json(const nlohmann::json& d) {
   return e;
 }
 
-bool is_cycle(const Finding& f) { return f.kind == "lockorder" && f.key.rfind("lockorder/recursive/", 0) != 0; }
-
 Finding from_json(const nlohmann::json& j) {
   Finding f;
-  f.kind = j.at("kind").get<std::string>();
+  const std::string kind = j.at("kind").get<std::string>();
+  const std::optional<FindingKind> k = finding_kind_of(kind);
+  if (!k) throw std::invalid_argument("unknown finding kind '" + kind + "'");
+  f.kind = *k;
   f.key = j.at("key").get<std::string>();
   f.summary = j.at("message").get<std::string>();
   f.execution = j.at("execution").get<std::uint64_t>();
@@ -180,7 +182,6 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
         m.r.variant = j.at("variant").get<std::string>();
         m.r.executions = j.at("executions").get<std::uint64_t>();
         Finding f = from_json(j);
-        if (is_cycle(f)) continue;  // found again below, from the joined graph
         auto it = m.index.find(f.key);
         if (it == m.index.end()) {
           m.index.emplace(f.key, m.findings.size());
@@ -193,6 +194,8 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
           g.count = count;
         }
       } catch (const nlohmann::json::exception& e) {
+        throw InputError(path, n, 1, "<line>", std::string("bad finding line: ") + e.what());
+      } catch (const std::invalid_argument& e) {
         throw InputError(path, n, 1, "<line>", std::string("bad finding line: ") + e.what());
       }
     }
@@ -218,11 +221,17 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
     m.r.complete = m.r.strategy.size() >= 11 && m.r.strategy.compare(m.r.strategy.size() - 11, 11, ", complete)") == 0;
     // As one run orders them: by witness execution and position in it; the
     // whole-run findings (lock-order cycles, position 0) last.
+    // The shards' lock-order cycles are found again from the joined graph,
+    // with the run's witness: their copies go.
+    std::vector<Finding> cycles = m.graph->cycles();
+    std::set<std::string> again;
+    for (const auto& c : cycles) again.insert(c.key);
+    std::erase_if(m.findings, [&](const Finding& f) { return f.kind == FindingKind::Lockorder && again.count(f.key); });
     std::stable_sort(m.findings.begin(), m.findings.end(), [](const Finding& a, const Finding& b) {
       return std::make_tuple(a.position == 0, a.execution, a.position) <
              std::make_tuple(b.position == 0, b.execution, b.position);
     });
-    for (auto& c : m.graph->cycles()) m.findings.push_back(std::move(c));  // as one run: after the others
+    for (auto& c : cycles) m.findings.push_back(std::move(c));  // as one run: after the others
     m.r.lock_graph = m.graph->edges();
     m.r.findings = std::move(m.findings);
     check_expectations(sc, m.r);

@@ -91,18 +91,6 @@ double estimate_unreduced(const Scenario& sc, unsigned paths, unsigned bound) {
   return sum / paths;
 }
 
-std::string replay_command_text(const std::string& file, const std::string& schedule) {
-  constexpr std::size_t kLong = 300;
-  if (schedule.size() <= kLong) return replay_command(file, schedule);
-  std::size_t cut = schedule.rfind(',', 120);
-  return "tools/mhpsim replay " + file + " --schedule " + schedule.substr(0, cut) + ",... (" +
-         std::to_string(schedule.size()) + " characters: the whole schedule is in --format json)";
-}
-
-std::string replay_command(const std::string& file, const std::string& schedule) {
-  return "tools/mhpsim replay " + file + " --schedule " + (schedule.empty() ? "''" : schedule);
-}
-
 void check_expectations(const Scenario& sc, ScenarioResult& res) {
   res.expect_lines.clear();
   res.expectations.clear();
@@ -118,15 +106,17 @@ void check_expectations(const Scenario& sc, ScenarioResult& res) {
         if (!first) first = &res.findings[i];
       }
     if (first) {
-      res.expect_lines.push_back("expected " + e.kind + " '" + e.key + "': found (" + first->key + ", in " +
-                                 std::to_string(first->count) + " execution(s)" +
+      res.expect_lines.push_back("expected " + finding_kind_name(e.kind) + " '" + e.key + "': found (" + first->key +
+                                 ", in " + std::to_string(first->count) + " execution(s)" +
                                  (keys > 1 ? "; " + std::to_string(keys) + " keys match" : "") + ")");
-      res.expectations.push_back({"expect " + e.kind + " '" + e.key + "'", e.line, true, res.expect_lines.back()});
+      res.expectations.push_back(
+          {"expect " + finding_kind_name(e.kind) + " '" + e.key + "'", e.line, true, res.expect_lines.back()});
     } else {
       res.ok = false;
-      res.expect_lines.push_back("expected " + e.kind + " '" + e.key + "': MISSING in " +
+      res.expect_lines.push_back("expected " + finding_kind_name(e.kind) + " '" + e.key + "': MISSING in " +
                                  std::to_string(res.executions) + " executions");
-      res.expectations.push_back({"expect " + e.kind + " '" + e.key + "'", e.line, false, res.expect_lines.back()});
+      res.expectations.push_back(
+          {"expect " + finding_kind_name(e.kind) + " '" + e.key + "'", e.line, false, res.expect_lines.back()});
     }
   }
   ExpectResult others{"other_findings: forbidden", sc.expect_line, true, "no finding beyond the expected ones"};
@@ -365,22 +355,6 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   if (res.timing) res.ok = res.ok && res.timing->ok;
   return res;
 }
-
-std::optional<Shard> parse_shard(const std::string& text) {
-  const auto slash = text.find('/');
-  if (slash == std::string::npos) return std::nullopt;
-  try {
-    std::size_t a = 0, b = 0;
-    const std::string is = text.substr(0, slash), ns = text.substr(slash + 1);
-    const std::uint64_t i = std::stoull(is, &a), n = std::stoull(ns, &b);
-    if (a != is.size() || b != ns.size() || is[0] == '-' || ns[0] == '-' || n == 0 || i >= n) return std::nullopt;
-    return Shard{i, n};
-  } catch (const std::exception&) {
-    return std::nullopt;
-  }
-}
-
-std::string shard_text(const Shard& s) { return std::to_string(s.first) + "/" + std::to_string(s.second); }
 
 void run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& opt,
                    const std::function<void(std::size_t, ScenarioResult&)>& prepare,

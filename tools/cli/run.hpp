@@ -8,19 +8,12 @@
 #include <string>
 #include <vector>
 
-#include "checkers/finding.hpp"
-#include "checkers/lock_order.hpp"
 #include "model/engine/schedule.hpp"
 #include "model/scenario/scenario.hpp"
 #include "tools/cli/timing.hpp"
+#include "tools/report/result.hpp"
 
 namespace mhp {
-
-// A shard "I/N" (0 <= I < N), as --shard and the JSON result line write it;
-// nullopt if the text is not one.
-using Shard = std::pair<std::uint64_t, std::uint64_t>;
-std::optional<Shard> parse_shard(const std::string& text);
-std::string shard_text(const Shard& s);
 
 struct RunOptions {
   std::optional<std::uint64_t> seed, executions;
@@ -39,62 +32,6 @@ struct RunOptions {
   bool memo = true;                     // repeated schedules answered from the schedule trie (--no-memo: all simulated)
 };
 
-// One event of a witness execution with its names resolved (for traces and
-// SARIF code flows): which thread did what to which object, in which kernel
-// functions (outermost first), holding which locks.
-struct EventRecord {
-  std::uint32_t index = 0;
-  unsigned thread = 0;
-  std::string kind;    // read, write, acquire, release, block, ref, start, end, seq_begin, seq_retry
-  std::string object;  // "-" for none
-  std::int64_t value = 0;
-  std::vector<std::string> stack;  // outermost first
-  std::vector<std::string> locks;  // held, sorted by name, with "(read)"/"(write)"
-};
-
-// A finding's witness schedule replayed with its events recorded (attach_witnesses).
-struct Witness {
-  std::vector<std::string> threads;  // thread names by id
-  std::vector<std::string> ops;      // their operations
-  std::vector<int> lines;            // their lines in the scenario file
-  std::vector<EventRecord> events;
-  std::vector<std::int64_t> side_events;  // the finding's sides' event indices in this replay (-1: none)
-  std::string replay_error;               // non-empty if the replay diverged
-};
-
-// One expectation of the scenario (or of the baseline) and whether it held.
-struct ExpectResult {
-  std::string name;    // "expect race 'race/*'", "other_findings: forbidden", "baseline"
-  int line = 0;        // in the scenario file (0: none)
-  bool ok = true;
-  std::string detail;  // the report line
-};
-
-struct ScenarioResult {
-  std::string file, name, variant, era, strategy;
-  std::uint64_t seed = 0, executions = 0;
-  std::uint64_t executions_run = 0;  // by this process (a shard runs its share)
-  std::uint64_t executions_simulated = 0;  // of those, not answered from the schedule trie (not in reports)
-  bool complete = false;             // dfs: every schedule within the bound was run
-  std::uint64_t traces = 0;          // distinct Mazurkiewicz traces seen (coverage)
-  double unreduced_estimate = 0;     // reduced dfs: executions a search without reduction would run (estimate)
-  std::optional<Shard> shard;  // --shard i/n: this report is shard i of n
-  std::optional<TimingResult> timing;  // scenarios with `timing:`: the timing run and its expectations
-  std::vector<Finding> findings;     // in order of first appearance
-  std::string event_log;             // RunOptions::events: one line per event
-  std::vector<std::string> expect_lines;  // "found uninit/..." / "MISSING ..."
-  std::vector<ExpectResult> expectations; // the same, one per expectation (JUnit testcases)
-  std::vector<LockEdge> lock_graph;       // the run's lock dependency graph (lock-graph DOT)
-  std::map<std::string, Witness> witnesses;  // by finding key, when attach_witnesses() ran
-  int name_line = 1;                      // line of `name:` in the scenario file
-  bool baselined = false;                 // run with --baseline: findings are the new ones only
-  std::size_t suppressed = 0;             // findings the baseline accepted (dropped from `findings`)
-  std::vector<std::string> suppressed_keys;  // their keys
-  bool replay = false;
-  std::string replay_error;          // divergence, empty if none
-  bool ok = true;
-};
-
 ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt);
 // Runs every scenario; with opt.jobs > 1 several at once (each also spreads
 // its executions over the workers). `prepare(i, r)` runs on the worker as soon
@@ -108,15 +45,9 @@ void check_expectations(const Scenario& sc, ScenarioResult& res);
 // Knuth's estimate of the executions an unbounded dfs without reduction
 // would run, from `paths` uniformly random schedules.
 double estimate_unreduced(const Scenario& sc, unsigned paths, unsigned bound);  // bound ~0u: the whole tree
-constexpr unsigned kEstimatePaths = 200;
 // Replays the witness of every finding of `res` (or only the one with key
 // `only`) with its events recorded, into res.witnesses.
 void attach_witnesses(const Scenario& sc, ScenarioResult& res, const std::string& only = "");
 constexpr std::size_t kMaxWitnessChars = 65536;  // longer schedules get no witness replay
-// The command that reproduces a finding exactly.
-std::string replay_command(const std::string& file, const std::string& schedule);
-// The same for people: a real-geometry witness of 10^5 runs is cut short,
-// pointing at the JSON report that carries it whole.
-std::string replay_command_text(const std::string& file, const std::string& schedule);
 
 }  // namespace mhp

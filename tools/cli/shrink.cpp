@@ -53,8 +53,6 @@ struct Cost {
 };
 Cost cost_of(const Schedule& s) { return {to_runs(s).size(), s.choices.size()}; }
 
-bool whole_run(const Finding& f) { return f.kind == "lockorder" && f.key.rfind("lockorder/recursive/", 0) != 0; }
-
 struct Found {
   Schedule schedule;
   Finding seen;
@@ -74,7 +72,7 @@ constexpr std::uint64_t kSearchSteps = 20000000;  // and at most this many choic
 std::map<std::string, Found> search_witnesses(Machine& m, const Scenario& sc, const std::vector<Finding>& findings) {
   std::map<std::string, Found> first;
   std::size_t wanted = 0;
-  for (const Finding& f : findings) wanted += !whole_run(f);
+  for (const Finding& f : findings) wanted += !f.whole_run;
   if (wanted == 0) return first;
   m.ex.set_step_budget(sc.step_budget);
   DfsStrategy dfs(kSearchBound, Reduction::Dpor, &m.ex.objects());
@@ -86,7 +84,7 @@ std::map<std::string, Found> search_witnesses(Machine& m, const Scenario& sc, co
       for (Finding& g : m.findings(o))
         if (!first.count(g.key))
           for (const Finding& f : findings)
-            if (f.key == g.key && !whole_run(f)) {
+            if (f.key == g.key && !f.whole_run) {
               std::string key = g.key;  // (g is moved below)
               first.emplace(std::move(key), Found{m.ex.schedule(), std::move(g)});
               break;
@@ -102,7 +100,7 @@ void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigne
   std::unique_ptr<Machine> m;
   std::map<std::string, Found> searched;
   for (Finding& f : findings) {
-    if (whole_run(f)) continue;
+    if (f.whole_run) continue;
     if (!m) {
       m = std::make_unique<Machine>(sc);
       m->add_checkers();

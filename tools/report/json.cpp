@@ -15,7 +15,7 @@ std::string render_json(const ScenarioResult& r) {
   std::string out;
   for (const auto& f : r.findings) {
     nlohmann::ordered_json j;
-    j["kind"] = f.kind;
+    j["kind"] = finding_kind_name(f.kind);
     j["key"] = f.key;
     j["scenario"] = r.name;
     j["file"] = r.file;

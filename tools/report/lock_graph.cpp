@@ -42,18 +42,15 @@ std::string render_lock_graph(const std::vector<ScenarioResult>& results) {
     const ScenarioResult& r = results[i];
     std::set<std::pair<std::string, std::string>> cyc_edges;
     std::set<std::string> cyc_nodes, recursive;
-    std::vector<std::string> keys = r.suppressed_keys;
-    for (const auto& f : r.findings) keys.push_back(f.key);
-    for (const auto& key : keys) {
-      if (key.rfind("lockorder/", 0) != 0) continue;
-      std::vector<std::string> parts;
-      std::string rest = key.substr(10);
-      for (std::size_t p; (p = rest.find('/')) != std::string::npos; rest = rest.substr(p + 1))
-        parts.push_back(rest.substr(0, p));
-      parts.push_back(rest);
-      if (parts.size() == 2 && parts[0] == "recursive") {
-        recursive.insert(parts[1]);
-        cyc_nodes.insert(parts[1]);
+    std::vector<const Finding*> found;
+    for (const auto& f : r.suppressed_findings) found.push_back(&f);
+    for (const auto& f : r.findings) found.push_back(&f);
+    for (const Finding* f : found) {
+      if (f->kind != FindingKind::Lockorder || f->lock_cycle.empty()) continue;
+      const std::vector<std::string>& parts = f->lock_cycle;
+      if (!f->whole_run) {  // a recursive acquisition of one class
+        recursive.insert(parts[0]);
+        cyc_nodes.insert(parts[0]);
         continue;
       }
       for (std::size_t k = 0; k < parts.size(); ++k) {

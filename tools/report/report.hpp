@@ -5,7 +5,11 @@
 #include <string>
 #include <vector>
 
-#include "tools/cli/run.hpp"
+#include <nlohmann/json.hpp>
+
+#include "model/engine/execution.hpp"
+#include "model/engine/vtime.hpp"
+#include "tools/report/result.hpp"
 
 namespace mhp {
 
@@ -23,5 +27,17 @@ std::string render_trace(const ScenarioResult& r, const std::string& key);
 std::uint64_t trace_time(const EventRecord& e);
 // GraphViz DOT of the lock dependency graphs, cycles highlighted (lock_graph.cpp).
 std::string render_lock_graph(const std::vector<ScenarioResult>& results);
+// The command that reproduces a finding exactly (replay_command.cpp).
+std::string replay_command(const std::string& file, const std::string& schedule);
+// The same for people: a real-geometry witness of 10^5 runs is cut short,
+// pointing at the JSON report that carries it whole.
+std::string replay_command_text(const std::string& file, const std::string& schedule);
+// A timing run (timing_text.cpp): the text of `mhpsim time`, the JSON object
+// reports embed, and a duration as they print it ("20.133 s").
+std::string render_timing_text(const TimingResult& t);
+nlohmann::ordered_json timing_json(const TimingResult& t);
+std::string fmt_seconds(Nanos ns);
+// A timing run as a Perfetto trace in virtual time (timing_trace.cpp).
+std::string render_timing_trace(const Execution& ex, const VirtualTime& vt, const TimingResult& t);
 
 }  // namespace mhp

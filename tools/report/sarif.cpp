@@ -8,7 +8,6 @@
 // one thread in the same kernel-function stack are one location.
 #include <nlohmann/json.hpp>
 
-#include "model/scenario/scenario.hpp"
 #include "tools/report/report.hpp"
 
 namespace mhp {
@@ -16,22 +15,6 @@ namespace mhp {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-const char* rule_text(const std::string& kind) {
-  if (kind == "uninit") return "read of a struct page field that no init function wrote";
-  if (kind == "stale") return "access to a freed, poisoned or idle struct page";
-  if (kind == "race") return "data race: two accesses not ordered by happens-before";
-  if (kind == "seqcount") return "seqcount value used before read_seqretry() validated it";
-  if (kind == "scope") return "write without the locks the lock-scope rule requires";
-  if (kind == "lockorder") return "possible circular (or recursive) locking dependency";
-  if (kind == "refcount") return "percpu_ref misuse (get after kill, put after release)";
-  if (kind == "deadlock") return "deadlock: no simulated thread can run";
-  if (kind == "livelock") return "livelock: the step budget ran out";
-  if (kind == "underflow") return "percpu_ref count underflow";
-  if (kind == "warn") return "a WARN() of the modelled kernel";
-  if (kind == "invariant") return "a model invariant is broken at the end of an execution";
-  return "mhpsim finding";
-}
 
 std::string uri_of(const std::string& file) {
   return !file.empty() && file[0] == '/' ? "file://" + file : file;
@@ -105,14 +88,14 @@ json code_flow(const ScenarioResult& r, const Finding& f, const Witness& w) {
 }  // namespace
 
 std::string render_sarif(const std::vector<ScenarioResult>& results) {
-  const auto& kinds = finding_kinds();
   json rules = json::array();
-  for (const auto& k : kinds) {
+  for (std::size_t i = 0; i < kFindingKindCount; ++i) {
+    const auto k = static_cast<FindingKind>(i);
     json rule;
-    rule["id"] = k;
-    rule["name"] = k;
-    rule["shortDescription"]["text"] = rule_text(k);
-    rule["fullDescription"]["text"] = std::string(rule_text(k)) + " (docs/SCENARIOS.md, Findings and keys)";
+    rule["id"] = finding_kind_name(k);
+    rule["name"] = finding_kind_name(k);
+    rule["shortDescription"]["text"] = finding_kind_text(k);
+    rule["fullDescription"]["text"] = finding_kind_text(k) + " (docs/SCENARIOS.md, Findings and keys)";
     rule["defaultConfiguration"]["level"] = "error";
     rules.push_back(std::move(rule));
   }
@@ -120,9 +103,8 @@ std::string render_sarif(const std::vector<ScenarioResult>& results) {
   for (const auto& r : results) {
     for (const auto& f : r.findings) {
       json res;
-      res["ruleId"] = f.kind;
-      for (std::size_t i = 0; i < kinds.size(); ++i)
-        if (kinds[i] == f.kind) res["ruleIndex"] = i;
+      res["ruleId"] = finding_kind_name(f.kind);
+      res["ruleIndex"] = static_cast<std::size_t>(f.kind);
       res["level"] = "error";
       res["message"]["text"] = f.title + ": " + f.summary;
       std::vector<std::string> stack;

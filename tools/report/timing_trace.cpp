@@ -13,7 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "tools/cli/timing.hpp"
+#include "tools/report/report.hpp"
 
 namespace mhp {
 

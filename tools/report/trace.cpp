@@ -140,7 +140,7 @@ std::string render_trace(const ScenarioResult& r, const std::string& key) {
       continue;
     const EventRecord& ea = w.events[a];
     const EventRecord& eb = w.events[b];
-    std::string name = finding ? finding->kind : "finding";
+    std::string name = finding ? finding_kind_name(finding->kind) : "finding";
     ++flow;
     events.push_back({{"ph", "s"}, {"name", name}, {"cat", "finding"}, {"id", flow}, {"pid", 1},
                       {"tid", ea.thread + 1}, {"ts", trace_time(ea)}});

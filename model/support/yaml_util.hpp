@@ -8,7 +8,7 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "model/scenario/input_error.hpp"
+#include "model/support/input_error.hpp"
 
 namespace mhp {
 

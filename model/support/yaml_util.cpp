@@ -1,4 +1,4 @@
-#include "model/scenario/yaml_util.hpp"
+#include "model/support/yaml_util.hpp"
 
 #include <algorithm>
 #include <cstdlib>

@@ -1,0 +1,18 @@
+// The replay command a report prints for a finding's witness.
+#include "tools/report/report.hpp"
+
+namespace mhp {
+
+std::string replay_command_text(const std::string& file, const std::string& schedule) {
+  constexpr std::size_t kLong = 300;
+  if (schedule.size() <= kLong) return replay_command(file, schedule);
+  std::size_t cut = schedule.rfind(',', 120);
+  return "tools/mhpsim replay " + file + " --schedule " + schedule.substr(0, cut) + ",... (" +
+         std::to_string(schedule.size()) + " characters: the whole schedule is in --format json)";
+}
+
+std::string replay_command(const std::string& file, const std::string& schedule) {
+  return "tools/mhpsim replay " + file + " --schedule " + (schedule.empty() ? "''" : schedule);
+}
+
+}  // namespace mhp
