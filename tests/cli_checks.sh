@@ -17,7 +17,8 @@ python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$tmp/a
 sed 's/^era: v6/era: v9/' "$s1" > "$tmp/bad.yaml"
 "$bin" run "$src/scenarios" "$tmp/bad.yaml" > "$tmp/out" 2> "$tmp/err"; check "bad scenario exits 3" 3 $?
 [ ! -s "$tmp/out" ]; check "no partial report on bad input" 0 $?
-grep -q "bad.yaml:11:6: field 'era'" "$tmp/err"; check "error names file:line:col and field" 0 $?
+era_line=$(grep -n '^era:' "$s1" | cut -d: -f1)  # the description above it may grow
+grep -q "bad.yaml:$era_line:6: field 'era'" "$tmp/err"; check "error names file:line:col and field" 0 $?
 "$bin" run --executions 0 "$s1" > /dev/null 2>&1; check "bad option exits 3" 3 $?
 "$bin" run "$tmp/missing.yaml" > /dev/null 2>&1; check "missing file exits 3" 3 $?
 "$bin" replay "$s1" --schedule "x:1" > /dev/null 2>&1; check "bad schedule exits 3" 3 $?
@@ -324,5 +325,41 @@ check "S12 (v6) names memremap's release callback" 0 $?
 # doctest_discover_tests splits a case name at ';' into ctest tests that match
 # no case and pass without running anything: no case name may contain one.
 ! grep -n 'TEST_CASE("[^"]*;' "$src"/tests/*.cpp; check "no doctest case name contains ';' (ctest would skip it)" 0 $?
+
+# Every write checked: a report that was not written is exit 2 naming the
+# path and the reason, never a pass; output files appear whole or not at all.
+"$bin" run "$s1" > /dev/full 2> "$tmp/err"; check "run with stdout on a full disk exits 2" 2 $?
+grep -q "cannot write '<stdout>': No space left on device" "$tmp/err"; check "... naming stdout and strerror" 0 $?
+for opt in --sarif --junit --trace --lock-graph; do
+  "$bin" run "$s1" $opt /dev/full/x > /dev/null 2> "$tmp/err"; check "run $opt /dev/full/x exits 2" 2 $?
+  grep -q "cannot write '/dev/full/x': Not a directory" "$tmp/err"; check "... $opt naming the path and strerror" 0 $?
+  "$bin" run "$s1" $opt /dev/full > /dev/null 2> "$tmp/err"; check "run $opt /dev/full exits 2" 2 $?
+  grep -q "cannot write '/dev/full': No space left on device" "$tmp/err"; check "... $opt on a full disk says so" 0 $?
+  [ -c /dev/full ]; check "... $opt left /dev/full a device" 0 $?
+done
+"$bin" run "$s1" --sarif "$tmp/nodir/r.sarif" > /dev/null 2> "$tmp/err"; check "--sarif in a missing folder exits 2" 2 $?
+grep -q "nodir/r.sarif': No such file or directory" "$tmp/err"; check "... naming the path and strerror" 0 $?
+mkdir "$tmp/adir"
+"$bin" run "$s1" --junit "$tmp/adir" > /dev/null 2> "$tmp/err"; check "--junit naming a directory exits 2" 2 $?
+grep -q "adir': Is a directory" "$tmp/err"; check "... saying it is a directory" 0 $?
+"$bin" baseline "$s1" -o /dev/full > /dev/null 2> "$tmp/err"; check "baseline -o /dev/full exits 2" 2 $?
+! grep -q "wrote" "$tmp/err" && grep -q "cannot write '/dev/full'" "$tmp/err"; check "... and does not say it wrote" 0 $?
+"$bin" baseline "$s1" -o "$tmp/nodir/b.yaml" > /dev/null 2>&1; check "baseline -o in a missing folder exits 2" 2 $?
+"$bin" time "$src/tests/data/timing_lock_stat.yaml" --trace /dev/full > /dev/null 2>&1; check "time --trace /dev/full exits 2" 2 $?
+"$bin" time "$src/tests/data/timing_lock_stat.yaml" > /dev/full 2>&1; check "time with stdout on a full disk exits 2" 2 $?
+"$bin" merge "$tmp/all.json" > /dev/full 2>&1; check "merge with stdout on a full disk exits 2" 2 $?
+"$bin" ops list > /dev/full 2>&1; check "ops list with stdout on a full disk exits 2" 2 $?
+# A run that fails after creating its output files leaves none behind, not
+# even an empty or a temporary one.
+mkdir "$tmp/part"
+"$bin" run "$s1" --sarif "$tmp/part/r.sarif" --trace "$tmp/part/t.json" --trace-finding 'nosuch/*' > /dev/null 2>&1
+check "a run failing after opening its outputs exits 3" 3 $?
+[ -z "$(ls -A "$tmp/part")" ]; check "... and leaves no file in the output folder" 0 $?
+"$bin" run "$s8u" --strategy dfs --reduce none --bound 3 --executions 100000000 --no-shrink --sarif "$tmp/part/i.sarif" > /dev/null 2>&1 &
+pid=$!; sleep 1; kill -TERM $pid; wait $pid
+[ -z "$(ls -A "$tmp/part")" ]; check "an interrupted run leaves no partial or temporary file" 0 $?
+"$bin" run "$s1" --sarif "$tmp/part/ok.sarif" > /dev/null; check "a run with --sarif into a folder exits 0" 0 $?
+[ "$(ls -A "$tmp/part")" = "ok.sarif" ] && python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/part/ok.sarif"
+check "... leaving exactly the complete SARIF file" 0 $?
 
 finish

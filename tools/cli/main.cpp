@@ -15,6 +15,7 @@
 #include "tools/cli/baseline.hpp"
 #include "tools/cli/diff.hpp"
 #include "tools/cli/merge.hpp"
+#include "tools/cli/output_file.hpp"
 #include "tools/cli/run.hpp"
 #include "tools/cli/timing.hpp"
 #include "tools/report/report.hpp"
@@ -210,23 +211,19 @@ int run_main(int argc, char** argv) {
     if (!baseline_file.empty()) baseline = Baseline::load(baseline_file);
     if (!trace_finding.empty() && trace_file.empty())
       throw InputError("<command line>", 0, 0, "--trace-finding", "needs --trace FILE");
-    // Output files are opened before the run: a bad path fails at once.
-    auto open_out = [](const std::string& path, const char* opt) {
-      auto out = std::make_unique<std::ofstream>();
-      if (path.empty()) return out;
-      out->open(path, std::ios::binary | std::ios::trunc);
-      if (!*out) throw InputError("<command line>", 0, 0, opt, "cannot write '" + path + "'");
-      return out;
+    // Output files are created before the run: a bad path fails at once.
+    auto open_out = [](const std::string& path) {
+      return path.empty() ? std::make_unique<OutputFile>() : std::make_unique<OutputFile>(path);
     };
-    auto trace_out = open_out(trace_file, "--trace");
-    auto graph_out = open_out(lock_graph_file, "--lock-graph");
-    auto sarif_out = open_out(sarif_file, "--sarif");
-    auto junit_out = open_out(junit_file, "--junit");
+    auto trace_out = open_out(trace_file);
+    auto graph_out = open_out(lock_graph_file);
+    auto sarif_out = open_out(sarif_file);
+    auto junit_out = open_out(junit_file);
     const bool want_sarif = format == "sarif" || !sarif_file.empty();
-    std::unique_ptr<std::ofstream> base_stream;
+    std::unique_ptr<OutputFile> base_stream;
     if (*base) {
       opts.shrink = false;  // keys do not depend on the witness
-      base_stream = open_out(base_out, "--output");
+      base_stream = open_out(base_out);
     }
     bool all_ok = true;
     std::size_t passed = 0, suppressed = 0;
@@ -245,7 +242,8 @@ int run_main(int argc, char** argv) {
     };
     run_scenarios(scenarios, opts, prepare, emit);
     if (*base) {
-      *base_stream << write_baseline(results, base_out);
+      base_stream->write(write_baseline(results, base_out));
+      base_stream->commit();
       std::size_t n = 0;
       for (const auto& r : results) n += r.findings.size();
       std::cerr << "mhpsim: wrote " << base_out << ": " << n << " accepted finding(s) of " << files.size()
@@ -274,12 +272,13 @@ int run_main(int argc, char** argv) {
         if (trace.empty())
           std::cerr << "mhpsim: --trace: the witness of " << key << " is too long to trace event by event; "
                     << "`mhpsim time --trace` shows a real-geometry run in virtual time\n";
-        *trace_out << trace;
+        trace_out->write(trace);
       }
     }
-    if (!lock_graph_file.empty()) *graph_out << render_lock_graph(results);
-    if (!sarif_file.empty()) *sarif_out << render_sarif(results);
-    if (!junit_file.empty()) *junit_out << render_junit(results);
+    if (!lock_graph_file.empty()) graph_out->write(render_lock_graph(results));
+    if (!sarif_file.empty()) sarif_out->write(render_sarif(results));
+    if (!junit_file.empty()) junit_out->write(render_junit(results));
+    for (auto* f : {trace_out.get(), graph_out.get(), sarif_out.get(), junit_out.get()}) f->commit();
     if (format == "text") {
       std::cout << "\n" << files.size() << " scenario(s): " << passed << " passed, " << files.size() - passed
                 << " failed\n";
@@ -320,18 +319,15 @@ int run_main(int argc, char** argv) {
   if (*tim) {
     std::vector<Scenario> scenarios;
     for (const auto& f : scenario_files(time_paths)) scenarios.push_back(load_scenario(f));
-    std::ofstream trace_out;
-    if (!time_trace.empty()) {
-      trace_out.open(time_trace, std::ios::binary | std::ios::trunc);
-      if (!trace_out) throw InputError("<command line>", 0, 0, "--trace", "cannot write '" + time_trace + "'");
-    }
+    std::unique_ptr<OutputFile> trace_out =
+        time_trace.empty() ? std::make_unique<OutputFile>() : std::make_unique<OutputFile>(time_trace);
     bool ok = true;
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
       Scenario& sc = scenarios[i];
       if (time_cpus) sc.timing.cpus = *time_cpus;
       std::string trace;
       TimingResult t = run_timing(sc, false, !time_trace.empty() && i == 0 ? &trace : nullptr);
-      if (!trace.empty()) trace_out << trace;
+      if (!trace.empty()) trace_out->write(trace);
       if (sc.timing.present && !time_cpus) check_timing_expectations(sc, t);
       ok &= t.ok;
       if (format == "json") {
@@ -343,6 +339,7 @@ int run_main(int argc, char** argv) {
         std::cout << render_timing_text(t) << "\n";
       }
     }
+    trace_out->commit();
     return ok ? 0 : 1;
   }
   if (*dif) {
@@ -417,8 +414,14 @@ int run_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  install_stdout_buffer();
   try {
-    return run_main(argc, argv);
+    int rc = run_main(argc, argv);
+    check_stdout();  // a report lost on a full disk or a closed pipe is not a pass
+    return rc;
+  } catch (const OutputError& e) {
+    std::cerr << "mhpsim: error: " << e.what() << "\n";
+    return 2;
   } catch (const InputError& e) {
     std::cerr << "mhpsim: error: " << e.what() << "\n";
     return 3;
