@@ -362,4 +362,56 @@ pid=$!; sleep 1; kill -TERM $pid; wait $pid
 [ "$(ls -A "$tmp/part")" = "ok.sarif" ] && python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/part/ok.sarif"
 check "... leaving exactly the complete SARIF file" 0 $?
 
+# Inputs bounded and validated when parsed: exit 3 naming file:line:col and field.
+"$bin" replay "$s1" --schedule "0:99999999999999999999999" > /dev/null 2> "$tmp/err"; check "replay: an out-of-range schedule count exits 3" 3 $?
+grep -q "<command line>:0:0: field '--schedule'" "$tmp/err"; check "... naming --schedule" 0 $?
+big=$(for i in $(seq 40); do printf '0:100000000,'; done)0:1
+"$bin" replay "$s1" --schedule "$big" > /dev/null 2> "$tmp/err"; check "replay: a schedule expanding past the step budget exits 3" 3 $?
+grep -q "field '--schedule': the schedule expands to more than 100000 choices" "$tmp/err"; check "... naming the bound" 0 $?
+"$bin" replay "$s1" --execution -1 > "$tmp/out" 2> "$tmp/err"; check "replay --execution -1 exits 3" 3 $?
+[ ! -s "$tmp/out" ] && grep -q "<command line>:0:0: field '--execution'" "$tmp/err"; check "... naming --execution, with no report" 0 $?
+sed 's/^  sections: 4$/  sections: 4\n  sections_per_block: 1000/' "$s1" > "$tmp/spb.yaml"
+"$bin" run "$tmp/spb.yaml" > /dev/null 2> "$tmp/err"; check "geometry.sections_per_block larger than the address space exits 3" 3 $?
+grep -q "spb.yaml:17:23: field 'geometry.sections_per_block'" "$tmp/err"; check "... naming file:line:col and field" 0 $?
+for f in "pages_per_subsection: 2|pages_per_subsection: 513" "subsections_per_section: 2|subsections_per_section: 65" \
+         "sections: 4|sections: 1048577" "sections: 4|sections: 4\n  chunk_pages: 3"; do
+  field=${f##*|}; field=${field##*\\n  }; field=${field%%:*}
+  sed "s/^  ${f%%|*}\$/  ${f##*|}/" "$s1" > "$tmp/g.yaml"
+  "$bin" run "$tmp/g.yaml" > /dev/null 2> "$tmp/err"; check "geometry ${f##*|} (outside its documented range) exits 3" 3 $?
+  grep -q "g.yaml:1[3-8]:[0-9]*: field 'geometry.$field'" "$tmp/err"; check "... naming file:line and geometry.$field" 0 $?
+done
+for f in "depth: 9" "bound: 17" "executions: 100000001" "step_budget: 9" "seed: 18446744073709551616"; do
+  printf 'explore:\n  strategy: dfs\n  %s\n' "$f" | cat <(sed '/^explore:/,/^[a-z]/{/^explore:/d;/^  /d}' "$s1") - > "$tmp/x.yaml"
+  "$bin" run "$tmp/x.yaml" > /dev/null 2> "$tmp/err"; check "explore.$f (outside its documented range) exits 3" 3 $?
+  grep -q "field 'explore.${f%%:*}'" "$tmp/err"; check "... naming explore.${f%%:*}" 0 $?
+done
+sed 's/^  pages_per_subsection: 2$/  preset: x86_64/;s/^  subsections_per_section: 2$//;s/^  sections: 4$/  sections: 1048576/' "$s1" > "$tmp/huge.yaml"
+"$bin" run "$tmp/huge.yaml" > "$tmp/out" 2> "$tmp/err"; check "a geometry over the default --max-memory exits 3" 3 $?
+[ ! -s "$tmp/out" ] && grep -q "huge.yaml:[0-9]*:[0-9]*: field 'geometry.sections': .* needs about [0-9.]* GiB, over --max-memory 4.0 GiB" "$tmp/err"
+check "... at parse time, naming the field and the estimate" 0 $?
+"$bin" run "$src/scenarios/timing/v4_19_4x3tib_global_lock.yaml" --max-memory 256M > /dev/null 2> "$tmp/err"; check "a 4x3 TiB geometry over --max-memory 256M exits 3" 3 $?
+grep -q "field 'geometry.sections'" "$tmp/err"; check "... naming geometry.sections" 0 $?
+"$bin" time "$src/scenarios/timing/v4_19_4x3tib_global_lock.yaml" --max-memory lots > /dev/null 2>&1; check "a bad --max-memory exits 3" 3 $?
+"$bin" run /dev/zero > /dev/null 2> "$tmp/err"; check "a device as scenario file exits 3" 3 $?
+grep -q "/dev/zero:0:0: field '<file>': not a regular file" "$tmp/err"; check "... saying it is not a regular file" 0 $?
+mkfifo "$tmp/fifo"
+timeout 20 "$bin" run "$tmp/fifo" > /dev/null 2>&1; check "a FIFO as scenario file exits 3 without blocking" 3 $?
+timeout 20 "$bin" run "$s1" --baseline "$tmp/fifo" > /dev/null 2>&1; check "a FIFO as baseline file exits 3 without blocking" 3 $?
+"$bin" replay "$src/scenarios/seeds" --schedule 0:1 > /dev/null 2> "$tmp/err"; check "a directory given as the scenario file exits 3" 3 $?
+grep -q "seeds:0:0: field '<file>': is a directory" "$tmp/err"; check "... saying it is a directory" 0 $?
+tr '\n' '\r' < "$s1" > "$tmp/cr.yaml"
+"$bin" run "$tmp/cr.yaml" > "$tmp/cr.txt"; check "a scenario with CR line endings runs" 0 $?
+grep -q "^key: uninit/DEV_UNINIT/" "$tmp/cr.txt"; check "... and finds what the LF file finds" 0 $?
+sed 's/^era: v6/era: v9/' "$s1" | tr '\n' '\r' > "$tmp/crbad.yaml"
+"$bin" run "$tmp/crbad.yaml" > /dev/null 2> "$tmp/err"; grep -q "crbad.yaml:$era_line:6: field 'era'" "$tmp/err"; check "a CR-only file's errors name the right line" 0 $?
+printf 'version: 1\naccepted:\n  - {? [a, b] : c, file: x.yaml, kind: race, key: race/x}\n' > "$tmp/bk.yaml"
+"$bin" run "$s1" --baseline "$tmp/bk.yaml" > /dev/null 2> "$tmp/err"; check "a baseline entry with a complex key exits 3" 3 $?
+grep -q "bk.yaml:3:8: field 'accepted\[0\].<key>'" "$tmp/err"; check "... naming file:line and the field" 0 $?
+printf 'version: 1\n? {a: 1}\n: x\n' > "$tmp/bk2.yaml"
+"$bin" run "$s1" --baseline "$tmp/bk2.yaml" > /dev/null 2> "$tmp/err"; check "a baseline with a complex top-level key exits 3" 3 $?
+grep -q "bk2.yaml:2:3: field '<key>'" "$tmp/err"; check "... naming file:line" 0 $?
+printf 'version: 1\naccepted:\n  - {file: x.yaml, scenario: [s], kind: race, key: race/x}\n' > "$tmp/bk3.yaml"
+"$bin" run "$s1" --baseline "$tmp/bk3.yaml" > /dev/null 2> "$tmp/err"; check "a baseline field that is not a string exits 3" 3 $?
+grep -q "bk3.yaml:3:[0-9]*: field 'accepted\[0\].scenario'" "$tmp/err"; check "... naming file:line and the field" 0 $?
+
 finish

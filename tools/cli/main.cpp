@@ -11,6 +11,7 @@
 #include "model/ops/primitives.hpp"
 #include "model/ops/program.hpp"
 #include "model/scenario/input_error.hpp"
+#include "model/scenario/memory_limit.hpp"
 #include "model/scenario/scenario.hpp"
 #include "tools/cli/baseline.hpp"
 #include "tools/cli/diff.hpp"
@@ -114,6 +115,10 @@ void check_options_apply(const RunOptions& o, const std::vector<Scenario>& scena
 int run_main(int argc, char** argv) {
   CLI::App app{"mhpsim: a discrete-event model of Linux memory-hotplug locking"};
   app.require_subcommand(1);
+  std::string max_mem;  // --max-memory, of every command that loads scenarios
+  auto add_max_memory = [&](CLI::App* c) {
+    c->add_option("--max-memory", max_mem, "refuse a geometry whose model needs more memory (default 4G; K, M, G, T)");
+  };
   std::string format = "text";
 
   auto* run = app.add_subcommand("run", "run scenario files (or every .yaml below a directory)");
@@ -138,9 +143,10 @@ int run_main(int argc, char** argv) {
   std::string rep_file, rep_sched;
   rep->add_option("scenario", rep_file, "scenario file")->required();
   auto* rep_sched_opt = rep->add_option("--schedule", rep_sched, "schedule from a finding (THREAD:COUNT,...)");
-  std::optional<std::uint64_t> rep_exec, rep_seed;
+  std::optional<std::uint64_t> rep_seed;
+  std::optional<std::string> rep_exec_text;  // parsed below: CLI11 reads "-1" as 2^64-1
   std::optional<std::string> rep_strategy;
-  auto* rep_exec_opt = rep->add_option("--execution", rep_exec, "instead: execution K of the scenario's exploration");
+  auto* rep_exec_opt = rep->add_option("--execution", rep_exec_text, "instead: execution K of the scenario's exploration");
   rep->add_option("--seed", rep_seed, "with --execution: the seed (default explore.seed)")->check(CLI::NonNegativeNumber);
   rep->add_option("--strategy", rep_strategy, "with --execution: random, pct or pos")
       ->check(CLI::IsMember({"random", "pct", "pos"}));
@@ -186,6 +192,8 @@ int run_main(int argc, char** argv) {
   auto* list = ops->add_subcommand("list", "the eras and the operations each one has");
   auto* prims = ops->add_subcommand("primitives", "every step primitive and the kernel function it models");
 
+  for (auto* c : {run, base, rep, tim, dif}) add_max_memory(c);
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -193,6 +201,12 @@ int run_main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 3;
+  }
+  if (!max_mem.empty()) {
+    auto bytes = parse_size(max_mem);
+    if (!bytes || *bytes == 0)
+      throw InputError("<command line>", 0, 0, "--max-memory", "'" + max_mem + "' is not a size such as 4G, 512M or 1T");
+    set_max_memory(*bytes);
   }
 
   if (*run || *base) {
@@ -293,6 +307,15 @@ int run_main(int argc, char** argv) {
     Scenario sc = load_scenario(rep_file);
     RunOptions o;
     o.events = rep_events;
+    std::optional<std::uint64_t> rep_exec;
+    if (rep_exec_text) {
+      const std::string& t = *rep_exec_text;
+      if (t.empty() || t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos ||
+          std::stoull(t) >= 100000000)
+        throw InputError("<command line>", 0, 0, "--execution",
+                         "'" + t + "' is not an execution index (0 <= K < 100000000, the most explore.executions allows)");
+      rep_exec = std::stoull(t);
+    }
     if (rep_exec) {  // replay by seed: one execution of the exploration, its witness as found
       o.only_execution = rep_exec;
       o.seed = rep_seed;
@@ -302,7 +325,8 @@ int run_main(int argc, char** argv) {
       if (rep_sched_opt->count() == 0)
         throw InputError("<command line>", 0, 0, "--schedule", "give --schedule S or --execution K");
       try {
-        o.replay = Schedule::decode(rep_sched);
+        // an execution stops at its step budget: a longer schedule cannot replay
+        o.replay = Schedule::decode(rep_sched, sc.step_budget);
       } catch (const std::invalid_argument& e) {
         throw InputError("<command line>", 0, 0, "--schedule", e.what());
       }
