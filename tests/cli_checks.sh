@@ -414,4 +414,12 @@ printf 'version: 1\naccepted:\n  - {file: x.yaml, scenario: [s], kind: race, key
 "$bin" run "$s1" --baseline "$tmp/bk3.yaml" > /dev/null 2> "$tmp/err"; check "a baseline field that is not a string exits 3" 3 $?
 grep -q "bk3.yaml:3:[0-9]*: field 'accepted\[0\].scenario'" "$tmp/err"; check "... naming file:line and the field" 0 $?
 
+# --version and help.
+"$bin" --version > "$tmp/v.txt"; check "--version exits 0" 0 $?
+grep -qx "mhpsim [0-9]*\.[0-9]*\.[0-9]*" "$tmp/v.txt"; check "--version prints 'mhpsim <version>'" 0 $?
+"$bin" help > "$tmp/h1.txt"; check "help exits 0" 0 $?
+"$bin" --help > "$tmp/h2.txt"
+[ -s "$tmp/h1.txt" ] && cmp -s "$tmp/h1.txt" "$tmp/h2.txt"; check "help prints what --help prints" 0 $?
+"$bin" --version > /dev/full 2>&1; check "--version with stdout on a full disk exits 2" 2 $?
+
 finish

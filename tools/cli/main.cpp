@@ -115,6 +115,8 @@ void check_options_apply(const RunOptions& o, const std::vector<Scenario>& scena
 int run_main(int argc, char** argv) {
   CLI::App app{"mhpsim: a discrete-event model of Linux memory-hotplug locking"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("mhpsim ") + MHPSIM_VERSION, "print the version and exit");
+  auto* help = app.add_subcommand("help", "print this help (the same as --help)");
   std::string max_mem;  // --max-memory, of every command that loads scenarios
   auto add_max_memory = [&](CLI::App* c) {
     c->add_option("--max-memory", max_mem, "refuse a geometry whose model needs more memory (default 4G; K, M, G, T)");
@@ -196,11 +198,15 @@ int run_main(int argc, char** argv) {
 
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
+  } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 3;
+  }
+  if (*help) {  // app.help() would print the selected subcommand's help, that of `help`
+    std::cout << app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal);
+    return 0;
   }
   if (!max_mem.empty()) {
     auto bytes = parse_size(max_mem);
