@@ -1,6 +1,7 @@
 // mhpsim: run scenarios, replay a witness schedule, show step programs.
 // Exit codes: 0 expectations hold, 1 an expectation fails (or replay
-// diverges), 2 internal error, 3 bad input (scenario file or options).
+// diverges), 2 internal error or a failed write (stdout or an output file),
+// 3 bad input (scenario file or options).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
