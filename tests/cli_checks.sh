@@ -326,4 +326,100 @@ check "S12 (v6) names memremap's release callback" 0 $?
 # no case and pass without running anything: no case name may contain one.
 ! grep -n 'TEST_CASE("[^"]*;' "$src"/tests/*.cpp; check "no doctest case name contains ';' (ctest would skip it)" 0 $?
 
+# Every write checked: a report that was not written is exit 2 naming the
+# path and the reason, never a pass; output files appear whole or not at all.
+"$bin" run "$s1" > /dev/full 2> "$tmp/err"; check "run with stdout on a full disk exits 2" 2 $?
+grep -q "cannot write '<stdout>': No space left on device" "$tmp/err"; check "... naming stdout and strerror" 0 $?
+for opt in --sarif --junit --trace --lock-graph; do
+  "$bin" run "$s1" $opt /dev/full/x > /dev/null 2> "$tmp/err"; check "run $opt /dev/full/x exits 2" 2 $?
+  grep -q "cannot write '/dev/full/x': Not a directory" "$tmp/err"; check "... $opt naming the path and strerror" 0 $?
+  "$bin" run "$s1" $opt /dev/full > /dev/null 2> "$tmp/err"; check "run $opt /dev/full exits 2" 2 $?
+  grep -q "cannot write '/dev/full': No space left on device" "$tmp/err"; check "... $opt on a full disk says so" 0 $?
+  [ -c /dev/full ]; check "... $opt left /dev/full a device" 0 $?
+done
+"$bin" run "$s1" --sarif "$tmp/nodir/r.sarif" > /dev/null 2> "$tmp/err"; check "--sarif in a missing folder exits 2" 2 $?
+grep -q "nodir/r.sarif': No such file or directory" "$tmp/err"; check "... naming the path and strerror" 0 $?
+mkdir "$tmp/adir"
+"$bin" run "$s1" --junit "$tmp/adir" > /dev/null 2> "$tmp/err"; check "--junit naming a directory exits 2" 2 $?
+grep -q "adir': Is a directory" "$tmp/err"; check "... saying it is a directory" 0 $?
+"$bin" baseline "$s1" -o /dev/full > /dev/null 2> "$tmp/err"; check "baseline -o /dev/full exits 2" 2 $?
+! grep -q "wrote" "$tmp/err" && grep -q "cannot write '/dev/full'" "$tmp/err"; check "... and does not say it wrote" 0 $?
+"$bin" baseline "$s1" -o "$tmp/nodir/b.yaml" > /dev/null 2>&1; check "baseline -o in a missing folder exits 2" 2 $?
+"$bin" time "$src/tests/data/timing_lock_stat.yaml" --trace /dev/full > /dev/null 2>&1; check "time --trace /dev/full exits 2" 2 $?
+"$bin" time "$src/tests/data/timing_lock_stat.yaml" > /dev/full 2>&1; check "time with stdout on a full disk exits 2" 2 $?
+"$bin" merge "$tmp/all.json" > /dev/full 2>&1; check "merge with stdout on a full disk exits 2" 2 $?
+"$bin" ops list > /dev/full 2>&1; check "ops list with stdout on a full disk exits 2" 2 $?
+# A run that fails after creating its output files leaves none behind, not
+# even an empty or a temporary one.
+mkdir "$tmp/part"
+"$bin" run "$s1" --sarif "$tmp/part/r.sarif" --trace "$tmp/part/t.json" --trace-finding 'nosuch/*' > /dev/null 2>&1
+check "a run failing after opening its outputs exits 3" 3 $?
+[ -z "$(ls -A "$tmp/part")" ]; check "... and leaves no file in the output folder" 0 $?
+"$bin" run "$s8u" --strategy dfs --reduce none --bound 3 --executions 100000000 --no-shrink --sarif "$tmp/part/i.sarif" > /dev/null 2>&1 &
+pid=$!; sleep 1; kill -TERM $pid; wait $pid
+[ -z "$(ls -A "$tmp/part")" ]; check "an interrupted run leaves no partial or temporary file" 0 $?
+"$bin" run "$s1" --sarif "$tmp/part/ok.sarif" > /dev/null; check "a run with --sarif into a folder exits 0" 0 $?
+[ "$(ls -A "$tmp/part")" = "ok.sarif" ] && python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/part/ok.sarif"
+check "... leaving exactly the complete SARIF file" 0 $?
+
+# Inputs bounded and validated when parsed: exit 3 naming file:line:col and field.
+"$bin" replay "$s1" --schedule "0:99999999999999999999999" > /dev/null 2> "$tmp/err"; check "replay: an out-of-range schedule count exits 3" 3 $?
+grep -q "<command line>:0:0: field '--schedule'" "$tmp/err"; check "... naming --schedule" 0 $?
+big=$(for i in $(seq 40); do printf '0:100000000,'; done)0:1
+"$bin" replay "$s1" --schedule "$big" > /dev/null 2> "$tmp/err"; check "replay: a schedule expanding past the step budget exits 3" 3 $?
+grep -q "field '--schedule': the schedule expands to more than 100000 choices" "$tmp/err"; check "... naming the bound" 0 $?
+"$bin" replay "$s1" --execution -1 > "$tmp/out" 2> "$tmp/err"; check "replay --execution -1 exits 3" 3 $?
+[ ! -s "$tmp/out" ] && grep -q "<command line>:0:0: field '--execution'" "$tmp/err"; check "... naming --execution, with no report" 0 $?
+sed 's/^  sections: 4$/  sections: 4\n  sections_per_block: 1000/' "$s1" > "$tmp/spb.yaml"
+"$bin" run "$tmp/spb.yaml" > /dev/null 2> "$tmp/err"; check "geometry.sections_per_block larger than the address space exits 3" 3 $?
+grep -q "spb.yaml:17:23: field 'geometry.sections_per_block'" "$tmp/err"; check "... naming file:line:col and field" 0 $?
+for f in "pages_per_subsection: 2|pages_per_subsection: 513" "subsections_per_section: 2|subsections_per_section: 65" \
+         "sections: 4|sections: 1048577" "sections: 4|sections: 4\n  chunk_pages: 3"; do
+  field=${f##*|}; field=${field##*\\n  }; field=${field%%:*}
+  sed "s/^  ${f%%|*}\$/  ${f##*|}/" "$s1" > "$tmp/g.yaml"
+  "$bin" run "$tmp/g.yaml" > /dev/null 2> "$tmp/err"; check "geometry ${f##*|} (outside its documented range) exits 3" 3 $?
+  grep -q "g.yaml:1[3-8]:[0-9]*: field 'geometry.$field'" "$tmp/err"; check "... naming file:line and geometry.$field" 0 $?
+done
+for f in "depth: 9" "bound: 17" "executions: 100000001" "step_budget: 9" "seed: 18446744073709551616"; do
+  printf 'explore:\n  strategy: dfs\n  %s\n' "$f" | cat <(sed '/^explore:/,/^[a-z]/{/^explore:/d;/^  /d}' "$s1") - > "$tmp/x.yaml"
+  "$bin" run "$tmp/x.yaml" > /dev/null 2> "$tmp/err"; check "explore.$f (outside its documented range) exits 3" 3 $?
+  grep -q "field 'explore.${f%%:*}'" "$tmp/err"; check "... naming explore.${f%%:*}" 0 $?
+done
+sed 's/^  pages_per_subsection: 2$/  preset: x86_64/;s/^  subsections_per_section: 2$//;s/^  sections: 4$/  sections: 1048576/' "$s1" > "$tmp/huge.yaml"
+"$bin" run "$tmp/huge.yaml" > "$tmp/out" 2> "$tmp/err"; check "a geometry over the default --max-memory exits 3" 3 $?
+[ ! -s "$tmp/out" ] && grep -q "huge.yaml:[0-9]*:[0-9]*: field 'geometry.sections': .* needs about [0-9.]* GiB, over --max-memory 4.0 GiB" "$tmp/err"
+check "... at parse time, naming the field and the estimate" 0 $?
+"$bin" run "$src/scenarios/timing/v4_19_4x3tib_global_lock.yaml" --max-memory 256M > /dev/null 2> "$tmp/err"; check "a 4x3 TiB geometry over --max-memory 256M exits 3" 3 $?
+grep -q "field 'geometry.sections'" "$tmp/err"; check "... naming geometry.sections" 0 $?
+"$bin" time "$src/scenarios/timing/v4_19_4x3tib_global_lock.yaml" --max-memory lots > /dev/null 2>&1; check "a bad --max-memory exits 3" 3 $?
+"$bin" run /dev/zero > /dev/null 2> "$tmp/err"; check "a device as scenario file exits 3" 3 $?
+grep -q "/dev/zero:0:0: field '<file>': not a regular file" "$tmp/err"; check "... saying it is not a regular file" 0 $?
+mkfifo "$tmp/fifo"
+timeout 20 "$bin" run "$tmp/fifo" > /dev/null 2>&1; check "a FIFO as scenario file exits 3 without blocking" 3 $?
+timeout 20 "$bin" run "$s1" --baseline "$tmp/fifo" > /dev/null 2>&1; check "a FIFO as baseline file exits 3 without blocking" 3 $?
+"$bin" replay "$src/scenarios/seeds" --schedule 0:1 > /dev/null 2> "$tmp/err"; check "a directory given as the scenario file exits 3" 3 $?
+grep -q "seeds:0:0: field '<file>': is a directory" "$tmp/err"; check "... saying it is a directory" 0 $?
+tr '\n' '\r' < "$s1" > "$tmp/cr.yaml"
+"$bin" run "$tmp/cr.yaml" > "$tmp/cr.txt"; check "a scenario with CR line endings runs" 0 $?
+grep -q "^key: uninit/DEV_UNINIT/" "$tmp/cr.txt"; check "... and finds what the LF file finds" 0 $?
+sed 's/^era: v6/era: v9/' "$s1" | tr '\n' '\r' > "$tmp/crbad.yaml"
+"$bin" run "$tmp/crbad.yaml" > /dev/null 2> "$tmp/err"; grep -q "crbad.yaml:$era_line:6: field 'era'" "$tmp/err"; check "a CR-only file's errors name the right line" 0 $?
+printf 'version: 1\naccepted:\n  - {? [a, b] : c, file: x.yaml, kind: race, key: race/x}\n' > "$tmp/bk.yaml"
+"$bin" run "$s1" --baseline "$tmp/bk.yaml" > /dev/null 2> "$tmp/err"; check "a baseline entry with a complex key exits 3" 3 $?
+grep -q "bk.yaml:3:8: field 'accepted\[0\].<key>'" "$tmp/err"; check "... naming file:line and the field" 0 $?
+printf 'version: 1\n? {a: 1}\n: x\n' > "$tmp/bk2.yaml"
+"$bin" run "$s1" --baseline "$tmp/bk2.yaml" > /dev/null 2> "$tmp/err"; check "a baseline with a complex top-level key exits 3" 3 $?
+grep -q "bk2.yaml:2:3: field '<key>'" "$tmp/err"; check "... naming file:line" 0 $?
+printf 'version: 1\naccepted:\n  - {file: x.yaml, scenario: [s], kind: race, key: race/x}\n' > "$tmp/bk3.yaml"
+"$bin" run "$s1" --baseline "$tmp/bk3.yaml" > /dev/null 2> "$tmp/err"; check "a baseline field that is not a string exits 3" 3 $?
+grep -q "bk3.yaml:3:[0-9]*: field 'accepted\[0\].scenario'" "$tmp/err"; check "... naming file:line and the field" 0 $?
+
+# --version and help.
+"$bin" --version > "$tmp/v.txt"; check "--version exits 0" 0 $?
+grep -qx "mhpsim [0-9]*\.[0-9]*\.[0-9]*" "$tmp/v.txt"; check "--version prints 'mhpsim <version>'" 0 $?
+"$bin" help > "$tmp/h1.txt"; check "help exits 0" 0 $?
+"$bin" --help > "$tmp/h2.txt"
+[ -s "$tmp/h1.txt" ] && cmp -s "$tmp/h1.txt" "$tmp/h2.txt"; check "help prints what --help prints" 0 $?
+"$bin" --version > /dev/full 2>&1; check "--version with stdout on a full disk exits 2" 2 $?
+
 finish

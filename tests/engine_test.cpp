@@ -56,6 +56,13 @@ TEST_CASE("schedule text round-trips and rejects garbage") {
   CHECK_THROWS_AS(Schedule::decode("0:2,x"), std::invalid_argument);
   CHECK_THROWS_AS(Schedule::decode("17:1"), std::invalid_argument);
   CHECK_THROWS_AS(Schedule::decode("1:0"), std::invalid_argument);
+  CHECK_THROWS_AS(Schedule::decode("0:99999999999999999999"), std::invalid_argument);  // no std::out_of_range
+  // bounded before expanding: 40 x 10^8 choices would be 4 GB
+  std::string big;
+  for (int i = 0; i < 40; ++i) big += "0:100000000,";
+  CHECK_THROWS_AS(Schedule::decode(big + "1:1", 100000), std::invalid_argument);
+  CHECK(Schedule::decode("0:3,1:2", 5).choices.size() == 5);
+  CHECK_THROWS_AS(Schedule::decode("0:3,1:3", 5), std::invalid_argument);
 }
 
 TEST_CASE("same seed gives byte-identical events, another seed differs") {

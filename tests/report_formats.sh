@@ -114,8 +114,8 @@ grep -q "none.yaml:0:0: field '<file>'" "$tmp/err"; check "missing baseline name
 grep -q "needs --trace" "$tmp/err"; check "says --trace-finding needs --trace" 0 $?
 "$bin" run "$race" --trace "$tmp/t.json" --trace-finding 'nosuch/*' > /dev/null 2> "$tmp/err"; check "--trace-finding matching nothing exits 3" 3 $?
 grep -q "no finding matches 'nosuch/\*'" "$tmp/err"; check "says no finding matches" 0 $?
-"$bin" run "$race" --lock-graph "$tmp/no/such/dir/g.dot" > /dev/null 2> "$tmp/err"; check "unwritable --lock-graph exits 3" 3 $?
-grep -q "cannot write" "$tmp/err"; check "says it cannot write" 0 $?
+"$bin" run "$race" --lock-graph "$tmp/no/such/dir/g.dot" > /dev/null 2> "$tmp/err"; check "unwritable --lock-graph exits 2" 2 $?
+grep -q "cannot write '$tmp/no/such/dir/g.dot': No such file or directory" "$tmp/err"; check "says it cannot write the path, and why" 0 $?
 "$bin" baseline "$race" > /dev/null 2>&1; check "baseline without -o exits 3" 3 $?
 
 finish

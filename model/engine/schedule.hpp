@@ -14,7 +14,9 @@ struct Schedule {
   std::vector<ThreadId> choices;
   std::string encode() const;
   // Throws std::invalid_argument with a message naming the bad token.
-  static Schedule decode(const std::string& text);
+  // max_choices bounds the expanded length (std::invalid_argument above it):
+  // "0:100000000,1:100000000,..." would otherwise allocate gigabytes.
+  static Schedule decode(const std::string& text, std::uint64_t max_choices = UINT64_MAX);
 };
 
 }  // namespace mhp

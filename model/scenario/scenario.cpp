@@ -5,7 +5,10 @@
 #include <set>
 #include <sstream>
 
+#include "model/scenario/memory_limit.hpp"
 #include "model/support/yaml_util.hpp"
+
+#include <sys/stat.h>
 
 namespace mhp {
 
@@ -85,6 +88,21 @@ void parse_geometry(const YamlReader& r, const YAML::Node& n, Geometry& g) {
     if (g.pages_per_section() % g.chunk_pages)
       r.fail(n["chunk_pages"], "geometry.chunk_pages", "must divide the section size (" +
                                                           std::to_string(g.pages_per_section()) + " pages)");
+  }
+  // A memory block spans sections of the address space: one larger than it
+  // has no meaning (a 1000-section block in the 4-section default geometry).
+  if (n["sections_per_block"] && g.sections_per_block > g.sections)
+    r.fail(n["sections_per_block"], "geometry.sections_per_block",
+           "value " + std::to_string(g.sections_per_block) + " out of range [1, " + std::to_string(g.sections) +
+               "]: a memory block cannot be larger than the " + std::to_string(g.sections) + " sections of geometry.sections");
+  // Refused here rather than killed by the OOM killer half-way through a run.
+  std::uint64_t need = estimate_model_bytes(g);
+  if (need > max_memory()) {
+    const YAML::Node& at = n["sections"] ? n["sections"] : n;
+    r.fail(at, "geometry.sections",
+           "the model of " + std::to_string(g.sections) + " sections x " + std::to_string(g.subsections_per_section) +
+               " subsections x " + std::to_string(g.pages_per_subsection) + " pages needs about " + format_size(need) +
+               ", over --max-memory " + format_size(max_memory()) + " (raise --max-memory or use fewer sections)");
   }
 }
 
@@ -207,9 +225,17 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
 }  // namespace
 
 Scenario parse_scenario(const std::string& file, const std::string& text, const std::string& variant_file,
-                        const std::string& variant_text) {
+                        const std::string& variant_text_in) {
+  // yaml-cpp ends lines at LF (and CRLF) only: a file saved with classic Mac
+  // line endings (CR) would read as one line
+  auto lf_lines = [](std::string t) {
+    for (std::size_t i = 0; i < t.size(); ++i)
+      if (t[i] == '\r' && (i + 1 == t.size() || t[i + 1] != '\n')) t[i] = '\n';
+    return t;
+  };
+  const std::string variant_text = lf_lines(variant_text_in);
   YamlReader r(file);
-  YAML::Node doc = load_yaml(file, text);
+  YAML::Node doc = load_yaml(file, lf_lines(text));
   if (!doc.IsMap()) r.fail(doc, "<document>", "a scenario is a mapping");
   r.allow_keys(doc, "", {"name", "description", "era", "geometry", "initial", "devices", "threads", "variant", "explore",
                         "expect", "timing"});
@@ -454,6 +480,11 @@ MachineSpec machine_of(const Scenario& sc) {
 
 namespace {
 std::string read_file(const std::string& path) {
+  // stat() first: opening a FIFO would block, and /dev/zero never ends
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw InputError(path, 0, 0, "<file>", S_ISDIR(st.st_mode) ? "is a directory, not a scenario file"
+                                                               : "not a regular file (a device, FIFO or socket)");
   std::ifstream in(path);
   if (!in) throw InputError(path, 0, 0, "<file>", "cannot read the file");
   std::stringstream ss;

@@ -1,5 +1,6 @@
 #include "tools/cli/baseline.hpp"
 
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -26,6 +27,9 @@ std::string dir_of(const std::string& path) {
 }  // namespace
 
 Baseline Baseline::load(const std::string& path) {
+  struct stat st;  // before opening: a FIFO would block
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw InputError(path, 0, 0, "<file>", "not a regular file");
   std::ifstream in(path);
   if (!in) throw InputError(path, 0, 0, "<file>", "cannot read the baseline file");
   std::stringstream ss;
@@ -40,8 +44,13 @@ Baseline Baseline::load(const std::string& path) {
     throw InputError(path, n.Mark().line + 1, n.Mark().column + 1, field, msg);
   };
   if (!doc.IsMap()) throw InputError(path, 1, 1, "<document>", "a baseline is a mapping with 'version' and 'accepted'");
+  // a key that is a list or a map (`? [a]: b`) is no field name
+  auto key_of = [&](const YAML::Node& k, const std::string& in) {
+    if (!k.IsScalar()) fail(k, in.empty() ? "<key>" : in + ".<key>", "a field name must be a string");
+    return k.Scalar();
+  };
   for (const auto& kv : doc) {
-    std::string k = kv.first.as<std::string>();
+    std::string k = key_of(kv.first, "");
     if (k != "version" && k != "accepted") fail(kv.first, k, "unknown field (expected 'version' or 'accepted')");
   }
   if (!doc["version"]) fail(doc, "version", "missing (must be 1)");
@@ -56,7 +65,7 @@ Baseline Baseline::load(const std::string& path) {
     std::string p = "accepted[" + std::to_string(i) + "]";
     if (!e.IsMap()) fail(e, p, "must be a mapping with file, kind and key");
     for (const auto& kv : e) {
-      std::string k = kv.first.as<std::string>();
+      std::string k = key_of(kv.first, p);
       if (k != "file" && k != "kind" && k != "key" && k != "scenario")
         fail(kv.first, p + "." + k, "unknown field (expected file, scenario, kind, key)");
     }
@@ -66,6 +75,7 @@ Baseline Baseline::load(const std::string& path) {
       return e[f].Scalar();
     };
     std::string file = need("file"), kind = need("kind"), key = need("key");
+    if (e["scenario"] && !e["scenario"].IsScalar()) fail(e["scenario"], p + ".scenario", "must be a string");
     if (!finding_kind_of(kind)) fail(e["kind"], p + ".kind", "unknown finding kind '" + kind + "'");
     if (key.rfind(kind + "/", 0) != 0 && key != kind)
       fail(e["key"], p + ".key", "key '" + key + "' does not belong to kind '" + kind + "'");

@@ -1,6 +1,7 @@
 // mhpsim: run scenarios, replay a witness schedule, show step programs.
 // Exit codes: 0 expectations hold, 1 an expectation fails (or replay
-// diverges), 2 internal error, 3 bad input (scenario file or options).
+// diverges), 2 internal error or a failed write (stdout or an output file),
+// 3 bad input (scenario file or options).
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <cstdio>
@@ -10,11 +11,13 @@
 
 #include "model/ops/primitives.hpp"
 #include "model/ops/program.hpp"
+#include "model/scenario/memory_limit.hpp"
 #include "model/scenario/scenario.hpp"
 #include "model/support/input_error.hpp"
 #include "tools/cli/baseline.hpp"
 #include "tools/cli/diff.hpp"
 #include "tools/cli/merge.hpp"
+#include "tools/cli/output_file.hpp"
 #include "tools/cli/run.hpp"
 #include "tools/cli/timing.hpp"
 #include "tools/report/report.hpp"
@@ -113,6 +116,12 @@ void check_options_apply(const RunOptions& o, const std::vector<Scenario>& scena
 int run_main(int argc, char** argv) {
   CLI::App app{"mhpsim: a discrete-event model of Linux memory-hotplug locking"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", std::string("mhpsim ") + MHPSIM_VERSION, "print the version and exit");
+  auto* help = app.add_subcommand("help", "print this help (the same as --help)");
+  std::string max_mem;  // --max-memory, of every command that loads scenarios
+  auto add_max_memory = [&](CLI::App* c) {
+    c->add_option("--max-memory", max_mem, "refuse a geometry whose model needs more memory (default 4G; K, M, G, T)");
+  };
   std::string format = "text";
 
   auto* run = app.add_subcommand("run", "run scenario files (or every .yaml below a directory)");
@@ -137,9 +146,10 @@ int run_main(int argc, char** argv) {
   std::string rep_file, rep_sched;
   rep->add_option("scenario", rep_file, "scenario file")->required();
   auto* rep_sched_opt = rep->add_option("--schedule", rep_sched, "schedule from a finding (THREAD:COUNT,...)");
-  std::optional<std::uint64_t> rep_exec, rep_seed;
+  std::optional<std::uint64_t> rep_seed;
+  std::optional<std::string> rep_exec_text;  // parsed below: CLI11 reads "-1" as 2^64-1
   std::optional<std::string> rep_strategy;
-  auto* rep_exec_opt = rep->add_option("--execution", rep_exec, "instead: execution K of the scenario's exploration");
+  auto* rep_exec_opt = rep->add_option("--execution", rep_exec_text, "instead: execution K of the scenario's exploration");
   rep->add_option("--seed", rep_seed, "with --execution: the seed (default explore.seed)")->check(CLI::NonNegativeNumber);
   rep->add_option("--strategy", rep_strategy, "with --execution: random, pct or pos")
       ->check(CLI::IsMember({"random", "pct", "pos"}));
@@ -185,13 +195,25 @@ int run_main(int argc, char** argv) {
   auto* list = ops->add_subcommand("list", "the eras and the operations each one has");
   auto* prims = ops->add_subcommand("primitives", "every step primitive and the kernel function it models");
 
+  for (auto* c : {run, base, rep, tim, dif}) add_max_memory(c);
+
   try {
     app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
+  } catch (const CLI::Success& e) {  // --help, --version
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
     return 3;
+  }
+  if (*help) {  // app.help() would print the selected subcommand's help, that of `help`
+    std::cout << app.get_formatter()->make_help(&app, app.get_name(), CLI::AppFormatMode::Normal);
+    return 0;
+  }
+  if (!max_mem.empty()) {
+    auto bytes = parse_size(max_mem);
+    if (!bytes || *bytes == 0)
+      throw InputError("<command line>", 0, 0, "--max-memory", "'" + max_mem + "' is not a size such as 4G, 512M or 1T");
+    set_max_memory(*bytes);
   }
 
   if (*run || *base) {
@@ -210,23 +232,19 @@ int run_main(int argc, char** argv) {
     if (!baseline_file.empty()) baseline = Baseline::load(baseline_file);
     if (!trace_finding.empty() && trace_file.empty())
       throw InputError("<command line>", 0, 0, "--trace-finding", "needs --trace FILE");
-    // Output files are opened before the run: a bad path fails at once.
-    auto open_out = [](const std::string& path, const char* opt) {
-      auto out = std::make_unique<std::ofstream>();
-      if (path.empty()) return out;
-      out->open(path, std::ios::binary | std::ios::trunc);
-      if (!*out) throw InputError("<command line>", 0, 0, opt, "cannot write '" + path + "'");
-      return out;
+    // Output files are created before the run: a bad path fails at once.
+    auto open_out = [](const std::string& path) {
+      return path.empty() ? std::make_unique<OutputFile>() : std::make_unique<OutputFile>(path);
     };
-    auto trace_out = open_out(trace_file, "--trace");
-    auto graph_out = open_out(lock_graph_file, "--lock-graph");
-    auto sarif_out = open_out(sarif_file, "--sarif");
-    auto junit_out = open_out(junit_file, "--junit");
+    auto trace_out = open_out(trace_file);
+    auto graph_out = open_out(lock_graph_file);
+    auto sarif_out = open_out(sarif_file);
+    auto junit_out = open_out(junit_file);
     const bool want_sarif = format == "sarif" || !sarif_file.empty();
-    std::unique_ptr<std::ofstream> base_stream;
+    std::unique_ptr<OutputFile> base_stream;
     if (*base) {
       opts.shrink = false;  // keys do not depend on the witness
-      base_stream = open_out(base_out, "--output");
+      base_stream = open_out(base_out);
     }
     bool all_ok = true;
     std::size_t passed = 0, suppressed = 0;
@@ -245,7 +263,8 @@ int run_main(int argc, char** argv) {
     };
     run_scenarios(scenarios, opts, prepare, emit);
     if (*base) {
-      *base_stream << write_baseline(results, base_out);
+      base_stream->write(write_baseline(results, base_out));
+      base_stream->commit();
       std::size_t n = 0;
       for (const auto& r : results) n += r.findings.size();
       std::cerr << "mhpsim: wrote " << base_out << ": " << n << " accepted finding(s) of " << files.size()
@@ -274,12 +293,13 @@ int run_main(int argc, char** argv) {
         if (trace.empty())
           std::cerr << "mhpsim: --trace: the witness of " << key << " is too long to trace event by event; "
                     << "`mhpsim time --trace` shows a real-geometry run in virtual time\n";
-        *trace_out << trace;
+        trace_out->write(trace);
       }
     }
-    if (!lock_graph_file.empty()) *graph_out << render_lock_graph(results);
-    if (!sarif_file.empty()) *sarif_out << render_sarif(results);
-    if (!junit_file.empty()) *junit_out << render_junit(results);
+    if (!lock_graph_file.empty()) graph_out->write(render_lock_graph(results));
+    if (!sarif_file.empty()) sarif_out->write(render_sarif(results));
+    if (!junit_file.empty()) junit_out->write(render_junit(results));
+    for (auto* f : {trace_out.get(), graph_out.get(), sarif_out.get(), junit_out.get()}) f->commit();
     if (format == "text") {
       std::cout << "\n" << files.size() << " scenario(s): " << passed << " passed, " << files.size() - passed
                 << " failed\n";
@@ -294,6 +314,15 @@ int run_main(int argc, char** argv) {
     Scenario sc = load_scenario(rep_file);
     RunOptions o;
     o.events = rep_events;
+    std::optional<std::uint64_t> rep_exec;
+    if (rep_exec_text) {
+      const std::string& t = *rep_exec_text;
+      if (t.empty() || t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos ||
+          std::stoull(t) >= 100000000)
+        throw InputError("<command line>", 0, 0, "--execution",
+                         "'" + t + "' is not an execution index (0 <= K < 100000000, the most explore.executions allows)");
+      rep_exec = std::stoull(t);
+    }
     if (rep_exec) {  // replay by seed: one execution of the exploration, its witness as found
       o.only_execution = rep_exec;
       o.seed = rep_seed;
@@ -303,7 +332,8 @@ int run_main(int argc, char** argv) {
       if (rep_sched_opt->count() == 0)
         throw InputError("<command line>", 0, 0, "--schedule", "give --schedule S or --execution K");
       try {
-        o.replay = Schedule::decode(rep_sched);
+        // an execution stops at its step budget: a longer schedule cannot replay
+        o.replay = Schedule::decode(rep_sched, sc.step_budget);
       } catch (const std::invalid_argument& e) {
         throw InputError("<command line>", 0, 0, "--schedule", e.what());
       }
@@ -320,18 +350,15 @@ int run_main(int argc, char** argv) {
   if (*tim) {
     std::vector<Scenario> scenarios;
     for (const auto& f : scenario_files(time_paths)) scenarios.push_back(load_scenario(f));
-    std::ofstream trace_out;
-    if (!time_trace.empty()) {
-      trace_out.open(time_trace, std::ios::binary | std::ios::trunc);
-      if (!trace_out) throw InputError("<command line>", 0, 0, "--trace", "cannot write '" + time_trace + "'");
-    }
+    std::unique_ptr<OutputFile> trace_out =
+        time_trace.empty() ? std::make_unique<OutputFile>() : std::make_unique<OutputFile>(time_trace);
     bool ok = true;
     for (std::size_t i = 0; i < scenarios.size(); ++i) {
       Scenario& sc = scenarios[i];
       if (time_cpus) sc.timing.cpus = *time_cpus;
       std::string trace;
       TimingResult t = run_timing(sc, false, !time_trace.empty() && i == 0 ? &trace : nullptr);
-      if (!trace.empty()) trace_out << trace;
+      if (!trace.empty()) trace_out->write(trace);
       if (sc.timing.present && !time_cpus) check_timing_expectations(sc, t);
       ok &= t.ok;
       if (format == "json") {
@@ -343,6 +370,7 @@ int run_main(int argc, char** argv) {
         std::cout << render_timing_text(t) << "\n";
       }
     }
+    trace_out->commit();
     return ok ? 0 : 1;
   }
   if (*dif) {
@@ -417,8 +445,14 @@ int run_main(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  install_stdout_buffer();
   try {
-    return run_main(argc, argv);
+    int rc = run_main(argc, argv);
+    check_stdout();  // a report lost on a full disk or a closed pipe is not a pass
+    return rc;
+  } catch (const OutputError& e) {
+    std::cerr << "mhpsim: error: " << e.what() << "\n";
+    return 2;
   } catch (const InputError& e) {
     std::cerr << "mhpsim: error: " << e.what() << "\n";
     return 3;
