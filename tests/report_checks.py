@@ -40,14 +40,26 @@ def sarif(path, schema_file):
     rules = run["tool"]["driver"]["rules"]
     ids = [r["id"] for r in rules]
     check(len(set(ids)) == len(ids) and "race" in ids, "rule ids unique, one per kind")
+    driver = run["tool"]["driver"]
+    check(driver.get("version") and driver.get("informationUri", "").startswith("https://"),
+          "driver has version and informationUri")
+    for r in rules:
+        check(r.get("help", {}).get("text") and r["help"].get("markdown"), "rule %s has help text and markdown" % r["id"])
+    check("SRCROOT" in run.get("originalUriBaseIds", {}), "originalUriBaseIds defines SRCROOT")
     results = run["results"]
     check(results, "no results")
+    # GitHub code scanning's limits (conservative): results per run, code-flow locations per result
+    check(len(results) <= 5000, "at most 5000 results")
     kinds = set()
     for r in results:
         check(rules[r["ruleIndex"]]["id"] == r["ruleId"], "ruleIndex points at ruleId")
         check(r["partialFingerprints"]["mhpsimKey/v1"].startswith(r["ruleId"] + "/"), "fingerprint is the key")
         loc = r["locations"][0]["physicalLocation"]
-        check(loc["artifactLocation"]["uri"].endswith(".yaml"), "result points at the scenario file")
+        art = loc["artifactLocation"]
+        check(art["uri"].endswith(".yaml"), "result points at the scenario file")
+        check(art.get("uriBaseId") == "SRCROOT" if not art["uri"].startswith("file://") else "uriBaseId" not in art,
+              "relative URIs are relative to SRCROOT")
+        check(not any(c in art["uri"] for c in " #?"), "URI percent-encoded")
         check(loc["region"]["startLine"] >= 1, "startLine")
         flows = r["codeFlows"][0]["threadFlows"]
         check(len(flows) >= 2, "one threadFlow per simulated thread (at least two)")
@@ -61,6 +73,7 @@ def sarif(path, schema_file):
                 check(l["location"]["physicalLocation"]["artifactLocation"]["uri"].endswith(".yaml"),
                       "thread flow location in the scenario file")
         check(sorted(orders) == list(range(1, len(orders) + 1)), "executionOrder is one interleaving 1..n")
+        check(len(orders) <= 10000, "at most 10000 code-flow locations per result")
         if r["ruleId"] == "race":
             ess = [l for f in flows for l in f["locations"] if l["importance"] == "essential"]
             threads = {f["id"] for f in flows if any(l["importance"] == "essential" for l in f["locations"])}

@@ -38,8 +38,8 @@ grep -q "no-such-object" "$tmp/wrong.yaml"; check "(test set-up: an expectation 
 xmllint --noout --schema "$src/tests/data/junit.xsd" "$tmp/wrong.xml" 2> "$tmp/xml.err"; check "failing junit valid" 0 $?
 # two failures: the edited expectation, and the race it no longer matches under other_findings: forbidden
 $py "$src/tests/report_checks.py" junit "$tmp/wrong.xml" 2; check "junit: exactly two failures, with the report" 0 $?
-grep -q 'failure message="expected race &apos;race/no-such-object/\*&apos;: MISSING' "$tmp/wrong.xml" &&
-  grep -q 'failure message="unexpected finding (other_findings: forbidden): race/pgdat-&gt;nr_zones/' "$tmp/wrong.xml"
+grep -q "failure message=\"expected race 'race/no-such-object/\*': MISSING" "$tmp/wrong.xml" &&
+  grep -q 'failure message="unexpected finding (other_findings: forbidden): race/pgdat->nr_zones/' "$tmp/wrong.xml"
 check "the failures name the missing expectation and the unexpected finding" 0 $?
 
 # Trace: JSON, tracks, nested slices, lock holds, the race's flow arrow.
@@ -91,6 +91,18 @@ check "only the unaccepted finding is reported" 0 $?
 "$bin" run "$race" --baseline "$tmp/less.yaml" --format junit > "$tmp/less.xml" 2> /dev/null
 $py "$src/tests/report_checks.py" junit "$tmp/less.xml" 1 && grep -q 'testcase name="baseline"' "$tmp/less.xml"
 check "junit: the baseline testcase fails" 0 $?
+# A message of several lines (two new findings) survives a conforming parser:
+# the newline is written as &#10;, which attribute normalisation keeps.
+printf 'version: 1\naccepted: []\n' > "$tmp/empty.yaml"
+"$bin" run "$race" "$cycle" --baseline "$tmp/empty.yaml" --format junit > "$tmp/multi.xml" 2> /dev/null
+xmllint --noout --schema "$src/tests/data/junit.xsd" "$tmp/multi.xml" 2> "$tmp/xml.err"; check "junit with a multi-line message valid" 0 $?
+$py - "$tmp/multi.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+msgs = [f.get("message") for f in ET.parse(sys.argv[1]).iter("failure") if f.get("type") == "new-finding"]
+lines = [l for m in msgs for l in m.split("\n")]
+sys.exit(0 if any("\n" in m for m in msgs) and all(l.startswith("new finding (not in the baseline): ") for l in lines) else 1)
+PY
+check "a failure message keeps its newlines through xml.etree" 0 $?
 
 # Bad baselines: exit 3, file:line:col and the field, nothing on stdout.
 bad() {  # name, file content, expected text on stderr

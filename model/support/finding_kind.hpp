@@ -12,16 +12,16 @@
 namespace mhp {
 
 enum class FindingKind : std::uint8_t {
-#define MHP_FINDING_KIND(id, name, text) id,
+#define MHP_FINDING_KIND(id, name, text, source) id,
 #include "model/support/finding_kinds.def"
 };
 
 namespace detail {
 struct FindingKindInfo {
-  std::string_view name, text;
+  std::string_view name, text, source;
 };
 inline constexpr FindingKindInfo kFindingKinds[] = {
-#define MHP_FINDING_KIND(id, name, text) {name, text},
+#define MHP_FINDING_KIND(id, name, text, source) {name, text, source},
 #include "model/support/finding_kinds.def"
 };
 }  // namespace detail
@@ -35,6 +35,10 @@ inline std::string finding_kind_name(FindingKind k) {
 // The one-line description of the kind (SARIF rules).
 inline std::string finding_kind_text(FindingKind k) {
   return std::string(detail::kFindingKinds[static_cast<std::size_t>(k)].text);
+}
+// Where the kind is detected: source file and mechanism (SARIF rule help).
+inline std::string finding_kind_source(FindingKind k) {
+  return std::string(detail::kFindingKinds[static_cast<std::size_t>(k)].source);
 }
 // The kind a name spells; nullopt if none.
 inline std::optional<FindingKind> finding_kind_of(std::string_view name) {

@@ -4,7 +4,13 @@
 // failing one carries the scenario's text report. A scenario without
 // expectations is one testcase, "runs", failing only if the run did.
 // The layout follows the common (Ant/Jenkins) JUnit schema.
+//
+// Written with pugixml so escaping is right by construction; it writes
+// newlines in attributes as &#10;, so a failure message keeps its lines.
+#include <sstream>
 #include <string>
+
+#include <pugixml.hpp>
 
 #include "tools/report/report.hpp"
 
@@ -12,23 +18,17 @@ namespace mhp {
 
 namespace {
 
-// XML 1.0 text: escape markup, drop control characters XML cannot carry.
-std::string xml(const std::string& s) {
-  std::string o;
-  o.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      case '\'': o += "&apos;"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') o += '?';
-        else o += c;
-    }
-  }
+// XML 1.0 cannot carry control characters other than tab, newline and
+// carriage return, not even as character references: replace them.
+std::string xml_chars(const std::string& s) {
+  std::string o = s;
+  for (char& c : o)
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') c = '?';
   return o;
+}
+
+void attr(pugi::xml_node n, const char* name, const std::string& value) {
+  n.append_attribute(name).set_value(xml_chars(value).c_str());
 }
 
 std::vector<ExpectResult> cases_of(const ScenarioResult& r) {
@@ -49,20 +49,36 @@ std::string render_junit(const std::vector<ScenarioResult>& results) {
       ++tests;
       failures += !c.ok;
     }
-  std::string o = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  o += "<testsuites name=\"mhpsim\" tests=\"" + std::to_string(tests) + "\" failures=\"" + std::to_string(failures) +
-       "\" errors=\"0\">\n";
+  pugi::xml_document doc;
+  pugi::xml_node decl = doc.append_child(pugi::node_declaration);
+  decl.append_attribute("version") = "1.0";
+  decl.append_attribute("encoding") = "UTF-8";
+  pugi::xml_node suites = doc.append_child("testsuites");
+  attr(suites, "name", "mhpsim");
+  attr(suites, "tests", std::to_string(tests));
+  attr(suites, "failures", std::to_string(failures));
+  attr(suites, "errors", "0");
   for (std::size_t i = 0; i < results.size(); ++i) {
     const ScenarioResult& r = results[i];
     auto cases = cases_of(r);
     std::size_t f = 0;
     for (const auto& c : cases) f += !c.ok;
-    o += "  <testsuite name=\"" + xml(r.name) + "\" id=\"" + std::to_string(i) + "\" package=\"mhpsim\" tests=\"" +
-         std::to_string(cases.size()) + "\" failures=\"" + std::to_string(f) +
-         "\" errors=\"0\" skipped=\"0\" time=\"0\" timestamp=\"1970-01-01T00:00:00\" hostname=\"mhpsim\">\n";
-    o += "    <properties>\n";
+    pugi::xml_node suite = suites.append_child("testsuite");
+    attr(suite, "name", r.name);
+    attr(suite, "id", std::to_string(i));
+    attr(suite, "package", "mhpsim");
+    attr(suite, "tests", std::to_string(cases.size()));
+    attr(suite, "failures", std::to_string(f));
+    attr(suite, "errors", "0");
+    attr(suite, "skipped", "0");
+    attr(suite, "time", "0");
+    attr(suite, "timestamp", "1970-01-01T00:00:00");
+    attr(suite, "hostname", "mhpsim");
+    pugi::xml_node props = suite.append_child("properties");
     auto prop = [&](const std::string& k, const std::string& v) {
-      o += "      <property name=\"" + xml(k) + "\" value=\"" + xml(v) + "\"/>\n";
+      pugi::xml_node p = props.append_child("property");
+      attr(p, "name", k);
+      attr(p, "value", v);
     };
     prop("file", r.file);
     prop("era", r.era);
@@ -72,25 +88,26 @@ std::string render_junit(const std::vector<ScenarioResult>& results) {
     prop("executions", std::to_string(r.executions));
     prop("findings", std::to_string(r.findings.size()));
     if (r.baselined) prop("baseline_suppressed", std::to_string(r.suppressed));
-    o += "    </properties>\n";
-    const std::string report = render_text(r);
+    const std::string report = xml_chars(render_text(r));
     for (const auto& c : cases) {
-      std::string name = c.name + (c.line > 0 ? " (" + r.file + ":" + std::to_string(c.line) + ")" : "");
-      o += "    <testcase name=\"" + xml(name) + "\" classname=\"" + xml("mhpsim." + r.name) + "\" time=\"0\"";
-      if (c.ok) {
-        o += "/>\n";
-        continue;
-      }
-      o += ">\n      <failure message=\"" + xml(c.detail) + "\" type=\"" +
-           (c.name == "baseline" ? "new-finding" : "expectation") + "\">" + xml(report) + "</failure>\n";
-      o += "    </testcase>\n";
+      pugi::xml_node tc = suite.append_child("testcase");
+      attr(tc, "name", c.name + (c.line > 0 ? " (" + r.file + ":" + std::to_string(c.line) + ")" : ""));
+      attr(tc, "classname", "mhpsim." + r.name);
+      attr(tc, "time", "0");
+      if (c.ok) continue;
+      pugi::xml_node fail = tc.append_child("failure");
+      attr(fail, "message", c.detail);
+      attr(fail, "type", c.name == "baseline" ? "new-finding" : "expectation");
+      fail.append_child(pugi::node_pcdata).set_value(report.c_str());
     }
-    o += "    <system-out>" + xml(r.name + ": " + std::to_string(r.findings.size()) + " finding(s)") +
-         "</system-out>\n    <system-err></system-err>\n";
-    o += "  </testsuite>\n";
+    suite.append_child("system-out")
+        .append_child(pugi::node_pcdata)
+        .set_value(xml_chars(r.name + ": " + std::to_string(r.findings.size()) + " finding(s)").c_str());
+    suite.append_child("system-err");
   }
-  o += "</testsuites>\n";
-  return o;
+  std::ostringstream o;
+  doc.save(o, "  ", pugi::format_indent, pugi::encoding_utf8);
+  return o.str();
 }
 
 }  // namespace mhp

@@ -17,8 +17,13 @@ std::string render_finding_text(const Finding& f, const ScenarioResult& r);
 std::string render_text(const ScenarioResult& r);
 std::string render_json(const ScenarioResult& r);  // one object per finding per line
 // SARIF 2.1.0 log of every scenario's findings (sarif.cpp); code flows for
-// the findings whose witness was attached (attach_witnesses).
-std::string render_sarif(const std::vector<ScenarioResult>& results);
+// the findings whose witness was attached (attach_witnesses). Scenario files
+// inside `srcroot` (empty: the working directory) are URIs relative to it.
+std::string render_sarif(const std::vector<ScenarioResult>& results, const std::string& srcroot = {});
+// Caps that keep a SARIF log within GitHub code scanning's limits (with a
+// margin): code-flow locations per result, results per run.
+inline constexpr std::size_t kSarifMaxThreadFlowLocations = 10000;
+inline constexpr std::size_t kSarifMaxResults = 5000;
 // JUnit XML: a testsuite per scenario, a testcase per expectation (junit.cpp).
 std::string render_junit(const std::vector<ScenarioResult>& results);
 // Chrome/Perfetto trace-event JSON of the witness of finding `key` (trace.cpp);

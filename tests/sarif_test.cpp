@@ -1,0 +1,124 @@
+// The SARIF renderer on fabricated results: GitHub code scanning's limits
+// (code-flow locations per result, results per run) hold whatever a run finds,
+// and what is cut is counted.
+#include <doctest/doctest.h>
+
+#include <algorithm>
+
+#include <nlohmann/json.hpp>
+
+#include "tools/report/report.hpp"
+
+using namespace mhp;
+
+namespace {
+
+Finding race_finding(const std::string& key) {
+  Finding f;
+  f.kind = FindingKind::Race;
+  f.key = key;
+  f.title = "BUG: data race";
+  f.summary = "two writes";
+  f.schedule = "0,1";
+  return f;
+}
+
+// A witness of `n` events alternating between two threads, so that no two
+// consecutive events merge into one location; the sides are events 3 and n-1.
+Witness alternating_witness(std::size_t n) {
+  Witness w;
+  w.threads = {"a", "b"};
+  w.ops = {"online_pages", "memremap_pages"};
+  w.lines = {5, 9};
+  for (std::size_t i = 0; i < n; ++i) {
+    EventRecord e;
+    e.index = static_cast<std::uint32_t>(i);
+    e.thread = static_cast<unsigned>(i % 2);
+    e.kind = "write";
+    e.object = "x";
+    e.stack = {"op", "f"};
+    w.events.push_back(e);
+  }
+  w.side_events = {3, static_cast<std::int64_t>(n - 1)};
+  return w;
+}
+
+ScenarioResult scenario(const std::string& file) {
+  ScenarioResult r;
+  r.file = file;
+  r.name = "synthetic";
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("sarif: a long code flow is capped, keeping the finding's own events") {
+  const std::size_t n = kSarifMaxThreadFlowLocations + 2500;
+  ScenarioResult r = scenario("scenarios/a b.yaml");
+  r.findings.push_back(race_finding("race/x/f/f"));
+  r.witnesses["race/x/f/f"] = alternating_witness(n);
+  auto log = nlohmann::json::parse(render_sarif({r}, "/repo"));
+  const auto& res = log["runs"][0]["results"][0];
+  std::size_t locs = 0, essential = 0;
+  std::vector<std::int64_t> orders;
+  for (const auto& tf : res["codeFlows"][0]["threadFlows"])
+    for (const auto& l : tf["locations"]) {
+      ++locs;
+      essential += l["importance"] == "essential";
+      orders.push_back(l["executionOrder"].get<std::int64_t>());
+    }
+  CHECK(locs == kSarifMaxThreadFlowLocations);
+  CHECK(essential == 2);
+  CHECK(res["properties"]["threadFlowLocationsCut"] == n - kSarifMaxThreadFlowLocations);
+  std::sort(orders.begin(), orders.end());
+  CHECK(orders.front() == 1);
+  CHECK(orders.back() == static_cast<std::int64_t>(kSarifMaxThreadFlowLocations));
+  CHECK(res["codeFlows"][0]["message"]["text"].get<std::string>().find("2500") != std::string::npos);
+  // percent-encoded and relative to SRCROOT
+  const auto& art = res["locations"][0]["physicalLocation"]["artifactLocation"];
+  CHECK(art["uri"] == "scenarios/a%20b.yaml");
+  CHECK(art["uriBaseId"] == "SRCROOT");
+}
+
+TEST_CASE("sarif: a short code flow is not capped") {
+  ScenarioResult r = scenario("/repo/scenarios/s.yaml");
+  r.findings.push_back(race_finding("race/x/f/f"));
+  r.witnesses["race/x/f/f"] = alternating_witness(10);
+  auto log = nlohmann::json::parse(render_sarif({r}, "/repo"));
+  const auto& res = log["runs"][0]["results"][0];
+  CHECK_FALSE(res["properties"].contains("threadFlowLocationsCut"));
+  // an absolute path inside SRCROOT is made relative to it
+  CHECK(res["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "scenarios/s.yaml");
+  // one outside stays absolute, as a file URI
+  ScenarioResult o = scenario("/elsewhere/s.yaml");
+  o.findings.push_back(race_finding("race/y"));
+  auto other = nlohmann::json::parse(render_sarif({o}, "/repo"));
+  const auto& art = other["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+  CHECK(art["uri"] == "file:///elsewhere/s.yaml");
+  CHECK_FALSE(art.contains("uriBaseId"));
+}
+
+TEST_CASE("sarif: results beyond the per-run cap are cut and counted") {
+  ScenarioResult r = scenario("/elsewhere/s #1.yaml");
+  for (std::size_t i = 0; i < kSarifMaxResults + 7; ++i) r.findings.push_back(race_finding("race/x" + std::to_string(i)));
+  auto log = nlohmann::json::parse(render_sarif({r}, "/repo"));
+  const auto& run = log["runs"][0];
+  CHECK(run["results"].size() == kSarifMaxResults);
+  CHECK(run["properties"]["resultsCut"] == 7);
+  CHECK(run["invocations"][0]["toolExecutionNotifications"][0]["level"] == "warning");
+  const auto& art = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+  CHECK(art["uri"] == "file:///elsewhere/s%20%231.yaml");
+  CHECK_FALSE(art.contains("uriBaseId"));
+}
+
+TEST_CASE("sarif: every rule has help, the driver a version and an information URI") {
+  auto log = nlohmann::json::parse(render_sarif({}, "/repo"));
+  const auto& driver = log["runs"][0]["tool"]["driver"];
+  CHECK_FALSE(driver["version"].get<std::string>().empty());
+  CHECK(driver["informationUri"].get<std::string>().rfind("https://", 0) == 0);
+  CHECK(driver["rules"].size() == kFindingKindCount);
+  for (const auto& rule : driver["rules"]) {
+    CHECK_FALSE(rule["help"]["text"].get<std::string>().empty());
+    CHECK_FALSE(rule["help"]["markdown"].get<std::string>().empty());
+  }
+}
