@@ -2,6 +2,11 @@
 // calls (a kernel function frame around steps), lock regions and for_each
 // loops. An era is a set of programs; a variant edits a copy
 // (model/ops/variant.hpp).
+//
+// One file per part: lock_table.cpp (the lockable locks), parse.cpp (op
+// files), catalogue.cpp (eras and the embedded programs), bind.cpp,
+// interpreter.cpp with lock_dispatch.cpp (running a program), show.cpp
+// (`ops show`).
 #pragma once
 #include <map>
 #include <string>
@@ -9,35 +14,9 @@
 
 #include "model/engine/stacks.hpp"
 #include "model/kernel/op_state.hpp"
+#include "model/ops/lock_table.hpp"
 
 namespace mhp {
-
-// Every lock a region may name. Per-object locks are resolved from the
-// operation's arguments when the region is entered.
-enum class LockId : std::uint8_t {
-  MemHotplug,      // mem_hotplug_lock (percpu rwsem)
-  CpuHotplug,      // cpu_hotplug_lock (percpu rwsem, read side here)
-  DeviceHotplug,   // device_hotplug_lock (mutex)
-  Resource,        // resource_lock (rwlock)
-  PgdatResize,     // NODE_DATA(nid)->node_size_lock
-  ZoneSpan,        // zone->span_seqlock (writer side)
-  ZoneLock,        // zone->lock
-  DeviceLock,      // device_lock(): the driver's device, or the memory block's
-  PgmapLock,       // pgmap_lock (Era A radix tree writers)
-  PgmapXa,         // pgmap_array.xa_lock
-  Rcu,             // rcu_read_lock() section
-  MemHotplugRange, // variant V10: per-memory-block range lock replacing mem_hotplug_lock
-};
-
-struct LockSpec {
-  const char* name;
-  LockId id;
-  bool read, write;
-};
-const std::vector<LockSpec>& lock_specs();
-const LockSpec* find_lock(const std::string& name);
-bool lock_mode_valid(const std::string& lock, const std::string& mode);
-std::vector<std::string> lock_names();
 
 struct OpNode {
   enum class Kind { Step, Call, Lock, ForEach };
