@@ -28,9 +28,6 @@ void bind(OpProgram& p, StackTable& stacks) {
   bind_nodes(p.steps, stacks);
   p.named = !p.steps.empty() && p.steps.front().kind == OpNode::Kind::Call && p.steps.front().name == p.op;
   p.op_fn = stacks.fn(p.op);
-  p.devres = p.op == "memremap_pages"   ? OpProgram::Devres::Map
-             : p.op == "memunmap_pages" ? OpProgram::Devres::Release
-                                        : OpProgram::Devres::None;
 }
 
 }  // namespace mhp

@@ -1,7 +1,9 @@
+#include <map>
 #include <stdexcept>
 
 #include "model/ops/embedded.hpp"
 #include "model/ops/program.hpp"
+#include "model/support/yaml_util.hpp"
 
 namespace mhp {
 
@@ -28,23 +30,49 @@ const OpNode* find_node(const std::vector<OpNode>& nodes, const std::string& nam
   return nullptr;
 }
 
+namespace {
+
+// The first of the fields every file of an op must declare alike that p
+// declares differently from first; nullptr if none.
+const char* differing_declaration(const OpProgram& first, const OpProgram& p) {
+  if (p.devres != first.devres) return "devres";
+  if (p.block_unit != first.block_unit) return "unit";
+  if (p.zone_from_pages != first.zone_from_pages) return "zone";
+  return nullptr;
+}
+
+}  // namespace
+
 const OpCatalog& OpCatalog::get() {
-  static const OpCatalog catalog = [] {
-    OpCatalog c;
-    for (const auto& f : embedded_op_files()) {
-      OpProgram p = parse(f.path, f.text);
-      for (const auto& era : p.eras) {
-        auto key = std::make_pair(era, p.op);
-        if (c.programs_.count(key))
-          throw std::logic_error(std::string(f.path) + ": op " + p.op + " already defined for era " + era);
-        OpProgram copy = p;
-        copy.era = era;
-        c.programs_.emplace(key, std::move(copy));
-      }
-    }
-    return c;
-  }();
+  static const OpCatalog catalog = load(embedded_op_files());
   return catalog;
+}
+
+OpCatalog OpCatalog::load(const std::vector<EmbeddedOpFile>& files) {
+  OpCatalog c;
+  // A scenario checks a thread's fields by op, whatever its era, so every
+  // file of an op must declare the same; the first one read is the reference.
+  std::map<std::string, OpProgram> first;
+  for (const auto& f : files) {
+    OpProgram p = parse(f.path, f.text);
+    auto [it, fresh] = first.emplace(p.op, p);
+    if (!fresh)
+      if (const char* field = differing_declaration(it->second, p)) {
+        const YAML::Node doc = load_yaml(f.path, f.text);
+        YamlReader(f.path).fail(doc[field] ? doc[field] : doc, field,
+                                "differs from " + it->second.file + " (every file of op " + p.op +
+                                    " declares the same devres, unit and zone)");
+      }
+    for (const auto& era : p.eras) {
+      auto key = std::make_pair(era, p.op);
+      if (c.programs_.count(key))
+        throw std::logic_error(std::string(f.path) + ": op " + p.op + " already defined for era " + era);
+      OpProgram copy = p;
+      copy.era = era;
+      c.programs_.emplace(key, std::move(copy));
+    }
+  }
+  return c;
 }
 
 const OpProgram* OpCatalog::find(const std::string& era, const std::string& op) const {

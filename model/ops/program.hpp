@@ -14,6 +14,7 @@
 
 #include "model/engine/stacks.hpp"
 #include "model/kernel/op_state.hpp"
+#include "model/ops/embedded.hpp"
 #include "model/ops/lock_table.hpp"
 
 namespace mhp {
@@ -45,9 +46,13 @@ struct OpProgram {
   std::vector<OpNode> steps;
   FnId op_fn = 0;      // set by bind(): the op's own frame...
   bool named = false;  // ...unless its program starts with a call of that name
-  // set by bind(): the op is a ZONE_DEVICE map or unmap, whose start and end
+  // Declared by the op file's top-level fields (the same in every file of
+  // the op), so behaviour follows the file, not the op's name:
+  // `devres: map | release`: a ZONE_DEVICE map or unmap, whose start and end
   // rule R13 checks (memremap.hpp)
   enum class Devres : std::uint8_t { None, Map, Release } devres = Devres::None;
+  bool block_unit = false;       // `unit: memory_block`: works on whole memory blocks
+  bool zone_from_pages = false;  // `zone: from_pages`: a thread may not name a zone
 };
 
 // The eras of docs/KERNEL_REFERENCE.md §1, oldest first.
@@ -65,6 +70,9 @@ class OpCatalog {
   std::vector<std::string> ops(const std::string& era) const;
   // Parses one op file (exposed for tests).
   static OpProgram parse(const std::string& file, const std::string& text);
+  // Builds a catalogue from op files; files of one op that declare different
+  // devres, unit or zone are an InputError (exposed for tests).
+  static OpCatalog load(const std::vector<EmbeddedOpFile>& files);
 
  private:
   std::map<std::pair<std::string, std::string>, OpProgram> programs_;
