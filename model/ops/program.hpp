@@ -2,6 +2,11 @@
 // calls (a kernel function frame around steps), lock regions and for_each
 // loops. An era is a set of programs; a variant edits a copy
 // (model/ops/variant.hpp).
+//
+// One file per part: lock_table.cpp (the lockable locks), parse.cpp (op
+// files), catalogue.cpp (eras and the embedded programs), bind.cpp,
+// interpreter.cpp with lock_dispatch.cpp (running a program), show.cpp
+// (`ops show`).
 #pragma once
 #include <map>
 #include <string>
@@ -9,35 +14,10 @@
 
 #include "model/engine/stacks.hpp"
 #include "model/kernel/op_state.hpp"
+#include "model/ops/embedded.hpp"
+#include "model/ops/lock_table.hpp"
 
 namespace mhp {
-
-// Every lock a region may name. Per-object locks are resolved from the
-// operation's arguments when the region is entered.
-enum class LockId : std::uint8_t {
-  MemHotplug,      // mem_hotplug_lock (percpu rwsem)
-  CpuHotplug,      // cpu_hotplug_lock (percpu rwsem, read side here)
-  DeviceHotplug,   // device_hotplug_lock (mutex)
-  Resource,        // resource_lock (rwlock)
-  PgdatResize,     // NODE_DATA(nid)->node_size_lock
-  ZoneSpan,        // zone->span_seqlock (writer side)
-  ZoneLock,        // zone->lock
-  DeviceLock,      // device_lock(): the driver's device, or the memory block's
-  PgmapLock,       // pgmap_lock (Era A radix tree writers)
-  PgmapXa,         // pgmap_array.xa_lock
-  Rcu,             // rcu_read_lock() section
-  MemHotplugRange, // variant V10: per-memory-block range lock replacing mem_hotplug_lock
-};
-
-struct LockSpec {
-  const char* name;
-  LockId id;
-  bool read, write;
-};
-const std::vector<LockSpec>& lock_specs();
-const LockSpec* find_lock(const std::string& name);
-bool lock_mode_valid(const std::string& lock, const std::string& mode);
-std::vector<std::string> lock_names();
 
 struct OpNode {
   enum class Kind { Step, Call, Lock, ForEach };
@@ -66,9 +46,13 @@ struct OpProgram {
   std::vector<OpNode> steps;
   FnId op_fn = 0;      // set by bind(): the op's own frame...
   bool named = false;  // ...unless its program starts with a call of that name
-  // set by bind(): the op is a ZONE_DEVICE map or unmap, whose start and end
+  // Declared by the op file's top-level fields (the same in every file of
+  // the op), so behaviour follows the file, not the op's name:
+  // `devres: map | release`: a ZONE_DEVICE map or unmap, whose start and end
   // rule R13 checks (memremap.hpp)
   enum class Devres : std::uint8_t { None, Map, Release } devres = Devres::None;
+  bool block_unit = false;       // `unit: memory_block`: works on whole memory blocks
+  bool zone_from_pages = false;  // `zone: from_pages`: a thread may not name a zone
 };
 
 // The eras of docs/KERNEL_REFERENCE.md §1, oldest first.
@@ -86,6 +70,9 @@ class OpCatalog {
   std::vector<std::string> ops(const std::string& era) const;
   // Parses one op file (exposed for tests).
   static OpProgram parse(const std::string& file, const std::string& text);
+  // Builds a catalogue from op files; files of one op that declare different
+  // devres, unit or zone are an InputError (exposed for tests).
+  static OpCatalog load(const std::vector<EmbeddedOpFile>& files);
 
  private:
   std::map<std::pair<std::string, std::string>, OpProgram> programs_;

@@ -317,8 +317,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
                                         : std::min<Pfn>(block, sc.geo.nr_pfns() - t.args.start);
       }
     }
-    bool hotplug = t.op == "add_memory" || t.op == "remove_memory" || t.op == "online_pages" || t.op == "offline_pages";
-    if (hotplug) {  // memory blocks are the unit of these operations
+    if (prog->block_unit) {  // the op file's `unit: memory_block`: the hotplug ops
       Pfn block = sc.geo.pages_per_block();
       if (t.args.start % block) r.fail(n["pfn"], p + ".pfn", "must start a memory block (" + std::to_string(block) + " pages)");
       if (t.args.nr_pages % block) r.fail(n["nr_pages"] ? n["nr_pages"] : n, p + ".nr_pages", "must be whole memory blocks");
@@ -329,8 +328,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
     }
     if (n["zone"]) {
       if (n["device"]) r.fail(n["zone"], p + ".zone", "a device thread works on ZONE_DEVICE");
-      if (t.op == "offline_pages")
-        r.fail(n["zone"], p + ".zone", "offline_pages takes its zone from the pages (test_pages_in_a_zone())");
+      if (prog->zone_from_pages)  // the op file's `zone: from_pages`
+        r.fail(n["zone"], p + ".zone", t.op + " takes its zone from the pages (test_pages_in_a_zone())");
       std::string z = r.one_of(n["zone"], p + ".zone", {"normal", "movable", "device"});
       t.args.zone = z == "normal" ? ZONE_NORMAL : z == "movable" ? ZONE_MOVABLE : ZONE_DEVICE;
     }

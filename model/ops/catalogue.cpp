@@ -1,0 +1,101 @@
+#include <map>
+#include <stdexcept>
+
+#include "model/ops/embedded.hpp"
+#include "model/ops/program.hpp"
+#include "model/support/yaml_util.hpp"
+
+namespace mhp {
+
+const std::vector<std::string>& known_eras() {
+  // Oldest first. v6 is v6.13 (the first era modelled after the current
+  // kernel); the long-term-stable releases and the newest mainline release
+  // are eras of their own, each the code of one point release
+  // (docs/ERA_AUDIT.md names the tree read for each).
+  static const std::vector<std::string> e = {"v4.19", "v4.20", "v5.0",  "v5.3", "v5.4", "v5.10", "v5.14",
+                                             "v5.15", "v6.1",  "v6.6",  "v6.12", "v6",   "v7.1"};
+  return e;
+}
+
+const std::vector<std::string>& loop_kinds() {
+  static const std::vector<std::string> k = {"pfn", "pageblock", "zone_pageblock", "device_pfn", "compound_page", "section"};
+  return k;
+}
+
+const OpNode* find_node(const std::vector<OpNode>& nodes, const std::string& name) {
+  for (const auto& n : nodes) {
+    if ((n.kind == OpNode::Kind::Step || n.kind == OpNode::Kind::Call) && n.name == name) return &n;
+    if (const OpNode* f = find_node(n.body, name)) return f;
+  }
+  return nullptr;
+}
+
+namespace {
+
+// The first of the fields every file of an op must declare alike that p
+// declares differently from first; nullptr if none.
+const char* differing_declaration(const OpProgram& first, const OpProgram& p) {
+  if (p.devres != first.devres) return "devres";
+  if (p.block_unit != first.block_unit) return "unit";
+  if (p.zone_from_pages != first.zone_from_pages) return "zone";
+  return nullptr;
+}
+
+}  // namespace
+
+const OpCatalog& OpCatalog::get() {
+  static const OpCatalog catalog = load(embedded_op_files());
+  return catalog;
+}
+
+OpCatalog OpCatalog::load(const std::vector<EmbeddedOpFile>& files) {
+  OpCatalog c;
+  // A scenario checks a thread's fields by op, whatever its era, so every
+  // file of an op must declare the same; the first one read is the reference.
+  std::map<std::string, OpProgram> first;
+  for (const auto& f : files) {
+    OpProgram p = parse(f.path, f.text);
+    auto [it, fresh] = first.emplace(p.op, p);
+    if (!fresh)
+      if (const char* field = differing_declaration(it->second, p)) {
+        const YAML::Node doc = load_yaml(f.path, f.text);
+        YamlReader(f.path).fail(doc[field] ? doc[field] : doc, field,
+                                "differs from " + it->second.file + " (every file of op " + p.op +
+                                    " declares the same devres, unit and zone)");
+      }
+    for (const auto& era : p.eras) {
+      auto key = std::make_pair(era, p.op);
+      if (c.programs_.count(key))
+        throw std::logic_error(std::string(f.path) + ": op " + p.op + " already defined for era " + era);
+      OpProgram copy = p;
+      copy.era = era;
+      c.programs_.emplace(key, std::move(copy));
+    }
+  }
+  return c;
+}
+
+const OpProgram* OpCatalog::find(const std::string& era, const std::string& op) const {
+  auto it = programs_.find({era, op});
+  return it == programs_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> OpCatalog::eras() const {
+  std::vector<std::string> v;
+  for (const auto& e : known_eras())
+    for (auto& [k, p] : programs_)
+      if (k.first == e) {
+        v.push_back(e);
+        break;
+      }
+  return v;
+}
+
+std::vector<std::string> OpCatalog::ops(const std::string& era) const {
+  std::vector<std::string> v;
+  for (auto& [k, p] : programs_)
+    if (k.first == era) v.push_back(k.second);
+  return v;
+}
+
+}  // namespace mhp

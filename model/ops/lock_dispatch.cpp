@@ -1,0 +1,68 @@
+#include "model/ops/lock_dispatch.hpp"
+
+#include <algorithm>
+
+#include "model/engine/execution.hpp"
+
+namespace mhp {
+
+namespace {
+
+// The memory blocks a range lock covers, in ascending order.
+std::pair<std::uint32_t, std::uint32_t> block_span(const Kernel& k, const OpArgs& a) {
+  Pfn end = a.start + std::max<Pfn>(a.nr_pages, 1);
+  return {k.block_of(a.start), k.block_of(end - 1)};
+}
+
+Mutex& device_lock_of(Kernel& k, const OpArgs& a) {
+  if (a.pgmap >= 0) return k.pgmaps[a.pgmap]->dev_lock;
+  return k.blocks[k.block_of(a.start)]->dev_lock;
+}
+
+void take(Kernel& k, Mutex& m, bool trylock) {
+  if (!trylock) return m.lock();
+  // lock_device_hotplug_sysfs(): trylock, else sleep and restart the syscall.
+  // Restarting before the holder drops the lock fails again, so the retry
+  // waits for the unlock; a trylock adds no lock-order dependency.
+  while (!m.trylock()) k.ex.block_on(m.obj(), SyncSide::Exclusive);
+}
+
+}  // namespace
+
+void lock_op(Kernel& k, const OpNode& n, const OpArgs& a, bool acquire) {
+  bool write = n.write;
+  auto rw = [&](PercpuRwsem& s) {
+    if (acquire) write ? s.down_write() : s.down_read();
+    else write ? s.up_write() : s.up_read();
+  };
+  auto mx = [&](Mutex& m) { acquire ? take(k, m, n.trylock) : m.unlock(); };
+  switch (n.lock) {
+    case LockId::MemHotplug: return rw(k.mem_hotplug_lock);
+    case LockId::CpuHotplug: return rw(k.cpu_hotplug_lock);
+    case LockId::DeviceHotplug: return mx(k.device_hotplug_lock);
+    case LockId::Resource:
+      if (acquire) write ? k.resource_lock.write_lock() : k.resource_lock.read_lock();
+      else write ? k.resource_lock.write_unlock() : k.resource_lock.read_unlock();
+      return;
+    case LockId::PgdatResize: return mx(k.nodes[a.nid]->node_size_lock);
+    case LockId::ZoneSpan: {
+      Seqlock& s = k.zone(a.nid, a.zone).span_seqlock;
+      return acquire ? s.write_lock() : s.write_unlock();
+    }
+    case LockId::ZoneLock: return mx(k.zone(a.nid, a.zone).lock);
+    case LockId::DeviceLock: return mx(device_lock_of(k, a));
+    case LockId::PgmapLock: return mx(k.pgmap_lock);
+    case LockId::PgmapXa: return mx(k.pgmap_xa_lock);
+    case LockId::Rcu: return acquire ? k.rcu.read_lock() : k.rcu.read_unlock();
+    case LockId::MemHotplugRange: {
+      auto [lo, hi] = block_span(k, a);
+      if (acquire)
+        for (std::uint32_t b = lo; b <= hi; ++b) k.blocks[b]->range_lock.lock();
+      else
+        for (std::uint32_t b = hi + 1; b-- > lo;) k.blocks[b]->range_lock.unlock();
+      return;
+    }
+  }
+}
+
+}  // namespace mhp

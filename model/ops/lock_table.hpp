@@ -1,0 +1,37 @@
+// The locks a step program's lock region may name, with the modes each can
+// be taken in.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mhp {
+
+// Every lock a region may name. Per-object locks are resolved from the
+// operation's arguments when the region is entered.
+enum class LockId : std::uint8_t {
+  MemHotplug,      // mem_hotplug_lock (percpu rwsem)
+  CpuHotplug,      // cpu_hotplug_lock (percpu rwsem, read side here)
+  DeviceHotplug,   // device_hotplug_lock (mutex)
+  Resource,        // resource_lock (rwlock)
+  PgdatResize,     // NODE_DATA(nid)->node_size_lock
+  ZoneSpan,        // zone->span_seqlock (writer side)
+  ZoneLock,        // zone->lock
+  DeviceLock,      // device_lock(): the driver's device, or the memory block's
+  PgmapLock,       // pgmap_lock (Era A radix tree writers)
+  PgmapXa,         // pgmap_array.xa_lock
+  Rcu,             // rcu_read_lock() section
+  MemHotplugRange, // variant V10: per-memory-block range lock replacing mem_hotplug_lock
+};
+
+struct LockSpec {
+  const char* name;
+  LockId id;
+  bool read, write;
+};
+const std::vector<LockSpec>& lock_specs();
+const LockSpec* find_lock(const std::string& name);
+bool lock_mode_valid(const std::string& lock, const std::string& mode);
+std::vector<std::string> lock_names();
+
+}  // namespace mhp

@@ -1,0 +1,46 @@
+#include "model/ops/primitives.hpp"
+#include "model/ops/program.hpp"
+
+namespace mhp {
+
+namespace {
+
+void show_nodes(const std::vector<OpNode>& nodes, int depth, std::string& out) {
+  for (const auto& n : nodes) {
+    std::string ind(depth * 2, ' ');
+    switch (n.kind) {
+      case OpNode::Kind::Step: {
+        const PrimitiveInfo* pi = find_primitive(n.impl);
+        out += ind + n.name + (n.impl != n.name ? " (as " + n.impl + ")" : "") + "    # " + (pi ? pi->kernel : "") + "\n";
+        if (!n.body.empty()) {
+          out += ind + "otherwise:\n";
+          show_nodes(n.body, depth + 1, out);
+        }
+        break;
+      }
+      case OpNode::Kind::Call:
+        out += ind + n.name + "():\n";
+        show_nodes(n.body, depth + 1, out);
+        break;
+      case OpNode::Kind::ForEach:
+        out += ind + "for each " + n.name + ":\n";
+        show_nodes(n.body, depth + 1, out);
+        break;
+      case OpNode::Kind::Lock:
+        out += ind + "[" + n.name + " " + n.mode + "] taken by " + n.via + (n.trylock ? " (trylock, retried)" : "") + "\n";
+        show_nodes(n.body, depth + 1, out);
+        out += ind + "[/" + n.name + " " + n.mode + "] dropped by " + n.done + "\n";
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string show_program(const OpProgram& p) {
+  std::string out = p.op + "  (era " + p.era + "; " + p.source + "; " + p.file + ")\n";
+  show_nodes(p.steps, 1, out);
+  return out;
+}
+
+}  // namespace mhp

@@ -1,0 +1,62 @@
+#include <doctest/doctest.h>
+
+#include "model/ops/program.hpp"
+#include "model/support/input_error.hpp"
+
+using namespace mhp;
+
+namespace {
+
+const std::string kSteps = "steps:\n  - step: pfn_valid\n";
+
+OpProgram parse_op(const std::string& head) {
+  return OpCatalog::parse("op.yaml", "op: x\neras: [v6]\n" + head + kSteps);
+}
+
+// The field an op file's error names; "" if it parses.
+std::string bad_field(const std::string& head) {
+  try {
+    parse_op(head);
+  } catch (const InputError& e) {
+    return e.field();
+  }
+  return "";
+}
+
+}  // namespace
+
+TEST_CASE("op files: devres, unit and zone declarations") {
+  OpProgram none = parse_op("");
+  CHECK(none.devres == OpProgram::Devres::None);
+  CHECK_FALSE(none.block_unit);
+  CHECK_FALSE(none.zone_from_pages);
+  CHECK(parse_op("devres: map\n").devres == OpProgram::Devres::Map);
+  CHECK(parse_op("devres: release\n").devres == OpProgram::Devres::Release);
+  CHECK(parse_op("unit: memory_block\n").block_unit);
+  CHECK(parse_op("zone: from_pages\n").zone_from_pages);
+
+  CHECK(bad_field("devres: unmap\n") == "devres");
+  CHECK(bad_field("unit: section\n") == "unit");
+  CHECK(bad_field("zone: normal\n") == "zone");
+  CHECK(bad_field("devres: [map]\n") == "devres");
+}
+
+TEST_CASE("op files: every file of an op declares the same") {
+  const std::string a = "op: x\neras: [v5.0]\nunit: memory_block\n" + kSteps;
+  const std::string same = "op: x\neras: [v6]\nunit: memory_block\n" + kSteps;
+  const std::string other = "op: x\neras: [v6]\n" + kSteps;
+  const std::string zone = "op: x\neras: [v6]\nunit: memory_block\nzone: from_pages\n" + kSteps;
+  CHECK(OpCatalog::load({{"a.yaml", a.c_str()}, {"b.yaml", same.c_str()}}).find("v6", "x")->block_unit);
+  CHECK_THROWS_WITH_AS(OpCatalog::load({{"a.yaml", a.c_str()}, {"b.yaml", other.c_str()}}),
+                       doctest::Contains("field 'unit': differs from a.yaml"), InputError);
+  CHECK_THROWS_WITH_AS(OpCatalog::load({{"a.yaml", a.c_str()}, {"b.yaml", zone.c_str()}}),
+                       doctest::Contains("b.yaml:4:7: field 'zone'"), InputError);
+  // The bundled ops declare what the scenario checks and R13 rely on.
+  const OpCatalog& cat = OpCatalog::get();
+  CHECK(cat.find("v6", "memremap_pages")->devres == OpProgram::Devres::Map);
+  CHECK(cat.find("v4.19", "memunmap_pages")->devres == OpProgram::Devres::Release);
+  CHECK(cat.find("v6", "add_memory")->block_unit);
+  CHECK(cat.find("v6", "offline_pages")->zone_from_pages);
+  CHECK_FALSE(cat.find("v6", "online_pages")->zone_from_pages);
+  CHECK(cat.find("v6", "memory_failure")->devres == OpProgram::Devres::None);
+}
