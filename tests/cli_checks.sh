@@ -19,6 +19,13 @@ sed 's/^era: v6/era: v9/' "$s1" > "$tmp/bad.yaml"
 [ ! -s "$tmp/out" ]; check "no partial report on bad input" 0 $?
 era_line="$(grep -n '^era:' "$s1" | cut -d: -f1)"
 grep -q "bad.yaml:$era_line:6: field 'era'" "$tmp/err"; check "error names file:line:col and field" 0 $?
+# A misspelled choice names the one it most likely meant; none when two tie.
+sed 's/^    op: memory_failure$/    op: memory_failur/' "$s1" > "$tmp/typo.yaml"
+"$bin" run "$tmp/typo.yaml" > /dev/null 2> "$tmp/err"; check "misspelled op exits 3" 3 $?
+grep -q "(did you mean 'memory_failure'?)" "$tmp/err"; check "... and suggests the op" 0 $?
+sed 's/^era: v6/era: v6.16/' "$s1" > "$tmp/typo.yaml"
+"$bin" run "$tmp/typo.yaml" > /dev/null 2> "$tmp/err"; check "era between two close ones exits 3" 3 $?
+! grep -q "did you mean" "$tmp/err"; check "... and suggests neither" 0 $?
 "$bin" run --executions 0 "$s1" > /dev/null 2>&1; check "bad option exits 3" 3 $?
 "$bin" run "$tmp/missing.yaml" > /dev/null 2>&1; check "missing file exits 3" 3 $?
 "$bin" replay "$s1" --schedule "x:1" > /dev/null 2>&1; check "bad schedule exits 3" 3 $?

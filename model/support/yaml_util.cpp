@@ -12,7 +12,37 @@ std::string fmt_number(double v) {
   snprintf(b, sizeof b, "%g", v);
   return b;
 }
+
+// Levenshtein distance, for "did you mean" on a misspelled choice.
+std::size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diag = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diag = up;
+    }
+  }
+  return row[b.size()];
+}
 }  // namespace
+
+std::string did_you_mean(const std::string& s, const std::vector<std::string>& choices) {
+  // The closest choice within a third of its length (at least one edit), if
+  // only one is that close.
+  std::string best;
+  std::size_t best_d = std::string::npos, ties = 0;
+  for (const auto& c : choices) {
+    std::size_t d = edit_distance(s, c);
+    if (d < best_d) best = c, best_d = d, ties = 0;
+    else if (d == best_d) ++ties;
+  }
+  if (best.empty() || ties || best_d > std::max<std::size_t>(1, best.size() / 3)) return "";
+  return best;
+}
 
 void YamlReader::fail(const YAML::Node& n, const std::string& field, const std::string& msg) const {
   YAML::Mark m = n.Mark();
@@ -99,7 +129,8 @@ std::string YamlReader::one_of(const YAML::Node& n, const std::string& field,
   if (std::find(choices.begin(), choices.end(), s) == choices.end()) {
     std::string list;
     for (auto& c : choices) list += (list.empty() ? "" : ", ") + c;
-    fail(n, field, "'" + s + "' is not one of: " + list);
+    std::string hint = did_you_mean(s, choices);
+    fail(n, field, "'" + s + "' is not one of: " + list + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
   }
   return s;
 }

@@ -12,6 +12,10 @@
 
 namespace mhp {
 
+// The one choice a misspelled name most likely meant, or "" when none is
+// close enough or two are equally close.
+std::string did_you_mean(const std::string& s, const std::vector<std::string>& choices);
+
 class YamlReader {
  public:
   explicit YamlReader(std::string file) : file_(std::move(file)) {}
