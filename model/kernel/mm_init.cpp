@@ -92,7 +92,7 @@ void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn lo, Pfn 
 // mem_hotplug_done()).
 bool init_zone_device_range(Kernel& k, OpState& st, IdleAtZero idle) {
   DevPagemap& p = *k.pgmaps[st.args.pgmap];
-  p.idle_at_zero = idle == IdleAtZero::Private ? p.is_private() : idle == IdleAtZero::AllButGeneric;
+  p.idle_at_zero = idle != IdleAtZero::None;  // only consulted for private pgmaps
   Pfn size = Pfn(1) << p.desc.vmemmap_shift;
   if (size == 1) {
     k.for_chunks(p.pfn_first(), p.pfn_end(), [&](Pfn lo, Pfn hi) {

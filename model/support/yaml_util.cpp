@@ -30,6 +30,12 @@ std::size_t edit_distance(const std::string& a, const std::string& b) {
 }
 }  // namespace
 
+std::string join_list(const std::vector<std::string>& v) {
+  std::string out;
+  for (const auto& x : v) out += (out.empty() ? "" : ", ") + x;
+  return out;
+}
+
 std::string did_you_mean(const std::string& s, const std::vector<std::string>& choices) {
   // The closest choice within a third of its length (at least one edit), if
   // only one is that close.
@@ -127,8 +133,7 @@ std::string YamlReader::one_of(const YAML::Node& n, const std::string& field,
                                const std::vector<std::string>& choices) const {
   std::string s = str(n, field);
   if (std::find(choices.begin(), choices.end(), s) == choices.end()) {
-    std::string list;
-    for (auto& c : choices) list += (list.empty() ? "" : ", ") + c;
+    std::string list = join_list(choices);
     std::string hint = did_you_mean(s, choices);
     fail(n, field, "'" + s + "' is not one of: " + list + (hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
   }

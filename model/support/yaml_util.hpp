@@ -15,6 +15,8 @@ namespace mhp {
 // The one choice a misspelled name most likely meant, or "" when none is
 // close enough or two are equally close.
 std::string did_you_mean(const std::string& s, const std::vector<std::string>& choices);
+// "a, b, c": the choices an error message lists.
+std::string join_list(const std::vector<std::string>& v);
 
 class YamlReader {
  public:

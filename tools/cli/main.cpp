@@ -11,6 +11,7 @@
 
 #include "model/ops/primitives.hpp"
 #include "model/ops/program.hpp"
+#include "model/support/yaml_util.hpp"
 #include "model/scenario/memory_limit.hpp"
 #include "model/scenario/scenario.hpp"
 #include "model/support/input_error.hpp"
@@ -411,22 +412,17 @@ int run_main(int argc, char** argv) {
     const OpCatalog& cat = OpCatalog::get();
     const OpProgram* p = cat.find(era, op_name);
     if (!p) {
-      auto join = [](const std::vector<std::string>& v) {
-        std::string s;
-        for (const auto& x : v) s += (s.empty() ? "" : ", ") + x;
-        return s;
-      };
       const auto& eras = known_eras();
       if (std::find(eras.begin(), eras.end(), era) == eras.end())
-        throw InputError("<command line>", 0, 0, "era", "'" + era + "' is not one of: " + join(cat.eras()));
+        throw InputError("<command line>", 0, 0, "era", "'" + era + "' is not one of: " + join_list(cat.eras()));
       std::vector<std::string> has;
       for (const auto& e : cat.eras())
         if (cat.find(e, op_name)) has.push_back(e);
       if (has.empty())
         throw InputError("<command line>", 0, 0, "op",
-                         "no op '" + op_name + "'; the ops of era " + era + " are: " + join(cat.ops(era)));
+                         "no op '" + op_name + "'; the ops of era " + era + " are: " + join_list(cat.ops(era)));
       throw InputError("<command line>", 0, 0, "era",
-                       "op '" + op_name + "' does not exist in era " + era + "; it exists in: " + join(has));
+                       "op '" + op_name + "' does not exist in era " + era + "; it exists in: " + join_list(has));
     }
     if (!variant_file.empty()) {
       Scenario sc = load_scenario(variant_file);
