@@ -80,7 +80,8 @@ void Execution::worker_loop(unsigned slot) {
       emit(EvKind::ThreadStart, 0, 0, 0);
       t.fn(t.arg);
       set_state(t, ThreadState::Finished);
-      emit(EvKind::ThreadEnd, 0, 0, 0);
+      if (t.exit_early) t.stack = t.exit_at;  // the end event says where the op returned early
+      emit(EvKind::ThreadEnd, 0, 0, -std::int64_t(t.exit_err));
       has_job_[slot] = false;
       schedule_next();
     } catch (const Aborted&) {
@@ -238,6 +239,9 @@ Outcome Execution::run(Strategy& strategy, std::uint64_t execution_index) {
     t.held_list.clear();
     t.rcu_depth = 0;
     t.rcu_exits = 0;
+    t.exit_err = 0;
+    t.exit_early = t.exit_injected = false;
+    t.exit_at = 0;
     has_job_[t.id] = true;
   }
   strategy_ = &strategy;

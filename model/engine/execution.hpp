@@ -55,6 +55,11 @@ struct SimThread {
   std::vector<HeldLock> held_list;  // in acquisition order, for reports
   int rcu_depth = 0;
   std::uint32_t rcu_exits = 0;   // times the thread left an RCU read section
+  // How the thread's operation returned (set_exit()): the errno, whether it
+  // stopped early and where, whether a scenario's injection made it fail.
+  int exit_err = 0;
+  bool exit_early = false, exit_injected = false;
+  StackId exit_at = 0;
   void (*fn)(void*) = nullptr;
   void* arg = nullptr;
 };
@@ -124,6 +129,14 @@ class Execution {
   ThreadId current() const { return cur_; }
   void push_frame(FnId f) { auto& t = self(); t.stack = stacks_.push(t.stack, f); }
   void pop_frame() { auto& t = self(); t.stack = stacks_.parent(t.stack); }
+  // The running thread's operation returned err (0: success), early at stack `at` or not.
+  void set_exit(int err, bool early, bool injected, StackId at) {
+    auto& t = self();
+    t.exit_err = err;
+    t.exit_early = early;
+    t.exit_injected = injected;
+    t.exit_at = at;
+  }
   // Locks get their bit on first acquire, so a machine may have any number
   // of locks as long as one run takes at most 64 distinct ones.
   void note_acquired(std::uint8_t& bit, ObjId obj, SyncSide side);

@@ -20,6 +20,11 @@ std::vector<Violation> check_invariants(const Kernel& k) {
         out.push_back({"present<=spanned", z_name(nd->nid, z) + ": present_pages " + std::to_string(zn.present_pages.v) + " > spanned_pages " +
                       std::to_string(zn.spanned_pages.v)});
       if (zn.present_pages.v < 0) out.push_back({"present>=0", z_name(nd->nid, z) + ": present_pages < 0"});
+      // every path that isolates pageblocks (online, offline, and their
+      // error labels) puts them back before it returns
+      if (zn.nr_isolate_pageblock.v != 0)
+        out.push_back({"isolation-undone", z_name(nd->nid, z) + ": nr_isolate_pageblock " +
+                                               std::to_string(zn.nr_isolate_pageblock.v) + " after every op returned"});
     }
   }
   for (std::uint32_t s = 0; s < g.sections; ++s) {
@@ -52,6 +57,25 @@ std::vector<Violation> check_invariants(const Kernel& k) {
     if (std::int64_t(p) < zn.zone_start_pfn.v || std::int64_t(p) >= zn.zone_start_pfn.v + zn.spanned_pages.v)
       out.push_back({"zone-span-covers-online-pages", "pfn " + std::to_string(p) + ": online page outside the span of " + z_name(nid, z)});
   }
+  // the span of a RAM zone is tight: its first and last pfn are pages of the
+  // zone, online, or offlined in the releases that shrink spans only at
+  // remove (before v5.4); shrink_zone_span() after an offline, and after a
+  // failed online's remove_pfn_range_from_zone(), finds them
+  for (const auto& nd : k.nodes)
+    for (int z = 0; z < MAX_NR_ZONES; ++z) {
+      const Zone& zn = *nd->zones[z];
+      if (z == ZONE_DEVICE || zn.spanned_pages.v == 0) continue;
+      for (std::int64_t end : {zn.zone_start_pfn.v, zn.zone_start_pfn.v + zn.spanned_pages.v - 1}) {
+        const Pfn p = Pfn(end);
+        const std::int64_t f = p < g.nr_pfns() ? k.page_value(p, PageField::Flags) : 0;
+        const PageState ps = p < g.nr_pfns() ? k.page_state(p) : PageState::Absent;
+        if ((ps != PageState::Online && ps != PageState::Offlined) || flags_zone(f) != z || flags_nid(f) != nd->nid) {
+          out.push_back({"zone-span-tight", z_name(nd->nid, z) + ": spans pfn " + std::to_string(end) + ", " +
+                                                 page_state_name(ps) + ", not a page of the zone"});
+          break;
+        }
+      }
+    }
   // memory block state agrees with its sections
   for (std::uint32_t b = 0; b < k.blocks.size(); ++b) {
     const MemoryBlock& mb = *k.blocks[b];

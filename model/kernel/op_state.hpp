@@ -3,10 +3,23 @@
 // page a check let through). A step primitive returns false when the kernel
 // function would bail out: inside a for_each loop that skips to the next
 // item, elsewhere it ends the operation; `stop` ends the operation from a loop.
+// A step that fails with an errno (`err`) ends a loop too: the kernel function
+// returned an error, not "skip this pfn".
 #pragma once
+#include <array>
+
 #include "model/kernel/kernel.hpp"
 
 namespace mhp {
+
+// A scenario thread's `fail:`: the nth time the kernel function `fn` runs,
+// it returns -err instead (the kernel's fault and notifier error injection).
+struct Injection {
+  FnId fn = 0;
+  int err = 0;
+  std::uint32_t nth = 1;
+};
+inline constexpr unsigned kMaxInjections = 8;
 
 struct OpState {
   OpArgs args;
@@ -19,6 +32,16 @@ struct OpState {
   bool stop = false;
   std::uint32_t migrate_passes = 0;
   bool busy_region = false;  // memremap_pages: this op claimed the range (devm_request_mem_region)
+  // How the op ended: the errno it returns (0: success or an early return
+  // without error), whether it stopped early, and where.
+  int err = 0;
+  bool ended_early = false;
+  bool injected = false;  // the error came from an injection
+  StackId ended_at = 0;
+  const std::string* pending_label = nullptr;  // a `goto:` on its way to its label
+  const Injection* inject = nullptr;  // the thread's injections
+  std::uint8_t n_inject = 0;
+  std::array<std::uint32_t, kMaxInjections> inject_seen{};  // times each injection's function ran
 };
 
 using Primitive = bool (*)(Kernel& k, OpState& st);

@@ -19,6 +19,7 @@ void bind_nodes(std::vector<OpNode>& nodes, StackTable& st) {
       n.loop = std::uint8_t(std::find(kinds.begin(), kinds.end(), n.name) - kinds.begin());
     }
     bind_nodes(n.body, st);
+    bind_nodes(n.unwind, st);
   }
 }
 

@@ -10,7 +10,7 @@ namespace mhp {
 
 namespace {
 
-bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st);
+bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st, const OpNode* container = nullptr);
 
 // Timing runs: the cost of kernel function fn over what the step covers (the
 // loop item, or the operation's whole range outside loops).
@@ -48,7 +48,7 @@ bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
     for (std::uint32_t s = k.geo.section_of(lo); s <= k.geo.section_of(hi - 1); ++s) {
       st.cur = s;
       st.item_pages = k.geo.pages_per_section();
-      run_nodes(k, n.body, st);
+      if (!run_nodes(k, n.body, st) && st.err) return false;  // an error ends the loop, a check skips the item
       if (st.stop) return false;
     }
     return true;
@@ -58,7 +58,7 @@ bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
       st.cur = pfn;
       st.cur_end = std::min(hi, pfn + step);
       st.item_pages = st.cur_end - st.cur;
-      run_nodes(k, n.body, st);
+      if (!run_nodes(k, n.body, st) && st.err) return false;
       if (st.stop) return false;
     }
     return true;
@@ -69,35 +69,78 @@ bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
     st.cur = a;
     st.cur_end = b;
     st.item_pages = b - a;
-    run_nodes(k, n.body, st);
-    stop = st.stop;
+    stop = (!run_nodes(k, n.body, st) && st.err) || st.stop;
   });
   return !stop;
 }
 
-bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st) {
+// A scenario's `fail:` for this kernel function, counted each time it runs:
+// the errno to return instead of running it, or 0.
+int injected(const OpNode& n, OpState& st) {
+  for (unsigned i = 0; i < st.n_inject; ++i)
+    if (st.inject[i].fn == n.fn && ++st.inject_seen[i] == st.inject[i].nth) return st.inject[i].err;
+  return 0;
+}
+
+// The kernel function n failed (its frame is still on the stack): the errno
+// it returns and where the op stops.
+void failed(Kernel& k, const OpNode& n, OpState& st, int err) {
+  if (!st.err) st.err = err ? err : n.fails.empty() ? 0 : n.fails.front();
+  st.ended_early = true;
+  st.ended_at = k.ex.self().stack;
+}
+
+// The failed child's `goto:` lands in container's `unwind:`: run the labels
+// from there to the end, as the kernel falls through its error labels.
+void unwind(Kernel& k, const OpNode& container, OpState& st) {
+  bool from = false;
+  for (const OpNode& l : container.unwind) {
+    from = from || l.name == *st.pending_label;
+    if (!from) continue;
+    const std::string* pending = st.pending_label;
+    st.pending_label = nullptr;
+    run_nodes(k, l.body, st);  // clean-up does not fail; a label is no frame of its own
+    st.pending_label = pending;
+  }
+  if (from) st.pending_label = nullptr;
+}
+
+bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st, const OpNode* container) {
   for (const OpNode& n : nodes) {
+    bool ok = true;
     switch (n.kind) {
       case OpNode::Kind::Step: {
-        bool ok;
         {
           Frame f(k.ex, n.fn);
-          ok = n.prim(k, st);
-          charge(k, n.fn, st);
+          const int err = st.n_inject ? injected(n, st) : 0;
+          if (err) {
+            st.injected = true;
+            ok = false;
+          } else {
+            ok = n.prim(k, st);
+            charge(k, n.fn, st);
+          }
+          if (!ok || st.stop) failed(k, n, st, err);
         }
         if (!ok && !st.stop && !n.body.empty()) run_nodes(k, n.body, st);  // `otherwise:`, in the caller's frame
-        if (!ok || st.stop) return false;
+        if (st.stop) ok = false;
         break;
       }
       case OpNode::Kind::Call: {
         Frame f(k.ex, n.fn);
-        bool ok = run_nodes(k, n.body, st);
-        charge(k, n.fn, st);
-        if (!ok) return false;
+        const int err = st.n_inject ? injected(n, st) : 0;
+        if (err) {
+          st.injected = true;
+          failed(k, n, st, err);
+          ok = false;
+        } else {
+          ok = run_nodes(k, n.body, st, &n);
+          charge(k, n.fn, st);
+        }
         break;
       }
       case OpNode::Kind::ForEach: {
-        if (!run_loop(k, n, st)) return false;
+        ok = run_loop(k, n, st);
         break;
       }
       case OpNode::Kind::Lock: {
@@ -106,15 +149,20 @@ bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st) {
           lock_op(k, n, st.args, true);
           charge(k, n.via_fn, st);
         }
-        bool ok = run_nodes(k, n.body, st);
+        ok = run_nodes(k, n.body, st, &n);
         {
           Frame f(k.ex, n.done_fn);
           lock_op(k, n, st.args, false);
           charge(k, n.done_fn, st);
         }
-        if (!ok) return false;
         break;
       }
+      case OpNode::Kind::Label: break;  // run only by unwind()
+    }
+    if (!ok) {
+      if (!n.goto_label.empty() && st.err) st.pending_label = &n.goto_label;
+      if (container && st.pending_label && !container->unwind.empty()) unwind(k, *container, st);
+      return false;
     }
   }
   return true;
@@ -130,6 +178,7 @@ void run_program(Kernel& k, const OpProgram& p, OpState& st) {
   st.cur_end = st.cur + 1;
   if (p.devres == OpProgram::Devres::Release) r13_release_start(k, st);
   const bool ok = run_nodes(k, p.steps, st);
+  if (ok) st.ended_early = false;  // a check inside a loop may have skipped an item
   if (p.devres == OpProgram::Devres::Map) r13_map_done(k, st, ok);
 }
 

@@ -2,14 +2,72 @@
 
 #include "model/ops/primitives.hpp"
 #include "model/ops/program.hpp"
+#include "model/support/errno.hpp"
 #include "model/support/yaml_util.hpp"
 
 namespace mhp {
 
 namespace {
 
+// The labels of the calls and lock regions around the nodes being parsed,
+// innermost last: where a `goto:` may jump.
+using LabelScope = std::vector<std::set<std::string>>;
+
 void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& path, std::vector<OpNode>& out,
-                 std::set<std::string>& names) {
+                 std::set<std::string>& names, LabelScope& scope);
+
+// `fails: EBUSY` or `fails: [EBUSY, ENOMEM]`, and `goto: LABEL`.
+void parse_exits(const YamlReader& r, const YAML::Node& n, const std::string& p, OpNode& node,
+                 const LabelScope& scope) {
+  if (n["fails"]) {
+    const YAML::Node& f = n["fails"];
+    auto one = [&](const YAML::Node& e, const std::string& ep) {
+      node.fails.push_back(*errno_value(r.one_of(e, ep, errno_names())));
+    };
+    if (f.IsSequence()) {
+      if (f.size() == 0) r.fail(f, p + ".fails", "names no errno");
+      for (std::size_t i = 0; i < f.size(); ++i) one(f[i], p + ".fails[" + std::to_string(i) + "]");
+    } else {
+      one(f, p + ".fails");
+    }
+  }
+  if (n["goto"]) {
+    node.goto_label = r.str(n["goto"], p + ".goto");
+    bool found = false;
+    for (const auto& labels : scope) found = found || labels.count(node.goto_label);
+    if (!found)
+      r.fail(n["goto"], p + ".goto", "no enclosing call or lock region has a label '" + node.goto_label + "' in its unwind");
+  }
+}
+
+// `unwind:` of a call or lock region: the error labels, in order; each
+// label's steps have names of their own (the success path may call the same
+// function: undo_isolate_page_range() after a failure and after success).
+// The label names go on the scope for the container's steps; the caller pops them.
+void parse_unwind(const YamlReader& r, const YAML::Node& n, const std::string& p, OpNode& node, LabelScope& scope) {
+  scope.emplace_back();
+  if (!n["unwind"]) return;
+  const YAML::Node& u = n["unwind"];
+  r.require_seq(u, p + ".unwind");
+  std::set<std::string> labels;
+  for (std::size_t i = 0; i < u.size(); ++i) {
+    std::string lp = p + ".unwind[" + std::to_string(i) + "]";
+    r.allow_keys(u[i], lp, {"label", "steps"});
+    OpNode l;
+    l.kind = OpNode::Kind::Label;
+    l.file = r.file();
+    l.line = u[i].Mark().line + 1;
+    l.name = r.str(r.need(u[i], lp, "label"), lp + ".label");
+    if (!labels.insert(l.name).second) r.fail(u[i]["label"], lp + ".label", "label '" + l.name + "' appears twice");
+    std::set<std::string> names;
+    parse_nodes(r, r.need(u[i], lp, "steps"), lp + ".steps", l.body, names, scope);  // outer labels only
+    node.unwind.push_back(std::move(l));
+  }
+  scope.back() = labels;
+}
+
+void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& path, std::vector<OpNode>& out,
+                 std::set<std::string>& names, LabelScope& scope) {
   r.require_seq(seq, path);
   for (std::size_t i = 0; i < seq.size(); ++i) {
     const YAML::Node& n = seq[i];
@@ -18,9 +76,10 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
     node.file = r.file();
     node.line = n.Mark().line + 1;
     if (n.IsMap() && n["step"]) {
-      r.allow_keys(n, p, {"step", "impl", "otherwise"});
+      r.allow_keys(n, p, {"step", "impl", "otherwise", "fails", "goto"});
       node.kind = OpNode::Kind::Step;
       node.name = r.str(n["step"], p + ".step");
+      parse_exits(r, n, p, node, scope);
       node.impl = n["impl"] ? r.str(n["impl"], p + ".impl") : node.name;
       const PrimitiveInfo* pi = find_primitive(node.impl);
       if (!pi) r.fail(n["impl"] ? n["impl"] : n["step"], p + (n["impl"] ? ".impl" : ".step"),
@@ -28,21 +87,24 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
       node.prim = pi->fn;
       // The steps the kernel function's caller takes when this check fails
       // (memory_failure(): no pgmap, so the RAM path), before it returns.
-      if (n["otherwise"]) parse_nodes(r, n["otherwise"], p + ".otherwise", node.body, names);
+      if (n["otherwise"]) parse_nodes(r, n["otherwise"], p + ".otherwise", node.body, names, scope);
     } else if (n.IsMap() && n["call"]) {
-      r.allow_keys(n, p, {"call", "steps"});
+      r.allow_keys(n, p, {"call", "steps", "fails", "goto", "unwind"});
       node.kind = OpNode::Kind::Call;
       node.name = r.str(n["call"], p + ".call");
-      parse_nodes(r, r.need(n, p, "steps"), p + ".steps", node.body, names);
+      parse_exits(r, n, p, node, scope);
+      parse_unwind(r, n, p, node, scope);
+      parse_nodes(r, r.need(n, p, "steps"), p + ".steps", node.body, names, scope);
+      scope.pop_back();
     } else if (n.IsMap() && n["for_each"]) {
       r.allow_keys(n, p, {"for_each", "steps"});
       node.kind = OpNode::Kind::ForEach;
       node.name = r.one_of(n["for_each"], p + ".for_each", loop_kinds());
-      parse_nodes(r, r.need(n, p, "steps"), p + ".steps", node.body, names);
+      parse_nodes(r, r.need(n, p, "steps"), p + ".steps", node.body, names, scope);
       out.push_back(std::move(node));
       continue;
     } else if (n.IsMap() && n["lock"]) {
-      r.allow_keys(n, p, {"lock", "mode", "via", "done", "trylock", "steps"});
+      r.allow_keys(n, p, {"lock", "mode", "via", "done", "trylock", "steps", "unwind"});
       node.kind = OpNode::Kind::Lock;
       node.name = r.one_of(n["lock"], p + ".lock", lock_names());
       node.lock = find_lock(node.name)->id;
@@ -52,7 +114,9 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
       node.via = n["via"] ? r.str(n["via"], p + ".via") : node.name + "_" + node.mode + "_lock";
       node.done = n["done"] ? r.str(n["done"], p + ".done") : node.name + "_" + node.mode + "_unlock";
       node.trylock = n["trylock"] ? r.boolean(n["trylock"], p + ".trylock") : false;
-      parse_nodes(r, r.need(n, p, "steps"), p + ".steps", node.body, names);
+      parse_unwind(r, n, p, node, scope);
+      parse_nodes(r, r.need(n, p, "steps"), p + ".steps", node.body, names, scope);
+      scope.pop_back();
       out.push_back(std::move(node));
       continue;
     } else {
@@ -91,7 +155,8 @@ OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   if (doc["unit"]) p.block_unit = r.one_of(doc["unit"], "unit", {"memory_block"}) == "memory_block";
   if (doc["zone"]) p.zone_from_pages = r.one_of(doc["zone"], "zone", {"from_pages"}) == "from_pages";
   std::set<std::string> names;
-  parse_nodes(r, r.need(doc, "", "steps"), "steps", p.steps, names);
+  LabelScope scope;
+  parse_nodes(r, r.need(doc, "", "steps"), "steps", p.steps, names, scope);
   return p;
 }
 

@@ -10,6 +10,7 @@ const PrimitiveTable& all_primitives() {
     add_memory_block_primitives(t);
     add_mm_init_primitives(t);
     add_memremap_primitives(t);
+    add_memory_notify_primitives(t);
     add_walker_primitives(t);
     add_subsection_dev_map_primitives(t);
     return t;

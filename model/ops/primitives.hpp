@@ -26,6 +26,7 @@ void add_memory_block_primitives(PrimitiveTable& t);    // drivers/base/memory.c
 void add_mm_init_primitives(PrimitiveTable& t);         // mm/mm_init.c
 void add_memremap_primitives(PrimitiveTable& t);        // mm/memremap.c, kernel/resource.c
 void add_subsection_dev_map_primitives(PrimitiveTable& t);  // hypothetical: [fukasawa-reserved-2019]'s per-subsection ZONE_DEVICE bit
+void add_memory_notify_primitives(PrimitiveTable& t);   // drivers/base/memory.c memory_notify()
 void add_walker_primitives(PrimitiveTable& t);          // the pfn walkers of docs/KERNEL_REFERENCE.md §6.2
 
 }  // namespace mhp

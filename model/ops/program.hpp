@@ -20,7 +20,7 @@
 namespace mhp {
 
 struct OpNode {
-  enum class Kind { Step, Call, Lock, ForEach };
+  enum class Kind { Step, Call, Lock, ForEach, Label };
   Kind kind = Kind::Step;
   std::string name;  // step: the kernel function; call: kernel function; lock: lock name; for_each: what
   std::string impl;  // step: the primitive that models it (default: name)
@@ -28,7 +28,17 @@ struct OpNode {
   std::string via;   // lock: kernel function that takes it (mem_hotplug_begin)
   std::string done;  // lock: kernel function that drops it (mem_hotplug_done)
   bool trylock = false;  // lock: trylock and retry (lock_device_hotplug_sysfs)
-  std::vector<OpNode> body;  // call, lock, for_each: their steps; step: its `otherwise:` steps
+  std::vector<OpNode> body;  // call, lock, for_each, label: their steps; step: its `otherwise:` steps
+  // Failure exits. `fails:` (step, call): the errnos the kernel function can
+  // return here, the first when the modelled check itself fails; a scenario
+  // can inject only these (like ALLOW_ERROR_INJECTION). `goto:` (step, call):
+  // the error label the caller jumps to when it fails, found in an enclosing
+  // call's or lock region's `unwind:`, whose labels run from there to the end
+  // (the fall-through of the kernel's labels) before the error returns
+  // further; without `goto:` the error is returned as it is.
+  std::vector<int> fails;
+  std::string goto_label;
+  std::vector<OpNode> unwind;  // call, lock: Label nodes, in source order
   std::string file;
   int line = 0;
   Primitive prim = nullptr;

@@ -1,9 +1,34 @@
 #include "model/ops/primitives.hpp"
 #include "model/ops/program.hpp"
+#include "model/support/errno.hpp"
 
 namespace mhp {
 
 namespace {
+
+void show_nodes(const std::vector<OpNode>& nodes, int depth, std::string& out);
+
+// " fails -EBUSY|-ENOMEM, goto failed_removal": a node's failure exits.
+std::string exits(const OpNode& n) {
+  std::string o;
+  if (!n.fails.empty()) {
+    o += " fails ";
+    for (std::size_t i = 0; i < n.fails.size(); ++i) {
+      if (i) o += '|';
+      o += errno_return(n.fails[i]);
+    }
+  }
+  if (!n.goto_label.empty()) o += (o.empty() ? " on error" : ",") + std::string(" goto ") + n.goto_label;
+  return o;
+}
+
+// A call's or lock region's error labels, run from the one jumped to on.
+void show_unwind(const OpNode& n, int depth, std::string& out) {
+  for (const auto& l : n.unwind) {
+    out += std::string(depth * 2, ' ') + l.name + ":  (error label)\n";
+    show_nodes(l.body, depth + 1, out);
+  }
+}
 
 void show_nodes(const std::vector<OpNode>& nodes, int depth, std::string& out) {
   for (const auto& n : nodes) {
@@ -11,7 +36,8 @@ void show_nodes(const std::vector<OpNode>& nodes, int depth, std::string& out) {
     switch (n.kind) {
       case OpNode::Kind::Step: {
         const PrimitiveInfo* pi = find_primitive(n.impl);
-        out += ind + n.name + (n.impl != n.name ? " (as " + n.impl + ")" : "") + "    # " + (pi ? pi->kernel : "") + "\n";
+        out += ind + n.name + (n.impl != n.name ? " (as " + n.impl + ")" : "") + exits(n) + "    # " +
+               (pi ? pi->kernel : "") + "\n";
         if (!n.body.empty()) {
           out += ind + "otherwise:\n";
           show_nodes(n.body, depth + 1, out);
@@ -19,8 +45,9 @@ void show_nodes(const std::vector<OpNode>& nodes, int depth, std::string& out) {
         break;
       }
       case OpNode::Kind::Call:
-        out += ind + n.name + "():\n";
+        out += ind + n.name + "():" + exits(n) + "\n";
         show_nodes(n.body, depth + 1, out);
+        show_unwind(n, depth + 1, out);
         break;
       case OpNode::Kind::ForEach:
         out += ind + "for each " + n.name + ":\n";
@@ -29,8 +56,10 @@ void show_nodes(const std::vector<OpNode>& nodes, int depth, std::string& out) {
       case OpNode::Kind::Lock:
         out += ind + "[" + n.name + " " + n.mode + "] taken by " + n.via + (n.trylock ? " (trylock, retried)" : "") + "\n";
         show_nodes(n.body, depth + 1, out);
+        show_unwind(n, depth + 1, out);
         out += ind + "[/" + n.name + " " + n.mode + "] dropped by " + n.done + "\n";
         break;
+      case OpNode::Kind::Label: break;  // shown by show_unwind()
     }
   }
 }

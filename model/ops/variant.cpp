@@ -12,7 +12,24 @@ struct Place {
   std::size_t index = 0;
 };
 
+bool find(std::vector<OpNode>& nodes, const std::string& name, Place& out);
+
+// "LABEL/STEP": a step of an error label (its own names: the success path
+// may run the same function). The label's body, or nullptr.
+std::vector<OpNode>* label_body(std::vector<OpNode>& nodes, const std::string& label) {
+  for (auto& n : nodes) {
+    for (auto& l : n.unwind)
+      if (l.name == label) return &l.body;
+    if (auto* b = label_body(n.body, label)) return b;
+  }
+  return nullptr;
+}
+
 bool find(std::vector<OpNode>& nodes, const std::string& name, Place& out) {
+  if (auto slash = name.find('/'); slash != std::string::npos) {
+    auto* body = label_body(nodes, name.substr(0, slash));
+    return body && find(*body, name.substr(slash + 1), out);
+  }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     bool named = nodes[i].kind == OpNode::Kind::Step || nodes[i].kind == OpNode::Kind::Call;
     if (named && nodes[i].name == name) {
@@ -26,6 +43,10 @@ bool find(std::vector<OpNode>& nodes, const std::string& name, Place& out) {
 
 // The innermost region of `lock` on the path to step `name`.
 bool find_region(std::vector<OpNode>& nodes, const std::string& lock, const std::string& name, Place& region) {
+  if (auto slash = name.find('/'); slash != std::string::npos) {
+    auto* body = label_body(nodes, name.substr(0, slash));
+    return body && find_region(*body, lock, name.substr(slash + 1), region);
+  }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     OpNode& n = nodes[i];
     bool named = n.kind == OpNode::Kind::Step || n.kind == OpNode::Kind::Call;

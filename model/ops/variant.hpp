@@ -15,6 +15,7 @@
 // InputError at the edit's position in the scenario file.
 #pragma once
 #include <string>
+#include <vector>
 
 #include "model/ops/program.hpp"
 
@@ -31,6 +32,7 @@ struct VariantEdit {
   std::string lock, mode, via, done;
   std::string with;       // replace_lock: the new lock
   std::string impl;       // replace: the new primitive
+  std::vector<std::string> threads;  // `thread:`: only these threads' program (empty: every thread of op)
   // where the edit was written, for errors
   std::string file;
   int line = 0, col = 0;

@@ -1,11 +1,13 @@
 #include "model/scenario/scenario.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
 
 #include "model/scenario/memory_limit.hpp"
+#include "model/support/errno.hpp"
 #include "model/support/yaml_util.hpp"
 
 #include <sys/stat.h>
@@ -148,6 +150,50 @@ void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p
   out.push_back(d);
 }
 
+// `fail: {at: FUNCTION, errno: EBUSY, nth: 2}` or a list of them.
+std::vector<FailSpec> parse_fail(const YamlReader& r, const YAML::Node& n, const std::string& p) {
+  std::vector<FailSpec> out;
+  auto one = [&](const YAML::Node& f, const std::string& fp) {
+    r.require_map(f, fp);
+    r.allow_keys(f, fp, {"at", "errno", "nth"});
+    FailSpec s;
+    s.field = fp;
+    s.line = f.Mark().line + 1;
+    s.col = f.Mark().column + 1;
+    s.at = r.str(r.need(f, fp, "at"), fp + ".at");
+    if (f["errno"]) s.errno_name = r.one_of(f["errno"], fp + ".errno", errno_names());
+    if (f["nth"]) s.nth = static_cast<std::uint32_t>(r.u64(f["nth"], fp + ".nth", 1, 1000000));
+    out.push_back(s);
+  };
+  if (n.IsSequence()) {
+    if (n.size() == 0 || n.size() > kMaxInjections)
+      r.fail(n, p, "between 1 and " + std::to_string(kMaxInjections) + " injections");
+    for (std::size_t i = 0; i < n.size(); ++i) one(n[i], p + "[" + std::to_string(i) + "]");
+  } else {
+    one(n, p);
+  }
+  return out;
+}
+
+// A `fail:` names a step or call of the thread's program (after the variant's
+// edits) that can return that errno (its `fails:`).
+void check_injections(const std::string& file, ThreadSpec& t, const OpProgram& prog) {
+  for (FailSpec& f : t.fail) {
+    const OpNode* n = find_node(prog.steps, f.at);
+    if (!n)
+      throw InputError(file, f.line, f.col, f.field + ".at", "op " + t.op + " (era " + prog.era + ") has no step or call '" + f.at + "'");
+    if (n->fails.empty())
+      throw InputError(file, f.line, f.col, f.field + ".at",
+                       f.at + " cannot fail in this program (no `fails:` in " + n->file + ":" + std::to_string(n->line) + ")");
+    std::vector<std::string> can;
+    for (int e : n->fails) can.push_back(errno_return(e));
+    f.err = f.errno_name.empty() ? n->fails.front() : *errno_value(f.errno_name);
+    if (std::find(n->fails.begin(), n->fails.end(), f.err) == n->fails.end())
+      throw InputError(file, f.line, f.col, f.field + ".errno",
+                       f.at + " returns " + join_list(can) + " here, not -" + f.errno_name);
+  }
+}
+
 VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::string& p) {
   VariantEdit e;
   e.file = r.file();
@@ -165,12 +211,12 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
     if (n["done"]) e.done = r.str(n["done"], p + ".done");
   };
   if (n["move"]) {
-    r.allow_keys(n, p, {"op", "move", "after", "before"});
+    r.allow_keys(n, p, {"op", "thread", "move", "after", "before"});
     e.kind = VariantEdit::Kind::Move;
     e.step = r.str(n["move"], p + ".move");
     anchor();
   } else if (n["wrap"]) {
-    r.allow_keys(n, p, {"op", "wrap", "lock", "mode", "via", "done"});
+    r.allow_keys(n, p, {"op", "thread", "wrap", "lock", "mode", "via", "done"});
     e.kind = VariantEdit::Kind::Wrap;
     const YAML::Node& w = n["wrap"];
     if (w.IsScalar()) {
@@ -184,41 +230,51 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
     lock_mode(true);
     if (!lock_mode_valid(e.lock, e.mode)) r.fail(n["mode"], p + ".mode", e.lock + " cannot be taken in " + e.mode + " mode");
   } else if (n["unwrap"]) {
-    r.allow_keys(n, p, {"op", "unwrap", "around"});
+    r.allow_keys(n, p, {"op", "thread", "unwrap", "around"});
     e.kind = VariantEdit::Kind::Unwrap;
     e.lock = r.one_of(n["unwrap"], p + ".unwrap", lock_names());
     e.step = r.str(r.need(n, p, "around"), p + ".around");
   } else if (n["set_mode"]) {
-    r.allow_keys(n, p, {"op", "set_mode", "around", "mode"});
+    r.allow_keys(n, p, {"op", "thread", "set_mode", "around", "mode"});
     e.kind = VariantEdit::Kind::SetMode;
     e.lock = r.one_of(n["set_mode"], p + ".set_mode", lock_names());
     e.step = r.str(r.need(n, p, "around"), p + ".around");
     lock_mode(true);
     if (!lock_mode_valid(e.lock, e.mode)) r.fail(n["mode"], p + ".mode", e.lock + " cannot be taken in " + e.mode + " mode");
   } else if (n["replace_lock"]) {
-    r.allow_keys(n, p, {"op", "replace_lock", "with", "mode", "via", "done"});
+    r.allow_keys(n, p, {"op", "thread", "replace_lock", "with", "mode", "via", "done"});
     e.kind = VariantEdit::Kind::ReplaceLock;
     e.lock = r.one_of(n["replace_lock"], p + ".replace_lock", lock_names());
     e.with = r.one_of(r.need(n, p, "with"), p + ".with", lock_names());
     lock_mode(false);
   } else if (n["replace"]) {
-    r.allow_keys(n, p, {"op", "replace", "impl"});
+    r.allow_keys(n, p, {"op", "thread", "replace", "impl"});
     e.kind = VariantEdit::Kind::Replace;
     e.step = r.str(n["replace"], p + ".replace");
     e.impl = r.str(r.need(n, p, "impl"), p + ".impl");
   } else if (n["insert"]) {
-    r.allow_keys(n, p, {"op", "insert", "after", "before"});
+    r.allow_keys(n, p, {"op", "thread", "insert", "after", "before"});
     e.kind = VariantEdit::Kind::Insert;
     e.step = r.str(n["insert"], p + ".insert");
     anchor();
   } else if (n["remove"]) {
-    r.allow_keys(n, p, {"op", "remove"});
+    r.allow_keys(n, p, {"op", "thread", "remove"});
     e.kind = VariantEdit::Kind::Remove;
     e.step = r.str(n["remove"], p + ".remove");
   } else {
     r.fail(n, p, "an edit is one of move, wrap, unwrap, set_mode, replace_lock, replace, insert, remove");
   }
   e.op = r.str(r.need(n, p, "op"), p + ".op");
+  // `thread: NAME` or `thread: [A, B]`: the edit changes only these threads' program
+  if (n["thread"]) {
+    const YAML::Node& t = n["thread"];
+    if (t.IsSequence()) {
+      if (t.size() == 0) r.fail(t, p + ".thread", "names no thread");
+      for (std::size_t i = 0; i < t.size(); ++i) e.threads.push_back(r.str(t[i], p + ".thread[" + std::to_string(i) + "]"));
+    } else {
+      e.threads.push_back(r.str(t, p + ".thread"));
+    }
+  }
   return e;
 }
 
@@ -278,7 +334,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   for (std::size_t i = 0; i < threads.size(); ++i) {
     const YAML::Node& n = threads[i];
     std::string p = "threads[" + std::to_string(i) + "]";
-    r.allow_keys(n, p, {"name", "op", "device", "pfn", "nr_pages", "nid", "zone", "retries", "after", "start_s"});
+    r.allow_keys(n, p, {"name", "op", "device", "pfn", "nr_pages", "nid", "zone", "retries", "after", "start_s", "fail"});
     ThreadSpec t;
     t.line = n.Mark().line + 1;
     t.name = r.str(r.need(n, p, "name"), p + ".name");
@@ -341,6 +397,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
         if (sc.threads[j].name == a) t.after = static_cast<int>(j);
       if (t.after < 0) r.fail(n["after"], p + ".after", "no earlier thread named '" + a + "'");
     }
+    if (n["fail"]) t.fail = parse_fail(r, n["fail"], p + ".fail");
     if (!sc.programs.count(t.op)) sc.programs.emplace(t.op, *prog);
     sc.threads.push_back(t);
   }
@@ -367,14 +424,38 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
       for (std::size_t i = 0; i < v["edits"].size(); ++i) {
         std::string p = "variant.edits[" + std::to_string(i) + "]";
         VariantEdit e = parse_edit(r, v["edits"][i], p);
-        auto it = sc.programs.find(e.op);
-        if (it == sc.programs.end())
+        if (!sc.programs.count(e.op))
           r.fail(v["edits"][i]["op"], p + ".op", "no thread of this scenario runs op '" + e.op + "'");
-        apply_edit(it->second, e);
+        for (std::size_t j = 0; j < e.threads.size(); ++j) {
+          const YAML::Node& tn = v["edits"][i]["thread"];
+          const YAML::Node& at = tn.IsSequence() ? tn[j] : tn;
+          std::string f = p + ".thread" + (tn.IsSequence() ? "[" + std::to_string(j) + "]" : "");
+          auto t = std::find_if(sc.threads.begin(), sc.threads.end(), [&](const ThreadSpec& x) { return x.name == e.threads[j]; });
+          if (t == sc.threads.end()) r.fail(at, f, "no thread named '" + e.threads[j] + "'");
+          if (t->op != e.op) r.fail(at, f, "thread '" + e.threads[j] + "' runs " + t->op + ", not " + e.op);
+        }
         sc.edits.push_back(e);
       }
     }
   }
+  // Each thread's program: its op's, with the edits for every thread of the
+  // op and those naming it, in the order written. Threads that no edit names
+  // share the op's program.
+  for (const VariantEdit& e : sc.edits)
+    if (e.threads.empty()) apply_edit(sc.programs.at(e.op), e);
+  for (ThreadSpec& t : sc.threads) {
+    bool own = false;
+    for (const VariantEdit& e : sc.edits)
+      own = own || std::find(e.threads.begin(), e.threads.end(), t.name) != e.threads.end();
+    if (!own) continue;
+    OpProgram p = *cat.find(sc.era, t.op);
+    for (const VariantEdit& e : sc.edits)
+      if (e.threads.empty() || std::find(e.threads.begin(), e.threads.end(), t.name) != e.threads.end())
+        apply_edit(p, e);
+    t.program = t.op + "@" + t.name;
+    sc.programs.emplace(t.program, std::move(p));
+  }
+  for (ThreadSpec& t : sc.threads) check_injections(file, t, sc.programs.at(t.program.empty() ? t.op : t.program));
 
   if (doc["explore"]) {
     const YAML::Node& x = doc["explore"];

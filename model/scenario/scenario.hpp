@@ -17,9 +17,21 @@
 
 namespace mhp {
 
+// A thread's `fail:`: the nth time kernel function `at` runs in this
+// thread's op it returns -err instead (errno 0 until checked against the
+// program: then the step's first `fails:` errno unless one was given).
+struct FailSpec {
+  std::string at, errno_name, field;
+  std::uint32_t nth = 1;
+  int line = 0, col = 0;  // where `fail:` names it, for errors
+  int err = 0;
+};
+
 struct ThreadSpec {
   std::string name;
   std::string op;
+  std::string program;  // key in Scenario::programs when edits name this thread (else op)
+  std::vector<FailSpec> fail;
   OpArgs args;
   int after = -1;  // index of a thread this one starts after (devm ordering, sequential set-up)
   int line = 0;    // line of the thread in the scenario file (reports point at it)
@@ -59,7 +71,7 @@ struct Scenario {
   std::vector<ThreadSpec> threads;
   std::string variant = "-";
   std::vector<VariantEdit> edits;
-  std::map<std::string, OpProgram> programs;  // op -> program after edits
+  std::map<std::string, OpProgram> programs;  // op (or op@thread) -> program after edits
   std::string strategy = "random";  // random, pct, pos
   unsigned depth = 3;               // pct: bug depth d
   // dfs: preemption bound; unset: 2 for reduce none, unbounded for dpor

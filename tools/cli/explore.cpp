@@ -86,6 +86,7 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
                     std::optional<std::pair<std::uint64_t, std::uint64_t>> shard,
                     std::optional<std::uint64_t> only, bool progress_line, bool memo, bool events) {
   std::string only_log;  // the event log of execution `only`, when asked
+  std::vector<std::string> only_results;  // how its ops returned
   auto mine = [&](std::uint64_t i) {
     return (!shard || i % shard->second == shard->first) && (!only || i == *only);
   };
@@ -149,7 +150,10 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
       std::vector<Entry*> entries;
       record(w, w.m->findings(o), i, schedule, w.trie ? &entries : nullptr);
       w.traces.insert(w.m->trace_signature());
-      if (events && only) only_log = w.m->event_log();
+      if (only) {
+        if (events) only_log = w.m->event_log();
+        only_results = w.m->op_results();
+      }
       if (w.trie) {
         if (o.status != Outcome::Status::Diverged &&
             w.trie->add(w.m->ex.schedule().choices, w.recorder->asked(), std::uint32_t(w.results.size())))
@@ -228,6 +232,7 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
   }
   x.traces = traces.size();
   x.event_log = std::move(only_log);
+  x.op_results = std::move(only_results);
   std::vector<Entry*> order;
   for (auto& [key, e] : all) order.push_back(&e);
   std::sort(order.begin(), order.end(), [](const Entry* a, const Entry* b) {

@@ -24,6 +24,7 @@ struct Exploration {
   std::uint64_t traces = 0;       // distinct Mazurkiewicz traces among them
   std::vector<LockEdge> lock_graph;  // the merged lock dependency graph
   std::string event_log;  // with `only` and events: that execution's events (replay --execution --events)
+  std::vector<std::string> op_results;  // with `only`: how each thread's op returned
 };
 
 using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;

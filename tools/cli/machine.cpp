@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "model/kernel/invariants.hpp"
+#include "model/support/errno.hpp"
 
 namespace mhp {
 
@@ -15,7 +16,10 @@ void thread_main(void* arg) {
   if (job->after) job->after->wait();
   OpState st;
   st.args = job->args;
+  st.inject = job->inject.data();
+  st.n_inject = static_cast<std::uint8_t>(job->inject.size());
   run_program(*job->k, *job->prog, st);
+  job->k->ex.set_exit(st.err, st.ended_early, st.injected, st.ended_at);
   job->done->complete_all();
 }
 
@@ -104,8 +108,10 @@ std::string event_log_of(const Execution& ex) {
   std::string o;
   for (const Event& e : ex.events()) {
     const SimThread& t = ex.threads()[e.thread];
+    // an op's end carries what it returned: "= -EBUSY"
+    const std::string value = e.kind == EvKind::ThreadEnd ? errno_return(int(-e.value)) : std::to_string(e.value);
     o += std::to_string(e.index) + " T" + std::to_string(e.thread) + " " + t.name + " " + event_kind_name(e.kind) + " " +
-         (e.obj ? ex.objects().describe(e.obj) : std::string("-")) + " = " + std::to_string(e.value) + "  in " +
+         (e.obj ? ex.objects().describe(e.obj) : std::string("-")) + " = " + value + "  in " +
          ex.stacks().top_name(e.stack) + "\n";
   }
   return o;
@@ -119,7 +125,9 @@ Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs
   for (const auto& t : sc.threads) done_.push_back(std::make_unique<Completion>(ex, "task " + t.name + " exited"));
   for (std::size_t i = 0; i < sc.threads.size(); ++i) {
     const auto& t = sc.threads[i];
-    jobs_.push_back({&k_, &programs_.at(t.op), t.args, t.after >= 0 ? done_[t.after].get() : nullptr, done_[i].get()});
+    jobs_.push_back({&k_, &programs_.at(t.program.empty() ? t.op : t.program), t.args,
+                     t.after >= 0 ? done_[t.after].get() : nullptr, done_[i].get(), {}});
+    for (const FailSpec& f : t.fail) jobs_.back().inject.push_back({ex.stacks().fn(f.at), f.err, f.nth});
     ex.add_thread(t.name, thread_main, &jobs_.back());
   }
   levels_.direct(ex.objects().size());  // every object is registered by now
@@ -147,6 +155,22 @@ Outcome Machine::run(Strategy& s, std::uint64_t i) {
   return ex.run(s, i);
 }
 
+std::string Machine::op_result(const SimThread& t) const {
+  const ThreadSpec& spec = sc_.threads[t.id];
+  std::string o = "task " + t.name + " (T" + std::to_string(t.id) + "): " + spec.op;
+  if (t.state != ThreadState::Finished) return o + " did not return";
+  o += " returned " + errno_return(t.exit_err);
+  if (t.exit_early) o += " early, at " + ex.stacks().top_name(t.exit_at);
+  if (t.exit_injected) o += " (injected by the scenario's fail:)";
+  return o;
+}
+
+std::vector<std::string> Machine::op_results() const {
+  std::vector<std::string> out;
+  for (const auto& t : ex.threads()) out.push_back(op_result(t));
+  return out;
+}
+
 std::vector<Finding> Machine::findings(const Outcome& o) {
   std::vector<Finding> found;
   for (Checker* c : checkers_)
@@ -162,6 +186,12 @@ std::vector<Finding> Machine::findings(const Outcome& o) {
       f.summary = v.text;
       found.push_back(std::move(f));
     }
+  // An op that returned early or with an error changed what the execution
+  // did: say so next to what was found in it.
+  if (!found.empty())
+    for (const auto& t : ex.threads())
+      if (t.state == ThreadState::Finished && (t.exit_early || t.exit_err))
+        for (Finding& f : found) f.notes.push_back(op_result(t));
   return found;
 }
 

@@ -29,6 +29,7 @@ struct ThreadJob {
   OpArgs args;
   Completion* after = nullptr;  // started only once that thread has finished
   Completion* done = nullptr;
+  std::vector<Injection> inject;  // the thread's `fail:`
 };
 
 std::string event_log_of(const Execution& ex);
@@ -50,6 +51,9 @@ class Machine {
   Outcome run(Strategy& s, std::uint64_t execution_index);
   std::vector<Finding> findings(const Outcome& o);
   std::string event_log() const;
+  // How each thread's op returned in the last execution ("task offline (T1):
+  // offline_pages returned -EBUSY early, at start_isolate_page_range").
+  std::vector<std::string> op_results() const;
   // The execution's Mazurkiewicz trace, as a hash of its Foata normal form:
   // executions that only reorder independent events get the same value.
   std::uint64_t trace_signature();
@@ -71,6 +75,7 @@ class Machine {
   std::unique_ptr<LockScopeChecker> scope_;
   std::vector<Checker*> checkers_;
   std::uint64_t foata_signature();
+  std::string op_result(const SimThread& t) const;
   ScheduleMemo signatures_;  // trace_signature() of the schedules run so far
   bool memo_ = true;
   // foata_signature()'s per-object Foata levels, cleared by generation

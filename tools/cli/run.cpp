@@ -176,6 +176,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     res.findings = set.all();
     res.lock_graph = m.order().edges();
     if (opt.events) res.event_log = m.event_log();
+    res.op_results = m.op_results();
     res.ok = res.replay_error.empty();
     return res;
   }
@@ -339,6 +340,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
                           opt.progress, opt.memo, opt.events && opt.only_execution);
   res.findings = std::move(x.findings);
   res.event_log = std::move(x.event_log);
+  res.op_results = std::move(x.op_results);
   res.executions_run = x.executions;
   res.executions_simulated = x.simulated;
   res.traces = x.traces;

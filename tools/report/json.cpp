@@ -63,6 +63,7 @@ std::string render_json(const ScenarioResult& r) {
   s["findings"] = r.findings.size();
   s["expectations"] = r.expect_lines;
   if (!r.replay_error.empty()) s["replay_error"] = r.replay_error;
+  if (!r.op_results.empty()) s["op_results"] = r.op_results;
   if (r.timing) s["timing"] = timing_json(*r.timing);
   out += s.dump() + "\n";
   return out;

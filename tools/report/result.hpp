@@ -76,6 +76,7 @@ struct ScenarioResult {
   std::vector<Finding> suppressed_findings;  // those findings
   bool replay = false;
   std::string replay_error;          // divergence, empty if none
+  std::vector<std::string> op_results;  // replay: how each thread's op returned
   bool ok = true;
 };
 

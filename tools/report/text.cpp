@@ -49,6 +49,10 @@ std::string render_text(const ScenarioResult& r) {
                   "\n";
   for (const auto& f : r.findings) o += render_finding_text(f, r);
   if (r.findings.empty()) o += "no findings\n";
+  if (!r.op_results.empty()) {
+    o += "op results:\n";
+    for (const auto& l : r.op_results) o += "  " + l + "\n";
+  }
   if (!r.replay_error.empty()) o += "replay diverged: " + r.replay_error + "\n";
   for (const auto& e : r.expect_lines) o += e + "\n";
   if (!r.replay && r.traces)
