@@ -75,6 +75,17 @@ bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
   return !stop;
 }
 
+// `acquire:` / `release:`: one lock call in the frame of its kernel
+// function; whether the two balance is left to the program (and checked by
+// checkers/lock_misuse.cpp), as it is to kernel code.
+void lock_call(Kernel& k, const OpNode& n, OpState& st) {
+  const bool take = n.kind == OpNode::Kind::Acquire;
+  const FnId fn = take ? n.via_fn : n.done_fn;
+  Frame f(k.ex, fn);
+  lock_op(k, n, st.args, take);
+  charge(k, fn, st);
+}
+
 bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st) {
   for (const OpNode& n : nodes) {
     switch (n.kind) {
@@ -115,6 +126,10 @@ bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st) {
         if (!ok) return false;
         break;
       }
+      case OpNode::Kind::Acquire:
+      case OpNode::Kind::Release:
+        lock_call(k, n, st);
+        break;
     }
   }
   return true;
