@@ -205,7 +205,7 @@ int main(int argc, char** argv) {
     return std::make_pair(double(execs) / sec, sink);
   };
   auto engine_model = rate(false, false), checked = rate(true, false), full = rate(true, true);
-  std::printf("  where the time goes (executions/s): engine + model %.0f, + the five checkers %.0f, + coverage "
+  std::printf("  where the time goes (executions/s): engine + model %.0f, + the six checkers %.0f, + coverage "
               "hash %.0f (per execution: %.2f + %.2f + %.2f us)\n",
               engine_model.first, checked.first, full.first, 1e6 / engine_model.first,
               1e6 / checked.first - 1e6 / engine_model.first,
@@ -216,7 +216,8 @@ int main(int argc, char** argv) {
                                                         {"race", Machine::kCheckRace},
                                                         {"lock-order", Machine::kCheckOrder},
                                                         {"refcount", Machine::kCheckRefs},
-                                                        {"lock-scope", Machine::kCheckScope}};
+                                                        {"lock-scope", Machine::kCheckScope},
+                                                        {"lock-misuse", Machine::kCheckMisuse}};
   for (auto [name, bit] : each)
     std::printf(" %s %.2f", name, 1e6 / rate(true, false, bit).first - 1e6 / engine_model.first);
   std::printf("\n");

@@ -13,6 +13,7 @@ constexpr unsigned kMaxThreads = 16;
 constexpr ThreadId kNoThread = 0xff;
 constexpr std::uint8_t kNoLockBit = 0xff;
 constexpr std::uint8_t kEvTrylock = 1;  // Event::flags: an Acquire by a trylock (no lock-order dependency)
+constexpr std::uint8_t kEvSpinlock = 2;  // Event::flags: a LockMisuse of a spinlock (its debug check, not a mutex's)
 
 enum class EvKind : std::uint8_t {
   Read,        // load of a modelled field
@@ -25,6 +26,8 @@ enum class EvKind : std::uint8_t {
   ThreadEnd,
   SeqBegin,    // seqcount read section entered (an acquire of the writers' releases)
   SeqRetry,    // seqcount read section checked: value 1 = retried, 0 = its reads stand
+  LockMisuse,  // a release the lock refused (not held by the thread): mode = SyncSide asked for,
+               // value = the owning thread of a mutex held by another, else -1
 };
 
 // How an access is marked, in the Linux-kernel memory model's sense. A race
@@ -50,7 +53,8 @@ constexpr Touch touch_of(EvKind kind, std::uint8_t mode) {
     case EvKind::Write:
     case EvKind::Release:
     case EvKind::Block:
-    case EvKind::RefOp: return Touch::Exclusive;
+    case EvKind::RefOp:
+    case EvKind::LockMisuse: return Touch::Exclusive;  // its outcome depends on who holds the lock
     default: return Touch::None;  // thread start and end
   }
 }
@@ -60,7 +64,7 @@ struct Event {
   ThreadId thread;
   EvKind kind;
   std::uint8_t mode;     // Access for Read/Write, SyncSide for Acquire/Release
-  std::uint8_t flags = 0;  // kEvTrylock
+  std::uint8_t flags = 0;  // kEvTrylock, kEvSpinlock
   ObjId obj;
   std::int64_t value;
   StackId stack;         // interned kernel-function stack of the thread

@@ -32,7 +32,7 @@ class EventObserver {
 };
 
 constexpr std::uint32_t kind_bit(EvKind k) { return 1u << unsigned(k); }
-constexpr unsigned kEvKinds = unsigned(EvKind::SeqRetry) + 1;
+constexpr unsigned kEvKinds = unsigned(EvKind::LockMisuse) + 1;
 
 enum class ThreadState : std::uint8_t { Idle, Runnable, Blocked, Finished };
 
@@ -141,6 +141,14 @@ class Execution {
   // of locks as long as one run takes at most 64 distinct ones.
   void note_acquired(std::uint8_t& bit, ObjId obj, SyncSide side);
   void note_released(std::uint8_t bit);
+  // Whether the current thread holds lock `bit` on `side` (its held list, so
+  // a read side taken twice is still held after one release).
+  bool holds(std::uint8_t bit, SyncSide side) const {
+    if (bit == kNoLockBit) return false;
+    for (const HeldLock& h : threads_[cur_].held_list)
+      if (h.bit == bit && h.side == side) return true;
+    return false;
+  }
 
   // --- inspection (checkers, reports, tests) ---
   const std::vector<Event>& events() const { return events_; }

@@ -9,9 +9,9 @@ namespace {
 void bind_nodes(std::vector<OpNode>& nodes, StackTable& st) {
   for (auto& n : nodes) {
     n.fn = st.fn(n.kind == OpNode::Kind::ForEach ? "for_each_" + n.name : n.name);
-    if (n.kind == OpNode::Kind::Lock) {
-      n.via_fn = st.fn(n.via);
-      n.done_fn = st.fn(n.done);
+    if (n.kind == OpNode::Kind::Lock || n.kind == OpNode::Kind::Acquire || n.kind == OpNode::Kind::Release) {
+      if (n.kind != OpNode::Kind::Release) n.via_fn = st.fn(n.via);
+      if (n.kind != OpNode::Kind::Acquire) n.done_fn = st.fn(n.done);
       n.write = n.mode == "write";
     }
     if (n.kind == OpNode::Kind::ForEach) {

@@ -74,6 +74,17 @@ bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
   return !stop;
 }
 
+// `acquire:` / `release:`: one lock call in the frame of its kernel
+// function; whether the two balance is left to the program (and checked by
+// checkers/lock_misuse.cpp), as it is to kernel code.
+void lock_call(Kernel& k, const OpNode& n, OpState& st) {
+  const bool take = n.kind == OpNode::Kind::Acquire;
+  const FnId fn = take ? n.via_fn : n.done_fn;
+  Frame f(k.ex, fn);
+  lock_op(k, n, st.args, take);
+  charge(k, fn, st);
+}
+
 // A scenario's `fail:` for this kernel function, counted each time it runs:
 // the errno to return instead of running it, or 0.
 int injected(const OpNode& n, OpState& st) {
@@ -158,6 +169,10 @@ bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st, const O
         break;
       }
       case OpNode::Kind::Label: break;  // run only by unwind()
+      case OpNode::Kind::Acquire:
+      case OpNode::Kind::Release:
+        lock_call(k, n, st);
+        break;
     }
     if (!ok) {
       if (!n.goto_label.empty() && st.err) st.pending_label = &n.goto_label;

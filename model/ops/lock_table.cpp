@@ -38,4 +38,9 @@ bool lock_mode_valid(const std::string& lock, const std::string& mode) {
   return mode == "read" ? l->read : mode == "write" ? l->write : false;
 }
 
+bool lock_single_call_valid(const std::string& lock) {
+  const LockSpec* l = find_lock(lock);
+  return l && l->id != LockId::Rcu;
+}
+
 }  // namespace mhp

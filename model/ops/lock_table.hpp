@@ -32,6 +32,10 @@ struct LockSpec {
 const std::vector<LockSpec>& lock_specs();
 const LockSpec* find_lock(const std::string& name);
 bool lock_mode_valid(const std::string& lock, const std::string& mode);
+// Whether an `acquire:`/`release:` node may name the lock: not rcu, whose
+// read sections the model tracks as a per-thread depth, without the held-lock
+// record (who took it, where) a lone rcu_read_unlock() would be checked by.
+bool lock_single_call_valid(const std::string& lock);
 std::vector<std::string> lock_names();
 
 }  // namespace mhp

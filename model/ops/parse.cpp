@@ -119,8 +119,31 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
       scope.pop_back();
       out.push_back(std::move(node));
       continue;
+    } else if (n.IsMap() && (n["acquire"] || n["release"])) {
+      // One lock call: the lock stays held past the node, until a release
+      // (or the op's end: a held_at_exit finding).
+      const bool take = static_cast<bool>(n["acquire"]);
+      const std::string field = take ? "acquire" : "release";
+      if (take) r.allow_keys(n, p, {"acquire", "mode", "via", "trylock"});
+      else r.allow_keys(n, p, {"release", "mode", "done"});
+      node.kind = take ? OpNode::Kind::Acquire : OpNode::Kind::Release;
+      node.name = r.one_of(n[field], p + "." + field, lock_names());
+      if (!lock_single_call_valid(node.name))
+        r.fail(n[field], p + "." + field, node.name + " is taken in lock regions only (`lock: " + node.name + "`)");
+      node.lock = find_lock(node.name)->id;
+      node.mode = r.one_of(r.need(n, p, "mode"), p + ".mode", {"read", "write"});
+      if (!lock_mode_valid(node.name, node.mode))
+        r.fail(n["mode"], p + ".mode", node.name + " cannot be taken in " + node.mode + " mode");
+      if (take) {
+        node.via = n["via"] ? r.str(n["via"], p + ".via") : node.name + "_" + node.mode + "_lock";
+        node.trylock = n["trylock"] ? r.boolean(n["trylock"], p + ".trylock") : false;
+      } else {
+        node.done = n["done"] ? r.str(n["done"], p + ".done") : node.name + "_" + node.mode + "_unlock";
+      }
+      out.push_back(std::move(node));
+      continue;
     } else {
-      r.fail(n, p, "expected a mapping with 'step', 'call', 'lock' or 'for_each'");
+      r.fail(n, p, "expected a mapping with 'step', 'call', 'lock', 'for_each', 'acquire' or 'release'");
     }
     if (!names.insert(node.name).second)
       r.fail(n, p, "'" + node.name + "' appears twice in this operation (step names must be unique)");

@@ -1,6 +1,7 @@
 // Step programs as data: an operation is a tree of steps (C++ primitives),
-// calls (a kernel function frame around steps), lock regions and for_each
-// loops. An era is a set of programs; a variant edits a copy
+// calls (a kernel function frame around steps), lock regions, for_each
+// loops, and single lock calls (acquire, release) for code that takes a lock
+// in one place and drops it in another. An era is a set of programs; a variant edits a copy
 // (model/ops/variant.hpp).
 //
 // One file per part: lock_table.cpp (the lockable locks), parse.cpp (op
@@ -20,14 +21,17 @@
 namespace mhp {
 
 struct OpNode {
-  enum class Kind { Step, Call, Lock, ForEach, Label };
+  // Acquire, Release: one lock call, held on past the node (no body); they
+  // need not balance, which is what checkers/lock_misuse.cpp checks. Label:
+  // an error label of a call's or lock region's `unwind:`.
+  enum class Kind { Step, Call, Lock, ForEach, Acquire, Release, Label };
   Kind kind = Kind::Step;
-  std::string name;  // step: the kernel function; call: kernel function; lock: lock name; for_each: what
+  std::string name;  // step: the kernel function; call: kernel function; lock, acquire, release: lock name; for_each: what
   std::string impl;  // step: the primitive that models it (default: name)
-  std::string mode;  // lock: "read" or "write"
-  std::string via;   // lock: kernel function that takes it (mem_hotplug_begin)
-  std::string done;  // lock: kernel function that drops it (mem_hotplug_done)
-  bool trylock = false;  // lock: trylock and retry (lock_device_hotplug_sysfs)
+  std::string mode;  // lock, acquire, release: "read" or "write"
+  std::string via;   // lock, acquire: kernel function that takes it (mem_hotplug_begin)
+  std::string done;  // lock, release: kernel function that drops it (mem_hotplug_done)
+  bool trylock = false;  // lock, acquire: trylock and retry (lock_device_hotplug_sysfs)
   std::vector<OpNode> body;  // call, lock, for_each, label: their steps; step: its `otherwise:` steps
   // Failure exits. `fails:` (step, call): the errnos the kernel function can
   // return here, the first when the modelled check itself fails; a scenario
@@ -45,7 +49,7 @@ struct OpNode {
   LockId lock = LockId::MemHotplug;
   FnId fn = 0, via_fn = 0, done_fn = 0;  // set by bind()
   // Set by bind() too, so running a node compares no strings:
-  bool write = false;  // lock: mode "write"
+  bool write = false;  // lock, acquire, release: mode "write"
   std::uint8_t loop = 0;  // for_each: index of name in loop_kinds() (LoopKind)
 };
 

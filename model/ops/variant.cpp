@@ -139,6 +139,30 @@ void wrap(OpProgram& p, const VariantEdit& e) {
   a.list->insert(a.list->begin() + static_cast<long>(a.index), std::move(region));
 }
 
+// insert_acquire / insert_release: one `acquire:` or `release:` node next to
+// a step, as an op file would write it.
+void insert_lock_call(OpProgram& p, const VariantEdit& e) {
+  const bool take = e.kind == VariantEdit::Kind::InsertAcquire;
+  const char* field = take ? "insert_acquire" : "insert_release";
+  if (!lock_single_call_valid(e.lock)) fail(e, field, e.lock + " is taken in lock regions only (use wrap)");
+  if (!lock_mode_valid(e.lock, e.mode)) fail(e, "mode", e.lock + " cannot be taken in " + e.mode + " mode");
+  Place dst = need(p, e, e.after ? "after" : "before", e.anchor);
+  OpNode n;
+  n.kind = take ? OpNode::Kind::Acquire : OpNode::Kind::Release;
+  n.name = e.lock;
+  n.lock = find_lock(e.lock)->id;
+  n.mode = e.mode;
+  if (take) {
+    n.via = e.via.empty() ? e.lock + "_" + e.mode + "_lock" : e.via;
+    n.trylock = e.trylock;
+  } else {
+    n.done = e.done.empty() ? e.lock + "_" + e.mode + "_unlock" : e.done;
+  }
+  n.file = e.file;
+  n.line = e.line;
+  dst.list->insert(dst.list->begin() + static_cast<long>(dst.index + (e.after ? 1 : 0)), std::move(n));
+}
+
 }  // namespace
 
 void apply_edit(OpProgram& p, const VariantEdit& e) {
@@ -185,6 +209,8 @@ void apply_edit(OpProgram& p, const VariantEdit& e) {
       dst.list->insert(dst.list->begin() + static_cast<long>(dst.index + (e.after ? 1 : 0)), std::move(n));
       return;
     }
+    case VariantEdit::Kind::InsertAcquire:
+    case VariantEdit::Kind::InsertRelease: return insert_lock_call(p, e);
     case VariantEdit::Kind::Remove: {
       Place s = need(p, e, "remove", e.step);
       s.list->erase(s.list->begin() + static_cast<long>(s.index));

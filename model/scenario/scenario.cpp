@@ -257,12 +257,25 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
     e.kind = VariantEdit::Kind::Insert;
     e.step = r.str(n["insert"], p + ".insert");
     anchor();
+  } else if (n["insert_acquire"] || n["insert_release"]) {
+    const bool take = static_cast<bool>(n["insert_acquire"]);
+    const std::string field = take ? "insert_acquire" : "insert_release";
+    if (take) r.allow_keys(n, p, {"op", "insert_acquire", "mode", "via", "trylock", "after", "before"});
+    else r.allow_keys(n, p, {"op", "insert_release", "mode", "done", "after", "before"});
+    e.kind = take ? VariantEdit::Kind::InsertAcquire : VariantEdit::Kind::InsertRelease;
+    e.lock = r.one_of(n[field], p + "." + field, lock_names());
+    if (!lock_single_call_valid(e.lock))
+      r.fail(n[field], p + "." + field, e.lock + " is taken in lock regions only (use wrap)");
+    lock_mode(true);
+    if (!lock_mode_valid(e.lock, e.mode)) r.fail(n["mode"], p + ".mode", e.lock + " cannot be taken in " + e.mode + " mode");
+    if (n["trylock"]) e.trylock = r.boolean(n["trylock"], p + ".trylock");
+    anchor();
   } else if (n["remove"]) {
     r.allow_keys(n, p, {"op", "thread", "remove"});
     e.kind = VariantEdit::Kind::Remove;
     e.step = r.str(n["remove"], p + ".remove");
   } else {
-    r.fail(n, p, "an edit is one of move, wrap, unwrap, set_mode, replace_lock, replace, insert, remove");
+    r.fail(n, p, "an edit is one of move, wrap, unwrap, set_mode, replace_lock, replace, insert, insert_acquire, insert_release, remove");
   }
   e.op = r.str(r.need(n, p, "op"), p + ".op");
   // `thread: NAME` or `thread: [A, B]`: the edit changes only these threads' program

@@ -24,6 +24,11 @@ bool Mutex::trylock() {
 
 void Mutex::unlock() {
   ex_.choice_point(obj_, true);
+  if (owner_ != ex_.current()) {  // not held, or held by another task
+    ex_.emit(EvKind::LockMisuse, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_,
+             owner_ == kNoThread ? -1 : owner_, spin_ ? kEvSpinlock : 0);
+    return;
+  }
   owner_ = kNoThread;
   ex_.note_released(bit_);
   ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);

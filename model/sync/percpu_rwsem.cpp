@@ -17,6 +17,10 @@ void PercpuRwsem::down_read() {
 
 void PercpuRwsem::up_read() {
   ex_.choice_point(obj_, true);
+  // A put without a get: refused and reported. The kernel would decrement
+  // this CPU's count, leaving the sum at -1 for the next writer to wait on.
+  if (!ex_.holds(bit_, SyncSide::Shared))
+    return ex_.emit(EvKind::LockMisuse, static_cast<std::uint8_t>(SyncSide::Shared), obj_, -1);
   --readers_;
   ex_.note_released(bit_);
   ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Shared), obj_, readers_);
@@ -37,6 +41,8 @@ void PercpuRwsem::down_write() {
 
 void PercpuRwsem::up_write() {
   ex_.choice_point(obj_, true);
+  if (writer_ != ex_.current())
+    return ex_.emit(EvKind::LockMisuse, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, -1);
   block_ = false;
   writer_ = kNoThread;
   ex_.note_released(bit_);

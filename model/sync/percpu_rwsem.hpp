@@ -16,6 +16,8 @@ class PercpuRwsem {
   // `cls`: the lock class in finding keys and the lock-order graph (default: name)
   PercpuRwsem(Execution& ex, const std::string& name, const std::string& cls = "");
   void down_read();   // percpu_down_read(), e.g. get_online_mems()
+  // An up_*() of a side the task does not hold is refused and reported
+  // (EvKind::LockMisuse): the reader count never goes negative.
   void up_read();     // percpu_up_read(), e.g. put_online_mems()
   void down_write();  // percpu_down_write(), e.g. inside mem_hotplug_begin()
   void up_write();    // percpu_up_write()

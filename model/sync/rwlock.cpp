@@ -15,6 +15,8 @@ void Rwlock::read_lock() {
 
 void Rwlock::read_unlock() {
   ex_.choice_point(obj_, true);
+  if (!ex_.holds(bit_, SyncSide::Shared))
+    return ex_.emit(EvKind::LockMisuse, static_cast<std::uint8_t>(SyncSide::Shared), obj_, -1);
   --readers_;
   ex_.note_released(bit_);
   ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Shared), obj_, readers_);
@@ -33,6 +35,8 @@ void Rwlock::write_lock() {
 
 void Rwlock::write_unlock() {
   ex_.choice_point(obj_, true);
+  if (writer_ != ex_.current())
+    return ex_.emit(EvKind::LockMisuse, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, -1);
   writer_ = kNoThread;
   ex_.note_released(bit_);
   ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);

@@ -1,5 +1,7 @@
 // rwlock_t (queued rwlock, kernel/locking/qrwlock.c): resource_lock. In
-// process context a waiting writer makes new readers queue behind it.
+// process context a waiting writer makes new readers queue behind it. An
+// unlock of a side the task does not hold is refused and reported
+// (EvKind::LockMisuse); the counts stay as they were.
 #pragma once
 #include <string>
 

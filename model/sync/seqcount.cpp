@@ -15,6 +15,8 @@ void Seqlock::write_lock() {
 
 void Seqlock::write_unlock() {
   ex_.choice_point(seq_obj_, true);
+  // Not the writer: the spinlock refuses and reports it; the sequence stays even.
+  if (lock_.owner() != ex_.current()) return lock_.unlock();
   ++seq_;
   ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Exclusive), seq_obj_, seq_);
   lock_.unlock();

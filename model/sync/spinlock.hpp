@@ -9,7 +9,9 @@ namespace mhp {
 
 class Spinlock : public Mutex {
  public:
-  using Mutex::Mutex;
+  Spinlock(Execution& ex, const std::string& name, const std::string& cls = "") : Mutex(ex, name, cls) {
+    spin_ = true;
+  }
 };
 
 }  // namespace mhp

@@ -99,6 +99,7 @@ const char* event_kind_name(EvKind k) {
     case EvKind::ThreadEnd: return "end";
     case EvKind::SeqBegin: return "seq_begin";
     case EvKind::SeqRetry: return "seq_retry";
+    case EvKind::LockMisuse: return "lock_misuse";
   }
   return "?";
 }
@@ -142,7 +143,8 @@ void Machine::add_checkers(std::uint32_t which) {
   order_ = std::make_unique<LockOrderChecker>(ex, lockdep_recursive_read(), lockdep_gate());
   refs_ = std::make_unique<RefcountChecker>(ex);
   scope_ = std::make_unique<LockScopeChecker>(ex, sc_.era);
-  const std::array<Checker*, 5> all = {stale_.get(), race_.get(), order_.get(), refs_.get(), scope_.get()};
+  misuse_ = std::make_unique<LockMisuseChecker>(ex);
+  const std::array<Checker*, 6> all = {stale_.get(), race_.get(), order_.get(), refs_.get(), scope_.get(), misuse_.get()};
   checkers_.clear();
   for (unsigned i = 0; i < all.size(); ++i)
     if (which >> i & 1) checkers_.push_back(all[i]);

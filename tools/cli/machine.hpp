@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "checkers/lock_misuse.hpp"
 #include "checkers/lock_order.hpp"
 #include "checkers/lock_scope.hpp"
 #include "checkers/race.hpp"
@@ -41,8 +42,11 @@ class Machine {
   // Attaches the checkers (after any calibration run that must not be checked).
   // which: a mask of kCheckStale, kCheckRace, ... (all by default; fewer only
   // for the bench's cost breakdown: a report needs every checker).
-  static constexpr std::uint32_t kCheckStale = 1, kCheckRace = 2, kCheckOrder = 4, kCheckRefs = 8, kCheckScope = 16;
-  static constexpr std::uint32_t kAllCheckers = 31;
+  // A new checker takes the next bit and comes last in add_checkers(), so the
+  // findings of the others keep their order in every report.
+  static constexpr std::uint32_t kCheckStale = 1, kCheckRace = 2, kCheckOrder = 4, kCheckRefs = 8, kCheckScope = 16,
+                                 kCheckMisuse = 32;
+  static constexpr std::uint32_t kAllCheckers = 63;
   void add_checkers(std::uint32_t which = kAllCheckers);
   // Keys whose findings the caller holds already (see KnownKeys); null: none.
   void set_known(const KnownKeys* k) {
@@ -73,6 +77,7 @@ class Machine {
   std::unique_ptr<LockOrderChecker> order_;
   std::unique_ptr<RefcountChecker> refs_;
   std::unique_ptr<LockScopeChecker> scope_;
+  std::unique_ptr<LockMisuseChecker> misuse_;
   std::vector<Checker*> checkers_;
   std::uint64_t foata_signature();
   std::string op_result(const SimThread& t) const;
