@@ -329,3 +329,60 @@ TEST_CASE("a step's otherwise: steps run in the caller's frame when its check fa
   const std::string shown = show_program(*OpCatalog::get().find("v4.19", "memory_failure"));
   CHECK(shown.find("get_dev_pagemap    # mm/memremap.c get_dev_pagemap()\n  otherwise:\n    PageHuge") != std::string::npos);
 }
+
+namespace {
+
+// Reads of struct page fields and lock acquisitions an execution makes.
+struct Counter final : EventObserver {
+  const Execution& ex;
+  long page_reads = 0, acquires = 0;
+  explicit Counter(const Execution& e) : ex(e) {}
+  void on_event(const Event& ev) override {
+    if (ev.kind == EvKind::Acquire) ++acquires;
+    if (ev.kind == EvKind::Read && ex.objects().class_of(ev.obj).rfind("page->", 0) == 0) ++page_reads;
+  }
+};
+
+// An online block (pfns 4..7), then the sysfs reader `reader` of it, if any.
+Counter sysfs_read(const std::string& era, const char* reader) {
+  Seq s(era);
+  s.ram("add_memory", 4);
+  s.ram("online_pages", 4);
+  if (reader) s.ram(reader, 4);
+  Counter c(s.h.ex);
+  s.h.ex.add_observer(&c);
+  s.run();
+  CHECK(s.all(4, 8, PageState::Online));
+  CHECK(s.k.blocks[1]->state.v == MEM_ONLINE);
+  CHECK(s.k.zone(0, ZONE_NORMAL).spanned_pages.v == 8);
+  return c;
+}
+
+bool era_in(const std::string& era, std::initializer_list<const char*> eras) {
+  for (const char* e : eras)
+    if (era == e) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("the memory block sysfs readers take no lock and walk the memmap only where their release does") {
+  for (const auto& era : known_eras()) {
+    CAPTURE(era);
+    const Counter base = sysfs_read(era, nullptr);
+    // removable_show(): is_mem_section_removable() up to v5.6 (53cdc1cb29e8,
+    // in 5.4.286 as a backport); valid_zones_show(): test_pages_in_a_zone()
+    // up to v5.17 (395f6081bad4).
+    const bool removable_walks = era_in(era, {"v4.19", "v4.20", "v5.0", "v5.3"});
+    const bool valid_zones_walks = removable_walks || era_in(era, {"v5.4", "v5.10", "v5.14", "v5.15"});
+    for (const char* reader :
+         {"memory_block_state", "memory_block_valid_zones", "memory_block_removable", "memory_block_phys_device"}) {
+      CAPTURE(reader);
+      const Counter c = sysfs_read(era, reader);
+      CHECK(c.acquires == base.acquires);
+      const bool walks = (std::string(reader) == "memory_block_removable" && removable_walks) ||
+                         (std::string(reader) == "memory_block_valid_zones" && valid_zones_walks);
+      CHECK((c.page_reads > base.page_reads) == walks);
+    }
+  }
+}

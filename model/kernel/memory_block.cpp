@@ -104,6 +104,41 @@ bool mem_state_online(Kernel& k, OpState& st) { return set_state(k, st, MEM_ONLI
 bool mem_state_going_offline(Kernel& k, OpState& st) { return set_state(k, st, MEM_GOING_OFFLINE); }
 bool mem_state_offline(Kernel& k, OpState& st) { return set_state(k, st, MEM_OFFLINE); }
 
+// --- the sysfs readers of /sys/devices/system/memory/memoryN/ ---
+// Every show runs under a kernfs_get_active() of the attribute (seq_read()
+// -> kernfs_seq_start()): device_del() of the block (remove_memory_block_devices(), or
+// unregister_memory() before v5.3) drains that reference before the block
+// goes. The model keeps no active count: this step only tests that the
+// block device exists (a sysfs open of a removed block fails), without an
+// event, and removal does not wait for a running show.
+bool kernfs_get_active(Kernel& k, OpState& st) {
+  bool ok = true;
+  each_block(k, st, [&](MemoryBlock& b) { ok = ok && b.registered.v; });
+  return ok;
+}
+
+// state_show() (show_mem_state() before v5.0): a plain load of mem->state,
+// no device_lock(): memory_block_change_state() stores it under the device
+// lock the reader does not take.
+bool state_show(Kernel& k, OpState& st) {
+  each_block(k, st, [&](MemoryBlock& b) { k.read(b.state); });
+  return true;
+}
+
+// removable_show() (v4.19..v5.3) and valid_zones_show(): `mem->state ==
+// MEM_ONLINE`, the same unlocked load; false takes the not-online path.
+bool mem_state_is_online(Kernel& k, OpState& st) {
+  bool online = true;
+  each_block(k, st, [&](MemoryBlock& b) { online = k.read(b.state) == MEM_ONLINE && online; });
+  return online;
+}
+
+// Shows that read nothing hotplug changes: mem->phys_device (up to v5.11)
+// is written once by init_memory_block() before device_register();
+// arch_get_memory_phys_device() is the weak default 0 on x86; removable_show()
+// after 53cdc1cb29e8 prints IS_ENABLED(CONFIG_MEMORY_HOTREMOVE).
+bool no_shared_read(Kernel&, OpState&) { return true; }
+
 }  // namespace
 
 void add_memory_block_primitives(PrimitiveTable& t) {
@@ -119,6 +154,13 @@ void add_memory_block_primitives(PrimitiveTable& t) {
     {"mem_state_online", mem_state_online, "drivers/base/memory.c memory_block_change_state(MEM_ONLINE)"},
     {"mem_state_going_offline", mem_state_going_offline, "drivers/base/memory.c memory_block_change_state(MEM_GOING_OFFLINE)"},
     {"mem_state_offline", mem_state_offline, "drivers/base/memory.c memory_block_change_state(MEM_OFFLINE)"},
+    // the sysfs readers
+    {"kernfs_get_active", kernfs_get_active, "fs/kernfs/dir.c kernfs_get_active() of the block's attribute: the block device is registered (the active count is not modelled)"},
+    {"state_show", state_show, "drivers/base/memory.c state_show() (show_mem_state() before v5.0): mem->state, no lock"},
+    {"mem_state_is_online", mem_state_is_online, "drivers/base/memory.c removable_show() / valid_zones_show(): mem->state == MEM_ONLINE, no lock"},
+    {"phys_device_show", no_shared_read, "drivers/base/memory.c phys_device_show() (v4.19..v5.11): mem->phys_device, written once before device_register()"},
+    {"arch_get_memory_phys_device", no_shared_read, "drivers/base/memory.c arch_get_memory_phys_device() (v5.12+, 5.10.y): the weak default, 0"},
+    {"removable_show", no_shared_read, "drivers/base/memory.c removable_show() (53cdc1cb29e8, v5.7; 5.4.y): IS_ENABLED(CONFIG_MEMORY_HOTREMOVE)"},
   });
 }
 

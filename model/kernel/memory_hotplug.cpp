@@ -307,6 +307,130 @@ bool shrink_pgdat_span(Kernel& k, OpState& st) {
   return true;
 }
 
+// --- the lockless zone lookups of the memory block sysfs readers ---
+// (valid_zones_show(), removable_show(): no device_lock(), no
+// mem_hotplug_lock, no zone_span_seqbegin(); docs/KERNEL_REFERENCE.md §6.3)
+
+// The zone page->flags links to, or nullptr if the links name no zone the
+// model has (a poisoned or garbage memmap: the kernel would follow a wild
+// pointer; the model stops the walk after the read that found it).
+Zone* linked_zone(Kernel& k, std::int64_t flags) {
+  const int z = flags_zone(flags), nid = flags_nid(flags);
+  if (z >= MAX_NR_ZONES || nid >= int(k.nodes.size())) return nullptr;
+  return &k.zone(nid, z);
+}
+
+// zone_spans_pfn(): zone_start_pfn and spanned_pages, plain loads.
+bool zone_spans_pfn(Kernel& k, Zone& z, Pfn pfn) {
+  const Pfn start = Pfn(k.read(z.zone_start_pfn));
+  return start <= pfn && pfn < start + Pfn(k.read(z.spanned_pages));
+}
+
+// zone_intersects(): zone_is_empty() (spanned_pages), then the span.
+bool zone_intersects(Kernel& k, Zone& z, Pfn start, Pfn nr) {
+  const Pfn spanned = Pfn(k.read(z.spanned_pages));
+  if (spanned == 0) return false;
+  const Pfn zs = Pfn(k.read(z.zone_start_pfn));
+  return start < zs + spanned && start + nr > zs;
+}
+
+// default_kernel_zone_for_pfn() up to v5.17: zone_intersects() of every
+// zone up to and including ZONE_NORMAL -- the model's only kernel zone.
+// d6aad2016a3f (v5.18) stops below ZONE_NORMAL: no load of it at all.
+bool default_kernel_zone_for_pfn_v4_19(Kernel& k, OpState& st) {
+  zone_intersects(k, k.zone(st.args.nid, ZONE_NORMAL), st.args.start, st.args.nr_pages);
+  return true;
+}
+bool default_kernel_zone_for_pfn(Kernel&, OpState&) { return true; }
+
+// zone_for_pfn_range(MMOP_ONLINE_KEEP / MMOP_ONLINE) -> default_zone_for_pfn():
+// the kernel zone's lookup, then zone_intersects() of it and of ZONE_MOVABLE.
+template <bool (*KernelZone)(Kernel&, OpState&)>
+bool default_zone_for_pfn(Kernel& k, OpState& st) {
+  KernelZone(k, st);
+  zone_intersects(k, k.zone(st.args.nid, ZONE_NORMAL), st.args.start, st.args.nr_pages);
+  zone_intersects(k, k.zone(st.args.nid, ZONE_MOVABLE), st.args.start, st.args.nr_pages);
+  return true;
+}
+
+// test_pages_in_a_zone() from valid_zones_show(), without the
+// mem_hotplug_lock offline_pages() holds around it: per present section,
+// page_zone() of one page per MAX_ORDER_NR_PAGES block (one per pageblock
+// here, the model's geometries having no MAX_ORDER); v5.0 on
+// (24feb47c5fa5) also zone_spans_pfn() of the zone found so far. False:
+// no single zone ("none").
+template <bool SpansCheck>
+bool test_pages_in_a_zone_walk(Kernel& k, OpState& st) {
+  const Pfn end = st.args.start + st.args.nr_pages;
+  Zone* zone = nullptr;
+  for (Pfn pfn = st.args.start; pfn < end; pfn += k.geo.pages_per_subsection) {
+    if (!present_section_nr(k, k.geo.section_of(pfn))) {
+      pfn = Pfn(k.geo.section_of(pfn) + 1) * k.geo.pages_per_section() - k.geo.pages_per_subsection;
+      continue;
+    }
+    if (SpansCheck && zone && !zone_spans_pfn(k, *zone, pfn)) return false;
+    Zone* z = linked_zone(k, k.read_page(pfn, PageField::Flags));
+    if (!z || (zone && z != zone)) return false;
+    zone = z;
+  }
+  return zone != nullptr;
+}
+
+// has_unmovable_pages() (mm/page_alloc.c) over the pageblock at pfn: per
+// page PageReserved() (page->flags; unmovable), then PageHuge() (the
+// compound head) and page_count() -- from the 4.20.0 tree on only for a zone
+// other than ZONE_MOVABLE. The model has no LRU or movable-mapping bits: an in-use
+// page counts as PageLRU(), so the walk reads the whole pageblock.
+template <bool MovableSkip>
+bool has_unmovable_pages(Kernel& k, int zone_idx, Pfn pfn) {
+  bool unmovable = false;
+  k.for_chunks(pfn, pfn + k.geo.pages_per_subsection, [&](Pfn p, Pfn) {
+    if (unmovable) return;
+    if (k.read_page(p, PageField::Flags) & PG_reserved) {
+      unmovable = true;
+      return;
+    }
+    if (MovableSkip && zone_idx == ZONE_MOVABLE) return;
+    k.read_page(p, PageField::CompoundHead);  // PageHuge()
+    k.read_page(p, PageField::Refcount);      // page_ref_count()
+  });
+  return unmovable;
+}
+
+// is_pageblock_removable_nolock(): page_to_nid() and page_zone() (one load
+// of page->flags), zone_spans_pfn(), has_unmovable_pages().
+template <bool MovableSkip>
+bool is_pageblock_removable_nolock(Kernel& k, Pfn pfn) {
+  const std::int64_t f = k.read_page(pfn, PageField::Flags);
+  Zone* z = linked_zone(k, f);
+  if (!z) return false;
+  if (!zone_spans_pfn(k, *z, pfn)) return false;
+  return !has_unmovable_pages<MovableSkip>(k, flags_zone(f), pfn);
+}
+
+// is_mem_section_removable() for section st.cur, no lock ("be careful. we
+// don't have locks"): each pageblock's is_pageblock_removable_nolock(), then
+// next_active_pageblock() (PageBuddy() of its first page; the model has no
+// buddy order, so the walk moves one pageblock on). v4.19, v4.20: the whole
+// section; v5.0 (efad4e475c31): the walk ends at zone_end_pfn() of the
+// first page's zone.
+template <bool ZoneEnd, bool MovableSkip>
+bool is_mem_section_removable(Kernel& k, OpState& st) {
+  const Pfn start = Pfn(st.cur) * k.geo.pages_per_section();
+  Pfn end = start + k.geo.pages_per_section();
+  if (ZoneEnd) {
+    Zone* z = linked_zone(k, k.read_page(start, PageField::Flags));
+    if (!z) return false;
+    const Pfn zs = Pfn(k.read(z->zone_start_pfn));
+    end = std::min(end, zs + Pfn(k.read(z->spanned_pages)));
+  }
+  for (Pfn pfn = start; pfn < end; pfn += k.geo.pages_per_subsection) {
+    if (!is_pageblock_removable_nolock<MovableSkip>(k, pfn)) return false;
+    k.read_page(pfn, PageField::Flags);  // next_active_pageblock(): PageBuddy()
+  }
+  return true;
+}
+
 }  // namespace
 
 void add_memory_hotplug_primitives(PrimitiveTable& t) {
@@ -343,6 +467,16 @@ void add_memory_hotplug_primitives(PrimitiveTable& t) {
     {"shrink_zone_span_v4_19", shrink_zone_span_v4_19, "mm/memory_hotplug.c shrink_zone_span() (v4.19..v5.3): find_smallest/biggest_section_pfn()"},
     {"update_pgdat_span", update_pgdat_span_step, "mm/memory_hotplug.c update_pgdat_span()"},
     {"shrink_pgdat_span", shrink_pgdat_span, "mm/memory_hotplug.c shrink_pgdat_span() (v4.19..v5.3): section walk, pfn_to_nid()"},
+    // the memory block sysfs readers' lookups
+    {"default_kernel_zone_for_pfn_v4_19", default_kernel_zone_for_pfn_v4_19, "mm/memory_hotplug.c default_kernel_zone_for_pfn() (v4.19..v5.17): zone_intersects() up to ZONE_NORMAL"},
+    {"default_kernel_zone_for_pfn", default_kernel_zone_for_pfn, "mm/memory_hotplug.c default_kernel_zone_for_pfn() (d6aad2016a3f, v5.18): zones below ZONE_NORMAL only"},
+    {"default_zone_for_pfn_v4_19", default_zone_for_pfn<default_kernel_zone_for_pfn_v4_19>, "mm/memory_hotplug.c default_zone_for_pfn() (v4.19..v5.17): zone_intersects() of the kernel zone and ZONE_MOVABLE"},
+    {"default_zone_for_pfn", default_zone_for_pfn<default_kernel_zone_for_pfn>, "mm/memory_hotplug.c default_zone_for_pfn() (v5.18+): zone_intersects() of the kernel zone and ZONE_MOVABLE"},
+    {"test_pages_in_a_zone_v4_19", test_pages_in_a_zone_walk<false>, "mm/memory_hotplug.c test_pages_in_a_zone() (v4.19, v4.20): present sections, page_zone() per block"},
+    {"test_pages_in_a_zone_v5_0", test_pages_in_a_zone_walk<true>, "mm/memory_hotplug.c test_pages_in_a_zone() (24feb47c5fa5, v5.0..v5.17): also zone_spans_pfn()"},
+    {"is_mem_section_removable_v4_19", is_mem_section_removable<false, false>, "mm/memory_hotplug.c is_mem_section_removable() (4.19.1): every pageblock of the section, no lock"},
+    {"is_mem_section_removable_v4_20", is_mem_section_removable<false, true>, "mm/memory_hotplug.c is_mem_section_removable() (4.20.0): as 4.19, has_unmovable_pages() skips ZONE_MOVABLE pages after PageReserved()"},
+    {"is_mem_section_removable_v5_0", is_mem_section_removable<true, true>, "mm/memory_hotplug.c is_mem_section_removable() (efad4e475c31, v5.0..v5.6): pageblocks up to zone_end_pfn(), no lock"},
   });
 }
 

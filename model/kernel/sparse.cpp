@@ -153,6 +153,9 @@ void set_online_bit(Kernel& k, const OpState& st, bool on) {
 bool online_mem_sections(Kernel& k, OpState& st) { set_online_bit(k, st, true); return true; }
 bool offline_mem_sections(Kernel& k, OpState& st) { set_online_bit(k, st, false); return true; }
 
+// present_section_nr() of the section a for_each: section loop is at.
+bool present_section_nr_step(Kernel& k, OpState& st) { return present_section_nr(k, std::uint32_t(st.cur)); }
+
 // section_taint_zone_device() (C10): a device range that starts or ends
 // inside a section taints it, so pfn_to_online_page() takes the slow path.
 bool section_taint_zone_device(Kernel& k, OpState& st) {
@@ -188,6 +191,10 @@ bool pfn_valid_b(Kernel& k, Pfn pfn) {
   return (k.read(ms.subsection_map, Access::Once) >> k.geo.subsection_of(pfn)) & 1;
 }
 
+bool present_section_nr(Kernel& k, std::uint32_t section) {
+  return k.read(k.sections[section].mem_map, Access::Once) & SECTION_MARKED_PRESENT;
+}
+
 bool online_section(Kernel& k, Pfn pfn) {
   return k.read(k.sections[k.geo.section_of(pfn)].mem_map, Access::Once) & SECTION_IS_ONLINE;
 }
@@ -220,6 +227,7 @@ void add_sparse_primitives(PrimitiveTable& t) {
     {"online_mem_sections", online_mem_sections, "mm/sparse.c online_mem_sections()"},
     {"offline_mem_sections", offline_mem_sections, "mm/sparse.c offline_mem_sections()"},
     {"section_taint_zone_device", section_taint_zone_device, "mm/memory_hotplug.c section_taint_zone_device() (v5.12+)"},
+    {"present_section_nr", present_section_nr_step, "include/linux/mmzone.h present_section_nr(): SECTION_MARKED_PRESENT"},
   });
 }
 

@@ -12,6 +12,9 @@ std::int64_t subsection_bits(const Kernel& k, Pfn start, Pfn end);
 bool pfn_valid_b(Kernel& k, Pfn pfn);
 // pfn_valid(), Era A (SPARSEMEM before v5.3): valid_section() only.
 bool pfn_valid_a(Kernel& k, Pfn pfn);
+// present_section_nr(): the section's PRESENT bit, the same lockless load
+// of section_mem_map as valid_section().
+bool present_section_nr(Kernel& k, std::uint32_t section);
 // online_section(): the section's ONLINE bit.
 bool online_section(Kernel& k, Pfn pfn);
 // pfn_to_online_page(), Era A macro: the ONLINE bit only.
