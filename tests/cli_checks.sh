@@ -221,9 +221,10 @@ for st in random pct pos; do
 done
 "$bin" run "$w64" > "$tmp/w64.txt"; check "the 64-thread scenario passes" 0 $?
 grep -q "by task kpageflags_hot[01] (T6[23]):" "$tmp/w64.txt"; check "... its witness names a reader past thread 61" 0 $?
-wsched=$(grep -m1 "^replay: " "$tmp/w64.txt" | sed 's/.*--schedule //')
-"$bin" replay "$w64" --schedule "$wsched" | grep -q "^key: race/page->flags/online_pages_range/stable_page_flags"
-check "... and replays to its race" 0 $?
+"$bin" run "$w64" --format json > "$tmp/w64.json"
+wkey="race/page->flags/online_pages_range/stable_page_flags"
+wsched=$(python3 -c "import json,sys; print(next(d['schedule'] for d in map(json.loads, open(sys.argv[1])) if d.get('key') == sys.argv[2]))" "$tmp/w64.json" "$wkey")
+"$bin" replay "$w64" --schedule "$wsched" | grep -qxF "key: $wkey"; check "... and its witness (a long schedule, from JSON) replays to its race" 0 $?
 "$bin" replay "$w64" --schedule "64:1" > /dev/null 2> "$tmp/err"; check "replay: thread 64 in a schedule exits 3" 3 $?
 { sed '/^threads:/q' "$w64"; for i in $(seq 0 64); do echo "  - {name: w$i, op: kpageflags, pfn: 0, nr_pages: 1}"; done; } > "$tmp/t65.yaml"
 "$bin" run "$tmp/t65.yaml" > "$tmp/out" 2> "$tmp/err"; check "65 threads exits 3" 3 $?

@@ -63,7 +63,7 @@ std::string with_threads(std::size_t n) {
 }
 }  // namespace
 
-TEST_CASE("a scenario has 1 to 64 threads; the 65th is an error naming file, line and field") {
+TEST_CASE("a scenario has 1 to 64 threads, the 65th is an error naming file, line and field") {
   CHECK(parse_scenario("x.yaml", with_threads(64)).threads.size() == 64);
   CHECK(err(with_threads(65)) == "x.yaml:9:3: field 'threads': between 1 and 64 threads");
   std::string head(kBase);
