@@ -56,7 +56,7 @@ class RunToEnd final : public Strategy {
   void begin_execution(std::uint64_t) override {}
   ThreadId choose(ThreadMask enabled, ThreadId current) override {
     if (current != kNoThread && ((enabled >> current) & 1)) return current;
-    return static_cast<ThreadId>(__builtin_ctz(enabled));
+    return lowest_thread(enabled);
   }
 };
 
@@ -228,7 +228,7 @@ int main(int argc, char** argv) {
   t0 = Clock::now();
   ScenarioResult pr = run_scenario(sc, op);
   double s_pct = seconds_since(t0);
-  PctStrategy ps(sc.seed, 3, ref.events());
+  PctStrategy ps(sc.seed, 3, ref.events(), unsigned(sc.threads.size()));
   races = 0;
   t0 = Clock::now();
   for (std::uint64_t i = 0; i < execs; ++i) races += ref.run(ps, i);

@@ -47,7 +47,7 @@ class ReferenceChecker {
     for (;;) {
       ThreadMask en = (pc[0] < prog_[0].size() ? 1u : 0u) | (pc[1] < prog_[1].size() ? 2u : 0u);
       if (!en) return races;
-      cur = (en & (en - 1)) ? s.choose(en, cur) : ThreadId(__builtin_ctz(en));
+      cur = (en & (en - 1)) ? s.choose(en, cur) : lowest_thread(en);
       const Step& st = prog_[cur][pc[cur]++];
       Obj& o = objs_[st.obj];
       Clock& me = c[cur];

@@ -25,22 +25,35 @@ const char* marking(Access a) {
 
 void RaceChecker::reset() {
   n_ = static_cast<unsigned>(ex_.thread_count());
-  for (unsigned t = 0; t < n_; ++t) {  // no events come from the other clocks' threads
-    clock_[t] = VectorClock{};
-    clock_[t].c[t] = 1;
+  use_wide_ = n_ > kNarrow;
+  if (use_wide_) {
+    if (!wide_) wide_ = std::make_unique<Clocks<kMaxThreads>>(ex_.objects().size());
+    for (unsigned t = 0; t < n_; ++t) {  // no events come from the other clocks' threads
+      std::fill_n(wide_->clock[t].c.begin(), n_, 0);
+      wide_->clock[t].c[t] = 1;
+    }
+    wide_->shadow.clear();
+    wide_->sync.clear();
+  } else {
+    for (unsigned t = 0; t < n_; ++t) {
+      narrow_.clock[t] = VectorClock<kNarrow>{};
+      narrow_.clock[t].c[t] = 1;
+    }
+    narrow_.shadow.clear();
+    narrow_.sync.clear();
   }
-  shadow_.clear();
-  sync_.clear();
-  for (auto& s : spec_) {  // keep the read lists' storage
+  for (unsigned t = 0; t < n_; ++t) {  // keep the read lists' storage
+    Speculative& s = spec_[t];
     s.active = false;
     s.reads.clear();
     s.use = -1;
   }
 }
 
-void RaceChecker::read(const Event& ev, bool committing) {
-  VectorClock& me = clock_[ev.thread];
-  Shadow& sh = shadow(ev.obj);
+template <unsigned W>
+void RaceChecker::read(Clocks<W>& k, const Event& ev, bool committing) {
+  VectorClock<W>& me = k.clock[ev.thread];
+  Shadow<W>& sh = shadow(k, ev.obj);
   Access a = static_cast<Access>(ev.mode);
   if (!committing && sh.has_write && a == Access::Acquire && sh.w_access == Access::Release) me.join(sh.released, n_);
   // committing: the last write may come after the read (a writer that did
@@ -58,11 +71,12 @@ void RaceChecker::read(const Event& ev, bool committing) {
   sh.r_access[ev.thread] = a;
 }
 
-void RaceChecker::on_event(const Event& ev) {
-  VectorClock& me = clock_[ev.thread];
+template <unsigned W>
+inline void RaceChecker::on(Clocks<W>& k, const Event& ev) {
+  VectorClock<W>& me = k.clock[ev.thread];
   switch (ev.kind) {
     case EvKind::Acquire: {
-      SyncClocks& s = sync_[ev.obj];
+      SyncClocks<W>& s = sync(k, ev.obj);
       me.join(s.exclusive, n_);
       // An exclusive acquire also orders after every shared release
       // (writer after readers); a shared acquire only after the writers.
@@ -70,14 +84,14 @@ void RaceChecker::on_event(const Event& ev) {
       return;
     }
     case EvKind::Release: {
-      SyncClocks& s = sync_[ev.obj];
+      SyncClocks<W>& s = sync(k, ev.obj);
       if (static_cast<SyncSide>(ev.mode) == SyncSide::Exclusive) s.exclusive.join(me, n_);
       else s.shared.join(me, n_);
       ++me.c[ev.thread];
       return;
     }
     case EvKind::SeqBegin: {
-      me.join(sync_[ev.obj].exclusive, n_);  // after the writer whose sequence it read
+      me.join(sync(k, ev.obj).exclusive, n_);  // after the writer whose sequence it read
       Speculative& sp = spec_[ev.thread];
       sp.active = true;
       sp.reads.clear();
@@ -88,7 +102,7 @@ void RaceChecker::on_event(const Event& ev) {
       Speculative& sp = spec_[ev.thread];
       sp.active = false;
       if (!ev.value)
-        for (std::uint32_t i : sp.reads) read(ex_.events()[i], true);
+        for (std::uint32_t i : sp.reads) read(k, ex_.events()[i], true);
       else if (sp.use >= 0)
         unvalidated(ex_.events()[std::size_t(sp.use)], ev);
       sp.reads.clear();
@@ -100,12 +114,12 @@ void RaceChecker::on_event(const Event& ev) {
         spec_[ev.thread].reads.push_back(ev.index);
         return;
       }
-      read(ev, false);
+      read(k, ev, false);
       return;
     }
     case EvKind::Write: {
       if (spec_[ev.thread].active && spec_[ev.thread].use < 0) spec_[ev.thread].use = ev.index;
-      Shadow& sh = shadow(ev.obj);
+      Shadow<W>& sh = shadow(k, ev.obj);
       Access a = static_cast<Access>(ev.mode);
       if (sh.has_write && sh.w_thread != ev.thread && !me.covers(sh.w_thread, sh.w_epoch) &&
           write_write_race(a, sh.w_access))
@@ -122,7 +136,10 @@ void RaceChecker::on_event(const Event& ev) {
       sh.w_event = ev.index;
       sh.w_access = a;
       if (a == Access::Release) {
-        sh.released = me;
+        if constexpr (W == kNarrow)
+          sh.released = me;
+        else
+          std::copy_n(me.c.begin(), n_, sh.released.c.begin());
         ++me.c[ev.thread];
       }
       return;
@@ -130,6 +147,13 @@ void RaceChecker::on_event(const Event& ev) {
     default:
       return;
   }
+}
+
+void RaceChecker::on_event(const Event& ev) {
+  if (use_wide_)
+    on(*wide_, ev);
+  else
+    on(narrow_, ev);
 }
 
 void RaceChecker::unvalidated(const Event& use, const Event& retry) {

@@ -1,4 +1,4 @@
-// Vector clocks for exact happens-before over at most kMaxThreads threads.
+// Vector clocks for exact happens-before over at most W threads.
 #pragma once
 #include <algorithm>
 #include <array>
@@ -8,9 +8,9 @@
 
 namespace mhp {
 
+template <unsigned W>
 struct VectorClock {
-  std::array<std::uint32_t, kMaxThreads> c{};
-  void join(const VectorClock& o) { join(o, kMaxThreads); }
+  std::array<std::uint32_t, W> c{};
   // Components n and above are zero in both (an execution with n threads).
   void join(const VectorClock& o, unsigned n) {
     for (unsigned i = 0; i < n; ++i) c[i] = std::max(c[i], o.c[i]);

@@ -1,8 +1,12 @@
 #include <doctest/doctest.h>
 
+#include <cstdio>
+#include <set>
 #include "checkers/race.hpp"
 #include "checkers/stale_page.hpp"
-#include <set>
+
+#include "model/engine/dfs.hpp"
+#include "model/sync/completion.hpp"
 
 #include "model/kernel/kernel.hpp"
 #include "tests/harness.hpp"
@@ -125,6 +129,63 @@ TEST_CASE("race checker keeps both accesses of a race") {
   CHECK(f.key == "race/data/page_outside_zone_boundaries/resize_zone_range");
   REQUIRE(f.sides.size() == 2);
   CHECK(f.sides[0].stack != f.sides[1].stack);
+}
+
+namespace {
+// 64 threads, a search of all their traces (source-DPOR, complete): thread 40
+// writes data and completes c1, thread 50 waits for c1 and completes c2,
+// thread 63 (after waiting for c2 if ordered) writes data; every other thread
+// writes a cell of its own. The order reaches thread 63 only through the
+// clock components of threads 40 and 50. Returns the race findings' sides.
+std::set<std::string> chain_races(bool ordered) {
+  World w;
+  Completion c1(w.h.ex, "c1"), c2(w.h.ex, "c2");
+  std::vector<Cell> own;
+  for (unsigned i = 0; i < kMaxThreads; ++i) own.push_back(Cell{w.h.ex.objects().add("own"), 0, 0});
+  auto reset_world = w.h.reset;
+  w.h.reset = [&] {
+    reset_world();
+    c1.reset();
+    c2.reset();
+    for (Cell& c : own) c.v = 0;
+  };
+  for (unsigned i = 0; i < kMaxThreads; ++i) {
+    char name[8];
+    std::snprintf(name, sizeof name, "t%u", i);
+    w.h.thread(name, [&, i] {
+      if (i == 40) {
+        w.k.write(w.data, 1);
+        c1.complete();
+      } else if (i == 50) {
+        c1.wait();
+        c2.complete();
+      } else if (i == 63) {
+        if (ordered) c2.wait();
+        w.k.write(w.data, 2);
+      } else {
+        w.k.write(own[i], 1);
+      }
+    });
+  }
+  DfsStrategy dfs(DfsStrategy::kUnbounded, Reduction::Dpor, &w.h.ex.objects());
+  std::set<std::string> sides;
+  std::uint64_t runs = 0;
+  bool more = true;
+  for (; more && runs < 1000; more = dfs.next()) {
+    REQUIRE(w.h.run_once(dfs, runs++).status == Outcome::Status::Completed);
+    for (const Finding& f : w.race.found())
+      for (const auto& side : f.sides) sides.insert(side.title);
+  }
+  CHECK_FALSE(more);  // the search is complete
+  return sides;
+}
+}  // namespace
+
+TEST_CASE("race checker over 64 threads: order through the clocks of threads 40 and 50, a race without it") {
+  CHECK(chain_races(true).empty());
+  std::set<std::string> sides = chain_races(false);
+  CHECK(sides == std::set<std::string>{"write to data of 8 bytes by task t40 (T40):",
+                                       "write to data of 8 bytes by task t63 (T63):"});
 }
 
 TEST_CASE("stale-page checker fires on a poisoned field and is silent once it is initialised") {

@@ -209,6 +209,27 @@ for st in random pct; do
   "$bin" run "$src/scenarios/seeds" --strategy $st --executions 2000 --no-shrink --format json --no-memo > "$tmp/memo0.json"
   cmp -s "$tmp/memo1.json" "$tmp/memo0.json"; check "$st: reports with and without the schedule trie are byte-identical" 0 $?
 done
+# Past 16 and 32 threads (wide trie nodes, a PCT and POS priority for every
+# thread, 64-wide vector clocks): the same report with and without the trie
+# and with two jobs, a witness that names the last threads and replays.
+w64="$src/scenarios/checkers/race_kpageflags_64_threads_v6.yaml"
+for st in random pct pos; do
+  "$bin" run "$w64" --strategy $st --executions 2000 --no-shrink --format json > "$tmp/w1.json"
+  "$bin" run "$w64" --strategy $st --executions 2000 --no-shrink --format json --no-memo --jobs 2 > "$tmp/w0.json"
+  grep -q '"kind":"result"' "$tmp/w1.json" && cmp -s "$tmp/w1.json" "$tmp/w0.json"
+  check "64 threads, $st: byte-identical reports with and without the trie, 1 and 2 jobs" 0 $?
+done
+"$bin" run "$w64" > "$tmp/w64.txt"; check "the 64-thread scenario passes" 0 $?
+grep -q "by task kpageflags_hot[01] (T6[23]):" "$tmp/w64.txt"; check "... its witness names a reader past thread 61" 0 $?
+"$bin" run "$w64" --format json > "$tmp/w64.json"
+wkey="race/page->flags/online_pages_range/stable_page_flags"
+wsched=$(python3 -c "import json,sys; print(next(d['schedule'] for d in map(json.loads, open(sys.argv[1])) if d.get('key') == sys.argv[2]))" "$tmp/w64.json" "$wkey")
+"$bin" replay "$w64" --schedule "$wsched" | grep -qxF "key: $wkey"; check "... and its witness (a long schedule, from JSON) replays to its race" 0 $?
+"$bin" replay "$w64" --schedule "64:1" > /dev/null 2> "$tmp/err"; check "replay: thread 64 in a schedule exits 3" 3 $?
+{ sed '/^threads:/q' "$w64"; for i in $(seq 0 64); do echo "  - {name: w$i, op: kpageflags, pfn: 0, nr_pages: 1}"; done; } > "$tmp/t65.yaml"
+"$bin" run "$tmp/t65.yaml" > "$tmp/out" 2> "$tmp/err"; check "65 threads exits 3" 3 $?
+[ ! -s "$tmp/out" ] && grep -q "t65.yaml:[0-9]*:[0-9]*: field 'threads': between 1 and 64 threads" "$tmp/err"
+check "... before any report, naming file:line and the threads field" 0 $?
 # expect.complete: a proof scenario fails when its search stops early, and says so.
 pf="$src/scenarios/exhaustive/s1_init_under_hotplug_lock_bpor.yaml"
 "$bin" run "$pf" > "$tmp/o.txt"; check "the BPOR proof of S1's fix passes" 0 $?

@@ -54,7 +54,8 @@ TEST_CASE("schedule text round-trips and rejects garbage") {
   CHECK(Schedule::decode(s.encode()).choices == s.choices);
   CHECK(Schedule::decode("").choices.empty());
   CHECK_THROWS_AS(Schedule::decode("0:2,x"), std::invalid_argument);
-  CHECK_THROWS_AS(Schedule::decode("17:1"), std::invalid_argument);
+  CHECK(Schedule::decode("63:2").choices == std::vector<ThreadId>{63, 63});  // the highest thread
+  CHECK_THROWS_AS(Schedule::decode("64:1"), std::invalid_argument);
   CHECK_THROWS_AS(Schedule::decode("1:0"), std::invalid_argument);
   CHECK_THROWS_AS(Schedule::decode("0:99999999999999999999"), std::invalid_argument);  // no std::out_of_range
   // bounded before expanding: 40 x 10^8 choices would be 4 GB
@@ -233,7 +234,7 @@ TEST_CASE("choice points name the pending event's object: POS sees what a thread
     std::vector<std::pair<ObjId, EvKind>> events_seen;
     void begin_execution(std::uint64_t) override {}
     ThreadId choose(ThreadMask enabled, ThreadId current) override {
-      return current != kNoThread && (enabled & (1u << current)) ? current : ThreadId(__builtin_ctz(enabled));
+      return current != kNoThread && (enabled & thread_bit(current)) ? current : lowest_thread(enabled);
     }
     bool wants_events() const override { return true; }
     void pending(ThreadId, ObjId obj, bool excl) override { pending_seen.push_back({obj, excl}); }
@@ -255,7 +256,7 @@ TEST_CASE("choice points name the pending event's object: POS sees what a thread
   }
   // POS with announcements finds both orders of the two critical sections.
   std::set<std::string> orders;
-  PosStrategy pos(7);
+  PosStrategy pos(7, 2);
   for (std::uint64_t k = 0; k < 64; ++k) {
     REQUIRE(h.run_once(pos, k).status == Outcome::Status::Completed);
     std::string o;
@@ -264,6 +265,27 @@ TEST_CASE("choice points name the pending event's object: POS sees what a thread
     orders.insert(o);
   }
   CHECK(orders == std::set<std::string>{"01", "10"});
+}
+
+TEST_CASE("pct and pos give every one of 40 threads a priority: each can run first") {
+  mhp::test::Harness h;
+  ObjId a = h.ex.objects().add("a");
+  for (unsigned i = 0; i < 40; ++i)
+    h.thread(i < 20 ? "low" : "high", [&h, a] {
+      h.ex.choice_point(a, true);
+      h.ex.emit(EvKind::Write, 0, a, 0);
+    });
+  PctStrategy pct(1, 1, 100, 40);  // depth 1: no change point, the highest priority runs first
+  PosStrategy pos(1, 40);
+  for (Strategy* s : {static_cast<Strategy*>(&pct), static_cast<Strategy*>(&pos)}) {
+    std::set<ThreadId> first;
+    for (std::uint64_t k = 0; k < 400; ++k) {
+      REQUIRE(h.run_once(*s, k).status == Outcome::Status::Completed);
+      first.insert(h.ex.schedule().choices.front());
+    }
+    CHECK(first.size() >= 30);
+    CHECK(*first.rbegin() >= 32);
+  }
 }
 
 TEST_CASE("dfs: dpor with a preemption bound (BPOR) reaches every trace the bounded plain search reaches") {
@@ -357,7 +379,7 @@ TEST_CASE("dfs: a subtree searched ahead from a lent snapshot gives the sequenti
     DfsStrategy owner(bound, red, &h.ex.objects());
     struct Lent {
       std::vector<ThreadId> prefix;
-      std::uint64_t root;
+      DfsStrategy::RootState root;
       DfsStrategy sub;
     };
     std::optional<Lent> lent;
@@ -392,7 +414,7 @@ TEST_CASE("dfs: a subtree searched ahead from a lent snapshot gives the sequenti
           if (d >= key.size() / 2) {
             std::vector<ThreadId> p(key.begin(), key.begin() + long(d));
             p.push_back(t);
-            lent.emplace(Lent{p, 0, owner.subtree(d, t)});
+            lent.emplace(Lent{p, {}, owner.subtree(d, t)});
             lent->root = lent->sub.root_state(d);
             break;
           }

@@ -54,6 +54,22 @@ TEST_CASE("a good scenario parses with its defaults") {
   CHECK(sc.other_findings_allowed);
 }
 
+namespace {
+// kBase's threads plus walkers up to n threads in all.
+std::string with_threads(std::size_t n) {
+  std::string s(kBase);
+  for (std::size_t i = 2; i < n; ++i) s += "  - {name: w" + std::to_string(i) + ", op: memory_failure, pfn: 13}\n";
+  return s;
+}
+}  // namespace
+
+TEST_CASE("a scenario has 1 to 64 threads, the 65th is an error naming file, line and field") {
+  CHECK(parse_scenario("x.yaml", with_threads(64)).threads.size() == 64);
+  CHECK(err(with_threads(65)) == "x.yaml:9:3: field 'threads': between 1 and 64 threads");
+  std::string head(kBase);
+  CHECK(err(head.substr(0, head.find("threads:")) + "threads: []\n").find("field 'threads'") != std::string::npos);
+}
+
 TEST_CASE("parse errors name file, line, column and field") {
   CHECK(err(std::string(kBase) + "colour: blue\n") == "x.yaml:15:1: field 'colour': unknown field (allowed: name, "
                                                      "description, era, geometry, initial, devices, threads, variant, explore, "

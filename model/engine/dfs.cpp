@@ -38,7 +38,7 @@ bool DfsStrategy::independent(const Transition& a, const Transition& b) {
 DfsStrategy::Node& DfsStrategy::Path::push(ThreadMask enabled, ThreadId current) {
   if (n_ == v_.size()) v_.emplace_back();
   Node& n = v_[n_++];
-  for (ThreadMask m = n.filled; m; m &= m - 1) n.trans[__builtin_ctz(m)].clear();
+  for (ThreadMask m = n.filled; m; m &= m - 1) n.trans[lowest_thread(m)].clear();
   n.enabled = enabled;
   n.current = current;
   n.chosen = 0;
@@ -50,8 +50,8 @@ DfsStrategy::Node& DfsStrategy::Path::push(ThreadMask enabled, ThreadId current)
 void DfsStrategy::close_transition() {
   if (red_ != Reduction::None && pos_ > 0) {
     Node& prev = stack_[pos_ - 1];
-    prev.trans[prev.chosen].swap(seg_);  // seg_ keeps the old buffer for the next transition
-    prev.filled |= ThreadMask(1u << prev.chosen);
+    prev.trans_of(prev.chosen).swap(seg_);  // seg_ keeps the old buffer for the next transition
+    prev.filled |= thread_bit(prev.chosen);
   }
   seg_.clear();
 }
@@ -72,13 +72,13 @@ ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
     // chosen one, and its transition there is independent of the chosen one.
     const Node& p = stack_[pos_ - 1];
     n.dead = p.dead;
-    ThreadMask cand = (p.sleep | p.tried) & ~(1u << p.chosen);
+    ThreadMask cand = (p.sleep | p.tried) & ~thread_bit(p.chosen);
     for (ThreadMask m = cand; m; m &= m - 1) {
-      auto q = static_cast<ThreadId>(__builtin_ctz(m));
-      if (independent(p.trans[q], p.trans[p.chosen])) {
-        n.sleep |= 1u << q;
-        n.trans[q] = p.trans[q];
-        n.filled |= ThreadMask(1u << q);
+      ThreadId q = lowest_thread(m);
+      if (independent(p.trans_at(q), p.trans_at(p.chosen))) {
+        n.sleep |= thread_bit(q);
+        n.trans_of(q) = p.trans_at(q);
+        n.filled |= thread_bit(q);
       }
     }
   }
@@ -88,9 +88,9 @@ ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
     redundant_ = true;
     awake = enabled;
   }
-  ThreadId t = current != kNoThread && (awake & (1u << current)) ? current : static_cast<ThreadId>(__builtin_ctz(awake));
+  ThreadId t = current != kNoThread && (awake & thread_bit(current)) ? current : lowest_thread(awake);
   n.chosen = t;
-  n.tried = ThreadMask(1u << t);
+  n.tried = thread_bit(t);
   n.backtrack = n.tried;
   ++pos_;
   return t;
@@ -103,7 +103,6 @@ DfsStrategy::Run& DfsStrategy::add_run(ThreadId thread, bool chosen, std::size_t
   r.chosen = chosen;
   r.node = node;
   r.seq = seq;
-  r.vc.fill(0);
   r.acc.clear();
   return r;
 }
@@ -115,7 +114,7 @@ void DfsStrategy::add_backtracks() {
   unsigned nt = 0;  // threads 0..nt-1 appear: vector clocks are compared that far
   for (std::size_t k = 0; k < stack_.size(); ++k) {
     const Node& n = stack_[k];
-    const Transition& tr = n.trans[n.chosen];
+    const Transition& tr = n.trans_at(n.chosen);
     add_run(n.chosen, true, k, ++seq[n.chosen]);
     nt = std::max(nt, unsigned(n.chosen) + 1);
     bool forced = false;
@@ -144,6 +143,7 @@ void DfsStrategy::add_backtracks() {
   std::vector<std::uint8_t>& dep = dep_;  // preds[i] is a dependence (not program order)
   for (std::size_t j = 0; j < nruns_; ++j) {
     Run& r = runs[j];
+    std::fill_n(r.vc.begin(), nt, 0);
     preds.clear();
     dep.clear();
     auto add = [&](long i, bool d) {
@@ -192,14 +192,15 @@ void DfsStrategy::add_backtracks() {
       // thread among the runs after e not ordered after it (then r), that
       // nothing earlier in that sequence is ordered before.
       ThreadMask initials = 0, seen = 0;
-      std::array<std::uint32_t, kMaxThreads> first{};  // seq of each thread's first run in v
+      std::array<std::uint32_t, kMaxThreads> first;  // seq of each thread's first run in v
+      std::fill_n(first.begin(), nt, 0);
       auto consider = [&](const Run& v) {
-        if (!(seen & (1u << v.thread))) {
+        if (!(seen & thread_bit(v.thread))) {
           bool initial = true;
           for (unsigned t = 0; t < nt; ++t)
             if (t != v.thread && first[t] && v.vc[t] >= first[t]) initial = false;
-          if (initial) initials |= 1u << v.thread;
-          seen |= 1u << v.thread;
+          if (initial) initials |= thread_bit(v.thread);
+          seen |= thread_bit(v.thread);
           first[v.thread] = v.seq;
         }
       };
@@ -232,13 +233,11 @@ void DfsStrategy::add_source(Node& n, ThreadMask initials) {
     n.backtrack |= n.enabled;  // not reversible right there: try every thread (classic DPOR)
   } else {
     ThreadMask awake = cand & ~n.sleep;
-    n.backtrack |= 1u << __builtin_ctz(awake ? awake : cand);
+    n.backtrack |= thread_bit(lowest_thread(awake ? awake : cand));
   }
 }
 
-void DfsStrategy::add_bpor(Node& c, ThreadId t) {
-  c.backtrack |= (c.enabled >> t & 1) ? ThreadMask(1u << t) : c.enabled;
-}
+void DfsStrategy::add_bpor(Node& c, ThreadId t) { c.backtrack |= (c.enabled >> t & 1) ? thread_bit(t) : c.enabled; }
 
 std::size_t DfsStrategy::last_switch_before(std::size_t i) const {
   while (i > 0) {
@@ -269,8 +268,8 @@ bool DfsStrategy::advance() {
     }
     ThreadMask todo = (red_ == Reduction::Dpor ? n.backtrack : n.enabled) & n.enabled & ~n.tried & ~n.sleep;
     for (ThreadMask m = todo; m; m &= m - 1) {
-      auto t = static_cast<ThreadId>(__builtin_ctz(m));
-      n.tried |= 1u << t;
+      ThreadId t = lowest_thread(m);
+      n.tried |= thread_bit(t);
       const unsigned need = used[d] + preemption(n, t);
       if (need <= (bounded() ? round_ : bound_)) {
         n.chosen = t;
@@ -308,7 +307,7 @@ void DfsStrategy::pending_branches(std::vector<std::pair<std::size_t, ThreadId>>
     if (!n.dead && known) {
       ThreadMask todo = (red_ == Reduction::Dpor ? n.backtrack : n.enabled) & n.enabled & ~n.tried & ~n.sleep;
       for (ThreadMask m = todo; m; m &= m - 1) {
-        auto t = static_cast<ThreadId>(__builtin_ctz(m));
+        ThreadId t = lowest_thread(m);
         if (used + preemption(n, t) > (bounded() ? round_ : bound_)) continue;
         out.emplace_back(d, t);
         // With sleep sets only the node's next thread: the search tries the
@@ -328,7 +327,7 @@ void DfsStrategy::copy_node(const Node& from, Node& to, bool with_trans) const {
   to.dead = from.dead;
   if (!with_trans) return;
   to.filled = from.filled;
-  for (ThreadMask m = from.filled; m; m &= m - 1) to.trans[__builtin_ctz(m)] = from.trans[__builtin_ctz(m)];
+  for (ThreadMask m = from.filled; m; m &= m - 1) to.trans_of(lowest_thread(m)) = from.trans_at(lowest_thread(m));
 }
 
 DfsStrategy DfsStrategy::subtree(std::size_t d, ThreadId t) const {
@@ -344,7 +343,7 @@ DfsStrategy DfsStrategy::subtree(std::size_t d, ThreadId t) const {
   }
   Node& n = s.stack_[d];
   n.chosen = t;
-  n.tried |= ThreadMask(1u << t);
+  n.tried |= thread_bit(t);
   return s;
 }
 
@@ -353,8 +352,8 @@ std::size_t DfsStrategy::take_root(const DfsStrategy& sub) {
   Node& n = stack_[d];
   const ThreadId t = n.chosen;
   if (sub.stack_[d].filled >> t & 1) {  // the root's transition, for its later siblings' sleep sets
-    n.trans[t] = sub.stack_[d].trans[t];
-    n.filled |= ThreadMask(1u << t);
+    n.trans_of(t) = sub.stack_[d].trans_at(t);
+    n.filled |= thread_bit(t);
   }
   needs_next_round_ = needs_next_round_ || sub.needs_next_round_;
   seg_.clear();

@@ -125,12 +125,17 @@ class DfsStrategy final : public Strategy {
   // bounded searches; with sleep sets, as long as node d has tried and put
   // to sleep the same threads then (root_state() tells).
   DfsStrategy subtree(std::size_t d, ThreadId t) const;
+  struct RootState {
+    ThreadMask tried = 0, sleep = 0;
+    bool dead = false;
+    bool operator==(const RootState&) const = default;
+  };
   // What of node d shapes the subtree below it: with sleep sets, the threads
   // it tried and put to sleep; nothing otherwise. A subtree lent at d is
   // this search's if root_state(d) is the same when the search gets there.
-  std::uint64_t root_state(std::size_t d) const {
+  RootState root_state(std::size_t d) const {
     const Node& n = stack_[d];
-    return sleep_sets_ ? (std::uint64_t(n.tried) << 32 | n.sleep) << 1 | n.dead : 0;
+    return sleep_sets_ ? RootState{n.tried, n.sleep, n.dead} : RootState{};
   }
   // The owner, at sub's root, after taking all of sub's executions: goes on
   // after the subtree (next()'s backtracking, with what sub learnt there).
@@ -154,7 +159,18 @@ class DfsStrategy final : public Strategy {
     ThreadMask backtrack = 0;  // dpor: the source set asked for so far
     bool dead = false;         // every enabled thread asleep: nothing to explore below
     ThreadMask filled = 0;     // trans[] entries that may hold accesses
-    std::vector<Transition> trans = std::vector<Transition>(kMaxThreads);  // of tried and sleeping threads
+    // of tried and sleeping threads, by thread; grown on demand (trans_of()),
+    // so that a node of a small scenario costs what its threads need
+    std::vector<Transition> trans;
+    Transition& trans_of(ThreadId t) {
+      if (t >= trans.size()) trans.resize(t + 1u);
+      return trans[t];
+    }
+    // A thread's transition, empty if none was recorded.
+    const Transition& trans_at(ThreadId t) const {
+      static const Transition none;
+      return t < trans.size() ? trans[t] : none;
+    }
   };
   // The search path. A node per choice point of every execution: nodes past
   // size() are kept, so that their transition buffers are reused instead of
@@ -182,7 +198,9 @@ class DfsStrategy final : public Strategy {
     bool chosen;
     std::size_t node;
     std::uint32_t seq;  // 1-based position among the thread's runs
-    std::array<std::uint32_t, kMaxThreads> vc;  // vc[t]: t's last run ordered before or at this one
+    // vc[t]: t's last run ordered before or at this one; add_backtracks()
+    // zeroes and reads only the execution's threads
+    std::array<std::uint32_t, kMaxThreads> vc;
     std::vector<std::pair<ObjId, bool>> acc;    // objects, exclusive
   };
   struct ObjHistory {
@@ -192,7 +210,7 @@ class DfsStrategy final : public Strategy {
   Run& add_run(ThreadId thread, bool chosen, std::size_t node, std::uint32_t seq);
   static bool independent(const Transition& a, const Transition& b);
   bool preemption(const Node& n, ThreadId t) const {
-    return n.current != kNoThread && (n.enabled & (1u << n.current)) && t != n.current;
+    return n.current != kNoThread && (n.enabled & thread_bit(n.current)) && t != n.current;
   }
   // The transition the last choice started ends here: it becomes its node's.
   void close_transition();

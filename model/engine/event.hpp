@@ -9,7 +9,9 @@ namespace mhp {
 using ThreadId = std::uint8_t;
 using ObjId = std::uint64_t;  // 64-bit: a real-geometry memmap has billions of fields
 using StackId = std::uint32_t;
-constexpr unsigned kMaxThreads = 16;
+// Simulated threads of one execution: a ThreadMask (strategy.hpp) has a bit
+// for each.
+constexpr unsigned kMaxThreads = 64;
 constexpr ThreadId kNoThread = 0xff;
 constexpr std::uint8_t kNoLockBit = 0xff;
 constexpr std::uint8_t kEvTrylock = 1;  // Event::flags: an Acquire by a trylock (no lock-order dependency)

@@ -43,7 +43,8 @@ void Execution::clear_threads() {
 }
 
 ThreadId Execution::add_thread(std::string name, void (*fn)(void*), void* arg) {
-  if (threads_.size() >= kMaxThreads) throw std::runtime_error("too many simulated threads (max 16)");
+  if (threads_.size() >= kMaxThreads)
+    throw std::runtime_error("too many simulated threads (max " + std::to_string(kMaxThreads) + ")");
   SimThread t;
   t.id = static_cast<ThreadId>(threads_.size());
   t.name = std::move(name);
@@ -98,8 +99,10 @@ void Execution::worker_loop(unsigned slot) {
 
 void Execution::set_state(SimThread& t, ThreadState st) {
   t.state = st;
-  if (st == ThreadState::Runnable) enabled_ |= 1u << t.id;
-  else enabled_ &= ~(1u << t.id);
+  if (st == ThreadState::Runnable)
+    enabled_ |= thread_bit(t.id);
+  else
+    enabled_ &= ~thread_bit(t.id);
 }
 
 void Execution::switch_to(boost::fibers::context* target) {
@@ -145,7 +148,7 @@ void Execution::schedule_next() {
   }
   ThreadId next;
   if ((mask & (mask - 1)) == 0) {
-    next = static_cast<ThreadId>(__builtin_ctz(mask));
+    next = lowest_thread(mask);
   } else {
     next = strategy_->choose(mask, cur_);
     if (next == kNoThread) {

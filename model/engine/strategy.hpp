@@ -4,6 +4,7 @@
 #pragma once
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -15,7 +16,19 @@
 
 namespace mhp {
 
-using ThreadMask = std::uint32_t;
+using ThreadMask = std::uint64_t;
+static_assert(kMaxThreads <= 64, "a ThreadMask has a bit per thread");
+constexpr ThreadMask thread_bit(unsigned t) { return ThreadMask(1) << t; }
+// The lowest thread of a non-empty mask.
+constexpr ThreadId lowest_thread(ThreadMask m) { return static_cast<ThreadId>(std::countr_zero(m)); }
+
+// PCT and POS draw a priority for at least this many threads, whatever the
+// scenario has: 16 was the thread limit when their schedules were first
+// recorded, and drawing fewer would move every later draw, so every seed of
+// a scenario of at most 16 threads would give other schedules (reports and
+// witnesses of existing scenarios stay what they were).
+constexpr unsigned kPriorityDraws = 16;
+constexpr unsigned priority_draws(unsigned threads) { return threads < kPriorityDraws ? kPriorityDraws : threads; }
 
 class Strategy {
  public:
@@ -45,8 +58,13 @@ class Strategy {
 // execution, so every execution's schedule depends only on (seed, index).
 class PctStrategy final : public Strategy {
  public:
-  PctStrategy(std::uint64_t seed, unsigned depth, std::uint64_t steps)
-      : seed_(seed), depth_(depth < 1 ? 1 : depth), steps_(steps < 1 ? 1 : steps), rng_(seed) {}
+  // threads: the scenario's (priorities are drawn for priority_draws() of them)
+  PctStrategy(std::uint64_t seed, unsigned depth, std::uint64_t steps, unsigned threads)
+      : seed_(seed),
+        depth_(depth < 1 ? 1 : depth),
+        steps_(steps < 1 ? 1 : steps),
+        rng_(seed),
+        draws_(priority_draws(threads)) {}
   void begin_execution(std::uint64_t k) override;
   ThreadId choose(ThreadMask enabled, ThreadId current) override;
   bool memoryless() const override { return true; }
@@ -57,6 +75,7 @@ class PctStrategy final : public Strategy {
   std::uint64_t steps_;
   SplitMix64 rng_;
   std::uint64_t step_ = 0;
+  unsigned draws_;
   std::uint64_t change_[8] = {};  // change points, step numbers
   std::uint32_t prio_[kMaxThreads] = {};
 };
@@ -70,7 +89,8 @@ class PctStrategy final : public Strategy {
 // thread's last event stands in for its next one.
 class PosStrategy final : public Strategy {
  public:
-  explicit PosStrategy(std::uint64_t seed) : seed_(seed), rng_(seed) {}
+  // threads: the scenario's (priorities are drawn for priority_draws() of them)
+  PosStrategy(std::uint64_t seed, unsigned threads) : seed_(seed), rng_(seed), draws_(priority_draws(threads)) {}
   void begin_execution(std::uint64_t k) override;
   ThreadId choose(ThreadMask enabled, ThreadId current) override;
   bool wants_events() const override { return true; }
@@ -78,12 +98,13 @@ class PosStrategy final : public Strategy {
   void pending(ThreadId t, ObjId obj, bool excl) override {
     next_obj_[t] = obj;
     next_excl_[t] = excl;
-    if (obj) announced_ |= ThreadMask(1u << t);
+    if (obj) announced_ |= thread_bit(t);
   }
 
  private:
   std::uint64_t seed_;
   SplitMix64 rng_;
+  unsigned draws_;
   std::uint64_t prio_[kMaxThreads] = {};
   ObjId next_obj_[kMaxThreads] = {};  // the pending event's object (or the last event's)
   bool next_excl_[kMaxThreads] = {};
@@ -107,13 +128,13 @@ class RandomStrategy final : public Strategy {
     switch_threshold_ = static_cast<std::uint32_t>(4294967295.0 * std::exp2(-x));
   }
   ThreadId choose(ThreadMask enabled, ThreadId current) override {
-    if (current != kNoThread && (enabled & (1u << current)) &&
+    if (current != kNoThread && (enabled & thread_bit(current)) &&
         static_cast<std::uint32_t>(rng_.next() >> 32) >= switch_threshold_)
       return current;
-    unsigned n = static_cast<unsigned>(__builtin_popcount(enabled));
+    unsigned n = static_cast<unsigned>(std::popcount(enabled));
     unsigned pick = rng_.below(n);
     for (;;) {
-      ThreadId t = static_cast<ThreadId>(__builtin_ctz(enabled));
+      ThreadId t = lowest_thread(enabled);
       if (pick-- == 0) return t;
       enabled &= enabled - 1;
     }
@@ -161,7 +182,7 @@ class KnuthEstimate final : public Strategy {
     const unsigned r = bound_ - used_;
     double w[kMaxThreads] = {}, total = 0;
     for (ThreadMask e = enabled; e; e &= e - 1) {
-      unsigned t = unsigned(__builtin_ctz(e));
+      unsigned t = lowest_thread(e);
       const bool preempts = can_stay && t != current;
       if (bound_ == ~0u) w[t] = double(std::max<std::uint64_t>(left_[t], 1));
       else if (!preempts || r > 0) w[t] = within(m, preempts ? r - 1 : r);
@@ -170,7 +191,7 @@ class KnuthEstimate final : public Strategy {
     double pick = double(rng_.next() >> 11) * 0x1.0p-53 * total;
     ThreadId t = kNoThread;  // the child pick falls in (the last one with a weight, if rounding overshoots)
     for (ThreadMask e = enabled; e; e &= e - 1) {
-      auto c = static_cast<ThreadId>(__builtin_ctz(e));
+      ThreadId c = lowest_thread(e);
       if (w[c] == 0) continue;
       t = c;
       if ((pick -= w[c]) < 0) break;

@@ -50,10 +50,10 @@ void VirtualTime::on_wake(ThreadId woken, ThreadId waker, ObjId obj) {
 ThreadId TimingStrategy::choose(ThreadMask enabled, ThreadId current) {
   ThreadId best = kNoThread;
   for (ThreadMask m = enabled; m; m &= m - 1) {
-    auto t = static_cast<ThreadId>(__builtin_ctz(m));
+    ThreadId t = lowest_thread(m);
     if (best == kNoThread || vt_.now(t) < vt_.now(best)) best = t;
   }
-  if (current != kNoThread && (enabled & (1u << current)) && vt_.now(current) == vt_.now(best)) return current;
+  if (current != kNoThread && (enabled & thread_bit(current)) && vt_.now(current) == vt_.now(best)) return current;
   return best;
 }
 

@@ -98,7 +98,7 @@ struct DfsHelpers::Task {
   bool running = true;  // the helper is still on it
   bool stop = false;    // asked to stop after its current execution
   std::vector<std::size_t> index;  // the owner's set index of the task's keys, by first meeting
-  std::uint64_t root_state = 0;    // DfsStrategy::root_state() of the root when lent
+  DfsStrategy::RootState root_state;  // of the root when lent
 };
 
 }  // namespace mhp

@@ -208,7 +208,8 @@ std::uint64_t Machine::foata_signature() {
   // dependence too, so dpor's traces are the ones counted here: readers of one
   // rwsem commute, and a read-side acquire's value (the reader count, which
   // depends on the order of the readers) is not part of its identity.
-  std::array<std::uint32_t, kMaxThreads> thread_level{};
+  std::array<std::uint32_t, kMaxThreads> thread_level;
+  std::fill_n(thread_level.begin(), ex.thread_count(), 0);
   levels_.clear();
   std::uint64_t sig = 0;
   for (const Event& e : ex.events()) {

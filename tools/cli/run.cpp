@@ -40,8 +40,8 @@ struct CountingKeep final : Strategy {
   void begin_execution(std::uint64_t) override { calls = 0; }
   ThreadId choose(ThreadMask enabled, ThreadId current) override {
     ++calls;
-    if (current != kNoThread && (enabled & (1u << current))) return current;
-    return static_cast<ThreadId>(__builtin_ctz(enabled));
+    if (current != kNoThread && (enabled & thread_bit(current))) return current;
+    return lowest_thread(enabled);
   }
 };
 
@@ -328,8 +328,9 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     res.strategy = "pct (depth " + std::to_string(depth) + ", k " + std::to_string(pct_steps) + ")";
   }
   auto make_strategy = [&]() -> std::unique_ptr<Strategy> {
-    if (strategy_name == "pct") return std::make_unique<PctStrategy>(res.seed, depth, pct_steps);
-    if (strategy_name == "pos") return std::make_unique<PosStrategy>(res.seed);
+    if (strategy_name == "pct")
+      return std::make_unique<PctStrategy>(res.seed, depth, pct_steps, unsigned(sc.threads.size()));
+    if (strategy_name == "pos") return std::make_unique<PosStrategy>(res.seed, unsigned(sc.threads.size()));
     return std::make_unique<RandomStrategy>(res.seed);
   };
   // Every execution's schedule is a function of (seed, index) alone, so the

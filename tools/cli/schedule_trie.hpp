@@ -18,6 +18,11 @@ namespace mhp {
 class ScheduleTrie {
  public:
   static constexpr std::uint32_t kNone = 0xffffffffu;
+  // What a choice was asked.
+  struct Asked {
+    ThreadMask enabled;
+    ThreadId current;
+  };
 
   // Runs a memoryless strategy and notes what each choice was asked, for add().
   class Recorder final : public Strategy {
@@ -28,15 +33,15 @@ class ScheduleTrie {
       s_.begin_execution(k);
     }
     ThreadId choose(ThreadMask enabled, ThreadId current) override {
-      asked_.push_back(context(enabled, current));
+      asked_.push_back({enabled, current});
       return s_.choose(enabled, current);
     }
     const std::string& error() const override { return s_.error(); }
-    const std::vector<std::uint32_t>& asked() const { return asked_; }
+    const std::vector<Asked>& asked() const { return asked_; }
 
    private:
     Strategy& s_;
-    std::vector<std::uint32_t> asked_;  // context() per choice
+    std::vector<Asked> asked_;  // per choice
   };
 
   ScheduleTrie() : nodes_(1) {}
@@ -51,14 +56,15 @@ class ScheduleTrie {
       const Node& nd = nodes_[n];
       if (nd.leaf) return nd.v;
       if (nd.v == kNone) return kNone;
-      ThreadId t = s.choose(ThreadMask(nd.v & 0xffff), ThreadId(nd.v >> 16));
+      ThreadId t = nd.v & kWide ? s.choose(wide_[nd.v & ~kWide].enabled, wide_[nd.v & ~kWide].current)
+                                : s.choose(ThreadMask(nd.v & 0xffff), ThreadId(nd.v >> 16));
       if (t == kNoThread) return kNone;
       if (t == nd.kid_thread[0]) {
         n = nd.kid[0];
       } else if (t == nd.kid_thread[1]) {
         n = nd.kid[1];
       } else {
-        const std::uint32_t* kid = nd.kid_thread[1] == kNoThread ? nullptr : more_.find(std::uint64_t(n) << 4 | t);
+        const std::uint32_t* kid = nd.kid_thread[1] == kNoThread ? nullptr : more_.find(more_key(n, t));
         if (!kid) return kNone;
         n = *kid;
       }
@@ -75,11 +81,17 @@ class ScheduleTrie {
   }
   // Adds a schedule that ran, with what its choices were asked (Recorder)
   // and its result; false when the trie is full (then nothing is added).
-  bool add(const std::vector<ThreadId>& choices, const std::vector<std::uint32_t>& asked, std::uint32_t result) {
+  bool add(const std::vector<ThreadId>& choices, const std::vector<Asked>& asked, std::uint32_t result) {
     if (nodes_.size() + choices.size() + 1 > kMaxNodes) return false;
     std::uint32_t n = 0;
     for (std::size_t i = 0; i < choices.size(); ++i) {
-      nodes_[n].v = asked[i];  // the same for every schedule through n
+      // the same for every schedule through n
+      if (asked[i].enabled >> 16 == 0) {
+        nodes_[n].v = std::uint32_t(asked[i].enabled) | std::uint32_t(asked[i].current) << 16;
+      } else if (nodes_[n].v == kNone) {
+        nodes_[n].v = kWide | static_cast<std::uint32_t>(wide_.size());
+        wide_.push_back(asked[i]);
+      }
       n = kid(n, choices[i]);
     }
     nodes_[n].leaf = true;
@@ -88,12 +100,12 @@ class ScheduleTrie {
   }
 
  private:
-  static std::uint32_t context(ThreadMask enabled, ThreadId current) {
-    return (enabled & 0xffff) | std::uint32_t(current) << 16;
-  }
-  // An inner node holds what its choice is asked (enabled | current << 16),
-  // a leaf the result of the execution that ends there. The first two
+  // An inner node holds what its choice is asked: enabled | current << 16
+  // while only threads 0..15 are enabled, else kWide | its index in wide_.
+  // A leaf holds the result of the execution that ends there. The first two
   // children are inline (two threads: all of them), further ones in more_.
+  static constexpr std::uint32_t kWide = 1u << 31;
+  static std::uint64_t more_key(std::uint32_t n, ThreadId t) { return std::uint64_t(n) << 8 | t; }
   struct Node {
     std::uint32_t v = kNone;
     std::uint32_t kid[2] = {kNone, kNone};
@@ -111,7 +123,7 @@ class ScheduleTrie {
         return nodes_[n].kid[j];
       }
     }
-    std::uint32_t& k = more_.get(std::uint64_t(n) << 4 | t, [](std::uint32_t& v) { v = kNone; });
+    std::uint32_t& k = more_.get(more_key(n, t), [](std::uint32_t& v) { v = kNone; });
     if (k == kNone) {
       k = static_cast<std::uint32_t>(nodes_.size());
       nodes_.emplace_back();
@@ -120,7 +132,8 @@ class ScheduleTrie {
   }
   static constexpr std::size_t kMaxNodes = 1u << 18;  // 4 MiB of nodes at most
   std::vector<Node> nodes_;
-  ObjTable<std::uint32_t> more_;  // (node << 4 | chosen thread) -> node, third child on; never cleared
+  std::vector<Asked> wide_;       // what the choices of wide nodes are asked
+  ObjTable<std::uint32_t> more_;  // more_key(node, chosen thread) -> node, third child on; never cleared
 };
 
 }  // namespace mhp

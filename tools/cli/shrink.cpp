@@ -36,10 +36,10 @@ class LenientReplay final : public Strategy {
   ThreadId choose(ThreadMask enabled, ThreadId current) override {
     if (pos_ < s_.choices.size()) {
       ThreadId t = s_.choices[pos_++];
-      if (enabled & (1u << t)) return t;
+      if (enabled & thread_bit(t)) return t;
     }
-    if (current != kNoThread && (enabled & (1u << current))) return current;
-    return static_cast<ThreadId>(__builtin_ctz(enabled));
+    if (current != kNoThread && (enabled & thread_bit(current))) return current;
+    return lowest_thread(enabled);
   }
 
  private:

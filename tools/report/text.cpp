@@ -1,5 +1,7 @@
 #include "tools/report/report.hpp"
 
+#include <cmath>
+
 namespace mhp {
 
 namespace {
@@ -59,8 +61,11 @@ std::string render_text(const ScenarioResult& r) {
     o += "coverage: " + std::to_string(r.traces) + " distinct interleavings (Mazurkiewicz traces) in " +
          std::to_string(r.executions_run) + " executions\n";
   if (!r.replay && r.unreduced_estimate > 0)
-    o += "without reduction: about " + fmt_estimate(r.unreduced_estimate) +
-         " executions (Knuth's estimator over " + std::to_string(kEstimatePaths) + " random schedules)\n";
+    o += std::string("without reduction: ") +
+         (std::isfinite(r.unreduced_estimate) ? "about " + fmt_estimate(r.unreduced_estimate)
+                                              : std::string("more than 1e308")) +  // a double's range: tens of threads
+         " executions (Knuth's estimator over " +
+         std::to_string(kEstimatePaths) + " random schedules)\n";
   if (r.timing) o += "\n" + render_timing_text(*r.timing) + "\n";
   if (!r.replay) o += std::string("result: ") + (r.ok ? "PASS" : "FAIL") + " " + r.name + "\n";
   return o;
