@@ -97,6 +97,17 @@ std::vector<Violation> check_invariants(const Kernel& k) {
       out.push_back({"pgmap-ref-balanced", p->desc.name + "->ref: live with count " + std::to_string(p->ref.count())});
     }
   }
+  // a published pgmap_array entry names a pgmap whose ref is not killed:
+  // memunmap_pages() deletes the entries after the kill, and a map that
+  // fails after xa_store_range() deletes them (pagemap_range()'s
+  // err_pfn_remap) before memremap_pages() kills the ref
+  for (std::size_t i = 0; i < k.pgmap_array.size(); ++i) {
+    const int idx = int(k.pgmap_array[i].v) - 1;
+    if (idx < 0 || idx >= int(k.pgmaps.size()) || !k.pgmaps[idx]->ref.dead()) continue;
+    out.push_back({"pgmap-array-live", "pfn " + std::to_string(Pfn(i) * g.pages_per_subsection) + ": pgmap_array still names " +
+                                           k.pgmaps[idx]->desc.name + ", whose ref is killed"});
+    break;
+  }
   return out;
 }
 

@@ -1,5 +1,7 @@
 #include "model/kernel/memremap.hpp"
 
+#include <optional>
+
 #include "model/kernel/sparse.hpp"
 #include "model/ops/primitives.hpp"
 
@@ -297,6 +299,10 @@ void r13_map_done(Kernel& k, const OpState& st, bool ok) {
   DevPagemap& p = *k.pgmaps[st.args.pgmap];
   p.release_registered = true;
   if (st.busy_region) return;
+  // In the map's frame: a program that is one `call: memremap_pages` (for
+  // its error labels) has left it by the time the op returns.
+  std::optional<Frame> f;
+  if (k.ex.self().stack == 0) f.emplace(k.ex, k.ex.stacks().fn("memremap_pages"));
   k.warn(FindingKind::Scope, "scope/R13/iomem_resource/memremap_pages",
          "memremap_pages() mapped " + p.desc.name + " without owning its range as a busy iomem region "
          "(no successful request_region()): nothing keeps a second mapping or its release off the range (rule R13)",

@@ -64,6 +64,8 @@ class Machine {
   // Off: every signature is computed from the events (--no-memo).
   void set_memo(bool on) { memo_ = on; }
   LockOrderChecker& order() { return *order_; }
+  // The modelled kernel as the last execution left it (tests).
+  const Kernel& kernel() const { return k_; }
   Execution ex;
 
  private:
