@@ -175,7 +175,8 @@ bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st, const O
         break;
     }
     if (!ok) {
-      if (!n.goto_label.empty() && st.err) st.pending_label = &n.goto_label;
+      // a goto still on its way out (to a label beyond this node) keeps going
+      if (!n.goto_label.empty() && st.err && !st.pending_label) st.pending_label = &n.goto_label;
       if (container && st.pending_label && !container->unwind.empty()) unwind(k, *container, st);
       return false;
     }
