@@ -162,7 +162,7 @@ TEST_CASE("an injected failure unwinds through the error labels and shows in the
   CHECK(has(second.results, "task offline (T2): offline_pages returned 0"));
 }
 
-TEST_CASE("add_memory: an arch_add_memory() failure releases the resource; a busy range fails -EEXIST") {
+TEST_CASE("add_memory: an arch_add_memory() failure releases the resource, a busy range fails -EEXIST") {
   const std::string base = R"(name: t
 era: v6
 geometry: {pages_per_subsection: 2, subsections_per_section: 2, sections: 4}
