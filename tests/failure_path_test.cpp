@@ -161,3 +161,31 @@ TEST_CASE("an injected failure unwinds through the error labels and shows in the
   Ran second = run_once(base + "    fail: {at: start_isolate_page_range, nth: 2}\n");
   CHECK(has(second.results, "task offline (T2): offline_pages returned 0"));
 }
+
+TEST_CASE("add_memory: an arch_add_memory() failure releases the resource, a busy range fails -EEXIST") {
+  const std::string base = R"(name: t
+era: v6
+geometry: {pages_per_subsection: 2, subsections_per_section: 2, sections: 4}
+initial: {boot_sections: 2}
+threads:
+  - name: probe
+    op: add_memory
+    pfn: 8
+)";
+  Ran fail = run_once(base + "    fail: {at: arch_add_memory, errno: ENOMEM}\n  - {name: again, op: add_memory, pfn: 8, after: probe}\n");
+  CHECK(has(fail.results, "task probe (T0): add_memory returned -ENOMEM early, at arch_add_memory (injected by the scenario's fail:)"));
+  CHECK(has(fail.results, "task again (T1): add_memory returned 0"));
+  CHECK(fail.keys.empty());
+
+  // without __add_memory()'s release_memory_resource(), the range stays busy
+  Ran leak = run_once(base + "    fail: {at: arch_add_memory, errno: ENOMEM}\n  - {name: again, op: add_memory, pfn: 8, after: probe}\n"
+                             "variant:\n  name: v\n  edits:\n"
+                             "    - {op: add_memory, thread: probe, remove: release_memory_resource/release_memory_resource}\n");
+  CHECK(has(leak.keys, "invariant/iomem-matches-memmap"));
+  CHECK(has(leak.results, "task again (T1): add_memory returned -EEXIST early, at register_memory_resource"));
+
+  // without arch_remove_memory() before goto error, the memmap outlives the resource
+  Ran orphan = run_once(base + "    fail: {at: create_memory_block_devices, errno: ENOMEM}\nvariant:\n  name: v\n  edits:\n"
+                               "    - {op: add_memory, remove: arch_remove_memory/arch_remove_memory}\n");
+  CHECK(has(orphan.keys, "invariant/iomem-matches-memmap"));
+}

@@ -76,6 +76,20 @@ std::vector<Violation> check_invariants(const Kernel& k) {
         }
       }
     }
+  // the "System RAM" resource covers exactly the RAM subsections with a
+  // memmap: add_memory() requests it before arch_add_memory() and its error
+  // path releases it (release_memory_resource()) after undoing the sections;
+  // remove_memory() releases it after arch_remove_memory()
+  for (Pfn p = 0; p < g.nr_pfns(); p += g.pages_per_subsection) {
+    const std::uint32_t s = g.section_of(p);
+    const bool mapped = (k.sections[s].mem_map.v & SECTION_HAS_MEM_MAP) && ((k.sections[s].subsection_map.v >> g.subsection_of(p)) & 1) &&
+                        k.pgmap_of_range(p) < 0;
+    const bool ram = k.iomem[g.subsection_index(p)].v == IORES_SYSTEM_RAM;
+    if (mapped != ram) {
+      out.push_back({"iomem-matches-memmap", "pfn " + std::to_string(p) + ": " + (ram ? "System RAM resource without a memmap" : "memmap without a System RAM resource")});
+      break;
+    }
+  }
   // memory block state agrees with its sections
   for (std::uint32_t b = 0; b < k.blocks.size(); ++b) {
     const MemoryBlock& mb = *k.blocks[b];
