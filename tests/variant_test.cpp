@@ -138,8 +138,8 @@ TEST_CASE("a REGION names a lock region by its lock, its via, or both") {
     CHECK(locks_around(sc, "memremap_pages", "arch_add_memory") == V{"cpu_hotplug_lock:read"});
   }
   SUBCASE("set_mode by via alone") {
-    Scenario sc = with("    - {op: memremap_pages, set_mode: {via: xa_store_range}, mode: read}\n");
-    CHECK(locks_around(sc, "memremap_pages", "xa_store_range") == V{"pgmap_xa_lock:read"});
+    Scenario sc = with("    - {op: memremap_pages, set_mode: {via: region_intersects}, mode: write}\n");
+    CHECK(locks_around(sc, "memremap_pages", "region_intersects") == V{"resource_lock:write"});
   }
   SUBCASE("the old form still picks the innermost region around the step") {
     Scenario sc = with("    - {op: memremap_pages, unwrap: cpu_hotplug_lock, around: memmap_init_range}\n");
@@ -152,7 +152,7 @@ TEST_CASE("a REGION names a lock region by its lock, its via, or both") {
                  "mem_hotplug_begin") == 0);
     CHECK(e.find("cpu_hotplug_lock read via mem_hotplug_begin (around arch_add_memory") != std::string::npos);
     CHECK(e.find("mem_hotplug_lock write via mem_hotplug_begin (around arch_add_memory") != std::string::npos);
-    CHECK(err("    - {op: memremap_pages, unwrap: resource_lock}\n").find("3 regions of 'memremap_pages'") != std::string::npos);
+    CHECK(err("    - {op: memremap_pages, unwrap: resource_lock}\n").find("2 regions of 'memremap_pages'") != std::string::npos);
     CHECK(err("    - {op: memremap_pages, unwrap: {lock: mem_hotplug_lock, via: get_online_mems}}\n") ==
           "x.yaml:11:7: field 'unwrap': operation 'memremap_pages' (era v6) has no mem_hotplug_lock region taken via "
           "get_online_mems");
@@ -164,12 +164,19 @@ TEST_CASE("a REGION names a lock region by its lock, its via, or both") {
 }
 
 TEST_CASE("set_trylock switches a region between trylock and blocking") {
-  Scenario sc = with("    - {op: online_pages, set_trylock: device_hotplug_lock, trylock: true}\n");
-  std::string s = shown(sc, "online_pages");
-  CHECK(s.find("[device_hotplug_lock write] taken by lock_device_hotplug (trylock, retried)") != std::string::npos);
-  Scenario back = with("    - {op: online_pages, set_trylock: device_hotplug_lock, trylock: true}\n"
-                       "    - {op: online_pages, set_trylock: {via: lock_device_hotplug}, trylock: false}\n");
-  CHECK(shown(back, "online_pages").find("trylock") == std::string::npos);
+  // online_pages() is reached through the sysfs store: lock_device_hotplug_sysfs() trylocks
+  Scenario base = parse_scenario("x.yaml", std::string(kHead) + "    []\n");
+  CHECK(shown(base, "online_pages").find("taken by lock_device_hotplug_sysfs (trylock, retried)") != std::string::npos);
+  Scenario block = with("    - {op: online_pages, set_trylock: device_hotplug_lock, trylock: false}\n");
+  CHECK(shown(block, "online_pages").find("trylock") == std::string::npos);
+  CHECK(shown(block, "online_pages").find("[device_hotplug_lock write] taken by lock_device_hotplug_sysfs\n") !=
+        std::string::npos);
+  Scenario back = with("    - {op: online_pages, set_trylock: device_hotplug_lock, trylock: false}\n"
+                       "    - {op: online_pages, set_trylock: {via: lock_device_hotplug_sysfs}, trylock: true}\n");
+  CHECK(shown(back, "online_pages") == shown(base, "online_pages"));
+  // two zone_lock regions: the error lists both
+  CHECK(err("    - {op: online_pages, set_trylock: zone_lock, trylock: false}\n").find("2 regions of 'online_pages'") !=
+        std::string::npos);
   // percpu rwsems have no trylock in the model
   CHECK(err("    - {op: online_pages, set_trylock: mem_hotplug_lock, trylock: true}\n")
             .find("field 'variant.edits[0].trylock': mem_hotplug_lock has no trylock in the model") != std::string::npos);

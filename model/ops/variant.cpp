@@ -84,7 +84,7 @@ const OpNode* first_named(const std::vector<OpNode>& nodes) {
 // "mem_hotplug_lock write via mem_hotplug_begin (around arch_add_memory, line 32)"
 std::string describe_region(const OpNode& n) {
   const OpNode* f = first_named(n.body);
-  return n.name + " " + n.mode + " via " + n.via + " (around " + (f ? f->name : std::string("no step")) + ", line " +
+  return n.name + " " + n.mode + " via " + n.via + " (around " + (f ? f->name : std::string("no step")) + ", op file line " +
          std::to_string(n.line) + ")";
 }
 
@@ -136,7 +136,7 @@ Place need_region(OpProgram& p, const VariantEdit& e, const std::string& field, 
     std::string list;
     for (const Place& r : found) list += "\n  " + describe_region((*r.list)[r.index]);
     fail(e, region_key(e), std::to_string(found.size()) + " regions of '" + p.op + "' (era " + p.era + ") match the " +
-                       describe_target(e) + "; name one by `via:` or `around: STEP`:" + list);
+                       describe_target(e) + "; name one by `lock:`, `via:` or `around: STEP`:" + list);
   }
   return found.front();
 }

@@ -213,8 +213,10 @@ std::string read_file(const std::string& path) {
 YAML::Node variant_of_file(const YamlReader& vr, const YAML::Node& vdoc, YAML::Node& era) {
   if (!vdoc.IsMap()) vr.fail(vdoc, "<document>", "a variant file is a mapping with `variant:`");
   vr.allow_keys(vdoc, "", {"variant", "description", "era"});
-  era = vdoc["era"];
-  if (era) vr.one_of(era, "era", OpCatalog::get().eras());
+  if (vdoc["era"]) {  // assigning an absent node would throw
+    era = vdoc["era"];
+    vr.one_of(era, "era", OpCatalog::get().eras());
+  }
   return vr.need(vdoc, "", "variant");
 }
 
