@@ -210,10 +210,11 @@ std::string read_file(const std::string& path) {
 // A variant file: `variant: {name, edits}`, with `description:` and `era:`
 // (the era whose step names the edits use; a scenario of another era is an
 // error) optional. Returns the `variant:` node; `era` the era's node.
-YAML::Node variant_of_file(const YamlReader& vr, const YAML::Node& vdoc, YAML::Node& era) {
+YAML::Node variant_of_file(const YamlReader& vr, const YAML::Node& vdoc, YAML::Node& era, bool& has_era) {
   if (!vdoc.IsMap()) vr.fail(vdoc, "<document>", "a variant file is a mapping with `variant:`");
   vr.allow_keys(vdoc, "", {"variant", "description", "era"});
-  if (vdoc["era"]) {  // assigning an absent node would throw
+  has_era = static_cast<bool>(vdoc["era"]);
+  if (has_era) {  // assigning an absent node would throw
     era = vdoc["era"];
     vr.one_of(era, "era", OpCatalog::get().eras());
   }
@@ -510,8 +511,9 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   } else if (from_file) {
     YAML::Node vdoc = load_yaml(vfile, vtext);
     YAML::Node era;
-    variant = variant_of_file(vr, vdoc, era);
-    if (era && era.Scalar() != sc.era)
+    bool has_era = false;
+    variant = variant_of_file(vr, vdoc, era, has_era);
+    if (has_era && era.Scalar() != sc.era)
       vr.fail(era, "era", "the variant's edits are written for era " + era.Scalar() + "; " + file + " runs era " + sc.era);
     has_variant = true;
   }
@@ -665,13 +667,14 @@ VariantSpec parse_variant_file(const std::string& file, const std::string& text)
   YamlReader r(file);
   YAML::Node doc = load_yaml(file, text);
   YAML::Node era;
-  YAML::Node v = variant_of_file(r, doc, era);
+  bool has_era = false;
+  YAML::Node v = variant_of_file(r, doc, era, has_era);
   r.require_map(v, "variant");
   r.allow_keys(v, "variant", {"name", "edits"});
   VariantSpec out;
   out.file = file;
   out.name = r.str(r.need(v, "variant", "name"), "variant.name");
-  if (era) {
+  if (has_era) {
     out.era = era.Scalar();
     out.era_line = era.Mark().line + 1;
     out.era_col = era.Mark().column + 1;
