@@ -270,6 +270,7 @@ TEST_CASE("a variant file: `variant: {name, edits}` with an optional era") {
   CHECK(parse_variant_file("v.yaml", vf).era.empty());
   Scenario sc = parse_scenario("x.yaml", std::string(kHead) + "    []\n", "v.yaml", "era: v6\n" + vf);
   CHECK(sc.variant == "w");
+  CHECK(parse_scenario("x.yaml", std::string(kHead) + "    []\n", "v.yaml", vf).variant == "w");  // no era: any scenario
   CHECK_FALSE(find_node(sc.programs.at("memremap_pages").steps, "devm_request_mem_region"));
   auto ferr = [&](const std::string& text) {
     try {
