@@ -295,6 +295,23 @@ grep -q "variant init-under-mem_hotplug_lock" "$tmp/diff3.txt"; check "diff --va
 echo "variant: {name: x, edits: [{op: memremap_pages, move: no_such_step, after: pagemap_range}]}" > "$tmp/badv.yaml"
 "$bin" diff "$s1" --variants "$tmp/badv.yaml" - > /dev/null 2> "$tmp/err"; check "diff with a bad variant edit exits 3" 3 $?
 grep -q "badv.yaml:1:" "$tmp/err"; check "the bad variant edit is named by file:line" 0 $?
+# One variant-file shape for ops show --variant, diff --variants and a scenario's variant: FILE.
+vf="$src/tests/data/duyck_defer_drop_variant.yaml"
+"$bin" ops show memremap_pages --variant "$vf" > "$tmp/vshow.txt"; check "ops show --variant takes a variant file" 0 $?
+grep -q "^variant duyck-defer-as-drop" "$tmp/vshow.txt" && grep -q "(era v6;" "$tmp/vshow.txt"; check "... shows its variant in its era" 0 $?
+"$bin" ops show memremap_pages --era v6 > "$tmp/vbase.txt"
+cmp -s <(tail -n +2 "$tmp/vshow.txt") "$tmp/vbase.txt"; check "... the drop gives the v6 program itself" 0 $?
+"$bin" ops show memremap_pages --era v5.10 --variant "$vf" > /dev/null 2> "$tmp/err"; check "ops show --era against the file's era exits 3" 3 $?
+grep -q "duyck_defer_drop_variant.yaml:5:6: field 'era'" "$tmp/err"; check "... naming the file's era line" 0 $?
+"$bin" ops show memremap_pages --variant "$src/scenarios/seeds/s1_pgmap_set_after_hotplug_lock_v4_19.yaml" > "$tmp/vshow.txt"
+check "ops show --variant SCENARIO uses the scenario's era" 0 $?
+grep -q "(era v4.19;" "$tmp/vshow.txt"; check "... v4.19" 0 $?
+"$bin" diff "$s1" --variants - "$vf" > /dev/null; check "diff --variants with the same file: no new finding" 0 $?
+"$bin" run "$src/tests/data/s1_variant_file.yaml" > "$tmp/vrun.txt"; check "a scenario's variant: FILE runs" 0 $?
+grep -q "variant duyck-defer-as-drop" "$tmp/vrun.txt"; check "... under the file's variant" 0 $?
+sed 's/^era: v6/era: v5.10/' "$vf" > "$tmp/v510.yaml"
+"$bin" diff "$s1" --variants - "$tmp/v510.yaml" > /dev/null 2> "$tmp/err"; check "a variant file of another era exits 3" 3 $?
+grep -q "v510.yaml:5:6: field 'era': the variant's edits are written for era v5.10" "$tmp/err"; check "... naming its era line" 0 $?
 # The threads' headline pair at 4 x 3 TiB: deferral gains [fukasawa-reserved-2019]'s
 # window and is 3.69x faster.
 t="$src/scenarios/timing"

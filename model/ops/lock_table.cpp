@@ -43,4 +43,16 @@ bool lock_single_call_valid(const std::string& lock) {
   return l && l->id != LockId::Rcu;
 }
 
+bool lock_trylock_valid(LockId lock) {
+  switch (lock) {
+    case LockId::DeviceHotplug:
+    case LockId::PgdatResize:
+    case LockId::ZoneLock:
+    case LockId::DeviceLock:
+    case LockId::PgmapLock:
+    case LockId::PgmapXa: return true;
+    default: return false;
+  }
+}
+
 }  // namespace mhp

@@ -36,6 +36,9 @@ bool lock_mode_valid(const std::string& lock, const std::string& mode);
 // read sections the model tracks as a per-thread depth, without the held-lock
 // record (who took it, where) a lone rcu_read_unlock() would be checked by.
 bool lock_single_call_valid(const std::string& lock);
+// Whether `trylock: true` means something for the lock: the mutexes, which
+// lock_dispatch.cpp takes by trylock-and-retry (lock_device_hotplug_sysfs()).
+bool lock_trylock_valid(LockId lock);
 std::vector<std::string> lock_names();
 
 }  // namespace mhp

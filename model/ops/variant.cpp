@@ -41,24 +41,58 @@ bool find(std::vector<OpNode>& nodes, const std::string& name, Place& out) {
   return false;
 }
 
-// The innermost region of `lock` on the path to step `name`.
-bool find_region(std::vector<OpNode>& nodes, const std::string& lock, const std::string& name, Place& region) {
+// The lock regions on the path to step `name`, outermost first; false if
+// there is no such step.
+bool path_to(std::vector<OpNode>& nodes, const std::string& name, std::vector<Place>& path) {
   if (auto slash = name.find('/'); slash != std::string::npos) {
     auto* body = label_body(nodes, name.substr(0, slash));
-    return body && find_region(*body, lock, name.substr(slash + 1), region);
+    return body && path_to(*body, name.substr(slash + 1), path);
   }
   for (std::size_t i = 0; i < nodes.size(); ++i) {
     OpNode& n = nodes[i];
     bool named = n.kind == OpNode::Kind::Step || n.kind == OpNode::Kind::Call;
     if (named && n.name == name) return true;
-    Place inner;
-    if (find_region(n.body, lock, name, inner)) {
-      if (inner.list) region = inner;
-      else if (n.kind == OpNode::Kind::Lock && n.name == lock) region = {&nodes, i};
-      return true;
-    }
+    if (n.kind == OpNode::Kind::Lock) path.push_back({&nodes, i});
+    if (path_to(n.body, name, path)) return true;
+    if (n.kind == OpNode::Kind::Lock) path.pop_back();
   }
   return false;
+}
+
+bool region_matches(const OpNode& n, const VariantEdit& e) {
+  return n.kind == OpNode::Kind::Lock && (e.lock.empty() || n.name == e.lock) &&
+         (e.region_via.empty() || n.via == e.region_via);
+}
+
+// Every region of the program (error labels included) the edit's REGION matches.
+void all_regions(std::vector<OpNode>& nodes, const VariantEdit& e, std::vector<Place>& out) {
+  for (std::size_t i = 0; i < nodes.size(); ++i) {
+    if (region_matches(nodes[i], e)) out.push_back({&nodes, i});
+    all_regions(nodes[i].body, e, out);
+    all_regions(nodes[i].unwind, e, out);
+  }
+}
+
+const OpNode* first_named(const std::vector<OpNode>& nodes) {
+  for (const auto& n : nodes) {
+    if (n.kind == OpNode::Kind::Step || n.kind == OpNode::Kind::Call) return &n;
+    if (const OpNode* f = first_named(n.body)) return f;
+  }
+  return nullptr;
+}
+
+// "mem_hotplug_lock write via mem_hotplug_begin (around arch_add_memory, line 32)"
+std::string describe_region(const OpNode& n) {
+  const OpNode* f = first_named(n.body);
+  return n.name + " " + n.mode + " via " + n.via + " (around " + (f ? f->name : std::string("no step")) + ", op file line " +
+         std::to_string(n.line) + ")";
+}
+
+std::string describe_target(const VariantEdit& e) {
+  std::string t = e.lock.empty() ? std::string("lock") : e.lock;
+  if (!e.region_via.empty()) t += " region taken via " + e.region_via;
+  else t += " region";
+  return t;
 }
 
 [[noreturn]] void fail(const VariantEdit& e, const std::string& field, const std::string& msg) {
@@ -72,12 +106,39 @@ Place need(OpProgram& p, const VariantEdit& e, const std::string& field, const s
   return pl;
 }
 
-Place need_region(OpProgram& p, const VariantEdit& e) {
-  need(p, e, "around", e.step);
-  Place r;
-  find_region(p.steps, e.lock, e.step, r);
-  if (!r.list) fail(e, "around", "step '" + e.step + "' of '" + p.op + "' is not inside a " + e.lock + " region");
-  return r;
+// The edit's own key, the field a REGION is written in.
+const char* region_key(const VariantEdit& e) {
+  switch (e.kind) {
+    case VariantEdit::Kind::Unwrap: return "unwrap";
+    case VariantEdit::Kind::SetMode: return "set_mode";
+    case VariantEdit::Kind::SetTrylock: return "set_trylock";
+    default: return "drop";
+  }
+}
+
+// The region an edit names: the innermost match around `around` (`field`),
+// or the only match in the program.
+Place need_region(OpProgram& p, const VariantEdit& e, const std::string& field, const std::string& around) {
+  if (!around.empty()) {
+    need(p, e, field, around);
+    std::vector<Place> path;
+    path_to(p.steps, around, path);
+    for (auto it = path.rbegin(); it != path.rend(); ++it)
+      if (region_matches((*it->list)[it->index], e)) return *it;
+    fail(e, field, "step '" + around + "' of '" + p.op + "' is not inside a " + describe_target(e));
+  }
+  std::vector<Place> found;
+  all_regions(p.steps, e, found);
+  if (found.empty())
+    fail(e, region_key(e),
+         "operation '" + p.op + "' (era " + p.era + ") has no " + describe_target(e));
+  if (found.size() > 1) {
+    std::string list;
+    for (const Place& r : found) list += "\n  " + describe_region((*r.list)[r.index]);
+    fail(e, region_key(e), std::to_string(found.size()) + " regions of '" + p.op + "' (era " + p.era + ") match the " +
+                       describe_target(e) + "; name one by `lock:`, `via:` or `around: STEP`:" + list);
+  }
+  return found.front();
 }
 
 const PrimitiveInfo& need_primitive(const VariantEdit& e, const std::string& field, const std::string& name) {
@@ -163,6 +224,61 @@ void insert_lock_call(OpProgram& p, const VariantEdit& e) {
   dst.list->insert(dst.list->begin() + static_cast<long>(dst.index + (e.after ? 1 : 0)), std::move(n));
 }
 
+// drop: the region's body from..to runs with the lock released. The region
+// splits: the steps before keep the region (dropped by `done`, default the
+// region's own), the steps after get a copy of it (re-taken by `via`, default
+// the region's own); an empty part disappears. Error labels go with both parts.
+void drop(OpProgram& p, const VariantEdit& e) {
+  Place r = need_region(p, e, "around", e.from);
+  need(p, e, "around", e.to);
+  OpNode& region = (*r.list)[r.index];
+  auto child_of = [&](const std::string& name, const char* field) {
+    for (std::size_t i = 0; i < region.body.size(); ++i) {
+      const OpNode& c = region.body[i];
+      if ((c.kind == OpNode::Kind::Step || c.kind == OpNode::Kind::Call) && c.name == name) return i;
+      Place inner;
+      if (find(region.body[i].body, name, inner)) {
+        std::string what = c.kind == OpNode::Kind::Lock ? "the " + c.name + " region" : "'" + c.name + "'";
+        fail(e, field, "'" + name + "' is inside " + what + " within the " + region.name +
+                           " region; drop the lock around that, or drop " +
+                           (c.kind == OpNode::Kind::Lock ? c.name + " first" : std::string("insert_release/insert_acquire")));
+      }
+    }
+    fail(e, field, "'" + name + "' is not in the " + describe_region(region) + " region");
+  };
+  const std::size_t a = child_of(e.from, "around.from"), b = child_of(e.to, "around.to");
+  if (b < a) fail(e, "around.to", "'" + e.to + "' comes before '" + e.from + "'");
+  auto part = [&](std::size_t lo, std::size_t hi) {
+    OpNode n;
+    n.kind = OpNode::Kind::Lock;
+    n.name = region.name;
+    n.lock = region.lock;
+    n.mode = region.mode;
+    n.via = region.via;
+    n.done = region.done;
+    n.trylock = region.trylock;
+    n.unwind = region.unwind;
+    n.file = region.file;
+    n.line = region.line;
+    for (std::size_t i = lo; i < hi; ++i) n.body.push_back(std::move(region.body[i]));
+    return n;
+  };
+  std::vector<OpNode> out;
+  if (a > 0) {
+    out.push_back(part(0, a));
+    if (!e.done.empty()) out.back().done = e.done;
+  }
+  for (std::size_t i = a; i <= b; ++i) out.push_back(std::move(region.body[i]));
+  if (b + 1 < region.body.size()) {
+    out.push_back(part(b + 1, region.body.size()));
+    if (!e.via.empty()) out.back().via = e.via;
+  }
+  std::vector<OpNode>& list = *r.list;
+  const auto at = static_cast<long>(r.index);
+  list.erase(list.begin() + at);
+  list.insert(list.begin() + at, std::make_move_iterator(out.begin()), std::make_move_iterator(out.end()));
+}
+
 }  // namespace
 
 void apply_edit(OpProgram& p, const VariantEdit& e) {
@@ -170,7 +286,7 @@ void apply_edit(OpProgram& p, const VariantEdit& e) {
     case VariantEdit::Kind::Move: return move(p, e);
     case VariantEdit::Kind::Wrap: return wrap(p, e);
     case VariantEdit::Kind::Unwrap: {
-      Place r = need_region(p, e);
+      Place r = need_region(p, e, "around", e.step);
       std::vector<OpNode> body = std::move((*r.list)[r.index].body);
       r.list->erase(r.list->begin() + static_cast<long>(r.index));
       r.list->insert(r.list->begin() + static_cast<long>(r.index), std::make_move_iterator(body.begin()),
@@ -178,11 +294,21 @@ void apply_edit(OpProgram& p, const VariantEdit& e) {
       return;
     }
     case VariantEdit::Kind::SetMode: {
-      Place r = need_region(p, e);
-      if (!lock_mode_valid(e.lock, e.mode)) fail(e, "mode", e.lock + " cannot be taken in " + e.mode + " mode");
-      (*r.list)[r.index].mode = e.mode;
+      Place r = need_region(p, e, "around", e.step);
+      OpNode& n = (*r.list)[r.index];
+      if (!lock_mode_valid(n.name, e.mode)) fail(e, "mode", n.name + " cannot be taken in " + e.mode + " mode");
+      n.mode = e.mode;
       return;
     }
+    case VariantEdit::Kind::SetTrylock: {
+      Place r = need_region(p, e, "around", e.step);
+      OpNode& n = (*r.list)[r.index];
+      if (e.trylock && !lock_trylock_valid(n.lock))
+        fail(e, "trylock", n.name + " has no trylock in the model (only the mutexes do)");
+      n.trylock = e.trylock;
+      return;
+    }
+    case VariantEdit::Kind::Drop: return drop(p, e);
     case VariantEdit::Kind::ReplaceLock:
       if (replace_lock(p.steps, e) == 0)
         fail(e, "replace_lock", "operation '" + p.op + "' (era " + p.era + ") takes no " + e.lock);
@@ -193,16 +319,24 @@ void apply_edit(OpProgram& p, const VariantEdit& e) {
       if (n.kind != OpNode::Kind::Step) fail(e, "replace", "'" + e.step + "' is a call, not a step");
       n.prim = need_primitive(e, "impl", e.impl).fn;
       n.impl = e.impl;
+      if (!e.as.empty() && e.as != e.step) {
+        Place other;
+        if (find(p.steps, e.as, other)) fail(e, "as", "operation '" + p.op + "' already has a step '" + e.as + "'");
+        n.name = e.as;
+      }
       return;
     }
     case VariantEdit::Kind::Insert: {
-      const PrimitiveInfo& pi = need_primitive(e, "insert", e.step);
+      const std::string impl = e.impl.empty() ? e.step : e.impl;
+      const PrimitiveInfo& pi = need_primitive(e, e.impl.empty() ? "insert" : "insert.impl", impl);
       Place ignore;
-      if (find(p.steps, e.step, ignore)) fail(e, "insert", "operation '" + p.op + "' already has a step '" + e.step + "'");
+      if (find(p.steps, e.step, ignore))
+        fail(e, e.impl.empty() ? "insert" : "insert.step", "operation '" + p.op + "' already has a step '" + e.step + "'");
       Place dst = need(p, e, e.after ? "after" : "before", e.anchor);
       OpNode n;
       n.kind = OpNode::Kind::Step;
-      n.name = n.impl = e.step;
+      n.name = e.step;
+      n.impl = impl;
       n.prim = pi.fn;
       n.file = e.file;
       n.line = e.line;

@@ -194,6 +194,33 @@ void check_injections(const std::string& file, ThreadSpec& t, const OpProgram& p
   }
 }
 
+std::string read_file(const std::string& path) {
+  // stat() first: opening a FIFO would block, and /dev/zero never ends
+  struct stat st;
+  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+    throw InputError(path, 0, 0, "<file>", S_ISDIR(st.st_mode) ? "is a directory, not a file"
+                                                               : "not a regular file (a device, FIFO or socket)");
+  std::ifstream in(path);
+  if (!in) throw InputError(path, 0, 0, "<file>", "cannot read the file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+// A variant file: `variant: {name, edits}`, with `description:` and `era:`
+// (the era whose step names the edits use; a scenario of another era is an
+// error) optional. Returns the `variant:` node; `era` the era's node.
+YAML::Node variant_of_file(const YamlReader& vr, const YAML::Node& vdoc, YAML::Node& era, bool& has_era) {
+  if (!vdoc.IsMap()) vr.fail(vdoc, "<document>", "a variant file is a mapping with `variant:`");
+  vr.allow_keys(vdoc, "", {"variant", "description", "era"});
+  has_era = static_cast<bool>(vdoc["era"]);
+  if (has_era) {  // assigning an absent node would throw
+    era = vdoc["era"];
+    vr.one_of(era, "era", OpCatalog::get().eras());
+  }
+  return vr.need(vdoc, "", "variant");
+}
+
 VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::string& p) {
   VariantEdit e;
   e.file = r.file();
@@ -209,6 +236,19 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
     if (need_mode || n["mode"]) e.mode = r.one_of(r.need(n, p, "mode"), p + ".mode", {"read", "write"});
     if (n["via"]) e.via = r.str(n["via"], p + ".via");
     if (n["done"]) e.done = r.str(n["done"], p + ".done");
+  };
+  // REGION: `LOCK` or `{lock: LOCK, via: FUNCTION}` (at least one of them)
+  auto region = [&](const char* key) {
+    const YAML::Node& g = n[key];
+    const std::string f = p + "." + key;
+    if (g.IsMap()) {
+      r.allow_keys(g, f, {"lock", "via"});
+      if (!g["lock"] && !g["via"]) r.fail(g, f, "names a region by `lock:`, `via:` or both");
+      if (g["lock"]) e.lock = r.one_of(g["lock"], f + ".lock", lock_names());
+      if (g["via"]) e.region_via = r.str(g["via"], f + ".via");
+    } else {
+      e.lock = r.one_of(g, f, lock_names());
+    }
   };
   if (n["move"]) {
     r.allow_keys(n, p, {"op", "thread", "move", "after", "before"});
@@ -232,15 +272,37 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
   } else if (n["unwrap"]) {
     r.allow_keys(n, p, {"op", "thread", "unwrap", "around"});
     e.kind = VariantEdit::Kind::Unwrap;
-    e.lock = r.one_of(n["unwrap"], p + ".unwrap", lock_names());
-    e.step = r.str(r.need(n, p, "around"), p + ".around");
+    region("unwrap");
+    if (n["around"]) e.step = r.str(n["around"], p + ".around");
   } else if (n["set_mode"]) {
     r.allow_keys(n, p, {"op", "thread", "set_mode", "around", "mode"});
     e.kind = VariantEdit::Kind::SetMode;
-    e.lock = r.one_of(n["set_mode"], p + ".set_mode", lock_names());
-    e.step = r.str(r.need(n, p, "around"), p + ".around");
+    region("set_mode");
+    if (n["around"]) e.step = r.str(n["around"], p + ".around");
     lock_mode(true);
-    if (!lock_mode_valid(e.lock, e.mode)) r.fail(n["mode"], p + ".mode", e.lock + " cannot be taken in " + e.mode + " mode");
+    if (!e.lock.empty() && !lock_mode_valid(e.lock, e.mode))
+      r.fail(n["mode"], p + ".mode", e.lock + " cannot be taken in " + e.mode + " mode");
+  } else if (n["set_trylock"]) {
+    r.allow_keys(n, p, {"op", "thread", "set_trylock", "around", "trylock"});
+    e.kind = VariantEdit::Kind::SetTrylock;
+    region("set_trylock");
+    if (n["around"]) e.step = r.str(n["around"], p + ".around");
+    e.trylock = r.boolean(r.need(n, p, "trylock"), p + ".trylock");
+    if (e.trylock && !e.lock.empty() && !lock_trylock_valid(find_lock(e.lock)->id))
+      r.fail(n["trylock"], p + ".trylock", e.lock + " has no trylock in the model (only the mutexes do)");
+  } else if (n["drop"]) {
+    r.allow_keys(n, p, {"op", "thread", "drop", "around", "via", "done"});
+    e.kind = VariantEdit::Kind::Drop;
+    region("drop");
+    const YAML::Node& a = r.need(n, p, "around");
+    if (a.IsMap()) {
+      r.allow_keys(a, p + ".around", {"from", "to"});
+      e.from = r.str(r.need(a, p + ".around", "from"), p + ".around.from");
+      e.to = r.str(r.need(a, p + ".around", "to"), p + ".around.to");
+    } else {
+      e.from = e.to = r.str(a, p + ".around");
+    }
+    lock_mode(false);
   } else if (n["replace_lock"]) {
     r.allow_keys(n, p, {"op", "thread", "replace_lock", "with", "mode", "via", "done"});
     e.kind = VariantEdit::Kind::ReplaceLock;
@@ -248,14 +310,22 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
     e.with = r.one_of(r.need(n, p, "with"), p + ".with", lock_names());
     lock_mode(false);
   } else if (n["replace"]) {
-    r.allow_keys(n, p, {"op", "thread", "replace", "impl"});
+    r.allow_keys(n, p, {"op", "thread", "replace", "impl", "as"});
     e.kind = VariantEdit::Kind::Replace;
     e.step = r.str(n["replace"], p + ".replace");
     e.impl = r.str(r.need(n, p, "impl"), p + ".impl");
+    if (n["as"]) e.as = r.str(n["as"], p + ".as");
   } else if (n["insert"]) {
     r.allow_keys(n, p, {"op", "thread", "insert", "after", "before"});
     e.kind = VariantEdit::Kind::Insert;
-    e.step = r.str(n["insert"], p + ".insert");
+    const YAML::Node& in = n["insert"];
+    if (in.IsMap()) {  // {step: KERNEL_FUNCTION, impl: PRIMITIVE}
+      r.allow_keys(in, p + ".insert", {"step", "impl"});
+      e.step = r.str(r.need(in, p + ".insert", "step"), p + ".insert.step");
+      e.impl = r.str(r.need(in, p + ".insert", "impl"), p + ".insert.impl");
+    } else {
+      e.step = r.str(in, p + ".insert");
+    }
     anchor();
   } else if (n["insert_acquire"] || n["insert_release"]) {
     const bool take = static_cast<bool>(n["insert_acquire"]);
@@ -275,7 +345,9 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
     e.kind = VariantEdit::Kind::Remove;
     e.step = r.str(n["remove"], p + ".remove");
   } else {
-    r.fail(n, p, "an edit is one of move, wrap, unwrap, set_mode, replace_lock, replace, insert, insert_acquire, insert_release, remove");
+    r.fail(n, p,
+           "an edit is one of move, wrap, unwrap, set_mode, set_trylock, drop, replace_lock, replace, insert, "
+           "insert_acquire, insert_release, remove");
   }
   e.op = r.str(r.need(n, p, "op"), p + ".op");
   // `thread: NAME` or `thread: [A, B]`: the edit changes only these threads' program
@@ -416,20 +488,39 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   }
 
   YAML::Node variant = doc["variant"];
-  YamlReader vr(variant_file.empty() ? file : variant_file);
+  std::string vfile = variant_file.empty() ? file : variant_file;
+  std::string vtext = variant_text;
   bool has_variant = static_cast<bool>(variant);
+  bool from_file = !variant_file.empty();
+  if (variant_file.empty() && variant && variant.IsScalar()) {
+    // `variant: FILE`: a variant file, its path relative to the scenario's
+    std::string path = r.str(variant, "variant");
+    if (!path.empty() && path[0] != '/') {
+      auto slash = file.rfind('/');
+      if (slash != std::string::npos) path = file.substr(0, slash + 1) + path;
+    }
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) r.fail(variant, "variant", "no variant file '" + path + "'");
+    vfile = path;
+    vtext = lf_lines(read_file(path));
+    from_file = true;
+  }
+  YamlReader vr(vfile);
   if (variant_file == "-") {
     has_variant = false;
-  } else if (!variant_file.empty()) {  // a variant file: `variant: {name, edits}`
-    YAML::Node vdoc = load_yaml(variant_file, variant_text);
-    if (!vdoc.IsMap()) vr.fail(vdoc, "<document>", "a variant file is a mapping with `variant:`");
-    vr.allow_keys(vdoc, "", {"variant", "description"});
-    variant = vr.need(vdoc, "", "variant");
+  } else if (from_file) {
+    YAML::Node vdoc = load_yaml(vfile, vtext);
+    YAML::Node era;
+    bool has_era = false;
+    variant = variant_of_file(vr, vdoc, era, has_era);
+    if (has_era && era.Scalar() != sc.era)
+      vr.fail(era, "era", "the variant's edits are written for era " + era.Scalar() + "; " + file + " runs era " + sc.era);
     has_variant = true;
   }
   if (has_variant) {
     const YamlReader& r = vr;
     const YAML::Node& v = variant;
+    r.require_map(v, "variant");
     r.allow_keys(v, "variant", {"name", "edits"});
     sc.variant = r.str(r.need(v, "variant", "name"), "variant.name");
     if (v["edits"]) {
@@ -571,20 +662,41 @@ MachineSpec machine_of(const Scenario& sc) {
   return m;
 }
 
-namespace {
-std::string read_file(const std::string& path) {
-  // stat() first: opening a FIFO would block, and /dev/zero never ends
-  struct stat st;
-  if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-    throw InputError(path, 0, 0, "<file>", S_ISDIR(st.st_mode) ? "is a directory, not a scenario file"
-                                                               : "not a regular file (a device, FIFO or socket)");
-  std::ifstream in(path);
-  if (!in) throw InputError(path, 0, 0, "<file>", "cannot read the file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+
+VariantSpec parse_variant_file(const std::string& file, const std::string& text) {
+  YamlReader r(file);
+  YAML::Node doc = load_yaml(file, text);
+  YAML::Node era;
+  bool has_era = false;
+  YAML::Node v = variant_of_file(r, doc, era, has_era);
+  r.require_map(v, "variant");
+  r.allow_keys(v, "variant", {"name", "edits"});
+  VariantSpec out;
+  out.file = file;
+  out.name = r.str(r.need(v, "variant", "name"), "variant.name");
+  if (has_era) {
+    out.era = era.Scalar();
+    out.era_line = era.Mark().line + 1;
+    out.era_col = era.Mark().column + 1;
+  }
+  if (v["edits"]) {
+    r.require_seq(v["edits"], "variant.edits");
+    for (std::size_t i = 0; i < v["edits"].size(); ++i)
+      out.edits.push_back(parse_edit(r, v["edits"][i], "variant.edits[" + std::to_string(i) + "]"));
+  }
+  return out;
 }
-}  // namespace
+
+bool is_scenario_text(const std::string& text) {
+  try {
+    YAML::Node doc = YAML::Load(text);
+    return doc.IsMap() && doc["threads"];
+  } catch (const YAML::Exception&) {
+    return false;
+  }
+}
+
+std::string read_input_file(const std::string& path) { return read_file(path); }
 
 Scenario load_scenario(const std::string& path, const std::string& variant_file) {
   std::string vtext = variant_file.empty() || variant_file == "-" ? "" : read_file(variant_file);

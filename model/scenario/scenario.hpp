@@ -91,12 +91,26 @@ struct Scenario {
   TimingSpec timing;
 };
 
-// variant_file/variant_text: a file whose `variant:` replaces the scenario's
-// (mhpsim diff SCENARIO --variants A B); "-" as file: no variant at all.
+// variant_file/variant_text: a variant file whose `variant:` replaces the
+// scenario's (mhpsim diff SCENARIO --variants A B); "-" as file: no variant at
+// all. A scenario's own `variant:` is a mapping or the path of a variant file
+// (relative to the scenario's directory).
 Scenario parse_scenario(const std::string& file, const std::string& text, const std::string& variant_file = "",
                         const std::string& variant_text = "");
 Scenario load_scenario(const std::string& path, const std::string& variant_file = "");  // InputError if unreadable
 MachineSpec machine_of(const Scenario& sc);
+
+// A variant file on its own (`mhpsim ops show OP --variant FILE`):
+// `variant: {name, edits}`, `description:` and `era:` optional.
+struct VariantSpec {
+  std::string file, name, era;  // era: "" when the file names none
+  int era_line = 0, era_col = 0;
+  std::vector<VariantEdit> edits;
+};
+VariantSpec parse_variant_file(const std::string& file, const std::string& text);
+// Whether a YAML text is a scenario (has `threads:`) rather than a variant file.
+bool is_scenario_text(const std::string& text);
+std::string read_input_file(const std::string& path);  // InputError if unreadable
 bool glob_match(const std::string& pattern, const std::string& s);
 
 }  // namespace mhp

@@ -191,8 +191,8 @@ int run_main(int argc, char** argv) {
   auto* show = ops->add_subcommand("show", "print an operation's step program with its lock regions");
   std::string op_name, era = "v6", variant_file;
   show->add_option("op", op_name, "operation")->required();
-  show->add_option("--era", era, "era");
-  show->add_option("--variant", variant_file, "scenario file whose variant edits to apply");
+  auto* era_opt = show->add_option("--era", era, "era (default: the --variant file's, else v6)");
+  show->add_option("--variant", variant_file, "variant file, or scenario file, whose edits to apply");
   auto* list = ops->add_subcommand("list", "the eras and the operations each one has");
   auto* prims = ops->add_subcommand("primitives", "every step primitive and the kernel function it models");
 
@@ -410,6 +410,30 @@ int run_main(int argc, char** argv) {
   }
   if (*show) {
     const OpCatalog& cat = OpCatalog::get();
+    // --variant: a scenario (its program, era and variant) or a variant file
+    // (its edits of op, on the era it names)
+    std::string vtext;
+    bool scenario_variant = false;
+    VariantSpec vspec;
+    if (!variant_file.empty()) {
+      vtext = read_input_file(variant_file);
+      scenario_variant = is_scenario_text(vtext);
+      std::string file_era;
+      int era_line = 0, era_col = 0;
+      if (scenario_variant) {
+        Scenario sc = parse_scenario(variant_file, vtext);
+        file_era = sc.era;
+      } else {
+        vspec = parse_variant_file(variant_file, vtext);
+        file_era = vspec.era;
+        era_line = vspec.era_line;
+        era_col = vspec.era_col;
+      }
+      if (era_opt->count() == 0 && !file_era.empty()) era = file_era;
+      if (!file_era.empty() && era != file_era)
+        throw InputError(variant_file, era_line, era_col, "era",
+                         "the file is written for era " + file_era + ", not --era " + era);
+    }
     const OpProgram* p = cat.find(era, op_name);
     if (!p) {
       const auto& eras = known_eras();
@@ -424,12 +448,27 @@ int run_main(int argc, char** argv) {
       throw InputError("<command line>", 0, 0, "era",
                        "op '" + op_name + "' does not exist in era " + era + "; it exists in: " + join_list(has));
     }
-    if (!variant_file.empty()) {
-      Scenario sc = load_scenario(variant_file);
+    if (scenario_variant) {
+      Scenario sc = parse_scenario(variant_file, vtext);
       auto it = sc.programs.find(op_name);
-      if (sc.era != era || it == sc.programs.end())
+      if (it == sc.programs.end())
         throw InputError(variant_file, 0, 0, "variant", "scenario does not run op '" + op_name + "' in era " + era);
       std::cout << "variant " << sc.variant << " of " << variant_file << "\n" << show_program(it->second);
+      return 0;
+    }
+    if (!variant_file.empty()) {
+      // edits naming threads change those threads' programs only: not shown
+      OpProgram v = *p;
+      int per_thread = 0;
+      for (const VariantEdit& e : vspec.edits) {
+        if (e.op != op_name) continue;
+        if (e.threads.empty()) apply_edit(v, e);
+        else ++per_thread;
+      }
+      std::cout << "variant " << vspec.name << " of " << variant_file << "\n";
+      if (per_thread)
+        std::cout << "(" << per_thread << " edit(s) naming threads not applied: they edit those threads' programs)\n";
+      std::cout << show_program(v);
       return 0;
     }
     std::cout << show_program(*p);
