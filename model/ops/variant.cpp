@@ -248,19 +248,12 @@ void drop(OpProgram& p, const VariantEdit& e) {
   };
   const std::size_t a = child_of(e.from, "around.from"), b = child_of(e.to, "around.to");
   if (b < a) fail(e, "around.to", "'" + e.to + "' comes before '" + e.from + "'");
+  // each part is the region with some of its steps (every other field kept)
+  std::vector<OpNode> body = std::move(region.body);
+  region.body.clear();
   auto part = [&](std::size_t lo, std::size_t hi) {
-    OpNode n;
-    n.kind = OpNode::Kind::Lock;
-    n.name = region.name;
-    n.lock = region.lock;
-    n.mode = region.mode;
-    n.via = region.via;
-    n.done = region.done;
-    n.trylock = region.trylock;
-    n.unwind = region.unwind;
-    n.file = region.file;
-    n.line = region.line;
-    for (std::size_t i = lo; i < hi; ++i) n.body.push_back(std::move(region.body[i]));
+    OpNode n = region;
+    for (std::size_t i = lo; i < hi; ++i) n.body.push_back(std::move(body[i]));
     return n;
   };
   std::vector<OpNode> out;
@@ -268,9 +261,9 @@ void drop(OpProgram& p, const VariantEdit& e) {
     out.push_back(part(0, a));
     if (!e.done.empty()) out.back().done = e.done;
   }
-  for (std::size_t i = a; i <= b; ++i) out.push_back(std::move(region.body[i]));
-  if (b + 1 < region.body.size()) {
-    out.push_back(part(b + 1, region.body.size()));
+  for (std::size_t i = a; i <= b; ++i) out.push_back(std::move(body[i]));
+  if (b + 1 < body.size()) {
+    out.push_back(part(b + 1, body.size()));
     if (!e.via.empty()) out.back().via = e.via;
   }
   std::vector<OpNode>& list = *r.list;
