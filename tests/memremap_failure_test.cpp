@@ -6,6 +6,7 @@
 #include "model/kernel/invariants.hpp"
 #include "model/ops/program.hpp"
 #include "model/scenario/scenario.hpp"
+#include "model/support/input_error.hpp"
 #include "tools/cli/machine.hpp"
 
 using namespace mhp;
@@ -147,4 +148,40 @@ TEST_CASE("memremap_pages: the driver maps the range again after a failed map") 
                                              "    - {op: memremap_pages, thread: map, remove: devres_release_all/devm_release_mem_region}\n"));
   CHECK(has(busy.results, "task retry (T1): memremap_pages returned -EBUSY early, at devm_request_mem_region"));
   CHECK_FALSE(busy.published);
+}
+
+TEST_CASE("devices over one range own it in turn: whoever holds the busy region") {
+  const std::string head = R"(name: t
+era: v6
+geometry: {pages_per_subsection: 2, subsections_per_section: 2, sections: 4}
+initial: {boot_sections: 2}
+devices:
+  - {name: raw, start_pfn: 8, nr_pages: 8}
+  - {name: pfn, start_pfn: 8, nr_pages: 8, altmap: {reserve: 1, free: 1}}
+threads:
+  - {name: map_raw, op: memremap_pages, device: raw}
+  - {name: unmap_raw, op: memunmap_pages, device: raw, after: map_raw}
+  - {name: map_pfn, op: memremap_pages, device: pfn, after: unmap_raw}
+)";
+  Scenario sc = parse_scenario("x.yaml", head);
+  Machine m(sc);
+  m.add_checkers();
+  RandomStrategy s(1);
+  m.run(s, 0);
+  const Kernel& k = m.kernel();
+  CHECK(k.pgmap_of_range(8) == 1);  // the second device, not the first declared
+  CHECK(k.page_state(8) == PageState::DevReserved);  // its altmap reserve, never initialised
+  CHECK(k.page_state(10) == PageState::DevReady);
+
+  // a partial overlap is still an error
+  std::string partial = head;
+  const std::string whole = "{name: pfn, start_pfn: 8, nr_pages: 8";
+  partial.replace(partial.find(whole), whole.size(), "{name: pfn, start_pfn: 8, nr_pages: 4");
+  try {
+    parse_scenario("x.yaml", partial);
+    FAIL("parsed");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("field 'devices[1]': device 'pfn' overlaps device 'raw' (devices share a range only whole)") !=
+          std::string::npos);
+  }
 }

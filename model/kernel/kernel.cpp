@@ -325,6 +325,13 @@ void Kernel::warn(FindingKind kind, const std::string& key, const std::string& t
 }
 
 int Kernel::pgmap_of_range(Pfn pfn) const {
+  // Devices declared over one range (a namespace reconfigured: raw, fsdax,
+  // devdax) own it in turn: the one holding the busy region now, read as
+  // model state (no event), else the first declared.
+  if (pfn < geo.nr_pfns()) {
+    const std::int64_t owner = iomem[geo.subsection_index(pfn)].v - IORES_DEVICE_BASE;
+    if (owner >= 0 && owner < std::int64_t(pgmaps.size())) return static_cast<int>(owner);
+  }
   for (std::size_t i = 0; i < pgmaps.size(); ++i)
     if (pfn >= pgmaps[i]->desc.start && pfn < pgmaps[i]->pfn_end()) return static_cast<int>(i);
   return -1;

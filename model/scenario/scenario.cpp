@@ -144,9 +144,12 @@ void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p
   }
   if (d.start < boot_pfns)
     r.fail(n["start_pfn"], p + ".start_pfn", "device overlaps boot memory (initial.boot_sections / boot_pages)");
+  // Two devices may share a range only whole (one namespace reconfigured,
+  // ndctl create-namespace -f -e): whoever holds the busy region owns it.
   for (auto& o : out)
-    if (d.start < o.start + o.nr_pages && o.start < d.start + d.nr_pages)
-      r.fail(n, p, "device '" + d.name + "' overlaps device '" + o.name + "'");
+    if (d.start < o.start + o.nr_pages && o.start < d.start + d.nr_pages &&
+        (d.start != o.start || d.nr_pages != o.nr_pages))
+      r.fail(n, p, "device '" + d.name + "' overlaps device '" + o.name + "' (devices share a range only whole)");
   out.push_back(d);
 }
 
