@@ -7,7 +7,7 @@
 #include "model/scenario/scenario.hpp"
 #include "model/support/errno.hpp"
 #include "model/support/input_error.hpp"
-#include "tools/cli/machine.hpp"
+#include "tests/one_execution.hpp"
 
 using namespace mhp;
 
@@ -45,28 +45,10 @@ std::string scenario_error(const std::string& text) {
   return "";
 }
 
-// Runs the scenario's first random execution; the op results and findings' keys.
-struct Ran {
-  std::vector<std::string> results, keys;
-};
-Ran run_once(const std::string& text) {
-  Scenario sc = parse_scenario("x.yaml", text);
-  sc.check_invariants = true;
-  Machine m(sc);
-  m.add_checkers();
-  RandomStrategy s(1);
-  Outcome o = m.run(s, 0);
-  Ran r;
-  r.results = m.op_results();
-  for (const auto& f : m.findings(o)) r.keys.push_back(f.key);
-  return r;
-}
-
-bool has(const std::vector<std::string>& v, const std::string& s) {
-  for (const auto& x : v)
-    if (x == s) return true;
-  return false;
-}
+using test::has;
+// The scenario's first random execution: op results and findings' keys.
+using Ran = test::OneExecution;
+Ran run_once(const std::string& text) { return test::run_one(text); }
 
 }  // namespace
 

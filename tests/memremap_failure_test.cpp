@@ -7,6 +7,7 @@
 #include "model/ops/program.hpp"
 #include "model/scenario/scenario.hpp"
 #include "model/support/input_error.hpp"
+#include "tests/one_execution.hpp"
 #include "tools/cli/machine.hpp"
 
 using namespace mhp;
@@ -41,34 +42,25 @@ struct Ran {
 };
 
 Ran run_once(const std::string& text) {
-  Scenario sc = parse_scenario("x.yaml", text);
-  sc.check_invariants = true;
-  Machine m(sc);
-  m.add_checkers();
-  RandomStrategy s(1);
-  Outcome o = m.run(s, 0);
   Ran r;
-  r.results = m.op_results();
-  for (const auto& f : m.findings(o)) r.keys.push_back(f.key);
-  const Kernel& k = m.kernel();
-  const DevPagemap& p = *k.pgmaps[0];
-  r.ref_count = p.ref.count();
-  r.ref_dead = p.ref.dead();
-  r.ref_releases = p.ref.releases();
-  r.release_registered = p.release_registered;
-  for (Pfn pfn = 8; pfn < 16; pfn += 2) {
-    r.published = r.published || k.pgmap_array[k.geo.subsection_index(pfn)].v != 0;
-    r.busy = r.busy || k.iomem[k.geo.subsection_index(pfn)].v != IORES_NONE;
-  }
-  for (std::uint32_t s2 : {2u, 3u}) r.section = r.section || k.sections[s2].mem_map.v != 0;
+  auto one = test::run_one(text, [&](const Kernel& k) {
+    const DevPagemap& p = *k.pgmaps[0];
+    r.ref_count = p.ref.count();
+    r.ref_dead = p.ref.dead();
+    r.ref_releases = p.ref.releases();
+    r.release_registered = p.release_registered;
+    for (Pfn pfn = 8; pfn < 16; pfn += 2) {
+      r.published = r.published || k.pgmap_array[k.geo.subsection_index(pfn)].v != 0;
+      r.busy = r.busy || k.iomem[k.geo.subsection_index(pfn)].v != IORES_NONE;
+    }
+    for (std::uint32_t s2 : {2u, 3u}) r.section = r.section || k.sections[s2].mem_map.v != 0;
+  });
+  r.results = std::move(one.results);
+  r.keys = std::move(one.keys);
   return r;
 }
 
-bool has(const std::vector<std::string>& v, const std::string& s) {
-  for (const auto& x : v)
-    if (x == s) return true;
-  return false;
-}
+using test::has;
 
 }  // namespace
 
