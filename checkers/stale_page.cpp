@@ -46,6 +46,13 @@ bool StalePageChecker::idle_access(const Event& ev, Pfn pfn) const {
       k_.page_state(pfn) != PageState::DevReady)
     return false;
   if (k_.page_value(pfn, PageField::Refcount) != 0) return false;
+  // free_zone_device_page() runs page_free() at refcount 0 and drops the
+  // page's own pgmap reference only after it: the freeing task holds that
+  // reference for the page, whichever task took it.
+  const StackTable& st = ex_.stacks();
+  FnId freeing = st.find_fn("free_zone_device_page");
+  for (StackId s = ev.stack; freeing && s != 0; s = st.parent(s))
+    if (st.top_fn(s) == freeing) return false;
   for (const Held& h : held_)
     if (h.thread == ev.thread && h.pgmap == pg) return h.refs <= 0;
   return true;

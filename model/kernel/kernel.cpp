@@ -21,10 +21,6 @@ std::string hex(std::uint64_t v) {
   std::snprintf(b, sizeof b, "%#llx", static_cast<unsigned long long>(v));
   return b;
 }
-// A field named for reports; `cls` is the name used in finding keys (no indices).
-Cell named(Execution& ex, const std::string& name, const std::string& cls) {
-  return Cell{ex.objects().add_range(1, [name](std::uint64_t) { return name; }, [cls](std::uint64_t) { return cls; }), 0, 0};
-}
 // The PageStore's chunk: a subsection, or one pfn for a memmap of a few
 // thousand pfns. A one-pfn chunk is always uniform, so the small geometries'
 // per-page stores update one record id in a flat array instead of splitting
@@ -132,6 +128,11 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
     sections[i].subsection_dev_map = Cell{dev + 2 * i, 0, 0};
     sections[i].subsection_dev_init_map = Cell{dev + 2 * i + 1, 0, 0};
   }
+  // The device-private driver and the test process, registered after the
+  // rest for the same reason.
+  for (std::size_t i = 0; i < pgmaps.size(); ++i)
+    dmirrors.push_back(pgmaps[i]->is_private() ? std::make_unique<DmirrorDevice>(ex, int(i)) : nullptr);
+  if (s.anon_pages) mm = std::make_unique<MmStruct>(ex, s.anon_pages);
 
   // Boot memory: early sections of node 0, fully populated and online, in ZONE_NORMAL.
   Pfn boot_pfns = s.boot_pfns();
@@ -184,6 +185,13 @@ std::vector<Cell*> Kernel::all_cells() {
   for (auto& c : iomem) out.push_back(&c);
   for (auto& c : pgmap_array) out.push_back(&c);
   for (auto& p : pgmaps) out.push_back(&p->altmap_alloc);
+  for (auto& d : dmirrors)
+    if (d) {
+      out.push_back(&d->free_pages);
+      out.push_back(&d->chunk_remove);
+    }
+  if (mm)
+    for (auto& c : mm->pte) out.push_back(&c);
   return out;
 }
 
@@ -231,6 +239,12 @@ void Kernel::reset() {
     p->dev_lock.reset();
     p->release_registered = false;
     p->idle_at_zero = false;
+  }
+  for (auto& d : dmirrors)
+    if (d) d->lock.reset();
+  if (mm) {
+    mm->mmap_lock.reset();
+    mm->ptl.reset();
   }
 }
 
@@ -283,6 +297,17 @@ Pfn Kernel::page_ref_add(Pfn lo, Pfn hi, std::int64_t delta) {
   Pfn zeros = pages_.add_refcount(lo, hi, delta);
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), page_obj(lo, PageField::Refcount), v + delta);
   return zeros;
+}
+
+bool Kernel::page_ref_inc_not_zero(Pfn pfn) {
+  ObjId obj = page_obj(pfn, PageField::Refcount);
+  ex.choice_point(obj, true);
+  std::int64_t v = pages_.value(pfn, PageField::Refcount);
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), obj, v);
+  if (v == 0) return false;
+  pages_.add_refcount(pfn, pfn + 1, 1);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), obj, v + 1);
+  return true;
 }
 
 void Kernel::charge(FnId fn, Pfn pages) {

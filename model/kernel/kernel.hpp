@@ -11,6 +11,9 @@
 #include <vector>
 
 #include "model/engine/execution.hpp"
+#include "model/kernel/anon_mm.hpp"
+#include "model/kernel/cell.hpp"
+#include "model/kernel/dmirror.hpp"
 #include "model/kernel/geometry.hpp"
 #include "model/kernel/page.hpp"
 #include "model/kernel/page_store.hpp"
@@ -25,12 +28,6 @@
 #include "model/sync/spinlock.hpp"
 
 namespace mhp {
-
-struct Cell {
-  ObjId id = 0;
-  std::int64_t v = 0;
-  std::int64_t initial = 0;
-};
 
 // section_mem_map flag bits (include/linux/mmzone.h)
 constexpr std::int64_t SECTION_MARKED_PRESENT = 1 << 0;
@@ -139,6 +136,7 @@ struct MachineSpec {
   Pfn boot_pages = 0;
   Pfn boot_pfns() const { return boot_pages ? boot_pages : Pfn(boot_sections) * geo.pages_per_section(); }
   std::vector<PgmapDesc> devices;
+  std::uint32_t anon_pages = 0;  // pages of the test process's anonymous mapping (anon_mm.hpp)
 };
 
 // Arguments a thread's operation runs with.
@@ -149,6 +147,7 @@ struct OpArgs {
   int nid = 0;
   int zone = ZONE_NORMAL;  // online_pages target zone
   std::uint32_t retries = 0;  // offline_pages: migration passes that fail before success
+  std::uint32_t vpage = 0;    // device-private ops: the page of the anonymous mapping
 };
 
 // A WARN()/BUG() the modelled kernel hits (percpu ref underflow, "section
@@ -177,6 +176,9 @@ class Kernel {
   // lo): the real geometry's loops work a chunk (geo.chunk_pages) at a time.
   void init_page_field(Pfn pfn, PageField f, std::int64_t v) { init_pages(pfn, pfn + 1, f, v); }
   void init_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v);
+  // A second store of the same initialiser, folded into the event of the
+  // init_pages() just before it: no choice point, no event of its own.
+  void init_pages_folded(Pfn lo, Pfn hi, PageField f, std::int64_t v) { pages_.set_value(lo, hi, f, v, true); }
   // A store to a field that is already live (refcount get/put, flag updates).
   void write_page(Pfn pfn, PageField f, std::int64_t v, Access a = Access::Plain) { write_pages(pfn, pfn + 1, f, v, a); }
   void write_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v, Access a = Access::Plain);
@@ -184,6 +186,8 @@ class Kernel {
   // read-modify-write of each page's refcount in [lo, hi) (an acquire read and
   // a release write, named by lo); returns how many pages reached zero.
   Pfn page_ref_add(Pfn lo, Pfn hi, std::int64_t delta);
+  // get_page_unless_zero(): the same, one page, only when its count is not 0.
+  bool page_ref_inc_not_zero(Pfn pfn);
   // page_init_poison(): the memmap of [lo, hi) is (re)allocated or re-poisoned.
   void poison_page(Pfn pfn, PageState state) { poison_pages(pfn, pfn + 1, state); }
   // Timing runs: charges kernel function fn's cost over `pages` pages to
@@ -275,6 +279,10 @@ class Kernel {
   // published pgmap, 0 if none -- the XArray's entries
   std::vector<Cell> pgmap_array;
   std::vector<std::unique_ptr<DevPagemap>> pgmaps;
+  // lib/test_hmm.c's driver of each device-private pgmap (nullptr for the others)
+  std::vector<std::unique_ptr<DmirrorDevice>> dmirrors;
+  std::unique_ptr<MmStruct> mm;  // the test process (spec.anon_pages > 0)
+  DmirrorDevice& dmirror(int pgmap) { return *dmirrors[static_cast<std::size_t>(pgmap)]; }
 
  private:
   std::vector<Cell*> all_cells();

@@ -2,6 +2,7 @@
 
 #include <optional>
 
+#include "model/kernel/device_private.hpp"
 #include "model/kernel/sparse.hpp"
 #include "model/ops/primitives.hpp"
 
@@ -225,6 +226,10 @@ bool percpu_ref_put_per_compound_page(Kernel& k, OpState& st) {
 // put_page() on device page st.cur (devm_memremap_pages_release(), v4.19..v5.17):
 // the refcount drops from 1 to 0 and the page's pgmap reference goes with it.
 bool put_page_devmap(Kernel& k, OpState& st) {
+  if (k.pgmaps[st.args.pgmap]->is_private()) {  // a page still mapped goes back to its driver
+    for (Pfn pfn = st.cur; pfn < st.cur_end; ++pfn) put_device_private_page(k, st.args.pgmap, pfn);
+    return true;
+  }
   if (Pfn zeros = k.page_ref_add(st.cur, st.cur_end, -1)) {  // each page that reached 0
     Frame f(k.ex, k.ex.stacks().fn("put_dev_pagemap"));
     pgmap_ref_put(k, st.args.pgmap, static_cast<long>(zeros));

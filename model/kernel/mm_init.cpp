@@ -82,6 +82,7 @@ void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn lo, Pfn 
   k.init_pages(lo, hi, PageField::Flags, page_links(ZONE_DEVICE, p.desc.nid) | PG_reserved | (is_head ? PG_head : 0));
   k.init_pages(lo, hi, PageField::Refcount, zero || tail ? 0 : 1);
   k.init_pages(lo, hi, PageField::Pgmap, idx + 1);  // page->pgmap = pgmap
+  k.init_pages_folded(lo, hi, PageField::ZoneDeviceData, 0);  // page->zone_device_data = NULL
   k.init_pages(lo, hi, PageField::CompoundHead, tail ? std::int64_t(head) + 1 : 0);  // prep_compound_tail()
   k.set_pages_state(lo, hi, state);
   k.charge(id, hi - lo);  // timing runs: the stores above took this long
@@ -115,7 +116,8 @@ bool memmap_init_zone_device(Kernel& k, OpState& st) { return init_zone_device_r
 // private pages sat at 1 until ef233450898f, v6.1), and no compound pages
 // (vmemmap_shift came with c4386bd8ee3a, v5.17): a pgmap's vmemmap_shift is
 // ignored.
-bool memmap_init_zone_device_v5_3(Kernel& k, OpState& st) {
+template <bool kZoneDeviceData>
+bool memmap_init_zone_device_v5(Kernel& k, OpState& st) {
   const DevPagemap& p = *k.pgmaps[st.args.pgmap];
   k.for_chunks(p.pfn_first(), p.pfn_end(), [&](Pfn lo, Pfn hi) {
     FnId id = k.ex.stacks().fn("memmap_init_zone_device");
@@ -123,6 +125,7 @@ bool memmap_init_zone_device_v5_3(Kernel& k, OpState& st) {
     k.init_pages(lo, hi, PageField::Flags, page_links(ZONE_DEVICE, p.desc.nid) | PG_reserved);
     k.init_pages(lo, hi, PageField::Refcount, 1);
     k.init_pages(lo, hi, PageField::Pgmap, st.args.pgmap + 1);
+    if (kZoneDeviceData) k.init_pages_folded(lo, hi, PageField::ZoneDeviceData, 0);  // page->zone_device_data = NULL
     k.init_pages(lo, hi, PageField::CompoundHead, 0);
     k.set_pages_state(lo, hi, PageState::DevReady);
     k.charge(id, hi - lo);
@@ -222,7 +225,8 @@ void add_mm_init_primitives(PrimitiveTable& t) {
     {"memmap_init_zone_v4_20", memmap_init_zone_v4_20, "mm/page_alloc.c memmap_init_zone(MEMMAP_HOTPLUG) for ZONE_DEVICE (v4.20..v5.2): altmap pfns from the aligned span start"},
     {"memmap_init_range_reserved", memmap_init_range_reserved, "mm/page_alloc.c memmap_init_zone(MEMMAP_HOTPLUG): __init_single_page() + SetPageReserved()"},
     {"memmap_init_zone_device", memmap_init_zone_device, "mm/mm_init.c memmap_init_zone_device() -> __init_zone_device_page()"},
-    {"memmap_init_zone_device_v5_3", memmap_init_zone_device_v5_3, "mm/page_alloc.c memmap_init_zone_device() (v5.3..v5.15): refcount 1 for every type, no compound pages"},
+    {"memmap_init_zone_device_v5_3", memmap_init_zone_device_v5<false>, "mm/page_alloc.c memmap_init_zone_device() (v5.3; v5.4 also stores page->zone_device_data = NULL, which no v5.4 op reads): refcount 1 for every type, no compound pages"},
+    {"memmap_init_zone_device_v5_10", memmap_init_zone_device_v5<true>, "mm/page_alloc.c memmap_init_zone_device() (v5.10..v5.15): as v5.3, and page->zone_device_data = NULL (first in the 5.4 tree)"},
     {"memmap_init_zone_device_v7_1", memmap_init_zone_device_v7_1, "mm/mm_init.c memmap_init_zone_device() (v7.1): fsdax pages start at refcount 0 too"},
     {"memmap_init_zone_device_with_reserve", memmap_init_zone_device_with_reserve, "[fukasawa-reserved-2019] RFC: memmap_init_zone_device() initialising the altmap reserve too"},
     {"memmap_init_zone_device_aligned", memmap_init_zone_device_aligned, "mm/page_alloc.c memmap_init_zone_device() on the aligned span (v4.20..v5.2)"},

@@ -32,6 +32,13 @@ struct OpState {
   bool stop = false;
   std::uint32_t migrate_passes = 0;
   bool busy_region = false;  // memremap_pages: this op claimed the range (devm_request_mem_region)
+  // Device-private migration (migrate_vma_*, a driver's page allocation):
+  // what migrate_vma_collect_pmd() collected, and the device page the
+  // driver allocated as the destination.
+  enum class Collected : std::uint8_t { Nothing, SystemPage, DevicePage };
+  Collected collected = Collected::Nothing;
+  Pfn dpage = 0;
+  bool has_dpage = false;  // false: the driver had no free page (the source stays where it is)
   // How the op ended: the errno it returns (0: success or an early return
   // without error), whether it stopped early, and where.
   int err = 0;

@@ -7,8 +7,10 @@
 
 namespace mhp {
 
-enum class PageField : std::uint8_t { Flags = 0, Refcount = 1, Pgmap = 2, CompoundHead = 3 };
-constexpr unsigned kPageFields = 4;
+// ZoneDeviceData: page->zone_device_data, the driver's word of a ZONE_DEVICE
+// page (next to page->pgmap; lib/test_hmm.c keeps its free list in it).
+enum class PageField : std::uint8_t { Flags = 0, Refcount = 1, Pgmap = 2, CompoundHead = 3, ZoneDeviceData = 4 };
+constexpr unsigned kPageFields = 5;
 constexpr std::uint8_t kAllPageFields = (1u << kPageFields) - 1;
 inline const char* page_field_name(PageField f) {
   switch (f) {
@@ -16,6 +18,7 @@ inline const char* page_field_name(PageField f) {
     case PageField::Refcount: return "page->_refcount";
     case PageField::Pgmap: return "page->pgmap";
     case PageField::CompoundHead: return "page->compound_head";
+    case PageField::ZoneDeviceData: return "page->zone_device_data";
   }
   return "page->?";
 }

@@ -54,6 +54,12 @@ void lock_op(Kernel& k, const OpNode& n, const OpArgs& a, bool acquire) {
     case LockId::PgmapLock: return mx(k.pgmap_lock);
     case LockId::PgmapXa: return mx(k.pgmap_xa_lock);
     case LockId::Rcu: return acquire ? k.rcu.read_lock() : k.rcu.read_unlock();
+    case LockId::MmapLock:
+      if (acquire) write ? k.mm->mmap_lock.write_lock() : k.mm->mmap_lock.read_lock();
+      else write ? k.mm->mmap_lock.write_unlock() : k.mm->mmap_lock.read_unlock();
+      return;
+    case LockId::Ptl: return mx(k.mm->ptl);
+    case LockId::DmirrorLock: return mx(k.dmirror(a.pgmap).lock);
     case LockId::MemHotplugRange: {
       auto [lo, hi] = block_span(k, a);
       if (acquire)

@@ -16,6 +16,9 @@ const std::vector<LockSpec>& lock_specs() {
       {"pgmap_xa_lock", LockId::PgmapXa, false, true},
       {"rcu", LockId::Rcu, true, false},
       {"mem_hotplug_range_lock", LockId::MemHotplugRange, false, true},
+      {"mmap_lock", LockId::MmapLock, true, true},
+      {"ptl", LockId::Ptl, false, true},
+      {"mdevice_lock", LockId::DmirrorLock, false, true},
   };
   return specs;
 }

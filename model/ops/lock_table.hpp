@@ -22,6 +22,9 @@ enum class LockId : std::uint8_t {
   PgmapXa,         // pgmap_array.xa_lock
   Rcu,             // rcu_read_lock() section
   MemHotplugRange, // variant V10: per-memory-block range lock replacing mem_hotplug_lock
+  MmapLock,        // the test process's mm->mmap_lock (rw_semaphore)
+  Ptl,             // its page table's pte lock
+  DmirrorLock,     // lib/test_hmm.c mdevice->lock of the op's device
 };
 
 struct LockSpec {

@@ -156,7 +156,7 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
 OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   YamlReader r(file);
   YAML::Node doc = load_yaml(file, text);
-  r.allow_keys(doc, "", {"op", "eras", "source", "params", "devres", "unit", "zone", "steps"});
+  r.allow_keys(doc, "", {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "steps"});
   OpProgram p;
   p.file = file;
   p.op = r.str(r.need(doc, "", "op"), "op");
@@ -170,12 +170,13 @@ OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   if (doc["params"]) {
     r.require_seq(doc["params"], "params");
     for (std::size_t i = 0; i < doc["params"].size(); ++i)
-      p.params.push_back(r.one_of(doc["params"][i], "params[" + std::to_string(i) + "]", {"device", "pfn", "range"}));
+      p.params.push_back(r.one_of(doc["params"][i], "params[" + std::to_string(i) + "]", {"device", "pfn", "range", "vpage"}));
   }
   if (doc["devres"])
     p.devres = r.one_of(doc["devres"], "devres", {"map", "release"}) == "map" ? OpProgram::Devres::Map
                                                                               : OpProgram::Devres::Release;
   if (doc["unit"]) p.block_unit = r.one_of(doc["unit"], "unit", {"memory_block"}) == "memory_block";
+  if (doc["device"]) p.private_device = r.one_of(doc["device"], "device", {"private"}) == "private";
   if (doc["zone"]) p.zone_from_pages = r.one_of(doc["zone"], "zone", {"from_pages"}) == "from_pages";
   std::set<std::string> names;
   LabelScope scope;

@@ -28,5 +28,7 @@ void add_memremap_primitives(PrimitiveTable& t);        // mm/memremap.c, kernel
 void add_subsection_dev_map_primitives(PrimitiveTable& t);  // hypothetical: [fukasawa-reserved-2019]'s per-subsection ZONE_DEVICE bit
 void add_memory_notify_primitives(PrimitiveTable& t);   // drivers/base/memory.c memory_notify()
 void add_walker_primitives(PrimitiveTable& t);          // the pfn walkers of docs/KERNEL_REFERENCE.md §6.2
+void add_migrate_device_primitives(PrimitiveTable& t);  // mm/migrate_device.c, mm/memory.c: device-private ptes
+void add_dmirror_primitives(PrimitiveTable& t);         // lib/test_hmm.c: the hmm selftests' driver
 
 }  // namespace mhp

@@ -67,6 +67,7 @@ struct OpProgram {
   enum class Devres : std::uint8_t { None, Map, Release } devres = Devres::None;
   bool block_unit = false;       // `unit: memory_block`: works on whole memory blocks
   bool zone_from_pages = false;  // `zone: from_pages`: a thread may not name a zone
+  bool private_device = false;   // `device: private`: the thread's device must be device-private (its driver's op)
 };
 
 // The eras of docs/KERNEL_REFERENCE.md §1, oldest first.

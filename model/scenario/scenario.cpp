@@ -394,7 +394,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
 
   if (doc["initial"]) {
     const YAML::Node& in = doc["initial"];
-    r.allow_keys(in, "initial", {"boot_sections", "boot_pages", "nodes"});
+    r.allow_keys(in, "initial", {"boot_sections", "boot_pages", "nodes", "anon_pages"});
+    if (in["anon_pages"]) sc.anon_pages = static_cast<std::uint32_t>(r.u64(in["anon_pages"], "initial.anon_pages", 0, 64));
     if (in["boot_sections"] && in["boot_pages"]) r.fail(in, "initial", "give boot_sections or boot_pages, not both");
     if (in["boot_pages"]) {
       sc.boot_pages = r.u64(in["boot_pages"], "initial.boot_pages", 0, sc.geo.nr_pfns());
@@ -422,7 +423,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   for (std::size_t i = 0; i < threads.size(); ++i) {
     const YAML::Node& n = threads[i];
     std::string p = "threads[" + std::to_string(i) + "]";
-    r.allow_keys(n, p, {"name", "op", "device", "pfn", "nr_pages", "nid", "zone", "retries", "after", "start_s", "fail"});
+    r.allow_keys(n, p, {"name", "op", "device", "pfn", "nr_pages", "nid", "zone", "retries", "after", "start_s", "fail", "vpage"});
     ThreadSpec t;
     t.line = n.Mark().line + 1;
     t.name = r.str(r.need(n, p, "name"), p + ".name");
@@ -451,6 +452,15 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
       t.args.nr_pages = sc.devices[idx].nr_pages;
       t.args.nid = sc.devices[idx].nid;
       t.args.zone = ZONE_DEVICE;
+    }
+    if (prog->private_device && t.args.pgmap >= 0 && sc.devices[std::size_t(t.args.pgmap)].type != PgmapType::Private)
+      r.fail(n["device"], p + ".device", "op '" + t.op + "' is a device-private driver's: the device needs type: private");
+    if (needs("vpage")) {
+      if (!sc.anon_pages) r.fail(n, p + ".vpage", "op '" + t.op + "' works on the test process's mapping: set initial.anon_pages");
+      if (!n["vpage"]) r.fail(n, p + ".vpage", "op '" + t.op + "' needs this field");
+      t.args.vpage = static_cast<std::uint32_t>(r.u64(n["vpage"], p + ".vpage", 0, sc.anon_pages - 1));
+    } else if (n["vpage"]) {
+      r.fail(n["vpage"], p + ".vpage", "op '" + t.op + "' takes no 'vpage'");
     }
     if (n["pfn"]) {
       t.args.start = r.u64(n["pfn"], p + ".pfn", 0, sc.geo.nr_pfns() - 1);
@@ -660,6 +670,7 @@ MachineSpec machine_of(const Scenario& sc) {
   m.geo = sc.geo;
   m.nodes = sc.nodes;
   m.boot_sections = sc.boot_sections;
+  m.anon_pages = sc.anon_pages;
   m.boot_pages = sc.boot_pages;
   m.devices = sc.devices;
   return m;
