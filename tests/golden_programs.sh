@@ -34,7 +34,8 @@ done
 # it expects says why: the upstream fix, the newest era that still has it,
 # or the model limitation. A scenario holds at most 16 threads: the memory
 # block sysfs readers run in the era's <era>_everything_sysfs.yaml companion,
-# and the two together run every op of the era.
+# the device-private ops in <era>_everything_hmm.yaml (v5.10 on),
+# and together they run every op of the era.
 while IFS= read -r line; do
   era="${line%%:*}"
   f="$src/scenarios/eras/$(echo "$era" | tr . _)_everything.yaml"
@@ -42,7 +43,7 @@ while IFS= read -r line; do
   python3 - "$f" "$era" "${line#*:}" <<'PY'
 import os, sys, yaml
 ops = set()
-for path in (sys.argv[1], sys.argv[1].replace("_everything.yaml", "_everything_sysfs.yaml")):
+for path in [sys.argv[1]] + [sys.argv[1].replace("_everything.yaml", c) for c in ("_everything_sysfs.yaml", "_everything_hmm.yaml")]:
     if path != sys.argv[1] and not os.path.exists(path):
         continue
     doc = yaml.safe_load(open(path))

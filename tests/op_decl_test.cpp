@@ -34,7 +34,10 @@ TEST_CASE("op files: devres, unit and zone declarations") {
   CHECK(parse_op("devres: release\n").devres == OpProgram::Devres::Release);
   CHECK(parse_op("unit: memory_block\n").block_unit);
   CHECK(parse_op("zone: from_pages\n").zone_from_pages);
+  CHECK(parse_op("device: private\n").private_device);
+  CHECK_FALSE(none.private_device);
 
+  CHECK(bad_field("device: fsdax\n") == "device");
   CHECK(bad_field("devres: unmap\n") == "devres");
   CHECK(bad_field("unit: section\n") == "unit");
   CHECK(bad_field("zone: normal\n") == "zone");
@@ -59,4 +62,10 @@ TEST_CASE("op files: every file of an op declares the same") {
   CHECK(cat.find("v6", "offline_pages")->zone_from_pages);
   CHECK_FALSE(cat.find("v6", "online_pages")->zone_from_pages);
   CHECK(cat.find("v6", "memory_failure")->devres == OpProgram::Devres::None);
+  CHECK(cat.find("v5.10", "dmirror_migrate_to_device")->private_device);
+  CHECK(cat.find("v7.1", "vm_munmap")->private_device);
+  CHECK_FALSE(cat.find("v6", "memremap_pages")->private_device);
+  const std::string priv = "op: x\neras: [v6]\nunit: memory_block\ndevice: private\n" + kSteps;
+  CHECK_THROWS_WITH_AS(OpCatalog::load({{"a.yaml", a.c_str()}, {"c.yaml", priv.c_str()}}),
+                       doctest::Contains("field 'device': differs from a.yaml"), InputError);
 }

@@ -122,6 +122,37 @@ std::vector<Violation> check_invariants(const Kernel& k) {
                                            k.pgmaps[idx]->desc.name + ", whose ref is killed"});
     break;
   }
+  // the test process's device-private entries: a mapped device page has a
+  // live memmap, holds the mapping's reference above the free count, and is
+  // not on its driver's free list; no migration entry outlives its migration
+  if (k.mm) {
+    for (std::size_t i = 0; i < k.mm->pte.size(); ++i) {
+      const std::int64_t v = k.mm->pte[i].v;
+      const std::string at = "pte of anon page " + std::to_string(i);
+      if (v == kPteMigration) out.push_back({"no-migration-entry-left", at + ": still a migration entry"});
+      if (!pte_is_device(v)) continue;
+      const Pfn pfn = pte_device_pfn(v);
+      const int pg = k.pgmap_of_range(pfn);
+      const PageState ps = k.page_state(pfn);
+      if (pg < 0 || ps != PageState::DevReady) {
+        out.push_back({"device-private-mapped-live", at + ": maps pfn " + std::to_string(pfn) + ", " + page_state_name(ps)});
+        continue;
+      }
+      const std::int64_t idle = k.pgmaps[pg]->idle_at_zero ? 0 : 1;
+      if (k.page_value(pfn, PageField::Refcount) <= idle)
+        out.push_back({"device-private-mapped-referenced", at + ": maps pfn " + std::to_string(pfn) + " at refcount " +
+                                                              std::to_string(k.page_value(pfn, PageField::Refcount))});
+      if (!k.dmirrors[std::size_t(pg)]) continue;
+      int hops = 0;  // the free list, bounded: a cycle is the driver's corruption, not a hang here
+      for (std::int64_t f = k.dmirrors[std::size_t(pg)]->free_pages.v; f > 0 && hops < 1 << 16; ++hops) {
+        if (Pfn(f - 1) == pfn) {
+          out.push_back({"device-private-mapped-not-free", at + ": maps pfn " + std::to_string(pfn) + ", which is on the driver's free list"});
+          break;
+        }
+        f = k.page_value(Pfn(f - 1), PageField::ZoneDeviceData);
+      }
+    }
+  }
   return out;
 }
 
