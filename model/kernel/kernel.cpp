@@ -216,6 +216,14 @@ void Kernel::reset() {
   pages_.fill_id(0, boot_pfns, boot_rec_, -1);
   if (boot_pfns % geo.pages_per_section())
     pages_.fill_id(boot_pfns, geo.section_start(geo.section_of(boot_pfns - 1) + 1), hole_rec_, -1);
+  usages.clear();  // sparse_init(): every present early section has its usage
+  for (std::uint32_t i = 0; i < geo.sections; ++i) {
+    sections[i].usage = 0;
+    if (spec.section_usage && (sections[i].mem_map.initial & SECTION_MARKED_PRESENT)) {
+      usages.push_back({MemSectionUsage::State::Live, i});
+      sections[i].usage = std::uint32_t(usages.size());
+    }
+  }
   cpu_hotplug_lock.reset();
   mem_hotplug_lock.reset();
   device_hotplug_lock.reset();
@@ -346,7 +354,23 @@ void Kernel::free_memmap(Pfn lo, Pfn hi) {
 
 void Kernel::warn(FindingKind kind, const std::string& key, const std::string& text, const std::string& rule) {
   const SimThread& t = ex.self();
-  warnings.push_back({kind, key, text, rule, t.id, t.stack, t.held, t.held_shared, ex.events().size()});
+  KernelWarning w;
+  w.kind = kind;
+  w.key = key;
+  w.text = text;
+  w.rule = rule;
+  w.thread = t.id;
+  w.stack = t.stack;
+  w.held = t.held;
+  w.held_shared = t.held_shared;
+  w.event = ex.events().size();
+  warnings.push_back(std::move(w));
+}
+
+bool Kernel::warned(const std::string& key) const {
+  for (const auto& w : warnings)
+    if (w.key == key) return true;
+  return false;
 }
 
 int Kernel::pgmap_of_range(Pfn pfn) const {

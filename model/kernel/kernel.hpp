@@ -38,6 +38,10 @@ constexpr std::int64_t SECTION_TAINT_ZONE_DEVICE = 1 << 4;
 
 struct MemSection {
   Cell mem_map;         // section_mem_map flag bits (the memmap pointer is implied)
+  // ms->usage (Era B): 1 + index into Kernel::usages, 0 if NULL. Model
+  // state: its loads and stores are folded into the events of the
+  // subsection_map and section_mem_map accesses next to them.
+  std::uint32_t usage = 0;
   Cell subsection_map;  // mem_section_usage.subsection_map (Era B; Era A keeps it full)
   // Hypothetical ([fukasawa-reserved-2019], Dan Williams: "double the size of
   // subsection_map ... identify whether a sub-section is ZONE_DEVICE"): one
@@ -137,6 +141,14 @@ struct MachineSpec {
   Pfn boot_pfns() const { return boot_pages ? boot_pages : Pfn(boot_sections) * geo.pages_per_section(); }
   std::vector<PgmapDesc> devices;
   std::uint32_t anon_pages = 0;  // pages of the test process's anonymous mapping (anon_mm.hpp)
+  // 5ec8e8ea8b77 ("mm/sparsemem: fix race in accessing memory_section->usage",
+  // v6.8; in the 6.1.158 and 6.6.57 trees): ms->usage freed by kfree_rcu()
+  // after SECTION_HAS_MEM_MAP is cleared, and pfn_section_valid() tests
+  // READ_ONCE(ms->usage) for NULL. Set for the eras whose tree has it.
+  bool section_usage_rcu = false;
+  // struct mem_section_usage exists (f1eca35a0dc7, v5.3); before it the
+  // section has no usage pointer to dereference.
+  bool section_usage = false;
 };
 
 // Arguments a thread's operation runs with.
@@ -150,16 +162,33 @@ struct OpArgs {
   std::uint32_t vpage = 0;    // device-private ops: the page of the anonymous mapping
 };
 
+// One struct mem_section_usage allocation (mm/sparse.c), as KASAN would
+// track it: live, queued for kfree_rcu(), or freed (and by whom).
+struct MemSectionUsage {
+  enum class State : std::uint8_t { Live, RcuPending, Freed } state = State::Live;
+  std::uint32_t section = 0;
+  ThreadId by = 0;  // the freeing task, its stack and locks
+  StackId at = 0;
+  std::uint64_t held = 0, held_shared = 0;
+};
+
 // A WARN()/BUG() the modelled kernel hits (percpu ref underflow, "section
 // already deactivated"); turned into a finding by the runner.
 struct KernelWarning {
-  FindingKind kind;
+  FindingKind kind = FindingKind::Warn;
   std::string key, text;
   std::string rule;  // scope: the ownership rule broken ("R13")
   ThreadId thread = 0;
   StackId stack = 0;
   std::uint64_t held = 0, held_shared = 0;
   std::size_t event = 0;
+  std::string title;  // the report's title before " in FN", if not WARNING's
+  // a second task the report shows (KASAN's "Freed by task"), if any
+  bool has_other = false;
+  std::string other_title;
+  ThreadId other_thread = 0;
+  StackId other_stack = 0;
+  std::uint64_t other_held = 0, other_held_shared = 0;
 };
 
 class Kernel {
@@ -240,6 +269,7 @@ class Kernel {
   // WARN(): recorded with the current thread's stack and locks.
   void warn(FindingKind kind, const std::string& key, const std::string& text, const std::string& rule = "");
   std::vector<KernelWarning> warnings;  // of the current execution
+  bool warned(const std::string& key) const;  // a warning with this key in this execution
 
   // --- inspection (checkers, tests, invariants; no events) ---
   PageState page_state(Pfn pfn) const { return pages_.state(pfn); }
@@ -279,6 +309,7 @@ class Kernel {
   // published pgmap, 0 if none -- the XArray's entries
   std::vector<Cell> pgmap_array;
   std::vector<std::unique_ptr<DevPagemap>> pgmaps;
+  std::vector<MemSectionUsage> usages;  // every ms->usage of this execution, by allocation
   // lib/test_hmm.c's driver of each device-private pgmap (nullptr for the others)
   std::vector<std::unique_ptr<DmirrorDevice>> dmirrors;
   std::unique_ptr<MmStruct> mm;  // the test process (spec.anon_pages > 0)

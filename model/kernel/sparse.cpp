@@ -30,6 +30,27 @@ std::pair<Pfn, Pfn> whole_section(const Kernel& k, const OpState& st) {
   return {s, s + k.geo.pages_per_section()};
 }
 
+// --- ms->usage: allocated by section_activate(), freed by section_deactivate() ---
+
+// section_activate(): `if (!ms->usage) ms->usage = kzalloc(...)`.
+void usage_alloc(Kernel& k, MemSection& ms, std::uint32_t section) {
+  if (ms.usage || !k.spec.section_usage) return;
+  k.usages.push_back({MemSectionUsage::State::Live, section});
+  ms.usage = std::uint32_t(k.usages.size());
+}
+
+// kfree(ms->usage) / kfree_rcu(ms->usage, rcu): who freed it, for KASAN's report.
+void usage_free(Kernel& k, MemSection& ms, bool rcu) {
+  if (!ms.usage) return;
+  MemSectionUsage& u = k.usages[ms.usage - 1];
+  const SimThread& t = k.ex.self();
+  u.state = rcu ? MemSectionUsage::State::RcuPending : MemSectionUsage::State::Freed;
+  u.by = t.id;
+  u.at = t.stack;
+  u.held = t.held;
+  u.held_shared = t.held_shared;
+}
+
 void vmemmap_alloc(Kernel& k, const OpState& st, std::int64_t pages) {
   if (st.args.pgmap < 0 || !k.pgmaps[st.args.pgmap]->desc.altmap) return;
   Cell& alloc = k.pgmaps[st.args.pgmap]->altmap_alloc;  // vmem_altmap_alloc()/vmem_altmap_free()
@@ -51,6 +72,7 @@ bool sparse_add_section(Kernel& k, OpState& st) {
              "section_activate(): subsection already present (-EEXIST)");
       return false;
     }
+    usage_alloc(k, ms, std::uint32_t(st.cur));  // folded into the store below
     k.write(ms.subsection_map, map | add, Access::Once);
     vmemmap_alloc(k, st, std::int64_t(end - start));
   }
@@ -109,7 +131,20 @@ bool sparse_remove_section(Kernel& k, OpState& st) {
   k.write(ms.subsection_map, map, Access::Once);
   if (map == 0) {
     std::int64_t flags = k.read(ms.mem_map, Access::Once);
+    // ms->usage of a section added at run time goes with it; an early
+    // section's (allocated at boot, PageReserved) is kept. Until
+    // 5ec8e8ea8b77 kfree() and the NULL store come before SECTION_HAS_MEM_MAP
+    // is cleared: the free is folded into the map store above, the NULL into
+    // the flags store below. With it, the flags go first, then kfree_rcu()
+    // and WRITE_ONCE(ms->usage, NULL), both folded into the flags store.
+    const bool early = flags & SECTION_IS_EARLY;
+    const bool rcu = k.spec.section_usage_rcu;
+    if (!early && !rcu) usage_free(k, ms, false);
     k.write(ms.mem_map, flags & ~(SECTION_HAS_MEM_MAP | SECTION_MARKED_PRESENT | SECTION_IS_ONLINE), Access::Once);
+    if (!early) {
+      if (rcu) usage_free(k, ms, true);
+      ms.usage = 0;
+    }
   }
   Frame f(k.ex, k.ex.stacks().fn("depopulate_section_memmap"));
   k.for_chunks(start, end, [&](Pfn lo, Pfn hi) { k.free_memmap(lo, hi); });
@@ -178,6 +213,44 @@ std::int64_t subsection_bits(const Kernel& k, Pfn start, Pfn end) {
   return map;
 }
 
+// pfn_section_valid()'s dereference of ms->usage, as KASAN sees it: NULL
+// (before 5ec8e8ea8b77 nothing tests for it), freed, or queued for
+// kfree_rcu() while the reader is outside an RCU read section. Model state
+// only: the load is the subsection_map read that follows.
+static void usage_deref(Kernel& k, std::uint32_t section) {
+  if (!k.spec.section_usage) return;
+  const MemSection& ms = k.sections[section];
+  const SimThread& t = k.ex.self();
+  const std::string fn = k.ex.stacks().top_name(t.stack);
+  if (!ms.usage) {
+    if (k.spec.section_usage_rcu) return;  // `usage ? test_bit(...) : 0`
+    const std::string key = "kasan/null-ptr-deref/mem_section->usage/" + fn;
+    if (k.warned(key)) return;
+    k.warn(FindingKind::Kasan, key,
+           "pfn_section_valid(): NULL pointer dereference of mem_section[" + std::to_string(section) +
+               "].usage: section_deactivate() freed it and stored NULL after valid_section() passed");
+    k.warnings.back().title = "BUG: KASAN: null-ptr-deref";
+    return;
+  }
+  const MemSectionUsage& u = k.usages[ms.usage - 1];
+  const bool freed = u.state == MemSectionUsage::State::Freed ||
+                     (u.state == MemSectionUsage::State::RcuPending && t.rcu_depth == 0);
+  if (!freed) return;
+  const std::string key = "kasan/slab-use-after-free/mem_section->usage/" + fn;
+  if (k.warned(key)) return;
+  k.warn(FindingKind::Kasan, key,
+         "pfn_section_valid(): read of mem_section[" + std::to_string(section) + "].usage->subsection_map after " +
+             (u.state == MemSectionUsage::State::Freed ? "kfree()" : "kfree_rcu(), outside any RCU read section"));
+  KernelWarning& w = k.warnings.back();
+  w.title = "BUG: KASAN: slab-use-after-free";
+  w.has_other = true;
+  w.other_title = "Freed by";
+  w.other_thread = u.by;
+  w.other_stack = u.at;
+  w.other_held = u.held;
+  w.other_held_shared = u.held_shared;
+}
+
 bool pfn_valid_a(Kernel& k, Pfn pfn) {
   return k.read(k.sections[k.geo.section_of(pfn)].mem_map, Access::Once) & SECTION_HAS_MEM_MAP;
 }
@@ -187,7 +260,8 @@ bool pfn_valid_b(Kernel& k, Pfn pfn) {
   std::int64_t f = k.read(ms.mem_map, Access::Once);
   if (!(f & SECTION_HAS_MEM_MAP)) return false;
   if (f & SECTION_IS_EARLY) return true;
-  // pfn_section_valid(): READ_ONCE(ms->usage) then test the subsection bit
+  // pfn_section_valid(): ms->usage, then the subsection bit in it (one event)
+  usage_deref(k, k.geo.section_of(pfn));
   return (k.read(ms.subsection_map, Access::Once) >> k.geo.subsection_of(pfn)) & 1;
 }
 
@@ -206,6 +280,7 @@ bool pfn_to_online_page_b0(Kernel& k, Pfn pfn) { return online_section(k, pfn); 
 bool pfn_to_online_page_b(Kernel& k, Pfn pfn) {
   MemSection& ms = k.sections[k.geo.section_of(pfn)];
   if (!(k.read(ms.mem_map, Access::Once) & SECTION_IS_ONLINE)) return false;  // online_section()
+  usage_deref(k, k.geo.section_of(pfn));  // pfn_section_valid()
   if (!((k.read(ms.subsection_map, Access::Once) >> k.geo.subsection_of(pfn)) & 1)) return false;
   // online_device_section() loads section_mem_map again, after the subsection test
   if (!(k.read(ms.mem_map, Access::Once) & SECTION_TAINT_ZONE_DEVICE)) return true;

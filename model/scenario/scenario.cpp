@@ -672,6 +672,11 @@ MachineSpec machine_of(const Scenario& sc) {
   m.boot_sections = sc.boot_sections;
   m.anon_pages = sc.anon_pages;
   m.boot_pages = sc.boot_pages;
+  // 5ec8e8ea8b77 is in every tree from the 6.1 era on (6.1.158, 6.6.57, v6.8+)
+  const auto& eras = known_eras();
+  const auto era = std::find(eras.begin(), eras.end(), sc.era);
+  m.section_usage_rcu = era >= std::find(eras.begin(), eras.end(), "v6.1");
+  m.section_usage = era >= std::find(eras.begin(), eras.end(), "v5.3");
   m.devices = sc.devices;
   return m;
 }

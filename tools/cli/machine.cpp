@@ -33,6 +33,8 @@ void warning_findings(const Execution& ex, const Kernel& k, std::vector<Finding>
     f.rule = w.rule;
     if (w.kind == FindingKind::Scope) {  // an ownership rule the model checks at an op's start or end (R13)
       f.title = "BUG: mhpsim: rule " + w.rule + " violated in " + where;
+    } else if (!w.title.empty()) {  // a report with a title of its own (KASAN's "BUG: KASAN: <type> in")
+      f.title = w.title + " in " + where;
     } else {
       f.title =
           std::string(w.kind == FindingKind::Underflow ? "WARNING: refcount underflow" : "WARNING") + " in " + where;
@@ -44,6 +46,14 @@ void warning_findings(const Execution& ex, const Kernel& k, std::vector<Finding>
     s.stack = ex.stacks().frames(w.stack);
     s.locks = lock_names_of(ex, w.held, w.held_shared);
     f.sides.push_back(std::move(s));
+    if (w.has_other) {
+      const SimThread& o = ex.threads()[w.other_thread];
+      FindingSide os;
+      os.title = w.other_title + " task " + o.name + " (T" + std::to_string(o.id) + "):";
+      os.stack = ex.stacks().frames(w.other_stack);
+      os.locks = lock_names_of(ex, w.other_held, w.other_held_shared);
+      f.sides.push_back(std::move(os));
+    }
     out.push_back(std::move(f));
   }
 }
