@@ -13,6 +13,8 @@ const PrimitiveTable& all_primitives() {
     add_memory_notify_primitives(t);
     add_walker_primitives(t);
     add_subsection_dev_map_primitives(t);
+    add_memmap_on_memory_primitives(t);
+    add_kmem_primitives(t);
     return t;
   }();
   return table;

@@ -27,6 +27,8 @@ void add_mm_init_primitives(PrimitiveTable& t);         // mm/mm_init.c
 void add_memremap_primitives(PrimitiveTable& t);        // mm/memremap.c, kernel/resource.c
 void add_subsection_dev_map_primitives(PrimitiveTable& t);  // hypothetical: [fukasawa-reserved-2019]'s per-subsection ZONE_DEVICE bit
 void add_memory_notify_primitives(PrimitiveTable& t);   // drivers/base/memory.c memory_notify()
-void add_walker_primitives(PrimitiveTable& t);          // the pfn walkers of docs/KERNEL_REFERENCE.md §6.2
+void add_walker_primitives(PrimitiveTable& t);
+void add_memmap_on_memory_primitives(PrimitiveTable& t);  // mm/memory_hotplug.c MHP_MEMMAP_ON_MEMORY
+void add_kmem_primitives(PrimitiveTable& t);            // drivers/dax/kmem.c          // the pfn walkers of docs/KERNEL_REFERENCE.md §6.2
 
 }  // namespace mhp
