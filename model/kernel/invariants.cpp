@@ -75,7 +75,8 @@ std::vector<Violation> check_invariants(const Kernel& k) {
         const std::int64_t f = p < g.nr_pfns() ? k.page_value(p, PageField::Flags) : 0;
         const PageState ps = p < g.nr_pfns() ? k.page_state(p) : PageState::Absent;
         const bool vmemmap = ps == PageState::InitOffline && vmemmap_page(k, p);  // in the zone from online to offline
-        if ((ps != PageState::Online && ps != PageState::Offlined && !vmemmap) || flags_zone(f) != z || flags_nid(f) != nd->nid) {
+        if ((ps != PageState::Online && ps != PageState::Offlined && !vmemmap) || flags_zone(f) != z ||
+            flags_nid(f) != nd->nid) {
           out.push_back({"zone-span-tight", z_name(nd->nid, z) + ": spans pfn " + std::to_string(end) + ", " +
                                                  page_state_name(ps) + ", not a page of the zone"});
           break;
@@ -106,11 +107,13 @@ std::vector<Violation> check_invariants(const Kernel& k) {
     for (Pfn p = start; p < start + mb.nr_vmemmap_pages; ++p) {
       const PageState ps = k.page_state(p);
       if (ps == PageState::Online) {
-        out.push_back({"vmemmap-pages-not-in-buddy", "memory" + std::to_string(b) + ": vmemmap pfn " + std::to_string(p) + " is in the buddy allocator"});
+        out.push_back({"vmemmap-pages-not-in-buddy", "memory" + std::to_string(b) + ": vmemmap pfn " +
+                                                         std::to_string(p) + " is in the buddy allocator"});
         break;
       }
       if (mb.state.v == MEM_ONLINE && ps != PageState::InitOffline) {
-        out.push_back({"vmemmap-pages-initialised", "memory" + std::to_string(b) + " online but vmemmap pfn " + std::to_string(p) + " is " + page_state_name(ps)});
+        out.push_back({"vmemmap-pages-initialised", "memory" + std::to_string(b) + " online but vmemmap pfn " +
+                                                        std::to_string(p) + " is " + page_state_name(ps)});
         break;
       }
     }
@@ -119,7 +122,8 @@ std::vector<Violation> check_invariants(const Kernel& k) {
   // running: probe releases it when the add fails, remove after the RAM went
   for (Pfn p = 0; p < g.nr_pfns(); p += g.pages_per_subsection)
     if (k.iomem[g.subsection_index(p)].v == IORES_KMEM) {
-      out.push_back({"kmem-region-has-ram", "pfn " + std::to_string(p) + ": kmem's region without its System RAM after every op returned"});
+      out.push_back({"kmem-region-has-ram",
+                     "pfn " + std::to_string(p) + ": kmem's region without its System RAM after every op returned"});
       break;
     }
   // memory block state agrees with its sections

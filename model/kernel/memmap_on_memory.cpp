@@ -1,4 +1,4 @@
-// MHP_MEMMAP_ON_MEMORY (mm/memory_hotplug.c, a08a2ae34613, v5.12): the
+// MHP_MEMMAP_ON_MEMORY (mm/memory_hotplug.c, a08a2ae34613; absent in 5.10.89, in 5.14-rc5): the
 // memmap of a hot-added memory block lives in the block's own first pages
 // (a vmem_altmap), recorded per block (mem->nr_vmemmap_pages, mem->altmap
 // from v6.6). Those vmemmap pages are never onlined: mhp_init_memmap_on_memory()
@@ -98,7 +98,10 @@ void vmemmap_present(Kernel& k, OpState& st, std::int64_t sign) {
 
 // adjust_present_page_count(+nr_vmemmap_pages) once online_pages() succeeded
 // (or offline_pages() failed: "Account back").
-bool vmemmap_present_pages_add(Kernel& k, OpState& st) { vmemmap_present(k, st, +1); return true; }
+bool vmemmap_present_pages_add(Kernel& k, OpState& st) {
+  vmemmap_present(k, st, +1);
+  return true;
+}
 
 // memory_block_offline(): nr_vmemmap_pages from the block, the zone of the
 // first page (page_zone(pfn_to_page(start_pfn))), adjust_present_page_count(

@@ -33,7 +33,8 @@ struct OpState {
   std::uint32_t migrate_passes = 0;
   bool busy_region = false;
   bool kmem_parent = false;  // dev_dax_kmem_probe/remove: the System RAM resource is a child of kmem's region
-  Pfn vmemmap_pages = 0;     // memory_block_online/offline: the block's vmemmap pages, split off args  // memremap_pages: this op claimed the range (devm_request_mem_region)
+  Pfn vmemmap_pages = 0;  // memory_block_online/offline: the block's vmemmap pages, split off args  // memremap_pages:
+                          // this op claimed the range (devm_request_mem_region)
   // How the op ended: the errno it returns (0: success or an early return
   // without error), whether it stopped early, and where.
   int err = 0;

@@ -180,7 +180,8 @@ OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   if (doc["mhp_flags"]) {
     r.require_seq(doc["mhp_flags"], "mhp_flags");
     for (std::size_t i = 0; i < doc["mhp_flags"].size(); ++i)
-      p.memmap_on_memory = r.one_of(doc["mhp_flags"][i], "mhp_flags[" + std::to_string(i) + "]", {"memmap_on_memory"}) == "memmap_on_memory";
+      p.memmap_on_memory = r.one_of(doc["mhp_flags"][i], "mhp_flags[" + std::to_string(i) + "]",
+                                    {"memmap_on_memory"}) == "memmap_on_memory";
   }
   std::set<std::string> names;
   LabelScope scope;

@@ -29,6 +29,7 @@ void add_subsection_dev_map_primitives(PrimitiveTable& t);  // hypothetical: [fu
 void add_memory_notify_primitives(PrimitiveTable& t);   // drivers/base/memory.c memory_notify()
 void add_walker_primitives(PrimitiveTable& t);
 void add_memmap_on_memory_primitives(PrimitiveTable& t);  // mm/memory_hotplug.c MHP_MEMMAP_ON_MEMORY
-void add_kmem_primitives(PrimitiveTable& t);            // drivers/dax/kmem.c          // the pfn walkers of docs/KERNEL_REFERENCE.md §6.2
+void add_kmem_primitives(
+    PrimitiveTable& t);  // drivers/dax/kmem.c          // the pfn walkers of docs/KERNEL_REFERENCE.md §6.2
 
 }  // namespace mhp
