@@ -88,7 +88,7 @@ TEST_CASE(
   }
 }
 
-TEST_CASE("kmem probe nests System RAM in its region, remove releases both; a remove while online leaks them") {
+TEST_CASE("kmem probe nests System RAM in its region, remove releases both, a remove while online leaks them") {
   for (const auto& era : known_eras()) {
     if (!has_kmem(era)) continue;
     CAPTURE(era);
