@@ -89,6 +89,18 @@ bool mhp_init_memmap_on_memory(Kernel& k, OpState& st) {
   return true;
 }
 
+// Hypothetical, for variants only: memory_block_online() splitting the block
+// (online_pages() of the rest) without mhp_init_memmap_on_memory()'s work, as
+// a kernel that forgot to initialise the vmemmap pages would: their memmap
+// stays poisoned while online_pages() marks their section online.
+bool vmemmap_split_only(Kernel& k, OpState& st) {
+  const Pfn v = first_block(k, st).nr_vmemmap_pages;
+  st.vmemmap_pages = v;
+  st.args.start += v;
+  st.args.nr_pages -= v;
+  return true;
+}
+
 void vmemmap_present(Kernel& k, OpState& st, std::int64_t sign) {
   if (!st.vmemmap_pages) return;
   OpState sub = st;
@@ -151,6 +163,7 @@ void add_memmap_on_memory_primitives(PrimitiveTable& t) {
     {"mhp_supports_memmap_on_memory", mhp_supports_memmap_on_memory, "mm/memory_hotplug.c mhp_supports_memmap_on_memory() (v6.9+): an altmap per memory block"},
     {"mhp_init_memmap_on_memory_v5_14", mhp_init_memmap_on_memory<false>, "mm/memory_hotplug.c mhp_init_memmap_on_memory() (v5.14..v6.6): move_pfn_range_to_zone() of the vmemmap pages (PageReserved)"},
     {"mhp_init_memmap_on_memory", mhp_init_memmap_on_memory<true>, "mm/memory_hotplug.c mhp_init_memmap_on_memory() (v6.11+): move_pfn_range_to_zone(), __ClearPageOffline()"},
+    {"vmemmap_split_only", vmemmap_split_only, "hypothetical (variants): memory_block_online() hands online_pages() the rest of the block without initialising the vmemmap pages"},
     {"vmemmap_present_pages_add", vmemmap_present_pages_add, "drivers/base/memory.c memory_block_online()/offline(): adjust_present_page_count(+nr_vmemmap_pages)"},
     {"vmemmap_present_pages_sub", vmemmap_present_pages_sub, "drivers/base/memory.c memory_block_offline(): adjust_present_page_count(-nr_vmemmap_pages)"},
     {"mhp_deinit_memmap_on_memory", mhp_deinit_memmap_on_memory, "mm/memory_hotplug.c mhp_deinit_memmap_on_memory(): offline_mem_sections(), remove_pfn_range_from_zone()"},
