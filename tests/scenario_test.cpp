@@ -186,3 +186,20 @@ TEST_CASE("initial.boot_sections: boot RAM is online and devices may not overlap
         std::string::npos);
   CHECK(err(replace(kBase, "devices:", "initial: {ram: 1}\ndevices:")).find("initial.ram") != std::string::npos);
 }
+
+TEST_CASE("memmap_on_memory: only where the era's op file declares MHP_MEMMAP_ON_MEMORY") {
+  const std::string base =
+      "name: t\nera: ERA\ngeometry: {pages_per_subsection: 2, subsections_per_section: 2, sections: 4}\n"
+      "threads:\n  - {name: add, op: OP, pfn: 8, memmap_on_memory: true}\n";
+  auto text = [&](const std::string& era, const std::string& op) {
+    return replace(replace(base, "ERA", era), "OP", op);
+  };
+  CHECK(parse_scenario("x.yaml", text("v5.14", "add_memory")).threads[0].args.memmap_on_memory);
+  CHECK(parse_scenario("x.yaml", text("v6", "dev_dax_kmem_probe")).threads[0].args.memmap_on_memory);
+  CHECK(err(text("v5.10", "add_memory")) ==
+        "x.yaml:5:59: field 'threads[0].memmap_on_memory': op 'add_memory' of era v5.10 takes no MHP_MEMMAP_ON_MEMORY");
+  CHECK(err(text("v6.6", "dev_dax_kmem_probe")).find("field 'threads[0].memmap_on_memory'") != std::string::npos);
+  CHECK(err(text("v6", "online_pages")).find("takes no MHP_MEMMAP_ON_MEMORY") != std::string::npos);
+  CHECK(err(replace(text("v6", "add_memory"), "memmap_on_memory: true", "memmap_on_memory: 3"))
+            .find("memmap_on_memory") != std::string::npos);
+}

@@ -4,6 +4,11 @@ namespace mhp {
 
 namespace {
 std::string z_name(int nid, int z) { return "zone[" + std::to_string(nid) + "," + zone_name(z) + "]"; }
+// A page hosting the memmap of a registered memory block (MHP_MEMMAP_ON_MEMORY).
+bool vmemmap_page(const Kernel& k, Pfn p) {
+  const MemoryBlock& b = *k.blocks[k.block_of(p)];
+  return b.registered.v && p - Pfn(k.block_of(p)) * k.geo.pages_per_block() < b.nr_vmemmap_pages;
+}
 }  // namespace
 
 std::vector<Violation> check_invariants(const Kernel& k) {
@@ -37,7 +42,7 @@ std::vector<Violation> check_invariants(const Kernel& k) {
     // every page of an online RAM subsection is initialised and online
     if (!(f & SECTION_IS_ONLINE)) continue;
     for (Pfn p = g.section_start(s); p < g.section_start(s + 1); ++p) {
-      if (!((map >> g.subsection_of(p)) & 1) || k.pgmap_of_range(p) >= 0) continue;
+      if (!((map >> g.subsection_of(p)) & 1) || k.pgmap_of_range(p) >= 0 || vmemmap_page(k, p)) continue;
       if (k.page_state(p) != PageState::Online || !(k.page_init_mask(p) & (1u << unsigned(PageField::Flags)))) {
         out.push_back({"online-section-initialised", "pfn " + std::to_string(p) + " in online " + sn + " is " + page_state_name(k.page_state(p))});
         break;
@@ -69,7 +74,9 @@ std::vector<Violation> check_invariants(const Kernel& k) {
         const Pfn p = Pfn(end);
         const std::int64_t f = p < g.nr_pfns() ? k.page_value(p, PageField::Flags) : 0;
         const PageState ps = p < g.nr_pfns() ? k.page_state(p) : PageState::Absent;
-        if ((ps != PageState::Online && ps != PageState::Offlined) || flags_zone(f) != z || flags_nid(f) != nd->nid) {
+        const bool vmemmap = ps == PageState::InitOffline && vmemmap_page(k, p);  // in the zone from online to offline
+        if ((ps != PageState::Online && ps != PageState::Offlined && !vmemmap) || flags_zone(f) != z ||
+            flags_nid(f) != nd->nid) {
           out.push_back({"zone-span-tight", z_name(nd->nid, z) + ": spans pfn " + std::to_string(end) + ", " +
                                                  page_state_name(ps) + ", not a page of the zone"});
           break;
@@ -84,12 +91,41 @@ std::vector<Violation> check_invariants(const Kernel& k) {
     const std::uint32_t s = g.section_of(p);
     const bool mapped = (k.sections[s].mem_map.v & SECTION_HAS_MEM_MAP) && ((k.sections[s].subsection_map.v >> g.subsection_of(p)) & 1) &&
                         k.pgmap_of_range(p) < 0;
-    const bool ram = k.iomem[g.subsection_index(p)].v == IORES_SYSTEM_RAM;
+    const bool ram = iores_system_ram(k.iomem[g.subsection_index(p)].v);
     if (mapped != ram) {
       out.push_back({"iomem-matches-memmap", "pfn " + std::to_string(p) + ": " + (ram ? "System RAM resource without a memmap" : "memmap without a System RAM resource")});
       break;
     }
   }
+  // the vmemmap pages of a block (MHP_MEMMAP_ON_MEMORY) hold its memmap:
+  // never handed to the buddy allocator, and initialised (zone links, by
+  // mhp_init_memmap_on_memory()) while the block is online
+  for (std::uint32_t b = 0; b < k.blocks.size(); ++b) {
+    const MemoryBlock& mb = *k.blocks[b];
+    if (!mb.registered.v || !mb.nr_vmemmap_pages) continue;
+    const Pfn start = Pfn(b) * g.pages_per_block();
+    for (Pfn p = start; p < start + mb.nr_vmemmap_pages; ++p) {
+      const PageState ps = k.page_state(p);
+      if (ps == PageState::Online) {
+        out.push_back({"vmemmap-pages-not-in-buddy", "memory" + std::to_string(b) + ": vmemmap pfn " +
+                                                         std::to_string(p) + " is in the buddy allocator"});
+        break;
+      }
+      if (mb.state.v == MEM_ONLINE && ps != PageState::InitOffline) {
+        out.push_back({"vmemmap-pages-initialised", "memory" + std::to_string(b) + " online but vmemmap pfn " +
+                                                        std::to_string(p) + " is " + page_state_name(ps)});
+        break;
+      }
+    }
+  }
+  // dax/kmem's region holds add_memory()'s System RAM whenever no op is
+  // running: probe releases it when the add fails, remove after the RAM went
+  for (Pfn p = 0; p < g.nr_pfns(); p += g.pages_per_subsection)
+    if (k.iomem[g.subsection_index(p)].v == IORES_KMEM) {
+      out.push_back({"kmem-region-has-ram",
+                     "pfn " + std::to_string(p) + ": kmem's region without its System RAM after every op returned"});
+      break;
+    }
   // memory block state agrees with its sections
   for (std::uint32_t b = 0; b < k.blocks.size(); ++b) {
     const MemoryBlock& mb = *k.blocks[b];

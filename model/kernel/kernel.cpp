@@ -240,6 +240,7 @@ void Kernel::reset() {
   for (auto& b : blocks) {
     b->dev_lock.reset();
     b->range_lock.reset();
+    b->nr_vmemmap_pages = 0;
   }
   for (auto& p : pgmaps) {
     p->ref.reset();
@@ -376,9 +377,12 @@ bool Kernel::warned(const std::string& key) const {
 int Kernel::pgmap_of_range(Pfn pfn) const {
   // Devices declared over one range (a namespace reconfigured: raw, fsdax,
   // devdax) own it in turn: the one holding the busy region now, read as
-  // model state (no event), else the first declared.
+  // model state (no event), else the first declared; none while dax/kmem
+  // holds it as RAM.
   if (pfn < geo.nr_pfns()) {
-    const std::int64_t owner = iomem[geo.subsection_index(pfn)].v - IORES_DEVICE_BASE;
+    const std::int64_t v = iomem[geo.subsection_index(pfn)].v;
+    if (v == IORES_KMEM || v == IORES_KMEM_RAM) return -1;  // dax/kmem made the range System RAM
+    const std::int64_t owner = v - IORES_DEVICE_BASE;
     if (owner >= 0 && owner < std::int64_t(pgmaps.size())) return static_cast<int>(owner);
   }
   for (std::size_t i = 0; i < pgmaps.size(); ++i)

@@ -84,6 +84,11 @@ struct MemoryBlock {  // struct memory_block (drivers/base/memory.c)
   Cell online_type;  // W: device_hotplug_lock
   Mutex dev_lock;    // device_lock(&mem->dev)
   Mutex range_lock;  // variant V10 only: a per-range lock instead of mem_hotplug_lock
+  // mem->nr_vmemmap_pages (v5.14..v6.5), mem->altmap->free (v6.6+): the
+  // block's first pages host its memmap (MHP_MEMMAP_ON_MEMORY). Model state
+  // without events: written before device_register() publishes the block
+  // and never again until the device is gone, so no reader can race it.
+  Pfn nr_vmemmap_pages = 0;
 };
 
 enum class PgmapType { FsDax, Generic, Private };
@@ -129,6 +134,11 @@ struct DevPagemap {  // struct dev_pagemap (include/linux/memremap.h)
 
 // iomem resource owners, one entry per subsection (kernel/resource.c)
 constexpr std::int64_t IORES_NONE = 0, IORES_SYSTEM_RAM = 1, IORES_DEVICE_BASE = 16;
+// dax/kmem: its parent region (request_mem_region(), flags set to
+// IORESOURCE_SYSTEM_RAM and not busy) alone, and with add_memory()'s "System
+// RAM (kmem)" child inside it.
+constexpr std::int64_t IORES_KMEM = 2, IORES_KMEM_RAM = 3;
+inline bool iores_system_ram(std::int64_t v) { return v == IORES_SYSTEM_RAM || v == IORES_KMEM_RAM; }
 
 struct MachineSpec {
   Geometry geo;
@@ -160,6 +170,7 @@ struct OpArgs {
   int zone = ZONE_NORMAL;  // online_pages target zone
   std::uint32_t retries = 0;  // offline_pages: migration passes that fail before success
   std::uint32_t vpage = 0;    // device-private ops: the page of the anonymous mapping
+  bool memmap_on_memory = false;  // add_memory / kmem probe: MHP_MEMMAP_ON_MEMORY asked for
 };
 
 // One struct mem_section_usage allocation (mm/sparse.c), as KASAN would

@@ -31,12 +31,18 @@ void register_block(Kernel& k, MemoryBlock& b) {
 // once, after arch_add_memory(). Nothing for ZONE_DEVICE (no memory blocks).
 bool create_memory_block_devices(Kernel& k, OpState& st) {
   if (st.args.pgmap >= 0) return true;
-  each_block(k, st, [&](MemoryBlock& b) { register_block(k, b); });
+  each_block(k, st, [&](MemoryBlock& b) {
+    b.nr_vmemmap_pages = st.vmemmap_pages;  // init_memory_block(): before the device is registered
+    register_block(k, b);
+  });
   return true;
 }
 
 bool remove_memory_block_devices(Kernel& k, OpState& st) {
-  each_block(k, st, [&](MemoryBlock& b) { k.write(b.registered, 0); });
+  each_block(k, st, [&](MemoryBlock& b) {
+    k.write(b.registered, 0);
+    b.nr_vmemmap_pages = 0;  // the block and its altmap are freed
+  });
   return true;
 }
 

@@ -17,16 +17,20 @@ Pfn pageblocks(const Kernel& k, const OpState& st) { return st.args.nr_pages / k
 
 // register_memory_resource() -> request_resource_conflict(): a "System RAM"
 // resource for the range; a busy range fails (the caller holds resource_lock).
+// Under dax/kmem's region (not busy, IORESOURCE_SYSTEM_RAM) the request
+// descends into it: the range must be that region, free of other children.
 bool register_memory_resource(Kernel& k, OpState& st) {
-  auto busy = [](std::int64_t v) { return v != IORES_NONE; };
-  if (k.read_subs(k.iomem, st.args.start, range_end(st), busy, IORES_NONE) != IORES_NONE) return false;
-  k.write_subs(k.iomem, st.args.start, range_end(st), IORES_SYSTEM_RAM);
+  const std::int64_t parent = st.kmem_parent ? IORES_KMEM : IORES_NONE;
+  auto busy = [parent](std::int64_t v) { return v != parent; };
+  if (k.read_subs(k.iomem, st.args.start, range_end(st), busy, parent) != parent) return false;
+  k.write_subs(k.iomem, st.args.start, range_end(st), st.kmem_parent ? IORES_KMEM_RAM : IORES_SYSTEM_RAM);
   return true;
 }
 
-// release_mem_region_adjustable(): the "System RAM" resource goes.
+// release_mem_region_adjustable(): the "System RAM" resource goes (back to
+// kmem's region when it was its child).
 bool release_mem_region_adjustable(Kernel& k, OpState& st) {
-  k.write_subs(k.iomem, st.args.start, range_end(st), IORES_NONE);
+  k.write_subs(k.iomem, st.args.start, range_end(st), st.kmem_parent ? IORES_KMEM : IORES_NONE);
   return true;
 }
 

@@ -130,8 +130,8 @@ bool pagemap_conflict_aligned(Kernel& k, OpState& st) {
 // region_intersects(IORESOURCE_SYSTEM_RAM) must be REGION_DISJOINT (the caller
 // holds resource_lock for read around it).
 bool region_intersects(Kernel& k, OpState& st) {
-  auto ram = [](std::int64_t v) { return v == IORES_SYSTEM_RAM; };
-  return k.read_subs(k.iomem, st.args.start, st.args.start + st.args.nr_pages, ram, IORES_NONE) != IORES_SYSTEM_RAM;
+  auto ram = [](std::int64_t v) { return iores_system_ram(v); };
+  return !iores_system_ram(k.read_subs(k.iomem, st.args.start, st.args.start + st.args.nr_pages, ram, IORES_NONE));
 }
 
 // xa_store_range(&pgmap_array, ...) (v5.0+) / pgmap_radix insert (v4.19): publish

@@ -156,7 +156,7 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
 OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   YamlReader r(file);
   YAML::Node doc = load_yaml(file, text);
-  r.allow_keys(doc, "", {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "steps"});
+  r.allow_keys(doc, "", {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "mhp_flags", "steps"});
   OpProgram p;
   p.file = file;
   p.op = r.str(r.need(doc, "", "op"), "op");
@@ -178,6 +178,12 @@ OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   if (doc["unit"]) p.block_unit = r.one_of(doc["unit"], "unit", {"memory_block"}) == "memory_block";
   if (doc["device"]) p.private_device = r.one_of(doc["device"], "device", {"private"}) == "private";
   if (doc["zone"]) p.zone_from_pages = r.one_of(doc["zone"], "zone", {"from_pages"}) == "from_pages";
+  if (doc["mhp_flags"]) {
+    r.require_seq(doc["mhp_flags"], "mhp_flags");
+    for (std::size_t i = 0; i < doc["mhp_flags"].size(); ++i)
+      p.memmap_on_memory = r.one_of(doc["mhp_flags"][i], "mhp_flags[" + std::to_string(i) + "]",
+                                    {"memmap_on_memory"}) == "memmap_on_memory";
+  }
   std::set<std::string> names;
   LabelScope scope;
   parse_nodes(r, r.need(doc, "", "steps"), "steps", p.steps, names, scope);

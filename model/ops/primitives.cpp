@@ -15,6 +15,8 @@ const PrimitiveTable& all_primitives() {
     add_subsection_dev_map_primitives(t);
     add_migrate_device_primitives(t);
     add_dmirror_primitives(t);
+    add_memmap_on_memory_primitives(t);
+    add_kmem_primitives(t);
     return t;
   }();
   return table;

@@ -30,5 +30,7 @@ void add_memory_notify_primitives(PrimitiveTable& t);   // drivers/base/memory.c
 void add_walker_primitives(PrimitiveTable& t);          // the pfn walkers of docs/KERNEL_REFERENCE.md §6.2
 void add_migrate_device_primitives(PrimitiveTable& t);  // mm/migrate_device.c, mm/memory.c: device-private ptes
 void add_dmirror_primitives(PrimitiveTable& t);         // lib/test_hmm.c: the hmm selftests' driver
+void add_memmap_on_memory_primitives(PrimitiveTable& t);  // mm/memory_hotplug.c MHP_MEMMAP_ON_MEMORY
+void add_kmem_primitives(PrimitiveTable& t);            // drivers/dax/kmem.c
 
 }  // namespace mhp

@@ -68,6 +68,9 @@ struct OpProgram {
   bool block_unit = false;       // `unit: memory_block`: works on whole memory blocks
   bool zone_from_pages = false;  // `zone: from_pages`: a thread may not name a zone
   bool private_device = false;   // `device: private`: the thread's device must be device-private (its driver's op)
+  // `mhp_flags: [memmap_on_memory]`: a thread may ask for MHP_MEMMAP_ON_MEMORY.
+  // Per file, unlike the three above: the flag exists only in some eras.
+  bool memmap_on_memory = false;
 };
 
 // The eras of docs/KERNEL_REFERENCE.md §1, oldest first.

@@ -423,7 +423,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   for (std::size_t i = 0; i < threads.size(); ++i) {
     const YAML::Node& n = threads[i];
     std::string p = "threads[" + std::to_string(i) + "]";
-    r.allow_keys(n, p, {"name", "op", "device", "pfn", "nr_pages", "nid", "zone", "retries", "after", "start_s", "fail", "vpage"});
+    r.allow_keys(n, p, {"name", "op", "device", "pfn", "nr_pages", "nid", "zone", "retries", "after", "start_s", "fail", "vpage",
+                        "memmap_on_memory"});
     ThreadSpec t;
     t.line = n.Mark().line + 1;
     t.name = r.str(r.need(n, p, "name"), p + ".name");
@@ -486,6 +487,12 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
         r.fail(n["zone"], p + ".zone", t.op + " takes its zone from the pages (test_pages_in_a_zone())");
       std::string z = r.one_of(n["zone"], p + ".zone", {"normal", "movable", "device"});
       t.args.zone = z == "normal" ? ZONE_NORMAL : z == "movable" ? ZONE_MOVABLE : ZONE_DEVICE;
+    }
+    if (n["memmap_on_memory"]) {
+      if (!prog->memmap_on_memory)  // the op file's `mhp_flags: [memmap_on_memory]`
+        r.fail(n["memmap_on_memory"], p + ".memmap_on_memory",
+               "op '" + t.op + "' of era " + sc.era + " takes no MHP_MEMMAP_ON_MEMORY");
+      t.args.memmap_on_memory = r.boolean(n["memmap_on_memory"], p + ".memmap_on_memory");
     }
     if (n["start_s"]) t.start_s = r.number(n["start_s"], p + ".start_s", 0, 1e6);
     if (n["retries"]) t.args.retries = static_cast<std::uint32_t>(r.u64(n["retries"], p + ".retries", 0, 1000));
