@@ -20,15 +20,32 @@ void RefcountChecker::report(const Event& ev, const std::string& what, const std
 void RefcountChecker::on_event(const Event& ev) {
   if (ev.kind != EvKind::RefOp) return;
   Ref& r = refs_[ev.obj];
-  switch (static_cast<RefOpKind>(ev.mode)) {
+  const auto kind = static_cast<RefOpKind>(ev.mode);
+  switch (kind) {
     case RefOpKind::Init:
       r = Ref{};
       return;
     case RefOpKind::Get:
-      if (r.dead)
+      if (r.exited)
+        report(ev, "get-after-exit", "percpu_ref_get() after percpu_ref_exit()",
+               "a reference taken on a ref whose per-CPU counters percpu_ref_exit() freed");
+      else if (r.dead)
         report(ev, "get-after-kill", "percpu_ref_get() after percpu_ref_kill()",
                "a reference taken with percpu_ref_get() after the kill; only percpu_ref_tryget_live() may "
                "race with percpu_ref_kill()");
+      return;
+    case RefOpKind::TryGet:
+    case RefOpKind::TryGetFail:
+    case RefOpKind::TryGetLive:
+    case RefOpKind::TryGetLiveFail:
+      if (r.exited)
+        report(ev, "tryget-after-exit", "percpu_ref_tryget() after percpu_ref_exit()",
+               "a tryget on a ref whose per-CPU counters percpu_ref_exit() freed: whatever held the ref "
+               "(the pgmap) was still reachable after its teardown");
+      else if (kind == RefOpKind::TryGetLive && r.dead)
+        report(ev, "tryget-live-dying", "percpu_ref_tryget_live() succeeded on a killed ref",
+               "percpu_ref_tryget_live() took a reference after percpu_ref_kill() marked the ref dead (count now " +
+                   std::to_string(ev.value) + ")");
       return;
     case RefOpKind::Put:
       if (r.releases > 0)
@@ -37,6 +54,9 @@ void RefcountChecker::on_event(const Event& ev) {
                    std::to_string(ev.value) + ")");
       return;
     case RefOpKind::Kill:
+      if (r.dead)
+        report(ev, "kill-twice", "percpu_ref_kill() called more than once",
+               "percpu_ref_kill_and_confirm() on a ref already dead (the kernel's WARN_ONCE)");
       r.dead = true;
       return;
     case RefOpKind::ReleaseCb:
@@ -44,9 +64,32 @@ void RefcountChecker::on_event(const Event& ev) {
         report(ev, "release-twice", "percpu_ref release callback run twice",
                "the count rose again after the release and dropped to zero a second time");
       return;
-    case RefOpKind::TryGet:
-    case RefOpKind::TryGetFail:
+    case RefOpKind::Exit:
+      // A ref never killed may be exited holding only its initial reference
+      // (an init undone on an error path); any other holder would touch
+      // freed counters later.
+      if (ev.value > (r.dead ? 0 : 1))
+        report(ev, "exit-with-refs", "percpu_ref_exit() with references held",
+               "percpu_ref_exit() freed the counters while " + std::to_string(r.dead ? ev.value : ev.value - 1) +
+                   " reference(s) (or the switch to atomic's own) were still held");
+      r.exited = true;
       return;
+    case RefOpKind::Reinit:
+      if (ev.value != 0)
+        report(ev, "reinit-nonzero", "percpu_ref_reinit() on a ref not at zero",
+               "percpu_ref_reinit() needs percpu_ref_is_zero() (the kernel's WARN_ON_ONCE); count " +
+                   std::to_string(ev.value));
+      r.dead = false;
+      r.releases = 0;
+      return;
+    case RefOpKind::Resurrect:
+      if (!r.dead)
+        report(ev, "resurrect-live", "percpu_ref_resurrect() on a live ref",
+               "percpu_ref_resurrect() of a ref that was not killed (the kernel's WARN_ON_ONCE)");
+      r.dead = false;
+      r.releases = 0;
+      return;
+    case RefOpKind::Switched: return;
   }
 }
 

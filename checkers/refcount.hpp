@@ -4,7 +4,12 @@
 //    percpu_ref_tryget_live() is allowed (it fails once the kill is seen);
 //  - put after release: a put once the count reached zero and the release
 //    callback ran (the object may be gone);
-//  - release run twice: the count rose again after a release and fell back.
+//  - release run twice: the count rose again after a release and fell back;
+//  - get or tryget after exit: the ref's counters are freed;
+//  - exit with references held (or with the switch to atomic pending);
+//  - tryget_live succeeding on a killed ref (the primitive must refuse it);
+//  - kill twice, reinit of a ref not at zero, resurrect of a live ref: the
+//    kernel's WARN_ONCEs.
 #pragma once
 
 #include "checkers/checker.hpp"
@@ -21,6 +26,7 @@ class RefcountChecker final : public Checker {
  private:
   struct Ref {
     bool dead = false;
+    bool exited = false;
     int releases = 0;
   };
   void reset() override { refs_.clear(); }

@@ -64,7 +64,8 @@ void StalePageChecker::on_event(const Event& ev) {
     long before = count;
     count = ev.value;
     auto kind = static_cast<RefOpKind>(ev.mode);
-    if (kind != RefOpKind::Get && kind != RefOpKind::TryGet && kind != RefOpKind::Put) return;
+    if (kind != RefOpKind::Get && kind != RefOpKind::TryGet && kind != RefOpKind::TryGetLive && kind != RefOpKind::Put)
+      return;
     for (std::size_t i = 0; i < k_.pgmaps.size(); ++i)
       if (k_.pgmaps[i]->ref.obj() == ev.obj) held(ev.thread, int(i)) += ev.value - before;
     return;

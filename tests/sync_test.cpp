@@ -236,6 +236,112 @@ TEST_CASE("percpu_ref: tryget_live fails once the ref is killed") {
   CHECK_FALSE(after);
 }
 
+// A reader inside an RCU section when the ref is killed, and the killer.
+struct KillWithReader {
+  Harness h;
+  Rcu rcu{h.ex, "rcu"};
+  PercpuRef ref{h.ex, "pgmap->ref"};
+  int releases_seen_inside = -1, confirms = 0;
+  bool entered = false, killed = false, live_in_window = true, atomic_at_kill = true;
+  KillWithReader() {
+    ref.bind_rcu(rcu);
+    h.reset = [this] {
+      ref.reset();
+      rcu.reset();
+      releases_seen_inside = -1;
+      confirms = 0;
+      entered = killed = false;
+      live_in_window = atomic_at_kill = true;
+    };
+    h.thread("reader", [this] {
+      rcu.read_lock();
+      entered = true;
+      while (!killed) h.ex.choice_point();
+      live_in_window = ref.tryget_live();
+      releases_seen_inside = ref.releases();
+      rcu.read_unlock();  // the grace period ends: the switch runs here
+    });
+  }
+  void kill() {
+    while (!entered) h.ex.choice_point();
+    ref.kill_and_confirm([](PercpuRef&, void* a) { ++*static_cast<int*>(a); }, &confirms);
+    killed = true;
+    atomic_at_kill = ref.atomic();
+  }
+};
+
+TEST_CASE("percpu_ref: the switch to atomic and the release wait for a reader's grace period") {
+  KillWithReader w;
+  w.h.thread("killer", [&] {
+    w.ref.init(nullptr, nullptr);
+    w.kill();
+    // percpu_ref_tryget() still succeeds while the switch is pending (the
+    // bias keeps the count above zero), fails once it released at zero.
+    if (w.ref.tryget(1)) w.ref.put(1);
+  });
+  RandomStrategy s(1);
+  for (int k = 0; k < 100; ++k) {
+    CHECK(w.h.run_once(s, k).status == S::Completed);
+    CHECK_FALSE(w.atomic_at_kill);
+    CHECK_FALSE(w.live_in_window);
+    CHECK(w.releases_seen_inside == 0);
+    CHECK(w.confirms == 1);
+    CHECK(w.ref.releases() == 1);
+    CHECK(w.ref.count() == 0);
+    CHECK_FALSE(w.ref.underflowed());
+  }
+}
+
+TEST_CASE("percpu_ref: with no reader the switch is immediate, and resurrect waits for a pending switch") {
+  Harness h;
+  Rcu rcu(h.ex, "rcu");
+  PercpuRef ref(h.ex, "pgmap->ref");
+  ref.bind_rcu(rcu);
+  int confirms = 0;
+  h.reset = [&] {
+    ref.reset();
+    rcu.reset();
+    confirms = 0;
+  };
+  h.thread("t", [&] {
+    ref.init(nullptr, nullptr);
+    ref.kill_and_confirm([](PercpuRef&, void* a) { ++*static_cast<int*>(a); }, &confirms);
+    CHECK(ref.atomic());
+    CHECK(confirms == 1);
+    CHECK(ref.releases() == 1);
+    ref.reinit();  // at zero: live and percpu again
+    CHECK_FALSE(ref.dead());
+    CHECK(ref.tryget_live());
+    ref.put(2);
+    ref.exit();
+    CHECK_FALSE(ref.tryget(1));
+    CHECK_FALSE(ref.tryget_live());
+  });
+  RandomStrategy s(1);
+  CHECK(h.run_once(s, 0).status == S::Completed);
+  CHECK(ref.exited());
+
+  KillWithReader w;
+  bool live_after = false;
+  w.h.thread("killer", [&] {
+    w.ref.init(nullptr, nullptr);
+    w.kill();
+    w.ref.resurrect();  // blocks until the reader's unlock confirmed the switch
+    live_after = w.ref.tryget_live();
+  });
+  for (int k = 0; k < 100; ++k) {
+    live_after = false;
+    CHECK(w.h.run_once(s, k).status == S::Completed);
+    CHECK(w.confirms == 1);
+    CHECK(live_after);
+    CHECK(w.ref.releases() == 0);  // the resurrect's reference kept the switch off zero
+    CHECK_FALSE(w.ref.atomic());
+    // the resurrect's reference and tryget_live()'s; the reader's succeeds
+    // when it comes after the resurrect cleared DEAD
+    CHECK(w.ref.count() == (w.live_in_window ? 3 : 2));
+  }
+}
+
 TEST_CASE("rcu: synchronize_rcu waits for readers inside a section") {
   Harness h;
   Rcu rcu(h.ex, "rcu");

@@ -1,6 +1,7 @@
 #include "model/kernel/kernel.hpp"
 
 #include "model/engine/vtime.hpp"
+#include "model/kernel/memremap.hpp"
 
 #include <cstdio>
 
@@ -112,7 +113,10 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
       [](std::uint64_t) { return std::string("pgmap_array entry"); });
   pgmap_array.resize(nsub);
   for (std::uint64_t i = 0; i < nsub; ++i) pgmap_array[i].id = xa + i;
-  for (auto& d : s.devices) pgmaps.push_back(std::make_unique<DevPagemap>(ex, d));
+  for (auto& d : s.devices) {
+    pgmaps.push_back(std::make_unique<DevPagemap>(ex, d));
+    pgmap_ref_setup(*this, *pgmaps.back());
+  }
   // (registered last: the object numbers of the real kernel's state stay as they were)
   ObjId dev = ex.objects().add_range(
       geo.sections * 2,
@@ -230,6 +234,8 @@ void Kernel::reset() {
   resource_lock.reset();
   pgmap_lock.reset();
   pgmap_xa_lock.reset();
+  rcu.reset();  // callbacks still pending when the last execution ended
+  devmap_managed_key.reset();
   for (auto& nd : nodes) {
     nd->node_size_lock.reset();
     for (auto& z : nd->zones) {
@@ -248,6 +254,8 @@ void Kernel::reset() {
     p->dev_lock.reset();
     p->release_registered = false;
     p->idle_at_zero = false;
+    p->devmap_managed = 0;
+    p->driver_ref = false;
   }
   for (auto& d : dmirrors)
     if (d) d->lock.reset();

@@ -26,6 +26,7 @@
 #include "model/sync/rwlock.hpp"
 #include "model/sync/seqcount.hpp"
 #include "model/sync/spinlock.hpp"
+#include "model/sync/static_key.hpp"
 
 namespace mhp {
 
@@ -106,9 +107,11 @@ struct PgmapDesc {
   std::uint32_t vmemmap_shift = 0;   // compound pages of 2^shift pfns (C13)
 };
 
+class Kernel;
 struct DevPagemap {  // struct dev_pagemap (include/linux/memremap.h)
   DevPagemap(Execution& ex, const PgmapDesc& d);
   PgmapDesc desc;
+  Kernel* kernel = nullptr;  // the ref's model hooks report through it
   PercpuRef ref;
   Completion done;
   Cell altmap_alloc;  // vmem_altmap.alloc, consumed by vmemmap population
@@ -120,6 +123,10 @@ struct DevPagemap {  // struct dev_pagemap (include/linux/memremap.h)
   // driver's own ref before v5.3 (the model's eras v4.19..v5.0; pmem: the
   // request queue's), else memremap's.
   const char* release_fn = "dev_pagemap_percpu_release";
+  // pgmap->ref is the driver's (set at init): memunmap_pages() does not exit it.
+  bool driver_ref = false;
+  // The increments of devmap_managed_key this pgmap holds. Model state, no event.
+  int devmap_managed = 0;
   // Set by memmap_init_zone_device(): a free page of this pgmap sits at
   // refcount 0 and holds no pgmap reference (device-private since
   // ef233450898f, v6.1); before, free pages sat at refcount 1. Model state.
@@ -311,6 +318,9 @@ class Kernel {
   Mutex pgmap_lock;        // Era A: pgmap_radix writers
   Spinlock pgmap_xa_lock;  // Era B: the pgmap_array XArray's internal lock
   Rcu rcu;
+  // devmap_managed_key (v4.19..v6.13): on while some pgmap wants its pages'
+  // final put_page() reported (HMM, FS_DAX). Model state, no event.
+  StaticKey devmap_managed_key;
 
   std::vector<MemSection> sections;
   std::vector<std::unique_ptr<Pgdat>> nodes;

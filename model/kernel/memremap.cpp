@@ -15,12 +15,23 @@ DevPagemap& pgmap_of(Kernel& k, const OpState& st) { return *k.pgmaps[st.args.pg
 // dev_pagemap_percpu_release(): the ref's release callback completes pgmap->done.
 void dev_pagemap_percpu_release(void* arg) { static_cast<DevPagemap*>(arg)->done.complete(); }
 
+void underflow_warn(Kernel& k, const DevPagemap& p, long count) {
+  k.warn(FindingKind::Underflow, "underflow/" + std::string("pgmap->ref"),
+         std::string("percpu ref (") + p.release_fn + ") <= 0 (" + std::to_string(count) +
+             ") after switching to atomic");
+}
+
 void check_underflow(Kernel& k, int pgmap, bool before) {
   DevPagemap& p = *k.pgmaps[pgmap];
-  if (!before && p.ref.underflowed())
-    k.warn(FindingKind::Underflow, "underflow/" + std::string("pgmap->ref"),
-           std::string("percpu ref (") + p.release_fn + ") <= 0 (" + std::to_string(p.ref.count()) +
-               ") after switching to atomic");
+  if (!before && p.ref.underflowed()) underflow_warn(k, p, p.ref.count());
+}
+
+// percpu_ref_switch_to_atomic_rcu()'s WARN, wherever the fold runs: in
+// percpu_ref_kill() itself, or after the grace period in the last reader's
+// context.
+void fold_warn(void* arg) {
+  const DevPagemap& p = *static_cast<const DevPagemap*>(arg);
+  underflow_warn(*p.kernel, p, p.ref.folded() - 1);
 }
 
 int lookup(Kernel& k, Pfn pfn) {
@@ -47,6 +58,7 @@ bool percpu_ref_init_step(Kernel& k, OpState& st) {
   p.done.reset();  // on a pgmap nobody can see yet
   p.ref.init(dev_pagemap_percpu_release, &p);
   p.release_fn = "dev_pagemap_percpu_release";
+  p.driver_ref = false;
   return true;
 }
 
@@ -57,6 +69,7 @@ bool percpu_ref_init_step(Kernel& k, OpState& st) {
 bool percpu_ref_init_driver(Kernel& k, OpState& st) {
   percpu_ref_init_step(k, st);
   DevPagemap& p = pgmap_of(k, st);
+  p.driver_ref = true;
   p.release_fn = p.desc.type == PgmapType::FsDax    ? "blk_queue_usage_counter_release"
                  : p.desc.type == PgmapType::Generic ? "dax_pmem_percpu_release"
                                                      : "hmm_devmem_ref_release";
@@ -70,7 +83,10 @@ bool percpu_ref_init_driver(Kernel& k, OpState& st) {
 bool percpu_ref_init_v5_3(Kernel& k, OpState& st) {
   percpu_ref_init_step(k, st);
   DevPagemap& p = pgmap_of(k, st);
-  if (p.desc.type == PgmapType::FsDax) p.release_fn = "blk_queue_usage_counter_release";
+  if (p.desc.type == PgmapType::FsDax) {
+    p.release_fn = "blk_queue_usage_counter_release";
+    p.driver_ref = true;
+  }
   return true;
 }
 
@@ -243,11 +259,112 @@ bool wait_for_completion(Kernel& k, OpState& st) {
   return true;
 }
 
-// memunmap_pages(): percpu_ref_exit(); WARN_ONCE(pgmap->altmap.alloc, ...).
-bool percpu_ref_exit(Kernel& k, OpState& st) {
+// percpu_ref_exit() of the internal ref. A driver's own ref (pmem's
+// q_usage_counter, v4.19..v5.14) is not exited by memremap: its cleanup,
+// blk_cleanup_queue(), leaves that to the queue's release (not modelled).
+void exit_internal_ref(DevPagemap& p) {
+  if (!p.driver_ref) p.ref.exit();
+}
+
+// WARN_ONCE(pgmap->altmap.alloc, "failed to free all reserved pages").
+bool altmap_alloc_check(Kernel& k, OpState& st) {
   DevPagemap& p = pgmap_of(k, st);
   if (p.desc.altmap && k.read(p.altmap_alloc) != 0)
     k.warn(FindingKind::Warn, "warn/memunmap_pages/altmap-alloc", "memunmap_pages(): WARN altmap.alloc != 0");
+  return true;
+}
+
+// memunmap_pages() (v5.15+): percpu_ref_exit(), then the altmap.alloc WARN.
+bool percpu_ref_exit(Kernel& k, OpState& st) {
+  exit_internal_ref(pgmap_of(k, st));
+  return altmap_alloc_check(k, st);
+}
+
+// dev_pagemap_cleanup() (v5.3..v5.14): right after the wait, before the
+// teardown, percpu_ref_exit() unless the driver's ops->cleanup owns the ref.
+bool percpu_ref_exit_cleanup(Kernel& k, OpState& st) {
+  exit_internal_ref(pgmap_of(k, st));
+  return true;
+}
+
+// --- devmap_managed_key (v4.19..v6.13) ---
+// The key turns on the put_page() hook that reports a device page's last
+// put to its pgmap (e76384884344, v4.18); each user pgmap holds one
+// increment, dropped at teardown. The balance is checked per pgmap here, as
+// model state (docs/KERNEL_REFERENCE.md §3.7a).
+
+void key_inc(DevPagemap& p) {
+  p.kernel->devmap_managed_key.inc();
+  ++p.devmap_managed;
+}
+
+void key_dec(Kernel& k, DevPagemap& p) {
+  const bool held = p.devmap_managed > 0;
+  if (held) --p.devmap_managed;
+  if (!k.devmap_managed_key.dec())
+    k.warn(FindingKind::StaticKey, "static_key/negative-count/devmap_managed_key",
+           "devmap_managed_key dropped below zero (" + std::to_string(k.devmap_managed_key.count()) + ") by " +
+               p.desc.name + ", which held no increment (\"jump label: negative count!\")");
+  else if (!held)
+    k.warn(FindingKind::StaticKey, "static_key/dec-without-inc/devmap_managed_key",
+           p.desc.name + " dropped an increment of devmap_managed_key it never took: the key goes off (count " +
+               std::to_string(k.devmap_managed_key.count()) + ") while another pgmap still needs it");
+}
+
+bool wants_key_hmm_fsdax(const DevPagemap& p) { return p.desc.type == PgmapType::FsDax || p.is_private(); }
+
+// v4.19..v5.0: dev_pagemap_get_ops(), called by pmem's setup_pagemap_fsdax()
+// and by hmm_devmem_add(); device-dax takes none.
+bool dev_pagemap_get_ops(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  if (wants_key_hmm_fsdax(p)) key_inc(p);
+  return true;
+}
+
+// pmem_release_pgmap_ops(), the devm action setup_pagemap_fsdax() registered
+// (v4.19..v5.0): dev_pagemap_put_ops() for fsdax. HMM registers none.
+bool dev_pagemap_put_ops(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  if (p.desc.type == PgmapType::FsDax) key_dec(k, p);
+  return true;
+}
+
+// memremap_pages(): devmap_managed_enable_get() for FS_DAX and
+// DEVICE_PRIVATE (v5.3..v5.15; "need_devmap_managed" before v5.10).
+bool devmap_managed_enable_get(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  if (wants_key_hmm_fsdax(p)) key_inc(p);
+  return true;
+}
+
+// v6.1..v6.13 (CONFIG_FS_DAX): FS_DAX only.
+bool devmap_managed_enable_get_fsdax(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  if (p.desc.type == PgmapType::FsDax) key_inc(p);
+  return true;
+}
+
+// devmap_managed_enable_put() for the types that took the key: v5.3's devm
+// action runs only where the get registered it; v5.10..v5.15's
+// memunmap_pages() checks the type (46b1ee38b2ba).
+bool devmap_managed_enable_put(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  if (wants_key_hmm_fsdax(p)) key_dec(k, p);
+  return true;
+}
+
+bool devmap_managed_enable_put_fsdax(Kernel& k, OpState& st) {
+  DevPagemap& p = pgmap_of(k, st);
+  if (p.desc.type == PgmapType::FsDax) key_dec(k, p);
+  return true;
+}
+
+// v5.4 (6f42193fd86e dropped the devm action): memunmap_pages() and
+// memremap_pages()'s err_array drop the key for every pgmap type, while only
+// FS_DAX and DEVICE_PRIVATE took it -- a device-dax or P2PDMA unmap drives
+// the count below zero ("jump label: negative count!", fixed by 46b1ee38b2ba).
+bool devmap_managed_enable_put_all(Kernel& k, OpState& st) {
+  key_dec(k, pgmap_of(k, st));
   return true;
 }
 
@@ -294,9 +411,13 @@ void pgmap_ref_put(Kernel& k, int pgmap, long n) {
 
 void pgmap_ref_kill(Kernel& k, int pgmap) {
   Frame f(k.ex, k.ex.stacks().fn("percpu_ref_kill"));
-  bool before = k.pgmaps[pgmap]->ref.underflowed();
-  k.pgmaps[pgmap]->ref.kill();
-  check_underflow(k, pgmap, before);
+  k.pgmaps[pgmap]->ref.kill();  // the fold's WARN comes through fold_warn()
+}
+
+void pgmap_ref_setup(Kernel& k, DevPagemap& p) {
+  p.kernel = &k;
+  p.ref.bind_rcu(k.rcu);  // the switch to atomic waits for its grace period
+  p.ref.set_fold_warn(fold_warn, &p);
 }
 
 void r13_map_done(Kernel& k, const OpState& st, bool ok) {
@@ -312,6 +433,17 @@ void r13_map_done(Kernel& k, const OpState& st, bool ok) {
          "memremap_pages() mapped " + p.desc.name + " without owning its range as a busy iomem region "
          "(no successful request_region()): nothing keeps a second mapping or its release off the range (rule R13)",
          "R13");
+}
+
+void devmap_managed_teardown_done(Kernel& k, const OpState& st, FnId op) {
+  if (st.args.pgmap < 0) return;
+  const DevPagemap& p = *k.pgmaps[st.args.pgmap];
+  if (p.devmap_managed == 0) return;
+  std::optional<Frame> f;
+  if (k.ex.self().stack == 0) f.emplace(k.ex, op);
+  k.warn(FindingKind::StaticKey, "static_key/leak/devmap_managed_key",
+         p.desc.name + " was torn down still holding " + std::to_string(p.devmap_managed) +
+             " increment(s) of devmap_managed_key: the key stays on with no pgmap that needs it");
 }
 
 void r13_release_start(Kernel& k, const OpState& st) {
@@ -353,9 +485,18 @@ void add_memremap_primitives(PrimitiveTable& t) {
     {"put_page", put_page_devmap, "include/linux/mm.h put_page() -> put_dev_pagemap() at refcount 0"},
     {"wait_for_completion", wait_for_completion, "kernel/sched/completion.c wait_for_completion(&pgmap->done)"},
     {"percpu_ref_exit", percpu_ref_exit, "mm/memremap.c memunmap_pages(): percpu_ref_exit(), altmap.alloc check"},
+    {"percpu_ref_exit_cleanup", percpu_ref_exit_cleanup, "mm/memremap.c dev_pagemap_cleanup() (v5.3..v5.14): percpu_ref_exit() of the internal ref"},
+    {"altmap_alloc_check", altmap_alloc_check, "mm/memremap.c memunmap_pages(): WARN_ONCE(pgmap->altmap.alloc)"},
     {"get_dev_pagemap", get_dev_pagemap_step, "mm/memremap.c get_dev_pagemap()"},
     {"put_dev_pagemap", put_dev_pagemap_step, "include/linux/memremap.h put_dev_pagemap()"},
     {"pgmap_pfn_valid", pgmap_pfn_valid, "mm/memremap.c pgmap_pfn_valid() (v5.12+)"},
+    {"dev_pagemap_get_ops", dev_pagemap_get_ops, "kernel/memremap.c dev_pagemap_get_ops() (v4.19..v5.0): pmem fsdax, hmm_devmem_add()"},
+    {"dev_pagemap_put_ops", dev_pagemap_put_ops, "drivers/nvdimm/pmem.c pmem_release_pgmap_ops() -> dev_pagemap_put_ops() (v4.19..v5.0)"},
+    {"devmap_managed_enable_get", devmap_managed_enable_get, "mm/memremap.c devmap_managed_enable_get() (v5.3..v5.15): FS_DAX, DEVICE_PRIVATE"},
+    {"devmap_managed_enable_get_fsdax", devmap_managed_enable_get_fsdax, "mm/memremap.c devmap_managed_enable_get() (v6.1..v6.13): FS_DAX"},
+    {"devmap_managed_enable_put", devmap_managed_enable_put, "mm/memremap.c devmap_managed_enable_put() (v5.3 devm action, v5.10..v5.15): FS_DAX, DEVICE_PRIVATE"},
+    {"devmap_managed_enable_put_fsdax", devmap_managed_enable_put_fsdax, "mm/memremap.c devmap_managed_enable_put() (v6.1..v6.13): FS_DAX"},
+    {"devmap_managed_enable_put_all", devmap_managed_enable_put_all, "mm/memremap.c devmap_managed_enable_put() (v5.4): every pgmap type"},
   });
 }
 

@@ -6,6 +6,10 @@
 
 namespace mhp {
 
+// At construction: pgmap->ref's RCU and the hook that reports the WARN of
+// its switch to atomic (fixed for the machine, not per execution).
+void pgmap_ref_setup(Kernel& k, DevPagemap& p);
+
 // get_dev_pagemap(pfn): RCU lookup + percpu_ref_tryget_live(); -1 if none.
 int get_dev_pagemap(Kernel& k, Pfn pfn);
 void put_dev_pagemap(Kernel& k, int pgmap);
@@ -22,6 +26,10 @@ void pgmap_ref_kill(Kernel& k, int pgmap);
 // are): a map must claim its range as a busy region, and the release runs only
 // once the map has succeeded. A violation is a `scope/R13/...` finding.
 void r13_map_done(Kernel& k, const OpState& st, bool ok);
+
+// A pgmap torn down -- its release done, or its map failed -- must hold no
+// increment of devmap_managed_key any more (a `static_key/leak` finding).
+void devmap_managed_teardown_done(Kernel& k, const OpState& st, FnId op);
 void r13_release_start(Kernel& k, const OpState& st);
 
 }  // namespace mhp

@@ -230,19 +230,10 @@ bool zone_device_page_init(Kernel& k, OpState& st) {
 bool zone_device_page_init_v7_1(Kernel& k, OpState& st) {
   std::int64_t pg = k.read_page(st.cur, PageField::Pgmap) - 1;  // page_pgmap(page)
   if (pg < 0 || pg >= std::int64_t(k.pgmaps.size())) return false;
-  PercpuRef& ref = k.pgmaps[pg]->ref;
-  // The add must be one atomic step: tryget_live() is, and agrees with
-  // tryget_many() on a live ref. On a killed ref with references left the
-  // kernel's atomic_long_add_unless(count, 1, 0) still succeeds: modelled as
-  // a plain get(), whose count can in principle drop to zero between the test
-  // and the add (a window the kernel does not have; it needs another holder).
-  if (!ref.tryget_live()) {
-    if (!ref.dead() || ref.count() <= 0) {
-      k.warn(FindingKind::Warn, "warn/zone_device_page_init/tryget_many-failed",
-             "zone_device_page_init(): WARN percpu_ref_tryget_many() failed: the pgmap ref is at zero");
-      return false;
-    }
-    ref.get(1);
+  if (!k.pgmaps[pg]->ref.tryget(1)) {
+    k.warn(FindingKind::Warn, "warn/zone_device_page_init/tryget_many-failed",
+           "zone_device_page_init(): WARN percpu_ref_tryget_many() failed: the pgmap ref is at zero");
+    return false;
   }
   st.pgmap_ref = int(pg);
   k.write_page(st.cur, PageField::Refcount, 1);  // set_page_count(page, 1)

@@ -196,6 +196,8 @@ void run_program(Kernel& k, const OpProgram& p, OpState& st) {
   const bool ok = run_nodes(k, p.steps, st);
   if (ok) st.ended_early = false;  // a check inside a loop may have skipped an item
   if (p.devres == OpProgram::Devres::Map) r13_map_done(k, st, ok);
+  if (p.devres == OpProgram::Devres::Release || (p.devres == OpProgram::Devres::Map && !ok))
+    devmap_managed_teardown_done(k, st, p.op_fn);
 }
 
 }  // namespace mhp

@@ -1,7 +1,5 @@
 #include "model/sync/rcu.hpp"
 
-#include <array>
-
 namespace mhp {
 
 Rcu::Rcu(Execution& ex, const std::string& name) : ex_(ex), obj_(ex.objects().add(name)) {}
@@ -21,6 +19,7 @@ void Rcu::read_unlock() {
     ++t.rcu_exits;
     ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Shared), obj_, 0);
     ex_.wake(obj_);
+    if (!pending_.empty()) run_expired();
   }
 }
 
@@ -41,6 +40,46 @@ void Rcu::synchronize() {
     ex_.block_on(obj_, SyncSide::Exclusive);
   }
   ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
+}
+
+bool Rcu::quiescent() {
+  ex_.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Once), obj_, 0);
+  if (!pending_.empty()) return false;
+  for (const auto& t : ex_.threads())
+    if (t.id != ex_.current() && t.rcu_depth > 0) return false;
+  return true;
+}
+
+bool Rcu::call(Callback cb, void* arg) {
+  Pending p{cb, arg, {}, {}};
+  bool any = false;
+  for (const auto& t : ex_.threads())
+    if (t.id != ex_.current() && t.rcu_depth > 0) {
+      p.waiting[t.id] = any = true;
+      p.exits[t.id] = t.rcu_exits;
+    }
+  if (!any && pending_.empty()) {
+    cb(arg);
+    return true;
+  }
+  pending_.push_back(p);
+  return false;
+}
+
+// The callbacks whose grace period has ended, in call order: one still
+// waiting holds the later ones back, as a CPU's callback list does.
+void Rcu::run_expired() {
+  while (!pending_.empty()) {
+    bool waiting = false;
+    for (const auto& t : ex_.threads())
+      waiting |= pending_.front().waiting[t.id] && t.rcu_exits == pending_.front().exits[t.id];
+    if (waiting) return;
+    Pending p = pending_.front();
+    pending_.erase(pending_.begin());
+    // The grace period's edge: the callback runs after every reader it waited for.
+    ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, 0);
+    p.cb(p.arg);
+  }
 }
 
 }  // namespace mhp
