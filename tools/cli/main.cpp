@@ -1,9 +1,11 @@
 // mhpsim: run scenarios, replay a witness schedule, show step programs.
 // Exit codes: 0 expectations hold, 1 an expectation fails (or replay
 // diverges), 2 internal error or a failed write (stdout or an output file),
-// 3 bad input (scenario file or options).
+// 3 bad input (scenario file or options); `run` stopped by SIGINT 130, by
+// SIGTERM 143, after printing what it found (a --time-limit stop keeps 0/1).
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +22,7 @@
 #include "tools/cli/merge.hpp"
 #include "tools/cli/output_file.hpp"
 #include "tools/cli/run.hpp"
+#include "tools/cli/stop_signals.hpp"
 #include "tools/cli/timing.hpp"
 #include "tools/report/report.hpp"
 
@@ -140,6 +143,10 @@ int run_main(int argc, char** argv) {
   std::string sarif_file, junit_file;
   run->add_option("--sarif", sarif_file, "also write the SARIF report to FILE (one run, any --format)");
   run->add_option("--junit", junit_file, "also write the JUnit report to FILE");
+  std::string time_limit;
+  run->add_option("--time-limit", time_limit,
+                  "stop after DURATION (90s, 5m, 1h30m) and report what ran, marked incomplete; the exit code is "
+                  "still 0 or 1 by the expectations");
   std::string base_out;
   base->add_option("-o,--output", base_out, "the baseline file to write")->required();
 
@@ -233,6 +240,13 @@ int run_main(int argc, char** argv) {
     if (!baseline_file.empty()) baseline = Baseline::load(baseline_file);
     if (!trace_finding.empty() && trace_file.empty())
       throw InputError("<command line>", 0, 0, "--trace-finding", "needs --trace FILE");
+    std::optional<std::chrono::milliseconds> limit;
+    if (!time_limit.empty()) {
+      limit = parse_duration(time_limit);
+      if (!limit)
+        throw InputError("<command line>", 0, 0, "--time-limit",
+                         "'" + time_limit + "' is not a duration such as 90s, 5m, 1h30m or 1500ms (at most 30 days)");
+    }
     // Output files are created before the run: a bad path fails at once.
     auto open_out = [](const std::string& path) {
       return path.empty() ? std::make_unique<OutputFile>() : std::make_unique<OutputFile>(path);
@@ -242,6 +256,11 @@ int run_main(int argc, char** argv) {
     auto sarif_out = open_out(sarif_file);
     auto junit_out = open_out(junit_file);
     const bool want_sarif = format == "sarif" || !sarif_file.empty();
+    // `run` stops on SIGINT, SIGTERM or the time limit and reports what it found
+    // (stop_signals.hpp); `baseline` is ended by them as before (an
+    // incomplete baseline would accept too little).
+    std::unique_ptr<RunStop> stopper;
+    if (*run) stopper = std::make_unique<RunStop>(limit, time_limit);
     std::unique_ptr<OutputFile> base_stream;
     if (*base) {
       opts.shrink = false;  // keys do not depend on the witness
@@ -301,15 +320,29 @@ int run_main(int argc, char** argv) {
     if (!sarif_file.empty()) sarif_out->write(render_sarif(results));
     if (!junit_file.empty()) junit_out->write(render_junit(results));
     for (auto* f : {trace_out.get(), graph_out.get(), sarif_out.get(), junit_out.get()}) f->commit();
+    std::string incomplete;  // a stopped run's summary line
+    if (!stop_text().empty()) {
+      std::size_t cut = 0;
+      std::uint64_t ran = 0;
+      for (const auto& r : results) {
+        cut += !r.stopped.empty();
+        ran += r.executions_run;
+      }
+      incomplete = "INCOMPLETE: " + stop_text() + ": " + std::to_string(cut) + " of " + std::to_string(files.size()) +
+                   " scenario(s) stopped before their end; " + std::to_string(ran) + " execution(s) ran";
+    }
     if (format == "text") {
       std::cout << "\n" << files.size() << " scenario(s): " << passed << " passed, " << files.size() - passed
                 << " failed\n";
       if (baseline)
         std::cout << "baseline " << baseline_file << ": " << suppressed << " accepted finding(s) suppressed\n";
-    } else if (baseline) {
-      std::cerr << "mhpsim: baseline " << baseline_file << ": " << suppressed << " accepted finding(s) suppressed\n";
+      if (!incomplete.empty()) std::cout << incomplete << "\n";
+    } else {
+      if (baseline)
+        std::cerr << "mhpsim: baseline " << baseline_file << ": " << suppressed << " accepted finding(s) suppressed\n";
+      if (!incomplete.empty()) std::cerr << "mhpsim: " << incomplete << "\n";
     }
-    return all_ok ? 0 : 1;
+    return stop_exit_code(all_ok);
   }
   if (*rep) {
     Scenario sc = load_scenario(rep_file);

@@ -15,6 +15,9 @@ namespace mhp {
 
 std::string render_finding_text(const Finding& f, const ScenarioResult& r);
 std::string render_text(const ScenarioResult& r);
+// A stopped run's line: "INCOMPLETE: interrupted by SIGINT after 812 of
+// 100000 executions" (text, JUnit, SARIF say it alike).
+std::string incomplete_text(const ScenarioResult& r);
 std::string render_json(const ScenarioResult& r);  // one object per finding per line
 // SARIF 2.1.0 log of every scenario's findings (sarif.cpp); code flows for
 // the findings whose witness was attached (attach_witnesses). Scenario files

@@ -60,6 +60,15 @@ struct ScenarioResult {
   std::uint64_t executions_run = 0;  // by this process (a shard runs its share)
   std::uint64_t executions_simulated = 0;  // of those, not answered from the schedule trie (not in reports)
   bool complete = false;             // dfs: every schedule within the bound was run
+  // Why the run ended before its end ("interrupted by SIGINT", "stopped by
+  // time limit (90s)"); empty if it ran to its end. A stopped run reports the
+  // executions_run it made of executions_planned, unshrunk witnesses and no
+  // timing run.
+  std::string stopped;
+  std::uint64_t executions_planned = 0;
+  // Executions the step budget cut short of a program's end that were not a
+  // livelock (tools/cli/step_budget.hpp): no finding, only this count.
+  std::uint64_t budget_cut = 0;
   std::uint64_t traces = 0;          // distinct Mazurkiewicz traces seen (coverage)
   double unreduced_estimate = 0;     // reduced dfs: executions a search without reduction would run (estimate)
   std::optional<Shard> shard;  // --shard i/n: this report is shard i of n

@@ -41,6 +41,13 @@ std::string render_finding_text(const Finding& f, const ScenarioResult& r) {
   return o;
 }
 
+std::string incomplete_text(const ScenarioResult& r) {
+  const bool dfs = r.strategy.rfind("dfs", 0) == 0;
+  return "INCOMPLETE: " + r.stopped + " after " + std::to_string(r.executions_run) + " of " + (dfs ? "at most " : "") +
+         std::to_string(r.executions_planned) + " executions" +
+         (r.findings.empty() ? "" : "; witnesses as found (not shrunk)");
+}
+
 std::string render_text(const ScenarioResult& r) {
   std::string o = "mhpsim: " + r.name + " (" + r.file + "): era " + r.era + ", variant " + r.variant + ", " +
                   (r.replay ? (r.strategy == "replay" ? std::string("replay of one schedule")
@@ -67,7 +74,10 @@ std::string render_text(const ScenarioResult& r) {
          " executions (Knuth's estimator over " +
          std::to_string(kEstimatePaths) + " random schedules)\n";
   if (r.timing) o += "\n" + render_timing_text(*r.timing) + "\n";
-  if (!r.replay) o += std::string("result: ") + (r.ok ? "PASS" : "FAIL") + " " + r.name + "\n";
+  if (!r.stopped.empty()) o += incomplete_text(r) + "\n";
+  if (!r.replay)
+    o += std::string("result: ") + (r.stopped.empty() ? "" : r.ok ? "INCOMPLETE (PASS so far) " : "INCOMPLETE (FAIL) ") +
+         (r.stopped.empty() ? (r.ok ? "PASS " : "FAIL ") : "") + r.name + "\n";
   return o;
 }
 
