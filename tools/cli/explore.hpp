@@ -26,7 +26,6 @@ struct Exploration {
   std::string event_log;  // with `only` and events: that execution's events (replay --execution --events)
   std::vector<std::string> op_results;  // with `only`: how each thread's op returned
   bool stopped = false;  // a stop request (model/support/stop_request.hpp) ended it before the last execution
-  std::uint64_t budget_cut = 0;  // executions the step budget cut short, not a livelock (Machine::budget_cut)
 };
 
 using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;

@@ -18,6 +18,7 @@
 
 #include "model/engine/dfs.hpp"
 #include "model/support/stop_request.hpp"
+#include "tools/cli/budget_cut.hpp"
 #include "tools/cli/dfs_helpers.hpp"
 #include "tools/cli/explore.hpp"
 #include "tools/cli/machine.hpp"
@@ -80,6 +81,7 @@ void add_timing(const Scenario& sc, ScenarioResult& res) {
 // expectations. A stopped run (or one stopped now) skips the first two, so it
 // reports at once: witnesses as found, no timing run.
 void finish_scenario(const Scenario& sc, const RunOptions& opt, ScenarioResult& res) {
+  sort_budget_ends(sc, res);
   if (res.stopped.empty()) add_timing(sc, res);
   if (res.stopped.empty() && stopping()) res.stopped = stop_text();
   if (res.stopped.empty() && opt.shrink && sc.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
@@ -385,7 +387,6 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   res.executions_simulated = x.simulated;
   res.traces = x.traces;
   res.lock_graph = std::move(x.lock_graph);
-  res.budget_cut = x.budget_cut;
   if (opt.only_execution) {  // a replay by seed reports the execution, not the scenario's expectations
     if (opt.shrink && sc.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
     res.replay = true;

@@ -95,6 +95,7 @@ std::string render_junit(const std::vector<ScenarioResult>& results) {
     prop("executions", std::to_string(r.executions));
     prop("findings", std::to_string(r.findings.size()));
     if (r.baselined) prop("baseline_suppressed", std::to_string(r.suppressed));
+    if (r.budget_cut > 0) prop("budget_cut", std::to_string(r.budget_cut));
     if (stopped) {
       prop("incomplete", r.stopped);
       prop("executions_run", std::to_string(r.executions_run));

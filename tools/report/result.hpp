@@ -69,6 +69,8 @@ struct ScenarioResult {
   // Executions the step budget cut short of a program's end that were not a
   // livelock (tools/cli/step_budget.hpp): no finding, only this count.
   std::uint64_t budget_cut = 0;
+  std::uint64_t step_budget = 0;  // when an execution used all of it: the budget
+  std::uint64_t fair_steps = 0;   // and the fair run's choice points (0: it did not end within the budget)
   std::uint64_t traces = 0;          // distinct Mazurkiewicz traces seen (coverage)
   double unreduced_estimate = 0;     // reduced dfs: executions a search without reduction would run (estimate)
   std::optional<Shard> shard;  // --shard i/n: this report is shard i of n

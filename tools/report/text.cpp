@@ -67,6 +67,13 @@ std::string render_text(const ScenarioResult& r) {
   if (!r.replay && r.traces)
     o += "coverage: " + std::to_string(r.traces) + " distinct interleavings (Mazurkiewicz traces) in " +
          std::to_string(r.executions_run) + " executions\n";
+  if (r.budget_cut > 0)
+    o += "step budget: " + std::to_string(r.budget_cut) + " execution(s) cut short at " + std::to_string(r.step_budget) +
+         " choice points, not a livelock: " +
+         (r.fair_steps ? "a fair run of the programs takes " + std::to_string(r.fair_steps) +
+                             ", more than a quarter of the budget"
+                       : std::string("a fair run of the programs does not end within it either")) +
+         " (docs/DESIGN.md, Step budget); raise explore.step_budget to run them to their end\n";
   if (!r.replay && r.unreduced_estimate > 0)
     o += std::string("without reduction: ") +
          (std::isfinite(r.unreduced_estimate) ? "about " + fmt_estimate(r.unreduced_estimate)
