@@ -143,7 +143,7 @@ int run_main(int argc, char** argv) {
   std::string sarif_file, junit_file;
   run->add_option("--sarif", sarif_file, "also write the SARIF report to FILE (one run, any --format)");
   run->add_option("--junit", junit_file, "also write the JUnit report to FILE");
-  std::string time_limit;
+  std::optional<std::string> time_limit;  // (optional: an empty one is an error, not none)
   run->add_option("--time-limit", time_limit,
                   "stop after DURATION (90s, 5m, 1h30m) and report what ran, marked incomplete; the exit code is "
                   "still 0 or 1 by the expectations");
@@ -241,11 +241,11 @@ int run_main(int argc, char** argv) {
     if (!trace_finding.empty() && trace_file.empty())
       throw InputError("<command line>", 0, 0, "--trace-finding", "needs --trace FILE");
     std::optional<std::chrono::milliseconds> limit;
-    if (!time_limit.empty()) {
-      limit = parse_duration(time_limit);
+    if (time_limit) {
+      limit = parse_duration(*time_limit);
       if (!limit)
         throw InputError("<command line>", 0, 0, "--time-limit",
-                         "'" + time_limit + "' is not a duration such as 90s, 5m, 1h30m or 1500ms (at most 30 days)");
+                         "'" + *time_limit + "' is not a duration such as 90s, 5m, 1h30m or 1500ms (at most 30 days)");
     }
     // Output files are created before the run: a bad path fails at once.
     auto open_out = [](const std::string& path) {
@@ -260,7 +260,7 @@ int run_main(int argc, char** argv) {
     // (stop_signals.hpp); `baseline` is ended by them as before (an
     // incomplete baseline would accept too little).
     std::unique_ptr<RunStop> stopper;
-    if (*run) stopper = std::make_unique<RunStop>(limit, time_limit);
+    if (*run) stopper = std::make_unique<RunStop>(limit, time_limit.value_or(""));
     std::unique_ptr<OutputFile> base_stream;
     if (*base) {
       opts.shrink = false;  // keys do not depend on the witness
