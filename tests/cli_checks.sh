@@ -476,6 +476,27 @@ grep -q '"kind":"result".*"findings":0,.*"budget_cut":2' "$tmp/geo.json"; check 
 "$bin" run "$tmp/geocut.yaml" | grep -q "^step budget: 2 execution(s) cut short at 300000 choice points, not a livelock"
 check "... and the text says so" 0 $?
 
+# run --schedule-dir: a witness too long to print goes to a file (compact
+# form) that `replay --schedule-file` replays as --schedule does.
+k64="$src/scenarios/checkers/race_kpageflags_64_threads_v6.yaml"
+"$bin" run "$k64" --schedule-dir "$tmp/sched" > "$tmp/sd.txt"; check "run --schedule-dir exits 0" 0 $?
+sf="$(grep -o -- "--schedule-file [^ ]*" "$tmp/sd.txt" | head -1 | cut -d' ' -f2)"
+[ -s "$sf" ] && head -c 18 "$sf" | grep -q "^mhpsim-schedule-1:"; check "... the replay line names a compact schedule file" 0 $?
+"$bin" run "$k64" > "$tmp/sd0.txt"
+diff <(grep -v "^replay:" "$tmp/sd.txt") <(grep -v "^replay:" "$tmp/sd0.txt") > /dev/null
+check "... and the report is otherwise the one without --schedule-dir" 0 $?
+long="$("$bin" run "$k64" --format json | python3 -c "
+import json,sys
+print([j for j in map(json.loads, sys.stdin) if len(j.get('schedule', '')) > 300][0]['schedule'])")"
+"$bin" replay "$k64" --schedule-file "$sf" > "$tmp/r1.txt"; check "replay --schedule-file exits 0" 0 $?
+"$bin" replay "$k64" --schedule "$long" > "$tmp/r2.txt"
+[ -s "$tmp/r1.txt" ] && cmp -s "$tmp/r1.txt" "$tmp/r2.txt"; check "... with the report of replay --schedule" 0 $?
+printf '%s\n' "$long" > "$tmp/plain.schedule"
+"$bin" replay "$k64" --schedule-file "$tmp/plain.schedule" | cmp -s - "$tmp/r2.txt"; check "... which also takes the text form" 0 $?
+printf 'mhpsim-schedule-1:AB*\n' > "$tmp/bad.schedule"
+"$bin" replay "$k64" --schedule-file "$tmp/bad.schedule" > /dev/null 2> "$tmp/err"; check "a corrupt schedule file exits 3" 3 $?
+grep -q "bad.schedule:1:1: field '<schedule>': bad character" "$tmp/err"; check "... naming the file" 0 $?
+
 # Inputs bounded and validated when parsed: exit 3 naming file:line:col and field.
 "$bin" replay "$s1" --schedule "0:99999999999999999999999" > /dev/null 2> "$tmp/err"; check "replay: an out-of-range schedule count exits 3" 3 $?
 grep -q "<command line>:0:0: field '--schedule'" "$tmp/err"; check "... naming --schedule" 0 $?

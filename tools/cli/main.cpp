@@ -5,6 +5,7 @@
 // SIGTERM 143, after printing what it found (a --time-limit stop keeps 0/1).
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -81,6 +82,27 @@ void add_run_options(CLI::App* c, RunArgs& a) {
               "simulate every execution, also one whose schedule ran before (the report is the same; slower)");
 }
 
+// run --schedule-dir: each witness too long to print goes to
+// DIR/<scenario number>-<name>-<finding number>.schedule in the compact form,
+// 76 characters a line; the reports name the file.
+void write_schedule_files(const std::string& dir, std::size_t index, ScenarioResult& r) {
+  std::string name;
+  for (char c : r.name) name += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_';
+  for (std::size_t k = 0; k < r.findings.size(); ++k) {
+    const Finding& f = r.findings[k];
+    if (f.schedule.size() <= kLongSchedule) continue;
+    const std::string path = (fs::path(dir) / (std::to_string(index + 1) + "-" + name + "-" + std::to_string(k + 1) +
+                                                ".schedule")).string();
+    const std::string compact = Schedule::decode(f.schedule).encode_compact();
+    std::string text;
+    for (std::size_t p = 0; p < compact.size(); p += 76) text += compact.substr(p, 76) + "\n";
+    OutputFile out(path);
+    out.write(text);
+    out.commit();
+    r.schedule_files[f.key] = path;
+  }
+}
+
 RunOptions run_options(const RunArgs& a) {
   RunOptions o;
   if (!a.shard_text.empty()) {
@@ -143,6 +165,10 @@ int run_main(int argc, char** argv) {
   std::string sarif_file, junit_file;
   run->add_option("--sarif", sarif_file, "also write the SARIF report to FILE (one run, any --format)");
   run->add_option("--junit", junit_file, "also write the JUnit report to FILE");
+  std::string schedule_dir;
+  run->add_option("--schedule-dir", schedule_dir,
+                  "write each witness schedule longer than 300 characters to a file in DIR (compact form); the "
+                  "text report's replay command names the file");
   std::optional<std::string> time_limit;  // (optional: an empty one is an error, not none)
   run->add_option("--time-limit", time_limit,
                   "stop after DURATION (90s, 5m, 1h30m) and report what ran, marked incomplete; the exit code is "
@@ -154,6 +180,9 @@ int run_main(int argc, char** argv) {
   std::string rep_file, rep_sched;
   rep->add_option("scenario", rep_file, "scenario file")->required();
   auto* rep_sched_opt = rep->add_option("--schedule", rep_sched, "schedule from a finding (THREAD:COUNT,...)");
+  std::string rep_sched_file;
+  auto* rep_sched_file_opt =
+      rep->add_option("--schedule-file", rep_sched_file, "instead: the schedule in a file (`run --schedule-dir`; either form)");
   std::optional<std::uint64_t> rep_seed;
   std::optional<std::string> rep_exec_text;  // parsed below: CLI11 reads "-1" as 2^64-1
   std::optional<std::string> rep_strategy;
@@ -162,6 +191,8 @@ int run_main(int argc, char** argv) {
   rep->add_option("--strategy", rep_strategy, "with --execution: random, pct or pos")
       ->check(CLI::IsMember({"random", "pct", "pos"}));
   rep_sched_opt->excludes(rep_exec_opt);
+  rep_sched_file_opt->excludes(rep_exec_opt);
+  rep_sched_file_opt->excludes(rep_sched_opt);
   rep->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
   bool rep_events = false;
   rep->add_flag("--events", rep_events, "also list every event of the execution (stderr)");
@@ -269,9 +300,15 @@ int run_main(int argc, char** argv) {
     bool all_ok = true;
     std::size_t passed = 0, suppressed = 0;
     std::vector<ScenarioResult> results;
+    if (!schedule_dir.empty()) {
+      std::error_code ec;
+      fs::create_directories(schedule_dir, ec);
+      if (ec) throw_output_error(schedule_dir, ec.value());
+    }
     auto prepare = [&](std::size_t i, ScenarioResult& r) {  // on the worker
       if (baseline) baseline->apply(r);
       if (*run && want_sarif) attach_witnesses(scenarios[i], r);
+      if (*run && !schedule_dir.empty()) write_schedule_files(schedule_dir, i, r);
     };
     auto emit = [&](std::size_t, ScenarioResult& r) {  // in file order
       suppressed += r.suppressed;
@@ -362,9 +399,16 @@ int run_main(int argc, char** argv) {
       o.seed = rep_seed;
       o.strategy = rep_strategy;
       o.shrink = false;
+    } else if (rep_sched_file_opt->count()) {
+      const std::string text = read_input_file(rep_sched_file);
+      try {
+        o.replay = Schedule::decode_any(text, sc.step_budget);
+      } catch (const std::invalid_argument& e) {
+        throw InputError(rep_sched_file, 1, 1, "<schedule>", e.what());
+      }
     } else {
       if (rep_sched_opt->count() == 0)
-        throw InputError("<command line>", 0, 0, "--schedule", "give --schedule S or --execution K");
+        throw InputError("<command line>", 0, 0, "--schedule", "give --schedule S, --schedule-file FILE or --execution K");
       try {
         // an execution stops at its step budget: a longer schedule cannot replay
         o.replay = Schedule::decode(rep_sched, sc.step_budget);

@@ -30,6 +30,7 @@ std::string render_json(const ScenarioResult& r) {
     j["schedule"] = f.schedule;
     j["message"] = f.summary;
     j["replay"] = replay_command(r.file, f.schedule);
+    if (auto sf = r.schedule_files.find(f.key); sf != r.schedule_files.end()) j["schedule_file"] = sf->second;
     nlohmann::ordered_json sides = nlohmann::ordered_json::array();
     for (const auto& s : f.sides) sides.push_back(side_json(s));
     j["sides"] = sides;

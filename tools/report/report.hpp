@@ -37,6 +37,10 @@ std::uint64_t trace_time(const EventRecord& e);
 std::string render_lock_graph(const std::vector<ScenarioResult>& results);
 // The command that reproduces a finding exactly (replay_command.cpp).
 std::string replay_command(const std::string& file, const std::string& schedule);
+// A schedule longer than this is cut short in the text report; `run
+// --schedule-dir` writes it to a file instead, replayed by the command below.
+constexpr std::size_t kLongSchedule = 300;
+std::string replay_command_file(const std::string& file, const std::string& schedule_file);
 // The same for people: a real-geometry witness of 10^5 runs is cut short,
 // pointing at the JSON report that carries it whole.
 std::string replay_command_text(const std::string& file, const std::string& schedule);

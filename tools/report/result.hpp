@@ -85,6 +85,9 @@ struct ScenarioResult {
   bool baselined = false;                 // run with --baseline: findings are the new ones only
   std::size_t suppressed = 0;             // findings the baseline accepted (dropped from `findings`)
   std::vector<Finding> suppressed_findings;  // those findings
+  // run --schedule-dir: the file each long witness was written to, by finding
+  // key (the text's replay command names it instead of the schedule)
+  std::map<std::string, std::string> schedule_files;
   bool replay = false;
   std::string replay_error;          // divergence, empty if none
   std::vector<std::string> op_results;  // replay: how each thread's op returned

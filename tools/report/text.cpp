@@ -36,7 +36,10 @@ std::string render_finding_text(const Finding& f, const ScenarioResult& r) {
          std::to_string(r.executions) + " executions)\n";
   }
   o += "key: " + f.key + "\n";
-  o += "replay: " + replay_command_text(r.file, f.schedule) + "\n";
+  auto sf = r.schedule_files.find(f.key);
+  o += "replay: " + (sf != r.schedule_files.end() ? replay_command_file(r.file, sf->second)
+                                                 : replay_command_text(r.file, f.schedule)) +
+       "\n";
   o += kRule;
   return o;
 }
