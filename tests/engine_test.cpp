@@ -47,7 +47,7 @@ struct Counter {
 };
 }  // namespace
 
-TEST_CASE("compact schedules round-trip, whitespace and all; corrupt ones are refused") {
+TEST_CASE("compact schedules round-trip, whitespace and all, and corrupt ones are refused") {
   Schedule s;
   for (int i = 0; i < 2000; ++i) s.choices.insert(s.choices.end(), std::size_t(1 + i % 300), ThreadId(i % 63));
   const std::string c = s.encode_compact();

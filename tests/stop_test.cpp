@@ -130,7 +130,7 @@ TEST_CASE("step budget: a livelock only when the budget is 4 fair runs or more")
   CHECK(!budget_end_is_livelock(100000, std::nullopt));  // the fair run did not end either: cut
 }
 
-TEST_CASE("a scenario without explore.step_budget gets the derived one; one with it keeps it") {
+TEST_CASE("a scenario without explore.step_budget gets the derived one, one with it keeps it") {
   const std::string base =
       "name: b\nera: v6\ngeometry: {preset: x86_64, sections: 4096}\ninitial: {boot_sections: 16}\n"
       "threads:\n  - {name: a, op: online_pages, pfn: 524288}\n";
