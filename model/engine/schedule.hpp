@@ -2,8 +2,9 @@
 // It is what a finding carries as its witness and what `mhpsim replay` re-runs.
 // Text form: run-length "thread:count" pairs, e.g. "0:12,1:3,0:40". Compact
 // form (schedule files, `replay --schedule-file`): "mhpsim-schedule-1:" then
-// base64url of each run's thread and count - 1 as LEB128 varints, about
-// half the text form's length for a real geometry's 10^5 runs.
+// base64url of each run's thread and count - 1 as LEB128 varints: two
+// thirds of the text form for a real geometry's 3 x 10^5 runs, less for
+// short runs.
 #pragma once
 #include <cstdint>
 #include <string>
