@@ -401,11 +401,101 @@ mkdir "$tmp/part"
 check "a run failing after opening its outputs exits 3" 3 $?
 [ -z "$(ls -A "$tmp/part")" ]; check "... and leaves no file in the output folder" 0 $?
 "$bin" run "$s8u" --strategy dfs --reduce none --bound 3 --executions 100000000 --no-shrink --sarif "$tmp/part/i.sarif" > /dev/null 2>&1 &
-pid=$!; sleep 1; kill -TERM $pid; wait $pid
-[ -z "$(ls -A "$tmp/part")" ]; check "an interrupted run leaves no partial or temporary file" 0 $?
+pid=$!; sleep 1; kill -HUP $pid; wait $pid
+[ -z "$(ls -A "$tmp/part")" ]; check "a run killed by SIGHUP leaves no partial or temporary file" 0 $?
 "$bin" run "$s1" --sarif "$tmp/part/ok.sarif" > /dev/null; check "a run with --sarif into a folder exits 0" 0 $?
 [ "$(ls -A "$tmp/part")" = "ok.sarif" ] && python3 -c "import json,sys; json.load(open(sys.argv[1]))" "$tmp/part/ok.sarif"
 check "... leaving exactly the complete SARIF file" 0 $?
+
+# SIGINT and SIGTERM stop a run within a second: the report of what ran, every
+# format marked incomplete and written whole, exit 130 / 143, no temporary
+# file. Random and dfs, one job and three (worker threads stop too).
+py=/usr/bin/python3   # Debian's python3, where python3-jsonschema installs
+schema="$src/tests/data/sarif-schema-2.1.0.json"
+for sig in INT TERM; do
+  want=130; [ $sig = TERM ] && want=143
+  for how in "--strategy random" "--strategy random --jobs 3" "--strategy dfs --reduce none --bound 3" \
+             "--strategy dfs --reduce dpor --jobs 3"; do
+    rm -rf "$tmp/stop"; mkdir "$tmp/stop"
+    start=$(date +%s%N)
+    timeout --preserve-status -s $sig 2 "$bin" run "$s8u" $how --executions 100000000 --sarif "$tmp/stop/r.sarif" \
+      --junit "$tmp/stop/r.xml" --format json > "$tmp/stop.json" 2> "$tmp/stop.err"
+    check "SIG$sig ($how): exit $want" $want $?
+    ms=$(( ($(date +%s%N) - start) / 1000000 ))
+    [ $ms -lt 3000 ]; check "SIG$sig ($how): stops within a second (${ms} ms in all)" 0 $?
+    [ "$(ls -A "$tmp/stop" | sort | tr '\n' ' ')" = "r.sarif r.xml " ]; check "SIG$sig ($how): both files, no temporary" 0 $?
+    grep '"kind":"result"' "$tmp/stop.json" | grep -q "\"incomplete\":\"interrupted by SIG$sig\",\"executions_run\":[1-9]"
+    check "SIG$sig ($how): the JSON result line says incomplete, with the executions run" 0 $?
+    $py "$src/tests/report_checks.py" stopped "$tmp/stop/r.sarif" "$tmp/stop/r.xml" "$schema" "interrupted by SIG$sig"
+    check "SIG$sig ($how): SARIF (schema) and JUnit marked incomplete" 0 $?
+    xmllint --noout --schema "$src/tests/data/junit.xsd" "$tmp/stop/r.xml" 2> /dev/null
+    check "SIG$sig ($how): JUnit valid (XSD)" 0 $?
+  done
+done
+timeout --preserve-status -s INT 2 "$bin" run "$s8u" --strategy dfs --reduce none --bound 3 --executions 100000000 \
+  > "$tmp/stop.txt"
+check "SIGINT: text report exits 130" 130 $?
+grep -q "^INCOMPLETE: interrupted by SIGINT after [1-9][0-9]* of at most 100000000 executions" "$tmp/stop.txt" &&
+  grep -q "^result: INCOMPLETE (\(PASS so far\|FAIL\)) " "$tmp/stop.txt" &&
+  grep -q "INCOMPLETE: interrupted by SIGINT after [1-9][0-9]* executions, bound [0-9] complete (every schedule with at most" "$tmp/stop.txt" &&
+  grep -q "^INCOMPLETE: interrupted by SIGINT: 1 of 1 scenario(s) stopped before their end" "$tmp/stop.txt"
+check "... the text says INCOMPLETE, what ran and which bound the dfs completed" 0 $?
+# Several scenarios: those after the stop are reported as not run, in order.
+timeout --preserve-status -s INT 2 "$bin" run "$s8u" "$s1" --executions 100000000 --format json > "$tmp/stop.json" 2> /dev/null
+check "SIGINT with two scenarios exits 130" 130 $?
+[ "$(grep -c '"kind":"result".*"incomplete":"interrupted by SIGINT"' "$tmp/stop.json")" = 2 ] &&
+  grep -q '"incomplete":"interrupted by SIGINT","executions_run":0,' "$tmp/stop.json"
+check "... both result lines incomplete, the second with no execution run" 0 $?
+# --time-limit: the same stop; exit 0/1 by the expectations, the report says so.
+"$bin" run "$s8u" --strategy dfs --reduce none --bound 3 --executions 100000000 --time-limit 1s > "$tmp/tl.txt"
+rc=$?; [ $rc = 0 ] || [ $rc = 1 ]; check "--time-limit 1s: exit 0 or 1 ($rc)" 0 $?
+grep -q "^INCOMPLETE: stopped by time limit (1s) after [1-9][0-9]* of at most 100000000 executions" "$tmp/tl.txt"
+check "... the report says stopped by time limit and how many executions ran" 0 $?
+"$bin" run "$s1" --time-limit 10m > "$tmp/tl.txt"; check "a run within its --time-limit exits 0" 0 $?
+"$bin" run "$s1" > "$tmp/tl0.txt"; cmp -s "$tmp/tl.txt" "$tmp/tl0.txt"; check "... with the report of a run without one" 0 $?
+for bad in 0s 5x 1m30 -1s ""; do
+  "$bin" run "$s1" --time-limit "$bad" > "$tmp/out" 2> "$tmp/err"; check "--time-limit '$bad' exits 3" 3 $?
+done
+grep -q "field '--time-limit': '' is not a duration" "$tmp/err"; check "... naming the option" 0 $?
+
+# Step budget: derived from the size, so a 4,096-section x86_64 geometry runs
+# its executions to the end; a budget set below a fair run's length cuts
+# executions (counted), it does not report a livelock.
+printf '%s\n' 'name: geo-4096' 'era: v6' 'geometry: {preset: x86_64, sections: 4096}' \
+  'initial: {boot_sections: 16, nodes: 2}' 'devices:' \
+  '  - {name: pmem0, nid: 0, start_pfn: 524288, nr_pages: 33554432}' \
+  '  - {name: pmem1, nid: 1, start_pfn: 34078720, nr_pages: 33554432}' 'threads:' \
+  '  - {name: memremap0, op: memremap_pages, device: pmem0}' '  - {name: memremap1, op: memremap_pages, device: pmem1}' \
+  'explore: {executions: 2, shrink: false}' 'expect: {findings: [], other_findings: forbidden}' > "$tmp/geo4096.yaml"
+"$bin" run "$tmp/geo4096.yaml" > "$tmp/geo.txt"; check "4,096 sections: no livelock, exit 0" 0 $?
+! grep -q "livelock\|step budget" "$tmp/geo.txt"; check "... and no execution cut" 0 $?
+sed 's/^explore: {executions: 2, shrink: false}/explore: {executions: 2, shrink: false, step_budget: 300000}/' \
+  "$tmp/geo4096.yaml" > "$tmp/geocut.yaml"
+"$bin" run "$tmp/geocut.yaml" --format json > "$tmp/geo.json"; check "a budget below the programs' length: exit 0 (no finding)" 0 $?
+grep -q '"kind":"result".*"findings":0,.*"budget_cut":2' "$tmp/geo.json"; check "... both executions counted as cut" 0 $?
+"$bin" run "$tmp/geocut.yaml" | grep -q "^step budget: 2 execution(s) cut short at 300000 choice points, not a livelock"
+check "... and the text says so" 0 $?
+
+# run --schedule-dir: a witness too long to print goes to a file (compact
+# form) that `replay --schedule-file` replays as --schedule does.
+k64="$src/scenarios/checkers/race_kpageflags_64_threads_v6.yaml"
+"$bin" run "$k64" --schedule-dir "$tmp/sched" > "$tmp/sd.txt"; check "run --schedule-dir exits 0" 0 $?
+sf="$(grep -o -- "--schedule-file [^ ]*" "$tmp/sd.txt" | head -1 | cut -d' ' -f2)"
+[ -s "$sf" ] && head -c 18 "$sf" | grep -q "^mhpsim-schedule-1:"; check "... the replay line names a compact schedule file" 0 $?
+"$bin" run "$k64" > "$tmp/sd0.txt"
+diff <(grep -v "^replay:" "$tmp/sd.txt") <(grep -v "^replay:" "$tmp/sd0.txt") > /dev/null
+check "... and the report is otherwise the one without --schedule-dir" 0 $?
+long="$("$bin" run "$k64" --format json | python3 -c "
+import json,sys
+print([j for j in map(json.loads, sys.stdin) if len(j.get('schedule', '')) > 300][0]['schedule'])")"
+"$bin" replay "$k64" --schedule-file "$sf" > "$tmp/r1.txt"; check "replay --schedule-file exits 0" 0 $?
+"$bin" replay "$k64" --schedule "$long" > "$tmp/r2.txt"
+[ -s "$tmp/r1.txt" ] && cmp -s "$tmp/r1.txt" "$tmp/r2.txt"; check "... with the report of replay --schedule" 0 $?
+printf '%s\n' "$long" > "$tmp/plain.schedule"
+"$bin" replay "$k64" --schedule-file "$tmp/plain.schedule" | cmp -s - "$tmp/r2.txt"; check "... which also takes the text form" 0 $?
+printf 'mhpsim-schedule-1:AB*\n' > "$tmp/bad.schedule"
+"$bin" replay "$k64" --schedule-file "$tmp/bad.schedule" > /dev/null 2> "$tmp/err"; check "a corrupt schedule file exits 3" 3 $?
+grep -q "bad.schedule:1:1: field '<schedule>': bad character" "$tmp/err"; check "... naming the file" 0 $?
 
 # Inputs bounded and validated when parsed: exit 3 naming file:line:col and field.
 "$bin" replay "$s1" --schedule "0:99999999999999999999999" > /dev/null 2> "$tmp/err"; check "replay: an out-of-range schedule count exits 3" 3 $?

@@ -47,6 +47,25 @@ struct Counter {
 };
 }  // namespace
 
+TEST_CASE("compact schedules round-trip, whitespace and all, and corrupt ones are refused") {
+  Schedule s;
+  for (int i = 0; i < 2000; ++i) s.choices.insert(s.choices.end(), std::size_t(1 + i % 300), ThreadId(i % 63));
+  const std::string c = s.encode_compact();
+  CHECK(c.rfind("mhpsim-schedule-1:", 0) == 0);
+  CHECK(c.size() < s.encode().size());
+  CHECK(Schedule::decode_any(c).choices == s.choices);
+  std::string wrapped;
+  for (std::size_t p = 0; p < c.size(); p += 76) wrapped += c.substr(p, 76) + "\r\n";
+  CHECK(Schedule::decode_any(wrapped).choices == s.choices);
+  CHECK(Schedule::decode_any(" " + s.encode() + "\n").choices == s.choices);  // the text form too
+  CHECK(Schedule::decode_any("mhpsim-schedule-1:").choices.empty());
+  CHECK(Schedule{}.encode_compact() == "mhpsim-schedule-1:");
+  CHECK_THROWS(Schedule::decode_any("mhpsim-schedule-1:AB*"));
+  CHECK_THROWS(Schedule::decode_any("mhpsim-schedule-1:gA"));  // a varint cut short
+  CHECK_THROWS(Schedule::decode_any("mhpsim-schedule-1:QAA"));  // thread 64
+  CHECK_THROWS(Schedule::decode_any(c, s.choices.size() - 1));
+}
+
 TEST_CASE("schedule text round-trips and rejects garbage") {
   Schedule s;
   s.choices = {0, 0, 1, 2, 2, 2, 0};

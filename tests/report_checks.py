@@ -8,6 +8,9 @@
                                        failures carry the text report
   report_checks.py trace FILE [--no-flows]  trace events: tracks, nesting,
                                        lock holds, flows (required unless --no-flows)
+  report_checks.py stopped SARIF JUNIT SCHEMA REASON  a stopped run's SARIF
+                                       (schema, not successful, a notification)
+                                       and JUnit (an error testcase), marked REASON
 Exits non-zero with a message on the first broken assertion.
 """
 import json
@@ -145,6 +148,30 @@ def trace(path, flows=True):
                   "flow end on an event slice")
 
 
+def stopped(sarif_path, junit_path, schema_file, reason):
+    doc = json.load(open(sarif_path))
+    errs = schema_errors(doc, schema_file)
+    check(not errs, "SARIF schema: %s at %s" % (errs[0].message if errs else "", list(errs[0].path) if errs else ""))
+    run = doc["runs"][0]
+    inv = run["invocations"][0]
+    check(inv["executionSuccessful"] is False, "a stopped run is not executionSuccessful")
+    notes = [n["message"]["text"] for n in inv.get("toolExecutionNotifications", [])]
+    check(any("INCOMPLETE: " + reason in n for n in notes), "a notification says INCOMPLETE: " + reason)
+    check(run.get("properties", {}).get("incomplete") == reason, "run property incomplete = " + reason)
+    root = ET.parse(junit_path).getroot()
+    errors = 0
+    for s in root.findall("testsuite"):
+        cases = s.findall("testcase")
+        check(int(s.get("tests")) == len(cases), "testsuite tests= counts its testcases")
+        e = [c for c in cases if c.find("error") is not None]
+        check(int(s.get("errors")) == len(e), "testsuite errors= counts its errors")
+        for c in e:
+            check(c.get("name") == "runs to the end" and c.find("error").get("type") == "incomplete" and
+                  reason in c.find("error").get("message"), "the error testcase says the run was " + reason)
+        errors += len(e)
+    check(errors >= 1 and int(root.get("errors")) == errors, "testsuites errors= counts the stopped scenarios")
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "sarif":
@@ -153,6 +180,8 @@ if __name__ == "__main__":
         sarif_bad(sys.argv[2])
     elif cmd == "junit":
         junit(sys.argv[2], sys.argv[3])
+    elif cmd == "stopped":
+        stopped(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
     elif cmd == "trace":
         trace(sys.argv[2], flows=len(sys.argv) < 4 or sys.argv[3] != "--no-flows")
     else:

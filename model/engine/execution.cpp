@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "model/engine/fiber_algo.hpp"
+#include "model/support/stop_request.hpp"
 
 namespace mhp {
 
@@ -167,6 +168,11 @@ void Execution::choice_point(ObjId next, bool next_excl) {
   if (++steps_ > budget_) {
     finish(Outcome::Status::Livelock,
            "step budget of " + std::to_string(budget_) + " choice points exhausted");
+    return;
+  }
+  // every 1024 choice points (about a millisecond of a real geometry)
+  if ((steps_ & 1023) == 0 && stoppable_ && stopping()) {
+    finish(Outcome::Status::Stopped, "stopped");
     return;
   }
   schedule_next();

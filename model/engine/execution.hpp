@@ -65,7 +65,9 @@ struct SimThread {
 };
 
 struct Outcome {
-  enum class Status { Completed, Deadlock, Livelock, Diverged };
+  // Stopped: cut by a stop request (model/support/stop_request.hpp); the
+  // execution found nothing that counts and the search ends.
+  enum class Status { Completed, Deadlock, Livelock, Diverged, Stopped };
   Status status = Status::Completed;
   std::string detail;  // divergence message, budget figure
 };
@@ -106,6 +108,9 @@ class Execution {
     for (auto& v : by_kind_) v.clear();
   }
   void set_step_budget(std::uint64_t b) { budget_ = b; }
+  // The searches' executions end early (Status::Stopped) once a stop is
+  // requested; replays of witnesses, shrinking and timing runs are not cut.
+  void set_stoppable(bool on) { stoppable_ = on; }
   // Timing runs: clocks advance with costs, waits end at the waker's time.
   void set_vtime(VirtualTime* v) { vtime_ = v; }
   VirtualTime* vtime() const { return vtime_; }
@@ -192,6 +197,7 @@ class Execution {
   std::array<std::vector<EventObserver*>, kEvKinds> by_kind_;  // observers_ by EvKind, in order
   std::uint64_t steps_ = 0;
   std::uint64_t budget_ = 100000;
+  bool stoppable_ = false;
   VirtualTime* vtime_ = nullptr;
 
   ObjectRegistry objects_;

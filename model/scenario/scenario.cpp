@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "model/scenario/memory_limit.hpp"
+#include "model/scenario/step_budget.hpp"
 #include "model/support/errno.hpp"
 #include "model/support/yaml_util.hpp"
 
@@ -602,7 +603,9 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
     }
     if (x["seed"]) sc.seed = r.u64(x["seed"], "explore.seed", 0, UINT64_MAX);
     if (x["step_budget"]) sc.step_budget = r.u64(x["step_budget"], "explore.step_budget", 10, 1000000000);
+    sc.step_budget_set = bool(x["step_budget"]);
   }
+  if (!sc.step_budget_set) sc.step_budget = derived_step_budget(sc.geo, sc.threads.size());
 
   if (doc["expect"]) {
     const YAML::Node& x = doc["expect"];

@@ -80,7 +80,9 @@ struct Scenario {
   std::string reduce = "none";      // dfs: none (bounded), sleep (unbounded) or dpor (bounded if bound is set)
   std::uint64_t executions = 1000;
   std::uint64_t seed = 1;
+  // explore.step_budget; unset: derived from the size (step_budget.hpp)
   std::uint64_t step_budget = 100000;
+  bool step_budget_set = false;
   bool shrink = true;             // explore.shrink: shrink witnesses (off for real geometries: seconds per replay)
   bool check_invariants = false;  // explore.check_invariants: model invariants after every execution
   std::vector<ExpectSpec> expect;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "model/support/stop_request.hpp"
 #include "tools/cli/machine.hpp"
 
 namespace mhp {
@@ -13,6 +14,8 @@ namespace {
 // (the search takes the rest of the subtree over): a subtree may hold
 // millions of executions.
 constexpr std::size_t kMaxQueued = 4096;
+
+struct Stop {};  // a stop request: the helper ends its subtree
 
 bool starts_with(const std::vector<ThreadId>& v, const std::vector<ThreadId>& p) {
   return p.size() <= v.size() && std::equal(p.begin(), p.end(), v.begin());
@@ -60,6 +63,7 @@ void DfsHelpers::helper_main(Slot& slot) {
     lock.unlock();
     if (!m) {
       m = std::make_unique<Machine>(sc_);
+      m->ex.set_stoppable(true);
       m->add_checkers();
       m->set_known(&keys);
       m->set_memo(memo_);
@@ -71,9 +75,11 @@ void DfsHelpers::helper_main(Slot& slot) {
     DfsStrategy& s = task->search;
     for (;;) {
       auto rec = std::make_unique<DfsRecord>();
-      bool more = false;
+      bool more = false, stopped = stopping();
       try {
-        Outcome o = m->run(s, 0);
+        Outcome o = stopped ? Outcome{Outcome::Status::Stopped, ""} : m->run(s, 0);
+        // a stop: no record (an execution cut short, or none), the search takes the path over and stops
+        if (o.status == Outcome::Status::Stopped) throw Stop{};
         rec->status = o.status;
         rec->detail = o.detail;
         rec->repeat = s.repeat();
@@ -107,11 +113,14 @@ void DfsHelpers::helper_main(Slot& slot) {
         rec->adds.swap(s.additions());
         s.additions().clear();
         rec->last = !more && o.status != Outcome::Status::Diverged;
+      } catch (const Stop&) {
+        stopped = true;
       } catch (const std::exception& e) {
         rec->error = e.what();
         more = false;
       }
       lock.lock();
+      if (stopped) break;
       task->queue.push_back(std::move(rec));
       if (!more || task->stop || task->queue.size() - task->head >= kMaxQueued) break;
       lock.unlock();

@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <unordered_set>
 
+#include "model/support/stop_request.hpp"
 #include "tools/cli/machine.hpp"
 #include "tools/cli/schedule_trie.hpp"
 
@@ -109,9 +110,11 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
     std::fprintf(stderr, "\r%s: %llu/%llu executions, %.0f/s, ETA %.0f s   ", sc.name.c_str(),
                  (unsigned long long)d, (unsigned long long)total, d / s, (total - std::min(total, d)) / (d / s));
   };
+  std::atomic<bool> stopped{false};
   auto body = [&](Worker& w, std::uint64_t lo, std::uint64_t hi) {
     if (!w.m) {
       w.m = std::make_unique<Machine>(sc);
+      w.m->ex.set_stoppable(true);
       w.m->add_checkers();
       w.m->set_known(&w);
       w.s = make();
@@ -124,6 +127,10 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
     }
     for (std::uint64_t i = lo; i < hi; ++i) {
       if (!mine(i)) continue;
+      if (stopping()) {
+        stopped = true;
+        return;
+      }
       if (w.trie) {  // a schedule run before: the same findings, every key held already
         std::uint32_t r = w.find(*w.trie, *w.s, i);
         if (r != ScheduleTrie::kNone) {
@@ -139,6 +146,12 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
         }
       }
       Outcome o = w.m->run(w.trie ? static_cast<Strategy&>(*w.recorder) : *w.s, i);
+      if (o.status == Outcome::Status::Stopped) {  // cut in the middle: it does not count
+        // (the lock dependencies it met are real: stamped with its schedule so far)
+        if (w.m->order().has_unstamped()) w.m->order().end_execution(i, w.m->ex.schedule().encode());
+        stopped = true;
+        return;
+      }
       // The schedule is encoded only when a witness needs it: a new lock
       // dependency or a finding key this worker does not hold yet.
       std::optional<std::string> encoded;
@@ -197,7 +210,7 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
         g.run([&, wp = &w] {
           for (;;) {
             std::uint64_t lo = next.fetch_add(kChunk);
-            if (lo >= n) break;
+            if (lo >= n || stopped.load()) break;
             body(*wp, lo, std::min(n, lo + kChunk));
           }
           finish(*wp);
@@ -231,6 +244,7 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
     }
   }
   x.traces = traces.size();
+  x.stopped = stopped.load();
   x.event_log = std::move(only_log);
   x.op_results = std::move(only_results);
   std::vector<Entry*> order;

@@ -25,6 +25,7 @@ struct Exploration {
   std::vector<LockEdge> lock_graph;  // the merged lock dependency graph
   std::string event_log;  // with `only` and events: that execution's events (replay --execution --events)
   std::vector<std::string> op_results;  // with `only`: how each thread's op returned
+  bool stopped = false;  // a stop request (model/support/stop_request.hpp) ended it before the last execution
 };
 
 using StrategyFactory = std::function<std::unique_ptr<Strategy>()>;

@@ -1,9 +1,12 @@
 // mhpsim: run scenarios, replay a witness schedule, show step programs.
 // Exit codes: 0 expectations hold, 1 an expectation fails (or replay
 // diverges), 2 internal error or a failed write (stdout or an output file),
-// 3 bad input (scenario file or options).
+// 3 bad input (scenario file or options); `run` stopped by SIGINT 130, by
+// SIGTERM 143, after printing what it found (a --time-limit stop keeps 0/1).
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -20,6 +23,7 @@
 #include "tools/cli/merge.hpp"
 #include "tools/cli/output_file.hpp"
 #include "tools/cli/run.hpp"
+#include "tools/cli/stop_signals.hpp"
 #include "tools/cli/timing.hpp"
 #include "tools/report/report.hpp"
 
@@ -76,6 +80,27 @@ void add_run_options(CLI::App* c, RunArgs& a) {
   c->add_flag("--no-shrink", a.no_shrink, "report witnesses as found, without shrinking them");
   c->add_flag("--no-memo", a.no_memo,
               "simulate every execution, also one whose schedule ran before (the report is the same; slower)");
+}
+
+// run --schedule-dir: each witness too long to print goes to
+// DIR/<scenario number>-<name>-<finding number>.schedule in the compact form,
+// 76 characters a line; the reports name the file.
+void write_schedule_files(const std::string& dir, std::size_t index, ScenarioResult& r) {
+  std::string name;
+  for (char c : r.name) name += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_';
+  for (std::size_t k = 0; k < r.findings.size(); ++k) {
+    const Finding& f = r.findings[k];
+    if (f.schedule.size() <= kLongSchedule) continue;
+    const std::string path = (fs::path(dir) / (std::to_string(index + 1) + "-" + name + "-" + std::to_string(k + 1) +
+                                                ".schedule")).string();
+    const std::string compact = Schedule::decode(f.schedule).encode_compact();
+    std::string text;
+    for (std::size_t p = 0; p < compact.size(); p += 76) text += compact.substr(p, 76) + "\n";
+    OutputFile out(path);
+    out.write(text);
+    out.commit();
+    r.schedule_files[f.key] = path;
+  }
 }
 
 RunOptions run_options(const RunArgs& a) {
@@ -140,6 +165,14 @@ int run_main(int argc, char** argv) {
   std::string sarif_file, junit_file;
   run->add_option("--sarif", sarif_file, "also write the SARIF report to FILE (one run, any --format)");
   run->add_option("--junit", junit_file, "also write the JUnit report to FILE");
+  std::string schedule_dir;
+  run->add_option("--schedule-dir", schedule_dir,
+                  "write each witness schedule longer than 300 characters to a file in DIR (compact form); the "
+                  "text report's replay command names the file");
+  std::optional<std::string> time_limit;  // (optional: an empty one is an error, not none)
+  run->add_option("--time-limit", time_limit,
+                  "stop after DURATION (90s, 5m, 1h30m) and report what ran, marked incomplete; the exit code is "
+                  "still 0 or 1 by the expectations");
   std::string base_out;
   base->add_option("-o,--output", base_out, "the baseline file to write")->required();
 
@@ -147,6 +180,9 @@ int run_main(int argc, char** argv) {
   std::string rep_file, rep_sched;
   rep->add_option("scenario", rep_file, "scenario file")->required();
   auto* rep_sched_opt = rep->add_option("--schedule", rep_sched, "schedule from a finding (THREAD:COUNT,...)");
+  std::string rep_sched_file;
+  auto* rep_sched_file_opt =
+      rep->add_option("--schedule-file", rep_sched_file, "instead: the schedule in a file (`run --schedule-dir`; either form)");
   std::optional<std::uint64_t> rep_seed;
   std::optional<std::string> rep_exec_text;  // parsed below: CLI11 reads "-1" as 2^64-1
   std::optional<std::string> rep_strategy;
@@ -155,6 +191,8 @@ int run_main(int argc, char** argv) {
   rep->add_option("--strategy", rep_strategy, "with --execution: random, pct or pos")
       ->check(CLI::IsMember({"random", "pct", "pos"}));
   rep_sched_opt->excludes(rep_exec_opt);
+  rep_sched_file_opt->excludes(rep_exec_opt);
+  rep_sched_file_opt->excludes(rep_sched_opt);
   rep->add_option("--format", format, "report format")->check(CLI::IsMember({"text", "json"}));
   bool rep_events = false;
   rep->add_flag("--events", rep_events, "also list every event of the execution (stderr)");
@@ -233,6 +271,13 @@ int run_main(int argc, char** argv) {
     if (!baseline_file.empty()) baseline = Baseline::load(baseline_file);
     if (!trace_finding.empty() && trace_file.empty())
       throw InputError("<command line>", 0, 0, "--trace-finding", "needs --trace FILE");
+    std::optional<std::chrono::milliseconds> limit;
+    if (time_limit) {
+      limit = parse_duration(*time_limit);
+      if (!limit)
+        throw InputError("<command line>", 0, 0, "--time-limit",
+                         "'" + *time_limit + "' is not a duration such as 90s, 5m, 1h30m or 1500ms (at most 30 days)");
+    }
     // Output files are created before the run: a bad path fails at once.
     auto open_out = [](const std::string& path) {
       return path.empty() ? std::make_unique<OutputFile>() : std::make_unique<OutputFile>(path);
@@ -242,6 +287,11 @@ int run_main(int argc, char** argv) {
     auto sarif_out = open_out(sarif_file);
     auto junit_out = open_out(junit_file);
     const bool want_sarif = format == "sarif" || !sarif_file.empty();
+    // `run` stops on SIGINT, SIGTERM or the time limit and reports what it found
+    // (stop_signals.hpp); `baseline` is ended by them as before (an
+    // incomplete baseline would accept too little).
+    std::unique_ptr<RunStop> stopper;
+    if (*run) stopper = std::make_unique<RunStop>(limit, time_limit.value_or(""));
     std::unique_ptr<OutputFile> base_stream;
     if (*base) {
       opts.shrink = false;  // keys do not depend on the witness
@@ -250,9 +300,15 @@ int run_main(int argc, char** argv) {
     bool all_ok = true;
     std::size_t passed = 0, suppressed = 0;
     std::vector<ScenarioResult> results;
+    if (!schedule_dir.empty()) {
+      std::error_code ec;
+      fs::create_directories(schedule_dir, ec);
+      if (ec) throw_output_error(schedule_dir, ec.value());
+    }
     auto prepare = [&](std::size_t i, ScenarioResult& r) {  // on the worker
       if (baseline) baseline->apply(r);
       if (*run && want_sarif) attach_witnesses(scenarios[i], r);
+      if (*run && !schedule_dir.empty()) write_schedule_files(schedule_dir, i, r);
     };
     auto emit = [&](std::size_t, ScenarioResult& r) {  // in file order
       suppressed += r.suppressed;
@@ -301,15 +357,29 @@ int run_main(int argc, char** argv) {
     if (!sarif_file.empty()) sarif_out->write(render_sarif(results));
     if (!junit_file.empty()) junit_out->write(render_junit(results));
     for (auto* f : {trace_out.get(), graph_out.get(), sarif_out.get(), junit_out.get()}) f->commit();
+    std::string incomplete;  // a stopped run's summary line
+    if (!stop_text().empty()) {
+      std::size_t cut = 0;
+      std::uint64_t ran = 0;
+      for (const auto& r : results) {
+        cut += !r.stopped.empty();
+        ran += r.executions_run;
+      }
+      incomplete = "INCOMPLETE: " + stop_text() + ": " + std::to_string(cut) + " of " + std::to_string(files.size()) +
+                   " scenario(s) stopped before their end; " + std::to_string(ran) + " execution(s) ran";
+    }
     if (format == "text") {
       std::cout << "\n" << files.size() << " scenario(s): " << passed << " passed, " << files.size() - passed
                 << " failed\n";
       if (baseline)
         std::cout << "baseline " << baseline_file << ": " << suppressed << " accepted finding(s) suppressed\n";
-    } else if (baseline) {
-      std::cerr << "mhpsim: baseline " << baseline_file << ": " << suppressed << " accepted finding(s) suppressed\n";
+      if (!incomplete.empty()) std::cout << incomplete << "\n";
+    } else {
+      if (baseline)
+        std::cerr << "mhpsim: baseline " << baseline_file << ": " << suppressed << " accepted finding(s) suppressed\n";
+      if (!incomplete.empty()) std::cerr << "mhpsim: " << incomplete << "\n";
     }
-    return all_ok ? 0 : 1;
+    return stop_exit_code(all_ok);
   }
   if (*rep) {
     Scenario sc = load_scenario(rep_file);
@@ -329,9 +399,16 @@ int run_main(int argc, char** argv) {
       o.seed = rep_seed;
       o.strategy = rep_strategy;
       o.shrink = false;
+    } else if (rep_sched_file_opt->count()) {
+      const std::string text = read_input_file(rep_sched_file);
+      try {
+        o.replay = Schedule::decode_any(text, sc.step_budget);
+      } catch (const std::invalid_argument& e) {
+        throw InputError(rep_sched_file, 1, 1, "<schedule>", e.what());
+      }
     } else {
       if (rep_sched_opt->count() == 0)
-        throw InputError("<command line>", 0, 0, "--schedule", "give --schedule S or --execution K");
+        throw InputError("<command line>", 0, 0, "--schedule", "give --schedule S, --schedule-file FILE or --execution K");
       try {
         // an execution stops at its step budget: a longer schedule cannot replay
         o.replay = Schedule::decode(rep_sched, sc.step_budget);

@@ -23,8 +23,7 @@ char g_tmp[kSlots][4096];
 std::atomic<bool> g_used[kSlots];
 
 extern "C" void remove_temporaries(int sig) {
-  for (int i = 0; i < kSlots; ++i)
-    if (g_used[i].load()) unlink(g_tmp[i]);  // async-signal-safe
+  remove_output_temporaries();
   signal(sig, SIG_DFL);
   raise(sig);
 }
@@ -33,8 +32,12 @@ int register_tmp(const std::string& p) {
   static bool installed = false;
   if (!installed) {
     installed = true;
-    for (int s : {SIGINT, SIGTERM, SIGHUP})
-      if (signal(s, remove_temporaries) == SIG_IGN) signal(s, SIG_IGN);  // keep nohup's choice
+    // Only over the default action: nohup's SIG_IGN stays, and so does the
+    // stop handler of `mhpsim run` (stop_signals.cpp), which removes them too.
+    for (int s : {SIGINT, SIGTERM, SIGHUP}) {
+      struct sigaction old {};
+      if (sigaction(s, nullptr, &old) == 0 && old.sa_handler == SIG_DFL) signal(s, remove_temporaries);
+    }
   }
   if (p.size() >= sizeof g_tmp[0]) return -1;
   for (int i = 0; i < kSlots; ++i)
@@ -52,6 +55,11 @@ void unregister_tmp(const std::string& p) {
 }
 
 }  // namespace
+
+void remove_output_temporaries() {
+  for (int i = 0; i < kSlots; ++i)
+    if (g_used[i].load()) unlink(g_tmp[i]);  // async-signal-safe
+}
 
 void throw_output_error(const std::string& path, int err) {
   throw OutputError("cannot write '" + path + "': " + std::strerror(err ? err : EIO));

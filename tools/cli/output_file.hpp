@@ -39,6 +39,10 @@ class OutputFile {
   int fd_ = -1;
 };
 
+// Unlinks every temporary file not yet committed; async-signal-safe, for a
+// signal handler that ends the process.
+void remove_output_temporaries();
+
 // Sends std::cout straight to fd 1 (unless it is a terminal), so that
 // check_stdout() can name the reason a write failed.
 void install_stdout_buffer();

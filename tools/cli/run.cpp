@@ -17,10 +17,13 @@
 #include <tbb/task_arena.h>
 
 #include "model/engine/dfs.hpp"
+#include "model/support/stop_request.hpp"
+#include "tools/cli/budget_cut.hpp"
 #include "tools/cli/dfs_helpers.hpp"
 #include "tools/cli/explore.hpp"
 #include "tools/cli/machine.hpp"
 #include "tools/cli/shrink.hpp"
+#include "tools/cli/stop_signals.hpp"
 
 namespace mhp {
 
@@ -72,6 +75,19 @@ void add_timing(const Scenario& sc, ScenarioResult& res) {
     res.findings.push_back(std::move(f));
   }
   res.timing->findings.clear();
+}
+
+// The end of a scenario's search: its timing run, shrinking and the
+// expectations. A stopped run (or one stopped now) skips the first two, so it
+// reports at once: witnesses as found, no timing run.
+void finish_scenario(const Scenario& sc, const RunOptions& opt, ScenarioResult& res) {
+  sort_budget_ends(sc, res);
+  if (res.stopped.empty()) add_timing(sc, res);
+  if (res.stopped.empty() && stopping()) res.stopped = stop_text();
+  if (res.stopped.empty() && opt.shrink && sc.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
+  if (res.stopped.empty() && stopping()) res.stopped = stop_text();  // shrinking ended early (shrink.cpp)
+  check_expectations(sc, res);
+  if (res.timing) res.ok = res.ok && res.timing->ok;
 }
 
 double estimate_unreduced(const Scenario& sc, unsigned paths, unsigned bound) {
@@ -181,6 +197,14 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     return res;
   }
 
+  res.executions_planned = res.executions;
+  if (stopping() && !opt.only_execution) {  // stopped before this scenario's turn: nothing ran
+    res.stopped = stop_text();
+    res.executions = res.executions_run = 0;
+    if (strategy_name == "dfs") res.strategy = "dfs (INCOMPLETE: " + res.stopped + " before it started)";
+    check_expectations(sc, res);
+    return res;
+  }
   if (strategy_name == "dfs" && opt.shard && opt.shard->first != 0) {
     // One sequential search cannot be split by execution index: shard 0 runs
     // all of it, the others nothing, so `mhpsim merge` gives what one run does.
@@ -197,6 +221,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
                      : red == Reduction::Dpor && set_bound ? *set_bound
                                                            : DfsStrategy::kUnbounded;
     Machine m(sc);
+    m.ex.set_stoppable(true);
     m.add_checkers();
     m.set_memo(opt.memo);
     DfsStrategy dfs(bound, red, &m.ex.objects());
@@ -205,7 +230,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     HeldKeys held(set);
     m.set_known(&held);
     std::uint64_t i = 0;
-    bool complete = false;
+    bool complete = false, stopped = false;
     std::unordered_set<std::uint64_t> traces;
     // A progress line on stderr when it is a terminal, as explore() prints:
     // a search's size is not known ahead, so the round and the traces so far.
@@ -231,6 +256,10 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     if (opt.jobs.value_or(1) > 1) helpers = std::make_unique<DfsHelpers>(sc, *opt.jobs - 1, opt.memo);
     std::shared_ptr<DfsHelpers::Task> lent;  // the helper's subtree whose root the path is at
     for (;;) {
+      if (stopping()) {
+        stopped = true;
+        break;
+      }
       if (helpers && !lent) lent = helpers->arrive(dfs);
       std::unique_ptr<DfsRecord> rec = lent ? helpers->next(*lent) : nullptr;
       if (lent && !rec) {  // the helper stopped: the search goes on from its path
@@ -260,6 +289,11 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
         }
       } else {
         Outcome o = m.run(dfs, i);
+        if (o.status == Outcome::Status::Stopped) {  // cut in the middle: it does not count
+          if (m.order().has_unstamped()) m.order().end_execution(i, m.ex.schedule().encode());
+          stopped = true;
+          break;
+        }
         if (o.status == Outcome::Status::Diverged) throw std::runtime_error(o.detail);
         // As explore() does: the schedule is encoded only for a witness.
         if (m.order().has_unstamped()) m.order().end_execution(i, m.ex.schedule().encode());
@@ -305,18 +339,25 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     // Knuth's estimate of the search without reduction (of the bounded tree
     // when bounded); a plain search states it only when stopped early, to
     // size explore.executions (a complete one counted it)
-    if (red != Reduction::None || !complete) res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths, bound);
-    std::string stop = "INCOMPLETE: stopped at explore.executions";
+    // (not after a stop: its 200 runs are what the stop asked to skip)
+    if ((red != Reduction::None || !complete) && !stopped)
+      res.unreduced_estimate = estimate_unreduced(sc, kEstimatePaths, bound);
+    // What a stopped search proved: a bounded one, the rounds it completed
+    std::string proved;
     if (dfs.bounded() && dfs.complete_bound() >= 0)
-      stop += std::string(red == Reduction::None ? " (every schedule" : " (every trace of a schedule") + " with at most " +
-              std::to_string(dfs.complete_bound()) + " preemption" + (dfs.complete_bound() == 1 ? "" : "s") +
-              (red == Reduction::None ? " run)" : " reached)");
+      proved = std::string(red == Reduction::None ? "every schedule" : "every trace of a schedule") + " with at most " +
+               std::to_string(dfs.complete_bound()) + " preemption" + (dfs.complete_bound() == 1 ? "" : "s") +
+               (red == Reduction::None ? " run" : " reached");
+    std::string stop = "INCOMPLETE: stopped at explore.executions" + (proved.empty() ? "" : " (" + proved + ")");
+    if (stopped)
+      stop = "INCOMPLETE: " + stop_text() + " after " + std::to_string(i) + " executions" +
+             (!dfs.bounded()    ? std::string()
+              : proved.empty() ? std::string(", no bound complete")
+                               : ", bound " + std::to_string(dfs.complete_bound()) + " complete (" + proved + ")");
     res.strategy = "dfs (" + how + ", " + (complete ? "complete" : stop) + ")";
     res.complete = complete;
-    add_timing(sc, res);
-    if (opt.shrink && sc.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
-    check_expectations(sc, res);
-    if (res.timing) res.ok = res.ok && res.timing->ok;
+    if (stopped || stopping()) res.stopped = stop_text();
+    finish_scenario(sc, opt, res);
     return res;
   }
   std::uint64_t pct_steps = 1;
@@ -346,16 +387,17 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   res.executions_simulated = x.simulated;
   res.traces = x.traces;
   res.lock_graph = std::move(x.lock_graph);
-  if (!opt.only_execution) add_timing(sc, res);
-  if (opt.shrink && sc.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
-
   if (opt.only_execution) {  // a replay by seed reports the execution, not the scenario's expectations
+    if (opt.shrink && sc.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
     res.replay = true;
     res.strategy += ", execution " + std::to_string(*opt.only_execution);
     return res;
   }
-  check_expectations(sc, res);
-  if (res.timing) res.ok = res.ok && res.timing->ok;
+  if (x.stopped || stopping()) {
+    res.stopped = stop_text();
+    res.executions = x.executions;  // what the findings' counts are out of
+  }
+  finish_scenario(sc, opt, res);
   return res;
 }
 

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "model/engine/dfs.hpp"
+#include "model/support/stop_request.hpp"
 #include "tools/cli/machine.hpp"
 
 namespace mhp {
@@ -77,7 +78,7 @@ std::map<std::string, Found> search_witnesses(Machine& m, const Scenario& sc, co
   m.ex.set_step_budget(sc.step_budget);
   DfsStrategy dfs(kSearchBound, Reduction::Dpor, &m.ex.objects());
   std::uint64_t steps = 0;
-  for (std::uint64_t i = 0; i < kSearchExecutions && steps < kSearchSteps; ++i) {
+  for (std::uint64_t i = 0; i < kSearchExecutions && steps < kSearchSteps && !stopping(); ++i) {
     Outcome o = m.run(dfs, i);
     steps += m.ex.steps();
     if (o.status != Outcome::Status::Diverged)
@@ -101,6 +102,7 @@ void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigne
   std::map<std::string, Found> searched;
   for (Finding& f : findings) {
     if (f.whole_run) continue;
+    if (stopping()) return;  // a stop keeps the witnesses as they are (run.cpp marks the report)
     if (!m) {
       m = std::make_unique<Machine>(sc);
       m->add_checkers();
@@ -128,7 +130,7 @@ void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigne
       LenientReplay s(cand);
       Outcome o = m->run(s, f.execution);
       steps_used += m->ex.steps();
-      if (steps_used > kShrinkSteps) budget = tries;  // this is the last try
+      if (steps_used > kShrinkSteps || stopping()) budget = tries;  // this is the last try
       for (const Finding& g : m->findings(o))
         if (g.key == f.key) {
           recorded = m->ex.schedule();

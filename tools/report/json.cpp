@@ -30,6 +30,7 @@ std::string render_json(const ScenarioResult& r) {
     j["schedule"] = f.schedule;
     j["message"] = f.summary;
     j["replay"] = replay_command(r.file, f.schedule);
+    if (auto sf = r.schedule_files.find(f.key); sf != r.schedule_files.end()) j["schedule_file"] = sf->second;
     nlohmann::ordered_json sides = nlohmann::ordered_json::array();
     for (const auto& s : f.sides) sides.push_back(side_json(s));
     j["sides"] = sides;
@@ -62,6 +63,12 @@ std::string render_json(const ScenarioResult& r) {
   s["ok"] = r.ok;
   s["findings"] = r.findings.size();
   s["expectations"] = r.expect_lines;
+  if (!r.stopped.empty()) {  // a stopped run: what it ran of what it was to run
+    s["incomplete"] = r.stopped;
+    s["executions_run"] = r.executions_run;
+    s["executions_planned"] = r.executions_planned;
+  }
+  if (r.budget_cut > 0) s["budget_cut"] = r.budget_cut;
   if (!r.replay_error.empty()) s["replay_error"] = r.replay_error;
   if (!r.op_results.empty()) s["op_results"] = r.op_results;
   if (r.timing) s["timing"] = timing_json(*r.timing);

@@ -40,15 +40,21 @@ std::vector<ExpectResult> cases_of(const ScenarioResult& r) {
   return cases;
 }
 
+// A stopped run: one more testcase, an error (the run did not finish, which
+// is not an expectation failing).
+constexpr const char* kToTheEnd = "runs to the end";
+
 }  // namespace
 
 std::string render_junit(const std::vector<ScenarioResult>& results) {
-  std::size_t tests = 0, failures = 0;
-  for (const auto& r : results)
+  std::size_t tests = 0, failures = 0, errors = 0;
+  for (const auto& r : results) {
     for (const auto& c : cases_of(r)) {
       ++tests;
       failures += !c.ok;
     }
+    if (!r.stopped.empty()) ++tests, ++errors;
+  }
   pugi::xml_document doc;
   pugi::xml_node decl = doc.append_child(pugi::node_declaration);
   decl.append_attribute("version") = "1.0";
@@ -57,7 +63,7 @@ std::string render_junit(const std::vector<ScenarioResult>& results) {
   attr(suites, "name", "mhpsim");
   attr(suites, "tests", std::to_string(tests));
   attr(suites, "failures", std::to_string(failures));
-  attr(suites, "errors", "0");
+  attr(suites, "errors", std::to_string(errors));
   for (std::size_t i = 0; i < results.size(); ++i) {
     const ScenarioResult& r = results[i];
     auto cases = cases_of(r);
@@ -67,9 +73,10 @@ std::string render_junit(const std::vector<ScenarioResult>& results) {
     attr(suite, "name", r.name);
     attr(suite, "id", std::to_string(i));
     attr(suite, "package", "mhpsim");
-    attr(suite, "tests", std::to_string(cases.size()));
+    const bool stopped = !r.stopped.empty();
+    attr(suite, "tests", std::to_string(cases.size() + stopped));
     attr(suite, "failures", std::to_string(f));
-    attr(suite, "errors", "0");
+    attr(suite, "errors", stopped ? "1" : "0");
     attr(suite, "skipped", "0");
     attr(suite, "time", "0");
     attr(suite, "timestamp", "1970-01-01T00:00:00");
@@ -88,6 +95,11 @@ std::string render_junit(const std::vector<ScenarioResult>& results) {
     prop("executions", std::to_string(r.executions));
     prop("findings", std::to_string(r.findings.size()));
     if (r.baselined) prop("baseline_suppressed", std::to_string(r.suppressed));
+    if (r.budget_cut > 0) prop("budget_cut", std::to_string(r.budget_cut));
+    if (stopped) {
+      prop("incomplete", r.stopped);
+      prop("executions_run", std::to_string(r.executions_run));
+    }
     const std::string report = xml_chars(render_text(r));
     for (const auto& c : cases) {
       pugi::xml_node tc = suite.append_child("testcase");
@@ -99,6 +111,15 @@ std::string render_junit(const std::vector<ScenarioResult>& results) {
       attr(fail, "message", c.detail);
       attr(fail, "type", c.name == "baseline" ? "new-finding" : "expectation");
       fail.append_child(pugi::node_pcdata).set_value(report.c_str());
+    }
+    if (stopped) {
+      pugi::xml_node tc = suite.append_child("testcase");
+      attr(tc, "name", kToTheEnd);
+      attr(tc, "classname", "mhpsim." + r.name);
+      attr(tc, "time", "0");
+      pugi::xml_node err = tc.append_child("error");
+      attr(err, "message", incomplete_text(r));
+      attr(err, "type", "incomplete");
     }
     suite.append_child("system-out")
         .append_child(pugi::node_pcdata)

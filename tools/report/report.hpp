@@ -15,6 +15,9 @@ namespace mhp {
 
 std::string render_finding_text(const Finding& f, const ScenarioResult& r);
 std::string render_text(const ScenarioResult& r);
+// A stopped run's line: "INCOMPLETE: interrupted by SIGINT after 812 of
+// 100000 executions" (text, JUnit, SARIF say it alike).
+std::string incomplete_text(const ScenarioResult& r);
 std::string render_json(const ScenarioResult& r);  // one object per finding per line
 // SARIF 2.1.0 log of every scenario's findings (sarif.cpp); code flows for
 // the findings whose witness was attached (attach_witnesses). Scenario files
@@ -34,6 +37,10 @@ std::uint64_t trace_time(const EventRecord& e);
 std::string render_lock_graph(const std::vector<ScenarioResult>& results);
 // The command that reproduces a finding exactly (replay_command.cpp).
 std::string replay_command(const std::string& file, const std::string& schedule);
+// A schedule longer than this is cut short in the text report; `run
+// --schedule-dir` writes it to a file instead, replayed by the command below.
+constexpr std::size_t kLongSchedule = 300;
+std::string replay_command_file(const std::string& file, const std::string& schedule_file);
 // The same for people: a real-geometry witness of 10^5 runs is cut short,
 // pointing at the JSON report that carries it whole.
 std::string replay_command_text(const std::string& file, const std::string& schedule);

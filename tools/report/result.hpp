@@ -60,6 +60,17 @@ struct ScenarioResult {
   std::uint64_t executions_run = 0;  // by this process (a shard runs its share)
   std::uint64_t executions_simulated = 0;  // of those, not answered from the schedule trie (not in reports)
   bool complete = false;             // dfs: every schedule within the bound was run
+  // Why the run ended before its end ("interrupted by SIGINT", "stopped by
+  // time limit (90s)"); empty if it ran to its end. A stopped run reports the
+  // executions_run it made of executions_planned, unshrunk witnesses and no
+  // timing run.
+  std::string stopped;
+  std::uint64_t executions_planned = 0;
+  // Executions the step budget cut short of a program's end that were not a
+  // livelock (tools/cli/step_budget.hpp): no finding, only this count.
+  std::uint64_t budget_cut = 0;
+  std::uint64_t step_budget = 0;  // when an execution used all of it: the budget
+  std::uint64_t fair_steps = 0;   // and the fair run's choice points (0: it did not end within the budget)
   std::uint64_t traces = 0;          // distinct Mazurkiewicz traces seen (coverage)
   double unreduced_estimate = 0;     // reduced dfs: executions a search without reduction would run (estimate)
   std::optional<Shard> shard;  // --shard i/n: this report is shard i of n
@@ -74,6 +85,9 @@ struct ScenarioResult {
   bool baselined = false;                 // run with --baseline: findings are the new ones only
   std::size_t suppressed = 0;             // findings the baseline accepted (dropped from `findings`)
   std::vector<Finding> suppressed_findings;  // those findings
+  // run --schedule-dir: the file each long witness was written to, by finding
+  // key (the text's replay command names it instead of the schedule)
+  std::map<std::string, std::string> schedule_files;
   bool replay = false;
   std::string replay_error;          // divergence, empty if none
   std::vector<std::string> op_results;  // replay: how each thread's op returned

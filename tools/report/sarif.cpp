@@ -244,17 +244,28 @@ std::string render_sarif(const std::vector<ScenarioResult>& results, const std::
   json inv;
   bool ok = true;
   for (const auto& r : results) ok &= r.ok;
-  inv["executionSuccessful"] = true;
+  // A stopped run (SIGINT, SIGTERM, --time-limit) did not finish: its
+  // results are what it found so far, each stopped scenario a notification.
+  std::string stopped;
+  json notes = json::array();
+  for (const auto& r : results)
+    if (!r.stopped.empty()) {
+      stopped = r.stopped;
+      notes.push_back({{"level", "error"}, {"message", {{"text", r.name + ": " + incomplete_text(r)}}}});
+    }
+  inv["executionSuccessful"] = stopped.empty();
   if (results_cut > 0) {
-    inv["toolExecutionNotifications"] = json::array(
-        {{{"level", "warning"},
-          {"message",
-           {{"text", std::to_string(results_cut) + " result(s) cut to stay within " +
-                         std::to_string(kSarifMaxResults) + " per run; the JSON report lists every finding"}}}}});
+    notes.push_back({{"level", "warning"},
+                     {"message",
+                      {{"text", std::to_string(results_cut) + " result(s) cut to stay within " +
+                                    std::to_string(kSarifMaxResults) + " per run; the JSON report lists every finding"}}}});
   }
+  if (!notes.empty()) inv["toolExecutionNotifications"] = notes;
+  if (stopped.rfind("interrupted by ", 0) == 0) inv["exitSignalName"] = stopped.substr(15);
   inv["properties"]["expectationsHold"] = ok;
   run["invocations"] = json::array({inv});
   if (results_cut > 0) run["properties"]["resultsCut"] = results_cut;
+  if (!stopped.empty()) run["properties"]["incomplete"] = stopped;
   json log;
   log["$schema"] = "https://json.schemastore.org/sarif-2.1.0.json";
   log["version"] = "2.1.0";

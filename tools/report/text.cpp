@@ -36,9 +36,19 @@ std::string render_finding_text(const Finding& f, const ScenarioResult& r) {
          std::to_string(r.executions) + " executions)\n";
   }
   o += "key: " + f.key + "\n";
-  o += "replay: " + replay_command_text(r.file, f.schedule) + "\n";
+  auto sf = r.schedule_files.find(f.key);
+  o += "replay: " + (sf != r.schedule_files.end() ? replay_command_file(r.file, sf->second)
+                                                 : replay_command_text(r.file, f.schedule)) +
+       "\n";
   o += kRule;
   return o;
+}
+
+std::string incomplete_text(const ScenarioResult& r) {
+  const bool dfs = r.strategy.rfind("dfs", 0) == 0;
+  return "INCOMPLETE: " + r.stopped + " after " + std::to_string(r.executions_run) + " of " + (dfs ? "at most " : "") +
+         std::to_string(r.executions_planned) + " executions" +
+         (r.findings.empty() ? "" : "; witnesses as found (not shrunk)");
 }
 
 std::string render_text(const ScenarioResult& r) {
@@ -60,6 +70,13 @@ std::string render_text(const ScenarioResult& r) {
   if (!r.replay && r.traces)
     o += "coverage: " + std::to_string(r.traces) + " distinct interleavings (Mazurkiewicz traces) in " +
          std::to_string(r.executions_run) + " executions\n";
+  if (r.budget_cut > 0)
+    o += "step budget: " + std::to_string(r.budget_cut) + " execution(s) cut short at " + std::to_string(r.step_budget) +
+         " choice points, not a livelock: " +
+         (r.fair_steps ? "a fair run of the programs takes " + std::to_string(r.fair_steps) +
+                             ", more than a quarter of the budget"
+                       : std::string("a fair run of the programs does not end within it either")) +
+         " (docs/DESIGN.md, Step budget); raise explore.step_budget to run them to their end\n";
   if (!r.replay && r.unreduced_estimate > 0)
     o += std::string("without reduction: ") +
          (std::isfinite(r.unreduced_estimate) ? "about " + fmt_estimate(r.unreduced_estimate)
@@ -67,7 +84,10 @@ std::string render_text(const ScenarioResult& r) {
          " executions (Knuth's estimator over " +
          std::to_string(kEstimatePaths) + " random schedules)\n";
   if (r.timing) o += "\n" + render_timing_text(*r.timing) + "\n";
-  if (!r.replay) o += std::string("result: ") + (r.ok ? "PASS" : "FAIL") + " " + r.name + "\n";
+  if (!r.stopped.empty()) o += incomplete_text(r) + "\n";
+  if (!r.replay)
+    o += std::string("result: ") + (r.stopped.empty() ? "" : r.ok ? "INCOMPLETE (PASS so far) " : "INCOMPLETE (FAIL) ") +
+         (r.stopped.empty() ? (r.ok ? "PASS " : "FAIL ") : "") + r.name + "\n";
   return o;
 }
 
