@@ -67,30 +67,13 @@ bool dmirror_get_page(Kernel& k, OpState& st) {
   return true;
 }
 
-// v6.1+ dmirror_devmem_alloc_page(): zone_device_page_init(dpage): a
-// reference on page->pgmap, then the refcount 1. Until v7.1 the reference is
-// percpu_ref_tryget_live(), which fails on a killed ref; v7.1.5 takes it
-// with percpu_ref_tryget_many(), which fails only at zero.
+// v6.1+ dmirror_devmem_alloc_page(): zone_device_page_init(dpage)
+// (zone_device_folio_init() in v7.1, `kTrygetMany`). A failed reference is
+// the kernel's WARN; the page is then not used.
 template <bool kTrygetMany>
 bool dmirror_zone_device_page_init(Kernel& k, OpState& st) {
   if (!st.has_dpage) return true;
-  std::int64_t pg = k.read_page(st.dpage, PageField::Pgmap) - 1;
-  if (pg < 0 || pg >= std::int64_t(k.pgmaps.size())) return false;
-  PercpuRef& ref = k.pgmaps[pg]->ref;
-  if (!ref.tryget_live()) {
-    if (!kTrygetMany || !ref.dead() || ref.count() <= 0) {
-      if (kTrygetMany)
-        k.warn(FindingKind::Warn, "warn/zone_device_page_init/tryget_many-failed",
-               "zone_device_page_init(): WARN percpu_ref_tryget_many() failed: the pgmap ref is at zero");
-      else
-        k.warn(FindingKind::Warn, "warn/zone_device_page_init/tryget_live-failed",
-               "zone_device_page_init(): WARN percpu_ref_tryget_live() failed: allocating after memunmap_pages()");
-      st.has_dpage = false;  // the page is used without its reference; the model stops short of that
-      return true;
-    }
-    ref.get(1);  // tryget_many() on a killed ref with references left
-  }
-  k.write_page(st.dpage, PageField::Refcount, 1);  // set_page_count(page, 1)
+  if (zone_device_page_init_at(k, st.dpage, kTrygetMany) < 0) st.has_dpage = false;
   return true;
 }
 

@@ -398,6 +398,23 @@ int get_dev_pagemap(Kernel& k, Pfn pfn) {
   return lookup(k, pfn);
 }
 
+int zone_device_page_init_at(Kernel& k, Pfn pfn, bool tryget_many) {
+  const std::int64_t pg = k.read_page(pfn, PageField::Pgmap) - 1;  // page_pgmap(page)
+  if (pg < 0 || pg >= std::int64_t(k.pgmaps.size())) return -1;
+  PercpuRef& ref = k.pgmaps[std::size_t(pg)]->ref;
+  if (tryget_many ? !ref.tryget(1) : !ref.tryget_live()) {
+    if (tryget_many)
+      k.warn(FindingKind::Warn, "warn/zone_device_page_init/tryget_many-failed",
+             "zone_device_page_init(): WARN percpu_ref_tryget_many() failed: the pgmap ref is at zero");
+    else
+      k.warn(FindingKind::Warn, "warn/zone_device_page_init/tryget_live-failed",
+             "zone_device_page_init(): WARN percpu_ref_tryget_live() failed: allocating after memunmap_pages()");
+    return -1;
+  }
+  k.write_page(pfn, PageField::Refcount, 1);  // set_page_count(page, 1)
+  return int(pg);
+}
+
 void put_dev_pagemap(Kernel& k, int pgmap) {
   Frame f(k.ex, k.ex.stacks().fn("put_dev_pagemap"));
   pgmap_ref_put(k, pgmap, 1);

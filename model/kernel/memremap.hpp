@@ -17,6 +17,14 @@ void put_dev_pagemap(Kernel& k, int pgmap);
 // count at or below zero in atomic mode) is a WARN, as the kernel prints it.
 void pgmap_ref_put(Kernel& k, int pgmap, long n);
 void pgmap_ref_kill(Kernel& k, int pgmap);
+// zone_device_page_init() of the page at pfn: a reference on page->pgmap,
+// read with no reference held yet, then set_page_count(page, 1). Until v7.1
+// the reference is percpu_ref_tryget_live(), which fails on a killed ref;
+// v7.1.5 takes it with percpu_ref_tryget_many() (`tryget_many`), which fails
+// only on a count of zero, so an allocation racing memunmap_pages() after
+// percpu_ref_kill() succeeds silently while references are left. Returns
+// the pgmap, or -1 after the WARN.
+int zone_device_page_init_at(Kernel& k, Pfn pfn, bool tryget_many);
 
 // Rule R13 (docs/KERNEL_REFERENCE.md §4; [duyck-defer-2018], Dan Williams:
 // "It's a bug if devm_memremap_pages and devm_memremap_pages_release are running

@@ -212,31 +212,15 @@ bool read_zone_device_data(Kernel& k, OpState& st) {
   return true;
 }
 bool zone_device_page_init(Kernel& k, OpState& st) {
-  std::int64_t pg = k.read_page(st.cur, PageField::Pgmap) - 1;  // page->pgmap, no reference held yet
-  if (pg < 0 || pg >= std::int64_t(k.pgmaps.size())) return false;
-  if (!k.pgmaps[pg]->ref.tryget_live()) {
-    k.warn(FindingKind::Warn, "warn/zone_device_page_init/tryget_live-failed",
-           "zone_device_page_init(): WARN percpu_ref_tryget_live() failed: allocating after memunmap_pages()");
-    return false;
-  }
-  st.pgmap_ref = int(pg);
-  k.write_page(st.cur, PageField::Refcount, 1);  // set_page_count(page, 1)
+  const int pg = zone_device_page_init_at(k, st.cur, false);
+  if (pg < 0) return false;
+  st.pgmap_ref = pg;
   return true;
 }
-// zone_device_page_init(page, pgmap, order) as of v7.1.5: the pgmap reference
-// is taken with percpu_ref_tryget_many(), which fails only on a count of zero,
-// not on a killed ref: an allocation racing memunmap_pages() after
-// percpu_ref_kill() succeeds silently while the count is still above zero.
 bool zone_device_page_init_v7_1(Kernel& k, OpState& st) {
-  std::int64_t pg = k.read_page(st.cur, PageField::Pgmap) - 1;  // page_pgmap(page)
-  if (pg < 0 || pg >= std::int64_t(k.pgmaps.size())) return false;
-  if (!k.pgmaps[pg]->ref.tryget(1)) {
-    k.warn(FindingKind::Warn, "warn/zone_device_page_init/tryget_many-failed",
-           "zone_device_page_init(): WARN percpu_ref_tryget_many() failed: the pgmap ref is at zero");
-    return false;
-  }
-  st.pgmap_ref = int(pg);
-  k.write_page(st.cur, PageField::Refcount, 1);  // set_page_count(page, 1)
+  const int pg = zone_device_page_init_at(k, st.cur, true);
+  if (pg < 0) return false;
+  st.pgmap_ref = pg;
   return true;
 }
 // pgmap_request_folio() (proposed in [williams-request-folio-2022], not in v6.13): the pgmap
