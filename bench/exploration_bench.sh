@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Exploration benchmarks (issue 6), all measured in this one run:
+# Exploration benchmarks, all measured in this one run:
 #  (c) time to first expected finding with pct and pos, median over 20 seeds,
 #      per seed scenario that expects findings;
 #  (d) dfs on S1: executions per preemption bound, buggy and fixed variant,

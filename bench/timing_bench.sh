@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Timing scenarios (issue 7): wall time and peak RSS of each scenarios/timing
+# Timing scenarios: wall time and peak RSS of each scenarios/timing
 # run (exploration off, one checked timing run, plus the other side's timing
 # run for speedup_over) and of the headline `mhpsim diff`, with the makespans
 # they report. Usage: bench/timing_bench.sh [build/mhpsim]

@@ -1,4 +1,4 @@
-// The checkers of issue 5, each on a case where it must fire and one where it
+// The race, stale-page, lock-scope, lock-order and refcount checkers, each on a case where it must fire and one where it
 // must stay silent: seqcount sections, lock order, lock-scope rules, refcount
 // misuse, idle device-private pages.
 #include <doctest/doctest.h>

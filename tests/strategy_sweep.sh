@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 6's "done when", over the seed corpus (scenarios/seeds): every
+# The exploration work's acceptance criteria, over the seed corpus (scenarios/seeds): every
 # scenario's expectations hold under pct, pos and dfs, and dfs proves every
 # fixed variant (`findings: []`, other findings forbidden) silent with a
 # complete search; and every witness the seed, checker and exhaustive

@@ -1,5 +1,5 @@
 // Who runs next. The engine asks a Strategy at every choice point where more
-// than one thread is enabled; PCT, POS and DFS plug in here (issue 6) without
+// than one thread is enabled; PCT, POS and DFS plug in here (the exploration work) without
 // touching the engine.
 #pragma once
 #include <algorithm>

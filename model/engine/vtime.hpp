@@ -1,4 +1,4 @@
-// Virtual time (issue 7): every simulated thread has a clock in nanoseconds.
+// Virtual time: every simulated thread has a clock in nanoseconds.
 // A modelled kernel function costs what the cost table says (constant, per
 // page, per section); the cost runs on one of `cpus` simulated CPUs, so
 // threads that want more CPUs than there are queue up. A thread that blocks

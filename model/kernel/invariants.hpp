@@ -1,4 +1,4 @@
-// Model invariants (issue 4): what must hold whenever no operation is in the
+// Model invariants: what must hold whenever no operation is in the
 // middle of a step -- after every operation in the sequential tests, and at
 // the end of every execution with `explore: {check_invariants: true}`.
 // Inspection only: no events, no choice points.

@@ -1,4 +1,4 @@
-// Timing runs (issue 7): one execution of a scenario in virtual time
+// Timing runs: one execution of a scenario in virtual time
 // (model/engine/vtime.hpp) under the earliest-clock-first strategy, and what
 // a user editing a lock scope wants to see of it: makespan per thread and per
 // operation, a /proc/lock_stat-shaped table per lock class, and the critical
