@@ -19,7 +19,7 @@ const char* page_state_name(PageState s) {
   return "?";
 }
 
-int seed003_case(PageState s) {
+int fukasawa_case(PageState s) {
   switch (s) {
     case PageState::Uninit: return 1;
     case PageState::DevReady: return 2;

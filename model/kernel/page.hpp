@@ -41,7 +41,7 @@ enum class PageState : std::uint8_t {
 const char* page_state_name(PageState s);
 // Which case of [fukasawa-reserved-2019] (David Hildenbrand's five) a state stands
 // for; 0 if none.
-int seed003_case(PageState s);
+int fukasawa_case(PageState s);
 
 constexpr std::int64_t kPagePoison = -1;  // PAGE_POISON_PATTERN: all ones
 // page->flags: PG_* bits low, zone and node links above (set_page_links()).
