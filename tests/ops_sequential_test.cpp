@@ -335,10 +335,10 @@ namespace {
 // Reads of struct page fields and lock acquisitions an execution makes.
 struct Counter final : EventObserver {
   const Execution& ex;
-  long page_reads = 0, acquires = 0;
+  long page_reads = 0, acquires = 0, kn_active = 0;
   explicit Counter(const Execution& e) : ex(e) {}
   void on_event(const Event& ev) override {
-    if (ev.kind == EvKind::Acquire) ++acquires;
+    if (ev.kind == EvKind::Acquire) ++(ex.objects().class_of(ev.obj) == "kn->active#memory_block" ? kn_active : acquires);
     if (ev.kind == EvKind::Read && ex.objects().class_of(ev.obj).rfind("page->", 0) == 0) ++page_reads;
   }
 };
@@ -366,7 +366,7 @@ bool era_in(const std::string& era, std::initializer_list<const char*> eras) {
 
 }  // namespace
 
-TEST_CASE("the memory block sysfs readers take no lock and walk the memmap only where their release does") {
+TEST_CASE("the memory block sysfs readers take no lock but their kernfs active reference and walk the memmap only where their release does") {
   for (const auto& era : known_eras()) {
     CAPTURE(era);
     const Counter base = sysfs_read(era, nullptr);
@@ -380,6 +380,7 @@ TEST_CASE("the memory block sysfs readers take no lock and walk the memmap only 
       CAPTURE(reader);
       const Counter c = sysfs_read(era, reader);
       CHECK(c.acquires == base.acquires);
+      CHECK(c.kn_active == base.kn_active + 1);
       const bool walks = (std::string(reader) == "memory_block_removable" && removable_walks) ||
                          (std::string(reader) == "memory_block_valid_zones" && valid_zones_walks);
       CHECK((c.page_reads > base.page_reads) == walks);

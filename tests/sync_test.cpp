@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include "model/sync/completion.hpp"
+#include "model/sync/kernfs_active.hpp"
 #include "model/sync/mutex.hpp"
 #include "model/sync/percpu_ref.hpp"
 #include "model/sync/percpu_rwsem.hpp"
@@ -43,6 +44,45 @@ TEST_CASE("mutex: trylock fails while held and never blocks") {
   RandomStrategy s(1);
   CHECK(h.run_once(s, 0).status == S::Completed);
   CHECK_FALSE(got);
+}
+
+TEST_CASE("kernfs active: the drain waits for every reference, a get after the deactivation fails") {
+  Harness h;
+  KernfsActive kn(h.ex, "kn->active(memory0)", "kn->active#memory_block");
+  bool in_show = false, drained_inside = false, got = false, refused = false;
+  bool exists = true;
+  h.reset = [&] {
+    kn.reset();
+    in_show = drained_inside = got = refused = false;
+    exists = true;
+  };
+  h.thread("show", [&] {
+    h.ex.choice_point();
+    got = kn.get(exists);
+    if (!got) return;
+    in_show = true;
+    h.ex.choice_point();
+    in_show = false;
+    kn.put();
+  });
+  h.thread("unregister", [&] {
+    h.ex.choice_point();
+    kn.drain();
+    drained_inside = in_show;
+    refused = !kn.get(true);  // deactivated until removed()
+    exists = false;
+    kn.removed();
+  });
+  RandomStrategy s(7);
+  int gets = 0, fails = 0;
+  for (int k = 0; k < 300; ++k) {
+    CHECK(h.run_once(s, k).status == S::Completed);
+    CHECK_FALSE(drained_inside);
+    CHECK(refused);
+    (got ? gets : fails)++;
+  }
+  CHECK(gets > 0);   // the show ran before the drain
+  CHECK(fails > 0);  // or found the node gone
 }
 
 TEST_CASE("percpu_rwsem: readers share, a writer excludes everybody") {

@@ -167,7 +167,7 @@ TEST_CASE("a REGION names a lock region by its lock, its via, or both") {
 TEST_CASE("set_trylock switches a region between trylock and blocking") {
   // online_pages() is reached through the sysfs store: lock_device_hotplug_sysfs() trylocks
   Scenario base = parse_scenario("x.yaml", std::string(kHead) + "    []\n");
-  CHECK(shown(base, "online_pages").find("taken by lock_device_hotplug_sysfs (trylock, retried)") != std::string::npos);
+  CHECK(shown(base, "online_pages").find("taken by lock_device_hotplug_sysfs (trylock, else the op restarts)") != std::string::npos);
   Scenario block = with("    - {op: online_pages, set_trylock: device_hotplug_lock, trylock: false}\n");
   CHECK(shown(block, "online_pages").find("trylock") == std::string::npos);
   CHECK(shown(block, "online_pages").find("[device_hotplug_lock write] taken by lock_device_hotplug_sysfs\n") !=

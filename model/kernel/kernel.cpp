@@ -137,6 +137,9 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   for (std::size_t i = 0; i < pgmaps.size(); ++i)
     dmirrors.push_back(pgmaps[i]->is_private() ? std::make_unique<DmirrorDevice>(ex, int(i)) : nullptr);
   if (s.anon_pages) mm = std::make_unique<MmStruct>(ex, s.anon_pages);
+  for (std::uint32_t b = 0; b < geo.nr_blocks(); ++b)
+    blocks[b]->kn_active = std::make_unique<KernfsActive>(ex, "kn->active(memory" + std::to_string(b) + ")",
+                                                          "kn->active#memory_block");
 
   // Boot memory: early sections of node 0, fully populated and online, in ZONE_NORMAL.
   Pfn boot_pfns = s.boot_pfns();
@@ -246,6 +249,7 @@ void Kernel::reset() {
   for (auto& b : blocks) {
     b->dev_lock.reset();
     b->range_lock.reset();
+    b->kn_active->reset();
     b->nr_vmemmap_pages = 0;
   }
   for (auto& p : pgmaps) {

@@ -19,6 +19,7 @@
 #include "model/kernel/page_store.hpp"
 #include "model/support/finding_kind.hpp"
 #include "model/sync/completion.hpp"
+#include "model/sync/kernfs_active.hpp"
 #include "model/sync/mutex.hpp"
 #include "model/sync/percpu_ref.hpp"
 #include "model/sync/percpu_rwsem.hpp"
@@ -85,6 +86,11 @@ struct MemoryBlock {  // struct memory_block (drivers/base/memory.c)
   Cell online_type;  // W: device_hotplug_lock
   Mutex dev_lock;    // device_lock(&mem->dev)
   Mutex range_lock;  // variant V10 only: a per-range lock instead of mem_hotplug_lock
+  // The active reference of the block's sysfs attribute nodes (state,
+  // valid_zones, removable, phys_device: one class here, see
+  // docs/KERNEL_REFERENCE.md), drained by device_unregister(). Made by the
+  // Kernel after every other object, so object numbers stay as they were.
+  std::unique_ptr<KernfsActive> kn_active;
   // mem->nr_vmemmap_pages (v5.14..v6.5), mem->altmap->free (v6.6+): the
   // block's first pages host its memmap (MHP_MEMMAP_ON_MEMORY). Model state
   // without events: written before device_register() publishes the block

@@ -38,9 +38,24 @@ bool create_memory_block_devices(Kernel& k, OpState& st) {
   return true;
 }
 
+// device_unregister() of a block (remove_memory_block_devices(), or
+// unregister_memory() before v5.3): kernfs_remove() of its sysfs files
+// deactivates them and kernfs_drain() waits for the shows and stores that
+// hold an active reference (lockdep: a write acquire of kn->active, under
+// whatever the remover holds: device_hotplug_lock, mem_hotplug_lock); then
+// the device is gone and its nodes are freed.
+void unregister_block(Kernel& k, MemoryBlock& b) {
+  {
+    Frame f(k.ex, k.ex.stacks().fn("kernfs_drain"));
+    b.kn_active->drain();
+  }
+  k.write(b.registered, 0);
+  b.kn_active->removed();
+}
+
 bool remove_memory_block_devices(Kernel& k, OpState& st) {
   each_block(k, st, [&](MemoryBlock& b) {
-    k.write(b.registered, 0);
+    unregister_block(k, b);
     b.nr_vmemmap_pages = 0;  // the block and its altmap are freed
   });
   return true;
@@ -71,7 +86,7 @@ bool hotplug_memory_register(Kernel& k, OpState& st) {
 bool unregister_memory_section(Kernel& k, OpState& st) {
   if (st.args.nr_pages == 0) return true;
   std::uint32_t s = std::uint32_t(st.cur);
-  if (block_sections_in_range(k, st, s).second == s) k.write(k.blocks[s / k.geo.sections_per_block]->registered, 0);
+  if (block_sections_in_range(k, st, s).second == s) unregister_block(k, *k.blocks[s / k.geo.sections_per_block]);
   return true;
 }
 
@@ -112,16 +127,8 @@ bool mem_state_offline(Kernel& k, OpState& st) { return set_state(k, st, MEM_OFF
 
 // --- the sysfs readers of /sys/devices/system/memory/memoryN/ ---
 // Every show runs under a kernfs_get_active() of the attribute (seq_read()
-// -> kernfs_seq_start()): device_del() of the block (remove_memory_block_devices(), or
-// unregister_memory() before v5.3) drains that reference before the block
-// goes. The model keeps no active count: this step only tests that the
-// block device exists (a sysfs open of a removed block fails), without an
-// event, and removal does not wait for a running show.
-bool kernfs_get_active(Kernel& k, OpState& st) {
-  bool ok = true;
-  each_block(k, st, [&](MemoryBlock& b) { ok = ok && b.registered.v; });
-  return ok;
-}
+// -> kernfs_seq_start()): the programs' `kernfs_active` read region
+// (model/ops/lock_dispatch.cpp), which unregister_block() drains.
 
 // state_show() (show_mem_state() before v5.0): a plain load of mem->state,
 // no device_lock(): memory_block_change_state() stores it under the device
@@ -161,7 +168,6 @@ void add_memory_block_primitives(PrimitiveTable& t) {
     {"mem_state_going_offline", mem_state_going_offline, "drivers/base/memory.c memory_block_change_state(MEM_GOING_OFFLINE)"},
     {"mem_state_offline", mem_state_offline, "drivers/base/memory.c memory_block_change_state(MEM_OFFLINE)"},
     // the sysfs readers
-    {"kernfs_get_active", kernfs_get_active, "fs/kernfs/dir.c kernfs_get_active() of the block's attribute: the block device is registered (the active count is not modelled)"},
     {"state_show", state_show, "drivers/base/memory.c state_show() (show_mem_state() before v5.0): mem->state, no lock"},
     {"mem_state_is_online", mem_state_is_online, "drivers/base/memory.c removable_show() / valid_zones_show(): mem->state == MEM_ONLINE, no lock"},
     {"phys_device_show", no_shared_read, "drivers/base/memory.c phys_device_show() (v4.19..v5.11): mem->phys_device, written once before device_register()"},

@@ -48,6 +48,9 @@ struct OpState {
   bool injected = false;  // the error came from an injection
   StackId ended_at = 0;
   const std::string* pending_label = nullptr;  // a `goto:` on its way to its label
+  // A `trylock: true` region found its mutex taken: lock_device_hotplug_sysfs()
+  // returns restart_syscall(), the op unwinds and runs again once it is free.
+  Mutex* restart_on = nullptr;
   const Injection* inject = nullptr;  // the thread's injections
   std::uint8_t n_inject = 0;
   std::array<std::uint32_t, kMaxInjections> inject_seen{};  // times each injection's function ran

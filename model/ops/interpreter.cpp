@@ -5,6 +5,7 @@
 #include "model/kernel/memremap.hpp"
 #include "model/ops/lock_dispatch.hpp"
 #include "model/ops/program.hpp"
+#include "model/support/errno.hpp"
 
 namespace mhp {
 
@@ -81,7 +82,13 @@ void lock_call(Kernel& k, const OpNode& n, OpState& st) {
   const bool take = n.kind == OpNode::Kind::Acquire;
   const FnId fn = take ? n.via_fn : n.done_fn;
   Frame f(k.ex, fn);
-  lock_op(k, n, st.args, take);
+  // a lone `trylock: true` acquire has no region to unwind: it waits for
+  // the unlock and tries again
+  while (!lock_op(k, n, st, take)) {
+    Mutex& m = *st.restart_on;
+    st.restart_on = nullptr;
+    while (m.owner() != kNoThread) k.ex.block_on(m.obj(), SyncSide::Exclusive);
+  }
   charge(k, fn, st);
 }
 
@@ -157,13 +164,21 @@ bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st, const O
       case OpNode::Kind::Lock: {
         {
           Frame f(k.ex, n.via_fn);
-          lock_op(k, n, st.args, true);
+          const bool got = lock_op(k, n, st, true);
           charge(k, n.via_fn, st);
+          // kernfs_get_active() failed (the syscall returns -ENODEV), or
+          // lock_device_hotplug_sysfs() restarts the syscall: the region's
+          // body does not run
+          if (!got) {
+            failed(k, n, st, *errno_value(st.restart_on ? "ERESTARTNOINTR" : "ENODEV"));
+            ok = false;
+            break;
+          }
         }
         ok = run_nodes(k, n.body, st, &n);
         {
           Frame f(k.ex, n.done_fn);
-          lock_op(k, n, st.args, false);
+          lock_op(k, n, st, false);
           charge(k, n.done_fn, st);
         }
         break;
@@ -193,7 +208,19 @@ void run_program(Kernel& k, const OpProgram& p, OpState& st) {
   st.cur = st.args.start;  // one-pfn walkers check and read args.start
   st.cur_end = st.cur + 1;
   if (p.devres == OpProgram::Devres::Release) r13_release_start(k, st);
-  const bool ok = run_nodes(k, p.steps, st);
+  bool ok = run_nodes(k, p.steps, st);
+  // restart_syscall(): the op has dropped everything; lock_device_hotplug_sysfs()
+  // slept before returning, and a retry before the holder unlocks fails
+  // again, so it runs again once the mutex is free.
+  while (st.restart_on) {
+    Mutex& m = *st.restart_on;
+    st.restart_on = nullptr;
+    st.err = 0;
+    st.ended_early = false;
+    st.ended_at = 0;
+    while (m.owner() != kNoThread) k.ex.block_on(m.obj(), SyncSide::Exclusive);
+    ok = run_nodes(k, p.steps, st);
+  }
   if (ok) st.ended_early = false;  // a check inside a loop may have skipped an item
   if (p.devres == OpProgram::Devres::Map) r13_map_done(k, st, ok);
   if (p.devres == OpProgram::Devres::Release || (p.devres == OpProgram::Devres::Map && !ok))

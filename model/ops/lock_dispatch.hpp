@@ -6,6 +6,9 @@
 namespace mhp {
 
 // Acquires (or releases) the lock of region n for the operation's arguments.
-void lock_op(Kernel& k, const OpNode& n, const OpArgs& a, bool acquire);
+// False: the acquire failed and nothing is held: kernfs_get_active() of a
+// deactivated or removed node, or a `trylock: true` mutex found taken (then
+// st.restart_on names it).
+bool lock_op(Kernel& k, const OpNode& n, OpState& st, bool acquire);
 
 }  // namespace mhp

@@ -19,6 +19,7 @@ const std::vector<LockSpec>& lock_specs() {
       {"mmap_lock", LockId::MmapLock, true, true},
       {"ptl", LockId::Ptl, false, true},
       {"mdevice_lock", LockId::DmirrorLock, false, true},
+      {"kernfs_active", LockId::KernfsActive, true, false},
   };
   return specs;
 }
@@ -43,7 +44,7 @@ bool lock_mode_valid(const std::string& lock, const std::string& mode) {
 
 bool lock_single_call_valid(const std::string& lock) {
   const LockSpec* l = find_lock(lock);
-  return l && l->id != LockId::Rcu;
+  return l && l->id != LockId::Rcu && l->id != LockId::KernfsActive;
 }
 
 bool lock_trylock_valid(LockId lock) {

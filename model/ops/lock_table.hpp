@@ -25,6 +25,7 @@ enum class LockId : std::uint8_t {
   MmapLock,        // the test process's mm->mmap_lock (rw_semaphore)
   Ptl,             // its page table's pte lock
   DmirrorLock,     // lib/test_hmm.c mdevice->lock of the op's device
+  KernfsActive,    // the kernfs active reference of the range's memory blocks' sysfs files
 };
 
 struct LockSpec {
@@ -37,10 +38,13 @@ const LockSpec* find_lock(const std::string& name);
 bool lock_mode_valid(const std::string& lock, const std::string& mode);
 // Whether an `acquire:`/`release:` node may name the lock: not rcu, whose
 // read sections the model tracks as a per-thread depth, without the held-lock
-// record (who took it, where) a lone rcu_read_unlock() would be checked by.
+// record (who took it, where) a lone rcu_read_unlock() would be checked by;
+// not kernfs_active, whose read side can fail (only a region can skip its
+// body).
 bool lock_single_call_valid(const std::string& lock);
 // Whether `trylock: true` means something for the lock: the mutexes, which
-// lock_dispatch.cpp takes by trylock-and-retry (lock_device_hotplug_sysfs()).
+// lock_dispatch.cpp takes by trylock: a region restarts the op on failure
+// (lock_device_hotplug_sysfs()), a lone `acquire:` retries in place.
 bool lock_trylock_valid(LockId lock);
 std::vector<std::string> lock_names();
 

@@ -31,7 +31,7 @@ struct OpNode {
   std::string mode;  // lock, acquire, release: "read" or "write"
   std::string via;   // lock, acquire: kernel function that takes it (mem_hotplug_begin)
   std::string done;  // lock, release: kernel function that drops it (mem_hotplug_done)
-  bool trylock = false;  // lock, acquire: trylock and retry (lock_device_hotplug_sysfs)
+  bool trylock = false;  // lock: trylock, else the op restarts (lock_device_hotplug_sysfs); acquire: trylock and retry
   std::vector<OpNode> body;  // call, lock, for_each, label: their steps; step: its `otherwise:` steps
   // Failure exits. `fails:` (step, call): the errnos the kernel function can
   // return here, the first when the modelled check itself fails; a scenario

@@ -54,7 +54,7 @@ void show_nodes(const std::vector<OpNode>& nodes, int depth, std::string& out) {
         show_nodes(n.body, depth + 1, out);
         break;
       case OpNode::Kind::Lock:
-        out += ind + "[" + n.name + " " + n.mode + "] taken by " + n.via + (n.trylock ? " (trylock, retried)" : "") + "\n";
+        out += ind + "[" + n.name + " " + n.mode + "] taken by " + n.via + (n.trylock ? " (trylock, else the op restarts)" : "") + "\n";
         show_nodes(n.body, depth + 1, out);
         show_unwind(n, depth + 1, out);
         out += ind + "[/" + n.name + " " + n.mode + "] dropped by " + n.done + "\n";

@@ -27,7 +27,8 @@ namespace mhp {
   X(ERANGE, 34)        \
   X(EOPNOTSUPP, 95)    \
   X(EHWPOISON, 133)    \
-  X(ERESTARTSYS, 512)
+  X(ERESTARTSYS, 512)  \
+  X(ERESTARTNOINTR, 513)
 
 // The value of an errno name; nullopt if the name is not in the list.
 std::optional<int> errno_value(std::string_view name);
