@@ -1,5 +1,7 @@
 #include "model/kernel/invariants.hpp"
 
+#include "model/kernel/device_private.hpp"
+
 namespace mhp {
 
 namespace {
@@ -174,8 +176,7 @@ std::vector<Violation> check_invariants(const Kernel& k) {
         out.push_back({"device-private-mapped-live", at + ": maps pfn " + std::to_string(pfn) + ", " + page_state_name(ps)});
         continue;
       }
-      const std::int64_t idle = k.pgmaps[pg]->idle_at_zero ? 0 : 1;
-      if (k.page_value(pfn, PageField::Refcount) <= idle)
+      if (k.page_value(pfn, PageField::Refcount) <= device_private_idle_count(k, pg))
         out.push_back({"device-private-mapped-referenced", at + ": maps pfn " + std::to_string(pfn) + " at refcount " +
                                                               std::to_string(k.page_value(pfn, PageField::Refcount))});
       if (!k.dmirrors[std::size_t(pg)]) continue;

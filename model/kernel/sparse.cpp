@@ -221,10 +221,9 @@ static void usage_deref(Kernel& k, std::uint32_t section) {
   if (!k.spec.section_usage) return;
   const MemSection& ms = k.sections[section];
   const SimThread& t = k.ex.self();
-  const std::string fn = k.ex.stacks().top_name(t.stack);
   if (!ms.usage) {
     if (k.spec.section_usage_rcu) return;  // `usage ? test_bit(...) : 0`
-    const std::string key = "kasan/null-ptr-deref/mem_section->usage/" + fn;
+    const std::string key = "kasan/null-ptr-deref/mem_section->usage/" + k.ex.stacks().top_name(t.stack);
     if (k.warned(key)) return;
     k.warn(FindingKind::Kasan, key,
            "pfn_section_valid(): NULL pointer dereference of mem_section[" + std::to_string(section) +
@@ -236,7 +235,7 @@ static void usage_deref(Kernel& k, std::uint32_t section) {
   const bool freed = u.state == MemSectionUsage::State::Freed ||
                      (u.state == MemSectionUsage::State::RcuPending && t.rcu_depth == 0);
   if (!freed) return;
-  const std::string key = "kasan/slab-use-after-free/mem_section->usage/" + fn;
+  const std::string key = "kasan/slab-use-after-free/mem_section->usage/" + k.ex.stacks().top_name(t.stack);
   if (k.warned(key)) return;
   k.warn(FindingKind::Kasan, key,
          "pfn_section_valid(): read of mem_section[" + std::to_string(section) + "].usage->subsection_map after " +
