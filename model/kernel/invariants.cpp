@@ -51,6 +51,24 @@ std::vector<Violation> check_invariants(const Kernel& k) {
       }
     }
   }
+  // a node spans exactly its zones: the union of their spans, empty when
+  // every zone is empty. update_pgdat_span() computes it so (00d6c019b5bc,
+  // v5.4); before, resize_pgdat_range() grows it with its zone's and
+  // shrink_pgdat_span() shrinks it as shrink_zone_span() shrinks the zone
+  for (const auto& nd : k.nodes) {
+    std::int64_t lo = -1, hi = 0;
+    for (const auto& z : nd->zones) {
+      if (z->spanned_pages.v == 0) continue;
+      if (lo < 0 || z->zone_start_pfn.v < lo) lo = z->zone_start_pfn.v;
+      hi = std::max(hi, z->zone_start_pfn.v + z->spanned_pages.v);
+    }
+    const std::int64_t ns = nd->node_start_pfn.v, ne = ns + nd->node_spanned_pages.v;
+    const bool empty = nd->node_spanned_pages.v == 0;
+    if (lo < 0 ? !empty : (empty || ns != lo || ne != hi))
+      out.push_back({"node-span-matches-zones", "node " + std::to_string(nd->nid) + " spans [" + std::to_string(ns) + ", " +
+                                                   std::to_string(ne) + "), its zones [" + std::to_string(lo < 0 ? 0 : lo) + ", " +
+                                                   std::to_string(hi) + ")"});
+  }
   // the zone span covers every online page of the zone
   for (Pfn p = 0; p < g.nr_pfns(); ++p) {
     if (k.page_state(p) != PageState::Online) continue;

@@ -275,19 +275,83 @@ bool page_zone_of_start(Kernel& k, OpState& st) {
   return true;
 }
 
-// shrink_zone_span() (v4.19..v5.3), for section st.cur leaving the zone: the
-// section walk of find_smallest/biggest_section_pfn() tests only
-// valid_section(), then pfn_to_nid() and page_zone() of the section's first
-// page -- memmaps of sections that were added but never onlined included.
-// __remove_zone() of these releases has no ZONE_DEVICE exit (that came with
+// find_smallest_section_pfn(): the first pfn of [lo, hi), stepping by
+// `step`, that still belongs; 0 if none (the kernel's "not found").
+template <class Belongs>
+Pfn find_smallest_section_pfn(Pfn lo, Pfn hi, Pfn step, Belongs belongs) {
+  for (Pfn pfn = lo; pfn < hi; pfn += step)
+    if (belongs(pfn)) return pfn;
+  return 0;
+}
+// find_biggest_section_pfn(): from hi - 1 down to lo, stepping by `step`;
+// 0 if none. (The kernel's unsigned loop never ends for lo == 0; no span
+// the model shrinks that way lacks a pfn that belongs.)
+template <class Belongs>
+Pfn find_biggest_section_pfn(Pfn lo, Pfn hi, Pfn step, Belongs belongs) {
+  if (hi == 0) return 0;
+  for (Pfn pfn = hi - 1; pfn >= lo; pfn -= step) {
+    if (belongs(pfn)) return pfn;
+    if (pfn < step) break;
+  }
+  return 0;
+}
+
+// shrink_zone_span() / shrink_pgdat_span() (v4.19..v5.3) for [start, end)
+// leaving the span: only a removed range at the start or the end of the span
+// moves that bound (to the next pfn that still belongs, if one is found);
+// then, whatever moved, a walk of the whole old span empties it when no pfn
+// outside [start, end) belongs. A range in the middle changes nothing: the
+// span keeps whatever hole it leaves, and a bound that stopped belonging
+// for another reason stays.
+template <class Belongs>
+void shrink_span_v4_19(Kernel& k, Cell& start_c, Cell& spanned_c, Pfn step, Pfn start, Pfn end, Belongs belongs) {
+  const Pfn s = Pfn(k.read(start_c)), e = s + Pfn(k.read(spanned_c));
+  if (s == start) {
+    if (Pfn pfn = find_smallest_section_pfn(end, e, step, belongs)) {
+      k.write(start_c, std::int64_t(pfn));
+      k.write(spanned_c, std::int64_t(e - pfn));
+    }
+  } else if (e == end) {
+    if (Pfn pfn = find_biggest_section_pfn(s, start, step, belongs)) k.write(spanned_c, std::int64_t(pfn - s + 1));
+  }
+  for (Pfn pfn = s; pfn < e; pfn += step)
+    if ((pfn < start || pfn >= end) && belongs(pfn)) return;  // a valid pfn of the span remains
+  k.write(start_c, 0);
+  k.write(spanned_c, 0);
+}
+
+// valid_section(): the walks of v4.19..v5.0 (one pfn per section).
+bool valid_section_at(Kernel& k, Pfn pfn) {
+  return k.read(k.sections[k.geo.section_of(pfn)].mem_map, Access::Once) & SECTION_HAS_MEM_MAP;
+}
+
+// The range __remove_zone() is given: v4.19..v5.0 the whole section st.cur;
+// v5.3 the part of the removed range inside it (__remove_pages()'s pfns).
+std::pair<Pfn, Pfn> section_range(const Kernel& k, const OpState& st, bool subsections) {
+  const std::uint32_t sec = std::uint32_t(st.cur);
+  Pfn lo = k.geo.section_start(sec), hi = k.geo.section_start(sec + 1);
+  if (subsections) {
+    lo = std::max(lo, st.args.start);
+    hi = std::min(hi, range_end(st));
+  }
+  return {lo, hi};
+}
+
+// shrink_zone_span() (v4.19..v5.3), for section st.cur leaving the zone:
+// find_smallest/biggest_section_pfn() test valid_section() (v5.3: pfn_valid()
+// per subsection), then pfn_to_nid() and page_zone() -- memmaps of sections
+// that were added but never onlined included. __remove_zone() of these
+// releases has no ZONE_DEVICE exit (that came with
 // remove_pfn_range_from_zone(), v5.5 and 5.4.y stable), so none here.
+template <bool Subsections>
 bool shrink_zone_span_v4_19(Kernel& k, OpState& st) {
-  int zone = st.args.zone, nid = st.args.nid;
-  std::uint32_t removed = std::uint32_t(st.cur);
-  shrink_span(k, op_zone(k, st), k.geo.pages_per_section(), [&](Pfn pfn) {
-    if (k.geo.section_of(pfn) == removed) return false;
-    if (!(k.read(k.sections[k.geo.section_of(pfn)].mem_map, Access::Once) & SECTION_HAS_MEM_MAP)) return false;
-    std::int64_t f = k.read_page(pfn, PageField::Flags);
+  const int zone = st.args.zone, nid = st.args.nid;
+  const auto [start, end] = section_range(k, st, Subsections);
+  Zone& z = op_zone(k, st);
+  const Pfn step = Subsections ? k.geo.pages_per_subsection : k.geo.pages_per_section();
+  shrink_span_v4_19(k, z.zone_start_pfn, z.spanned_pages, step, start, end, [&](Pfn pfn) {
+    if (!(Subsections ? pfn_valid_b(k, pfn) : valid_section_at(k, pfn))) return false;
+    const std::int64_t f = k.read_page(pfn, PageField::Flags);  // pfn_to_nid(), page_zone()
     return flags_nid(f) == nid && flags_zone(f) == zone;
   });
   return true;
@@ -296,16 +360,15 @@ bool shrink_zone_span_v4_19(Kernel& k, OpState& st) {
 bool update_pgdat_span_step(Kernel& k, OpState& st) { return update_pgdat_span(k, st); }
 
 // shrink_pgdat_span() (v4.19..v5.3), for section st.cur leaving the node:
-// the node-span twin of shrink_zone_span_v4_19 -- the section walk tests
-// only valid_section() and then pfn_to_nid() of the section's first page,
-// never-onlined memmaps included.
+// the node-span twin of shrink_zone_span_v4_19, testing pfn_to_nid() only.
+template <bool Subsections>
 bool shrink_pgdat_span(Kernel& k, OpState& st) {
   Pgdat& nd = *k.nodes[st.args.nid];
-  int nid = st.args.nid;
-  std::uint32_t removed = std::uint32_t(st.cur);
-  shrink_span(k, nd.node_start_pfn, nd.node_spanned_pages, k.geo.pages_per_section(), [&](Pfn pfn) {
-    if (k.geo.section_of(pfn) == removed) return false;
-    if (!(k.read(k.sections[k.geo.section_of(pfn)].mem_map, Access::Once) & SECTION_HAS_MEM_MAP)) return false;
+  const int nid = st.args.nid;
+  const auto [start, end] = section_range(k, st, Subsections);
+  const Pfn step = Subsections ? k.geo.pages_per_subsection : k.geo.pages_per_section();
+  shrink_span_v4_19(k, nd.node_start_pfn, nd.node_spanned_pages, step, start, end, [&](Pfn pfn) {
+    if (!(Subsections ? pfn_valid_b(k, pfn) : valid_section_at(k, pfn))) return false;
     return flags_nid(k.read_page(pfn, PageField::Flags)) == nid;
   });
   return true;
@@ -468,9 +531,11 @@ void add_memory_hotplug_primitives(PrimitiveTable& t) {
     {"shrink_zone_span_v5_4", shrink_zone_span<pfn_to_online_page_b0>, "mm/memory_hotplug.c shrink_zone_span() (v5.4..v5.11: pfn_to_online_page() tests the ONLINE bit)"},
     {"remove_pfn_range_from_zone", remove_pfn_range_from_zone, "mm/memory_hotplug.c remove_pfn_range_from_zone(): poison, shrink_zone_span(), update_pgdat_span()"},
     {"page_zone_of_start", page_zone_of_start, "arch/x86/mm/init_64.c arch_remove_memory() (v4.19..v5.3): page_zone(pfn_to_page(start))"},
-    {"shrink_zone_span_v4_19", shrink_zone_span_v4_19, "mm/memory_hotplug.c shrink_zone_span() (v4.19..v5.3): find_smallest/biggest_section_pfn()"},
+    {"shrink_zone_span_v4_19", shrink_zone_span_v4_19<false>, "mm/memory_hotplug.c shrink_zone_span() (v4.19..v5.0): find_smallest/biggest_section_pfn(), valid_section() per section"},
+    {"shrink_zone_span_v5_3", shrink_zone_span_v4_19<true>, "mm/memory_hotplug.c shrink_zone_span() (v5.3): find_smallest/biggest_section_pfn(), pfn_valid() per subsection"},
     {"update_pgdat_span", update_pgdat_span_step, "mm/memory_hotplug.c update_pgdat_span()"},
-    {"shrink_pgdat_span", shrink_pgdat_span, "mm/memory_hotplug.c shrink_pgdat_span() (v4.19..v5.3): section walk, pfn_to_nid()"},
+    {"shrink_pgdat_span", shrink_pgdat_span<false>, "mm/memory_hotplug.c shrink_pgdat_span() (v4.19..v5.0): section walk, pfn_to_nid()"},
+    {"shrink_pgdat_span_v5_3", shrink_pgdat_span<true>, "mm/memory_hotplug.c shrink_pgdat_span() (v5.3): subsection walk with pfn_valid(), pfn_to_nid()"},
     // the memory block sysfs readers' lookups
     {"default_kernel_zone_for_pfn_v4_19", default_kernel_zone_for_pfn_v4_19, "mm/memory_hotplug.c default_kernel_zone_for_pfn() (v4.19..v5.17): zone_intersects() up to ZONE_NORMAL"},
     {"default_kernel_zone_for_pfn", default_kernel_zone_for_pfn, "mm/memory_hotplug.c default_kernel_zone_for_pfn() (d6aad2016a3f, v5.18): zones below ZONE_NORMAL only"},
