@@ -69,6 +69,37 @@ std::vector<Violation> check_invariants(const Kernel& k) {
                                                    std::to_string(ne) + "), its zones [" + std::to_string(lo < 0 ? 0 : lo) + ", " +
                                                    std::to_string(hi) + ")"});
   }
+  // an offline node has no memory: no memory block names it and it has no
+  // present pages (try_offline_node() checks for both before
+  // node_set_offline(), the v5.5 form through mem->nid)
+  for (const auto& nd : k.nodes) {
+    if (nd->node_online.v) continue;
+    const std::string n = "node " + std::to_string(nd->nid);
+    if (nd->node_present_pages.v != 0)
+      out.push_back({"offline-node-empty", n + " is offline with node_present_pages " + std::to_string(nd->node_present_pages.v)});
+    for (std::uint32_t b = 0; b < k.blocks.size(); ++b)
+      if (k.blocks[b]->registered.v && k.blocks[b]->nid == nd->nid) {
+        out.push_back({"offline-node-empty", n + " is offline but memory" + std::to_string(b) + " is registered for it"});
+        break;
+      }
+  }
+  // a zone's initialised pages of hot-added memory lie in its span: the
+  // span grows before the memmap is initialised (move_pfn_range_to_zone())
+  // and shrinks only over pages that left the zone
+  for (Pfn p = 0; p < g.nr_pfns(); ++p) {
+    const PageState ps = k.page_state(p);
+    if (ps != PageState::InitOffline && ps != PageState::Offlined && ps != PageState::DevReady) continue;
+    if (k.sections[g.section_of(p)].mem_map.v & SECTION_IS_EARLY) continue;  // boot memory and its holes
+    const std::int64_t f = k.page_value(p, PageField::Flags);
+    const int nid = flags_nid(f), z = flags_zone(f);
+    if (nid >= int(k.nodes.size()) || z >= MAX_NR_ZONES) continue;
+    const Zone& zn = *k.nodes[nid]->zones[z];
+    if (std::int64_t(p) < zn.zone_start_pfn.v || std::int64_t(p) >= zn.zone_start_pfn.v + zn.spanned_pages.v) {
+      out.push_back({"zone-span-covers-initialised-pages", "pfn " + std::to_string(p) + " (" + page_state_name(ps) +
+                                                               ") links to " + z_name(nid, z) + ", which does not span it"});
+      break;
+    }
+  }
   // the zone span covers every online page of the zone
   for (Pfn p = 0; p < g.nr_pfns(); ++p) {
     if (k.page_state(p) != PageState::Online) continue;

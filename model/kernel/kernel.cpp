@@ -140,6 +140,11 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   for (std::uint32_t b = 0; b < geo.nr_blocks(); ++b)
     blocks[b]->kn_active = std::make_unique<KernfsActive>(ex, "kn->active(memory" + std::to_string(b) + ")",
                                                           "kn->active#memory_block");
+  for (auto& nd : nodes) {
+    nd->node_online = named(ex, "node_states[N_ONLINE] bit of node " + std::to_string(nd->nid), "node_states[N_ONLINE]");
+    // a node with a CPU is online from boot; a CPU-less one only with boot memory
+    nd->node_online.initial = s.node_has_cpu(nd->nid) || (nd->nid == 0 && s.boot_pfns() > 0);
+  }
 
   // Boot memory: early sections of node 0, fully populated and online, in ZONE_NORMAL.
   Pfn boot_pfns = s.boot_pfns();
@@ -180,7 +185,7 @@ std::vector<Cell*> Kernel::all_cells() {
   }
   for (auto& nd : nodes) {
     for (Cell* c : {&nd->node_start_pfn, &nd->node_spanned_pages, &nd->node_present_pages, &nd->nr_zones,
-                    &nd->node_state_memory})
+                    &nd->node_state_memory, &nd->node_online})
       out.push_back(c);
     for (auto& z : nd->zones)
       for (Cell* c : {&z->zone_start_pfn, &z->spanned_pages, &z->present_pages, &z->initialized, &z->contiguous,
@@ -251,6 +256,7 @@ void Kernel::reset() {
     b->range_lock.reset();
     b->kn_active->reset();
     b->nr_vmemmap_pages = 0;
+    b->nid = 0;
   }
   for (auto& p : pgmaps) {
     p->ref.reset();

@@ -72,6 +72,10 @@ struct Pgdat {  // pglist_data
   int nid;
   Cell node_start_pfn, node_spanned_pages, node_present_pages, nr_zones;
   Cell node_state_memory;  // node_states[N_MEMORY] bit of this node
+  // node_states[N_ONLINE] bit (node_online()); W: node_set_online() /
+  // node_set_offline() under mem_hotplug_lock and device_hotplug_lock.
+  // Registered after every other object (Kernel::Kernel).
+  Cell node_online;
   Spinlock node_size_lock;  // pgdat_resize_lock()
   std::unique_ptr<Zone> zones[MAX_NR_ZONES];
 };
@@ -96,6 +100,10 @@ struct MemoryBlock {  // struct memory_block (drivers/base/memory.c)
   // without events: written before device_register() publishes the block
   // and never again until the device is gone, so no reader can race it.
   Pfn nr_vmemmap_pages = 0;
+  // mem->nid: the node the block was added for, model state written before
+  // device_register() publishes the block (init_memory_block()). Read by
+  // try_offline_node()'s for_each_memory_block() walk (v5.4+).
+  int nid = 0;
 };
 
 enum class PgmapType { FsDax, Generic, Private };
@@ -164,6 +172,12 @@ struct MachineSpec {
   Pfn boot_pfns() const { return boot_pages ? boot_pages : Pfn(boot_sections) * geo.pages_per_section(); }
   std::vector<PgmapDesc> devices;
   std::uint32_t anon_pages = 0;  // pages of the test process's anonymous mapping (anon_mm.hpp)
+  // Nodes without CPUs (bit per nid), as a CXL or pmem node is: offline at
+  // boot unless they have boot memory, and try_offline_node() can take them
+  // offline again. Every other node has a CPU: online from boot, forever
+  // (check_cpu_on_node()). CPUs do not hotplug in the model.
+  std::uint32_t cpuless_nodes = 0;
+  bool node_has_cpu(int nid) const { return !((cpuless_nodes >> nid) & 1); }
   // 5ec8e8ea8b77 ("mm/sparsemem: fix race in accessing memory_section->usage",
   // v6.8; in the 6.1.158 and 6.6.57 trees): ms->usage freed by kfree_rcu()
   // after SECTION_HAS_MEM_MAP is cleared, and pfn_section_valid() tests

@@ -33,6 +33,7 @@ bool create_memory_block_devices(Kernel& k, OpState& st) {
   if (st.args.pgmap >= 0) return true;
   each_block(k, st, [&](MemoryBlock& b) {
     b.nr_vmemmap_pages = st.vmemmap_pages;  // init_memory_block(): before the device is registered
+    b.nid = st.args.nid;
     register_block(k, b);
   });
   return true;
@@ -76,7 +77,10 @@ std::pair<std::uint32_t, std::uint32_t> block_sections_in_range(const Kernel& k,
 bool hotplug_memory_register(Kernel& k, OpState& st) {
   if (st.args.pgmap >= 0 || st.args.nr_pages == 0) return true;  // want_memblock is false for ZONE_DEVICE
   std::uint32_t s = std::uint32_t(st.cur);
-  if (block_sections_in_range(k, st, s).first == s) register_block(k, *k.blocks[s / k.geo.sections_per_block]);
+  if (block_sections_in_range(k, st, s).first == s) {
+    k.blocks[s / k.geo.sections_per_block]->nid = st.args.nid;  // mem->nid, before device_register()
+    register_block(k, *k.blocks[s / k.geo.sections_per_block]);
+  }
   return true;
 }
 

@@ -374,6 +374,71 @@ bool shrink_pgdat_span(Kernel& k, OpState& st) {
   return true;
 }
 
+// --- nodes (include/linux/nodemask.h node_states[N_ONLINE]) ---
+
+// __try_online_node(nid, false) from add_memory_resource(): node_online(),
+// and for an offline node hotadd_new_pgdat() / hotadd_init_pgdat() resets
+// the pgdat it reuses (an offlined node's pgdat is never freed): nr_zones
+// and node_present_pages to 0, node_start_pfn to the added range's start
+// (v4.19..v5.4) or 0 (v5.10+). The node goes online only after the memory
+// block devices exist (node_set_online, below).
+template <bool StartAtZero>
+bool try_online_node(Kernel& k, OpState& st) {
+  Pgdat& nd = *k.nodes[st.args.nid];
+  st.new_node = !k.read(nd.node_online);
+  if (!st.new_node) return true;
+  k.write(nd.nr_zones, 0);
+  k.write(nd.node_start_pfn, StartAtZero ? 0 : std::int64_t(st.args.start));
+  k.write(nd.node_present_pages, 0);
+  return true;
+}
+
+// add_memory_resource(): if (new_node) node_set_online(nid) (and
+// __register_one_node(), not modelled).
+bool node_set_online(Kernel& k, OpState& st) {
+  if (st.new_node) k.write(k.nodes[st.args.nid]->node_online, 1);
+  return true;
+}
+
+// check_cpu_on_node(), then node_set_offline() (unregister_one_node() is
+// not modelled): a node with a CPU stays online.
+void offline_node_unless_cpu(Kernel& k, int nid) {
+  if (k.spec.node_has_cpu(nid)) return;
+  k.write(k.nodes[nid]->node_online, 0);
+}
+
+// try_offline_node() (v4.19..v5.3): the node stays online while a present
+// section of its span has pfn_to_nid() == nid at its first pfn. The span
+// grows only when memory goes online, so a block added and never onlined
+// is not looked at, and pfn_to_nid() reads memmaps that may be garbage
+// (2c91f8fc6c99 "mm/memory_hotplug: fix try_offline_node()", v5.5 and 5.4.y).
+bool try_offline_node_v4_19(Kernel& k, OpState& st) {
+  const int nid = st.args.nid;
+  Pgdat& nd = *k.nodes[nid];
+  const Pfn s = Pfn(k.read(nd.node_start_pfn)), e = s + Pfn(k.read(nd.node_spanned_pages));
+  for (Pfn pfn = s; pfn < e && pfn < k.geo.nr_pfns(); pfn += k.geo.pages_per_section()) {
+    if (!(k.read(k.sections[k.geo.section_of(pfn)].mem_map, Access::Once) & SECTION_MARKED_PRESENT)) continue;
+    if (flags_nid(k.read_page(pfn, PageField::Flags)) != nid) continue;
+    return true;
+  }
+  offline_node_unless_cpu(k, nid);
+  return true;
+}
+
+// try_offline_node() (2c91f8fc6c99, v5.5 and 5.4.y): the node stays online
+// while it spans pages or a memory block names it (for_each_memory_block(),
+// mem->nid). The block walk reads model state without events: every writer
+// of the memory block list holds device_hotplug_lock and mem_hotplug_lock,
+// as try_offline_node()'s caller does.
+bool try_offline_node(Kernel& k, OpState& st) {
+  const int nid = st.args.nid;
+  if (k.read(k.nodes[nid]->node_spanned_pages)) return true;
+  for (const auto& b : k.blocks)
+    if (b->registered.v && b->nid == nid) return true;
+  offline_node_unless_cpu(k, nid);
+  return true;
+}
+
 // --- the lockless zone lookups of the memory block sysfs readers ---
 // (valid_zones_show(), removable_show(): no device_lock(), no
 // mem_hotplug_lock, no zone_span_seqbegin(); docs/KERNEL_REFERENCE.md §6.3)
@@ -533,6 +598,11 @@ void add_memory_hotplug_primitives(PrimitiveTable& t) {
     {"page_zone_of_start", page_zone_of_start, "arch/x86/mm/init_64.c arch_remove_memory() (v4.19..v5.3): page_zone(pfn_to_page(start))"},
     {"shrink_zone_span_v4_19", shrink_zone_span_v4_19<false>, "mm/memory_hotplug.c shrink_zone_span() (v4.19..v5.0): find_smallest/biggest_section_pfn(), valid_section() per section"},
     {"shrink_zone_span_v5_3", shrink_zone_span_v4_19<true>, "mm/memory_hotplug.c shrink_zone_span() (v5.3): find_smallest/biggest_section_pfn(), pfn_valid() per subsection"},
+    {"__try_online_node_v4_19", try_online_node<false>, "mm/memory_hotplug.c __try_online_node() -> hotadd_new_pgdat() (v4.19..v5.4): node_start_pfn = start"},
+    {"__try_online_node", try_online_node<true>, "mm/memory_hotplug.c __try_online_node() -> hotadd_new_pgdat()/hotadd_init_pgdat() (v5.10+): node_start_pfn = 0"},
+    {"node_set_online", node_set_online, "mm/memory_hotplug.c add_memory_resource(): node_set_online() of a new node"},
+    {"try_offline_node_v4_19", try_offline_node_v4_19, "mm/memory_hotplug.c try_offline_node() (v4.19..v5.3): present sections of the node span, pfn_to_nid()"},
+    {"try_offline_node", try_offline_node, "mm/memory_hotplug.c try_offline_node() (2c91f8fc6c99, v5.4.y/v5.5+): node_spanned_pages, mem->nid of every block"},
     {"update_pgdat_span", update_pgdat_span_step, "mm/memory_hotplug.c update_pgdat_span()"},
     {"shrink_pgdat_span", shrink_pgdat_span<false>, "mm/memory_hotplug.c shrink_pgdat_span() (v4.19..v5.0): section walk, pfn_to_nid()"},
     {"shrink_pgdat_span_v5_3", shrink_pgdat_span<true>, "mm/memory_hotplug.c shrink_pgdat_span() (v5.3): subsection walk with pfn_valid(), pfn_to_nid()"},

@@ -395,7 +395,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
 
   if (doc["initial"]) {
     const YAML::Node& in = doc["initial"];
-    r.allow_keys(in, "initial", {"boot_sections", "boot_pages", "nodes", "anon_pages"});
+    r.allow_keys(in, "initial", {"boot_sections", "boot_pages", "nodes", "anon_pages", "cpuless_nodes"});
     if (in["anon_pages"]) sc.anon_pages = static_cast<std::uint32_t>(r.u64(in["anon_pages"], "initial.anon_pages", 0, 64));
     if (in["boot_sections"] && in["boot_pages"]) r.fail(in, "initial", "give boot_sections or boot_pages, not both");
     if (in["boot_pages"]) {
@@ -408,6 +408,15 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
     if (in["boot_sections"])
       sc.boot_sections =
           static_cast<std::uint32_t>(r.u64(in["boot_sections"], "initial.boot_sections", 0, sc.geo.sections));
+    if (in["cpuless_nodes"]) {
+      r.require_seq(in["cpuless_nodes"], "initial.cpuless_nodes");
+      for (std::size_t i = 0; i < in["cpuless_nodes"].size(); ++i) {
+        const std::string f = "initial.cpuless_nodes[" + std::to_string(i) + "]";
+        const auto nid = r.u64(in["cpuless_nodes"][i], f, 0, sc.nodes - 1);
+        if ((sc.cpuless_nodes >> nid) & 1) r.fail(in["cpuless_nodes"][i], f, "node " + std::to_string(nid) + " is listed twice");
+        sc.cpuless_nodes |= std::uint32_t(1) << nid;
+      }
+    }
   }
   if (doc["devices"]) {
     r.require_seq(doc["devices"], "devices");
@@ -625,13 +634,14 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
       for (std::size_t i = 0; i < x["findings"].size(); ++i) {
         const YAML::Node& f = x["findings"][i];
         std::string p = "expect.findings[" + std::to_string(i) + "]";
-        r.allow_keys(f, p, {"kind", "key", "fixed_by", "still_in", "limitation"});
+        r.allow_keys(f, p, {"kind", "key", "fixed_by", "still_in", "limitation", "required"});
         ExpectSpec e;
         e.line = f.Mark().line + 1;
         const std::string kind = r.one_of(r.need(f, p, "kind"), p + ".kind", finding_kind_names());
         e.kind = *finding_kind_of(kind);
         e.key = f["key"] ? r.str(f["key"], p + ".key") : kind + "/*";
         parse_expect_reason(r, f, p, e);
+        if (f["required"]) e.required = r.boolean(f["required"], p + ".required");
         sc.expect.push_back(e);
       }
     }
@@ -681,6 +691,7 @@ MachineSpec machine_of(const Scenario& sc) {
   m.nodes = sc.nodes;
   m.boot_sections = sc.boot_sections;
   m.anon_pages = sc.anon_pages;
+  m.cpuless_nodes = sc.cpuless_nodes;
   m.boot_pages = sc.boot_pages;
   // 5ec8e8ea8b77 is in every tree from the 6.1 era on (6.1.158, 6.6.57, v6.8+)
   const auto& eras = known_eras();

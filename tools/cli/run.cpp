@@ -127,6 +127,11 @@ void check_expectations(const Scenario& sc, ScenarioResult& res) {
                                  (keys > 1 ? "; " + std::to_string(keys) + " keys match" : "") + ")");
       res.expectations.push_back(
           {"expect " + finding_kind_name(e.kind) + " '" + e.key + "'", e.line, true, res.expect_lines.back()});
+    } else if (!e.required) {
+      res.expect_lines.push_back("expected " + finding_kind_name(e.kind) + " '" + e.key + "': not found in " +
+                                 std::to_string(res.executions) + " executions (required: false)");
+      res.expectations.push_back(
+          {"expect " + finding_kind_name(e.kind) + " '" + e.key + "'", e.line, true, res.expect_lines.back()});
     } else {
       res.ok = false;
       res.expect_lines.push_back("expected " + finding_kind_name(e.kind) + " '" + e.key + "': MISSING in " +
