@@ -68,6 +68,7 @@ struct Scenario {
   Pfn boot_pages = 0;               // initial.boot_pages
   std::uint32_t nodes = 1;          // initial.nodes
   std::uint32_t anon_pages = 0;     // initial.anon_pages: the test process's anonymous mapping
+  std::vector<FirmwareHole> holes;  // initial.holes
   std::vector<PgmapDesc> devices;
   std::vector<ThreadSpec> threads;
   std::string variant = "-";
