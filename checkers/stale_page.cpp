@@ -17,6 +17,9 @@ const char* case_text(PageState s) {
              "mem_hotplug_done()";
     case PageState::DevReserved: return "case 5 of [fukasawa-reserved-2019]: altmap-reserved pfn, memmap never initialised";
     case PageState::Absent: return "no memmap exists for this pfn: never added, or freed by a removal (use after remove)";
+    case PageState::Hole:
+      return "firmware hole inside an online early section: pfn_valid(), but not in memblock.memory, and boot never "
+             "initialised its memmap (zero_resv_unavail() zeroed only memblock.reserved ranges before 907ec5fca3dc, v4.20)";
     case PageState::Poisoned:
       return "memmap poisoned again when the range left its zone (offline / memunmap): use after offline";
     default: return "memmap poisoned and not initialised again";

@@ -500,6 +500,16 @@ printf 'mhpsim-schedule-1:AB*\n' > "$tmp/bad.schedule"
 "$bin" replay "$k64" --schedule-file "$tmp/bad.schedule" > /dev/null 2> "$tmp/err"; check "a corrupt schedule file exits 3" 3 $?
 grep -q "bad.schedule:1:1: field '<schedule>': bad character" "$tmp/err"; check "... naming the file" 0 $?
 
+# initial.holes: a hole off the subsection grid, and a hotplug op on a block holding one.
+h="$src/scenarios/holes/kpageflags_hole_uninit_v4_19.yaml"
+sed 's/{start_pfn: 4, nr_pages: 4}/{start_pfn: 5, nr_pages: 4}/' "$h" > "$tmp/hole.yaml"
+"$bin" run "$tmp/hole.yaml" > "$tmp/out" 2> "$tmp/err"; check "a hole off the subsection grid exits 3" 3 $?
+[ ! -s "$tmp/out" ] && grep -q "hole.yaml:[0-9]*:[0-9]*: field 'initial.holes\[0\].start_pfn': must be a multiple" "$tmp/err"
+check "... naming file:line:col and initial.holes[0].start_pfn" 0 $?
+sed 's/^  - {name: kpageflags, op: kpageflags, pfn: 0, nr_pages: 32}$/  - {name: off, op: offline_pages, pfn: 0}/' "$h" > "$tmp/hole.yaml"
+"$bin" run "$tmp/hole.yaml" > /dev/null 2> "$tmp/err"; check "offline_pages of a block holding a hole exits 3" 3 $?
+grep -q "field 'threads\[0\].pfn': offline_pages on a memory block holding a firmware hole" "$tmp/err"; check "... naming the thread's pfn" 0 $?
+
 # Inputs bounded and validated when parsed: exit 3 naming file:line:col and field.
 "$bin" replay "$s1" --schedule "0:99999999999999999999999" > /dev/null 2> "$tmp/err"; check "replay: an out-of-range schedule count exits 3" 3 $?
 grep -q "<command line>:0:0: field '--schedule'" "$tmp/err"; check "... naming --schedule" 0 $?

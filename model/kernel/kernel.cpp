@@ -173,6 +173,23 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
     z.initialized.initial = 1;
     z.contiguous.initial = 1;
   }
+  // Firmware holes: spanned but not present (calculate_node_totalpages()
+  // counts absent pages), no subsection bit (subsection_map_init() runs per
+  // memblock.memory range), no "System RAM" resource (e820 puts another type
+  // there).
+  for (const FirmwareHole& h : s.holes) {
+    for (Pfn p = h.start; p < h.start + h.nr_pages; p += geo.pages_per_subsection) {
+      sections[geo.section_of(p)].subsection_map.initial &= ~(std::int64_t(1) << geo.subsection_of(p));
+      iomem[geo.subsection_index(p)].initial = IORES_NONE;
+    }
+    Pgdat& nd = *nodes[0];
+    nd.node_present_pages.initial -= static_cast<std::int64_t>(h.nr_pages);
+    nd.zones[ZONE_NORMAL]->present_pages.initial -= static_cast<std::int64_t>(h.nr_pages);
+    // v5.10's pfn_to_online_page() tests only the ONLINE bit and the hole's
+    // links name the zone: every block passes. Zeroed or poisoned links name
+    // another zone; from v5.12 the missing subsection bit fails the block.
+    nd.zones[ZONE_NORMAL]->contiguous.initial = s.hole_memmap == HoleMemmap::ZoneLinks && !s.online_subsection_test;
+  }
 }
 
 std::vector<Cell*> Kernel::all_cells() {
@@ -228,6 +245,7 @@ void Kernel::reset() {
   pages_.fill_id(0, boot_pfns, boot_rec_, -1);
   if (boot_pfns % geo.pages_per_section())
     pages_.fill_id(boot_pfns, geo.section_start(geo.section_of(boot_pfns - 1) + 1), hole_rec_, -1);
+  if (!spec.holes.empty()) fill_firmware_holes();
   usages.clear();  // sparse_init(): every present early section has its usage
   for (std::uint32_t i = 0; i < geo.sections; ++i) {
     sections[i].usage = 0;
@@ -272,6 +290,37 @@ void Kernel::reset() {
   if (mm) {
     mm->mmap_lock.reset();
     mm->ptl.reset();
+  }
+}
+
+// What boot left in the memmap of each firmware hole, by release
+// (MachineSpec::hole_memmap; docs/KERNEL_REFERENCE.md "Firmware holes").
+void Kernel::fill_firmware_holes() {
+  if (!hole_uninit_rec_) {
+    PageRecord uninit;  // the memmap as allocated: poisoned (DEBUG_VM), never written
+    uninit.v.fill(kPagePoison);
+    uninit.state = PageState::Hole;
+    PageRecord zeroed;  // mm_zero_struct_page(): every word 0
+    zeroed.v[unsigned(PageField::Flags)] = page_links(kZoneIdxLowest, 0);
+    zeroed.init = kAllPageFields;
+    zeroed.state = PageState::Hole;
+    PageRecord links;  // __init_single_page() + __SetPageReserved()
+    links.v[unsigned(PageField::Flags)] = page_links(ZONE_NORMAL, 0) | PG_reserved;
+    links.v[unsigned(PageField::Refcount)] = 1;
+    links.init = kAllPageFields;
+    links.state = PageState::Hole;
+    hole_uninit_rec_ = pages_.id_of(uninit);
+    hole_zeroed_rec_ = pages_.id_of(zeroed);
+    hole_links_rec_ = pages_.id_of(links);
+  }
+  for (const FirmwareHole& h : spec.holes) {
+    std::uint32_t rec = hole_links_rec_;
+    if (spec.hole_memmap == HoleMemmap::Zeroed ||
+        (spec.hole_memmap == HoleMemmap::ReservedOnly && h.memblock_reserved))
+      rec = hole_zeroed_rec_;
+    else if (spec.hole_memmap == HoleMemmap::ReservedOnly)
+      rec = hole_uninit_rec_;
+    pages_.fill_id(h.start, h.start + h.nr_pages, rec, -1);
   }
 }
 

@@ -57,6 +57,7 @@ struct MemSection {
 };
 
 enum ZoneIdx : int { ZONE_NORMAL = 0, ZONE_MOVABLE = 1, ZONE_DEVICE = 2, MAX_NR_ZONES = 3 };
+static_assert(kZoneIdxLowest >= MAX_NR_ZONES, "a zeroed page's zone link names no zone of the model");
 const char* zone_name(int idx);
 
 struct Zone {  // struct zone (include/linux/mmzone.h)
@@ -161,6 +162,32 @@ constexpr std::int64_t IORES_NONE = 0, IORES_SYSTEM_RAM = 1, IORES_DEVICE_BASE =
 constexpr std::int64_t IORES_KMEM = 2, IORES_KMEM_RAM = 3;
 inline bool iores_system_ram(std::int64_t v) { return v == IORES_SYSTEM_RAM || v == IORES_KMEM_RAM; }
 
+// A firmware hole inside boot memory (initial.holes): pfns of an early,
+// online section that are not in memblock.memory (an e820 "reserved" or
+// unknown-type range, a memmap= layout). pfn_valid() is true there; the
+// subsections are not in subsection_map (subsection_map_init() marks only
+// memblock.memory) nor System RAM, and the zone and node count them as
+// spanned, not present.
+struct FirmwareHole {
+  Pfn start = 0;
+  Pfn nr_pages = 0;
+  bool memblock_reserved = false;  // also in memblock.reserved (memblock_reserve()d by the arch)
+};
+
+// What boot leaves in the struct pages of a hole (docs/KERNEL_REFERENCE.md
+// "Firmware holes"), by release.
+enum class HoleMemmap : std::uint8_t {
+  // v4.19 (4.19.1): zero_resv_unavail() zeroes only memblock.reserved ranges
+  // outside memblock.memory; any other hole keeps the poisoned memmap.
+  ReservedOnly,
+  // v4.20..v5.4 (907ec5fca3dc): every hole zeroed -- zone index 0, node 0,
+  // no PG_reserved, refcount 0.
+  Zeroed,
+  // v5.10.y (0740a50b9baa backported) onwards: init_unavailable_range() with
+  // the zone and node that span the hole, PG_reserved, refcount 1.
+  ZoneLinks,
+};
+
 struct MachineSpec {
   Geometry geo;
   std::uint32_t nodes = 1;
@@ -170,6 +197,15 @@ struct MachineSpec {
   // memmap boot initialised as PG_reserved (init_unavailable_range()).
   Pfn boot_pages = 0;
   Pfn boot_pfns() const { return boot_pages ? boot_pages : Pfn(boot_sections) * geo.pages_per_section(); }
+  std::vector<FirmwareHole> holes;  // inside [0, boot_pfns()), subsection-aligned
+  HoleMemmap hole_memmap = HoleMemmap::ZoneLinks;
+  // pfn_to_online_page() tests the subsection bit (1f90a3477df3, v5.12).
+  bool online_subsection_test = true;
+  Pfn hole_pages() const {
+    Pfn n = 0;
+    for (const auto& h : holes) n += h.nr_pages;
+    return n;
+  }
   std::vector<PgmapDesc> devices;
   std::uint32_t anon_pages = 0;  // pages of the test process's anonymous mapping (anon_mm.hpp)
   // Nodes without CPUs (bit per nid), as a CXL or pmem node is: offline at
@@ -365,7 +401,12 @@ class Kernel {
   // the hole after boot RAM, a poisoned page per state), interned once; 0:
   // not yet (record 0 is the all-zero ABSENT one, which none of these is).
   std::uint32_t boot_rec_ = 0, hole_rec_ = 0;
-  std::array<std::uint32_t, unsigned(PageState::DevPartial) + 1> poison_rec_{};
+  std::array<std::uint32_t, unsigned(PageState::Hole) + 1> poison_rec_{};
+  // Records of the firmware holes (initial.holes), interned after the others
+  // at the first reset of a machine that has holes: never initialised,
+  // zeroed, with zone links.
+  std::uint32_t hole_uninit_rec_ = 0, hole_zeroed_rec_ = 0, hole_links_rec_ = 0;
+  void fill_firmware_holes();
 };
 
 }  // namespace mhp

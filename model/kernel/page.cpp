@@ -15,6 +15,7 @@ const char* page_state_name(PageState s) {
     case PageState::DevReady: return "DEV_READY";
     case PageState::DevReserved: return "DEV_RESERVED";
     case PageState::DevPartial: return "DEV_PARTIAL";
+    case PageState::Hole: return "HOLE";
   }
   return "?";
 }

@@ -36,6 +36,7 @@ enum class PageState : std::uint8_t {
   DevReady,      // ZONE_DEVICE page fully initialised (case 2)
   DevReserved,   // altmap reserve: memmap exists, never initialised (case 5)
   DevPartial,    // pfns of a partly-device section outside the device range (case 3)
+  Hole,          // firmware hole in an early section: pfn_valid(), not memory; what boot left depends on the era
 };
 
 const char* page_state_name(PageState s);
@@ -55,6 +56,10 @@ constexpr std::int64_t kNidShift = 12;
 inline std::int64_t page_links(int zone, int nid) {
   return (std::int64_t(zone) << kZoneShift) | (std::int64_t(nid) << kNidShift);
 }
+// The zone index 0 links of a zeroed struct page name: ZONE_DMA on x86-64,
+// a zone below every zone the model keeps (its boot memory stands for a zone
+// above ZONE_DMA), so like a garbage link it names no zone of the model.
+constexpr int kZoneIdxLowest = 3;
 inline int flags_zone(std::int64_t flags) { return int((flags >> kZoneShift) & 0xf); }
 inline int flags_nid(std::int64_t flags) { return int((flags >> kNidShift) & 0xff); }
 // The pgmap word of a ZONE_DEVICE page aliases page->lru (Era A): an

@@ -367,6 +367,43 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
   return e;
 }
 
+// initial.holes: firmware holes inside boot memory, whole subsections (the
+// model's pageblocks), strictly inside it (the zone starts and ends on
+// memory), never a whole section (a section without memory is not present).
+void parse_holes(const YamlReader& r, const YAML::Node& seq, Scenario& sc) {
+  r.require_seq(seq, "initial.holes");
+  const Pfn boot = machine_of(sc).boot_pfns();
+  const Pfn pps = sc.geo.pages_per_subsection;
+  for (std::size_t i = 0; i < seq.size(); ++i) {
+    const YAML::Node& n = seq[i];
+    const std::string p = "initial.holes[" + std::to_string(i) + "]";
+    r.require_map(n, p);
+    r.allow_keys(n, p, {"start_pfn", "nr_pages", "memblock_reserved"});
+    FirmwareHole h;
+    h.start = r.u64(r.need(n, p, "start_pfn"), p + ".start_pfn", 0, sc.geo.nr_pfns());
+    h.nr_pages = r.u64(r.need(n, p, "nr_pages"), p + ".nr_pages", 1, sc.geo.nr_pfns());
+    if (n["memblock_reserved"]) h.memblock_reserved = r.boolean(n["memblock_reserved"], p + ".memblock_reserved");
+    if (h.start % pps)
+      r.fail(n["start_pfn"], p + ".start_pfn", "must be a multiple of pages_per_subsection (" + std::to_string(pps) + ")");
+    if (h.nr_pages % pps)
+      r.fail(n["nr_pages"], p + ".nr_pages", "must be a multiple of pages_per_subsection (" + std::to_string(pps) + ")");
+    if (h.start == 0 || h.start + h.nr_pages >= boot)
+      r.fail(n["start_pfn"], p + ".start_pfn",
+             "a hole lies strictly inside boot memory [0, " + std::to_string(boot) +
+                 ") (initial.boot_sections / boot_pages): the zone begins and ends on memory");
+    for (Pfn s = sc.geo.section_of(h.start); s <= sc.geo.section_of(h.start + h.nr_pages - 1); ++s)
+      if (h.start <= sc.geo.section_start(s) && sc.geo.section_start(s + 1) <= h.start + h.nr_pages)
+        r.fail(n["nr_pages"], p + ".nr_pages",
+               "covers all of section " + std::to_string(s) + ": a section without memory is not present");
+    for (std::size_t j = 0; j < sc.holes.size(); ++j) {
+      const FirmwareHole& o = sc.holes[j];
+      if (h.start < o.start + o.nr_pages && o.start < h.start + h.nr_pages)
+        r.fail(n, p, "overlaps initial.holes[" + std::to_string(j) + "]");
+    }
+    sc.holes.push_back(h);
+  }
+}
+
 }  // namespace
 
 Scenario parse_scenario(const std::string& file, const std::string& text, const std::string& variant_file,
@@ -395,7 +432,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
 
   if (doc["initial"]) {
     const YAML::Node& in = doc["initial"];
-    r.allow_keys(in, "initial", {"boot_sections", "boot_pages", "nodes", "anon_pages", "cpuless_nodes"});
+    r.allow_keys(in, "initial", {"boot_sections", "boot_pages", "nodes", "anon_pages", "cpuless_nodes", "holes"});
     if (in["anon_pages"]) sc.anon_pages = static_cast<std::uint32_t>(r.u64(in["anon_pages"], "initial.anon_pages", 0, 64));
     if (in["boot_sections"] && in["boot_pages"]) r.fail(in, "initial", "give boot_sections or boot_pages, not both");
     if (in["boot_pages"]) {
@@ -417,6 +454,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
         sc.cpuless_nodes |= std::uint32_t(1) << nid;
       }
     }
+    if (in["holes"]) parse_holes(r, in["holes"], sc);
   }
   if (doc["devices"]) {
     r.require_seq(doc["devices"], "devices");
@@ -486,6 +524,10 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
       Pfn block = sc.geo.pages_per_block();
       if (t.args.start % block) r.fail(n["pfn"], p + ".pfn", "must start a memory block (" + std::to_string(block) + " pages)");
       if (t.args.nr_pages % block) r.fail(n["nr_pages"] ? n["nr_pages"] : n, p + ".nr_pages", "must be whole memory blocks");
+      for (const FirmwareHole& h : sc.holes)  // what hotplug does with a hole is not modelled
+        if (t.args.start < h.start + h.nr_pages && h.start < t.args.start + t.args.nr_pages)
+          r.fail(n["pfn"] ? n["pfn"] : n, p + ".pfn",
+                 t.op + " on a memory block holding a firmware hole (initial.holes) is not modelled");
     }
     if (n["nid"]) {
       if (n["device"]) r.fail(n["nid"], p + ".nid", "a device thread runs on its device's node");
@@ -698,6 +740,14 @@ MachineSpec machine_of(const Scenario& sc) {
   const auto era = std::find(eras.begin(), eras.end(), sc.era);
   m.section_usage_rcu = era >= std::find(eras.begin(), eras.end(), "v6.1");
   m.section_usage = era >= std::find(eras.begin(), eras.end(), "v5.3");
+  m.holes = sc.holes;
+  // zero_resv_unavail() over every hole: 907ec5fca3dc (v4.20); zone and node
+  // links: 0740a50b9baa (v5.12, in the 5.10.y tree); pfn_to_online_page()'s
+  // subsection test: 1f90a3477df3 (v5.12, not in 5.10.y)
+  m.hole_memmap = era < std::find(eras.begin(), eras.end(), "v4.20")  ? HoleMemmap::ReservedOnly
+                  : era < std::find(eras.begin(), eras.end(), "v5.10") ? HoleMemmap::Zeroed
+                                                                        : HoleMemmap::ZoneLinks;
+  m.online_subsection_test = era >= std::find(eras.begin(), eras.end(), "v5.14");
   m.devices = sc.devices;
   return m;
 }

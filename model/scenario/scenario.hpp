@@ -73,6 +73,7 @@ struct Scenario {
   std::uint32_t nodes = 1;          // initial.nodes
   std::uint32_t anon_pages = 0;     // initial.anon_pages: the test process's anonymous mapping
   std::uint32_t cpuless_nodes = 0;  // initial.cpuless_nodes: a bit per node without CPUs
+  std::vector<FirmwareHole> holes;  // initial.holes
   std::vector<PgmapDesc> devices;
   std::vector<ThreadSpec> threads;
   std::string variant = "-";
