@@ -140,6 +140,9 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   for (std::uint32_t b = 0; b < geo.nr_blocks(); ++b)
     blocks[b]->kn_active = std::make_unique<KernfsActive>(ex, "kn->active(memory" + std::to_string(b) + ")",
                                                           "kn->active#memory_block");
+  // The memory notifier chain and its callbacks' locks, after the rest too.
+  memory_chain = std::make_unique<MemoryChain>(ex);
+  memory_chain->mask = s.memory_notifiers;
 
   // Boot memory: early sections of node 0, fully populated and online, in ZONE_NORMAL.
   Pfn boot_pfns = s.boot_pfns();
@@ -267,6 +270,7 @@ void Kernel::reset() {
     mm->mmap_lock.reset();
     mm->ptl.reset();
   }
+  memory_chain->reset();
 }
 
 std::int64_t Kernel::read(Cell& c, Access a) {

@@ -367,6 +367,36 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
   return e;
 }
 
+// initial.notifiers: a list of the era's memory chain callbacks, each once.
+std::uint32_t parse_notifiers(const YamlReader& r, const YAML::Node& n, const std::string& era) {
+  if (n.IsScalar() && n.as<std::string>() == "default") return default_memory_notifiers(era);
+  if (!n.IsSequence()) r.fail(n, "initial.notifiers", "expected a list of notifiers or 'default'");
+  std::vector<std::string> names;
+  for (MemoryNotifier id : OpCatalog::get().notifiers(era))
+    for (const auto& i : memory_notifiers())
+      if (i.id == id) names.push_back(i.name);
+  std::uint32_t mask = notifier_bit(MemoryNotifier::None);
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string p = "initial.notifiers[" + std::to_string(i) + "]";
+    const std::string name = r.str(n[i], p);
+    if (!find_memory_notifier(name)) {
+      std::vector<std::string> known;
+      for (const auto& k : memory_notifiers()) known.push_back(k.name);
+      r.one_of(n[i], p, known);  // the error lists every name
+    }
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      std::string list;
+      for (const auto& x : names) list += (list.empty() ? "" : ", ") + x;
+      r.fail(n[i], p, "'" + name + "' is not on the memory notifier chain in era " + era + " (its callbacks: " +
+                          (list.empty() ? "none modelled" : list) + ")");
+    }
+    const std::uint32_t bit = notifier_bit(find_memory_notifier(name)->id);
+    if (mask & bit) r.fail(n[i], p, "'" + name + "' is listed twice");
+    mask |= bit;
+  }
+  return mask;
+}
+
 }  // namespace
 
 Scenario parse_scenario(const std::string& file, const std::string& text, const std::string& variant_file,
@@ -395,7 +425,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
 
   if (doc["initial"]) {
     const YAML::Node& in = doc["initial"];
-    r.allow_keys(in, "initial", {"boot_sections", "boot_pages", "nodes", "anon_pages"});
+    r.allow_keys(in, "initial", {"boot_sections", "boot_pages", "nodes", "anon_pages", "notifiers"});
+    if (in["notifiers"]) sc.notifiers = parse_notifiers(r, in["notifiers"], sc.era);
     if (in["anon_pages"]) sc.anon_pages = static_cast<std::uint32_t>(r.u64(in["anon_pages"], "initial.anon_pages", 0, 64));
     if (in["boot_sections"] && in["boot_pages"]) r.fail(in, "initial", "give boot_sections or boot_pages, not both");
     if (in["boot_pages"]) {
@@ -675,12 +706,21 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   return sc;
 }
 
+std::uint32_t default_memory_notifiers(const std::string& era) {
+  std::uint32_t mask = notifier_bit(MemoryNotifier::None);
+  for (MemoryNotifier id : OpCatalog::get().notifiers(era))
+    for (const auto& i : memory_notifiers())
+      if (i.id == id && i.default_on) mask |= notifier_bit(id);
+  return mask;
+}
+
 MachineSpec machine_of(const Scenario& sc) {
   MachineSpec m;
   m.geo = sc.geo;
   m.nodes = sc.nodes;
   m.boot_sections = sc.boot_sections;
   m.anon_pages = sc.anon_pages;
+  m.memory_notifiers = sc.notifiers;
   m.boot_pages = sc.boot_pages;
   // 5ec8e8ea8b77 is in every tree from the 6.1 era on (6.1.158, 6.6.57, v6.8+)
   const auto& eras = known_eras();
