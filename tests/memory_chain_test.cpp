@@ -94,8 +94,13 @@ TEST_CASE("memory chain: slab's going-online callback vetoes with -ENOMEM") {
                                        "    fail: {at: slab_mem_going_online_callback, errno: ENOMEM}\n");
   CHECK(contains(r.results, "online_pages returned -ENOMEM early, at slab_mem_going_online_callback"));
   CHECK(r.keys.empty());
-  // not a failure point where the chain is not modelled
+  // not a failure point where the chain is not modelled, or slab not registered
   std::string absent = with_notifiers("v6", "[]");
   absent.replace(absent.find(", notifiers: []"), 15, "");
-  CHECK(scenario_error(absent + "    fail: {at: slab_mem_going_online_callback, errno: ENOMEM}\n") == "");
+  CHECK(scenario_error(absent + "    fail: {at: slab_mem_going_online_callback, errno: ENOMEM}\n")
+            .find("which this scenario does not model (initial.notifiers)") != std::string::npos);
+  CHECK(scenario_error(with_notifiers("v6", "[ksm]") + "    fail: {at: slab_mem_going_online_callback, errno: ENOMEM}\n")
+            .find("fail.at': slab_mem_going_online_callback is on the memory notifier chain in slab's callback") != std::string::npos);
+  // the veto point itself stays injectable without the chain
+  CHECK(scenario_error(absent + "    fail: {at: memory_notify(MEM_GOING_ONLINE), errno: ENOMEM}\n") == "");
 }

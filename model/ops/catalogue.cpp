@@ -42,6 +42,14 @@ const char* differing_declaration(const OpProgram& first, const OpProgram& p) {
   return nullptr;
 }
 
+void mark_chain(std::vector<OpNode>& nodes, MemoryNotifier callback) {
+  for (auto& n : nodes) {
+    n.in_chain = true;
+    n.callback = n.notifier != MemoryNotifier::None ? n.notifier : callback;
+    mark_chain(n.body, n.callback);
+  }
+}
+
 // memory_notify(ACTION) steps become calls running the callbacks of the era's
 // chain for that action (its `call: memory_notify(ACTION)`); the step's
 // failure exits stay: a `fail:` there is notifier-error-inject's veto.
@@ -53,6 +61,7 @@ void expand_memory_notify(std::vector<OpNode>& nodes, const OpProgram& chain) {
           n.kind = OpNode::Kind::Call;
           n.memory_chain = true;
           n.body = c.body;
+          mark_chain(n.body, MemoryNotifier::None);
           n.prim = nullptr;
           n.impl.clear();
           break;

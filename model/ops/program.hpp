@@ -56,6 +56,11 @@ struct OpNode {
   // call: a memory_notify(ACTION) step the catalogue expanded with the era's
   // chain; a scenario that does not model the chain runs it as the bare step
   bool memory_chain = false;
+  // Set on the nodes of such a call's chain: the callback they belong to
+  // (None for the chain's own), so a `fail:` there can be refused when the
+  // scenario would never run them.
+  bool in_chain = false;
+  MemoryNotifier callback = MemoryNotifier::None;
   std::uint8_t loop = 0;  // for_each: index of name in loop_kinds() (LoopKind)
 };
 

@@ -181,11 +181,18 @@ std::vector<FailSpec> parse_fail(const YamlReader& r, const YAML::Node& n, const
 
 // A `fail:` names a step or call of the thread's program (after the variant's
 // edits) that can return that errno (its `fails:`).
-void check_injections(const std::string& file, ThreadSpec& t, const OpProgram& prog) {
+void check_injections(const std::string& file, ThreadSpec& t, const OpProgram& prog, std::uint32_t notifiers) {
   for (FailSpec& f : t.fail) {
     const OpNode* n = find_node(prog.steps, f.at);
     if (!n)
       throw InputError(file, f.line, f.col, f.field + ".at", "op " + t.op + " (era " + prog.era + ") has no step or call '" + f.at + "'");
+    // a callback's step runs only on a modelled chain that registers it
+    if (n->in_chain && !(notifiers & notifier_bit(n->callback))) {
+      std::string why = ", which this scenario does not model";
+      for (const auto& i : memory_notifiers())
+        if (notifiers && i.id == n->callback) why = std::string(" in ") + i.name + "'s callback, which this scenario does not register";
+      throw InputError(file, f.line, f.col, f.field + ".at", f.at + " is on the memory notifier chain" + why + " (initial.notifiers)");
+    }
     if (n->fails.empty())
       throw InputError(file, f.line, f.col, f.field + ".at",
                        f.at + " cannot fail in this program (no `fails:` in " + n->file + ":" + std::to_string(n->line) + ")");
@@ -611,7 +618,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
     t.program = t.op + "@" + t.name;
     sc.programs.emplace(t.program, std::move(p));
   }
-  for (ThreadSpec& t : sc.threads) check_injections(file, t, sc.programs.at(t.program.empty() ? t.op : t.program));
+  for (ThreadSpec& t : sc.threads) check_injections(file, t, sc.programs.at(t.program.empty() ? t.op : t.program), sc.notifiers);
 
   if (doc["explore"]) {
     const YAML::Node& x = doc["explore"];
