@@ -393,7 +393,10 @@ std::uint32_t parse_notifiers(const YamlReader& r, const YAML::Node& n, const st
     }
     if (std::find(names.begin(), names.end(), name) == names.end()) {
       std::string list;
-      for (const auto& x : names) list += (list.empty() ? "" : ", ") + x;
+      for (const auto& x : names) {
+        if (!list.empty()) list += ", ";
+        list += x;
+      }
       r.fail(n[i], p, "'" + name + "' is not on the memory notifier chain in era " + era + " (its callbacks: " +
                           (list.empty() ? "none modelled" : list) + ")");
     }
