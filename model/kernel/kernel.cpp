@@ -145,6 +145,9 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
     // a node with a CPU is online from boot; a CPU-less one only with boot memory
     nd->node_online.initial = s.node_has_cpu(nd->nid) || (nd->nid == 0 && s.boot_pfns() > 0);
   }
+  // The memory notifier chain and its callbacks' locks, after the rest too.
+  memory_chain = std::make_unique<MemoryChain>(ex);
+  memory_chain->mask = s.memory_notifiers;
 
   // Boot memory: early sections of node 0, fully populated and online, in ZONE_NORMAL.
   Pfn boot_pfns = s.boot_pfns();
@@ -291,6 +294,7 @@ void Kernel::reset() {
     mm->mmap_lock.reset();
     mm->ptl.reset();
   }
+  memory_chain->reset();
 }
 
 // What boot left in the memmap of each firmware hole, by release

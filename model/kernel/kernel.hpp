@@ -15,6 +15,7 @@
 #include "model/kernel/cell.hpp"
 #include "model/kernel/dmirror.hpp"
 #include "model/kernel/geometry.hpp"
+#include "model/kernel/memory_chain.hpp"
 #include "model/kernel/page.hpp"
 #include "model/kernel/page_store.hpp"
 #include "model/support/finding_kind.hpp"
@@ -222,6 +223,9 @@ struct MachineSpec {
   // struct mem_section_usage exists (f1eca35a0dc7, v5.3); before it the
   // section has no usage pointer to dereference.
   bool section_usage = false;
+  // The callbacks registered on the memory notifier chain (notifier_bit()
+  // of each; initial.notifiers).
+  std::uint32_t memory_notifiers = 0;
 };
 
 // Arguments a thread's operation runs with.
@@ -390,6 +394,7 @@ class Kernel {
   // lib/test_hmm.c's driver of each device-private pgmap (nullptr for the others)
   std::vector<std::unique_ptr<DmirrorDevice>> dmirrors;
   std::unique_ptr<MmStruct> mm;  // the test process (spec.anon_pages > 0)
+  std::unique_ptr<MemoryChain> memory_chain;  // memory_chain and its callbacks' locks
   DmirrorDevice& dmirror(int pgmap) { return *dmirrors[static_cast<std::size_t>(pgmap)]; }
 
  private:

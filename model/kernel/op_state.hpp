@@ -52,6 +52,12 @@ struct OpState {
   // A `trylock: true` region found its mutex taken: lock_device_hotplug_sysfs()
   // returns restart_syscall(), the op unwinds and runs again once it is free.
   Mutex* restart_on = nullptr;
+  // The memory notifier's arg (struct memory_notify) of this online or
+  // offline: status_change_nid and status_change_nid_normal, -1 for
+  // NUMA_NO_NODE, kNotifyArgUnset until node_states_check_changes_*() ran.
+  static constexpr int kNotifyArgUnset = -2;
+  int status_change_nid = kNotifyArgUnset;
+  int status_change_nid_normal = kNotifyArgUnset;
   const Injection* inject = nullptr;  // the thread's injections
   std::uint8_t n_inject = 0;
   std::array<std::uint32_t, kMaxInjections> inject_seen{};  // times each injection's function ran

@@ -42,6 +42,42 @@ const char* differing_declaration(const OpProgram& first, const OpProgram& p) {
   return nullptr;
 }
 
+void mark_chain(std::vector<OpNode>& nodes, MemoryNotifier callback) {
+  for (auto& n : nodes) {
+    n.in_chain = true;
+    n.callback = n.notifier != MemoryNotifier::None ? n.notifier : callback;
+    mark_chain(n.body, n.callback);
+  }
+}
+
+// memory_notify(ACTION) steps become calls running the callbacks of the era's
+// chain for that action (its `call: memory_notify(ACTION)`); the step's
+// failure exits stay: a `fail:` there is notifier-error-inject's veto.
+void expand_memory_notify(std::vector<OpNode>& nodes, const OpProgram& chain) {
+  for (auto& n : nodes) {
+    if (n.kind == OpNode::Kind::Step && n.impl == "memory_notify")
+      for (const auto& c : chain.steps)
+        if (c.kind == OpNode::Kind::Call && c.name == n.name) {
+          n.kind = OpNode::Kind::Call;
+          n.memory_chain = true;
+          n.body = c.body;
+          mark_chain(n.body, MemoryNotifier::None);
+          n.prim = nullptr;
+          n.impl.clear();
+          break;
+        }
+    expand_memory_notify(n.body, chain);
+    expand_memory_notify(n.unwind, chain);
+  }
+}
+
+void collect_notifiers(const std::vector<OpNode>& nodes, std::uint32_t& mask) {
+  for (const auto& n : nodes) {
+    mask |= notifier_bit(n.notifier);
+    collect_notifiers(n.body, mask);
+  }
+}
+
 }  // namespace
 
 const OpCatalog& OpCatalog::get() {
@@ -56,6 +92,12 @@ OpCatalog OpCatalog::load(const std::vector<EmbeddedOpFile>& files) {
   std::map<std::string, OpProgram> first;
   for (const auto& f : files) {
     OpProgram p = parse(f.path, f.text);
+    if (p.chain) {
+      for (const auto& era : p.eras)
+        if (!c.chains_.emplace(era, p).second)
+          throw std::logic_error(std::string(f.path) + ": memory chain already defined for era " + era);
+      continue;
+    }
     auto [it, fresh] = first.emplace(p.op, p);
     if (!fresh)
       if (const char* field = differing_declaration(it->second, p)) {
@@ -73,7 +115,22 @@ OpCatalog OpCatalog::load(const std::vector<EmbeddedOpFile>& files) {
       c.programs_.emplace(key, std::move(copy));
     }
   }
+  for (auto& [key, p] : c.programs_) {
+    auto ch = c.chains_.find(key.first);
+    if (ch != c.chains_.end()) expand_memory_notify(p.steps, ch->second);
+  }
   return c;
+}
+
+std::vector<MemoryNotifier> OpCatalog::notifiers(const std::string& era) const {
+  std::vector<MemoryNotifier> v;
+  auto ch = chains_.find(era);
+  if (ch == chains_.end()) return v;
+  std::uint32_t mask = 0;
+  collect_notifiers(ch->second.steps, mask);
+  for (const auto& i : memory_notifiers())
+    if (mask & notifier_bit(i.id)) v.push_back(i.id);
+  return v;
 }
 
 const OpProgram* OpCatalog::find(const std::string& era, const std::string& op) const {

@@ -125,6 +125,7 @@ void unwind(Kernel& k, const OpNode& container, OpState& st) {
 
 bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st, const OpNode* container) {
   for (const OpNode& n : nodes) {
+    if (n.notifier != MemoryNotifier::None && !k.memory_chain->registered(n.notifier)) continue;  // not on the chain
     bool ok = true;
     switch (n.kind) {
       case OpNode::Kind::Step: {
@@ -152,7 +153,9 @@ bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st, const O
           failed(k, n, st, err);
           ok = false;
         } else {
-          ok = run_nodes(k, n.body, st, &n);
+          // a scenario without initial.notifiers: memory_notify() as a bare
+          // veto point, no callbacks and no rwsem (MemoryChain::modelled())
+          if (!n.memory_chain || k.memory_chain->modelled()) ok = run_nodes(k, n.body, st, &n);
           charge(k, n.fn, st);
         }
         break;

@@ -101,6 +101,16 @@ bool lock_op(Kernel& k, const OpNode& n, OpState& st, bool acquire) {
       return true;
     }
     case LockId::KernfsActive: return kernfs_active(k, a, acquire);
+    case LockId::MemoryChain: {
+      Rwlock& s = k.memory_chain->rwsem;
+      if (acquire) write ? s.write_lock() : s.read_lock();
+      else write ? s.write_unlock() : s.read_unlock();
+      return true;
+    }
+    case LockId::SlabMutex: return mx(k.memory_chain->slab_mutex);
+    case LockId::KsmThreadMutex: return mx(k.memory_chain->ksm_thread_mutex);
+    case LockId::MemoryTierLock: return mx(k.memory_chain->memory_tier_lock);
+    case LockId::CpusetMutex: return mx(k.memory_chain->cpuset_mutex);
   }
   return true;
 }

@@ -20,6 +20,11 @@ const std::vector<LockSpec>& lock_specs() {
       {"ptl", LockId::Ptl, false, true},
       {"mdevice_lock", LockId::DmirrorLock, false, true},
       {"kernfs_active", LockId::KernfsActive, true, false},
+      {"memory_chain.rwsem", LockId::MemoryChain, true, true},
+      {"slab_mutex", LockId::SlabMutex, false, true},
+      {"ksm_thread_mutex", LockId::KsmThreadMutex, false, true},
+      {"memory_tier_lock", LockId::MemoryTierLock, false, true},
+      {"cpuset_mutex", LockId::CpusetMutex, false, true},
   };
   return specs;
 }
@@ -54,7 +59,11 @@ bool lock_trylock_valid(LockId lock) {
     case LockId::ZoneLock:
     case LockId::DeviceLock:
     case LockId::PgmapLock:
-    case LockId::PgmapXa: return true;
+    case LockId::PgmapXa:
+    case LockId::SlabMutex:
+    case LockId::KsmThreadMutex:
+    case LockId::MemoryTierLock:
+    case LockId::CpusetMutex: return true;
     default: return false;
   }
 }

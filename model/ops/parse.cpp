@@ -89,9 +89,14 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
       // (memory_failure(): no pgmap, so the RAM path), before it returns.
       if (n["otherwise"]) parse_nodes(r, n["otherwise"], p + ".otherwise", node.body, names, scope);
     } else if (n.IsMap() && n["call"]) {
-      r.allow_keys(n, p, {"call", "steps", "fails", "goto", "unwind"});
+      r.allow_keys(n, p, {"call", "steps", "fails", "goto", "unwind", "notifier"});
       node.kind = OpNode::Kind::Call;
       node.name = r.str(n["call"], p + ".call");
+      if (n["notifier"]) {
+        std::vector<std::string> known;
+        for (const auto& i : memory_notifiers()) known.push_back(i.name);
+        node.notifier = find_memory_notifier(r.one_of(n["notifier"], p + ".notifier", known))->id;
+      }
       parse_exits(r, n, p, node, scope);
       parse_unwind(r, n, p, node, scope);
       parse_nodes(r, r.need(n, p, "steps"), p + ".steps", node.body, names, scope);
@@ -156,7 +161,7 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
 OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   YamlReader r(file);
   YAML::Node doc = load_yaml(file, text);
-  r.allow_keys(doc, "", {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "mhp_flags", "steps"});
+  r.allow_keys(doc, "", {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "mhp_flags", "chain", "steps"});
   OpProgram p;
   p.file = file;
   p.op = r.str(r.need(doc, "", "op"), "op");
@@ -184,6 +189,7 @@ OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
       p.memmap_on_memory = r.one_of(doc["mhp_flags"][i], "mhp_flags[" + std::to_string(i) + "]",
                                     {"memmap_on_memory"}) == "memmap_on_memory";
   }
+  if (doc["chain"]) p.chain = r.one_of(doc["chain"], "chain", {"memory_chain"}) == "memory_chain";
   std::set<std::string> names;
   LabelScope scope;
   parse_nodes(r, r.need(doc, "", "steps"), "steps", p.steps, names, scope);

@@ -50,6 +50,17 @@ struct OpNode {
   FnId fn = 0, via_fn = 0, done_fn = 0;  // set by bind()
   // Set by bind() too, so running a node compares no strings:
   bool write = false;  // lock, acquire, release: mode "write"
+  // call: a notifier chain callback's, run only when the scenario registered
+  // it (`notifier:`, model/kernel/memory_chain.hpp); None runs always
+  MemoryNotifier notifier = MemoryNotifier::None;
+  // call: a memory_notify(ACTION) step the catalogue expanded with the era's
+  // chain; a scenario that does not model the chain runs it as the bare step
+  bool memory_chain = false;
+  // Set on the nodes of such a call's chain: the callback they belong to
+  // (None for the chain's own), so a `fail:` there can be refused when the
+  // scenario would never run them.
+  bool in_chain = false;
+  MemoryNotifier callback = MemoryNotifier::None;
   std::uint8_t loop = 0;  // for_each: index of name in loop_kinds() (LoopKind)
 };
 
@@ -71,6 +82,10 @@ struct OpProgram {
   // `mhp_flags: [memmap_on_memory]`: a thread may ask for MHP_MEMMAP_ON_MEMORY.
   // Per file, unlike the three above: the flag exists only in some eras.
   bool memmap_on_memory = false;
+  // `chain: memory_chain`: not an op but the callbacks of the era's memory
+  // notifier chain, one `call: memory_notify(ACTION)` per action; the
+  // catalogue puts each into the ops' memory_notify(ACTION) steps.
+  bool chain = false;
 };
 
 // The eras of docs/KERNEL_REFERENCE.md §1, oldest first.
@@ -86,6 +101,8 @@ class OpCatalog {
   const OpProgram* find(const std::string& era, const std::string& op) const;
   std::vector<std::string> eras() const;
   std::vector<std::string> ops(const std::string& era) const;
+  // The notifiers the era's memory chain program names, in table order.
+  std::vector<MemoryNotifier> notifiers(const std::string& era) const;
   // Parses one op file (exposed for tests).
   static OpProgram parse(const std::string& file, const std::string& text);
   // Builds a catalogue from op files; files of one op that declare different
@@ -94,6 +111,7 @@ class OpCatalog {
 
  private:
   std::map<std::pair<std::string, std::string>, OpProgram> programs_;
+  std::map<std::string, OpProgram> chains_;  // era -> its memory chain program
 };
 
 // Finds a step or call by name (not lock regions); nullptr if none.

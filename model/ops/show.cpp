@@ -45,7 +45,11 @@ void show_nodes(const std::vector<OpNode>& nodes, int depth, std::string& out) {
         break;
       }
       case OpNode::Kind::Call:
-        out += ind + n.name + "():" + exits(n) + "\n";
+        out += ind + n.name + "():" + exits(n);
+        if (n.notifier != MemoryNotifier::None)
+          for (const auto& i : memory_notifiers())
+            if (i.id == n.notifier) out += std::string("    # if initial.notifiers has ") + i.name;
+        out += "\n";
         show_nodes(n.body, depth + 1, out);
         show_unwind(n, depth + 1, out);
         break;

@@ -181,11 +181,18 @@ std::vector<FailSpec> parse_fail(const YamlReader& r, const YAML::Node& n, const
 
 // A `fail:` names a step or call of the thread's program (after the variant's
 // edits) that can return that errno (its `fails:`).
-void check_injections(const std::string& file, ThreadSpec& t, const OpProgram& prog) {
+void check_injections(const std::string& file, ThreadSpec& t, const OpProgram& prog, std::uint32_t notifiers) {
   for (FailSpec& f : t.fail) {
     const OpNode* n = find_node(prog.steps, f.at);
     if (!n)
       throw InputError(file, f.line, f.col, f.field + ".at", "op " + t.op + " (era " + prog.era + ") has no step or call '" + f.at + "'");
+    // a callback's step runs only on a modelled chain that registers it
+    if (n->in_chain && !(notifiers & notifier_bit(n->callback))) {
+      std::string why = ", which this scenario does not model";
+      for (const auto& i : memory_notifiers())
+        if (notifiers && i.id == n->callback) why = std::string(" in ") + i.name + "'s callback, which this scenario does not register";
+      throw InputError(file, f.line, f.col, f.field + ".at", f.at + " is on the memory notifier chain" + why + " (initial.notifiers)");
+    }
     if (n->fails.empty())
       throw InputError(file, f.line, f.col, f.field + ".at",
                        f.at + " cannot fail in this program (no `fails:` in " + n->file + ":" + std::to_string(n->line) + ")");
@@ -404,6 +411,39 @@ void parse_holes(const YamlReader& r, const YAML::Node& seq, Scenario& sc) {
   }
 }
 
+// initial.notifiers: a list of the era's memory chain callbacks, each once.
+std::uint32_t parse_notifiers(const YamlReader& r, const YAML::Node& n, const std::string& era) {
+  if (n.IsScalar() && n.as<std::string>() == "default") return default_memory_notifiers(era);
+  if (!n.IsSequence()) r.fail(n, "initial.notifiers", "expected a list of notifiers or 'default'");
+  std::vector<std::string> names;
+  for (MemoryNotifier id : OpCatalog::get().notifiers(era))
+    for (const auto& i : memory_notifiers())
+      if (i.id == id) names.push_back(i.name);
+  std::uint32_t mask = notifier_bit(MemoryNotifier::None);
+  for (std::size_t i = 0; i < n.size(); ++i) {
+    const std::string p = "initial.notifiers[" + std::to_string(i) + "]";
+    const std::string name = r.str(n[i], p);
+    if (!find_memory_notifier(name)) {
+      std::vector<std::string> known;
+      for (const auto& k : memory_notifiers()) known.push_back(k.name);
+      r.one_of(n[i], p, known);  // the error lists every name
+    }
+    if (std::find(names.begin(), names.end(), name) == names.end()) {
+      std::string list;
+      for (const auto& x : names) {
+        if (!list.empty()) list += ", ";
+        list += x;
+      }
+      r.fail(n[i], p, "'" + name + "' is not on the memory notifier chain in era " + era + " (its callbacks: " +
+                          (list.empty() ? "none modelled" : list) + ")");
+    }
+    const std::uint32_t bit = notifier_bit(find_memory_notifier(name)->id);
+    if (mask & bit) r.fail(n[i], p, "'" + name + "' is listed twice");
+    mask |= bit;
+  }
+  return mask;
+}
+
 }  // namespace
 
 Scenario parse_scenario(const std::string& file, const std::string& text, const std::string& variant_file,
@@ -432,7 +472,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
 
   if (doc["initial"]) {
     const YAML::Node& in = doc["initial"];
-    r.allow_keys(in, "initial", {"boot_sections", "boot_pages", "nodes", "anon_pages", "cpuless_nodes", "holes"});
+    r.allow_keys(in, "initial", {"boot_sections", "boot_pages", "nodes", "anon_pages", "cpuless_nodes", "holes", "notifiers"});
+    if (in["notifiers"]) sc.notifiers = parse_notifiers(r, in["notifiers"], sc.era);
     if (in["anon_pages"]) sc.anon_pages = static_cast<std::uint32_t>(r.u64(in["anon_pages"], "initial.anon_pages", 0, 64));
     if (in["boot_sections"] && in["boot_pages"]) r.fail(in, "initial", "give boot_sections or boot_pages, not both");
     if (in["boot_pages"]) {
@@ -631,7 +672,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
     t.program = t.op + "@" + t.name;
     sc.programs.emplace(t.program, std::move(p));
   }
-  for (ThreadSpec& t : sc.threads) check_injections(file, t, sc.programs.at(t.program.empty() ? t.op : t.program));
+  for (ThreadSpec& t : sc.threads) check_injections(file, t, sc.programs.at(t.program.empty() ? t.op : t.program), sc.notifiers);
 
   if (doc["explore"]) {
     const YAML::Node& x = doc["explore"];
@@ -727,6 +768,14 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   return sc;
 }
 
+std::uint32_t default_memory_notifiers(const std::string& era) {
+  std::uint32_t mask = notifier_bit(MemoryNotifier::None);
+  for (MemoryNotifier id : OpCatalog::get().notifiers(era))
+    for (const auto& i : memory_notifiers())
+      if (i.id == id && i.default_on) mask |= notifier_bit(id);
+  return mask;
+}
+
 MachineSpec machine_of(const Scenario& sc) {
   MachineSpec m;
   m.geo = sc.geo;
@@ -734,6 +783,7 @@ MachineSpec machine_of(const Scenario& sc) {
   m.boot_sections = sc.boot_sections;
   m.anon_pages = sc.anon_pages;
   m.cpuless_nodes = sc.cpuless_nodes;
+  m.memory_notifiers = sc.notifiers;
   m.boot_pages = sc.boot_pages;
   // 5ec8e8ea8b77 is in every tree from the 6.1 era on (6.1.158, 6.6.57, v6.8+)
   const auto& eras = known_eras();

@@ -74,6 +74,9 @@ struct Scenario {
   std::uint32_t anon_pages = 0;     // initial.anon_pages: the test process's anonymous mapping
   std::uint32_t cpuless_nodes = 0;  // initial.cpuless_nodes: a bit per node without CPUs
   std::vector<FirmwareHole> holes;  // initial.holes
+  // initial.notifiers: the memory notifier chain's callbacks (notifier_bit()
+  // of each, and of None: the chain is modelled); 0 when absent: not modelled
+  std::uint32_t notifiers = 0;
   std::vector<PgmapDesc> devices;
   std::vector<ThreadSpec> threads;
   std::string variant = "-";
@@ -107,6 +110,9 @@ struct Scenario {
 Scenario parse_scenario(const std::string& file, const std::string& text, const std::string& variant_file = "",
                         const std::string& variant_text = "");
 Scenario load_scenario(const std::string& path, const std::string& variant_file = "");  // InputError if unreadable
+// `initial.notifiers: default`: the era's default-on callbacks
+// (memory_chain.hpp), as a distribution kernel boots.
+std::uint32_t default_memory_notifiers(const std::string& era);
 MachineSpec machine_of(const Scenario& sc);
 
 // A variant file on its own (`mhpsim ops show OP --variant FILE`):
