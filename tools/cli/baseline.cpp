@@ -34,9 +34,13 @@ Baseline Baseline::load(const std::string& path) {
   if (!in) throw InputError(path, 0, 0, "<file>", "cannot read the baseline file");
   std::stringstream ss;
   ss << in.rdbuf();
+  return parse(path, ss.str());
+}
+
+Baseline Baseline::parse(const std::string& path, const std::string& text) {
   YAML::Node doc;
   try {
-    doc = YAML::Load(ss.str());
+    doc = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw InputError(path, e.mark.line + 1, e.mark.column + 1, "<yaml>", e.msg);
   }

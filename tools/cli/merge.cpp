@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <tuple>
 
@@ -130,6 +131,19 @@ void check_shards(const std::string& file, const std::vector<Part>& ps) {
 }  // namespace
 
 int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
+  std::vector<MergeInput> inputs;
+  for (const auto& path : files) {
+    std::ifstream in(path);
+    if (!in) throw InputError(path, 0, 0, "<file>", "cannot read the file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    inputs.push_back({path, ss.str()});
+  }
+  return merge_report_texts(inputs, out, [](const std::string& file) { return load_scenario(file); });
+}
+
+int merge_report_texts(const std::vector<MergeInput>& inputs, std::ostream& out,
+                       const std::function<Scenario(const std::string&)>& load) {
   // The shards' lock graphs are joined and their cycles found again: a cycle
   // may need dependencies that different shards saw.
   Execution graph_ex;
@@ -144,9 +158,9 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
   // Only the shards of one run merge: one result line per shard, the same
   // seed, strategy and shard count, every shard present once.
   std::map<std::string, std::vector<Part>> parts;  // by scenario file
-  for (const auto& path : files) {
-    std::ifstream in(path);
-    if (!in) throw InputError(path, 0, 0, "<file>", "cannot read the file");
+  for (const auto& input : inputs) {
+    const std::string& path = input.path;
+    std::istringstream in(input.text);
     std::string line;
     int n = 0;
     std::map<std::string, int> open;  // scenario files with lines but no result line yet in this input
@@ -207,7 +221,7 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
   bool ok = true;
   for (const auto& file : order) {
     Merged& m = by_file[file];
-    Scenario sc = load_scenario(file);
+    Scenario sc = load(file);
     if (m.r.name.empty()) {  // no finding in any shard
       m.r.name = sc.name;
       m.r.file = file;
