@@ -33,7 +33,7 @@ TEST_CASE("fuzz targets: every regression input of tests/data/fuzz is refused cl
   std::size_t inputs = 0;
   for (const auto& name : mhp::fuzz::target_names()) {
     mhp::fuzz::Target t = mhp::fuzz::target_named(name);
-    REQUIRE(t);
+    REQUIRE(static_cast<bool>(t));
     if (!fs::is_directory(dir / name)) continue;
     std::vector<fs::path> files;
     for (const auto& e : fs::directory_iterator(dir / name)) files.push_back(e.path());
@@ -52,10 +52,10 @@ TEST_CASE("fuzz targets: empty, broken and binary input is refused with an Input
   for (const auto& name : mhp::fuzz::target_names()) {
     INFO("target ", name);
     mhp::fuzz::Target t = mhp::fuzz::target_named(name);
-    REQUIRE(t);
+    REQUIRE(static_cast<bool>(t));
     CHECK_NOTHROW(feed(t, ""));
     CHECK_NOTHROW(feed(t, "{{{: ]"));
     CHECK_NOTHROW(feed(t, std::string("\0\xff\xfe", 3)));
   }
-  CHECK_FALSE(mhp::fuzz::target_named("nonesuch"));
+  CHECK_FALSE(static_cast<bool>(mhp::fuzz::target_named("nonesuch")));
 }

@@ -83,7 +83,13 @@ Baseline Baseline::parse(const std::string& path, const std::string& text) {
     if (!finding_kind_of(kind)) fail(e["kind"], p + ".kind", "unknown finding kind '" + kind + "'");
     if (key.rfind(kind + "/", 0) != 0 && key != kind)
       fail(e["key"], p + ".key", "key '" + key + "' does not belong to kind '" + kind + "'");
-    b.entries_.emplace(canon(fs::path(b.dir_) / file), kind, key);
+    std::string path_of_file;
+    try {  // a name the file system refuses (too long, ...) is a bad entry, not a crash
+      path_of_file = canon(fs::path(b.dir_) / file);
+    } catch (const fs::filesystem_error& err) {
+      fail(e["file"], p + ".file", std::string("not a usable file name: ") + err.code().message());
+    }
+    b.entries_.emplace(path_of_file, kind, key);
   }
   return b;
 }
