@@ -9,10 +9,14 @@ set -euo pipefail
 bin="$1" target="$2" src="$3" work="$4" seconds="${5:-10}"
 mkdir -p "$work/artifacts/$target" "$work/new/$target"
 # The merge seeds need a run's reports: the normal build's mhpsim when there is one.
-if [ ! -d "$work/corpus/$target" ] || [ "$src/tests/fuzz/make_corpus.sh" -nt "$work/corpus" ]; then
-  bash "$src/tests/fuzz/make_corpus.sh" "$work/corpus" "${MHPSIM:-$src/build/mhpsim}"
-  touch "$work/corpus"
-fi
+# ctest runs the targets in parallel: one writes the corpus, the others wait (flock).
+(
+  flock 9
+  if [ ! -f "$work/corpus/.done" ] || [ "$src/tests/fuzz/make_corpus.sh" -nt "$work/corpus/.done" ]; then
+    bash "$src/tests/fuzz/make_corpus.sh" "$work/corpus" "${MHPSIM:-$src/build/mhpsim}"
+    touch "$work/corpus/.done"
+  fi
+) 9> "$work/corpus.lock"
 opts=(-timeout=10 -rss_limit_mb=2048 -max_len="$(bash "$src/tests/fuzz/max_len.sh" "$target")"
       -artifact_prefix="$work/artifacts/$target/")
 shopt -s nullglob
