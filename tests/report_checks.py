@@ -11,6 +11,10 @@
   report_checks.py stopped SARIF JUNIT SCHEMA REASON  a stopped run's SARIF
                                        (schema, not successful, a notification)
                                        and JUnit (an error testcase), marked REASON
+  report_checks.py jsonl FILE SCHEMA [FIELD...]  every line of a JSON-lines
+                                       report valid against docs/report.schema.json;
+                                       each FIELD is in some line
+  report_checks.py jsonl-bad SCHEMA    the schema check rejects broken lines
 Exits non-zero with a message on the first broken assertion.
 """
 import json
@@ -172,6 +176,58 @@ def stopped(sarif_path, junit_path, schema_file, reason):
     check(errors >= 1 and int(root.get("errors")) == errors, "testsuites errors= counts the stopped scenarios")
 
 
+def jsonl_validator(schema_file):
+    import jsonschema
+    schema = json.load(open(schema_file))
+    jsonschema.Draft7Validator.check_schema(schema)
+    return jsonschema.Draft7Validator(schema)
+
+
+def jsonl(path, schema_file, fields):
+    v = jsonl_validator(schema_file)
+    seen = set()
+    lines = 0
+    for n, line in enumerate(open(path), 1):
+        doc = json.loads(line)
+        errs = list(v.iter_errors(doc))
+        check(not errs, "%s:%d: %s" % (path, n, "; ".join(e.message[:300] for e in errs[:3])))
+        seen.add("kind=" + doc["kind"] if doc["kind"] in ("result", "lockdep") else "kind=finding")
+        seen.update(doc)
+        if "timing" in doc:
+            seen.add("timing")
+        lines += 1
+    check(lines > 0, path + " has report lines")
+    for f in fields:
+        check(f in seen, "some line of %s has %s" % (path, f))
+
+
+def jsonl_bad(schema_file):
+    v = jsonl_validator(schema_file)
+    side = {"title": "t", "stack": ["f"], "locks": []}
+    good = {"kind": "race", "key": "race/x", "scenario": "s", "file": "s.yaml", "era": "v6", "variant": "-",
+            "strategy": "random", "seed": 1, "execution": 0, "count": 1, "position": 3, "executions": 10,
+            "schedule": "0:1,1:2", "message": "m", "replay": "tools/mhpsim replay s.yaml --schedule 0:1,1:2",
+            "sides": [side], "notes": []}
+    check(not list(v.iter_errors(good)), "schema accepts a well-formed finding line")
+    result = {"kind": "result", "scenario": "s", "file": "s.yaml", "strategy": "random", "seed": 1, "ok": True,
+              "findings": 0, "expectations": []}
+    check(not list(v.iter_errors(result)), "schema accepts a well-formed result line")
+    bad = [
+        (dict(good, kind="fatal"), "an unknown finding kind"),
+        ({k: x for k, x in good.items() if k != "key"}, "a finding without key"),
+        (dict(good, extra=1), "a field the schema does not document"),
+        (dict(good, count=0), "a finding found in no execution"),
+        (dict(good, schedule="0:1,x"), "a schedule that is no thread:step list"),
+        (dict(good, sides=[{"title": "t"}]), "a side without stack and locks"),
+        (dict(result, ok="yes"), "a result whose ok is no boolean"),
+        (dict(result, incomplete="interrupted by SIGINT"), "an incomplete result without executions_run"),
+        (dict(result, shard="1/0"), "shard 1/0"),
+        ({"kind": "lockdep", "scenario": "s", "file": "s.yaml", "deps": []}, "a lockdep line without dependencies"),
+    ]
+    for doc, what in bad:
+        check(list(v.iter_errors(doc)), "schema accepted " + what)
+
+
 if __name__ == "__main__":
     cmd = sys.argv[1]
     if cmd == "sarif":
@@ -182,6 +238,10 @@ if __name__ == "__main__":
         junit(sys.argv[2], sys.argv[3])
     elif cmd == "stopped":
         stopped(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5])
+    elif cmd == "jsonl":
+        jsonl(sys.argv[2], sys.argv[3], sys.argv[4:])
+    elif cmd == "jsonl-bad":
+        jsonl_bad(sys.argv[2])
     elif cmd == "trace":
         trace(sys.argv[2], flows=len(sys.argv) < 4 or sys.argv[3] != "--no-flows")
     else:

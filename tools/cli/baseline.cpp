@@ -34,9 +34,13 @@ Baseline Baseline::load(const std::string& path) {
   if (!in) throw InputError(path, 0, 0, "<file>", "cannot read the baseline file");
   std::stringstream ss;
   ss << in.rdbuf();
+  return parse(path, ss.str());
+}
+
+Baseline Baseline::parse(const std::string& path, const std::string& text) {
   YAML::Node doc;
   try {
-    doc = YAML::Load(ss.str());
+    doc = YAML::Load(text);
   } catch (const YAML::Exception& e) {
     throw InputError(path, e.mark.line + 1, e.mark.column + 1, "<yaml>", e.msg);
   }
@@ -79,7 +83,13 @@ Baseline Baseline::load(const std::string& path) {
     if (!finding_kind_of(kind)) fail(e["kind"], p + ".kind", "unknown finding kind '" + kind + "'");
     if (key.rfind(kind + "/", 0) != 0 && key != kind)
       fail(e["key"], p + ".key", "key '" + key + "' does not belong to kind '" + kind + "'");
-    b.entries_.emplace(canon(fs::path(b.dir_) / file), kind, key);
+    std::string path_of_file;
+    try {  // a name the file system refuses (too long, ...) is a bad entry, not a crash
+      path_of_file = canon(fs::path(b.dir_) / file);
+    } catch (const fs::filesystem_error& err) {
+      fail(e["file"], p + ".file", std::string("not a usable file name: ") + err.code().message());
+    }
+    b.entries_.emplace(path_of_file, kind, key);
   }
   return b;
 }

@@ -18,6 +18,9 @@ class Baseline {
  public:
   // InputError naming file, line and field on anything malformed.
   static Baseline load(const std::string& path);
+  // The same from the file's text (`path` names it in errors and anchors the
+  // relative file names).
+  static Baseline parse(const std::string& path, const std::string& text);
   // Drops the accepted findings from r.findings, records them in
   // r.suppressed/suppressed_findings, and adds the "baseline" expectation: no
   // finding left (r.ok false otherwise).

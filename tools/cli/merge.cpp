@@ -8,6 +8,7 @@
 #include <optional>
 #include <ostream>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 #include <tuple>
 
@@ -20,6 +21,14 @@
 namespace mhp {
 
 namespace {
+
+// A count or index: mhpsim writes non-negative integers. Anything else is a
+// bad line (a float such as 1e300 does not even convert: undefined behaviour).
+std::uint64_t u64_at(const nlohmann::json& j, const char* key) {
+  const nlohmann::json& v = j.at(key);
+  if (!v.is_number_unsigned()) throw std::invalid_argument(std::string("'") + key + "' must be a non-negative integer");
+  return v.get<std::uint64_t>();
+}
 
 FindingSide side_from_json(const nlohmann::json& s) {
   FindingSide side;
@@ -36,7 +45,7 @@ LockEdge edge_from_json(const nlohmann::json& d) {
   e.from_read = d.at("from_read").get<bool>();
   e.to_read = d.at("to_read").get<bool>();
   e.gated = d.at("gated").get<bool>();
-  e.execution = d.at("execution").get<std::uint64_t>();
+  e.execution = u64_at(d, "execution");
   e.schedule = d.at("schedule").get<std::string>();
   e.holder = side_from_json(d.at("holder"));
   e.taker = side_from_json(d.at("taker"));
@@ -51,9 +60,9 @@ Finding from_json(const nlohmann::json& j) {
   f.kind = *k;
   f.key = j.at("key").get<std::string>();
   f.summary = j.at("message").get<std::string>();
-  f.execution = j.at("execution").get<std::uint64_t>();
-  f.count = j.at("count").get<std::uint64_t>();
-  f.position = j.at("position").get<std::uint64_t>();
+  f.execution = u64_at(j, "execution");
+  f.count = u64_at(j, "count");
+  f.position = u64_at(j, "position");
   f.schedule = j.at("schedule").get<std::string>();
   for (const auto& s : j.at("sides")) f.sides.push_back(side_from_json(s));
   f.notes = j.at("notes").get<std::vector<std::string>>();
@@ -74,7 +83,7 @@ Part part_of(const nlohmann::json& j, const std::string& path, int line) {
   p.path = path;
   p.line = line;
   try {
-    p.seed = j.at("seed").get<std::uint64_t>();
+    p.seed = u64_at(j, "seed");
     p.strategy = j.at("strategy").get<std::string>();
     if (j.contains("shard")) {
       const std::string s = j["shard"].get<std::string>();
@@ -115,21 +124,39 @@ void check_shards(const std::string& file, const std::vector<Part>& ps) {
   }
   if (!first.shard) return;  // one whole run
   const std::uint64_t n = first.shard->second;
-  std::vector<const Part*> seen(n, nullptr);
+  // by index, not a table of N: N comes from the input and may be huge
+  std::map<std::uint64_t, const Part*> seen;
   for (const Part& p : ps) {
-    if (seen[p.shard->first])
+    auto [it, fresh] = seen.emplace(p.shard->first, &p);
+    if (!fresh)
       fail(p, "shard", "shard " + std::to_string(p.shard->first) + "/" + std::to_string(n) + " given twice, also at " +
-                           seen[p.shard->first]->where());
-    seen[p.shard->first] = &p;
+                           it->second->where());
   }
-  for (std::uint64_t i = 0; i < n; ++i)
-    if (!seen[i])
-      fail(first, "shard", "shard " + std::to_string(i) + "/" + std::to_string(n) + " is missing");
+  // the first index without a report: every shard below it is there
+  std::uint64_t i = 0;
+  for (const auto& [index, part] : seen) {
+    if (index != i) break;
+    ++i;
+  }
+  if (i < n) fail(first, "shard", "shard " + std::to_string(i) + "/" + std::to_string(n) + " is missing");
 }
 
 }  // namespace
 
 int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
+  std::vector<MergeInput> inputs;
+  for (const auto& path : files) {
+    std::ifstream in(path);
+    if (!in) throw InputError(path, 0, 0, "<file>", "cannot read the file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    inputs.push_back({path, ss.str()});
+  }
+  return merge_report_texts(inputs, out, [](const std::string& file) { return load_scenario(file); });
+}
+
+int merge_report_texts(const std::vector<MergeInput>& inputs, std::ostream& out,
+                       const std::function<Scenario(const std::string&)>& load) {
   // The shards' lock graphs are joined and their cycles found again: a cycle
   // may need dependencies that different shards saw.
   Execution graph_ex;
@@ -144,9 +171,9 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
   // Only the shards of one run merge: one result line per shard, the same
   // seed, strategy and shard count, every shard present once.
   std::map<std::string, std::vector<Part>> parts;  // by scenario file
-  for (const auto& path : files) {
-    std::ifstream in(path);
-    if (!in) throw InputError(path, 0, 0, "<file>", "cannot read the file");
+  for (const auto& input : inputs) {
+    const std::string& path = input.path;
+    std::istringstream in(input.text);
     std::string line;
     int n = 0;
     std::map<std::string, int> open;  // scenario files with lines but no result line yet in this input
@@ -161,6 +188,8 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
       }
       if (!j.contains("file") || !j.contains("kind"))
         throw InputError(path, n, 1, "<line>", "not an mhpsim report line (no file/kind)");
+      if (!j["file"].is_string() || j["file"].get_ref<const std::string&>().empty())
+        throw InputError(path, n, 1, "file", "must be a non-empty string (the scenario file)");
       std::string file = j["file"].get<std::string>();
       if (!by_file.count(file)) order.push_back(file);
       Merged& m = by_file[file];
@@ -180,7 +209,7 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
         m.r.file = file;
         m.r.era = j.at("era").get<std::string>();
         m.r.variant = j.at("variant").get<std::string>();
-        m.r.executions = j.at("executions").get<std::uint64_t>();
+        m.r.executions = u64_at(j, "executions");
         Finding f = from_json(j);
         auto it = m.index.find(f.key);
         if (it == m.index.end()) {
@@ -207,7 +236,7 @@ int merge_reports(const std::vector<std::string>& files, std::ostream& out) {
   bool ok = true;
   for (const auto& file : order) {
     Merged& m = by_file[file];
-    Scenario sc = load_scenario(file);
+    Scenario sc = load(file);
     if (m.r.name.empty()) {  // no finding in any shard
       m.r.name = sc.name;
       m.r.file = file;

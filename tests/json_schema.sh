@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# The JSON-lines report against its schema (docs/report.schema.json, with
+# Debian's python3-jsonschema): the whole bundled corpus, the shards of a run
+# and their merge, a run stopped by its time limit, a run with
+# --schedule-dir; and the schema refuses broken lines.
+set -u
+bin="$1"; src="$2"
+. "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
+py=/usr/bin/python3
+schema="$src/docs/report.schema.json"
+cd "$src" || exit 2
+"$bin" run scenarios/ --format json --jobs 2 > "$tmp/corpus.jsonl"; check "the corpus runs" 0 $?
+$py tests/report_checks.py jsonl "$tmp/corpus.jsonl" "$schema" kind=finding kind=lockdep kind=result timing
+check "every line of the corpus's report is valid (findings, lockdep, result, timing)" 0 $?
+s1=scenarios/seeds/s1_deferred_memmap_init.yaml
+for i in 0 1; do
+  "$bin" run "$s1" --shard $i/2 --format json > "$tmp/shard$i.jsonl"
+  rc=$?; [ $rc = 0 ] || [ $rc = 1 ]; check "shard $i/2 runs ($rc)" 0 $?
+done
+cat "$tmp/shard0.jsonl" "$tmp/shard1.jsonl" > "$tmp/shards.jsonl"
+$py tests/report_checks.py jsonl "$tmp/shards.jsonl" "$schema" shard; check "shard reports valid, with shard" 0 $?
+"$bin" merge "$tmp/shard0.jsonl" "$tmp/shard1.jsonl" > "$tmp/merged.jsonl"
+rc=$?; [ $rc = 0 ] || [ $rc = 1 ]; check "merge of the shards ($rc)" 0 $?
+$py tests/report_checks.py jsonl "$tmp/merged.jsonl" "$schema" kind=result; check "merged report valid" 0 $?
+s8u=scenarios/seeds/s8_move_pfn_range_to_zone_unlocked.yaml
+"$bin" run "$s8u" --strategy dfs --reduce none --bound 3 --executions 100000000 --time-limit 1s --format json \
+  > "$tmp/stopped.jsonl" 2> /dev/null
+rc=$?; [ $rc = 0 ] || [ $rc = 1 ]; check "a run stopped by --time-limit ($rc)" 0 $?
+$py tests/report_checks.py jsonl "$tmp/stopped.jsonl" "$schema" incomplete executions_run executions_planned
+check "stopped run's report valid, with incomplete, executions_run, executions_planned" 0 $?
+long=scenarios/timing/v4_19_4x3tib_range_lock.yaml
+"$bin" run "$long" --format json --schedule-dir "$tmp/sched" > "$tmp/sched.jsonl"
+rc=$?; [ $rc = 0 ] || [ $rc = 1 ]; check "--schedule-dir run ($rc)" 0 $?
+$py tests/report_checks.py jsonl "$tmp/sched.jsonl" "$schema" schedule_file; check "report valid, with schedule_file" 0 $?
+$py tests/report_checks.py jsonl-bad "$schema"; check "the schema refuses broken lines" 0 $?
+finish
