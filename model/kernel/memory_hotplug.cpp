@@ -208,26 +208,6 @@ bool update_pgdat_span(Kernel& k, OpState& st) {
   return true;
 }
 
-// shrink_zone_span(): the new bounds are the first and last pfn (stepping by
-// `step`) that still belongs to the zone, as find_smallest_section_pfn() /
-// find_biggest_section_pfn() test it with `belongs`.
-template <class Belongs>
-void shrink_span(Kernel& k, Cell& start_c, Cell& spanned_c, Pfn step, Belongs belongs) {
-  Pfn start = Pfn(k.read(start_c)), end = start + Pfn(k.read(spanned_c));
-  std::int64_t lo = -1, hi = 0;
-  for (Pfn pfn = start; pfn < end; pfn += step)
-    if (belongs(pfn)) {
-      if (lo < 0) lo = std::int64_t(pfn);
-      hi = std::int64_t(pfn + step);
-    }
-  k.write(start_c, lo < 0 ? 0 : lo);
-  k.write(spanned_c, lo < 0 ? 0 : hi - lo);
-}
-template <class Belongs>
-void shrink_span(Kernel& k, Zone& z, Pfn step, Belongs belongs) {
-  shrink_span(k, z.zone_start_pfn, z.spanned_pages, step, belongs);
-}
-
 // page_init_poison() over the range, as remove_pfn_range_from_zone() does it
 // after v5.5 (in 5.10.89, not in 5.4.286):
 // "they are now uninitialized again".
@@ -236,36 +216,7 @@ bool page_init_poison(Kernel& k, OpState& st) {
   return true;
 }
 
-// shrink_zone_span() (v5.5+): find_smallest/biggest_section_pfn() per
-// subsection, a pfn counting if Online(pfn) and page_zone()/pfn_to_nid() match.
-template <bool (*Online)(Kernel&, Pfn)>
-bool shrink_zone_span(Kernel& k, OpState& st) {
-  int zone = st.args.zone, nid = st.args.nid;
-  shrink_span(k, op_zone(k, st), k.geo.pages_per_subsection, [&](Pfn pfn) {
-    if (!Online(k, pfn)) return false;
-    std::int64_t f = k.read_page(pfn, PageField::Flags);  // page_zone(), page_to_nid()
-    return flags_zone(f) == zone && flags_nid(f) == nid;
-  });
-  return true;
-}
 
-// remove_pfn_range_from_zone() (v5.5+): poison every struct page of the range
-// ("they are now uninitialized again"), then, except for ZONE_DEVICE,
-// shrink_zone_span() through pfn_to_online_page() per subsection and
-// update_pgdat_span(). Written under mem_hotplug_lock only (C11).
-bool remove_pfn_range_from_zone(Kernel& k, OpState& st) {
-  {
-    Frame f(k.ex, k.ex.stacks().fn("page_init_poison"));
-    page_init_poison(k, st);
-  }
-  if (st.args.zone == ZONE_DEVICE) return true;
-  {
-    Frame f(k.ex, k.ex.stacks().fn("shrink_zone_span"));
-    shrink_zone_span<pfn_to_online_page_b>(k, st);
-  }
-  Frame f(k.ex, k.ex.stacks().fn("update_pgdat_span"));
-  return update_pgdat_span(k, st);
-}
 
 // arch_remove_memory() (v4.19): zone = page_zone(pfn_to_page(start)), the
 // zone __remove_pages() is given -- read from a memmap that may never have
@@ -372,6 +323,75 @@ bool shrink_pgdat_span(Kernel& k, OpState& st) {
     return flags_nid(k.read_page(pfn, PageField::Flags)) == nid;
   });
   return true;
+}
+
+// shrink_zone_span() at offline (5.4.286, the v5.5 backport): the v4.19
+// form -- one bound moved, then the walk that empties a span with nothing
+// left -- over pfn_to_online_page() per subsection.
+bool shrink_zone_span_v5_4(Kernel& k, OpState& st) {
+  const int zone = st.args.zone, nid = st.args.nid;
+  Zone& z = op_zone(k, st);
+  shrink_span_v4_19(k, z.zone_start_pfn, z.spanned_pages, k.geo.pages_per_subsection, st.args.start, range_end(st),
+                    [&](Pfn pfn) {
+                      if (!pfn_to_online_page_b0(k, pfn)) return false;
+                      const std::int64_t f = k.read_page(pfn, PageField::Flags);  // page_zone()
+                      return flags_zone(f) == zone && flags_nid(f) == nid;
+                    });
+  return true;
+}
+
+// shrink_zone_span() (5.10.89+): only a range at the start or the end of the
+// span moves it; the next online subsection of the zone becomes the bound
+// (spanned_pages stored before zone_start_pfn), and none left empties the
+// span. No walk of the whole span: a range in the middle changes nothing.
+template <bool (*Online)(Kernel&, Pfn)>
+bool shrink_zone_span(Kernel& k, OpState& st) {
+  const int zone = st.args.zone, nid = st.args.nid;
+  const Pfn start = st.args.start, end = range_end(st), step = k.geo.pages_per_subsection;
+  Zone& z = op_zone(k, st);
+  auto belongs = [&](Pfn pfn) {
+    if (!Online(k, pfn)) return false;
+    const std::int64_t f = k.read_page(pfn, PageField::Flags);  // page_zone(), page_to_nid()
+    return flags_zone(f) == zone && flags_nid(f) == nid;
+  };
+  auto empty = [&] {
+    k.write(z.zone_start_pfn, 0);
+    k.write(z.spanned_pages, 0);
+  };
+  const Pfn zs = Pfn(k.read(z.zone_start_pfn));
+  const Pfn ze = zs + Pfn(k.read(z.spanned_pages));
+  if (zs == start) {
+    if (Pfn pfn = find_smallest_section_pfn(end, ze, step, belongs)) {
+      k.write(z.spanned_pages, std::int64_t(ze - pfn));
+      k.write(z.zone_start_pfn, std::int64_t(pfn));
+    } else {
+      empty();
+    }
+  } else if (ze == end) {
+    if (Pfn pfn = find_biggest_section_pfn(zs, start, step, belongs))
+      k.write(z.spanned_pages, std::int64_t(pfn - zs + 1));
+    else
+      empty();
+  }
+  return true;
+}
+
+// remove_pfn_range_from_zone() (v5.5+): poison every struct page of the range
+// ("they are now uninitialized again"), then, except for ZONE_DEVICE,
+// shrink_zone_span() through pfn_to_online_page() per subsection and
+// update_pgdat_span(). Written under mem_hotplug_lock only (C11).
+bool remove_pfn_range_from_zone(Kernel& k, OpState& st) {
+  {
+    Frame f(k.ex, k.ex.stacks().fn("page_init_poison"));
+    page_init_poison(k, st);
+  }
+  if (st.args.zone == ZONE_DEVICE) return true;
+  {
+    Frame f(k.ex, k.ex.stacks().fn("shrink_zone_span"));
+    shrink_zone_span<pfn_to_online_page_b>(k, st);
+  }
+  Frame f(k.ex, k.ex.stacks().fn("update_pgdat_span"));
+  return update_pgdat_span(k, st);
 }
 
 // --- nodes (include/linux/nodemask.h node_states[N_ONLINE]) ---
@@ -593,7 +613,8 @@ void add_memory_hotplug_primitives(PrimitiveTable& t) {
     {"offline_isolated_pages_reserved", offline_isolated_pages_reserved, "mm/page_alloc.c __offline_isolated_pages() (v4.19..v5.4): SetPageReserved()"},
     {"page_init_poison", page_init_poison, "mm/memory_hotplug.c remove_pfn_range_from_zone() (5.10.89+, not 5.4.286): page_init_poison() of the range's memmap"},
     {"shrink_zone_span", shrink_zone_span<pfn_to_online_page_b>, "mm/memory_hotplug.c shrink_zone_span() (v5.12+: pfn_to_online_page() with the ZONE_DEVICE slow path)"},
-    {"shrink_zone_span_v5_4", shrink_zone_span<pfn_to_online_page_b0>, "mm/memory_hotplug.c shrink_zone_span() (v5.4..v5.11: pfn_to_online_page() tests the ONLINE bit)"},
+    {"shrink_zone_span_v5_4", shrink_zone_span_v5_4, "mm/memory_hotplug.c shrink_zone_span() (5.4.286): the v4.19 form over pfn_to_online_page()"},
+    {"shrink_zone_span_v5_10", shrink_zone_span<pfn_to_online_page_b0>, "mm/memory_hotplug.c shrink_zone_span() (5.10.89..v5.11: pfn_to_online_page() tests the ONLINE bit)"},
     {"remove_pfn_range_from_zone", remove_pfn_range_from_zone, "mm/memory_hotplug.c remove_pfn_range_from_zone(): poison, shrink_zone_span(), update_pgdat_span()"},
     {"page_zone_of_start", page_zone_of_start, "arch/x86/mm/init_64.c arch_remove_memory() (v4.19..v5.3): page_zone(pfn_to_page(start))"},
     {"shrink_zone_span_v4_19", shrink_zone_span_v4_19<false>, "mm/memory_hotplug.c shrink_zone_span() (v4.19..v5.0): find_smallest/biggest_section_pfn(), valid_section() per section"},
