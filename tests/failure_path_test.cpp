@@ -8,6 +8,7 @@
 #include "model/support/errno.hpp"
 #include "model/support/input_error.hpp"
 #include "tests/one_execution.hpp"
+#include "tests/scenario_error.hpp"
 
 using namespace mhp;
 
@@ -36,14 +37,7 @@ threads:
     after: online
 )";
 
-std::string scenario_error(const std::string& text) {
-  try {
-    parse_scenario("x.yaml", text);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::scenario_error;
 
 using test::has;
 // The scenario's first random execution: op results and findings' keys.

@@ -5,6 +5,7 @@
 
 #include "model/support/yaml_util.hpp"
 #include "tests/one_execution.hpp"
+#include "tests/scenario_error.hpp"
 
 using namespace mhp;
 
@@ -46,14 +47,7 @@ HolePage boot_state(const std::string& era, const char* hole = kHole) {
   return h;
 }
 
-std::string err(const std::string& text) {
-  try {
-    parse_scenario("x.yaml", text);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string err(const std::string& text) { return test::scenario_error(text); }
 
 }  // namespace
 

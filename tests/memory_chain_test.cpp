@@ -8,19 +8,13 @@
 #include "model/scenario/scenario.hpp"
 #include "model/support/input_error.hpp"
 #include "tests/one_execution.hpp"
+#include "tests/scenario_error.hpp"
 
 using namespace mhp;
 
 namespace {
 
-std::string scenario_error(const std::string& text) {
-  try {
-    parse_scenario("x.yaml", text);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+using test::scenario_error;
 
 std::string with_notifiers(const std::string& era, const std::string& notifiers) {
   return "name: t\nera: " + era +

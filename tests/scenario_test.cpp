@@ -5,6 +5,7 @@
 
 #include "model/scenario/scenario.hpp"
 #include "model/support/input_error.hpp"
+#include "tests/scenario_error.hpp"
 
 using namespace mhp;
 
@@ -27,14 +28,7 @@ threads:
 )";
 
 // Parses kBase + extra; returns the InputError text or "" if it parsed.
-std::string err(const std::string& text) {
-  try {
-    parse_scenario("x.yaml", text);
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "";
-}
+std::string err(const std::string& text) { return test::scenario_error(text); }
 
 std::string replace(std::string s, const std::string& from, const std::string& to) {
   auto p = s.find(from);
