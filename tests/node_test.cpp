@@ -67,7 +67,7 @@ TEST_CASE("node: a node with a CPU stays online (check_cpu_on_node())") {
   CHECK(n.online == 1);
 }
 
-TEST_CASE("node: v5.3 offlines a node whose never-onlined block is still there; v5.10 does not") {
+TEST_CASE("node: v5.3 offlines a node whose never-onlined block is still there, v5.10 does not") {
   const std::string t = add_a + "  - {name: add_b, op: add_memory, pfn: 12, nid: 1, after: add_a}\n"
                                 "  - {name: rm, op: remove_memory, pfn: 8, nid: 1, after: add_b}\n";
   test::OneExecution old_r, new_r;
