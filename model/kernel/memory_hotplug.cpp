@@ -271,11 +271,6 @@ void shrink_span_v4_19(Kernel& k, Cell& start_c, Cell& spanned_c, Pfn step, Pfn 
   k.write(spanned_c, 0);
 }
 
-// valid_section(): the walks of v4.19..v5.0 (one pfn per section).
-bool valid_section_at(Kernel& k, Pfn pfn) {
-  return k.read(k.sections[k.geo.section_of(pfn)].mem_map, Access::Once) & SECTION_HAS_MEM_MAP;
-}
-
 // The range __remove_zone() is given: v4.19..v5.0 the whole section st.cur;
 // v5.3 the part of the removed range inside it (__remove_pages()'s pfns).
 std::pair<Pfn, Pfn> section_range(const Kernel& k, const OpState& st, bool subsections) {
@@ -289,7 +284,7 @@ std::pair<Pfn, Pfn> section_range(const Kernel& k, const OpState& st, bool subse
 }
 
 // shrink_zone_span() (v4.19..v5.3), for section st.cur leaving the zone:
-// find_smallest/biggest_section_pfn() test valid_section() (v5.3: pfn_valid()
+// find_smallest/biggest_section_pfn() test valid_section() (pfn_valid_a(); v5.3: pfn_valid()
 // per subsection), then pfn_to_nid() and page_zone() -- memmaps of sections
 // that were added but never onlined included. __remove_zone() of these
 // releases has no ZONE_DEVICE exit (that came with
@@ -301,7 +296,7 @@ bool shrink_zone_span_v4_19(Kernel& k, OpState& st) {
   Zone& z = op_zone(k, st);
   const Pfn step = Subsections ? k.geo.pages_per_subsection : k.geo.pages_per_section();
   shrink_span_v4_19(k, z.zone_start_pfn, z.spanned_pages, step, start, end, [&](Pfn pfn) {
-    if (!(Subsections ? pfn_valid_b(k, pfn) : valid_section_at(k, pfn))) return false;
+    if (!(Subsections ? pfn_valid_b(k, pfn) : pfn_valid_a(k, pfn))) return false;
     const std::int64_t f = k.read_page(pfn, PageField::Flags);  // pfn_to_nid(), page_zone()
     return flags_nid(f) == nid && flags_zone(f) == zone;
   });
@@ -319,7 +314,7 @@ bool shrink_pgdat_span(Kernel& k, OpState& st) {
   const auto [start, end] = section_range(k, st, Subsections);
   const Pfn step = Subsections ? k.geo.pages_per_subsection : k.geo.pages_per_section();
   shrink_span_v4_19(k, nd.node_start_pfn, nd.node_spanned_pages, step, start, end, [&](Pfn pfn) {
-    if (!(Subsections ? pfn_valid_b(k, pfn) : valid_section_at(k, pfn))) return false;
+    if (!(Subsections ? pfn_valid_b(k, pfn) : pfn_valid_a(k, pfn))) return false;
     return flags_nid(k.read_page(pfn, PageField::Flags)) == nid;
   });
   return true;
