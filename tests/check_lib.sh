@@ -10,3 +10,10 @@ finish() {
   echo "$passed passed, $fail failed"
   [ "$fail" -eq 0 ]
 }
+# The bundled corpus's reports (tests/corpus_reports.sh): the directory ctest's
+# fixture wrote if given, else the corpus is run here. Uses $bin and $src.
+corpus_dir() {
+  if [ -n "${1:-}" ]; then echo "$1"; return; fi
+  bash "$(dirname "${BASH_SOURCE[0]}")/corpus_reports.sh" "$bin" "$(cd "$src" && pwd)" "$tmp/corpus" > /dev/null
+  echo "$tmp/corpus"
+}

@@ -4,11 +4,13 @@
 set -u
 bin="$1"; src="$2"
 . "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
+corpus="$(corpus_dir "${3:-}")"  # tests/corpus_reports.sh: ctest's fixture or run now
 s1="$src/scenarios/seeds/s1_deferred_memmap_init.yaml"
 
-"$bin" run "$src/scenarios" > "$tmp/a.txt"; check "bundled scenarios pass" 0 $?
-"$bin" run "$src/scenarios" > "$tmp/b.txt"
-cmp -s "$tmp/a.txt" "$tmp/b.txt"; check "text report byte-identical" 0 $?
+check "bundled scenarios pass" 0 "$(cat "$corpus/rc")"
+# the corpus again, one scenario at a time: byte-identical to the --jobs 2 run
+(cd "$src" && "$bin" run scenarios/ > "$tmp/b.txt")
+cmp -s "$corpus/corpus.txt" "$tmp/b.txt"; check "text report byte-identical (and with --jobs 2)" 0 $?
 "$bin" run --format json "$s1" > "$tmp/a.json"; "$bin" run --format json "$s1" > "$tmp/b.json"
 cmp -s "$tmp/a.json" "$tmp/b.json"; check "json report byte-identical" 0 $?
 python3 -c "import json,sys; [json.loads(l) for l in open(sys.argv[1])]" "$tmp/a.json"; check "json lines parse" 0 $?

@@ -1,18 +1,24 @@
 #!/usr/bin/env bash
 # The JSON-lines report against its schema (docs/report.schema.json, with
-# Debian's python3-jsonschema): the whole bundled corpus, the shards of a run
+# Debian's python3-jsonschema): the whole bundled corpus (written by `run
+# --json` beside the text report: the same lines as `--format json`), the shards of a run
 # and their merge, a run stopped by its time limit, a run with
 # --schedule-dir; and the schema refuses broken lines.
 set -u
 bin="$1"; src="$2"
 . "$(dirname "${BASH_SOURCE[0]}")/check_lib.sh"
+corpus="$(corpus_dir "${3:-}")"  # tests/corpus_reports.sh: ctest's fixture or run now
 py=/usr/bin/python3
 schema="$src/docs/report.schema.json"
 cd "$src" || exit 2
-"$bin" run scenarios/ --format json --jobs 2 > "$tmp/corpus.jsonl"; check "the corpus runs" 0 $?
-$py tests/report_checks.py jsonl "$tmp/corpus.jsonl" "$schema" kind=finding kind=lockdep kind=result timing
+check "the corpus runs" 0 "$(cat "$corpus/rc")"
+$py tests/report_checks.py jsonl "$corpus/corpus.jsonl" "$schema" kind=finding kind=lockdep kind=result timing
 check "every line of the corpus's report is valid (findings, lockdep, result, timing)" 0 $?
 s1=scenarios/seeds/s1_deferred_memmap_init.yaml
+# --json FILE holds the lines --format json prints, with SARIF witnesses attached or not
+"$bin" run scenarios/seeds --format json > "$tmp/seeds.jsonl"
+"$bin" run scenarios/seeds --json "$tmp/seeds-file.jsonl" --sarif "$tmp/seeds.sarif" > /dev/null
+cmp -s "$tmp/seeds.jsonl" "$tmp/seeds-file.jsonl"; check "--json FILE is --format json's report" 0 $?
 for i in 0 1; do
   "$bin" run "$s1" --shard $i/2 --format json > "$tmp/shard$i.jsonl"
   rc=$?; [ $rc = 0 ] || [ $rc = 1 ]; check "shard $i/2 runs ($rc)" 0 $?

@@ -4,6 +4,8 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <cctype>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -120,5 +122,108 @@ TEST_CASE("sarif: every rule has help, the driver a version and an information U
   for (const auto& rule : driver["rules"]) {
     CHECK_FALSE(rule["help"]["text"].get<std::string>().empty());
     CHECK_FALSE(rule["help"]["markdown"].get<std::string>().empty());
+    // SARIF1001: a rule's name is not its id; SARIF2012: Pascal case
+    const std::string name = rule["name"], id = rule["id"];
+    CHECK(name != id);
+    CHECK(std::isupper(static_cast<unsigned char>(name[0])));
+    CHECK(name.find_first_of("_- ") == std::string::npos);
   }
+}
+
+namespace {
+
+// Every code-flow location of a result, and how many are essential.
+std::pair<std::size_t, std::size_t> flow_locations(const nlohmann::json& res) {
+  std::size_t n = 0, essential = 0;
+  if (!res.contains("codeFlows")) return {0, 0};
+  for (const auto& tf : res["codeFlows"][0]["threadFlows"])
+    for (const auto& l : tf["locations"]) ++n, essential += l["importance"] == "essential";
+  return {n, essential};
+}
+
+}  // namespace
+
+TEST_CASE("sarif: code flows are cut to one cap so the log fits its byte budget") {
+  // 40 findings with witnesses of 2,000 locations each: about 40 MB whole
+  ScenarioResult r = scenario("scenarios/s.yaml");
+  for (int i = 0; i < 40; ++i) {
+    std::string key = "race/x" + std::to_string(i) + "/f/f";
+    r.findings.push_back(race_finding(key));
+    r.witnesses[key] = alternating_witness(2000);
+  }
+  // one short witness stays whole under the cap
+  r.findings.push_back(race_finding("race/short/f/f"));
+  r.witnesses["race/short/f/f"] = alternating_witness(6);
+  const std::size_t budget = 3'000'000;
+  std::string text = render_sarif({r}, "/repo", budget);
+  CHECK(text.size() <= budget);
+  auto log = nlohmann::json::parse(text);
+  const auto& run = log["runs"][0];
+  REQUIRE(run["results"].size() == 41);
+  const std::size_t cap = run["properties"]["threadFlowLocationsCap"];
+  CHECK(cap > 2);
+  CHECK(cap < 2000);
+  for (std::size_t i = 0; i < 40; ++i) {
+    const auto& res = run["results"][i];
+    auto [n, essential] = flow_locations(res);
+    CHECK(n == cap);
+    CHECK(essential == 2);  // the racing accesses survive any cut
+    CHECK(res["properties"]["threadFlowLocationsCut"] == 2000 - cap);
+  }
+  CHECK(flow_locations(run["results"][40]).first == 6);
+  CHECK_FALSE(run["results"][40]["properties"].contains("threadFlowLocationsCut"));
+  const auto& note = run["invocations"][0]["toolExecutionNotifications"][0];
+  CHECK(note["level"] == "note");
+  CHECK(note["message"]["text"].get<std::string>().find("at most " + std::to_string(cap) + " locations") !=
+        std::string::npos);
+  // uncut, the log would not fit
+  std::string whole = render_sarif({r}, "/repo", 100'000'000);
+  CHECK(whole.size() > budget);
+  CHECK_FALSE(nlohmann::json::parse(whole)["runs"][0].contains("properties"));
+}
+
+TEST_CASE("sarif: results beyond the byte budget are cut and counted") {
+  ScenarioResult r = scenario("scenarios/s.yaml");
+  for (int i = 0; i < 3000; ++i) {
+    Finding f = race_finding("race/x" + std::to_string(i));
+    f.notes = std::vector<std::string>(4, std::string(200, 'n'));
+    r.findings.push_back(f);
+  }
+  const std::size_t budget = 1'000'000;
+  std::string text = render_sarif({r}, "/repo", budget);
+  CHECK(text.size() <= budget);
+  const auto log = nlohmann::json::parse(text);
+  const auto& run = log["runs"][0];
+  const std::size_t kept = run["results"].size(), cut = run["properties"]["resultsCut"];
+  CHECK(kept > 100);
+  CHECK(kept + cut == 3000);
+  // the first findings are the ones kept
+  CHECK(run["results"][0]["properties"]["key"] == "race/x0");
+}
+
+TEST_CASE("sarif: a long schedule stays out of the log, its replay command points at it") {
+  ScenarioResult r = scenario("scenarios/s.yaml");
+  Finding f = race_finding("race/long");
+  f.schedule.clear();
+  for (int i = 0; i < 200; ++i) f.schedule += (i ? "," : "") + std::to_string(i % 3) + ":7";
+  REQUIRE(f.schedule.size() > kLongSchedule);
+  r.findings.push_back(f);
+  Finding g = race_finding("race/filed");
+  g.schedule = f.schedule;
+  r.findings.push_back(g);
+  r.schedule_files["race/filed"] = "witnesses/race-filed.sched";
+  r.findings.push_back(race_finding("race/short"));
+  const auto log = nlohmann::json::parse(render_sarif({r}, "/repo"));
+  const auto& res = log["runs"][0]["results"];
+  const auto& p0 = res[0]["properties"];
+  CHECK_FALSE(p0.contains("schedule"));
+  CHECK(p0["scheduleLength"] == f.schedule.size());
+  CHECK(p0["replay"].get<std::string>().size() < 300);
+  CHECK(p0["replay"].get<std::string>().find("--format json") != std::string::npos);
+  const auto& p1 = res[1]["properties"];
+  CHECK(p1["scheduleFile"] == "witnesses/race-filed.sched");
+  CHECK(p1["replay"] == "tools/mhpsim replay scenarios/s.yaml --schedule-file witnesses/race-filed.sched");
+  const auto& p2 = res[2]["properties"];
+  CHECK(p2["schedule"] == "0,1");
+  CHECK(p2["replay"] == "tools/mhpsim replay scenarios/s.yaml --schedule 0,1");
 }

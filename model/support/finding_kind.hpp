@@ -12,16 +12,16 @@
 namespace mhp {
 
 enum class FindingKind : std::uint8_t {
-#define MHP_FINDING_KIND(id, name, text, source) id,
+#define MHP_FINDING_KIND(id, rule, name, text, source) id,
 #include "model/support/finding_kinds.def"
 };
 
 namespace detail {
 struct FindingKindInfo {
-  std::string_view name, text, source;
+  std::string_view name, rule, text, source;
 };
 inline constexpr FindingKindInfo kFindingKinds[] = {
-#define MHP_FINDING_KIND(id, name, text, source) {name, text, source},
+#define MHP_FINDING_KIND(id, rule, name, text, source) {name, rule, text, source},
 #include "model/support/finding_kinds.def"
 };
 }  // namespace detail
@@ -31,6 +31,10 @@ inline constexpr std::size_t kFindingKindCount = std::size(detail::kFindingKinds
 // "race", "lockorder", ...: as scenario files and reports spell the kind.
 inline std::string finding_kind_name(FindingKind k) {
   return std::string(detail::kFindingKinds[static_cast<std::size_t>(k)].name);
+}
+// The SARIF rule's name, in Pascal case ("DataRace"); its id is the name above.
+inline std::string finding_kind_rule_name(FindingKind k) {
+  return std::string(detail::kFindingKinds[static_cast<std::size_t>(k)].rule);
 }
 // The one-line description of the kind (SARIF rules).
 inline std::string finding_kind_text(FindingKind k) {

@@ -162,9 +162,15 @@ int run_main(int argc, char** argv) {
   run->add_option("--trace", trace_file, "write the witness of a finding as Perfetto/Chrome trace JSON to FILE");
   run->add_option("--trace-finding", trace_finding, "with --trace: the finding's key (default: the first finding)");
   run->add_option("--lock-graph", lock_graph_file, "write the lock dependency graph as GraphViz DOT to FILE");
-  std::string sarif_file, junit_file;
+  std::string sarif_file, junit_file, json_file;
   run->add_option("--sarif", sarif_file, "also write the SARIF report to FILE (one run, any --format)");
+  run->add_option("--json", json_file, "also write the JSON-lines report to FILE (any --format)");
   run->add_option("--junit", junit_file, "also write the JUnit report to FILE");
+  std::size_t sarif_max_bytes = kSarifMaxBytes;
+  run->add_option("--sarif-max-bytes", sarif_max_bytes,
+                  "the SARIF log's size cap; code flows, then results, are cut to fit (default 10000000: "
+                  "GitHub's 10 MB, uncompressed)")
+      ->check(CLI::Range(std::size_t{1'000'000}, std::size_t{1} << 40));
   std::string schedule_dir;
   run->add_option("--schedule-dir", schedule_dir,
                   "write each witness schedule longer than 300 characters to a file in DIR (compact form); the "
@@ -286,6 +292,7 @@ int run_main(int argc, char** argv) {
     auto graph_out = open_out(lock_graph_file);
     auto sarif_out = open_out(sarif_file);
     auto junit_out = open_out(junit_file);
+    auto json_out = open_out(json_file);
     const bool want_sarif = format == "sarif" || !sarif_file.empty();
     // `run` stops on SIGINT, SIGTERM or the time limit and reports what it found
     // (stop_signals.hpp); `baseline` is ended by them as before (an
@@ -328,7 +335,7 @@ int run_main(int argc, char** argv) {
                 << " scenario(s)\n";
       return 0;
     }
-    if (format == "sarif") std::cout << render_sarif(results);
+    if (format == "sarif") std::cout << render_sarif(results, {}, sarif_max_bytes);
     if (format == "junit") std::cout << render_junit(results);
     if (!trace_file.empty()) {
       std::size_t which = results.size();
@@ -354,9 +361,14 @@ int run_main(int argc, char** argv) {
       }
     }
     if (!lock_graph_file.empty()) graph_out->write(render_lock_graph(results));
-    if (!sarif_file.empty()) sarif_out->write(render_sarif(results));
+    if (!sarif_file.empty()) sarif_out->write(render_sarif(results, {}, sarif_max_bytes));
     if (!junit_file.empty()) junit_out->write(render_junit(results));
-    for (auto* f : {trace_out.get(), graph_out.get(), sarif_out.get(), junit_out.get()}) f->commit();
+    if (!json_file.empty()) {
+      std::string lines;
+      for (const auto& r : results) lines += render_json(r);
+      json_out->write(lines);
+    }
+    for (auto* f : {trace_out.get(), graph_out.get(), sarif_out.get(), junit_out.get(), json_out.get()}) f->commit();
     std::string incomplete;  // a stopped run's summary line
     if (!stop_text().empty()) {
       std::size_t cut = 0;

@@ -19,14 +19,20 @@ std::string render_text(const ScenarioResult& r);
 // 100000 executions" (text, JUnit, SARIF say it alike).
 std::string incomplete_text(const ScenarioResult& r);
 std::string render_json(const ScenarioResult& r);  // one object per finding per line
+// Caps that keep a SARIF log within GitHub code scanning's limits (with a
+// margin): code-flow locations per result, results per run, and the whole
+// log's bytes. GitHub takes 10 MB gzipped; capping the uncompressed log there
+// holds however well it compresses.
+inline constexpr std::size_t kSarifMaxThreadFlowLocations = 10000;
+inline constexpr std::size_t kSarifMaxResults = 5000;
+inline constexpr std::size_t kSarifMaxBytes = 10'000'000;
 // SARIF 2.1.0 log of every scenario's findings (sarif.cpp); code flows for
 // the findings whose witness was attached (attach_witnesses). Scenario files
 // inside `srcroot` (empty: the working directory) are URIs relative to it.
-std::string render_sarif(const std::vector<ScenarioResult>& results, const std::string& srcroot = {});
-// Caps that keep a SARIF log within GitHub code scanning's limits (with a
-// margin): code-flow locations per result, results per run.
-inline constexpr std::size_t kSarifMaxThreadFlowLocations = 10000;
-inline constexpr std::size_t kSarifMaxResults = 5000;
+// At most `max_bytes` (kSarifMaxBytes by default): code flows are cut first,
+// then results.
+std::string render_sarif(const std::vector<ScenarioResult>& results, const std::string& srcroot = {},
+                         std::size_t max_bytes = kSarifMaxBytes);
 // JUnit XML: a testsuite per scenario, a testcase per expectation (junit.cpp).
 std::string render_junit(const std::vector<ScenarioResult>& results);
 // Chrome/Perfetto trace-event JSON of the witness of finding `key` (trace.cpp);
