@@ -26,6 +26,9 @@ struct Finding {
   std::string title;    // "BUG: ..." line
   std::string summary;  // one line for JSON and CI logs
   std::vector<std::string> notes;   // classification, rule, case
+  // lockorder: lockdep's "Chain exists of" and "Possible unsafe locking
+  // scenario" lines (print_circular_lock_scenario()), empty for other kinds
+  std::vector<std::string> unsafe_scenario;
   std::vector<FindingSide> sides;
   // Parts of the key that reports use, set where the finding is made (no
   // report parses a key).

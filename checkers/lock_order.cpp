@@ -186,6 +186,29 @@ void LockOrderChecker::take(const std::vector<Recording>& recs, std::uint64_t ex
   }
 }
 
+namespace {
+
+// lockdep's print_circular_lock_scenario(): the closing dependency (target
+// held, source taken: cyc[k] -> cyc[k+1]) on CPU0 against the chain's last
+// link (parent -> target) on CPU1; a longer cycle first shows its chain.
+std::vector<std::string> unsafe_scenario(const std::vector<std::string>& cyc, std::size_t k, bool target_read,
+                                         bool source_read) {
+  const std::size_t n = cyc.size();
+  const std::string& target = cyc[k];
+  const std::string& source = cyc[(k + 1) % n];
+  const std::string& parent = cyc[(k + n - 1) % n];
+  std::vector<std::string> o;
+  if (parent != source) o.insert(o.end(), {"Chain exists of:", "  " + source + " --> " + parent + " --> " + target, ""});
+  const std::string cpu1(31, ' ');
+  o.insert(o.end(), {" Possible unsafe locking scenario:", "", "       CPU0                    CPU1",
+                     "       ----                    ----", std::string(target_read ? "  rlock(" : "  lock(") + target + ");",
+                     cpu1 + "lock(" + parent + ");", cpu1 + "lock(" + target + ");",
+                     std::string(source_read ? "  rlock(" : "  lock(") + source + ");", "", " *** DEADLOCK ***"});
+  return o;
+}
+
+}  // namespace
+
 std::vector<Finding> LockOrderChecker::cycles() const {
   std::map<std::string, std::vector<std::string>> out;
   for (const auto& [k, d] : deps_) out[k.first].push_back(k.second);
@@ -246,6 +269,7 @@ std::vector<Finding> LockOrderChecker::cycles() const {
     f.summary = "lock classes " + chain + ": each dependency was taken by some task; together they can deadlock";
     std::uint64_t last = 0;
     const Dep* closing = deps[0];
+    std::size_t k = 0;  // the closing dependency's index
     for (std::size_t i = 0; i < cyc.size(); ++i) {
       const Dep& d = *deps[i];
       f.sides.push_back(d.holder);
@@ -257,8 +281,10 @@ std::vector<Finding> LockOrderChecker::cycles() const {
       if (d.execution >= last) {
         last = d.execution;
         closing = &d;
+        k = i;
       }
     }
+    f.unsafe_scenario = unsafe_scenario(cyc, k, closing->from_read, closing->to_read);
     f.execution = closing->execution;
     f.schedule = closing->schedule;
     res.push_back(std::move(f));

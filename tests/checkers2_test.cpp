@@ -146,6 +146,12 @@ TEST_CASE("lock order: opposite orders form a cycle even when no execution deadl
     REQUIRE(c.size() == 1);
     CHECK(c[0].key == "lockorder/pgmap_array.xa_lock/pgmap_lock");
     CHECK(c[0].sides.size() == 4);  // holder and taker of both dependencies
+    // lockdep's table: two classes, so no chain line
+    const auto& t = c[0].unsafe_scenario;
+    REQUIRE(t.size() == 10);
+    CHECK(t[0] == " Possible unsafe locking scenario:");
+    CHECK(t[2] == "       CPU0                    CPU1");
+    CHECK(t[9] == " *** DEADLOCK ***");
   }
   SUBCASE("silent when both orders are taken under the gate lock") {
     gate = true;
@@ -162,6 +168,50 @@ TEST_CASE("lock order: opposite orders form a cycle even when no execution deadl
     w.h.run_once(s, 0);
     CHECK(order.cycles().empty());
   }
+}
+
+TEST_CASE("lock order: a cycle of three classes shows lockdep's chain and unsafe scenario") {
+  World w;
+  LockOrderChecker order(w.h.ex, {}, "device_hotplug_lock");
+  w.h.ex.add_observer(&order);
+  Mutex& a = w.k.pgmap_lock;
+  Spinlock& b = w.k.pgmap_xa_lock;
+  Rwlock& c = w.k.resource_lock;
+  w.h.thread("t", [&] {  // a -> b, b -> c, then c -> a closes the cycle
+    a.lock();
+    b.lock();
+    b.unlock();
+    a.unlock();
+    b.lock();
+    c.write_lock();
+    c.write_unlock();
+    b.unlock();
+    c.write_lock();
+    a.lock();
+    a.unlock();
+    c.write_unlock();
+  });
+  RandomStrategy s(1);
+  w.h.run_once(s, 0);
+  auto cyc = order.cycles();
+  REQUIRE(cyc.size() == 1);
+  CHECK(cyc[0].key == "lockorder/pgmap_array.xa_lock/resource_lock/pgmap_lock");
+  // every dependency came in execution 0: the last in cycle order closes it,
+  // pgmap_lock (held) -> pgmap_array.xa_lock (taken); its parent is resource_lock
+  CHECK(cyc[0].unsafe_scenario == std::vector<std::string>{
+                                      "Chain exists of:",
+                                      "  pgmap_array.xa_lock --> resource_lock --> pgmap_lock",
+                                      "",
+                                      " Possible unsafe locking scenario:",
+                                      "",
+                                      "       CPU0                    CPU1",
+                                      "       ----                    ----",
+                                      "  lock(pgmap_lock);",
+                                      "                               lock(resource_lock);",
+                                      "                               lock(pgmap_lock);",
+                                      "  lock(pgmap_array.xa_lock);",
+                                      "",
+                                      " *** DEADLOCK ***"});
 }
 
 TEST_CASE("lock order: a trylock adds no dependency, read recursion of a percpu_rwsem is reported") {

@@ -66,6 +66,7 @@ Finding from_json(const nlohmann::json& j) {
   f.schedule = j.at("schedule").get<std::string>();
   for (const auto& s : j.at("sides")) f.sides.push_back(side_from_json(s));
   f.notes = j.at("notes").get<std::vector<std::string>>();
+  if (j.contains("unsafe_scenario")) f.unsafe_scenario = j.at("unsafe_scenario").get<std::vector<std::string>>();
   return f;
 }
 

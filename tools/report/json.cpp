@@ -35,6 +35,7 @@ std::string render_json(const ScenarioResult& r) {
     for (const auto& s : f.sides) sides.push_back(side_json(s));
     j["sides"] = sides;
     j["notes"] = f.notes;
+    if (!f.unsafe_scenario.empty()) j["unsafe_scenario"] = f.unsafe_scenario;
     out += j.dump() + "\n";
   }
   if (!r.lock_graph.empty()) {

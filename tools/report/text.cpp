@@ -26,6 +26,11 @@ std::string render_finding_text(const Finding& f, const ScenarioResult& r) {
     for (const auto& l : s.locks) o += "    " + l + "\n";
     o += "\n";
   }
+  if (!f.unsafe_scenario.empty()) {
+    o += "other info that might help us debug this:\n\n";
+    for (const auto& l : f.unsafe_scenario) o += l + "\n";
+    o += "\n";
+  }
   for (const auto& n : f.notes) o += n + "\n";
   o += "\nscenario: " + r.name + " (" + r.file + "), era " + r.era + ", variant " + r.variant + "\n";
   if (r.replay) {
