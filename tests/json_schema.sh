@@ -34,6 +34,24 @@ s8u=scenarios/seeds/s8_move_pfn_range_to_zone_unlocked.yaml
 rc=$?; [ $rc = 0 ] || [ $rc = 1 ]; check "a run stopped by --time-limit ($rc)" 0 $?
 $py tests/report_checks.py jsonl "$tmp/stopped.jsonl" "$schema" incomplete executions_run executions_planned
 check "stopped run's report valid, with incomplete, executions_run, executions_planned" 0 $?
+# shards of which one stopped: the merge is incomplete, counting what every shard ran
+for i in 0 1 2; do
+  lim=""; [ $i = 1 ] && lim="--time-limit 300ms"  # it needs about 2 s
+  "$bin" run "$s1" --executions 6000000 $lim --shard $i/3 --format json > "$tmp/part$i.jsonl" 2> /dev/null
+done
+"$bin" merge "$tmp/part0.jsonl" "$tmp/part1.jsonl" "$tmp/part2.jsonl" > "$tmp/part-merged.jsonl"
+rc=$?; [ $rc = 0 ] || [ $rc = 1 ]; check "merge of a stopped shard with two whole ones ($rc)" 0 $?
+$py tests/report_checks.py jsonl "$tmp/part-merged.jsonl" "$schema" incomplete executions_run executions_planned
+check "merged report valid, with incomplete, executions_run, executions_planned" 0 $?
+$py - "$tmp/part1.jsonl" "$tmp/part-merged.jsonl" <<'PY'
+import json, sys
+stopped = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+merged = json.loads(open(sys.argv[2]).read().splitlines()[-1])
+assert merged["incomplete"] == stopped["incomplete"] == "stopped by time limit (300ms)", merged
+assert merged["executions_planned"] == 6000000, merged
+assert merged["executions_run"] == stopped["executions_run"] + 2 * 2000000, (merged, stopped)
+PY
+check "merged counts: the stopped shard's executions plus the others' shares" 0 $?
 long=scenarios/timing/v4_19_4x3tib_range_lock.yaml
 "$bin" run "$long" --format json --schedule-dir "$tmp/sched" > "$tmp/sched.jsonl"
 rc=$?; [ $rc = 0 ] || [ $rc = 1 ]; check "--schedule-dir run ($rc)" 0 $?

@@ -76,6 +76,9 @@ struct Part {
   std::optional<Shard> shard;
   std::uint64_t seed = 0;
   std::string strategy;
+  // a shard stopped early (SIGINT, SIGTERM, --time-limit): why, and its counts
+  std::string incomplete;
+  std::uint64_t executions_run = 0, executions_planned = 0;
   std::string where() const { return path + ":" + std::to_string(line); }
 };
 
@@ -91,10 +94,44 @@ Part part_of(const nlohmann::json& j, const std::string& path, int line) {
       p.shard = parse_shard(s);
       if (!p.shard) throw std::invalid_argument("shard '" + s + "' is not I/N with 0 <= I < N");
     }
+    if (j.contains("incomplete")) {
+      p.incomplete = j["incomplete"].get<std::string>();
+      p.executions_run = u64_at(j, "executions_run");
+      p.executions_planned = u64_at(j, "executions_planned");
+    }
   } catch (const std::exception& e) {
     throw InputError(path, line, 1, "<line>", std::string("bad result line: ") + e.what());
   }
   return p;
+}
+
+// A run of which a shard stopped early is incomplete as a whole: the first
+// stopped shard's reason, the executions every shard ran (a shard that ended
+// ran its share: every N-th execution; a dfs search runs whole in shard 0)
+// of those the run planned.
+void mark_incomplete(const std::vector<Part>& ps, ScenarioResult& r) {
+  std::uint64_t planned = 0;
+  const Part* first = nullptr;
+  for (const Part& p : ps)
+    if (!p.incomplete.empty()) {
+      planned = std::max(planned, p.executions_planned);
+      if (!first || (p.shard && first->shard && p.shard->first < first->shard->first)) first = &p;
+    }
+  if (!first) return;
+  std::uint64_t run = 0;
+  for (const Part& p : ps) {
+    if (!p.incomplete.empty()) {
+      run += p.executions_run;
+    } else if (!p.shard) {
+      run += planned;
+    } else if (p.strategy.find("run by shard 0 of") == std::string::npos) {
+      const auto [i, n] = *p.shard;
+      run += planned > i ? (planned - i + n - 1) / n : 0;
+    }
+  }
+  r.stopped = first->incomplete;
+  r.executions_run = run;
+  r.executions_planned = planned;
 }
 
 // A dfs search runs whole in shard 0; the others say so in their strategy.
@@ -264,6 +301,7 @@ int merge_report_texts(const std::vector<MergeInput>& inputs, std::ostream& out,
     for (auto& c : cycles) m.findings.push_back(std::move(c));  // as one run: after the others
     m.r.lock_graph = m.graph->edges();
     m.r.findings = std::move(m.findings);
+    mark_incomplete(ps, m.r);
     check_expectations(sc, m.r);
     ok &= m.r.ok;
     out << render_json(m.r);
