@@ -30,6 +30,12 @@ sed 's/^era: v6/era: v6.16/' "$s1" > "$tmp/typo.yaml"
 ! grep -q "did you mean" "$tmp/err"; check "... and suggests neither" 0 $?
 "$bin" run --executions 0 "$s1" > /dev/null 2>&1; check "bad option exits 3" 3 $?
 "$bin" run "$tmp/missing.yaml" > /dev/null 2>&1; check "missing file exits 3" 3 $?
+# Progress in a log (stderr not a terminal): a whole line every --progress-every seconds, none with --no-progress.
+"$bin" run "$s1" --executions 300000 --no-memo --progress-every 1 > "$tmp/out" 2> "$tmp/err"
+grep -q "^mhpsim: progress: s1-deferred-memmap-init: [0-9]*/300000 executions, " "$tmp/err"
+check "progress lines in a log" 0 $?
+"$bin" run "$s1" --executions 300000 --no-memo --progress-every 1 --no-progress > "$tmp/out2" 2> "$tmp/err"
+[ ! -s "$tmp/err" ] && cmp -s "$tmp/out" "$tmp/out2"; check "--no-progress: none, the same report" 0 $?
 "$bin" replay "$s1" --schedule "x:1" > /dev/null 2>&1; check "bad schedule exits 3" 3 $?
 "$bin" run "$s1" --seed -1 > /dev/null 2>&1; check "negative --seed exits 3" 3 $?
 sed 's/^    op: offline_pages$/    op: offline_pages\n    zone: movable/' "$src/scenarios/seeds/s5_page_owner_offlined_v6.yaml" > "$tmp/offz.yaml"

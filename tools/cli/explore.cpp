@@ -1,4 +1,5 @@
 #include "tools/cli/explore.hpp"
+#include "tools/cli/progress.hpp"
 
 #include <tbb/task_arena.h>
 #include <tbb/task_group.h>
@@ -91,24 +92,19 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
   auto mine = [&](std::uint64_t i) {
     return (!shard || i % shard->second == shard->first) && (!only || i == *only);
   };
-  // A progress line on stderr when it is a terminal; nothing otherwise.
-  const bool tty = progress_line && isatty(2);
+  // The progress line (tools/cli/progress.hpp): executions, rate, ETA.
+  ProgressLine line(progress_line);
   std::atomic<std::uint64_t> done{0};
-  std::mutex print_mu;
   auto t0 = std::chrono::steady_clock::now();
-  auto last_print = t0;
   auto progress = [&](std::uint64_t k) {
     std::uint64_t d = done.fetch_add(k) + k;
-    if (!tty || (d & 255) != 0) return;
-    std::unique_lock<std::mutex> g(print_mu, std::try_to_lock);
-    if (!g.owns_lock()) return;
-    auto now = std::chrono::steady_clock::now();
-    if (now - last_print < std::chrono::milliseconds(500)) return;
-    last_print = now;
-    double s = std::chrono::duration<double>(now - t0).count();
+    if ((d & 255) != 0 || !line.due()) return;
+    double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     std::uint64_t total = shard ? (n + shard->second - 1) / shard->second : n;
-    std::fprintf(stderr, "\r%s: %llu/%llu executions, %.0f/s, ETA %.0f s   ", sc.name.c_str(),
-                 (unsigned long long)d, (unsigned long long)total, d / s, (total - std::min(total, d)) / (d / s));
+    char b[256];
+    std::snprintf(b, sizeof b, "%s: %llu/%llu executions, %.0f/s, ETA %.0f s", sc.name.c_str(), (unsigned long long)d,
+                  (unsigned long long)total, d / s, (total - std::min(total, d)) / (d / s));
+    line.print(b);
   };
   std::atomic<bool> stopped{false};
   auto body = [&](Worker& w, std::uint64_t lo, std::uint64_t hi) {
@@ -221,7 +217,7 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
   std::vector<Worker*> workers;
   for (auto& w : pool) workers.push_back(&w);
   // Deterministic merge: per key the smallest (execution, position) witness, counts summed.
-  if (tty && done.load() >= 256) std::fprintf(stderr, "\r%80s\r", "");
+  line.clear();
   std::map<std::string, Entry> all;
   Exploration x;
   std::unordered_set<std::uint64_t> traces;

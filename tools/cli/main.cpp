@@ -22,6 +22,7 @@
 #include "tools/cli/diff.hpp"
 #include "tools/cli/merge.hpp"
 #include "tools/cli/output_file.hpp"
+#include "tools/cli/progress.hpp"
 #include "tools/cli/run.hpp"
 #include "tools/cli/stop_signals.hpp"
 #include "tools/cli/timing.hpp"
@@ -61,6 +62,8 @@ struct RunArgs {
   std::string shard_text;
   bool no_shrink = false;
   bool no_memo = false;
+  bool no_progress = false;
+  unsigned progress_every = 10;
 };
 
 void add_run_options(CLI::App* c, RunArgs& a) {
@@ -78,6 +81,10 @@ void add_run_options(CLI::App* c, RunArgs& a) {
       ->check(CLI::Range(1u, 256u));
   c->add_option("--shard", a.shard_text, "I/N: run only executions whose index % N == I (merge with `mhpsim merge`)");
   c->add_flag("--no-shrink", a.no_shrink, "report witnesses as found, without shrinking them");
+  c->add_flag("--no-progress", a.no_progress, "no progress line on stderr");
+  c->add_option("--progress-every", a.progress_every,
+                "when stderr is not a terminal (a CI log): a progress line every SECONDS (default 10; 0: none)")
+      ->check(CLI::Range(0u, 86400u));
   c->add_flag("--no-memo", a.no_memo,
               "simulate every execution, also one whose schedule ran before (the report is the same; slower)");
 }
@@ -118,6 +125,7 @@ RunOptions run_options(const RunArgs& a) {
   o.jobs = a.jobs;
   o.shrink = !a.no_shrink;
   o.memo = !a.no_memo;
+  set_progress_config({!a.no_progress, std::chrono::seconds(a.progress_every)});
   return o;
 }
 

@@ -1,4 +1,5 @@
 #include "tools/cli/run.hpp"
+#include "tools/cli/progress.hpp"
 
 #include <unistd.h>
 
@@ -237,22 +238,21 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     std::uint64_t i = 0;
     bool complete = false, stopped = false;
     std::unordered_set<std::uint64_t> traces;
-    // A progress line on stderr when it is a terminal, as explore() prints:
-    // a search's size is not known ahead, so the round and the traces so far.
-    const bool tty = opt.progress && isatty(2);
+    // The progress line, as explore() prints it: a search's size is not
+    // known ahead, so the round and the traces so far.
+    ProgressLine line(opt.progress);
     const auto t0 = std::chrono::steady_clock::now();
-    auto last_print = t0;
     auto progress = [&] {
-      const auto now = std::chrono::steady_clock::now();
-      if (now - last_print < std::chrono::milliseconds(500)) return;
-      last_print = now;
-      const double s = std::chrono::duration<double>(now - t0).count();
+      if (!line.due()) return;
+      const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::string round = dfs.bounded() ? ", round " + std::to_string(dfs.complete_bound() + 1) + " (of 0-" +
                                               std::to_string(bound) + ")"
                                         : "";
-      std::fprintf(stderr, "\r%s: dfs%s: %llu of at most %llu executions, %.0f/s, %zu traces   ", sc.name.c_str(),
-                   round.c_str(), (unsigned long long)i, (unsigned long long)res.executions, double(i) / s,
-                   traces.size());
+      char b[256];
+      std::snprintf(b, sizeof b, "%s: dfs%s: %llu of at most %llu executions, %.0f/s, %zu traces", sc.name.c_str(),
+                    round.c_str(), (unsigned long long)i, (unsigned long long)res.executions, double(i) / s,
+                    traces.size());
+      line.print(b);
     };
     // --jobs N: N-1 helpers search subtrees ahead and the search takes their
     // executions in its own order (tools/cli/dfs_helpers.hpp): the report is
@@ -315,7 +315,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
         ++i;
         more = dfs.next();
       }
-      if (tty && (i & 255) == 0) progress();
+      if ((i & 255) == 0) progress();
       if (!more) {
         complete = true;
         break;
@@ -324,7 +324,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
       if (helpers) helpers->lend(dfs);
     }
     helpers.reset();
-    if (tty && i >= 256) std::fprintf(stderr, "\r%100s\r", "");
+    line.clear();
     for (auto& f : m.order().cycles()) set.add_run_finding(std::move(f));
     res.findings = set.all();
     res.lock_graph = m.order().edges();
@@ -428,7 +428,7 @@ void run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& opt
   // the split, 1.65x without). A long one is still split.
   each.jobs = 1;
   constexpr std::uint64_t kSplitExecutions = 10000;
-  const bool tty = isatty(2);
+  ProgressLine line(opt.progress);
   std::vector<std::optional<ScenarioResult>> done(scenarios.size());
   std::size_t next_out = 0, finished = 0;
   std::mutex mu;
@@ -464,17 +464,17 @@ void run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& opt
           std::lock_guard<std::mutex> lock(mu);
           done[i] = std::move(r);
           ++finished;
-          if (tty) std::fprintf(stderr, "\r%40s\r", "");  // the reports below start on a clean line
+          line.clear();  // the reports below start on a clean line
           for (; next_out < done.size() && done[next_out]; ++next_out) emit(next_out, *done[next_out]);
-          if (tty) {
+          if (line.due()) {
             std::cout.flush();
-            std::fprintf(stderr, "%zu/%zu scenarios done", finished, scenarios.size());
+            line.print(std::to_string(finished) + "/" + std::to_string(scenarios.size()) + " scenarios done");
           }
         }
       });
     g.wait();
   });
-  if (tty) std::fprintf(stderr, "\r%40s\r", "");
+  line.clear();
 }
 
 }  // namespace mhp
