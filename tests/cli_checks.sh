@@ -30,6 +30,15 @@ sed 's/^era: v6/era: v6.16/' "$s1" > "$tmp/typo.yaml"
 ! grep -q "did you mean" "$tmp/err"; check "... and suggests neither" 0 $?
 "$bin" run --executions 0 "$s1" > /dev/null 2>&1; check "bad option exits 3" 3 $?
 "$bin" run "$tmp/missing.yaml" > /dev/null 2>&1; check "missing file exits 3" 3 $?
+# A misspelled subcommand or option exits 3 and names the one meant.
+"$bin" rnu "$s1" > /dev/null 2> "$tmp/err"; check "misspelled subcommand exits 3" 3 $?
+grep -q "(did you mean 'run'?)" "$tmp/err"; check "... and suggests it" 0 $?
+"$bin" run --jbos 2 "$s1" > /dev/null 2> "$tmp/err"; check "misspelled option exits 3" 3 $?
+grep -q "(did you mean '--jobs'?)" "$tmp/err"; check "... and suggests it" 0 $?
+"$bin" ops shwo add_memory > /dev/null 2> "$tmp/err"; check "misspelled nested subcommand exits 3" 3 $?
+grep -q "(did you mean 'show'?)" "$tmp/err"; check "... and suggests it" 0 $?
+"$bin" frobnicate > /dev/null 2> "$tmp/err"; check "unknown subcommand exits 3" 3 $?
+! grep -q "did you mean" "$tmp/err"; check "... and suggests nothing far from it" 0 $?
 # Progress in a log (stderr not a terminal): a whole line every --progress-every seconds, none with --no-progress.
 "$bin" run "$s1" --executions 300000 --no-memo --progress-every 1 > "$tmp/out" 2> "$tmp/err"
 grep -q "^mhpsim: progress: s1-deferred-memmap-init: [0-9]*/300000 executions, " "$tmp/err"

@@ -110,6 +110,42 @@ void write_schedule_files(const std::string& dir, std::size_t index, ScenarioRes
   }
 }
 
+// "did you mean" for a misspelled subcommand or option, which CLI11 only
+// calls unexpected: the first word no subcommand has, or the first --option
+// the innermost subcommand (or the program) does not take.
+std::string cli_hint(CLI::App& app, int argc, char** argv) {
+  auto all = [](CLI::App* a) { return a->get_subcommands([](CLI::App*) { return true; }); };
+  CLI::App* at = &app;
+  std::vector<std::string> options;
+  auto add_options = [&](CLI::App* a) {
+    for (const CLI::Option* o : a->get_options())
+      for (const auto& l : o->get_lnames()) options.push_back("--" + l);
+  };
+  add_options(&app);
+  for (int i = 1; i < argc; ++i) {
+    std::string w = argv[i];
+    if (w.rfind("--", 0) == 0) {
+      w = w.substr(0, w.find('='));
+      if (std::find(options.begin(), options.end(), w) == options.end()) return did_you_mean(w, options);
+      continue;
+    }
+    if (w.empty() || w[0] == '-') continue;
+    std::vector<std::string> names;
+    CLI::App* next = nullptr;
+    for (CLI::App* s : all(at)) {
+      names.push_back(s->get_name());
+      if (s->get_name() == w) next = s;
+    }
+    if (next) {
+      at = next;
+      add_options(at);
+    } else if (!names.empty() && at->get_subcommands().empty() && at->get_require_subcommand_min() > 0) {
+      return did_you_mean(w, names);  // a word where a subcommand must be
+    }
+  }
+  return "";
+}
+
 RunOptions run_options(const RunArgs& a) {
   RunOptions o;
   if (!a.shard_text.empty()) {
@@ -256,6 +292,8 @@ int run_main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     app.exit(e);
+    const std::string hint = cli_hint(app, argc, argv);
+    if (!hint.empty()) std::cerr << "(did you mean '" << hint << "'?)\n";
     return 3;
   }
   if (*help) {  // app.help() would print the selected subcommand's help, that of `help`
