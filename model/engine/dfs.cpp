@@ -24,7 +24,7 @@ const char* reduction_name(Reduction r) {
 
 void DfsStrategy::observe(const Event& ev) {
   const ObjId obj = objects_ ? objects_->conflict_key(ev.obj) : ev.obj;
-  const Touch touch = touch_of(ev.kind, ev.mode);
+  const Touch touch = objects_ ? objects_->touch(ev) : touch_of(ev.kind, ev.mode);
   if (touch != Touch::None) seg_.push_back({obj, touch == Touch::Exclusive, ev.thread});
 }
 

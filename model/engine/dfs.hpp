@@ -41,7 +41,8 @@
 // left, the engine runs it without asking, and its events form a forced
 // transition (no alternative exists there). Two transitions are dependent
 // when they touch one object and one of them stores, takes it exclusively,
-// releases, blocks on or counts it. Executions in which every enabled thread
+// releases, blocks on or counts it; readers of a reader-writer lock commute,
+// their releases too (ObjectRegistry::readers_commute). Executions in which every enabled thread
 // sleeps only repeat a trace; they are counted as redundant.
 //
 // Each execution replays the prefix of the schedule it extends; next() moves

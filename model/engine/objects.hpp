@@ -2,6 +2,7 @@
 // struct page fields of a memmap form one range) so that a machine with many
 // pages costs one entry, and a report can still say "page->flags of pfn 0x12".
 #pragma once
+#include <algorithm>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -41,6 +42,24 @@ class ObjectRegistry {
       if (id - g.first < g.count) return id - (g.mask ? (id - g.first) & g.mask : (id - g.first) % g.granule);
     return id;
   }
+  // A reader-writer lock whose read-side releases commute with each other
+  // and with read-side acquires (percpu_rwsem, rwlock, kernfs active
+  // references): the race checker orders a shared release only before an
+  // exclusive acquire, and no reader's progress depends on another reader's
+  // unlock, so dpor may take two readers' sections in either order.
+  void mark_readers_commute(ObjId id) {
+    readers_commute_.insert(std::upper_bound(readers_commute_.begin(), readers_commute_.end(), id), id);
+  }
+  bool readers_commute(ObjId id) const {
+    return std::binary_search(readers_commute_.begin(), readers_commute_.end(), id);
+  }
+  // How an event touches its object for dpor and the coverage hash:
+  // touch_of(), with the read-side release of such a lock a read.
+  Touch touch(const Event& ev) const {
+    if (ev.kind == EvKind::Release && ev.mode == std::uint8_t(SyncSide::Shared) && readers_commute(ev.obj))
+      return Touch::Read;
+    return touch_of(ev.kind, ev.mode);
+  }
   std::string describe(ObjId id) const {
     const Range* r = find(id);
     return r ? r->describe(id - r->first) : "obj#" + std::to_string(id);
@@ -75,6 +94,7 @@ class ObjectRegistry {
   };
   std::vector<Range> ranges_;
   std::vector<Grouped> grouped_;  // few: the memmap
+  std::vector<ObjId> readers_commute_;  // sorted; few: the reader-writer locks
   ObjId next_ = 1;  // 0 is "no object"
 };
 

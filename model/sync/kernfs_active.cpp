@@ -3,7 +3,9 @@
 namespace mhp {
 
 KernfsActive::KernfsActive(Execution& ex, const std::string& name, const std::string& cls)
-    : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {}
+    : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {
+  ex.objects().mark_readers_commute(obj_);
+}
 
 bool KernfsActive::get(bool exists) {
   if (!exists || deactivated_) return false;  // atomic_inc_unless_negative() fails

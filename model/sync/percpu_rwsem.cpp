@@ -3,7 +3,9 @@
 namespace mhp {
 
 PercpuRwsem::PercpuRwsem(Execution& ex, const std::string& name, const std::string& cls)
-    : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {}
+    : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {
+  ex.objects().mark_readers_commute(obj_);
+}
 
 void PercpuRwsem::down_read() {
   ex_.choice_point(obj_, false);

@@ -3,7 +3,9 @@
 namespace mhp {
 
 Rwlock::Rwlock(Execution& ex, const std::string& name, const std::string& cls)
-    : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {}
+    : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {
+  ex.objects().mark_readers_commute(obj_);
+}
 
 void Rwlock::read_lock() {
   ex_.choice_point(obj_, false);

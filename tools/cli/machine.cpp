@@ -216,16 +216,17 @@ std::uint64_t Machine::foata_signature() {
   // on: same thread, or same object where one of the two stores, takes it
   // exclusively, releases it, blocks on it or counts it: touch_of(), dfs.cpp's
   // dependence too, so dpor's traces are the ones counted here: readers of one
-  // rwsem commute, and a read-side acquire's value (the reader count, which
-  // depends on the order of the readers) is not part of its identity.
+  // rwsem commute, and a read-side acquire's or release's value (the reader
+  // count, which depends on the order of the readers) is not part of its
+  // identity.
   std::array<std::uint32_t, kMaxThreads> thread_level;
   std::fill_n(thread_level.begin(), ex.thread_count(), 0);
   levels_.clear();
   std::uint64_t sig = 0;
   for (const Event& e : ex.events()) {
-    const Touch touch = touch_of(e.kind, e.mode);
+    const Touch touch = ex.objects().touch(e);
     if (touch == Touch::None) continue;
-    const bool read_side = e.kind == EvKind::Acquire && touch == Touch::Read;
+    const bool read_side = (e.kind == EvKind::Acquire || e.kind == EvKind::Release) && touch == Touch::Read;
     const bool shared = touch == Touch::Read;
     // a struct page is one object here, as for dpor
     Level& o = levels_[e.obj < conflict_of_.size() ? conflict_of_[e.obj] : ex.objects().conflict_key(e.obj)];
