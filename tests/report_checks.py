@@ -192,6 +192,10 @@ def jsonl(path, schema_file, fields):
         errs = list(v.iter_errors(doc))
         check(not errs, "%s:%d: %s" % (path, n, "; ".join(e.message[:300] for e in errs[:3])))
         seen.add("kind=" + doc["kind"] if doc["kind"] in ("result", "lockdep") else "kind=finding")
+        sides = doc.get("sides", []) + [d[s] for d in doc.get("deps", []) for s in ("holder", "taker")]
+        for side in sides:  # the schema cannot say files is parallel to stack
+            check(len(side.get("files", [])) == len(side.get("stack", [])),
+                  "%s:%d: a side's files are as many as its frames" % (path, n))
         seen.update(doc)
         if "timing" in doc:
             seen.add("timing")
@@ -203,7 +207,7 @@ def jsonl(path, schema_file, fields):
 
 def jsonl_bad(schema_file):
     v = jsonl_validator(schema_file)
-    side = {"title": "t", "stack": ["f"], "locks": []}
+    side = {"title": "t", "stack": ["f"], "files": ["mm/f.c"], "locks": []}
     good = {"kind": "race", "key": "race/x", "scenario": "s", "file": "s.yaml", "era": "v6", "variant": "-",
             "strategy": "random", "seed": 1, "execution": 0, "count": 1, "position": 3, "executions": 10,
             "schedule": "0:1,1:2", "message": "m", "replay": "tools/mhpsim replay s.yaml --schedule 0:1,1:2",
@@ -219,6 +223,7 @@ def jsonl_bad(schema_file):
         (dict(good, count=0), "a finding found in no execution"),
         (dict(good, schedule="0:1,x"), "a schedule that is no thread:step list"),
         (dict(good, sides=[{"title": "t"}]), "a side without stack and locks"),
+        (dict(good, sides=[{"title": "t", "stack": ["f"], "locks": []}]), "a side without the files of its frames"),
         (dict(result, ok="yes"), "a result whose ok is no boolean"),
         (dict(result, incomplete="interrupted by SIGINT"), "an incomplete result without executions_run"),
         (dict(result, shard="1/0"), "shard 1/0"),

@@ -278,6 +278,7 @@ int merge_report_texts(const std::vector<MergeInput>& inputs, std::ostream& out,
     if (m.r.name.empty()) {  // no finding in any shard
       m.r.name = sc.name;
       m.r.file = file;
+      m.r.era = sc.era;  // the lock graph's frames name their files by it
     }
     // The run's strategy and seed, as shard 0 (which runs a dfs search whole) states them.
     const std::vector<Part>& ps = parts[file];

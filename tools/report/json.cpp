@@ -1,13 +1,16 @@
 #include <nlohmann/json.hpp>
 
+#include "model/kernel/function_files.hpp"
 #include "tools/report/report.hpp"
 
 namespace mhp {
 
 namespace {
-// One side of a finding or of a lock dependency (merge.cpp reads it back).
-nlohmann::ordered_json side_json(const FindingSide& s) {
-  return nlohmann::ordered_json{{"title", s.title}, {"stack", s.stack}, {"locks", s.locks}};
+// One side of a finding or of a lock dependency (merge.cpp reads it back;
+// `files` it need not: they follow from the stack and the era).
+nlohmann::ordered_json side_json(const FindingSide& s, const std::string& era) {
+  return nlohmann::ordered_json{
+      {"title", s.title}, {"stack", s.stack}, {"files", frame_files(era, s.stack)}, {"locks", s.locks}};
 }
 }  // namespace
 
@@ -32,7 +35,7 @@ std::string render_json(const ScenarioResult& r) {
     j["replay"] = replay_command(r.file, f.schedule);
     if (auto sf = r.schedule_files.find(f.key); sf != r.schedule_files.end()) j["schedule_file"] = sf->second;
     nlohmann::ordered_json sides = nlohmann::ordered_json::array();
-    for (const auto& s : f.sides) sides.push_back(side_json(s));
+    for (const auto& s : f.sides) sides.push_back(side_json(s, r.era));
     j["sides"] = sides;
     j["notes"] = f.notes;
     if (!f.unsafe_scenario.empty()) j["unsafe_scenario"] = f.unsafe_scenario;
@@ -49,7 +52,7 @@ std::string render_json(const ScenarioResult& r) {
     for (const auto& e : r.lock_graph)
       deps.push_back({{"from", e.from}, {"to", e.to}, {"from_read", e.from_read}, {"to_read", e.to_read},
                       {"gated", e.gated}, {"execution", e.execution}, {"schedule", e.schedule},
-                      {"holder", side_json(e.holder)}, {"taker", side_json(e.taker)}});
+                      {"holder", side_json(e.holder, r.era)}, {"taker", side_json(e.taker, r.era)}});
     g["deps"] = deps;
     out += g.dump() + "\n";
   }

@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/kernel/function_files.hpp"
 #include "tools/report/report.hpp"
 
 #ifndef MHPSIM_VERSION
@@ -70,15 +71,20 @@ json artifact(const std::string& file, const fs::path& srcroot) {
   return a;
 }
 
-json location(const json& art, int line, const std::vector<std::string>& stack_outermost_first) {
+// The kernel file of the innermost function (`file`, if known) is a
+// property of its logical location, not a physicalLocation: code scanning
+// would look for it in the repository.
+json location(const json& art, int line, const std::vector<std::string>& stack_outermost_first,
+              const std::string& file = {}) {
   json loc;
   loc["physicalLocation"]["artifactLocation"] = art;
   loc["physicalLocation"]["region"]["startLine"] = line > 0 ? line : 1;
   if (!stack_outermost_first.empty()) {
     std::string fq;
     for (const auto& f : stack_outermost_first) fq += (fq.empty() ? "" : " > ") + f;
-    loc["logicalLocations"] = json::array(
-        {{{"name", stack_outermost_first.back()}, {"fullyQualifiedName", fq}, {"kind", "function"}}});
+    json l = {{"name", stack_outermost_first.back()}, {"fullyQualifiedName", fq}, {"kind", "function"}};
+    if (!file.empty()) l["properties"]["kernelFile"] = file;
+    loc["logicalLocations"] = json::array({l});
   }
   return loc;
 }
@@ -257,7 +263,8 @@ std::string render_sarif(const std::vector<ScenarioResult>& results, const std::
       res["message"]["text"] = f.title + ": " + f.summary;
       std::vector<std::string> stack;
       if (!f.sides.empty()) stack.assign(f.sides[0].stack.rbegin(), f.sides[0].stack.rend());
-      res["locations"] = json::array({location(art, r.name_line, stack)});
+      res["locations"] = json::array(
+          {location(art, r.name_line, stack, stack.empty() ? std::string() : FunctionFiles::get().file(r.era, stack.back()))});
       res["partialFingerprints"]["mhpsimKey/v1"] = f.key;
       json p;
       p["key"] = f.key;
@@ -284,7 +291,9 @@ std::string render_sarif(const std::vector<ScenarioResult>& results, const std::
         p["replay"] = replay_command_text(r.file, f.schedule);
       }
       json sides = json::array();
-      for (const auto& s : f.sides) sides.push_back({{"title", s.title}, {"stack", s.stack}, {"locks", s.locks}});
+      for (const auto& s : f.sides)
+        sides.push_back(
+            {{"title", s.title}, {"stack", s.stack}, {"files", frame_files(r.era, s.stack)}, {"locks", s.locks}});
       p["sides"] = sides;
       p["notes"] = f.notes;
       res["properties"] = p;

@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include "model/kernel/function_files.hpp"
+
 namespace mhp {
 
 namespace {
@@ -21,7 +23,12 @@ std::string render_finding_text(const Finding& f, const ScenarioResult& r) {
   o += f.title + "\n\n" + f.summary + "\n\n";
   for (const auto& s : f.sides) {
     o += s.title + "\n";
-    for (const auto& fr : s.stack) o += "  " + fr + "\n";
+    // each frame with the file of the era's tree that defines it, as a
+    // decoded splat names it ("memmap_init_zone_device (mm/mm_init.c)")
+    for (const auto& fr : s.stack) {
+      const std::string& file = FunctionFiles::get().file(r.era, fr);
+      o += "  " + fr + (file.empty() ? "" : " (" + file + ")") + "\n";
+    }
     o += s.locks.empty() ? "  no locks held\n" : "  locks held:\n";
     for (const auto& l : s.locks) o += "    " + l + "\n";
     o += "\n";
