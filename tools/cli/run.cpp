@@ -242,16 +242,22 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     // known ahead, so the round and the traces so far.
     ProgressLine line(opt.progress);
     const auto t0 = std::chrono::steady_clock::now();
+    // Knuth's estimate of the tree without reduction, to size what is left:
+    // made at the first line, so a search too short for one pays nothing.
+    double tree = -1;
     auto progress = [&] {
       if (!line.due()) return;
+      if (tree < 0) tree = estimate_unreduced(sc, kEstimatePaths, bound);
       const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       std::string round = dfs.bounded() ? ", round " + std::to_string(dfs.complete_bound() + 1) + " (of 0-" +
                                               std::to_string(bound) + ")"
                                         : "";
-      char b[256];
-      std::snprintf(b, sizeof b, "%s: dfs%s: %llu of at most %llu executions, %.0f/s, %zu traces", sc.name.c_str(),
-                    round.c_str(), (unsigned long long)i, (unsigned long long)res.executions, double(i) / s,
-                    traces.size());
+      char b[320];
+      std::snprintf(b, sizeof b,
+                    "%s: dfs%s: %llu of at most %llu executions (without reduction the tree has about %.3g), "
+                    "%.0f/s, %zu traces",
+                    sc.name.c_str(), round.c_str(), (unsigned long long)i, (unsigned long long)res.executions, tree,
+                    double(i) / s, traces.size());
       line.print(b);
     };
     // --jobs N: N-1 helpers search subtrees ahead and the search takes their
