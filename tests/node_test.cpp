@@ -3,6 +3,8 @@
 // no memory left, and the node and zone span invariants.
 #include <doctest/doctest.h>
 
+#include <memory>
+
 #include "model/kernel/invariants.hpp"
 #include "tests/one_execution.hpp"
 
@@ -91,40 +93,42 @@ TEST_CASE("node: v5.3 keeps an onlined block's node online through the span walk
   CHECK(!test::has(r.keys, "invariant/offline-node-empty"));
 }
 
-TEST_CASE("node: the node-span invariant fires when the span misses a zone") {
-  // a hand-made inconsistency: the invariant is inspection only
-  Scenario sc = parse_scenario("x.yaml", scenario("v6", add_a + "  - {name: on_a, op: online_pages, pfn: 8, nid: 1, after: add_a}\n"));
+namespace {
+
+// One execution of `threads` on v6 with the invariants on, kept for a test
+// to break its state by hand (the invariants are inspection only).
+std::unique_ptr<Machine> run_v6(const std::string& threads) {
+  Scenario sc = parse_scenario("x.yaml", scenario("v6", threads));
   sc.check_invariants = true;
-  Machine m(sc);
+  auto m = std::make_unique<Machine>(sc);
   RandomStrategy s(1);
-  m.run(s, 0);
-  Kernel& k = const_cast<Kernel&>(m.kernel());
-  auto broken = [&] {
-    for (const auto& v : check_invariants(k))
-      if (v.rule == "node-span-matches-zones") return true;
-    return false;
-  };
-  CHECK(!broken());
+  m->run(s, 0);
+  return m;
+}
+
+bool broken(const Kernel& k, const std::string& rule) {
+  for (const auto& v : check_invariants(k))
+    if (v.rule == rule) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_CASE("node: the node-span invariant fires when the span misses a zone") {
+  auto m = run_v6(add_a + "  - {name: on_a, op: online_pages, pfn: 8, nid: 1, after: add_a}\n");
+  Kernel& k = const_cast<Kernel&>(m->kernel());
+  CHECK(!broken(k, "node-span-matches-zones"));
   k.nodes[1]->node_spanned_pages.v -= 1;
-  CHECK(broken());
+  CHECK(broken(k, "node-span-matches-zones"));
 }
 
 TEST_CASE("node: the initialised-pages invariant fires on a page outside its zone's span") {
-  Scenario sc = parse_scenario("x.yaml", scenario("v6", add_a + "  - {name: on_a, op: online_pages, pfn: 8, nid: 1, after: add_a}\n"
-                                                                "  - {name: off_a, op: offline_pages, pfn: 8, nid: 1, after: on_a}\n"));
-  sc.check_invariants = true;
-  Machine m(sc);
-  RandomStrategy s(1);
-  m.run(s, 0);
-  Kernel& k = const_cast<Kernel&>(m.kernel());
-  auto broken = [&] {
-    for (const auto& v : check_invariants(k))
-      if (v.rule == "zone-span-covers-initialised-pages") return true;
-    return false;
-  };
-  CHECK(!broken());
+  auto m = run_v6(add_a + "  - {name: on_a, op: online_pages, pfn: 8, nid: 1, after: add_a}\n"
+                           "  - {name: off_a, op: offline_pages, pfn: 8, nid: 1, after: on_a}\n");
+  Kernel& k = const_cast<Kernel&>(m->kernel());
+  CHECK(!broken(k, "zone-span-covers-initialised-pages"));
   // re-initialise pfn 8 as memmap_init_zone() would, without growing the span
   k.init_pages_folded(8, 9, PageField::Flags, page_links(ZONE_MOVABLE, 1) | PG_reserved);
   k.set_pages_state(8, 9, PageState::InitOffline);
-  CHECK(broken());
+  CHECK(broken(k, "zone-span-covers-initialised-pages"));
 }
