@@ -69,3 +69,34 @@ TEST_CASE("op files: every file of an op declares the same") {
   CHECK_THROWS_WITH_AS(OpCatalog::load({{"a.yaml", a.c_str()}, {"c.yaml", priv.c_str()}}),
                        doctest::Contains("field 'device': differs from a.yaml"), InputError);
 }
+
+TEST_CASE("op files: an inline file is the body of every call of its function") {
+  const std::string fn = "op: f\ninline: true\neras: [v6]\nsteps:\n  - step: pfn_valid\n";
+  const std::string op = "op: x\neras: [v6]\nsteps:\n  - call: f\n    inline: true\n";
+  OpCatalog c = OpCatalog::load({{"f.yaml", fn.c_str()}, {"x.yaml", op.c_str()}});
+  REQUIRE(c.find("v6", "x"));
+  const OpNode* call = find_node(c.find("v6", "x")->steps, "f");
+  REQUIRE(call);
+  CHECK(call->kind == OpNode::Kind::Call);
+  CHECK(find_node(call->body, "pfn_valid"));
+  CHECK_FALSE(c.find("v6", "f"));  // not an op
+  // an era with no inline file for the call
+  const std::string old = "op: x\neras: [v5.10]\nsteps:\n  - call: f\n    inline: true\n";
+  CHECK_THROWS_WITH_AS(OpCatalog::load({{"f.yaml", fn.c_str()}, {"x.yaml", old.c_str()}}),
+                       doctest::Contains("x.yaml:4: call f is inline but no inline file defines it for era v5.10"),
+                       std::logic_error);
+  // steps of its own as well
+  try {
+    OpCatalog::parse("x.yaml", "op: x\neras: [v6]\nsteps:\n  - call: f\n    inline: true\n    steps: []\n");
+    FAIL("parsed");
+  } catch (const InputError& e) {
+    CHECK(e.field() == "steps[0].steps");
+  }
+  // the bundled callers of sparse_remove_section() get each era's form
+  const OpCatalog& cat = OpCatalog::get();
+  CHECK(find_node(cat.find("v5.10", "remove_memory")->steps, "kfree"));
+  CHECK(find_node(cat.find("v6", "memunmap_pages")->steps, "kfree_rcu"));
+  CHECK(find_node(cat.find("v6", "memunmap_pages")->steps, "valid_section"));
+  CHECK_FALSE(find_node(cat.find("v6.1", "memunmap_pages")->steps, "valid_section"));
+  CHECK(find_node(cat.find("v5.3", "memunmap_pages")->steps, "subsection_map_xor"));
+}

@@ -27,8 +27,8 @@ struct Usage {
 Usage run(const std::string& text) {
   Usage u;
   test::run_one(text, [&](const Kernel& k) {
-    u.boot0 = k.sections[0].usage;
-    u.added = k.sections[2].usage;
+    u.boot0 = std::uint32_t(k.sections[0].usage.v);
+    u.added = std::uint32_t(k.sections[2].usage.v);
     u.objects = k.usages.size();
     if (!k.usages.empty()) u.last = k.usages.back().state;
   });
@@ -60,4 +60,60 @@ TEST_CASE("section usage: no usage object before v5.3") {
   CHECK(u.objects == 0);  // v5.0 has no struct mem_section_usage
   CHECK(u.boot0 == 0);
   CHECK(u.added == 0);
+}
+
+namespace {
+
+// pmem0 in the free subsection of early section 1 (boot RAM ends at pfn 6).
+struct Teardown {
+  PageState dev = PageState::Uninit;  // pfn 6 after the unmap
+  std::int64_t flags = 0;             // section 1's section_mem_map
+  bool warned = false;
+};
+
+Teardown unmap_in_early_section(const std::string& era) {
+  Teardown t;
+  test::run_one("name: t\nera: " + era +
+                    "\ngeometry: {pages_per_subsection: 2, subsections_per_section: 2, sections: 4}\n"
+                    "initial: {boot_pages: 6}\n"
+                    "devices: [{name: pmem0, start_pfn: 6, nr_pages: 2}]\n"
+                    "threads:\n"
+                    "  - {name: map, op: memremap_pages, device: pmem0}\n"
+                    "  - {name: unmap, op: memunmap_pages, device: pmem0, after: map}\n",
+                [&](const Kernel& k) {
+                  t.dev = k.page_state(6);
+                  t.flags = k.sections[1].mem_map.v;
+                  t.warned = !k.warnings.empty();
+                });
+  return t;
+}
+
+std::int64_t section_flags_after_remove(const std::string& era) {
+  std::int64_t flags = -1;
+  test::run_one(scenario(era, true), [&](const Kernel& k) { flags = k.sections[2].mem_map.v; });
+  return flags;
+}
+
+}  // namespace
+
+TEST_CASE("section teardown: an early section keeps its memmap from ef69bc9f689d") {
+  // v5.4.286 still frees the device's part of an early section's memmap
+  Teardown old = unmap_in_early_section("v5.4");
+  CHECK(old.dev == PageState::Absent);
+  CHECK((old.flags & SECTION_IS_EARLY) != 0);  // the section is not emptied: RAM is left
+  CHECK_FALSE(old.warned);
+  for (const char* era : {"v5.10", "v6.1", "v6"}) {
+    CAPTURE(era);
+    Teardown t = unmap_in_early_section(era);
+    CHECK(t.dev != PageState::Absent);
+    CHECK((t.flags & SECTION_HAS_MEM_MAP) != 0);
+    CHECK_FALSE(t.warned);
+  }
+}
+
+TEST_CASE("section teardown: an emptied section's section_mem_map ends NULL in every Era B release") {
+  for (const char* era : {"v5.3", "v5.4", "v5.10", "v6.1", "v6.6", "v7.1"}) {
+    CAPTURE(era);
+    CHECK(section_flags_after_remove(era) == 0);
+  }
 }

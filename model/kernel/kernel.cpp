@@ -148,6 +148,12 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   // The memory notifier chain and its callbacks' locks, after the rest too.
   memory_chain = std::make_unique<MemoryChain>(ex);
   memory_chain->mask = s.memory_notifiers;
+  // ms->usage as a pointer of its own, last of all (section_deactivate()'s
+  // NULL store and pfn_section_valid()'s load became events of their own).
+  ObjId usage = ex.objects().add_range(
+      geo.sections, [](std::uint64_t off) { return "mem_section[" + std::to_string(off) + "].usage"; },
+      [](std::uint64_t) { return std::string("mem_section->usage"); });
+  for (std::uint32_t i = 0; i < geo.sections; ++i) sections[i].usage = Cell{usage + i, 0, 0};
 
   // Boot memory: early sections of node 0, fully populated and online, in ZONE_NORMAL.
   Pfn boot_pfns = s.boot_pfns();
@@ -251,10 +257,11 @@ void Kernel::reset() {
   if (!spec.holes.empty()) fill_firmware_holes();
   usages.clear();  // sparse_init(): every present early section has its usage
   for (std::uint32_t i = 0; i < geo.sections; ++i) {
-    sections[i].usage = 0;
+    sections[i].usage.v = 0;
     if (spec.section_usage && (sections[i].mem_map.initial & SECTION_MARKED_PRESENT)) {
       usages.push_back({MemSectionUsage::State::Live, i});
-      sections[i].usage = std::uint32_t(usages.size());
+      usages.back().boot = true;
+      sections[i].usage.v = std::int64_t(usages.size());
     }
   }
   cpu_hotplug_lock.reset();

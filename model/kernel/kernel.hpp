@@ -41,10 +41,11 @@ constexpr std::int64_t SECTION_TAINT_ZONE_DEVICE = 1 << 4;
 
 struct MemSection {
   Cell mem_map;         // section_mem_map flag bits (the memmap pointer is implied)
-  // ms->usage (Era B): 1 + index into Kernel::usages, 0 if NULL. Model
-  // state: its loads and stores are folded into the events of the
-  // subsection_map and section_mem_map accesses next to them.
-  std::uint32_t usage = 0;
+  // ms->usage (Era B): 1 + index into Kernel::usages, 0 if NULL. Loaded by
+  // pfn_section_valid() and cleared by section_deactivate() as events of
+  // their own; section_activate()'s store is folded into its subsection_map
+  // store (no reader reaches the pointer before the section is valid).
+  Cell usage;
   Cell subsection_map;  // mem_section_usage.subsection_map (Era B; Era A keeps it full)
   // Hypothetical ([fukasawa-reserved-2019], Dan Williams: "double the size of
   // subsection_map ... identify whether a sub-section is ZONE_DEVICE"): one
@@ -245,6 +246,7 @@ struct OpArgs {
 struct MemSectionUsage {
   enum class State : std::uint8_t { Live, RcuPending, Freed } state = State::Live;
   std::uint32_t section = 0;
+  bool boot = false;  // sparse_init()'s (PageReserved): section_deactivate() keeps it
   ThreadId by = 0;  // the freeing task, its stack and locks
   StackId at = 0;
   std::uint64_t held = 0, held_shared = 0;

@@ -41,7 +41,11 @@ struct OpState {
   bool has_dpage = false;  // false: the driver had no free page (the source stays where it is)
   bool new_node = false;     // add_memory: __try_online_node() found the node offline
   bool kmem_parent = false;  // dev_dax_kmem_probe/remove: the System RAM resource is a child of kmem's region
-  Pfn vmemmap_pages = 0;     // memory_block_online/offline: the block's vmemmap pages, split off args
+  Pfn vmemmap_pages = 0;
+  // section_deactivate()'s locals for section cur, set by clear_subsection_map:
+  // early_section(), and is_subsection_map_empty() after the bits went.
+  bool section_early = false;
+  bool section_empty = false;     // memory_block_online/offline: the block's vmemmap pages, split off args
   // How the op ended: the errno it returns (0: success or an early return
   // without error), whether it stopped early, and where.
   int err = 0;

@@ -362,16 +362,6 @@ bool get_user_pages_v7_1(Kernel& k, OpState& st) {
 // --- end of the compaction / KVM block ---
 
 // --- memory_failure, kpageflags, page_owner, kmemleak: forms by release ---
-// pfn_valid() since 5ec8e8ea8b77 (v6.8; in 6.1.y and 6.6.y as a stable
-// backport): the section tests run inside rcu_read_lock_sched(), and
-// pfn_section_valid() loads ms->usage with READ_ONCE() (section_deactivate()
-// frees it with kfree_rcu()).
-bool pfn_valid_v6_8(Kernel& k, OpState& st) {
-  k.rcu.read_lock();  // rcu_read_lock_sched()
-  bool ok = pfn_valid_b(k, st.cur);
-  k.rcu.read_unlock();
-  return ok;
-}
 // stable_page_flags() (fs/proc/page.c) before its folio rewrite (4.19..6.6 trees):
 // k = page->flags first, then the compound tests (PageTail(),
 // compound_head()) of the page itself.
@@ -395,7 +385,7 @@ bool snapshot_page(Kernel& k, OpState& st) {
 
 void add_walker_primitives(PrimitiveTable& t) {
   t.insert(t.end(), {
-    {"pfn_valid", pfn_valid_step, "include/linux/mmzone.h pfn_valid(): section memmap + subsection bit (v5.3+)"},
+    {"pfn_valid", pfn_valid_step, "include/linux/mmzone.h pfn_valid(): section memmap + subsection bit (v5.3+; inside rcu_read_lock_sched() from 5ec8e8ea8b77)"},
     {"pfn_valid_v4_19", pfn_valid_v4_19, "include/linux/mmzone.h pfn_valid() (v4.19): valid_section() only"},
     {"pfn_to_online_page", pfn_to_online_page_step, "mm/memory_hotplug.c pfn_to_online_page() (v5.12+): ONLINE, subsection, ZONE_DEVICE slow path"},
     {"pfn_to_online_page_v5_3", pfn_to_online_page_v5_3, "include/linux/memory_hotplug.h pfn_to_online_page() macro (v5.0..v5.11): ONLINE bit (pfn_valid_within() a no-op), no subsection test"},
@@ -443,7 +433,6 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"kvm_release_page_clean_v7_1", kvm_release_page_clean<true>, "virt/kvm/kvm_main.c kvm_release_page_clean() (v7.1 ZONE_DEVICE refcounts): kvm_set_page_accessed() + put_page()"},
     {"get_user_pages_v7_1", get_user_pages_v7_1, "mm/gup.c get_user_pages() (v7.1): no get_dev_pagemap(), try_grab_folio()"},
     // memory_failure, kpageflags, page_owner, kmemleak: forms by release
-    {"pfn_valid_v6_8", pfn_valid_v6_8, "include/linux/mmzone.h pfn_valid() (v6.8+, 5ec8e8ea8b77; 6.1.y/6.6.y backport): rcu_read_lock_sched() around the section tests"},
     {"stable_page_flags_v4_19", stable_page_flags_v4_19, "fs/proc/page.c stable_page_flags() (page form: the 4.19..6.6 trees): page->flags, then compound_head()"},
     {"snapshot_page", snapshot_page, "mm/util.c snapshot_page() (v7.1 stable_page_flags()): memcpy of the struct page"},
   });

@@ -71,6 +71,23 @@ void expand_memory_notify(std::vector<OpNode>& nodes, const OpProgram& chain) {
   }
 }
 
+// `call: FN` nodes with `inline: true` get the era's inline file of FN as
+// their steps; an era without one is an error naming the node.
+void expand_inline(std::vector<OpNode>& nodes, const std::string& era,
+                   const std::map<std::pair<std::string, std::string>, OpProgram>& inlines) {
+  for (auto& n : nodes) {
+    if (n.inline_body && n.body.empty()) {
+      auto it = inlines.find({era, n.name});
+      if (it == inlines.end())
+        throw std::logic_error(n.file + ":" + std::to_string(n.line) + ": call " + n.name +
+                               " is inline but no inline file defines it for era " + era);
+      n.body = it->second.steps;
+    }
+    expand_inline(n.body, era, inlines);
+    expand_inline(n.unwind, era, inlines);
+  }
+}
+
 void collect_notifiers(const std::vector<OpNode>& nodes, std::uint32_t& mask) {
   for (const auto& n : nodes) {
     mask |= notifier_bit(n.notifier);
@@ -98,6 +115,12 @@ OpCatalog OpCatalog::load(const std::vector<EmbeddedOpFile>& files) {
           throw std::logic_error(std::string(f.path) + ": memory chain already defined for era " + era);
       continue;
     }
+    if (p.inlined) {
+      for (const auto& era : p.eras)
+        if (!c.inlines_.emplace(std::make_pair(era, p.op), p).second)
+          throw std::logic_error(std::string(f.path) + ": inline " + p.op + " already defined for era " + era);
+      continue;
+    }
     auto [it, fresh] = first.emplace(p.op, p);
     if (!fresh)
       if (const char* field = differing_declaration(it->second, p)) {
@@ -116,6 +139,7 @@ OpCatalog OpCatalog::load(const std::vector<EmbeddedOpFile>& files) {
     }
   }
   for (auto& [key, p] : c.programs_) {
+    expand_inline(p.steps, key.first, c.inlines_);
     auto ch = c.chains_.find(key.first);
     if (ch != c.chains_.end()) expand_memory_notify(p.steps, ch->second);
   }

@@ -89,9 +89,10 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
       // (memory_failure(): no pgmap, so the RAM path), before it returns.
       if (n["otherwise"]) parse_nodes(r, n["otherwise"], p + ".otherwise", node.body, names, scope);
     } else if (n.IsMap() && n["call"]) {
-      r.allow_keys(n, p, {"call", "steps", "fails", "goto", "unwind", "notifier"});
+      r.allow_keys(n, p, {"call", "steps", "inline", "fails", "goto", "unwind", "notifier"});
       node.kind = OpNode::Kind::Call;
       node.name = r.str(n["call"], p + ".call");
+      node.inline_body = n["inline"] && r.boolean(n["inline"], p + ".inline");
       if (n["notifier"]) {
         std::vector<std::string> known;
         for (const auto& i : memory_notifiers()) known.push_back(i.name);
@@ -99,7 +100,9 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
       }
       parse_exits(r, n, p, node, scope);
       parse_unwind(r, n, p, node, scope);
-      parse_nodes(r, r.need(n, p, "steps"), p + ".steps", node.body, names, scope);
+      if (node.inline_body && n["steps"])
+        r.fail(n["steps"], p + ".steps", "a call with `inline: true` takes the steps of its inline file");
+      if (!node.inline_body) parse_nodes(r, r.need(n, p, "steps"), p + ".steps", node.body, names, scope);
       scope.pop_back();
     } else if (n.IsMap() && n["for_each"]) {
       r.allow_keys(n, p, {"for_each", "steps"});
@@ -161,7 +164,7 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
 OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   YamlReader r(file);
   YAML::Node doc = load_yaml(file, text);
-  r.allow_keys(doc, "", {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "mhp_flags", "chain", "steps"});
+  r.allow_keys(doc, "", {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "mhp_flags", "chain", "inline", "steps"});
   OpProgram p;
   p.file = file;
   p.op = r.str(r.need(doc, "", "op"), "op");
@@ -190,6 +193,8 @@ OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
                                     {"memmap_on_memory"}) == "memmap_on_memory";
   }
   if (doc["chain"]) p.chain = r.one_of(doc["chain"], "chain", {"memory_chain"}) == "memory_chain";
+  if (doc["inline"]) p.inlined = r.boolean(doc["inline"], "inline");
+  if (p.chain && p.inlined) r.fail(doc["inline"], "inline", "a memory chain file cannot be inline too");
   std::set<std::string> names;
   LabelScope scope;
   parse_nodes(r, r.need(doc, "", "steps"), "steps", p.steps, names, scope);

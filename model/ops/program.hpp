@@ -56,6 +56,9 @@ struct OpNode {
   // call: a memory_notify(ACTION) step the catalogue expanded with the era's
   // chain; a scenario that does not model the chain runs it as the bare step
   bool memory_chain = false;
+  // call: `inline: true`, its steps are the era's inline file of the
+  // function (filled in by the catalogue)
+  bool inline_body = false;
   // Set on the nodes of such a call's chain: the callback they belong to
   // (None for the chain's own), so a `fail:` there can be refused when the
   // scenario would never run them.
@@ -86,6 +89,10 @@ struct OpProgram {
   // notifier chain, one `call: memory_notify(ACTION)` per action; the
   // catalogue puts each into the ops' memory_notify(ACTION) steps.
   bool chain = false;
+  // `inline: true`: not an op but the body of the kernel function `op`
+  // names, shared by the ops that call it; the catalogue puts the era's
+  // body into every op's `step: OP` (model/ops/sparse_remove_section/).
+  bool inlined = false;
 };
 
 // The eras of docs/KERNEL_REFERENCE.md §1, oldest first.
@@ -112,6 +119,7 @@ class OpCatalog {
  private:
   std::map<std::pair<std::string, std::string>, OpProgram> programs_;
   std::map<std::string, OpProgram> chains_;  // era -> its memory chain program
+  std::map<std::pair<std::string, std::string>, OpProgram> inlines_;  // (era, function) -> its shared body
 };
 
 // Finds a step or call by name (not lock regions); nullptr if none.

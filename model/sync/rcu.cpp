@@ -2,7 +2,13 @@
 
 namespace mhp {
 
-Rcu::Rcu(Execution& ex, const std::string& name) : ex_(ex), obj_(ex.objects().add(name)) {}
+// Read-side sections commute with each other as an rwlock's do: entering is
+// a read, leaving is a read unless it ends a grace period, whose callbacks
+// run as an exclusive event in the leaving thread (run_expired()), as
+// synchronize() and quiescent() are exclusive too.
+Rcu::Rcu(Execution& ex, const std::string& name) : ex_(ex), obj_(ex.objects().add(name)) {
+  ex.objects().mark_readers_commute(obj_);
+}
 
 void Rcu::read_lock() {
   ex_.choice_point(obj_, false);
