@@ -154,6 +154,7 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
       geo.sections, [](std::uint64_t off) { return "mem_section[" + std::to_string(off) + "].usage"; },
       [](std::uint64_t) { return std::string("mem_section->usage"); });
   for (std::uint32_t i = 0; i < geo.sections; ++i) sections[i].usage = Cell{usage + i, 0, 0};
+  probe_kn_active = std::make_unique<KernfsActive>(ex, "kn->active(probe)", "kn->active#probe");
 
   // Boot memory: early sections of node 0, fully populated and online, in ZONE_NORMAL.
   Pfn boot_pfns = s.boot_pfns();
@@ -286,6 +287,7 @@ void Kernel::reset() {
     b->nr_vmemmap_pages = 0;
     b->nid = 0;
   }
+  probe_kn_active->reset();
   for (auto& p : pgmaps) {
     p->ref.reset();
     p->done.reset();

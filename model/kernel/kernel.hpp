@@ -397,6 +397,10 @@ class Kernel {
   std::vector<std::unique_ptr<DmirrorDevice>> dmirrors;
   std::unique_ptr<MmStruct> mm;  // the test process (spec.anon_pages > 0)
   std::unique_ptr<MemoryChain> memory_chain;  // memory_chain and its callbacks' locks
+  // The active reference of /sys/devices/system/memory/probe (its own lockdep
+  // class, kn->active#probe); the file lives as long as the memory subsystem,
+  // so nothing drains it.
+  std::unique_ptr<KernfsActive> probe_kn_active;
   DmirrorDevice& dmirror(int pgmap) { return *dmirrors[static_cast<std::size_t>(pgmap)]; }
 
  private:

@@ -82,6 +82,12 @@ void expand_inline(std::vector<OpNode>& nodes, const std::string& era,
         throw std::logic_error(n.file + ":" + std::to_string(n.line) + ": call " + n.name +
                                " is inline but no inline file defines it for era " + era);
       n.body = it->second.steps;
+      if (!it->second.unwind.empty()) {
+        if (!n.unwind.empty())
+          throw std::logic_error(n.file + ":" + std::to_string(n.line) + ": call " + n.name +
+                                 " has labels of its own and its inline file too");
+        n.unwind = it->second.unwind;
+      }
     }
     expand_inline(n.body, era, inlines);
     expand_inline(n.unwind, era, inlines);

@@ -101,6 +101,9 @@ bool lock_op(Kernel& k, const OpNode& n, OpState& st, bool acquire) {
       return true;
     }
     case LockId::KernfsActive: return kernfs_active(k, a, acquire);
+    case LockId::KernfsActiveProbe:
+      if (!acquire) k.probe_kn_active->put();
+      return !acquire || k.probe_kn_active->get(true);
     case LockId::MemoryChain: {
       Rwlock& s = k.memory_chain->rwsem;
       if (acquire) write ? s.write_lock() : s.read_lock();

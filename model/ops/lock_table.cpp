@@ -20,6 +20,7 @@ const std::vector<LockSpec>& lock_specs() {
       {"ptl", LockId::Ptl, false, true},
       {"mdevice_lock", LockId::DmirrorLock, false, true},
       {"kernfs_active", LockId::KernfsActive, true, false},
+      {"kernfs_active_probe", LockId::KernfsActiveProbe, true, false},
       {"memory_chain.rwsem", LockId::MemoryChain, true, true},
       {"slab_mutex", LockId::SlabMutex, false, true},
       {"ksm_thread_mutex", LockId::KsmThreadMutex, false, true},
@@ -49,7 +50,7 @@ bool lock_mode_valid(const std::string& lock, const std::string& mode) {
 
 bool lock_single_call_valid(const std::string& lock) {
   const LockSpec* l = find_lock(lock);
-  return l && l->id != LockId::Rcu && l->id != LockId::KernfsActive;
+  return l && l->id != LockId::Rcu && l->id != LockId::KernfsActive && l->id != LockId::KernfsActiveProbe;
 }
 
 bool lock_trylock_valid(LockId lock) {

@@ -26,6 +26,7 @@ enum class LockId : std::uint8_t {
   Ptl,             // its page table's pte lock
   DmirrorLock,     // lib/test_hmm.c mdevice->lock of the op's device
   KernfsActive,    // the kernfs active reference of the range's memory blocks' sysfs files
+  KernfsActiveProbe,  // the memory probe file's kernfs active reference
   MemoryChain,     // (memory_chain).rwsem: the memory notifier chain's rw_semaphore
   SlabMutex,       // slab_mutex (slab_memory_callback)
   KsmThreadMutex,  // ksm_thread_mutex (ksm_memory_callback)

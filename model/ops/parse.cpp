@@ -48,10 +48,11 @@ void parse_unwind(const YamlReader& r, const YAML::Node& n, const std::string& p
   scope.emplace_back();
   if (!n["unwind"]) return;
   const YAML::Node& u = n["unwind"];
-  r.require_seq(u, p + ".unwind");
+  const std::string up = p.empty() ? "unwind" : p + ".unwind";  // "": an inline file's own
+  r.require_seq(u, up);
   std::set<std::string> labels;
   for (std::size_t i = 0; i < u.size(); ++i) {
-    std::string lp = p + ".unwind[" + std::to_string(i) + "]";
+    std::string lp = up + "[" + std::to_string(i) + "]";
     r.allow_keys(u[i], lp, {"label", "steps"});
     OpNode l;
     l.kind = OpNode::Kind::Label;
@@ -164,7 +165,7 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
 OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   YamlReader r(file);
   YAML::Node doc = load_yaml(file, text);
-  r.allow_keys(doc, "", {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "mhp_flags", "chain", "inline", "steps"});
+  r.allow_keys(doc, "", {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "mhp_flags", "chain", "inline", "unwind", "steps"});
   OpProgram p;
   p.file = file;
   p.op = r.str(r.need(doc, "", "op"), "op");
@@ -197,6 +198,11 @@ OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   if (p.chain && p.inlined) r.fail(doc["inline"], "inline", "a memory chain file cannot be inline too");
   std::set<std::string> names;
   LabelScope scope;
+  // an inline file's `unwind:`: the labels of the call it becomes
+  if (doc["unwind"] && !p.inlined) r.fail(doc["unwind"], "unwind", "only an inline file has labels of its own");
+  OpNode root;
+  parse_unwind(r, doc, "", root, scope);
+  p.unwind = std::move(root.unwind);
   parse_nodes(r, r.need(doc, "", "steps"), "steps", p.steps, names, scope);
   return p;
 }

@@ -93,6 +93,7 @@ struct OpProgram {
   // names, shared by the ops that call it; the catalogue puts the era's
   // body into every op's `step: OP` (model/ops/sparse_remove_section/).
   bool inlined = false;
+  std::vector<OpNode> unwind;  // an inline file's `unwind:`, the call's labels
 };
 
 // The eras of docs/KERNEL_REFERENCE.md §1, oldest first.
