@@ -65,6 +65,23 @@ bool kcompactd_do_work(Kernel& k, OpState& st) {
   st.value = k.read(k.nodes[st.args.nid]->nr_zones) - 1;
   return true;
 }
+// populated_zone() (include/linux/mmzone.h): zone->present_pages != 0, a
+// plain load in every release read (4.19.1 through 7.1.5), while
+// online_pages()/offline_pages() store the count under mem_hotplug_lock only.
+bool populated(Kernel& k, int nid, int zi) { return k.read(k.zone(nid, zi).present_pages) != 0; }
+// The test before compact_zone() in the zone loops of compact_node() and
+// kcompactd_do_work(): the compaction op's zone; false (an empty zone) ends
+// the op, the zone is skipped.
+bool populated_zone(Kernel& k, OpState& st) { return populated(k, st.args.nid, st.args.zone); }
+// kcompactd_do_work()'s zone loop, zones 0..cc.highest_zoneidx, the test
+// only (compact_zone() is the compaction op). highest_zoneidx is what the
+// previous pass stored, pgdat->nr_zones - 1 at boot (wakeup_kcompactd()
+// only lowers it): a zone that is new since boot is not walked in this pass.
+bool kcompactd_populated_zones(Kernel& k, OpState& st) {
+  const std::int64_t highest = k.nodes[st.args.nid]->nr_zones.initial - 1;
+  for (int zi = 0; zi <= highest; ++zi) populated(k, st.args.nid, zi);
+  return true;
+}
 // read_page_owner(): PageBuddy() and the page_ext lookup.
 bool read_page_owner(Kernel& k, OpState& st) {
   k.read_page(st.cur, PageField::Flags);
@@ -396,6 +413,8 @@ void add_walker_primitives(PrimitiveTable& t) {
     {"stable_page_flags", stable_page_flags, "fs/proc/page.c stable_page_flags() (folio form: the 6.12.19 tree on): page_folio(), then folio->flags"},
     {"page_zone", page_zone, "include/linux/mm.h page_zone()"},
     {"kcompactd_do_work", kcompactd_do_work, "mm/compaction.c kcompactd_do_work(): kcompactd_highest_zoneidx = pgdat->nr_zones - 1"},
+    {"populated_zone", populated_zone, "include/linux/mmzone.h populated_zone(): plain load of zone->present_pages, before compact_zone() in compact_node()/kcompactd_do_work()"},
+    {"kcompactd_populated_zones", kcompactd_populated_zones, "mm/compaction.c kcompactd_do_work(): populated_zone() of zones 0..highest_zoneidx (boot nr_zones - 1)"},
     {"PageHuge", page_huge, "include/linux/page-flags.h PageHuge() (memory_failure()'s RAM path)"},
     {"TestSetPageHWPoison", test_set_page_hwpoison, "include/linux/page-flags.h TestSetPageHWPoison() (memory_failure()'s RAM path)"},
     {"dax_lock_folio", dax_lock_folio, "fs/dax.c the DAX entry lock of pfn_to_page(pfn): dax_lock_mapping_entry() (v4.19), dax_lock_page() (v4.20..v6.1), dax_lock_folio() (v6.6+)"},
