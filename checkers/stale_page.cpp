@@ -43,9 +43,9 @@ long& StalePageChecker::held(ThreadId t, int pg) {
 
 bool StalePageChecker::idle_access(const Event& ev, Pfn pfn) const {
   int pg = k_.pgmap_of_range(pfn);
-  // Only where a free private page sits at refcount 0 (v6.1+): before, a
-  // page at 0 is one memunmap_pages() has just put, not an idle one.
-  if (pg < 0 || !k_.pgmaps[pg]->is_private() || !k_.pgmaps[pg]->idle_at_zero ||
+  // Only where a free private or coherent page sits at refcount 0 (v6.1+):
+  // before, a page at 0 is one memunmap_pages() has just put, not an idle one.
+  if (pg < 0 || !k_.pgmaps[pg]->is_private_or_coherent() || !k_.pgmaps[pg]->idle_at_zero ||
       k_.page_state(pfn) != PageState::DevReady)
     return false;
   if (k_.page_value(pfn, PageField::Refcount) != 0) return false;
@@ -101,9 +101,12 @@ void StalePageChecker::report_idle(const Event& ev, Pfn pfn, PageField field) {
   f.kind = FindingKind::Stale;
   f.key = std::move(key);
   f.title = "BUG: mhpsim: idle-pgmap-page-read in " + fn;
-  f.summary = std::string("read of ") + page_field_name(field) + " of pfn " + hex(pfn) + " in " + fn +
-              ": a free device-private page (refcount 0) read with no reference on its pgmap";
-  f.notes.push_back("[williams-request-folio-2022] / rule R15: an idle device-private page holds no pgmap reference, so "
+  const int pg = k_.pgmap_of_range(pfn);
+  const char* type = pg >= 0 && k_.pgmaps[pg]->is_coherent() ? "device-coherent" : "device-private";
+  f.summary = std::string("read of ") + page_field_name(field) + " of pfn " + hex(pfn) + " in " + fn + ": a free " +
+              type + " page (refcount 0) read with no reference on its pgmap";
+  f.notes.push_back(std::string("[williams-request-folio-2022] / rule R15: an idle ") + type +
+                    " page holds no pgmap reference, so "
                     "memunmap_pages() can free its memmap under this reader; take the pgmap reference first "
                     "(the proposed pgmap_request_folio())");
   f.sides.push_back(side_at(ex_, ev, std::string("read by task ") + t.name + " (T" + std::to_string(t.id) + "):"));

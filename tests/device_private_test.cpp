@@ -133,8 +133,8 @@ TEST_CASE("device-private: scenario errors name the field") {
   CHECK(err(far).find("field 'threads[2].vpage'") != std::string::npos);
   std::string fsdax = base;
   fsdax.replace(fsdax.find(", type: private"), 15, "");
-  CHECK(err(fsdax).find("field 'threads[1].device': op 'dmirror_allocate_chunk' is a device-private driver's") !=
-        std::string::npos);
+  CHECK(err(fsdax).find("field 'threads[1].device': op 'dmirror_allocate_chunk' is lib/test_hmm.c's: the device needs "
+                        "type: private or type: coherent") != std::string::npos);
   std::string stray = base;
   stray.replace(stray.find("device: d}"), 10, "device: d, vpage: 1}");
   CHECK(err(stray).find("field 'threads[0].vpage': op 'memremap_pages' takes no 'vpage'") != std::string::npos);

@@ -34,8 +34,9 @@ TEST_CASE("op files: devres, unit and zone declarations") {
   CHECK(parse_op("devres: release\n").devres == OpProgram::Devres::Release);
   CHECK(parse_op("unit: memory_block\n").block_unit);
   CHECK(parse_op("zone: from_pages\n").zone_from_pages);
-  CHECK(parse_op("device: private\n").private_device);
-  CHECK_FALSE(none.private_device);
+  CHECK(parse_op("device: private\n").device == OpProgram::Device::Private);
+  CHECK(parse_op("device: hmm\n").device == OpProgram::Device::Hmm);
+  CHECK(none.device == OpProgram::Device::Any);
 
   CHECK(bad_field("device: fsdax\n") == "device");
   CHECK(bad_field("devres: unmap\n") == "devres");
@@ -62,9 +63,11 @@ TEST_CASE("op files: every file of an op declares the same") {
   CHECK(cat.find("v6", "offline_pages")->zone_from_pages);
   CHECK_FALSE(cat.find("v6", "online_pages")->zone_from_pages);
   CHECK(cat.find("v6", "memory_failure")->devres == OpProgram::Devres::None);
-  CHECK(cat.find("v5.10", "dmirror_migrate_to_device")->private_device);
-  CHECK(cat.find("v7.1", "vm_munmap")->private_device);
-  CHECK_FALSE(cat.find("v6", "memremap_pages")->private_device);
+  CHECK(cat.find("v5.10", "dmirror_migrate_to_device")->device == OpProgram::Device::Hmm);
+  CHECK(cat.find("v7.1", "vm_munmap")->device == OpProgram::Device::Hmm);
+  CHECK(cat.find("v6.1", "dmirror_migrate_to_system")->device == OpProgram::Device::Hmm);
+  CHECK(cat.find("v6", "do_user_addr_fault")->device == OpProgram::Device::Private);
+  CHECK(cat.find("v6", "memremap_pages")->device == OpProgram::Device::Any);
   const std::string priv = "op: x\neras: [v6]\nunit: memory_block\ndevice: private\n" + kSteps;
   CHECK_THROWS_WITH_AS(OpCatalog::load({{"a.yaml", a.c_str()}, {"c.yaml", priv.c_str()}}),
                        doctest::Contains("field 'device': differs from a.yaml"), InputError);

@@ -19,7 +19,10 @@ namespace mhp {
 constexpr std::int64_t kPteNone = 0;       // pte_none(): never faulted in, or zapped
 constexpr std::int64_t kPteRam = 1;        // present: an anonymous page in system RAM
 constexpr std::int64_t kPteMigration = 2;  // a migration entry (migrate_vma_collect_pmd())
-constexpr std::int64_t kPteDevice = 16;    // kPteDevice + pfn: a device-private entry
+// kPteDevice + pfn: a device page -- a device-private swap entry, or for a
+// device-coherent page (v6.1+) a present pte mapping it; the page's pgmap
+// type tells which, as pte_present() does in the kernel.
+constexpr std::int64_t kPteDevice = 16;
 inline bool pte_is_device(std::int64_t v) { return v >= kPteDevice; }
 inline Pfn pte_device_pfn(std::int64_t v) { return Pfn(v - kPteDevice); }
 

@@ -1,5 +1,7 @@
 // The refcount rules of a device-private page, by release, shared by the
-// fault, migration and zap paths and by lib/test_hmm.c's driver.
+// fault, migration and zap paths and by lib/test_hmm.c's driver. A
+// device-coherent page (v6.1+ in the model) follows the same rules from
+// v6.1: every tree tests PRIVATE and COHERENT together.
 #pragma once
 #include "model/kernel/op_state.hpp"
 

@@ -16,8 +16,15 @@ DmirrorDevice::DmirrorDevice(Execution& ex, int pgmap)
 namespace {
 
 // page->zone_device_data of an allocated page: its backing RAM page
-// ("rpage"), which the model does not number.
+// ("rpage"), which the model does not number; for a device-coherent page
+// the struct dmirror (rpage is the page itself).
 constexpr std::int64_t kBackingPage = -5;
+constexpr std::int64_t kDmirror = -6;
+
+// BACKING_PAGE(page): a device-private page's data lives in a system page
+// named by zone_device_data; a device-coherent page is CPU-addressable
+// memory, its own backing page.
+bool has_backing_page(const Kernel& k, const OpState& st) { return k.pgmaps[st.args.pgmap]->is_private(); }
 
 // dmirror_allocate_chunk(), second half: every page of the new chunk is
 // pushed on the free list under mdevice->lock (the caller's lock region).
@@ -52,10 +59,19 @@ bool dmirror_devmem_alloc_page(Kernel& k, OpState& st) {
   return true;
 }
 
-// dpage->zone_device_data = rpage: the driver's backing page.
+// dpage->zone_device_data = rpage: the driver's backing page. For a
+// coherent page rpage is NULL here (no system page is allocated), and
+// dmirror_migrate_alloc_and_copy() then stores the mirror through
+// BACKING_PAGE(dpage), the page itself (rpage->zone_device_data = dmirror;
+// for a private page that store goes to the system page, not modelled).
 bool dmirror_set_backing_page(Kernel& k, OpState& st) {
   if (!st.has_dpage) return true;
-  k.write_page(st.dpage, PageField::ZoneDeviceData, kBackingPage);
+  if (has_backing_page(k, st)) {
+    k.write_page(st.dpage, PageField::ZoneDeviceData, kBackingPage);
+    return true;
+  }
+  k.write_page(st.dpage, PageField::ZoneDeviceData, 0);
+  k.write_page(st.dpage, PageField::ZoneDeviceData, kDmirror);
   return true;
 }
 
@@ -86,9 +102,11 @@ bool dmirror_devmem_fault(Kernel& k, OpState& st) {
 }
 
 // dmirror_devmem_fault_alloc_and_copy(): BACKING_PAGE(spage) of the page
-// migrate_vma_setup() collected, copied into a new system page.
+// migrate_vma_setup() collected, copied into a new system page (a coherent
+// page is copied from itself: no zone_device_data read).
 bool dmirror_devmem_fault_alloc_and_copy(Kernel& k, OpState& st) {
-  if (st.collected == OpState::Collected::DevicePage) k.read_page(st.cur, PageField::ZoneDeviceData);
+  if (st.collected == OpState::Collected::DevicePage && has_backing_page(k, st))
+    k.read_page(st.cur, PageField::ZoneDeviceData);
   return true;
 }
 
@@ -112,7 +130,7 @@ bool dmirror_remove_free_pages(Kernel& k, OpState& st) {
 void dmirror_devmem_free(Kernel& k, int pg, Pfn pfn) {
   Frame f(k.ex, k.ex.stacks().fn("dmirror_devmem_free"));
   DmirrorDevice& d = k.dmirror(pg);
-  k.read_page(pfn, PageField::ZoneDeviceData);  // the backing page, freed
+  if (k.pgmaps[pg]->is_private()) k.read_page(pfn, PageField::ZoneDeviceData);  // the backing page, freed
   d.lock.lock();
   if (!k.read(d.chunk_remove)) {  // v5.x has no remove flag: it stays 0
     k.write_page(pfn, PageField::ZoneDeviceData, k.read(d.free_pages));

@@ -226,14 +226,17 @@ std::vector<Violation> check_invariants(const Kernel& k) {
         out.push_back({"device-private-mapped-live", at + ": maps pfn " + std::to_string(pfn) + ", " + page_state_name(ps)});
         continue;
       }
+      // a device-coherent page's pte is a present one: the same rules, its own names
+      const std::string kind = k.pgmaps[std::size_t(pg)]->is_coherent() ? "device-coherent" : "device-private";
       if (k.page_value(pfn, PageField::Refcount) <= device_private_idle_count(k, pg))
-        out.push_back({"device-private-mapped-referenced", at + ": maps pfn " + std::to_string(pfn) + " at refcount " +
-                                                              std::to_string(k.page_value(pfn, PageField::Refcount))});
+        out.push_back({kind + "-mapped-referenced", at + ": maps pfn " + std::to_string(pfn) + " at refcount " +
+                                                        std::to_string(k.page_value(pfn, PageField::Refcount))});
       if (!k.dmirrors[std::size_t(pg)]) continue;
       int hops = 0;  // the free list, bounded: a cycle is the driver's corruption, not a hang here
       for (std::int64_t f = k.dmirrors[std::size_t(pg)]->free_pages.v; f > 0 && hops < 1 << 16; ++hops) {
         if (Pfn(f - 1) == pfn) {
-          out.push_back({"device-private-mapped-not-free", at + ": maps pfn " + std::to_string(pfn) + ", which is on the driver's free list"});
+          out.push_back({kind + "-mapped-not-free",
+                         at + ": maps pfn " + std::to_string(pfn) + ", which is on the driver's free list"});
           break;
         }
         f = k.page_value(Pfn(f - 1), PageField::ZoneDeviceData);

@@ -132,10 +132,10 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
     sections[i].subsection_dev_map = Cell{dev + 2 * i, 0, 0};
     sections[i].subsection_dev_init_map = Cell{dev + 2 * i + 1, 0, 0};
   }
-  // The device-private driver and the test process, registered after the
-  // rest for the same reason.
+  // lib/test_hmm.c's driver (a device-private or -coherent pgmap) and the
+  // test process, registered after the rest for the same reason.
   for (std::size_t i = 0; i < pgmaps.size(); ++i)
-    dmirrors.push_back(pgmaps[i]->is_private() ? std::make_unique<DmirrorDevice>(ex, int(i)) : nullptr);
+    dmirrors.push_back(pgmaps[i]->is_private_or_coherent() ? std::make_unique<DmirrorDevice>(ex, int(i)) : nullptr);
   if (s.anon_pages) mm = std::make_unique<MmStruct>(ex, s.anon_pages);
   for (std::uint32_t b = 0; b < geo.nr_blocks(); ++b)
     blocks[b]->kn_active = std::make_unique<KernfsActive>(ex, "kn->active(memory" + std::to_string(b) + ")",

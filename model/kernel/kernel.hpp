@@ -109,7 +109,9 @@ struct MemoryBlock {  // struct memory_block (drivers/base/memory.c)
   int nid = 0;
 };
 
-enum class PgmapType { FsDax, Generic, Private };
+// Coherent: MEMORY_DEVICE_COHERENT (f25cbb7a95a2, v6.0), a scenario's device only
+// in the eras v6.1 and later.
+enum class PgmapType { FsDax, Generic, Private, Coherent };
 
 // What a scenario declares about a device: its range, node and altmap.
 struct PgmapDesc {
@@ -145,8 +147,8 @@ struct DevPagemap {  // struct dev_pagemap (include/linux/memremap.h)
   // The increments of devmap_managed_key this pgmap holds. Model state, no event.
   int devmap_managed = 0;
   // Set by memmap_init_zone_device(): a free page of this pgmap sits at
-  // refcount 0 and holds no pgmap reference (device-private since
-  // ef233450898f, v6.1); before, free pages sat at refcount 1. Model state.
+  // refcount 0 and holds no pgmap reference (device-private and -coherent
+  // since ef233450898f, v6.1); before, free pages sat at refcount 1. Model state.
   bool idle_at_zero = false;
   // pfn_first(): the first pfn whose memmap is initialised by memmap_init_zone_device()
   Pfn pfn_first() const { return desc.start + (desc.altmap ? desc.altmap_reserve + desc.altmap_free : 0); }
@@ -154,6 +156,11 @@ struct DevPagemap {  // struct dev_pagemap (include/linux/memremap.h)
   // pfn_len(): one map-time reference per (compound) page
   Pfn pfn_len() const { return (pfn_end() - pfn_first()) >> desc.vmemmap_shift; }
   bool is_private() const { return desc.type == PgmapType::Private; }
+  bool is_coherent() const { return desc.type == PgmapType::Coherent; }
+  // The types the kernel tests together (`type != PRIVATE && type != COHERENT`
+  // in pagemap_range(), memunmap_pages(), free_zone_device_page()): free
+  // pages at refcount 0, no map-time references (C14), and lib/test_hmm.c's.
+  bool is_private_or_coherent() const { return is_private() || is_coherent(); }
 };
 
 // iomem resource owners, one entry per subsection (kernel/resource.c)

@@ -175,7 +175,7 @@ bool synchronize_rcu(Kernel& k, OpState&) {
 // reference per (compound) page; none for PRIVATE/COHERENT (C14).
 bool percpu_ref_get_many_pfn_len(Kernel& k, OpState& st) {
   DevPagemap& p = pgmap_of(k, st);
-  if (!p.is_private()) p.ref.get(static_cast<long>(p.pfn_len()));
+  if (!p.is_private_or_coherent()) p.ref.get(static_cast<long>(p.pfn_len()));
   return true;
 }
 
@@ -185,7 +185,7 @@ bool percpu_ref_get_many_pfn_len(Kernel& k, OpState& st) {
 // pfns included, while the puts stay per activated (compound) page.
 bool percpu_ref_get_many_range_len(Kernel& k, OpState& st) {
   DevPagemap& p = pgmap_of(k, st);
-  if (!p.is_private()) p.ref.get(static_cast<long>(p.desc.nr_pages >> p.desc.vmemmap_shift));
+  if (!p.is_private_or_coherent()) p.ref.get(static_cast<long>(p.desc.nr_pages >> p.desc.vmemmap_shift));
   return true;
 }
 
@@ -226,7 +226,7 @@ bool percpu_ref_kill_step(Kernel& k, OpState& st) {
 // map-time references (not for PRIVATE/COHERENT).
 bool percpu_ref_put_many_pfn_len(Kernel& k, OpState& st) {
   DevPagemap& p = pgmap_of(k, st);
-  if (!p.is_private()) pgmap_ref_put(k, st.args.pgmap, static_cast<long>(p.pfn_len()));
+  if (!p.is_private_or_coherent()) pgmap_ref_put(k, st.args.pgmap, static_cast<long>(p.pfn_len()));
   return true;
 }
 

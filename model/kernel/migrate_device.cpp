@@ -1,9 +1,10 @@
-// Device-private pages in a process's page table: migration to and from the
-// device (migrate_vma_*(), mm/migrate.c until v6.0, mm/migrate_device.c
-// from v6.1), the CPU fault on a device-private entry (do_swap_page(),
-// mm/memory.c), unmapping (zap_pte_range()) and a driver's eviction
-// (migrate_device_range(), v6.1+). The pte lock and mmap_lock are the
-// program's lock regions; the steps here run inside them.
+// Device-private and device-coherent pages in a process's page table:
+// migration to and from the device (migrate_vma_*(), mm/migrate.c until
+// v6.0, mm/migrate_device.c from v6.1), the CPU fault on a device-private
+// entry (do_swap_page(), mm/memory.c), unmapping (zap_pte_range(),
+// tlb_finish_mmu()) and a driver's eviction (migrate_device_range(), v6.1+).
+// The pte lock and mmap_lock are the program's lock regions; the steps here
+// run inside them.
 #include "model/kernel/device_private.hpp"
 #include "model/kernel/memremap.hpp"
 #include "model/ops/primitives.hpp"
@@ -91,6 +92,46 @@ bool migrate_vma_collect_system(Kernel& k, OpState& st) {
   return true;
 }
 
+// migrate_vma_collect_pmd() with dmirror_select_device() (lib/test_hmm.c's
+// HMM_DMIRROR_MIGRATE_TO_SYS), under the pte lock: a pte naming a page of
+// this driver (page->pgmap->owner) -- a device-private entry with
+// MIGRATE_VMA_SELECT_DEVICE_PRIVATE, or a present pte of a device-coherent
+// page with MIGRATE_VMA_SELECT_DEVICE_COHERENT (dd19e6d8ffaa, v6.0) -- is
+// collected. The reference, the migration entry and the mapping's put are
+// the steps after it.
+bool migrate_vma_collect_device(Kernel& k, OpState& st) {
+  std::int64_t v = k.read(pte_of(k, st), Access::Once);
+  if (!pte_is_device(v)) return true;  // system RAM or none: not selected
+  Pfn pfn = pte_device_pfn(v);
+  std::int64_t owner = k.read_page(pfn, PageField::Pgmap) - 1;  // page->pgmap->owner
+  if (owner != st.args.pgmap) return true;
+  st.cur = pfn;
+  st.cur_end = pfn + 1;
+  st.collected = OpState::Collected::DevicePage;
+  return true;
+}
+
+// get_page() / folio_get() of the collected page: the collect reference,
+// which keeps the mapping's put below from freeing it.
+bool migrate_vma_collect_get(Kernel& k, OpState& st) {
+  if (st.collected == OpState::Collected::DevicePage) k.page_ref_add(st.cur, st.cur + 1, 1);
+  return true;
+}
+
+// The migration entry in the pte's place (trylock_page() succeeds: lock_page
+// is not modelled).
+bool migrate_vma_collect_migration_entry(Kernel& k, OpState& st) {
+  if (st.collected == OpState::Collected::DevicePage) k.write(pte_of(k, st), kPteMigration, Access::Once);
+  return true;
+}
+
+// page_remove_rmap() + put_page() (folio_remove_rmap_pte() + folio_put()):
+// the mapping's reference.
+bool migrate_vma_collect_put(Kernel& k, OpState& st) {
+  if (st.collected == OpState::Collected::DevicePage) put_device_private_page(k, st.args.pgmap, st.cur);
+  return true;
+}
+
 // migrate_vma_collect_pmd() with MIGRATE_VMA_SELECT_DEVICE_PRIVATE (the
 // migrate_to_ram() callback), under the pte lock: a device-private entry
 // of this driver's page (page->pgmap->owner) is collected: get_page(), a
@@ -146,13 +187,31 @@ bool migrate_vma_finalize(Kernel& k, OpState& st) {
 
 // zap_pte_range(), under the pte lock: the pte is cleared; a device-private
 // entry's page loses the mapping's reference (page_remove_rmap() +
-// put_page()), which frees it to the driver when it was the last.
+// put_page()), which frees it to the driver when it was the last. A present
+// pte of a device-coherent page loses its rmap here, but the reference goes
+// into the mmu_gather batch (__tlb_remove_page()).
 bool zap_pte_range(Kernel& k, OpState& st) {
   Cell& pte = pte_of(k, st);
   std::int64_t v = k.read(pte, Access::Once);
   if (v == kPteNone) return true;
   k.write(pte, kPteNone, Access::Once);  // ptep_get_and_clear_full()
-  if (pte_is_device(v)) put_device_private_page(k, st.args.pgmap, pte_device_pfn(v));
+  if (!pte_is_device(v)) return true;
+  if (k.pgmaps[st.args.pgmap]->is_coherent()) {
+    st.cur = pte_device_pfn(v);
+    st.tlb_gathered = true;
+    return true;
+  }
+  put_device_private_page(k, st.args.pgmap, pte_device_pfn(v));
+  return true;
+}
+
+// tlb_finish_mmu() -> release_pages() (folios_put_refs() in the newer
+// trees), after the pte lock: the gathered device-coherent page's put,
+// free_zone_device_page() at zero.
+bool tlb_finish_mmu_put(Kernel& k, OpState& st) {
+  if (!st.tlb_gathered) return true;
+  st.tlb_gathered = false;
+  put_device_private_page(k, st.args.pgmap, st.cur);
   return true;
 }
 
@@ -186,7 +245,7 @@ bool migrate_device_range(Kernel& k, OpState& st) {
       }
       k.mm->ptl.unlock();
     }
-    {
+    if (k.pgmaps[st.args.pgmap]->is_private()) {  // a coherent page is copied from itself
       Frame f(k.ex, fn("dmirror_device_evict_chunk"));
       k.read_page(pfn, PageField::ZoneDeviceData);  // BACKING_PAGE(spage), copied
     }
@@ -219,7 +278,12 @@ void add_migrate_device_primitives(PrimitiveTable& t) {
     {"migrate_vma_finalize_to_device", migrate_vma_finalize<true>, "mm/migrate_device.c migrate_vma_finalize(): an unmapped destination put"},
     {"migrate_vma_finalize_to_ram", migrate_vma_finalize<false>, "mm/migrate_device.c migrate_vma_finalize(): the device page's collect reference put"},
     {"migrate_device_range", migrate_device_range, "mm/migrate_device.c migrate_device_range() .. migrate_device_finalize() from lib/test_hmm.c dmirror_device_evict_chunk() (v6.1+)"},
-    {"zap_pte_range", zap_pte_range, "mm/memory.c zap_pte_range(): clear the pte, put a device-private page"},
+    {"zap_pte_range", zap_pte_range, "mm/memory.c zap_pte_range(): clear the pte, put a device-private page (gather a device-coherent one)"},
+    {"tlb_finish_mmu_put", tlb_finish_mmu_put, "mm/mmu_gather.c tlb_finish_mmu() -> mm/swap.c release_pages(): the gathered device-coherent page's put"},
+    {"migrate_vma_collect_device", migrate_vma_collect_device, "mm/migrate_device.c migrate_vma_collect_pmd(): dmirror_select_device() (DEVICE_PRIVATE or DEVICE_COHERENT), this driver's page"},
+    {"migrate_vma_collect_get", migrate_vma_collect_get, "mm/migrate_device.c migrate_vma_collect_pmd(): get_page()/folio_get(), the collect reference"},
+    {"migrate_vma_collect_migration_entry", migrate_vma_collect_migration_entry, "mm/migrate_device.c migrate_vma_collect_pmd(): set_pte_at() of the migration entry"},
+    {"migrate_vma_collect_put", migrate_vma_collect_put, "mm/migrate_device.c migrate_vma_collect_pmd(): the rmap and the mapping's reference (page_remove_rmap() + put_page(); folio_remove_rmap_pte() + folio_put() from v6.12)"},
   });
 }
 

@@ -76,7 +76,7 @@ void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn lo, Pfn 
   Frame f(k.ex, id);
   bool is_head = p.desc.vmemmap_shift && lo == head;
   bool tail = p.desc.vmemmap_shift && lo != head;
-  bool zero = idle == IdleAtZero::Private         ? p.is_private()
+  bool zero = idle == IdleAtZero::Private         ? p.is_private_or_coherent()
               : idle == IdleAtZero::AllButGeneric ? p.desc.type != PgmapType::Generic
                                                   : false;
   k.init_pages(lo, hi, PageField::Flags, page_links(ZONE_DEVICE, p.desc.nid) | PG_reserved | (is_head ? PG_head : 0));
@@ -93,7 +93,7 @@ void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn lo, Pfn 
 // mem_hotplug_done()).
 bool init_zone_device_range(Kernel& k, OpState& st, IdleAtZero idle) {
   DevPagemap& p = *k.pgmaps[st.args.pgmap];
-  p.idle_at_zero = idle != IdleAtZero::None;  // only consulted for private pgmaps
+  p.idle_at_zero = idle != IdleAtZero::None;  // only consulted for private and coherent pgmaps
   Pfn size = Pfn(1) << p.desc.vmemmap_shift;
   if (size == 1) {
     k.for_chunks(p.pfn_first(), p.pfn_end(), [&](Pfn lo, Pfn hi) {

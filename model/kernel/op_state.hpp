@@ -39,6 +39,9 @@ struct OpState {
   Collected collected = Collected::Nothing;
   Pfn dpage = 0;
   bool has_dpage = false;  // false: the driver had no free page (the source stays where it is)
+  // zap_pte_range() gathered device-coherent page `cur` into the mmu_gather
+  // batch: tlb_finish_mmu() puts it, after the pte lock.
+  bool tlb_gathered = false;
   bool new_node = false;     // add_memory: __try_online_node() found the node offline
   bool kmem_parent = false;  // dev_dax_kmem_probe/remove: the System RAM resource is a child of kmem's region
   Pfn vmemmap_pages = 0;

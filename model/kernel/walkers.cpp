@@ -347,7 +347,7 @@ bool kvm_pfn_to_refcounted_page(Kernel& k, OpState& st) {
 }
 // kvm_release_page_clean() (v6.1+): kvm_set_page_accessed() (!PageReserved)
 // and put_page() of the reference get_user_pages() took. At zero a ZONE_DEVICE
-// page goes to free_zone_device_page()/_folio(): device-private drops its
+// page goes to free_zone_device_page()/_folio(): device-private/-coherent drops its
 // pgmap reference; the others get their count set back to 1 (v6.1..v6.13;
 // 7.1.5 does that for GENERIC only and wakes FS_DAX waiters instead).
 template <bool FsDaxStaysZero>
@@ -359,7 +359,7 @@ bool kvm_release_page_clean(Kernel& k, OpState& st) {
   std::int64_t pg = k.read_page(st.cur, PageField::Pgmap) - 1;
   if (pg < 0 || pg >= std::int64_t(k.pgmaps.size())) return true;
   const DevPagemap& p = *k.pgmaps[pg];
-  if (p.is_private()) put_dev_pagemap(k, int(pg));
+  if (p.is_private_or_coherent()) put_dev_pagemap(k, int(pg));
   else if (!FsDaxStaysZero || p.desc.type == PgmapType::Generic) k.write_page(st.cur, PageField::Refcount, 1);
   return true;
 }

@@ -38,7 +38,7 @@ const char* differing_declaration(const OpProgram& first, const OpProgram& p) {
   if (p.devres != first.devres) return "devres";
   if (p.block_unit != first.block_unit) return "unit";
   if (p.zone_from_pages != first.zone_from_pages) return "zone";
-  if (p.private_device != first.private_device) return "device";
+  if (p.device != first.device) return "device";
   return nullptr;
 }
 

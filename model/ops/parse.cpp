@@ -185,7 +185,9 @@ OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
     p.devres = r.one_of(doc["devres"], "devres", {"map", "release"}) == "map" ? OpProgram::Devres::Map
                                                                               : OpProgram::Devres::Release;
   if (doc["unit"]) p.block_unit = r.one_of(doc["unit"], "unit", {"memory_block"}) == "memory_block";
-  if (doc["device"]) p.private_device = r.one_of(doc["device"], "device", {"private"}) == "private";
+  if (doc["device"])
+    p.device = r.one_of(doc["device"], "device", {"private", "hmm"}) == "private" ? OpProgram::Device::Private
+                                                                                  : OpProgram::Device::Hmm;
   if (doc["zone"]) p.zone_from_pages = r.one_of(doc["zone"], "zone", {"from_pages"}) == "from_pages";
   if (doc["mhp_flags"]) {
     r.require_seq(doc["mhp_flags"], "mhp_flags");

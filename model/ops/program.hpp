@@ -81,7 +81,10 @@ struct OpProgram {
   enum class Devres : std::uint8_t { None, Map, Release } devres = Devres::None;
   bool block_unit = false;       // `unit: memory_block`: works on whole memory blocks
   bool zone_from_pages = false;  // `zone: from_pages`: a thread may not name a zone
-  bool private_device = false;   // `device: private`: the thread's device must be device-private (its driver's op)
+  // `device: private`: the thread's device must be device-private (the CPU
+  // fault on a device-private entry); `device: hmm`: private or coherent
+  // (lib/test_hmm.c's driver, either type)
+  enum class Device : std::uint8_t { Any, Private, Hmm } device = Device::Any;
   // `mhp_flags: [memmap_on_memory]`: a thread may ask for MHP_MEMMAP_ON_MEMORY.
   // Per file, unlike the three above: the flag exists only in some eras.
   bool memmap_on_memory = false;

@@ -109,8 +109,15 @@ void parse_geometry(const YamlReader& r, const YAML::Node& n, Geometry& g) {
   }
 }
 
-void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p, const Geometry& g,
-                  Pfn boot_pfns, std::uint32_t nodes, std::vector<PgmapDesc>& out) {
+// MEMORY_DEVICE_COHERENT came with f25cbb7a95a2 (v6.0): the eras from v6.1 on.
+bool era_has_device_coherent(const std::string& era) {
+  const auto& eras = known_eras();
+  auto at = [&](const std::string& e) { return std::find(eras.begin(), eras.end(), e) - eras.begin(); };
+  return at(era) >= at("v6.1");
+}
+
+void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p, const Geometry& g, Pfn boot_pfns,
+                  std::uint32_t nodes, const std::string& era, std::vector<PgmapDesc>& out) {
   r.allow_keys(n, p, {"name", "start_pfn", "nr_pages", "type", "altmap", "nid", "vmemmap_shift"});
   PgmapDesc d;
   d.name = r.str(r.need(n, p, "name"), p + ".name");
@@ -126,8 +133,15 @@ void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p
     r.fail(n["nr_pages"], p + ".nr_pages", "must be a multiple of pages_per_subsection (" +
                                                std::to_string(g.pages_per_subsection) + ")");
   if (n["type"]) {
-    std::string t = r.one_of(n["type"], p + ".type", {"fsdax", "generic", "private"});
-    d.type = t == "fsdax" ? PgmapType::FsDax : t == "generic" ? PgmapType::Generic : PgmapType::Private;
+    std::string t = r.one_of(n["type"], p + ".type", {"fsdax", "generic", "private", "coherent"});
+    d.type = t == "fsdax"     ? PgmapType::FsDax
+             : t == "generic" ? PgmapType::Generic
+             : t == "private" ? PgmapType::Private
+                              : PgmapType::Coherent;
+    if (d.type == PgmapType::Coherent && !era_has_device_coherent(era))
+      r.fail(n["type"], p + ".type",
+             "device-coherent memory (MEMORY_DEVICE_COHERENT) came with v6.0: era " + era +
+                 " has no such type (use era v6.1 or later)");
   }
   if (n["nid"]) d.nid = static_cast<int>(r.u64(n["nid"], p + ".nid", 0, nodes - 1));
   if (n["vmemmap_shift"]) {
@@ -500,8 +514,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   if (doc["devices"]) {
     r.require_seq(doc["devices"], "devices");
     for (std::size_t i = 0; i < doc["devices"].size(); ++i)
-      parse_device(r, doc["devices"][i], "devices[" + std::to_string(i) + "]", sc.geo, machine_of(sc).boot_pfns(), sc.nodes,
-                   sc.devices);
+      parse_device(r, doc["devices"][i], "devices[" + std::to_string(i) + "]", sc.geo, machine_of(sc).boot_pfns(),
+                   sc.nodes, sc.era, sc.devices);
   }
 
   const YAML::Node& threads = r.need(doc, "", "threads");
@@ -543,8 +557,15 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
       t.args.nid = sc.devices[idx].nid;
       t.args.zone = ZONE_DEVICE;
     }
-    if (prog->private_device && t.args.pgmap >= 0 && sc.devices[std::size_t(t.args.pgmap)].type != PgmapType::Private)
-      r.fail(n["device"], p + ".device", "op '" + t.op + "' is a device-private driver's: the device needs type: private");
+    if (prog->device != OpProgram::Device::Any && t.args.pgmap >= 0) {
+      const PgmapType type = sc.devices[std::size_t(t.args.pgmap)].type;
+      if (prog->device == OpProgram::Device::Private && type != PgmapType::Private)
+        r.fail(n["device"], p + ".device",
+               "op '" + t.op + "' is a device-private driver's: the device needs type: private");
+      if (prog->device == OpProgram::Device::Hmm && type != PgmapType::Private && type != PgmapType::Coherent)
+        r.fail(n["device"], p + ".device",
+               "op '" + t.op + "' is lib/test_hmm.c's: the device needs type: private or type: coherent");
+    }
     if (needs("vpage")) {
       if (!sc.anon_pages) r.fail(n, p + ".vpage", "op '" + t.op + "' works on the test process's mapping: set initial.anon_pages");
       if (!n["vpage"]) r.fail(n, p + ".vpage", "op '" + t.op + "' needs this field");
