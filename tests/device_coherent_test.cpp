@@ -6,53 +6,20 @@
 
 #include "model/scenario/scenario.hpp"
 #include "model/support/input_error.hpp"
+#include "tests/hmm_scenario.hpp"
 #include "tests/one_execution.hpp"
 
 using namespace mhp;
 
 namespace {
 
-// Map a 4-page coherent device, build the free list, migrate anon page 0,
-// then THEN (sequentially, each `after:` the previous thread).
 std::string scenario(const std::string& era, const std::string& then = "", const std::string& type = "coherent") {
-  return "name: t\nera: " + era +
-         "\n"
-         "geometry: {pages_per_subsection: 2, subsections_per_section: 2, sections: 4, sections_per_block: 1}\n"
-         "initial: {boot_sections: 2, anon_pages: 2}\n"
-         "devices:\n"
-         "  - {name: d, start_pfn: 8, nr_pages: 4, type: " +
-         type +
-         "}\n"
-         "threads:\n"
-         "  - {name: map, op: memremap_pages, device: d}\n"
-         "  - {name: chunk, op: dmirror_allocate_chunk, device: d, after: map}\n"
-         "  - {name: migrate, op: dmirror_migrate_to_device, device: d, vpage: 0, after: chunk}\n" +
-         then;
+  return test::hmm_scenario(era, type, then);
 }
 
-struct Seen {
-  std::int64_t pte0 = 0, pte1 = 0, free_head = 0, zdd = 0;
-  std::int64_t refcount[4] = {};
-  long pgmap_ref = 0;
-  std::vector<std::string> keys;
-};
-
-// The free list holds pfns 8..11 pushed in order: the first allocation takes 11.
-constexpr Pfn kFirst = 11;
-
-Seen run(const std::string& text) {
-  Seen s;
-  auto one = test::run_one(text, [&](const Kernel& k) {
-    s.pte0 = k.mm->pte[0].v;
-    s.pte1 = k.mm->pte[1].v;
-    s.free_head = k.dmirrors[0]->free_pages.v;
-    s.zdd = k.page_value(kFirst, PageField::ZoneDeviceData);
-    for (Pfn i = 0; i < 4; ++i) s.refcount[i] = k.page_value(8 + i, PageField::Refcount);
-    s.pgmap_ref = k.pgmaps[0]->ref.count();
-  });
-  s.keys = one.keys;
-  return s;
-}
+using Seen = test::HmmSeen;
+constexpr Pfn kFirst = test::kHmmFirst;
+Seen run(const std::string& text) { return test::run_hmm(text); }
 
 std::string error_of(const std::string& text) {
   try {

@@ -99,15 +99,20 @@ bool migrate_vma_collect_system(Kernel& k, OpState& st) {
 // page with MIGRATE_VMA_SELECT_DEVICE_COHERENT (dd19e6d8ffaa, v6.0) -- is
 // collected. The reference, the migration entry and the mapping's put are
 // the steps after it.
-bool migrate_vma_collect_device(Kernel& k, OpState& st) {
+// Whether the pte names a page of this driver, which is then collected.
+bool collect_device_page(Kernel& k, OpState& st) {
   std::int64_t v = k.read(pte_of(k, st), Access::Once);
-  if (!pte_is_device(v)) return true;  // system RAM or none: not selected
+  if (!pte_is_device(v)) return false;  // system RAM or none: not selected
   Pfn pfn = pte_device_pfn(v);
   std::int64_t owner = k.read_page(pfn, PageField::Pgmap) - 1;  // page->pgmap->owner
-  if (owner != st.args.pgmap) return true;
+  if (owner != st.args.pgmap) return false;
   st.cur = pfn;
   st.cur_end = pfn + 1;
   st.collected = OpState::Collected::DevicePage;
+  return true;
+}
+bool migrate_vma_collect_device(Kernel& k, OpState& st) {
+  collect_device_page(k, st);
   return true;
 }
 
@@ -138,18 +143,10 @@ bool migrate_vma_collect_put(Kernel& k, OpState& st) {
 // migration entry, then page_remove_rmap() + put_page() of the mapping's
 // reference; the collect reference is the one migrate_vma_finalize() puts.
 bool migrate_vma_collect_device_private(Kernel& k, OpState& st) {
-  Cell& pte = pte_of(k, st);
-  std::int64_t v = k.read(pte, Access::Once);
-  if (!pte_is_device(v)) return true;
-  Pfn pfn = pte_device_pfn(v);
-  std::int64_t owner = k.read_page(pfn, PageField::Pgmap) - 1;  // page->pgmap->owner
-  if (owner != st.args.pgmap) return true;
-  st.cur = pfn;
-  st.cur_end = pfn + 1;
-  st.collected = OpState::Collected::DevicePage;
-  k.page_ref_add(pfn, pfn + 1, 1);                // get_page()
-  k.write(pte, kPteMigration, Access::Once);       // the migration entry
-  put_device_private_page(k, st.args.pgmap, pfn);  // page_remove_rmap() + put_page()
+  if (!collect_device_page(k, st)) return true;
+  migrate_vma_collect_get(k, st);
+  migrate_vma_collect_migration_entry(k, st);
+  migrate_vma_collect_put(k, st);
   return true;
 }
 
