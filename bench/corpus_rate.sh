@@ -3,11 +3,13 @@
 # one command: every scenario runs N random executions (no shrinking, one
 # job) with each build; the table gives each build's total executions/s and
 # the ratio new/base per round. Run it on the scenarios both builds parse
-# (the base tree's), so a model change is measured on the same workload.
+# (the base tree's), so a model change is measured on the same workload;
+# real-geometry and timing scenarios are left out (bench/timing_bench.sh).
 # Usage: bench/corpus_rate.sh NEW_BIN BASE_BIN SCENARIO_DIR [EXECUTIONS] [ROUNDS]
 set -u
 new="$1"; base="$2"; dir="$3"; n="${4:-500}"; rounds="${5:-3}"
-mapfile -t files < <(find "$dir" -name '*.yaml' | sort)
+# the real-geometry and timing scenarios are bench/timing_bench.sh's
+mapfile -t files < <(find "$dir" -name '*.yaml' -not -path '*/geometry/*' -not -path '*/timing/*' | sort)
 run_all() {
   local bin="$1" start end count=0
   start=$(date +%s%N)
