@@ -75,7 +75,8 @@ TEST_CASE("memory chain: initial.notifiers") {
   CHECK_FALSE((def.notifiers & notifier_bit(MemoryNotifier::Hmat)));  // needs an ACPI HMAT table
   std::string absent = with_notifiers("v6", "[]");
   absent.replace(absent.find(", notifiers: []"), 15, "");
-  CHECK(parse_scenario("x.yaml", absent).notifiers == 0);  // the chain not modelled
+  CHECK(parse_scenario("x.yaml", absent).notifiers == default_memory_notifiers("v6"));  // absent: the default
+  CHECK(parse_scenario("x.yaml", with_notifiers("v6", "none")).notifiers == 0);      // the chain not modelled
   CHECK(scenario_error(with_notifiers("v5.4", "[slab, memory_tier]"))
             .find("initial.notifiers[1]': 'memory_tier' is not on the memory notifier chain in era v5.4") != std::string::npos);
   CHECK(scenario_error(with_notifiers("v6", "[slab, slab]")).find("listed twice") != std::string::npos);
@@ -89,8 +90,7 @@ TEST_CASE("memory chain: slab's going-online callback vetoes with -ENOMEM") {
   CHECK(contains(r.results, "online_pages returned -ENOMEM early, at slab_mem_going_online_callback"));
   CHECK(r.keys.empty());
   // not a failure point where the chain is not modelled, or slab not registered
-  std::string absent = with_notifiers("v6", "[]");
-  absent.replace(absent.find(", notifiers: []"), 15, "");
+  const std::string absent = with_notifiers("v6", "none");
   CHECK(scenario_error(absent + "    fail: {at: slab_mem_going_online_callback, errno: ENOMEM}\n")
             .find("which this scenario does not model (initial.notifiers)") != std::string::npos);
   CHECK(scenario_error(with_notifiers("v6", "[ksm]") + "    fail: {at: slab_mem_going_online_callback, errno: ENOMEM}\n")

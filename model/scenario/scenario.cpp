@@ -425,10 +425,12 @@ void parse_holes(const YamlReader& r, const YAML::Node& seq, Scenario& sc) {
   }
 }
 
-// initial.notifiers: a list of the era's memory chain callbacks, each once.
+// initial.notifiers: a list of the era's memory chain callbacks, each once;
+// `default` (also when absent) or `none` (the chain not modelled).
 std::uint32_t parse_notifiers(const YamlReader& r, const YAML::Node& n, const std::string& era) {
   if (n.IsScalar() && n.as<std::string>() == "default") return default_memory_notifiers(era);
-  if (!n.IsSequence()) r.fail(n, "initial.notifiers", "expected a list of notifiers or 'default'");
+  if (n.IsScalar() && n.as<std::string>() == "none") return 0;  // memory_notify() a bare veto point
+  if (!n.IsSequence()) r.fail(n, "initial.notifiers", "expected a list of notifiers, 'default' or 'none'");
   std::vector<std::string> names;
   for (MemoryNotifier id : OpCatalog::get().notifiers(era))
     for (const auto& i : memory_notifiers())
@@ -484,6 +486,9 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   sc.era = r.one_of(r.need(doc, "", "era"), "era", cat.eras());
   if (doc["geometry"]) parse_geometry(r, doc["geometry"], sc.geo);
 
+  // the era's memory notifier chain with its distribution's callbacks unless
+  // initial.notifiers says otherwise
+  sc.notifiers = default_memory_notifiers(sc.era);
   if (doc["initial"]) {
     const YAML::Node& in = doc["initial"];
     r.allow_keys(in, "initial", {"boot_sections", "boot_pages", "nodes", "anon_pages", "cpuless_nodes", "holes", "notifiers"});
