@@ -23,32 +23,16 @@
 #include <vector>
 
 #include "checkers/checker.hpp"
+#include "checkers/lock_graph.hpp"
 
 namespace mhp {
-
-// One dependency of the graph: `to` was taken while `from` was held.
-struct LockEdge {
-  std::string from, to;
-  bool from_read = false, to_read = false;
-  bool gated = false;  // every recording held the gate lock (device_hotplug_lock)
-  std::uint64_t execution = 0;
-  std::string schedule;       // of that first execution
-  FindingSide holder, taker;  // the witness: who held `from`, where `to` was taken
-};
-
-// The kernel's configuration of the checker: rwlock readers that may recurse
-// (resource_lock's), and the gate lock of §3.9.
-inline const std::set<std::string>& lockdep_recursive_read() {
-  static const std::set<std::string> s{"resource_lock"};
-  return s;
-}
-inline const char* lockdep_gate() { return "device_hotplug_lock"; }
 
 class LockOrderChecker final : public Checker {
  public:
   LockOrderChecker(const Execution& ex, std::set<std::string> recursive_read, std::string gate)
-      : Checker(ex), recursive_read_(std::move(recursive_read)), gate_(std::move(gate)), dep_by_class_(64 * 64) {}
-  LockOrderChecker(const LockOrderChecker&) = delete;  // dep_by_class_ points into deps_
+      : Checker(ex), recursive_read_(recursive_read), gate_(std::move(gate)), graph_(std::move(recursive_read)),
+        dep_by_class_(64 * 64) {}
+  LockOrderChecker(const LockOrderChecker&) = delete;  // dep_by_class_ points into graph_
   void on_event(const Event& ev) override;
   std::uint32_t kinds() const override { return kind_bit(EvKind::Acquire); }
   // The runner stamps dependencies first seen in the execution that just ended.
@@ -56,15 +40,11 @@ class LockOrderChecker final : public Checker {
   // Whether the execution found a dependency end_execution() has to stamp
   // (the runner then encodes the schedule; after the first executions, rarely).
   bool has_unstamped() const { return unstamped_; }
-  // Adds another worker's graph (--jobs): per dependency the smaller witness.
-  void merge_from(const LockOrderChecker& other);
+  // The graph of every execution so far (stamped ones: after end_execution()).
+  const LockGraph& graph() const { return graph_; }
   // Cycles of the whole run, one finding per cycle.
-  std::vector<Finding> cycles() const;
-  // The dependency graph, by (from, to) class name.
-  std::vector<LockEdge> edges() const;
-  // Adds one dependency of another run's graph (`mhpsim merge` of shards), as
-  // merge_from() does: the smaller witness, gated only if gated in both.
-  void add_edge(const LockEdge& e);
+  std::vector<Finding> cycles() const { return graph_.cycles(); }
+  std::vector<LockEdge> edges() const { return graph_.edges(); }
 
   // Parallel dfs: a helper's checker logs the dependencies each execution
   // records; the search that owns the order takes them as if it had run
@@ -84,29 +64,22 @@ class LockOrderChecker final : public Checker {
   void take(const std::vector<Recording>& recs, std::uint64_t execution, const std::function<std::string()>& schedule);
 
  private:
-  struct Dep {
-    bool from_read = false, to_read = false;
-    bool gated = true;  // every recording held the gate lock
-    FindingSide holder, taker;
-    std::uint64_t execution = UINT64_MAX;
-    std::string schedule;
-  };
   void reset() override {}
   // Classes of the lock bits taken since the last call (Execution::lock_class()).
   void learn_bits();
   std::set<std::string> recursive_read_;
   std::string gate_;
-  std::map<std::pair<std::string, std::string>, Dep> deps_;
+  LockGraph graph_;
   // Per lock bit: its class as an index into classes_, and whether it is the
-  // gate; deps_ entries met by on_event(), by (from, to) class index. An
+  // gate; graph_ edges met by on_event(), by (from, to) class index. An
   // acquire then compares no class names and builds no (from, to) key.
   std::vector<std::string> classes_;  // at most 64: one per lock bit at most
   std::vector<std::uint8_t> class_of_bit_;
   std::vector<bool> gate_bit_;
-  std::vector<Dep*> dep_by_class_;  // [from * 64 + to]; map nodes do not move
+  std::vector<LockEdge*> dep_by_class_;  // [from * 64 + to]; map nodes do not move
   bool unstamped_ = false;  // a dependency first seen since the last end_execution()
   bool logging_ = false;
-  std::vector<std::pair<Dep*, bool>> log_;  // this execution's recordings: dependency, gated
+  std::vector<std::pair<LockEdge*, bool>> log_;  // this execution's recordings: dependency, gated
 };
 
 }  // namespace mhp

@@ -12,10 +12,11 @@
 #include <stdexcept>
 #include <tuple>
 
-#include "checkers/lock_order.hpp"
-#include "model/engine/execution.hpp"
+#include "checkers/lock_graph.hpp"
 #include "model/support/input_error.hpp"
 #include "tools/cli/run.hpp"
+#include "tools/cli/run_result.hpp"
+#include "tools/cli/search.hpp"
 #include "tools/report/report.hpp"
 
 namespace mhp {
@@ -124,7 +125,7 @@ void mark_incomplete(const std::vector<Part>& ps, ScenarioResult& r) {
       run += p.executions_run;
     } else if (!p.shard) {
       run += planned;
-    } else if (p.strategy.find("run by shard 0 of") == std::string::npos) {
+    } else if (!(search_kind_of(p.strategy) == SearchKind::Dfs && p.shard->first != 0)) {  // a dfs follower ran none
       const auto [i, n] = *p.shard;
       run += planned > i ? (planned - i + n - 1) / n : 0;
     }
@@ -136,8 +137,7 @@ void mark_incomplete(const std::vector<Part>& ps, ScenarioResult& r) {
 
 // A dfs search runs whole in shard 0; the others say so in their strategy.
 bool same_strategy(const std::string& a, const std::string& b) {
-  auto dfs = [](const std::string& s) { return s.rfind("dfs", 0) == 0; };
-  return a == b || (dfs(a) && dfs(b));
+  return a == b || (search_kind_of(a) == SearchKind::Dfs && search_kind_of(b) == SearchKind::Dfs);
 }
 
 // The reports of one scenario are the shards of one run, each once, all of them.
@@ -197,12 +197,9 @@ int merge_report_texts(const std::vector<MergeInput>& inputs, std::ostream& out,
                        const std::function<Scenario(const std::string&)>& load) {
   // The shards' lock graphs are joined and their cycles found again: a cycle
   // may need dependencies that different shards saw.
-  Execution graph_ex;
   struct Merged {
     ScenarioResult r;
-    std::vector<Finding> findings;
-    std::map<std::string, std::size_t> index;
-    std::unique_ptr<LockOrderChecker> graph;
+    RunResult run;  // the shards' findings and lock graphs, joined
   };
   std::vector<std::string> order;  // scenario files in order of first appearance
   std::map<std::string, Merged> by_file;
@@ -231,7 +228,6 @@ int merge_report_texts(const std::vector<MergeInput>& inputs, std::ostream& out,
       std::string file = j["file"].get<std::string>();
       if (!by_file.count(file)) order.push_back(file);
       Merged& m = by_file[file];
-      if (!m.graph) m.graph = std::make_unique<LockOrderChecker>(graph_ex, lockdep_recursive_read(), lockdep_gate());
       if (j["kind"] == "result") {
         open.erase(file);
         parts[file].push_back(part_of(j, path, n));
@@ -240,7 +236,7 @@ int merge_report_texts(const std::vector<MergeInput>& inputs, std::ostream& out,
       open.emplace(file, n);
       try {
         if (j["kind"] == "lockdep") {
-          for (const auto& d : j.at("deps")) m.graph->add_edge(edge_from_json(d));
+          for (const auto& d : j.at("deps")) m.run.graph.add(edge_from_json(d));
           continue;
         }
         m.r.name = j.at("scenario").get<std::string>();
@@ -248,18 +244,7 @@ int merge_report_texts(const std::vector<MergeInput>& inputs, std::ostream& out,
         m.r.era = j.at("era").get<std::string>();
         m.r.variant = j.at("variant").get<std::string>();
         m.r.executions = u64_at(j, "executions");
-        Finding f = from_json(j);
-        auto it = m.index.find(f.key);
-        if (it == m.index.end()) {
-          m.index.emplace(f.key, m.findings.size());
-          m.findings.push_back(std::move(f));
-        } else {
-          Finding& g = m.findings[it->second];
-          // a whole-run finding (position 0) is one finding of the run, not per execution
-          std::uint64_t count = g.position == 0 ? 1 : g.count + f.count;
-          if (f.execution < g.execution) g = std::move(f);
-          g.count = count;
-        }
+        m.run.add_witnessed(from_json(j));
       } catch (const nlohmann::json::exception& e) {
         throw InputError(path, n, 1, "<line>", std::string("bad finding line: ") + e.what());
       } catch (const std::invalid_argument& e) {
@@ -286,22 +271,11 @@ int merge_report_texts(const std::vector<MergeInput>& inputs, std::ostream& out,
     m.r.strategy = lead.strategy;
     m.r.seed = lead.seed;
     // a dfs search says in its strategy whether it completed (expect.complete)
-    m.r.complete = m.r.strategy.size() >= 11 && m.r.strategy.compare(m.r.strategy.size() - 11, 11, ", complete)") == 0;
-    // As one run orders them: by witness execution and position in it; the
-    // whole-run findings (lock-order cycles, position 0) last.
-    // The shards' lock-order cycles are found again from the joined graph,
-    // with the run's witness: their copies go.
-    std::vector<Finding> cycles = m.graph->cycles();
-    std::set<std::string> again;
-    for (const auto& c : cycles) again.insert(c.key);
-    std::erase_if(m.findings, [&](const Finding& f) { return f.kind == FindingKind::Lockorder && again.count(f.key); });
-    std::stable_sort(m.findings.begin(), m.findings.end(), [](const Finding& a, const Finding& b) {
-      return std::make_tuple(a.position == 0, a.execution, a.position) <
-             std::make_tuple(b.position == 0, b.execution, b.position);
-    });
-    for (auto& c : cycles) m.findings.push_back(std::move(c));  // as one run: after the others
-    m.r.lock_graph = m.graph->edges();
-    m.r.findings = std::move(m.findings);
+    m.r.complete = search_text_complete(m.r.strategy);
+    // As one run orders them (RunResult::findings()); the shards' lock-order
+    // cycles are found again from the joined graph, with the run's witness.
+    m.r.lock_graph = m.run.graph.edges();
+    m.r.findings = m.run.findings();
     mark_incomplete(ps, m.r);
     check_expectations(sc, m.r);
     ok &= m.r.ok;

@@ -10,6 +10,7 @@
 
 #include "model/engine/schedule.hpp"
 #include "model/scenario/scenario.hpp"
+#include "tools/cli/search.hpp"
 #include "tools/cli/timing.hpp"
 #include "tools/report/result.hpp"
 
@@ -32,6 +33,10 @@ struct RunOptions {
   bool memo = true;                     // repeated schedules answered from the schedule trie (--no-memo: all simulated)
 };
 
+// The scenario's search as the options change it (search.hpp).
+SearchSpec search_spec(const Scenario& sc, const RunOptions& opt);
+// Runs one scenario's search (explorer.hpp), its timing run, shrinking and
+// expectations.
 ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt);
 // Runs every scenario; with opt.jobs > 1 several at once (each also spreads
 // its executions over the workers). `prepare(i, r)` runs on the worker as soon
@@ -42,9 +47,6 @@ void run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& opt
                    const std::function<void(std::size_t, ScenarioResult&)>& emit);
 // Sets res.ok and res.expect_lines from the scenario's `expect`.
 void check_expectations(const Scenario& sc, ScenarioResult& res);
-// Knuth's estimate of the executions an unbounded dfs without reduction
-// would run, from `paths` uniformly random schedules.
-double estimate_unreduced(const Scenario& sc, unsigned paths, unsigned bound);  // bound ~0u: the whole tree
 // Replays the witness of every finding of `res` (or only the one with key
 // `only`) with its events recorded, into res.witnesses.
 void attach_witnesses(const Scenario& sc, ScenarioResult& res, const std::string& only = "");

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "checkers/finding.hpp"
-#include "checkers/lock_order.hpp"
+#include "checkers/lock_graph.hpp"
 #include "tools/report/timing_result.hpp"
 
 namespace mhp {

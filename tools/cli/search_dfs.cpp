@@ -1,0 +1,195 @@
+// dfs: the exhaustive search of the schedule tree (model/engine/dfs.hpp),
+// within a preemption bound or reduced (sleep sets, source-DPOR, BPOR).
+// Sequential by nature; with --jobs N, N-1 helpers search subtrees ahead and
+// the search takes their executions in its own order (dfs_helpers.hpp), so
+// the report is the same for any N.
+#include <cstdio>
+#include <optional>
+#include <stdexcept>
+
+#include "model/support/stop_request.hpp"
+#include "tools/cli/dfs_helpers.hpp"
+#include "tools/cli/machine.hpp"
+#include "tools/cli/search.hpp"
+#include "tools/cli/stop_signals.hpp"
+
+namespace mhp {
+
+namespace {
+
+// Keeps the running thread while it can: the estimator's run without preemption.
+struct KeepRunning final : Strategy {
+  void begin_execution(std::uint64_t) override {}
+  ThreadId choose(ThreadMask enabled, ThreadId current) override {
+    if (current != kNoThread && (enabled & thread_bit(current))) return current;
+    return lowest_thread(enabled);
+  }
+};
+
+class DfsSearch final : public Search {
+ public:
+  DfsSearch(const Scenario& sc, const SearchSpec& spec) : sc_(sc), spec_(spec) {}
+  // The search's order of objects is its machine's (DPOR's races name them).
+  void bind(Machine& m) override {
+    dfs_.emplace(spec_.bound, spec_.reduction, &m.ex.objects());
+    if (spec_.jobs > 1) helpers_ = std::make_unique<DfsHelpers>(sc_, spec_.jobs - 1, spec_.memo);
+  }
+  ~DfsSearch() override { helpers_.reset(); }
+
+  bool next(std::uint64_t& index) override {
+    if (started_) {
+      if (!more_) {
+        complete_ = true;
+        return false;
+      }
+      if (i_ >= spec_.executions) return false;
+      if (helpers_) helpers_->lend(*dfs_);
+    }
+    started_ = true;
+    // What comes next: a helper's execution in the subtree the path is at, or a run.
+    rec_.reset();
+    if (helpers_ && !lent_) lent_ = helpers_->arrive(*dfs_);
+    if (lent_) {
+      rec_ = helpers_->next(*lent_);
+      if (!rec_) {  // the helper stopped: the search goes on from its path
+        helpers_->leave(lent_, *dfs_, false);
+        lent_.reset();
+      }
+    }
+    index = i_;
+    return true;
+  }
+  Strategy& strategy() override { return *dfs_; }
+
+  bool take(Machine& m, RunResult& r, std::uint64_t i) override {
+    if (!rec_) return false;
+    DfsRecord& rec = *rec_;
+    if (!rec.error.empty()) throw std::runtime_error(rec.error);
+    if (rec.status == Outcome::Status::Diverged) throw std::runtime_error(rec.detail);
+    dfs_->apply(rec.adds);
+    if (!rec.deps.empty()) m.order().take(rec.deps, i, [&] { return rec.schedule; });
+    if (rec.repeat) {
+      ++repeats_;
+    } else {
+      std::vector<std::size_t> index;
+      r.count_again(helpers_->held_index(*lent_, rec), i);
+      r.add_execution(std::move(rec.fresh), i, [&] { return rec.schedule; }, nullptr, &index);
+      helpers_->note_fresh(*lent_, index);
+      r.traces.insert(rec.signature);
+    }
+    redundant_ += rec.redundant;
+    ++i_;
+    more_ = true;
+    if (rec.last) {
+      more_ = helpers_->leave(lent_, *dfs_, true);
+      lent_.reset();
+    }
+    rec_.reset();
+    return true;
+  }
+  void outcome(const Outcome& o) override {
+    if (o.status == Outcome::Status::Diverged) throw std::runtime_error(o.detail);
+  }
+  bool counts() const override { return !dfs_->repeat(); }  // an earlier round counted its findings already
+  void ran() override {
+    if (dfs_->repeat()) ++repeats_;
+    redundant_ += dfs_->redundant();
+    ++i_;
+    more_ = dfs_->next();
+  }
+
+  // A search's size is not known ahead: the round and the traces so far,
+  // with Knuth's estimate of the tree without reduction to size what is
+  // left (made at the first line, so a search too short for one pays nothing).
+  std::string progress(std::uint64_t done, double seconds, const RunResult& r) override {
+    if (tree_ < 0) tree_ = estimate_unreduced(sc_, kEstimatePaths, spec_.bound);
+    std::string round = dfs_->bounded() ? ", round " + std::to_string(dfs_->complete_bound() + 1) + " (of 0-" +
+                                             std::to_string(spec_.bound) + ")"
+                                       : "";
+    char b[320];
+    std::snprintf(b, sizeof b,
+                  "%s: dfs%s: %llu of at most %llu executions (without reduction the tree has about %.3g), "
+                  "%.0f/s, %zu traces",
+                  sc_.name.c_str(), round.c_str(), (unsigned long long)done, (unsigned long long)spec_.executions,
+                  tree_, double(done) / seconds, r.traces.size());
+    return b;
+  }
+
+  void end() override { helpers_.reset(); }  // stops the helpers and joins them
+
+  void describe(ScenarioResult& res, const RunResult& r) override {
+    const Reduction red = spec_.reduction;
+    const unsigned bound = spec_.bound;
+    const bool stopped = r.stopped;
+    res.executions = res.executions_run = i_;
+    res.traces = r.traces.size();
+    const std::string rounds = "fewest preemptions first, " + std::to_string(repeats_) + " re-run" +
+                               (repeats_ == 1 ? "" : "s") + " of earlier rounds";
+    std::string how;
+    if (red == Reduction::None)
+      how = "preemption bound " + std::to_string(bound) + ", " + rounds;
+    else if (dfs_->bounded())
+      how = "source sets, preemption bound " + std::to_string(bound) + ", BPOR: conservative branches, no sleep sets, " +
+            rounds;
+    else
+      how = std::string(red == Reduction::Dpor ? "source sets and sleep sets" : "sleep sets") + ", unbounded, " +
+            std::to_string(redundant_) + " sleep-blocked executions";
+    // Knuth's estimate of the search without reduction (of the bounded tree
+    // when bounded); a plain search states it only when stopped early, to
+    // size explore.executions (a complete one counted it)
+    // (not after a stop: its 200 runs are what the stop asked to skip)
+    if ((red != Reduction::None || !complete_) && !stopped)
+      res.unreduced_estimate = estimate_unreduced(sc_, kEstimatePaths, bound);
+    // What a stopped search proved: a bounded one, the rounds it completed
+    std::string proved;
+    if (dfs_->bounded() && dfs_->complete_bound() >= 0)
+      proved = std::string(red == Reduction::None ? "every schedule" : "every trace of a schedule") + " with at most " +
+               std::to_string(dfs_->complete_bound()) + " preemption" + (dfs_->complete_bound() == 1 ? "" : "s") +
+               (red == Reduction::None ? " run" : " reached");
+    std::string stop = "INCOMPLETE: stopped at explore.executions" + (proved.empty() ? "" : " (" + proved + ")");
+    if (stopped)
+      stop = "INCOMPLETE: " + stop_text() + " after " + std::to_string(i_) + " executions" +
+             (!dfs_->bounded()   ? std::string()
+              : proved.empty() ? std::string(", no bound complete")
+                               : ", bound " + std::to_string(dfs_->complete_bound()) + " complete (" + proved + ")");
+    res.strategy = "dfs (" + how + ", " + (complete_ ? "complete" : stop) + ")";
+    res.complete = complete_;
+    if (stopped || stopping()) res.stopped = stop_text();
+  }
+
+ private:
+  const Scenario& sc_;
+  const SearchSpec& spec_;
+  std::optional<DfsStrategy> dfs_;  // made by bind()
+  std::unique_ptr<DfsHelpers> helpers_;
+  std::shared_ptr<DfsHelpers::Task> lent_;  // the helper's subtree whose root the path is at
+  std::unique_ptr<DfsRecord> rec_;          // the execution next() found a helper ran
+  std::uint64_t i_ = 0, repeats_ = 0, redundant_ = 0;
+  bool started_ = false, more_ = true, complete_ = false;
+  double tree_ = -1;
+};
+
+}  // namespace
+
+std::unique_ptr<Search> dfs_search(const Scenario& sc, const SearchSpec& spec) {
+  return std::make_unique<DfsSearch>(sc, spec);
+}
+
+double estimate_unreduced(const Scenario& sc, unsigned paths, unsigned bound) {
+  Machine m(sc);  // no checkers: only the shape of the schedule tree matters
+  // the estimator's guess: each thread's steps (events) in a run without preemption
+  KeepRunning keep;
+  m.run(keep, 0);
+  KnuthEstimate::Steps steps{};
+  for (const Event& e : m.ex.events())
+    if (e.kind != EvKind::ThreadStart && e.kind != EvKind::ThreadEnd) ++steps[e.thread];
+  KnuthEstimate est(sc.seed, bound, steps);
+  double sum = 0;
+  for (unsigned k = 0; k < paths; ++k) {
+    m.run(est, k);
+    sum += est.product();
+  }
+  return sum / paths;
+}
+
+}  // namespace mhp
