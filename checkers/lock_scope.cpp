@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "model/ops/embedded.hpp"
+#include "model/support/embedded.hpp"
 #include "model/ops/program.hpp"
 #include "model/support/yaml_util.hpp"
 

@@ -3,7 +3,7 @@
 // and what the walker tests built on it answer.
 #include <doctest/doctest.h>
 
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 #include "tests/harness.hpp"
 
 using namespace mhp;

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 #include "model/scenario/scenario.hpp"
 #include "model/support/input_error.hpp"
 

@@ -2,7 +2,7 @@
 
 #include "model/kernel/device_private.hpp"
 #include "model/kernel/memremap.hpp"
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 
 namespace mhp {
 

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "model/ops/embedded.hpp"
-#include "model/ops/program.hpp"
+#include "model/support/embedded.hpp"
+#include "model/kernel/eras.hpp"
 #include "model/support/yaml_util.hpp"
 
 namespace mhp {

@@ -2,7 +2,7 @@
 // allocator. Its region (request_mem_region(), then flagged
 // IORESOURCE_SYSTEM_RAM and not busy) is the parent of add_memory()'s
 // "System RAM (kmem)" resource.
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 
 namespace mhp {
 

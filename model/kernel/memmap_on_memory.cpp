@@ -4,7 +4,7 @@
 // from v6.6). Those vmemmap pages are never onlined: mhp_init_memmap_on_memory()
 // gives them zone links at online and mhp_deinit_memmap_on_memory() takes
 // them away at offline; online_pages() and offline_pages() work on the rest.
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 
 namespace mhp {
 

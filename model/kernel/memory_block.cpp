@@ -2,7 +2,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 
 namespace mhp {
 

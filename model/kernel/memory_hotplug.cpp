@@ -5,7 +5,7 @@
 
 #include "model/kernel/mm_init.hpp"
 #include "model/kernel/sparse.hpp"
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 
 namespace mhp {
 

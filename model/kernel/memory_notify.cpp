@@ -6,7 +6,7 @@
 // The arg (status_change_nid*) is the caller's node_states_check_changes_*()
 // result: read here from the model's counters without an event, as the
 // caller computes it under mem_hotplug_lock.
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 
 namespace mhp {
 

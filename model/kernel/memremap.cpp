@@ -4,7 +4,7 @@
 
 #include "model/kernel/device_private.hpp"
 #include "model/kernel/sparse.hpp"
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 
 namespace mhp {
 

@@ -7,7 +7,7 @@
 // run inside them.
 #include "model/kernel/device_private.hpp"
 #include "model/kernel/memremap.hpp"
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 
 namespace mhp {
 

@@ -1,7 +1,7 @@
 #include "model/kernel/sparse.hpp"
 
 #include "model/kernel/memremap.hpp"
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 
 namespace mhp {
 

@@ -9,7 +9,7 @@
 #include <algorithm>
 
 #include "model/kernel/sparse.hpp"
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 
 namespace mhp {
 

@@ -4,7 +4,7 @@
 // A check step returning false skips the pfn (or ends a one-pfn walker).
 #include "model/kernel/memremap.hpp"
 #include "model/kernel/sparse.hpp"
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 
 namespace mhp {
 

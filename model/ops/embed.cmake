@@ -4,7 +4,7 @@
 # the files are named by) and FUNC (the accessor's name).
 file(GLOB_RECURSE files RELATIVE ${ROOT} ${ROOT}/*.yaml)
 list(SORT files)
-set(body "// generated from model/ops by embed.cmake; do not edit\n#include \"model/ops/embedded.hpp\"\nnamespace mhp {\nconst std::vector<EmbeddedOpFile>& ${FUNC}() {\n  static const std::vector<EmbeddedOpFile> files = {\n")
+set(body "// generated from model/ops by embed.cmake; do not edit\n#include \"model/support/embedded.hpp\"\nnamespace mhp {\nconst std::vector<EmbeddedOpFile>& ${FUNC}() {\n  static const std::vector<EmbeddedOpFile> files = {\n")
 foreach(f ${files})
   file(READ ${ROOT}/${f} content)
   string(APPEND body "    {\"${PREFIX}/${f}\", R\"MHPSIM_OPS(${content})MHPSIM_OPS\"},\n")

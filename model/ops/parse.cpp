@@ -1,6 +1,6 @@
 #include <set>
 
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 #include "model/ops/program.hpp"
 #include "model/support/errno.hpp"
 #include "model/support/yaml_util.hpp"

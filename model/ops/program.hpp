@@ -14,8 +14,9 @@
 #include <vector>
 
 #include "model/engine/stacks.hpp"
+#include "model/kernel/eras.hpp"
 #include "model/kernel/op_state.hpp"
-#include "model/ops/embedded.hpp"
+#include "model/support/embedded.hpp"
 #include "model/ops/lock_table.hpp"
 
 namespace mhp {
@@ -99,8 +100,6 @@ struct OpProgram {
   std::vector<OpNode> unwind;  // an inline file's `unwind:`, the call's labels
 };
 
-// The eras of docs/KERNEL_REFERENCE.md §1, oldest first.
-const std::vector<std::string>& known_eras();
 // What a for_each may iterate over; LoopKind in the same order.
 const std::vector<std::string>& loop_kinds();
 enum LoopKind : std::uint8_t { kLoopPfn, kLoopPageblock, kLoopZonePageblock, kLoopDevicePfn, kLoopCompoundPage, kLoopSection };

@@ -1,4 +1,4 @@
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 #include "model/ops/program.hpp"
 #include "model/support/errno.hpp"
 

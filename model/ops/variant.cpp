@@ -1,6 +1,6 @@
 #include "model/ops/variant.hpp"
 
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 #include "model/support/input_error.hpp"
 
 namespace mhp {

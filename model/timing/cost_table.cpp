@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "model/ops/embedded.hpp"
+#include "model/support/embedded.hpp"
 
 namespace mhp {
 

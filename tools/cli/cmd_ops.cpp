@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <iostream>
 
-#include "model/ops/primitives.hpp"
+#include "model/kernel/primitives.hpp"
 #include "model/ops/program.hpp"
 #include "model/scenario/scenario.hpp"
 #include "model/support/input_error.hpp"
