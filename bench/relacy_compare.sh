@@ -77,6 +77,7 @@ fetch_relacy() {
   if ! (cd "$dl" && apt-get -qq download relacy-dev) >&2 2>/dev/null; then
     # The system's lists lack it: lists and cache of our own.
     local apt_dir="$cache/apt" suite mirror
+    # shellcheck disable=SC1091  # the running system's file
     suite="$(. /etc/os-release && echo "$VERSION_CODENAME")"
     mirror="${MHPSIM_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
     mkdir -p "$apt_dir"/{lists/partial,cache/archives/partial}
@@ -142,7 +143,7 @@ write_twin() {
     for ((i = 0; i < w; i++)); do
       echo "  - {name: memory_failure$i, op: memory_failure, pfn: $((start + (5 * p / 8 + i * p / w) % p))}"
     done
-    echo "explore: {strategy: random, executions: 1000, seed: 1}"
+    echo "explore: {strategy: random, executions: 1000}"
   } > "$f"
 }
 
@@ -166,7 +167,10 @@ declare -A ops n bin_default bin_every
 for c in $cases; do
   p="${c%%:*}"
   w="${c##*:}"
-  [ "$w" -ge 1 ] && [ "$w" -le 8 ] || { echo "relacy_compare: walkers $w not in 1..8" >&2; exit 2; }
+  if ! [[ "$w" =~ ^[1-8]$ ]]; then
+    echo "relacy_compare: walkers $w not in 1..8" >&2
+    exit 2
+  fi
   geometry "$p" > /dev/null
   write_twin "$p" "$w" "$tmp/twin-$p-$w.yaml"
   bin_default[$c]="$(model_bin "$w" default)"
