@@ -387,7 +387,10 @@ TEST_CASE("rcu: synchronize_rcu waits for readers inside a section") {
   Rcu rcu(h.ex, "rcu");
   bool in_section = false, violated = false;
   int overlapped = 0;
-  h.reset = [&] { in_section = violated = false; };
+  h.reset = [&] {
+    rcu.reset();
+    in_section = violated = false;
+  };
   h.thread("reader", [&] {
     rcu.read_lock();
     in_section = true;

@@ -246,8 +246,6 @@ Outcome Execution::run(Strategy& strategy, std::uint64_t execution_index) {
     t.held = 0;
     t.held_shared = 0;
     t.held_list.clear();
-    t.rcu_depth = 0;
-    t.rcu_exits = 0;
     t.exit_err = 0;
     t.exit_early = t.exit_injected = false;
     t.exit_at = 0;

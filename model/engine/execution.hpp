@@ -53,8 +53,6 @@ struct SimThread {
   std::uint64_t held = 0;        // lock bits
   std::uint64_t held_shared = 0; // lock bits held in shared mode
   std::vector<HeldLock> held_list;  // in acquisition order, for reports
-  int rcu_depth = 0;
-  std::uint32_t rcu_exits = 0;   // times the thread left an RCU read section
   // How the thread's operation returned (set_exit()): the errno, whether it
   // stopped early and where, whether a scenario's injection made it fail.
   int exit_err = 0;

@@ -305,7 +305,7 @@ static bool pfn_section_valid(Kernel& k, Pfn pfn) {
   const bool on = bit();
   const MemSectionUsage& u = k.usages[std::size_t(usage) - 1];
   const bool freed = u.state == MemSectionUsage::State::Freed ||
-                     (u.state == MemSectionUsage::State::RcuPending && t.rcu_depth == 0);
+                     (u.state == MemSectionUsage::State::RcuPending && !k.rcu.reading(t.id));
   if (!freed) return on;
   const std::string key = "kasan/slab-use-after-free/mem_section->usage/" + k.ex.stacks().top_name(t.stack);
   if (k.warned(key)) return on;

@@ -14,15 +14,15 @@ void Rcu::read_lock() {
   ex_.choice_point(obj_, false);
   // Entering the outermost section is visible: a synchronize_rcu() that
   // starts later must wait for it, so the two do not commute (dpor).
-  if (ex_.self().rcu_depth++ == 0)
+  if (depth_[ex_.current()]++ == 0)
     ex_.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Once), obj_, 0);
 }
 
 void Rcu::read_unlock() {
   ex_.choice_point(obj_, true);
-  SimThread& t = ex_.self();
-  if (--t.rcu_depth == 0) {
-    ++t.rcu_exits;
+  const ThreadId self = ex_.current();
+  if (--depth_[self] == 0) {
+    ++exits_[self];
     ex_.emit(EvKind::Release, static_cast<std::uint8_t>(SyncSide::Shared), obj_, 0);
     ex_.wake(obj_);
     if (!pending_.empty()) run_expired();
@@ -35,13 +35,13 @@ void Rcu::synchronize() {
   std::array<std::uint32_t, kMaxThreads> exits{};
   std::array<bool, kMaxThreads> waiting{};
   for (const auto& t : ex_.threads())
-    if (t.id != ex_.current() && t.rcu_depth > 0) {
+    if (t.id != ex_.current() && depth_[t.id] > 0) {
       waiting[t.id] = true;
-      exits[t.id] = t.rcu_exits;
+      exits[t.id] = exits_[t.id];
     }
   for (;;) {
     bool any = false;
-    for (const auto& t : ex_.threads()) any |= waiting[t.id] && t.rcu_exits == exits[t.id];
+    for (const auto& t : ex_.threads()) any |= waiting[t.id] && exits_[t.id] == exits[t.id];
     if (!any) break;
     ex_.block_on(obj_, SyncSide::Exclusive);
   }
@@ -52,7 +52,7 @@ bool Rcu::quiescent() {
   ex_.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Once), obj_, 0);
   if (!pending_.empty()) return false;
   for (const auto& t : ex_.threads())
-    if (t.id != ex_.current() && t.rcu_depth > 0) return false;
+    if (t.id != ex_.current() && depth_[t.id] > 0) return false;
   return true;
 }
 
@@ -60,9 +60,9 @@ bool Rcu::call(Callback cb, void* arg) {
   Pending p{cb, arg, {}, {}};
   bool any = false;
   for (const auto& t : ex_.threads())
-    if (t.id != ex_.current() && t.rcu_depth > 0) {
+    if (t.id != ex_.current() && depth_[t.id] > 0) {
       p.waiting[t.id] = any = true;
-      p.exits[t.id] = t.rcu_exits;
+      p.exits[t.id] = exits_[t.id];
     }
   if (!any && pending_.empty()) {
     cb(arg);
@@ -78,7 +78,7 @@ void Rcu::run_expired() {
   while (!pending_.empty()) {
     bool waiting = false;
     for (const auto& t : ex_.threads())
-      waiting |= pending_.front().waiting[t.id] && t.rcu_exits == pending_.front().exits[t.id];
+      waiting |= pending_.front().waiting[t.id] && exits_[t.id] == pending_.front().exits[t.id];
     if (waiting) return;
     Pending p = pending_.front();
     pending_.erase(pending_.begin());

@@ -29,20 +29,31 @@ class Rcu {
   bool quiescent();
   // call_rcu(): true if `cb` ran at once (no reader was inside a section).
   bool call(Callback cb, void* arg);
-  void reset() { pending_.clear(); }
+  // Before each execution: no reader inside a section, no callback pending.
+  void reset() {
+    pending_.clear();
+    depth_.fill(0);
+    exits_.fill(0);
+  }
   ObjId obj() const { return obj_; }
+  // Whether thread t is inside a read-side section.
+  bool reading(ThreadId t) const { return depth_[t] > 0; }
 
  private:
   struct Pending {
     Callback cb;
     void* arg;
-    std::array<std::uint32_t, kMaxThreads> exits;  // rcu_exits of each reader at call time
+    std::array<std::uint32_t, kMaxThreads> exits;  // exits_ of each reader at call time
     std::array<bool, kMaxThreads> waiting;
   };
   void run_expired();
   Execution& ex_;
   ObjId obj_;
   std::vector<Pending> pending_;  // in call order; each runs once its readers have left
+  // Per thread: its section nesting, and how often it left its outermost
+  // section (a grace period waits for a reader's count to change).
+  std::array<int, kMaxThreads> depth_{};
+  std::array<std::uint32_t, kMaxThreads> exits_{};
 };
 
 }  // namespace mhp
