@@ -1,52 +1,27 @@
+// The race checker: where it must fire and where it must stay silent (locks,
+// marked accesses, release/acquire, seqcount read sections, 64 threads).
 #include <doctest/doctest.h>
 
 #include <cstdio>
 #include <set>
+
+#include "checkers/lock_order.hpp"
+#include "checkers/lock_scope.hpp"
 #include "checkers/race.hpp"
+#include "checkers/refcount.hpp"
 #include "checkers/stale_page.hpp"
-
 #include "model/engine/dfs.hpp"
-#include "model/sync/completion.hpp"
-
 #include "model/kernel/kernel.hpp"
+#include "model/support/input_error.hpp"
+#include "model/sync/completion.hpp"
+#include "tests/checker_worlds.hpp"
 #include "tests/harness.hpp"
 
 using namespace mhp;
 using namespace mhp::test;
 
-namespace {
-
-struct World {
-  Harness h;
-  Kernel k{h.ex, MachineSpec{}};
-  RaceChecker race{h.ex};
-  StalePageChecker stale{h.ex, k};
-  Cell data{h.ex.objects().add("data"), 0, 0};
-  Cell flag{h.ex.objects().add("flag"), 0, 0};
-  World() {
-    h.ex.add_observer(&race);
-    h.ex.add_observer(&stale);
-    h.reset = [this] {
-      k.reset();
-      data.v = flag.v = 0;
-    };
-  }
-  // Keys found by a checker over n random executions.
-  std::set<std::string> keys(Checker& c, int n = 100) {
-    std::set<std::string> out;
-    RandomStrategy s(11);
-    for (int i = 0; i < n; ++i) {
-      h.run_once(s, i);
-      for (auto& f : c.found()) out.insert(f.key);
-    }
-    return out;
-  }
-};
-
-}  // namespace
-
 TEST_CASE("race checker fires on unordered plain writes") {
-  World w;
+  RaceWorld w;
   for (const char* n : {"a", "b"}) w.h.thread(n, [&] { w.k.write(w.data, 1); });
   auto keys = w.keys(w.race);
   REQUIRE(keys.size() == 1);
@@ -54,7 +29,7 @@ TEST_CASE("race checker fires on unordered plain writes") {
 }
 
 TEST_CASE("race checker is silent when a mutex orders the accesses") {
-  World w;
+  RaceWorld w;
   for (const char* n : {"a", "b"})
     w.h.thread(n, [&] {
       w.k.device_hotplug_lock.lock();
@@ -65,7 +40,7 @@ TEST_CASE("race checker is silent when a mutex orders the accesses") {
 }
 
 TEST_CASE("race checker: rwsem writer vs reader ordered, reader vs reader never a race") {
-  World w;
+  RaceWorld w;
   w.h.thread("w", [&] {
     w.k.mem_hotplug_lock.down_write();
     w.k.write(w.data, 1);
@@ -81,7 +56,7 @@ TEST_CASE("race checker: rwsem writer vs reader ordered, reader vs reader never 
 }
 
 TEST_CASE("race checker: marked accesses are intended concurrency") {
-  World w;
+  RaceWorld w;
   w.h.thread("a", [&] { w.k.write(w.data, 1, Access::Once); });
   w.h.thread("b", [&] { w.k.read(w.data, Access::Once); });
   w.h.thread("c", [&] { w.k.read(w.data, Access::Once); });
@@ -89,7 +64,7 @@ TEST_CASE("race checker: marked accesses are intended concurrency") {
 }
 
 TEST_CASE("race checker: release/acquire publication orders the payload, skipping the flag races") {
-  World ok;
+  RaceWorld ok;
   ok.h.thread("pub", [&] {
     ok.k.write(ok.data, 42);
     ok.k.write(ok.flag, 1, Access::Release);
@@ -99,7 +74,7 @@ TEST_CASE("race checker: release/acquire publication orders the payload, skippin
   });
   CHECK(ok.keys(ok.race, 300).empty());
 
-  World bad;
+  RaceWorld bad;
   bad.h.thread("pub", [&] {
     bad.k.write(bad.data, 42);
     bad.k.write(bad.flag, 1, Access::Release);
@@ -113,7 +88,7 @@ TEST_CASE("race checker: release/acquire publication orders the payload, skippin
 }
 
 TEST_CASE("race checker keeps both accesses of a race") {
-  World w;
+  RaceWorld w;
   w.h.thread("writer", [&] {
     Frame f(w.h.ex, w.h.ex.stacks().fn("resize_zone_range"));
     w.k.write(w.data, 1);
@@ -138,7 +113,7 @@ namespace {
 // writes a cell of its own. The order reaches thread 63 only through the
 // clock components of threads 40 and 50. Returns the race findings' sides.
 std::set<std::string> chain_races(bool ordered) {
-  World w;
+  RaceWorld w;
   Completion c1(w.h.ex, "c1"), c2(w.h.ex, "c2");
   std::vector<Cell> own;
   for (unsigned i = 0; i < kMaxThreads; ++i) own.push_back(Cell{w.h.ex.objects().add("own"), 0, 0});
@@ -188,43 +163,68 @@ TEST_CASE("race checker over 64 threads: order through the clocks of threads 40 
                                        "write to data of 8 bytes by task t63 (T63):"});
 }
 
-TEST_CASE("stale-page checker fires on a poisoned field and is silent once it is initialised") {
-  World w;
-  w.h.thread("t", [&] {
-    w.k.poison_page(5, PageState::DevUninit);
-    w.k.read_page(5, PageField::Flags);               // fires: case 4
-    w.k.init_page_field(5, PageField::Flags, 0x201);  // initialised
-    w.k.read_page(5, PageField::Flags);               // silent
-    w.k.read_page(5, PageField::Pgmap);               // fires: pgmap still poisoned
-    w.k.read_page(6, PageField::Flags);               // fires: no memmap at all
-  });
-  RandomStrategy s(1);
-  w.h.run_once(s, 0);
-  std::vector<std::string> keys;
-  for (auto& f : w.stale.found()) keys.push_back(f.key);
-  REQUIRE(keys.size() == 3);
-  CHECK(keys[0] == "uninit/DEV_UNINIT/page->flags/<root>");
-  CHECK(keys[1] == "uninit/DEV_UNINIT/page->pgmap/<root>");
-  CHECK(keys[2] == "stale/ABSENT/page->flags/<root>");
-  CHECK(w.stale.found()[0].notes[0].find("case 4 of [fukasawa-reserved-2019]") != std::string::npos);
+TEST_CASE("seqcount: a read section that retries is speculative, a validated one still races with a lockless writer") {
+  KernelWorld w;
+  RaceChecker race(w.h.ex);
+  w.h.ex.add_observer(&race);
+  Zone& z = w.k.zone(0, ZONE_NORMAL);
+  auto reader = [&] {
+    unsigned seq;
+    do {
+      seq = z.span_seqlock.read_begin();
+      w.k.read(z.zone_start_pfn);
+    } while (z.span_seqlock.read_retry(seq));
+  };
+  SUBCASE("writer inside the write section: silent") {
+    w.h.thread("writer", [&] {
+      z.span_seqlock.write_lock();
+      w.k.write(z.zone_start_pfn, 4);
+      z.span_seqlock.write_unlock();
+    });
+    w.h.thread("reader", reader);
+    CHECK(w.keys(race).empty());
+  }
+  SUBCASE("writer without the seqlock: the validated read races") {
+    w.h.thread("writer", [&] { w.k.write(z.zone_start_pfn, 4); });
+    w.h.thread("reader", reader);
+    auto keys = w.keys(race);
+    CHECK(keys.count("race/zone->zone_start_pfn/<root>/<root>") == 1);
+  }
 }
 
-TEST_CASE("boot memory is initialised and online after reset, reads of it are silent") {
-  Harness h;
-  MachineSpec m;
-  m.boot_sections = 1;
-  Kernel k(h.ex, m);
-  StalePageChecker stale(h.ex, k);
-  h.ex.add_observer(&stale);
-  h.reset = [&] { k.reset(); };
-  h.thread("walker", [&] {
-    for (Pfn p = 0; p < 4; ++p) k.read_page(p, PageField::Flags);
-  });
-  RandomStrategy s(1);
-  h.run_once(s, 0);
-  CHECK(stale.found().empty());
-  CHECK(k.page_state(0) == PageState::Online);
-  CHECK(k.page_state(4) == PageState::Absent);
-  CHECK((k.sections[0].mem_map.v & SECTION_IS_ONLINE) != 0);
-  CHECK(k.zone(0, ZONE_NORMAL).spanned_pages.v == 4);
+TEST_CASE("seqcount: a value stored before read_seqretry() and then retried is its own kind") {
+  KernelWorld w;
+  RaceChecker race(w.h.ex);
+  w.h.ex.add_observer(&race);
+  Zone& z = w.k.zone(0, ZONE_NORMAL);
+  Cell copy{w.h.ex.objects().add("copy"), 0, 0};
+  auto writer = [&] {
+    z.span_seqlock.write_lock();
+    w.k.write(z.zone_start_pfn, 4);
+    z.span_seqlock.write_unlock();
+  };
+  SUBCASE("stored inside the section: fires") {
+    w.h.thread("writer", writer);
+    w.h.thread("reader", [&] {
+      unsigned seq;
+      do {
+        seq = z.span_seqlock.read_begin();
+        w.k.write(copy, w.k.read(z.zone_start_pfn));  // used before validation
+      } while (z.span_seqlock.read_retry(seq));
+    });
+    CHECK(w.keys(race).count("seqcount/unvalidated/copy/<root>") == 1);
+  }
+  SUBCASE("stored after the retry check: silent") {
+    w.h.thread("writer", writer);
+    w.h.thread("reader", [&] {
+      unsigned seq;
+      std::int64_t v;
+      do {
+        seq = z.span_seqlock.read_begin();
+        v = w.k.read(z.zone_start_pfn);
+      } while (z.span_seqlock.read_retry(seq));
+      w.k.write(copy, v);
+    });
+    CHECK(w.keys(race).empty());
+  }
 }
