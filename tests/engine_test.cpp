@@ -445,8 +445,11 @@ TEST_CASE("dfs: a subtree searched ahead from a lent snapshot gives the sequenti
   const std::pair<Reduction, unsigned> searches[] = {
       {Reduction::None, 1}, {Reduction::None, 2}, {Reduction::Dpor, 1}, {Reduction::Dpor, 2},
       {Reduction::Dpor, 3}, {Reduction::Sleep, unbounded}, {Reduction::Dpor, unbounded}};
-  for (const auto& [red, bound] : searches)
+  for (const auto& search : searches)
     for (unsigned handover : {1u, 3u, 1000000u}) {
+      // (named copies: clang 14 cannot capture a structured binding, as CAPTURE does)
+      const Reduction red = search.first;
+      const unsigned bound = search.second;
       CAPTURE(reduction_name(red));
       CAPTURE(bound);
       CAPTURE(handover);
