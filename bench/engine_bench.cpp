@@ -142,9 +142,10 @@ int main(int argc, char** argv) {
   t0 = Clock::now();
   for (std::uint64_t i = 0; i < execs; ++i) races += ref.run(rs, i);
   double s_ref = seconds_since(t0);
-  std::printf("  lower bound, its %zu recorded events replayed with a race detector only: %.0f executions/s "
-              "(%u racy accesses); mhpsim --no-memo is %.1fx slower\n",
-              ref.events(), double(execs) / s_ref, races, (double(execs) / s_ref) / (double(execs) / s_all));
+  std::printf(
+      "  lower bound, its %zu recorded events replayed with a race detector only: %.0f executions/s "
+      "(%u racy accesses); mhpsim --no-memo is %.1fx slower\n",
+      ref.events(), double(execs) / s_ref, races, (double(execs) / s_ref) / (double(execs) / s_all));
   // The same floor with no scheduling decision to pay for: one fixed
   // schedule (each thread to its end, no random number per step), against
   // mhpsim running that schedule with every checker and the coverage hash.
@@ -170,10 +171,11 @@ int main(int argc, char** argv) {
       sink += fm.findings(out).size() + (fm.trace_signature() & 1);
     }
     const double s_fixed = seconds_since(t0);
-    std::printf("  one fixed schedule (no scheduling decisions): lower bound %.0f executions/s (%u racy accesses), "
-                "mhpsim with every checker and the coverage hash %.0f executions/s (%llu): %.1fx\n",
-                double(execs) / s_fixed_ref, fixed_races, double(execs) / s_fixed, (unsigned long long)sink,
-                s_fixed / s_fixed_ref);
+    std::printf(
+        "  one fixed schedule (no scheduling decisions): lower bound %.0f executions/s (%u racy accesses), "
+        "mhpsim with every checker and the coverage hash %.0f executions/s (%llu): %.1fx\n",
+        double(execs) / s_fixed_ref, fixed_races, double(execs) / s_fixed, (unsigned long long)sink,
+        s_fixed / s_fixed_ref);
   }
   // Where an execution's time goes: the engine and model alone (no checker,
   // no coverage hash), then the checkers and their findings, then the
@@ -205,19 +207,17 @@ int main(int argc, char** argv) {
     return std::make_pair(double(execs) / sec, sink);
   };
   auto engine_model = rate(false, false), checked = rate(true, false), full = rate(true, true);
-  std::printf("  where the time goes (executions/s): engine + model %.0f, + the six checkers %.0f, + coverage "
-              "hash %.0f (per execution: %.2f + %.2f + %.2f us)\n",
-              engine_model.first, checked.first, full.first, 1e6 / engine_model.first,
-              1e6 / checked.first - 1e6 / engine_model.first,
-              1e6 / full.first - 1e6 / checked.first);
+  std::printf(
+      "  where the time goes (executions/s): engine + model %.0f, + the six checkers %.0f, + coverage "
+      "hash %.0f (per execution: %.2f + %.2f + %.2f us)\n",
+      engine_model.first, checked.first, full.first, 1e6 / engine_model.first,
+      1e6 / checked.first - 1e6 / engine_model.first, 1e6 / full.first - 1e6 / checked.first);
   // Each checker alone on top of the engine and model: its own cost.
   std::printf("  each checker alone adds (us per execution):");
-  const std::pair<const char*, std::uint32_t> each[] = {{"stale-page", Machine::kCheckStale},
-                                                        {"race", Machine::kCheckRace},
-                                                        {"lock-order", Machine::kCheckOrder},
-                                                        {"refcount", Machine::kCheckRefs},
-                                                        {"lock-scope", Machine::kCheckScope},
-                                                        {"lock-misuse", Machine::kCheckMisuse}};
+  const std::pair<const char*, std::uint32_t> each[] = {
+      {"stale-page", Machine::kCheckStale}, {"race", Machine::kCheckRace},
+      {"lock-order", Machine::kCheckOrder}, {"refcount", Machine::kCheckRefs},
+      {"lock-scope", Machine::kCheckScope}, {"lock-misuse", Machine::kCheckMisuse}};
   for (auto [name, bit] : each)
     std::printf(" %s %.2f", name, 1e6 / rate(true, false, bit).first - 1e6 / engine_model.first);
   std::printf("\n");

@@ -75,8 +75,7 @@ class ReferenceChecker {
           o.w_thread = cur;
           o.w_epoch = me[cur];
           break;
-        default:
-          break;
+        default: break;
       }
     }
   }

@@ -20,7 +20,10 @@ class KnownKeys {
 class Checker : public EventObserver {
  public:
   explicit Checker(const Execution& ex) : ex_(ex) {}
-  void on_execution_begin() override { found_.clear(); reset(); }
+  void on_execution_begin() override {
+    found_.clear();
+    reset();
+  }
   // Findings of the execution that just ended; the runner takes them.
   std::vector<Finding>& found() { return found_; }
   void set_known(const KnownKeys* k) { known_ = k; }

@@ -25,8 +25,7 @@ FindingSide side_at(const Execution& ex, const Event& ev, const std::string& tit
   return s;
 }
 
-void FindingSet::merge_execution(std::vector<Finding>&& found, std::uint64_t execution,
-                                 const std::string& schedule) {
+void FindingSet::merge_execution(std::vector<Finding>&& found, std::uint64_t execution, const std::string& schedule) {
   merge_execution(std::move(found), {}, execution, schedule, nullptr);
 }
 

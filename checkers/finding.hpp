@@ -14,18 +14,18 @@
 namespace mhp {
 
 struct FindingSide {
-  std::string title;                // "read by task walker (T1):"
-  std::vector<std::string> stack;   // innermost first
-  std::vector<std::string> locks;   // "mem_hotplug_lock (write)"
-  std::int64_t event = -1;          // index of the event in its execution (-1: none), for traces
+  std::string title;               // "read by task walker (T1):"
+  std::vector<std::string> stack;  // innermost first
+  std::vector<std::string> locks;  // "mem_hotplug_lock (write)"
+  std::int64_t event = -1;         // index of the event in its execution (-1: none), for traces
 };
 
 struct Finding {
   FindingKind kind = FindingKind::Warn;
   std::string key;
-  std::string title;    // "BUG: ..." line
-  std::string summary;  // one line for JSON and CI logs
-  std::vector<std::string> notes;   // classification, rule, case
+  std::string title;               // "BUG: ..." line
+  std::string summary;             // one line for JSON and CI logs
+  std::vector<std::string> notes;  // classification, rule, case
   // lockorder: lockdep's "Chain exists of" and "Possible unsafe locking
   // scenario" lines (print_circular_lock_scenario()), empty for other kinds
   std::vector<std::string> unsafe_scenario;
@@ -38,7 +38,7 @@ struct Finding {
   // witness, set by the runner
   std::uint64_t execution = 0;
   std::string schedule;
-  std::uint64_t count = 1;  // executions in which the key appeared
+  std::uint64_t count = 1;     // executions in which the key appeared
   std::uint64_t position = 0;  // order among the witness execution's findings (0: a whole-run finding)
 };
 
@@ -58,8 +58,8 @@ class FindingSet {
   // Parallel dfs: one execution as a helper hands it over, the findings of
   // keys new to it in full and the keys it met before by their index here
   // (`index`, if given, gets the index of each of `found`, in order).
-  void merge_execution(std::vector<Finding>&& found, const std::vector<std::size_t>& held,
-                       std::uint64_t execution, const std::string& schedule, std::vector<std::size_t>* index);
+  void merge_execution(std::vector<Finding>&& found, const std::vector<std::size_t>& held, std::uint64_t execution,
+                       const std::string& schedule, std::vector<std::size_t>* index);
 
  private:
   std::vector<Finding> list_;

@@ -41,12 +41,14 @@ std::vector<std::string> unsafe_scenario(const std::vector<std::string>& cyc, st
   const std::string& source = cyc[(k + 1) % n];
   const std::string& parent = cyc[(k + n - 1) % n];
   std::vector<std::string> o;
-  if (parent != source) o.insert(o.end(), {"Chain exists of:", "  " + source + " --> " + parent + " --> " + target, ""});
+  if (parent != source)
+    o.insert(o.end(), {"Chain exists of:", "  " + source + " --> " + parent + " --> " + target, ""});
   const std::string cpu1(31, ' ');
-  o.insert(o.end(), {" Possible unsafe locking scenario:", "", "       CPU0                    CPU1",
-                     "       ----                    ----", std::string(target_read ? "  rlock(" : "  lock(") + target + ");",
-                     cpu1 + "lock(" + parent + ");", cpu1 + "lock(" + target + ");",
-                     std::string(source_read ? "  rlock(" : "  lock(") + source + ");", "", " *** DEADLOCK ***"});
+  o.insert(o.end(),
+           {" Possible unsafe locking scenario:", "", "       CPU0                    CPU1",
+            "       ----                    ----", std::string(target_read ? "  rlock(" : "  lock(") + target + ");",
+            cpu1 + "lock(" + parent + ");", cpu1 + "lock(" + target + ");",
+            std::string(source_read ? "  rlock(" : "  lock(") + source + ");", "", " *** DEADLOCK ***"});
   return o;
 }
 
@@ -60,7 +62,7 @@ std::vector<Finding> LockGraph::cycles() const {
   std::vector<std::string> path;
   std::set<std::string> on_path;
   std::function<void(const std::string&, const std::string&)> dfs = [&](const std::string& start,
-                                                                          const std::string& at) {
+                                                                        const std::string& at) {
     auto it = out.find(at);
     if (it == out.end()) return;
     for (const auto& next : it->second) {

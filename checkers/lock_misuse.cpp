@@ -1,6 +1,5 @@
 #include "checkers/lock_misuse.hpp"
 
-
 namespace mhp {
 
 namespace {
@@ -32,8 +31,10 @@ bool LockMisuseChecker::seen(const std::string& key) const {
 }
 
 void LockMisuseChecker::on_event(const Event& ev) {
-  if (ev.kind == EvKind::LockMisuse) bad_release(ev);
-  else if (ev.kind == EvKind::ThreadEnd) held_at_exit(ev);
+  if (ev.kind == EvKind::LockMisuse)
+    bad_release(ev);
+  else if (ev.kind == EvKind::ThreadEnd)
+    held_at_exit(ev);
 }
 
 void LockMisuseChecker::bad_release(const Event& ev) {
@@ -58,7 +59,8 @@ void LockMisuseChecker::bad_release(const Event& ev) {
     const bool spin = ev.flags & kEvSpinlock;
     f.title = spin ? "BUG: spinlock wrong owner" : "WARNING: DEBUG_LOCKS_WARN_ON(__owner_task(owner) != current)";
     f.summary = task_of(t) + " unlocks " + lock + ", which " + task_of(o) + " owns: the " +
-                (spin ? "spinlock" : "mutex") + " stays with its owner here (the kernel would release it under the owner)";
+                (spin ? "spinlock" : "mutex") +
+                " stays with its owner here (the kernel would release it under the owner)";
     const std::uint8_t bit = ex_.lock_bit(ev.obj);
     for (const HeldLock& h : o.held_list)
       if (h.bit == bit) {
@@ -71,8 +73,8 @@ void LockMisuseChecker::bad_release(const Event& ev) {
       }
   } else {
     f.title = "WARNING: bad unlock balance detected!";
-    f.summary = (pair ? std::string(pair->done) + "() with no " + pair->begin + "() to undo: " : std::string()) + task_of(t) +
-                " is trying to release lock (" + lock + ", " + side_name(side) + ") at " + fn +
+    f.summary = (pair ? std::string(pair->done) + "() with no " + pair->begin + "() to undo: " : std::string()) +
+                task_of(t) + " is trying to release lock (" + lock + ", " + side_name(side) + ") at " + fn +
                 " but there are no more locks to release!";
     const std::uint8_t bit = ex_.lock_bit(ev.obj);
     if (bit != kNoLockBit && (ev.held >> bit & 1))

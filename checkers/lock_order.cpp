@@ -43,8 +43,8 @@ void LockOrderChecker::on_event(const Event& ev) {
       f.key = "lockorder/recursive/" + to;
       f.lock_cycle = {to};
       f.title = "WARNING: possible recursive locking detected";
-      f.summary = "task " + t.name + " takes " + to + " (" + mode(to_read) + ") while holding it (" +
-                  mode(from_read) + "): a writer waiting in between blocks it for good";
+      f.summary = "task " + t.name + " takes " + to + " (" + mode(to_read) + ") while holding it (" + mode(from_read) +
+                  "): a writer waiting in between blocks it for good";
       FindingSide first;
       first.title = "holding " + ex_.objects().describe(ev.obj) + " (" + mode(from_read) + "), taken at:";
       first.stack = ex_.stacks().frames(h.acquired_at);
@@ -146,6 +146,5 @@ void LockOrderChecker::take(const std::vector<Recording>& recs, std::uint64_t ex
     d.schedule = schedule();
   }
 }
-
 
 }  // namespace mhp

@@ -30,7 +30,10 @@ namespace mhp {
 class LockOrderChecker final : public Checker {
  public:
   LockOrderChecker(const Execution& ex, std::set<std::string> recursive_read, std::string gate)
-      : Checker(ex), recursive_read_(recursive_read), gate_(std::move(gate)), graph_(std::move(recursive_read)),
+      : Checker(ex),
+        recursive_read_(recursive_read),
+        gate_(std::move(gate)),
+        graph_(std::move(recursive_read)),
         dep_by_class_(64 * 64) {}
   LockOrderChecker(const LockOrderChecker&) = delete;  // dep_by_class_ points into graph_
   void on_event(const Event& ev) override;
@@ -53,7 +56,7 @@ class LockOrderChecker final : public Checker {
     std::string from, to;
     bool gated = false;  // every recording in the execution held the gate
     bool has_edge = false;
-    LockEdge edge;       // holder, taker and modes of the first recording
+    LockEdge edge;  // holder, taker and modes of the first recording
   };
   void set_logging(bool on) { logging_ = on; }
   // The recordings of the execution that just ended, one per dependency.
@@ -77,7 +80,7 @@ class LockOrderChecker final : public Checker {
   std::vector<std::uint8_t> class_of_bit_;
   std::vector<bool> gate_bit_;
   std::vector<LockEdge*> dep_by_class_;  // [from * 64 + to]; map nodes do not move
-  bool unstamped_ = false;  // a dependency first seen since the last end_execution()
+  bool unstamped_ = false;               // a dependency first seen since the last end_execution()
   bool logging_ = false;
   std::vector<std::pair<LockEdge*, bool>> log_;  // this execution's recordings: dependency, gated
 };

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "model/support/embedded.hpp"
 #include "model/ops/program.hpp"
+#include "model/support/embedded.hpp"
 #include "model/support/yaml_util.hpp"
 
 namespace mhp {
@@ -131,8 +131,10 @@ bool LockScopeChecker::satisfied(const Rule& c, const Event& ev) {
     bool ok = true;
     for (auto [cls, mode] : alt) {
       std::uint64_t m = ev.held & class_mask_[cls];
-      if (mode == 1) m &= ev.held_shared;
-      else if (mode == 2) m &= ~ev.held_shared;
+      if (mode == 1)
+        m &= ev.held_shared;
+      else if (mode == 2)
+        m &= ~ev.held_shared;
       ok = ok && m != 0;
     }
     if (ok) return true;
@@ -184,11 +186,12 @@ void LockScopeChecker::report(std::uint16_t rule, const Event& ev) {
   f.rule = r.id;
   f.title = "BUG: mhpsim: lock-scope rule " + r.id + " violated in " + fn;
   f.summary = "write of " + cls + " in " + fn + " without " + need + " (rule " + r.id + ": " + r.what + ")";
-  f.notes.push_back("rule " + r.id + " (" + r.file + ":" + std::to_string(r.line) + "): " + r.what +
-                    " require " + need);
+  f.notes.push_back("rule " + r.id + " (" + r.file + ":" + std::to_string(r.line) + "): " + r.what + " require " +
+                    need);
   f.notes.push_back("source: " + r.source);
-  f.sides.push_back(side_at(ex_, ev, "write to " + ex_.objects().describe(ev.obj) + " by task " + t.name + " (T" +
-                                         std::to_string(t.id) + "):"));
+  f.sides.push_back(side_at(
+      ex_, ev,
+      "write to " + ex_.objects().describe(ev.obj) + " by task " + t.name + " (T" + std::to_string(t.id) + "):"));
   found_.push_back(std::move(f));
 }
 

@@ -6,8 +6,8 @@
 #pragma once
 #include <map>
 #include <set>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "checkers/checker.hpp"
@@ -25,7 +25,7 @@ struct ScopeRule {
   int line = 0;
   std::vector<std::string> objects;  // object classes it governs
   std::vector<std::string> eras;
-  std::vector<std::string> in, not_in;  // kernel functions on the stack
+  std::vector<std::string> in, not_in;      // kernel functions on the stack
   std::vector<std::vector<LockNeed>> held;  // alternatives
 };
 
@@ -48,24 +48,24 @@ class LockScopeChecker final : public Checker {
   struct Rule {
     const ScopeRule* r;
     std::vector<std::vector<std::pair<unsigned, int>>> held;  // (class index, mode) per need
-    std::vector<std::int8_t> applies;                          // per StackId: -1 unknown, 0, 1
+    std::vector<std::int8_t> applies;                         // per StackId: -1 unknown, 0, 1
   };
   void reset() override { reported_.clear(); }
   bool satisfied(const Rule& r, const Event& ev);
   bool applies(Rule& r, const Event& ev) const;
   // Out of line and cold: the per-write path stays small (no finding on its stack).
   [[gnu::cold, gnu::noinline]] void report(std::uint16_t rule, const Event& ev);
-  std::vector<Rule> rules_;                                       // of this era
-  std::vector<std::string> classes_;                              // lock classes the rules name
-  std::vector<std::uint64_t> class_mask_;                         // per class: its lock bits
-  std::size_t locks_seen_ = 0;                                    // lock bits folded into class_mask_
-  ObjTable<std::vector<std::uint16_t>> by_obj_;                   // cache: object -> rules_ indices
+  std::vector<Rule> rules_;                      // of this era
+  std::vector<std::string> classes_;             // lock classes the rules name
+  std::vector<std::uint64_t> class_mask_;        // per class: its lock bits
+  std::size_t locks_seen_ = 0;                   // lock bits folded into class_mask_
+  ObjTable<std::vector<std::uint16_t>> by_obj_;  // cache: object -> rules_ indices
   // Finding keys built once per (rule, object, writing function): a write
   // that breaks a rule in every execution then costs a lookup, not a string.
   std::map<std::tuple<std::uint16_t, ObjId, FnId>, std::uint32_t> key_ids_;
-  std::map<std::string, std::uint32_t> key_index_;                // key text -> key id
-  std::vector<std::string> keys_;                                 // by key id
-  std::vector<std::uint32_t> reported_;                           // key ids this execution
+  std::map<std::string, std::uint32_t> key_index_;  // key text -> key id
+  std::vector<std::string> keys_;                   // by key id
+  std::vector<std::uint32_t> reported_;             // key ids this execution
 };
 
 }  // namespace mhp

@@ -85,8 +85,10 @@ inline void RaceChecker::on(Clocks<W>& k, const Event& ev) {
     }
     case EvKind::Release: {
       SyncClocks<W>& s = sync(k, ev.obj);
-      if (static_cast<SyncSide>(ev.mode) == SyncSide::Exclusive) s.exclusive.join(me, n_);
-      else s.shared.join(me, n_);
+      if (static_cast<SyncSide>(ev.mode) == SyncSide::Exclusive)
+        s.exclusive.join(me, n_);
+      else
+        s.shared.join(me, n_);
       ++me.c[ev.thread];
       return;
     }
@@ -144,8 +146,7 @@ inline void RaceChecker::on(Clocks<W>& k, const Event& ev) {
       }
       return;
     }
-    default:
-      return;
+    default: return;
   }
 }
 
@@ -166,7 +167,8 @@ void RaceChecker::unvalidated(const Event& use, const Event& retry) {
   f.title = "BUG: mhpsim: seqcount value used before read_seqretry() in " + fn;
   f.summary = "a value read inside a seqcount read section was stored to " + ex_.objects().class_of(use.obj) +
               " before read_seqretry() validated it, and the section then retried";
-  f.sides.push_back(side_at(ex_, use, "store by task " + t.name + " (T" + std::to_string(t.id) + ") inside the section:"));
+  f.sides.push_back(
+      side_at(ex_, use, "store by task " + t.name + " (T" + std::to_string(t.id) + ") inside the section:"));
   f.sides.push_back(side_at(ex_, retry, "read_seqretry() said retry:"));
   found_.push_back(std::move(f));
 }
@@ -185,12 +187,12 @@ void RaceChecker::report(const Event& earlier, const Event& later) {
   f.kind = FindingKind::Race;
   f.key = key;
   f.title = "BUG: mhpsim: data-race in " + lo + " / " + hi;
-  f.summary = "data race on " + cls + ": " + access_word(earlier) + " in " + fa + " vs " + access_word(later) +
-              " in " + fb + ", not ordered by happens-before";
+  f.summary = "data race on " + cls + ": " + access_word(earlier) + " in " + fa + " vs " + access_word(later) + " in " +
+              fb + ", not ordered by happens-before";
   auto who = [&](const Event& e) {
     const SimThread& t = ex_.threads()[e.thread];
-    return std::string(access_word(e)) + marking(static_cast<Access>(e.mode)) + " to " +
-           ex_.objects().describe(e.obj) + " of 8 bytes by task " + t.name + " (T" + std::to_string(t.id) + "):";
+    return std::string(access_word(e)) + marking(static_cast<Access>(e.mode)) + " to " + ex_.objects().describe(e.obj) +
+           " of 8 bytes by task " + t.name + " (T" + std::to_string(t.id) + "):";
   };
   f.sides.push_back(side_at(ex_, earlier, who(earlier)));
   f.sides.push_back(side_at(ex_, later, who(later)));

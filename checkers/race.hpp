@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "checkers/checker.hpp"
-#include "model/engine/obj_table.hpp"
 #include "checkers/vector_clock.hpp"
+#include "model/engine/obj_table.hpp"
 
 namespace mhp {
 

@@ -22,9 +22,7 @@ void RefcountChecker::on_event(const Event& ev) {
   Ref& r = refs_[ev.obj];
   const auto kind = static_cast<RefOpKind>(ev.mode);
   switch (kind) {
-    case RefOpKind::Init:
-      r = Ref{};
-      return;
+    case RefOpKind::Init: r = Ref{}; return;
     case RefOpKind::Get:
       if (r.exited)
         report(ev, "get-after-exit", "percpu_ref_get() after percpu_ref_exit()",
@@ -50,8 +48,8 @@ void RefcountChecker::on_event(const Event& ev) {
     case RefOpKind::Put:
       if (r.releases > 0)
         report(ev, "put-after-release", "percpu_ref_put() after the release",
-               "put after the count reached zero and the release callback ran (count now " +
-                   std::to_string(ev.value) + ")");
+               "put after the count reached zero and the release callback ran (count now " + std::to_string(ev.value) +
+                   ")");
       return;
     case RefOpKind::Kill:
       if (r.dead)

@@ -10,16 +10,21 @@ namespace {
 
 const char* case_text(PageState s) {
   switch (s) {
-    case PageState::Uninit: return "case 1 of [fukasawa-reserved-2019]: memory added but not onlined, the memmap contains garbage";
+    case PageState::Uninit:
+      return "case 1 of [fukasawa-reserved-2019]: memory added but not onlined, the memmap contains garbage";
     case PageState::DevPartial: return "case 3 of [fukasawa-reserved-2019]: ZONE_DEVICE section only partly present";
     case PageState::DevUninit:
-      return "case 4 of [fukasawa-reserved-2019]: ZONE_DEVICE memmap not yet initialised; memmap_init_zone_device() runs after "
+      return "case 4 of [fukasawa-reserved-2019]: ZONE_DEVICE memmap not yet initialised; memmap_init_zone_device() "
+             "runs after "
              "mem_hotplug_done()";
-    case PageState::DevReserved: return "case 5 of [fukasawa-reserved-2019]: altmap-reserved pfn, memmap never initialised";
-    case PageState::Absent: return "no memmap exists for this pfn: never added, or freed by a removal (use after remove)";
+    case PageState::DevReserved:
+      return "case 5 of [fukasawa-reserved-2019]: altmap-reserved pfn, memmap never initialised";
+    case PageState::Absent:
+      return "no memmap exists for this pfn: never added, or freed by a removal (use after remove)";
     case PageState::Hole:
       return "firmware hole inside an online early section: pfn_valid(), but not in memblock.memory, and boot never "
-             "initialised its memmap (zero_resv_unavail() zeroed only memblock.reserved ranges before 907ec5fca3dc, v4.20)";
+             "initialised its memmap (zero_resv_unavail() zeroed only memblock.reserved ranges before 907ec5fca3dc, "
+             "v4.20)";
     case PageState::Poisoned:
       return "memmap poisoned again when the range left its zone (offline / memunmap): use after offline";
     default: return "memmap poisoned and not initialised again";
@@ -83,7 +88,8 @@ void StalePageChecker::on_event(const Event& ev) {
   bool lru_alias = !write && field == PageField::Pgmap && (ev.value == kLruSelf || ev.value == kListPoison);
   if (write) {
     // Stores are initialisation or normal updates, except into a freed memmap.
-    if (state != PageState::Absent || k_.page_alloc_event(pfn) < 0 || k_.page_alloc_event(pfn) == std::int64_t(ev.index))
+    if (state != PageState::Absent || k_.page_alloc_event(pfn) < 0 ||
+        k_.page_alloc_event(pfn) == std::int64_t(ev.index))
       return;
   } else if (!lru_alias && (k_.page_init_mask(pfn) & (1u << unsigned(field)))) {
     if (idle_access(ev, pfn)) report_idle(ev, pfn, field);
@@ -129,7 +135,8 @@ void StalePageChecker::report(const Event& ev, Pfn pfn, PageField field, PageSta
   f.key = std::move(key);
   f.title = std::string("BUG: mhpsim: ") +
             (state == PageState::Absent ? std::string(access) + " of freed memmap"
-             : stale ? "stale-page-read" : "uninit-page-read") +
+             : stale                    ? "stale-page-read"
+                                        : "uninit-page-read") +
             " in " + reader;
   std::string why = lru_alias ? "page->pgmap holds a page->lru list pointer: the pgmap is not set yet (v4.19 sets it "
                                 "after mem_hotplug_done())"
@@ -138,15 +145,15 @@ void StalePageChecker::report(const Event& ev, Pfn pfn, PageField field, PageSta
               ": page state " + page_state_name(state) + " (" + why + ")";
   f.notes.push_back(std::string("page state ") + page_state_name(state) + ": " + why);
   f.sides.push_back(side_at(ex_, ev,
-                            std::string(access) + " of " + page_field_name(field) + " of pfn " + hex(pfn) + " by task " +
-                                t.name + " (T" + std::to_string(t.id) + "):"));
+                            std::string(access) + " of " + page_field_name(field) + " of pfn " + hex(pfn) +
+                                " by task " + t.name + " (T" + std::to_string(t.id) + "):"));
   std::int64_t alloc = k_.page_alloc_event(pfn);
   if (alloc >= 0) {
     const Event& a = ex_.events()[static_cast<std::size_t>(alloc)];
     const SimThread& at = ex_.threads()[a.thread];
     const char* what = state == PageState::Absent ? " freed by task " : " allocated and poisoned by task ";
-    f.sides.push_back(side_at(ex_, a, "memmap of pfn " + hex(pfn) + what + at.name +
-                                          " (T" + std::to_string(at.id) + "):"));
+    f.sides.push_back(
+        side_at(ex_, a, "memmap of pfn " + hex(pfn) + what + at.name + " (T" + std::to_string(at.id) + "):"));
     if (at.state != ThreadState::Finished) {
       FindingSide now;
       now.title = "task " + at.name + " (T" + std::to_string(at.id) + ") is now at:";

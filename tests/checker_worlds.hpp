@@ -43,7 +43,9 @@ struct RaceWorld {
 struct KernelWorld {
   Harness h;
   Kernel k;
-  explicit KernelWorld(MachineSpec m = MachineSpec{}) : k(h.ex, m) { h.reset = [this] { k.reset(); }; }
+  explicit KernelWorld(MachineSpec m = MachineSpec{}) : k(h.ex, m) {
+    h.reset = [this] { k.reset(); };
+  }
   std::set<std::string> keys(Checker& c, int n = 200) {
     std::set<std::string> out;
     RandomStrategy s(3);

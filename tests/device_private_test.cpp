@@ -22,7 +22,6 @@ using Seen = test::HmmSeen;
 constexpr Pfn kFirst = test::kHmmFirst;
 Seen run(const std::string& text) { return test::run_hmm(text); }
 
-
 }  // namespace
 
 TEST_CASE("device-private: a migrated page is mapped with the mapping's reference, by era") {
@@ -31,7 +30,7 @@ TEST_CASE("device-private: a migrated page is mapped with the mapping's referenc
     Seen s = run(scenario(era));
     const bool zero_idle = std::string(era) != "v5.10";
     CHECK(s.pte0 == kPteDevice + std::int64_t(kFirst));
-    CHECK(s.pte1 == kPteRam);  // untouched
+    CHECK(s.pte1 == kPteRam);                    // untouched
     CHECK(s.free_head == std::int64_t(kFirst));  // 1 + pfn 10: the next free page
     CHECK(s.refcount[kFirst - 8] == (zero_idle ? 1 : 2));
     CHECK(s.refcount[0] == (zero_idle ? 0 : 1));  // a free page
@@ -49,7 +48,7 @@ TEST_CASE("device-private: munmap returns the page to the driver's free list") {
     CHECK(s.pte0 == kPteNone);
     CHECK(s.free_head == std::int64_t(kFirst) + 1);  // pushed back on top
     CHECK(s.refcount[kFirst - 8] == (zero_idle ? 0 : 1));
-    CHECK(s.pgmap_ref == (zero_idle ? 1 : 5));  // v6.1: the page's reference went with it
+    CHECK(s.pgmap_ref == (zero_idle ? 1 : 5));      // v6.1: the page's reference went with it
     CHECK(s.keys.size() == (zero_idle ? 2u : 0u));  // v6.1+: rule R15 in the allocation only
   }
 }
@@ -69,9 +68,9 @@ TEST_CASE("device-private: v6.1 unbind evicts a mapped page before memunmap_page
   Seen s = run(scenario("v6.1",
                         "  - {name: remove, op: dmirror_device_remove_chunks, device: d, after: migrate}\n"
                         "  - {name: unmap, op: memunmap_pages, device: d, after: remove}\n"));
-  CHECK(s.pte0 == kPteRam);   // migrated back by dmirror_device_evict_chunk()
-  CHECK(s.free_head == 0);    // the removed chunk's pages left the list and did not return
-  CHECK(s.pgmap_ref == 0);    // killed and drained
+  CHECK(s.pte0 == kPteRam);  // migrated back by dmirror_device_evict_chunk()
+  CHECK(s.free_head == 0);   // the removed chunk's pages left the list and did not return
+  CHECK(s.pgmap_ref == 0);   // killed and drained
   for (const auto& k : s.keys) CHECK(k.rfind("stale/IDLE/", 0) == 0);  // rule R15 only: no hang, no stale read
 }
 
@@ -96,8 +95,9 @@ TEST_CASE("device-private: scenario errors name the field") {
   std::string base = scenario("v6.1");
   std::string no_anon = base;
   no_anon.replace(no_anon.find(", anon_pages: 2"), 15, "");
-  CHECK(err(no_anon).find("field 'threads[2].vpage': op 'dmirror_migrate_to_device' works on the test process's mapping: set "
-                          "initial.anon_pages") != std::string::npos);
+  CHECK(err(no_anon).find(
+            "field 'threads[2].vpage': op 'dmirror_migrate_to_device' works on the test process's mapping: set "
+            "initial.anon_pages") != std::string::npos);
   std::string far = base;
   far.replace(far.find("vpage: 0"), 8, "vpage: 2");
   CHECK(err(far).find("field 'threads[2].vpage'") != std::string::npos);
@@ -108,5 +108,6 @@ TEST_CASE("device-private: scenario errors name the field") {
   std::string stray = base;
   stray.replace(stray.find("device: d}"), 10, "device: d, vpage: 1}");
   CHECK(err(stray).find("field 'threads[0].vpage': op 'memremap_pages' takes no 'vpage'") != std::string::npos);
-  CHECK(err(scenario("v5.4")).find("field 'threads[1].op'") != std::string::npos);  // no test_hmm before v5.10 in the model
+  CHECK(err(scenario("v5.4")).find("field 'threads[1].op'") !=
+        std::string::npos);  // no test_hmm before v5.10 in the model
 }

@@ -1,5 +1,5 @@
-#include <algorithm>
 #include <doctest/doctest.h>
+#include <algorithm>
 
 #include <optional>
 #include <set>
@@ -26,7 +26,10 @@ struct Counter {
   Mutex m{h.ex, "m"};
   int x = 0;
   Counter() {
-    h.reset = [this] { m.reset(); x = 0; };
+    h.reset = [this] {
+      m.reset();
+      x = 0;
+    };
     for (const char* n : {"a", "b", "c"})
       h.thread(n, [this] {
         for (int i = 0; i < 3; ++i) {
@@ -61,7 +64,7 @@ TEST_CASE("compact schedules round-trip, whitespace and all, and corrupt ones ar
   CHECK(Schedule::decode_any("mhpsim-schedule-1:").choices.empty());
   CHECK(Schedule{}.encode_compact() == "mhpsim-schedule-1:");
   CHECK_THROWS(Schedule::decode_any("mhpsim-schedule-1:AB*"));
-  CHECK_THROWS(Schedule::decode_any("mhpsim-schedule-1:gA"));  // a varint cut short
+  CHECK_THROWS(Schedule::decode_any("mhpsim-schedule-1:gA"));   // a varint cut short
   CHECK_THROWS(Schedule::decode_any("mhpsim-schedule-1:QAA"));  // thread 64
   CHECK_THROWS(Schedule::decode_any(c, s.choices.size() - 1));
 }
@@ -147,9 +150,22 @@ TEST_CASE("replay diverges with the step when the schedule names a thread that i
 TEST_CASE("deadlock: no enabled thread while some are unfinished") {
   Harness h;
   Mutex a(h.ex, "A"), b(h.ex, "B");
-  h.reset = [&] { a.reset(); b.reset(); };
-  h.thread("t0", [&] { a.lock(); b.lock(); b.unlock(); a.unlock(); });
-  h.thread("t1", [&] { b.lock(); a.lock(); a.unlock(); b.unlock(); });
+  h.reset = [&] {
+    a.reset();
+    b.reset();
+  };
+  h.thread("t0", [&] {
+    a.lock();
+    b.lock();
+    b.unlock();
+    a.unlock();
+  });
+  h.thread("t1", [&] {
+    b.lock();
+    a.lock();
+    a.unlock();
+    b.unlock();
+  });
   auto st = h.explore(300);
   CHECK(Harness::count(st, Outcome::Status::Deadlock) > 0);
   CHECK(Harness::count(st, Outcome::Status::Completed) > 0);
@@ -159,8 +175,17 @@ TEST_CASE("deadlock: no enabled thread while some are unfinished") {
 TEST_CASE("same lock order never deadlocks") {
   Harness h;
   Mutex a(h.ex, "A"), b(h.ex, "B");
-  h.reset = [&] { a.reset(); b.reset(); };
-  for (const char* n : {"t0", "t1"}) h.thread(n, [&] { a.lock(); b.lock(); b.unlock(); a.unlock(); });
+  h.reset = [&] {
+    a.reset();
+    b.reset();
+  };
+  for (const char* n : {"t0", "t1"})
+    h.thread(n, [&] {
+      a.lock();
+      b.lock();
+      b.unlock();
+      a.unlock();
+    });
   CHECK(Harness::count(h.explore(300), Outcome::Status::Completed) == 300);
 }
 
@@ -168,7 +193,9 @@ TEST_CASE("livelock budget ends an execution that never finishes") {
   Harness h;
   bool stop = false;
   h.reset = [&] { stop = false; };
-  h.thread("spinner", [&] { while (!stop) h.ex.choice_point(); });
+  h.thread("spinner", [&] {
+    while (!stop) h.ex.choice_point();
+  });
   h.ex.set_step_budget(500);
   RandomStrategy s(1);
   Outcome o = h.run_once(s, 0);
@@ -227,15 +254,15 @@ TEST_CASE("dfs: complete enumeration within a preemption bound, sleep sets skip 
   const unsigned unbounded = DfsStrategy::kUnbounded;
   SearchResult plain = search(true, none, 16), sleep = search(true, sleep_sets, unbounded);
   CHECK(plain.orders == 20);
-  CHECK(sleep.orders == 20);                    // sleep sets lose no trace
-  CHECK(sleep.executions < plain.executions);   // ... and skip schedules that only move empty steps
+  CHECK(sleep.orders == 20);                   // sleep sets lose no trace
+  CHECK(sleep.executions < plain.executions);  // ... and skip schedules that only move empty steps
   CHECK(search(true, none, 0).orders == 2);    // no preemption: one thread, then the other
   // bound 1: the 2 schedules without a preemption, and for each first thread
   // one preemption at its 1st, 2nd or 3rd choice point (before its 1st, 2nd or
   // 3rd write), the other thread then running to its end: 2 + 2 x 3
   CHECK(search(true, none, 1).executions == 8);
   SearchResult indep_plain = search(false, none, 16), indep_sleep = search(false, sleep_sets, unbounded);
-  CHECK(indep_plain.executions == plain.executions);  // plain dfs does not know the steps commute
+  CHECK(indep_plain.executions == plain.executions);           // plain dfs does not know the steps commute
   CHECK(indep_sleep.executions * 5 < indep_plain.executions);  // sleep sets: the commuting orders collapse (7 of 70)
   // source-DPOR: one execution per trace when nothing blocks (it is optimal
   // on this program): 20 for the dependent writes, 1 for the independent ones
@@ -263,8 +290,14 @@ TEST_CASE("choice points name the pending event's object: POS sees what a thread
   };
   mhp::test::Harness h;
   Mutex m(h.ex, "m");
-  h.thread("a", [&] { m.lock(); m.unlock(); });
-  h.thread("b", [&] { m.lock(); m.unlock(); });
+  h.thread("a", [&] {
+    m.lock();
+    m.unlock();
+  });
+  h.thread("b", [&] {
+    m.lock();
+    m.unlock();
+  });
   Recorder r;
   REQUIRE(h.run_once(r, 0).status == Outcome::Status::Completed);
   REQUIRE(r.events_seen.size() == 4);
@@ -316,12 +349,15 @@ TEST_CASE("dfs: dpor with a preemption bound (BPOR) reaches every trace the boun
     mhp::test::Harness h;
     ObjId obj[3] = {h.ex.objects().add("x"), h.ex.objects().add("y"), h.ex.objects().add("z")};
     for (int t = 0; t < 3; ++t)
-      h.thread(t == 0 ? "t0" : t == 1 ? "t1" : "t2", [&, t] {
-        for (int k : {t, (t + 1) % 3, t}) {
-          h.ex.choice_point();
-          h.ex.emit(EvKind::Write, 0, obj[k], t);
-        }
-      });
+      h.thread(t == 0   ? "t0"
+               : t == 1 ? "t1"
+                        : "t2",
+               [&, t] {
+                 for (int k : {t, (t + 1) % 3, t}) {
+                   h.ex.choice_point();
+                   h.ex.emit(EvKind::Write, 0, obj[k], t);
+                 }
+               });
     DfsStrategy dfs(bound, red);
     std::set<std::string> seen;
     std::uint64_t runs = 0;
@@ -367,14 +403,17 @@ TEST_CASE("dfs: a subtree searched ahead from a lent snapshot gives the sequenti
   // reduction. Three threads in a ring, as above, plus a lock-free reader.
   auto make = [](mhp::test::Harness& h, ObjId* obj) {
     for (int t = 0; t < 3; ++t)
-      h.thread(t == 0 ? "t0" : t == 1 ? "t1" : "t2", [&h, obj, t] {
-        for (int k : {t, (t + 1) % 3, t}) {
-          h.ex.choice_point();
-          h.ex.emit(EvKind::Write, 0, obj[k], t);
-          h.ex.choice_point();
-          h.ex.emit(EvKind::Read, 0, obj[(k + 2) % 3], t);
-        }
-      });
+      h.thread(t == 0   ? "t0"
+               : t == 1 ? "t1"
+                        : "t2",
+               [&h, obj, t] {
+                 for (int k : {t, (t + 1) % 3, t}) {
+                   h.ex.choice_point();
+                   h.ex.emit(EvKind::Write, 0, obj[k], t);
+                   h.ex.choice_point();
+                   h.ex.emit(EvKind::Read, 0, obj[(k + 2) % 3], t);
+                 }
+               });
   };
   auto line = [](const mhp::test::Harness& h, const DfsStrategy& d) {
     return h.ex.schedule().encode() + (d.repeat() ? " repeat" : "") + (d.redundant() ? " redundant" : "");
@@ -417,8 +456,10 @@ TEST_CASE("dfs: a subtree searched ahead from a lent snapshot gives the sequenti
           owner.apply(sub.additions());
           ++*taken;
         }
-        if (left) owner.adopt(sub);
-        else more = owner.after_subtree(sub);
+        if (left)
+          owner.adopt(sub);
+        else
+          more = owner.after_subtree(sub);
         lent.reset();
       } else {
         if (lent && key == lent->prefix) lent.reset();  // its root changed (sleep sets): searched here
@@ -443,7 +484,7 @@ TEST_CASE("dfs: a subtree searched ahead from a lent snapshot gives the sequenti
   };
   const unsigned unbounded = DfsStrategy::kUnbounded;
   const std::pair<Reduction, unsigned> searches[] = {
-      {Reduction::None, 1}, {Reduction::None, 2}, {Reduction::Dpor, 1}, {Reduction::Dpor, 2},
+      {Reduction::None, 1}, {Reduction::None, 2},          {Reduction::Dpor, 1},        {Reduction::Dpor, 2},
       {Reduction::Dpor, 3}, {Reduction::Sleep, unbounded}, {Reduction::Dpor, unbounded}};
   for (const auto& search : searches)
     for (unsigned handover : {1u, 3u, 1000000u}) {
@@ -500,7 +541,8 @@ TEST_CASE("Knuth's estimate of the schedule tree is close on straight-line threa
   }
 }
 
-TEST_CASE("dfs: on random small programs, dpor reaches the traces of the plain bounded search (BPOR) and of sleep sets") {
+TEST_CASE(
+    "dfs: on random small programs, dpor reaches the traces of the plain bounded search (BPOR) and of sleep sets") {
   // Differential test: 40 programs of 2-3 threads, each 2-4 steps of a read
   // or write of one of three objects, some inside a mutex (so that threads
   // block and the engine runs forced steps). A trace is, per object, the
@@ -524,14 +566,17 @@ TEST_CASE("dfs: on random small programs, dpor reaches the traces of the plain b
       h.reset = [&] { m.reset(); };
       ObjId obj[3] = {h.ex.objects().add("x"), h.ex.objects().add("y"), h.ex.objects().add("z")};
       for (unsigned t = 0; t < nthreads; ++t)
-        h.thread(t == 0 ? "t0" : t == 1 ? "t1" : "t2", [&, t] {
-          for (const Step& s : prog[t]) {
-            if (s.locked) m.lock();
-            h.ex.choice_point();
-            h.ex.emit(s.write ? EvKind::Write : EvKind::Read, 0, obj[s.obj], t);
-            if (s.locked) m.unlock();
-          }
-        });
+        h.thread(t == 0   ? "t0"
+                 : t == 1 ? "t1"
+                          : "t2",
+                 [&, t] {
+                   for (const Step& s : prog[t]) {
+                     if (s.locked) m.lock();
+                     h.ex.choice_point();
+                     h.ex.emit(s.write ? EvKind::Write : EvKind::Read, 0, obj[s.obj], t);
+                     if (s.locked) m.unlock();
+                   }
+                 });
       DfsStrategy dfs(bound, red);
       std::set<std::string> seen;
       std::uint64_t runs = 0;
@@ -543,7 +588,8 @@ TEST_CASE("dfs: on random small programs, dpor reaches the traces of the plain b
           for (int k = 0; k < 3; ++k)
             if (e.obj == obj[k]) {
               if (e.kind == EvKind::Write) ++writes[k];
-              key[k] += char('0' + e.thread) + std::string(e.kind == EvKind::Write ? "w" : "r" + std::to_string(writes[k])) + ",";
+              key[k] += char('0' + e.thread) +
+                        std::string(e.kind == EvKind::Write ? "w" : "r" + std::to_string(writes[k])) + ",";
             }
           if (e.obj == m.obj() && e.kind == EvKind::Acquire) key[3] += char('0' + e.thread);
         }

@@ -112,8 +112,7 @@ TEST_CASE("function files: a function that moved maps to each era's file") {
   CHECK(t.absent("v4.19", "memunmap_pages"));
   CHECK(t.file("v4.19", "memunmap_pages").empty());
   CHECK(!t.absent("v6.6", "memunmap_pages"));
-  CHECK(frame_files("v6.6", {"memmap_init_zone_device", "compaction"}) ==
-        std::vector<std::string>{"mm/mm_init.c", ""});
+  CHECK(frame_files("v6.6", {"memmap_init_zone_device", "compaction"}) == std::vector<std::string>{"mm/mm_init.c", ""});
 }
 
 TEST_CASE("function files: a broken table names its field") {

@@ -22,9 +22,7 @@ std::string read(const fs::path& p) {
   return ss.str();
 }
 
-void feed(mhp::fuzz::Target t, const std::string& s) {
-  t(reinterpret_cast<const std::uint8_t*>(s.data()), s.size());
-}
+void feed(mhp::fuzz::Target t, const std::string& s) { t(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()); }
 
 }  // namespace
 

@@ -108,7 +108,7 @@ TEST_CASE("real geometry: 4 nodes x 3 TiB of pmem map concurrently within 1 GiB"
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
   MESSAGE("4 x 3 TiB: " << h.ex.events().size() << " events, max RSS " << ru.ru_maxrss / 1024 << " MiB");
-#if !MHPSIM_ASAN  // ASan's shadow memory, redzones and quarantine are not the model's
+#if !MHPSIM_ASAN                      // ASan's shadow memory, redzones and quarantine are not the model's
   CHECK(ru.ru_maxrss < 1024 * 1024);  // KiB
 #endif
 }

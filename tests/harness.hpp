@@ -16,7 +16,8 @@ struct Harness {
 
   void thread(const std::string& name, std::function<void()> fn) {
     bodies.push_back(std::move(fn));
-    ex.add_thread(name, [](void* a) { (*static_cast<std::function<void()>*>(a))(); }, &bodies.back());
+    ex.add_thread(
+        name, [](void* a) { (*static_cast<std::function<void()>*>(a))(); }, &bodies.back());
   }
   Outcome run_once(Strategy& s, std::uint64_t k) {
     reset();

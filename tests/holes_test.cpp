@@ -16,8 +16,11 @@ namespace {
 std::string scenario(const std::string& era, const std::string& hole, const std::string& threads) {
   return "name: t\nera: " + era +
          "\ngeometry: {pages_per_subsection: 2, subsections_per_section: 2, sections: 4}\n"
-         "initial:\n  boot_sections: 2\n  holes: [" + hole + "]\n"
-         "threads:\n" + threads;
+         "initial:\n  boot_sections: 2\n  holes: [" +
+         hole +
+         "]\n"
+         "threads:\n" +
+         threads;
 }
 const char* kHole = "{start_pfn: 2, nr_pages: 2}";
 const char* kReservedHole = "{start_pfn: 2, nr_pages: 2, memblock_reserved: true}";
@@ -88,7 +91,7 @@ TEST_CASE("holes: spanned, not present, no subsection bit, no System RAM") {
   CHECK(h.present == 6);
   CHECK(h.subsections == 0x1);  // subsection 1 of section 0 holds no memory
   CHECK(h.iomem == IORES_NONE);
-  CHECK(h.contiguous == 0);  // pfn_to_online_page() fails the hole's block
+  CHECK(h.contiguous == 0);                    // pfn_to_online_page() fails the hole's block
   CHECK(boot_state("v5.10").contiguous == 1);  // the macro passes it, its links name the zone
   CHECK(boot_state("v4.20").contiguous == 0);  // zone index 0 is another zone
 }
@@ -108,14 +111,17 @@ TEST_CASE("holes: bad declarations are input errors") {
   CHECK(err(scenario("v6", kHole, ok)).empty());
   CHECK(err(scenario("v6", "{start_pfn: 3, nr_pages: 2}", ok)).find("initial.holes[0].start_pfn") != std::string::npos);
   CHECK(err(scenario("v6", "{start_pfn: 2, nr_pages: 1}", ok)).find("initial.holes[0].nr_pages") != std::string::npos);
-  CHECK(err(scenario("v6", "{start_pfn: 0, nr_pages: 2}", ok)).find("strictly inside boot memory") != std::string::npos);
-  CHECK(err(scenario("v6", "{start_pfn: 6, nr_pages: 2}", ok)).find("strictly inside boot memory") != std::string::npos);
+  CHECK(err(scenario("v6", "{start_pfn: 0, nr_pages: 2}", ok)).find("strictly inside boot memory") !=
+        std::string::npos);
+  CHECK(err(scenario("v6", "{start_pfn: 6, nr_pages: 2}", ok)).find("strictly inside boot memory") !=
+        std::string::npos);
   std::string three = scenario("v6", "{start_pfn: 4, nr_pages: 4}", ok);
   three.replace(three.find("boot_sections: 2"), 16, "boot_sections: 3");
   CHECK(err(three).find("covers all of section 1") != std::string::npos);
   CHECK(err(scenario("v6", "{start_pfn: 2, nr_pages: 4}", ok)).empty());  // across a section boundary
-  CHECK(err(scenario("v6", "{start_pfn: 2, nr_pages: 2}, {start_pfn: 2, nr_pages: 2}", ok)).find("overlaps initial.holes[0]") !=
-        std::string::npos);
+  CHECK(err(scenario("v6", "{start_pfn: 2, nr_pages: 2}, {start_pfn: 2, nr_pages: 2}", ok))
+            .find("overlaps initial.holes[0]") != std::string::npos);
   CHECK(err(scenario("v6", "{start_pfn: 2, nr_pages: 2, size: 1}", ok)).find("size") != std::string::npos);
-  CHECK(err(scenario("v6", kHole, "  - {name: off, op: offline_pages, pfn: 0}\n")).find("firmware hole") != std::string::npos);
+  CHECK(err(scenario("v6", kHole, "  - {name: off, op: offline_pages, pfn: 0}\n")).find("firmware hole") !=
+        std::string::npos);
 }

@@ -42,7 +42,8 @@ std::set<std::string> keys(Harness& h, LockMisuseChecker& c, int n = 100) {
 // A frame named fn inside one named caller, as a step program would push them.
 struct In {
   Frame outer, inner;
-  In(Execution& ex, const char* caller, const char* fn) : outer(ex, ex.stacks().fn(caller)), inner(ex, ex.stacks().fn(fn)) {}
+  In(Execution& ex, const char* caller, const char* fn)
+      : outer(ex, ex.stacks().fn(caller)), inner(ex, ex.stacks().fn(fn)) {}
 };
 
 }  // namespace
@@ -53,7 +54,12 @@ TEST_CASE("lock misuse: the primitives refuse a release the task does not hold, 
   PercpuRwsem sem(h.ex, "sem");
   Rwlock rw(h.ex, "rw");
   Seqlock seq(h.ex, "seq");
-  h.reset = [&] { m.reset(); sem.reset(); rw.reset(); seq.reset(); };
+  h.reset = [&] {
+    m.reset();
+    sem.reset();
+    rw.reset();
+    seq.reset();
+  };
   SUBCASE("unlock of a free mutex, up_read/up_write of a free rwsem, rwlock and seqlock unlocks") {
     h.thread("a", [&] {
       m.unlock();
@@ -118,7 +124,10 @@ TEST_CASE("lock misuse checker: bad unlock balance, not the owner, held at exit"
   Harness h;
   Mutex m(h.ex, "device_hotplug_lock");
   Spinlock z(h.ex, "zone->lock", "zone_lock");
-  h.reset = [&] { m.reset(); z.reset(); };
+  h.reset = [&] {
+    m.reset();
+    z.reset();
+  };
   LockMisuseChecker c(h.ex);
   h.ex.add_observer(&c);
   SUBCASE("balanced and contended: silent") {
@@ -152,7 +161,9 @@ TEST_CASE("lock misuse checker: bad unlock balance, not the owner, held at exit"
     h.thread("owner", [&] {
       m.lock();
       z.lock();
-      h.ex.choice_point(); h.ex.choice_point(); h.ex.choice_point();
+      h.ex.choice_point();
+      h.ex.choice_point();
+      h.ex.choice_point();
       z.unlock();
       m.unlock();
     });
@@ -192,7 +203,10 @@ TEST_CASE("lock misuse checker: bad unlock balance, not the owner, held at exit"
 TEST_CASE("lock misuse checker: unbalanced mem_hotplug_begin/done and get/put_online_mems") {
   Harness h;
   PercpuRwsem mem(h.ex, "mem_hotplug_lock"), cpu(h.ex, "cpu_hotplug_lock");
-  h.reset = [&] { mem.reset(); cpu.reset(); };
+  h.reset = [&] {
+    mem.reset();
+    cpu.reset();
+  };
   LockMisuseChecker c(h.ex);
   h.ex.add_observer(&c);
   auto begin = [&] {
@@ -213,7 +227,10 @@ TEST_CASE("lock misuse checker: unbalanced mem_hotplug_begin/done and get/put_on
     return out;
   };
   SUBCASE("balanced: silent") {
-    h.thread("a", [&] { begin(); done(); });
+    h.thread("a", [&] {
+      begin();
+      done();
+    });
     h.thread("b", [&] {
       In f(h.ex, "kmemleak", "get_online_mems");
       mem.down_read();
@@ -223,7 +240,11 @@ TEST_CASE("lock misuse checker: unbalanced mem_hotplug_begin/done and get/put_on
     CHECK(run().empty());
   }
   SUBCASE("done twice: one finding for both locks") {
-    h.thread("a", [&] { begin(); done(); done(); });
+    h.thread("a", [&] {
+      begin();
+      done();
+      done();
+    });
     CHECK(run() == std::vector<std::string>{"hotplug_balance/mem_hotplug_lock/mem_hotplug_done/add_memory_resource"});
     CHECK(c.found()[0].title == "WARNING: bad unlock balance detected!");
   }
@@ -306,11 +327,12 @@ TEST_CASE("acquire and release nodes: op files, ops show, variant edits") {
     const std::string shown = show_program(p);
     CHECK(shown.find("  acquire [device_hotplug_lock write] by lock_device_hotplug_sysfs (trylock, retried)\n") !=
           std::string::npos);
-    CHECK(shown.find("  release [device_hotplug_lock write] by device_hotplug_lock_write_unlock\n") != std::string::npos);
+    CHECK(shown.find("  release [device_hotplug_lock write] by device_hotplug_lock_write_unlock\n") !=
+          std::string::npos);
   }
   SUBCASE("op file errors name the field") {
-    CHECK(op_error("  - acquire: rcu\n    mode: read\n").find("field 'steps[0].acquire': rcu is taken in lock regions only") !=
-          std::string::npos);
+    CHECK(op_error("  - acquire: rcu\n    mode: read\n")
+              .find("field 'steps[0].acquire': rcu is taken in lock regions only") != std::string::npos);
     CHECK(op_error("  - release: device_hotplug_lock\n    mode: read\n")
               .find("field 'steps[0].mode': device_hotplug_lock cannot be taken in read mode") != std::string::npos);
     CHECK(op_error("  - release: device_hotplug_lock\n    mode: write\n    via: x\n").find("steps[0]") !=
@@ -318,12 +340,13 @@ TEST_CASE("acquire and release nodes: op files, ops show, variant edits") {
     CHECK(op_error("  - acquire: device_hotplug_lock\n").find("mode") != std::string::npos);
   }
   SUBCASE("variant edits insert them next to a step") {
-    Scenario sc = parse_scenario("x.yaml", std::string(kScenarioHead) +
-                                               "    - {op: kmemleak, unwrap: mem_hotplug_lock, around: kmemleak_scan}\n"
-                                               "    - {op: kmemleak, insert_acquire: mem_hotplug_lock, mode: read, via: "
-                                               "get_online_mems, before: kmemleak_scan}\n"
-                                               "    - {op: kmemleak, insert_release: mem_hotplug_lock, mode: read, done: "
-                                               "put_online_mems, after: kmemleak_scan}\n");
+    Scenario sc =
+        parse_scenario("x.yaml", std::string(kScenarioHead) +
+                                     "    - {op: kmemleak, unwrap: mem_hotplug_lock, around: kmemleak_scan}\n"
+                                     "    - {op: kmemleak, insert_acquire: mem_hotplug_lock, mode: read, via: "
+                                     "get_online_mems, before: kmemleak_scan}\n"
+                                     "    - {op: kmemleak, insert_release: mem_hotplug_lock, mode: read, done: "
+                                     "put_online_mems, after: kmemleak_scan}\n");
     const auto& s = sc.programs.at("kmemleak").steps;
     REQUIRE(s.size() == 3);
     CHECK(s[0].kind == OpNode::Kind::Acquire);
@@ -337,9 +360,10 @@ TEST_CASE("acquire and release nodes: op files, ops show, variant edits") {
               .find("field 'variant.edits[0].insert_release': rcu is taken in lock regions only") != std::string::npos);
     CHECK(edit_error("    - {op: kmemleak, insert_acquire: mem_hotplug_lock, mode: read, after: nope}\n")
               .find("field 'after': operation 'kmemleak' (era v6) has no step 'nope'") != std::string::npos);
-    CHECK(edit_error("    - {op: kmemleak, insert_release: mem_hotplug_lock, mode: read, via: x, after: kmemleak_scan}\n")
-              .find("variant.edits[0]") != std::string::npos);
-    CHECK(edit_error("    - {op: kmemleak, insert_acquire: mem_hotplug_lock, after: kmemleak_scan}\n")
-              .find("mode") != std::string::npos);
+    CHECK(
+        edit_error("    - {op: kmemleak, insert_release: mem_hotplug_lock, mode: read, via: x, after: kmemleak_scan}\n")
+            .find("variant.edits[0]") != std::string::npos);
+    CHECK(edit_error("    - {op: kmemleak, insert_acquire: mem_hotplug_lock, after: kmemleak_scan}\n").find("mode") !=
+          std::string::npos);
   }
 }

@@ -104,20 +104,13 @@ TEST_CASE("lock order: a cycle of three classes shows lockdep's chain and unsafe
   CHECK(cyc[0].key == "lockorder/pgmap_array.xa_lock/resource_lock/pgmap_lock");
   // every dependency came in execution 0: the last in cycle order closes it,
   // pgmap_lock (held) -> pgmap_array.xa_lock (taken); its parent is resource_lock
-  CHECK(cyc[0].unsafe_scenario == std::vector<std::string>{
-                                      "Chain exists of:",
-                                      "  pgmap_array.xa_lock --> resource_lock --> pgmap_lock",
-                                      "",
-                                      " Possible unsafe locking scenario:",
-                                      "",
-                                      "       CPU0                    CPU1",
-                                      "       ----                    ----",
-                                      "  lock(pgmap_lock);",
-                                      "                               lock(resource_lock);",
-                                      "                               lock(pgmap_lock);",
-                                      "  lock(pgmap_array.xa_lock);",
-                                      "",
-                                      " *** DEADLOCK ***"});
+  CHECK(cyc[0].unsafe_scenario ==
+        std::vector<std::string>{"Chain exists of:", "  pgmap_array.xa_lock --> resource_lock --> pgmap_lock", "",
+                                 " Possible unsafe locking scenario:", "", "       CPU0                    CPU1",
+                                 "       ----                    ----", "  lock(pgmap_lock);",
+                                 "                               lock(resource_lock);",
+                                 "                               lock(pgmap_lock);", "  lock(pgmap_array.xa_lock);", "",
+                                 " *** DEADLOCK ***"});
 }
 
 TEST_CASE("lock order: a trylock adds no dependency, read recursion of a percpu_rwsem is reported") {

@@ -72,12 +72,13 @@ TEST_CASE("lock-scope rules: the era decides (v4.19 wants pgdat_resize_lock + sp
     return w.keys(scope, 1);
   };
   CHECK(run(false) == std::set<std::string>{"scope/R4/zone->spanned_pages/<root>"});  // MHP alone: not v4.19's rule
-  CHECK(run(true).empty());                                                        // both: fine
+  CHECK(run(true).empty());                                                           // both: fine
 }
 
 TEST_CASE("lock-scope rule files: errors name file, line and field") {
-  CHECK_THROWS_AS(parse_scope_rules("r.yaml", "rules:\n  - {id: R1, what: x, objects: [a], eras: [v9], held: [[l]], source: s}\n"),
-                  InputError);
+  CHECK_THROWS_AS(
+      parse_scope_rules("r.yaml", "rules:\n  - {id: R1, what: x, objects: [a], eras: [v9], held: [[l]], source: s}\n"),
+      InputError);
   try {
     parse_scope_rules("r.yaml", "rules:\n  - {id: R1, what: x, objects: [a], eras: [v6], held: [[l]]}\n");
     FAIL("no error");

@@ -19,7 +19,9 @@ using test::scenario_error;
 std::string with_notifiers(const std::string& era, const std::string& notifiers) {
   return "name: t\nera: " + era +
          "\ngeometry: {pages_per_subsection: 2, subsections_per_section: 2, sections: 6}\n"
-         "initial: {boot_sections: 4, nodes: 2, notifiers: " + notifiers + "}\n"
+         "initial: {boot_sections: 4, nodes: 2, notifiers: " +
+         notifiers +
+         "}\n"
          "threads:\n  - {name: probe, op: add_memory, pfn: 16, nid: 1}\n"
          "  - name: online\n    op: online_pages\n    pfn: 16\n    nid: 1\n    after: probe\n";
 }
@@ -43,9 +45,9 @@ TEST_CASE("memory chain: the callbacks each era's tree registers") {
   CHECK_FALSE(has_notifier("v4.19", MemoryNotifier::Hmat));        // hmat_callback() not in the 5.3 tree
   CHECK_FALSE(has_notifier("v5.15", MemoryNotifier::MemoryTier));  // memory-tiers.c from v6.1
   CHECK(has_notifier("v6.1", MemoryNotifier::MemoryTier));
-  CHECK_FALSE(has_notifier("v6.6", MemoryNotifier::Cpuset));       // schedule_work() only
-  CHECK(has_notifier("v6.12", MemoryNotifier::Cpuset));            // synchronous from v6.10
-  CHECK_FALSE(has_notifier("v7.1", MemoryNotifier::Slab));         // on the node chain
+  CHECK_FALSE(has_notifier("v6.6", MemoryNotifier::Cpuset));  // schedule_work() only
+  CHECK(has_notifier("v6.12", MemoryNotifier::Cpuset));       // synchronous from v6.10
+  CHECK_FALSE(has_notifier("v7.1", MemoryNotifier::Slab));    // on the node chain
   CHECK(has_notifier("v7.1", MemoryNotifier::Ksm));
 }
 
@@ -76,9 +78,10 @@ TEST_CASE("memory chain: initial.notifiers") {
   std::string absent = with_notifiers("v6", "[]");
   absent.replace(absent.find(", notifiers: []"), 15, "");
   CHECK(parse_scenario("x.yaml", absent).notifiers == default_memory_notifiers("v6"));  // absent: the default
-  CHECK(parse_scenario("x.yaml", with_notifiers("v6", "none")).notifiers == 0);      // the chain not modelled
+  CHECK(parse_scenario("x.yaml", with_notifiers("v6", "none")).notifiers == 0);         // the chain not modelled
   CHECK(scenario_error(with_notifiers("v5.4", "[slab, memory_tier]"))
-            .find("initial.notifiers[1]': 'memory_tier' is not on the memory notifier chain in era v5.4") != std::string::npos);
+            .find("initial.notifiers[1]': 'memory_tier' is not on the memory notifier chain in era v5.4") !=
+        std::string::npos);
   CHECK(scenario_error(with_notifiers("v6", "[slab, slab]")).find("listed twice") != std::string::npos);
   CHECK(scenario_error(with_notifiers("v6", "[slub]")).find("initial.notifiers[0]") != std::string::npos);
   CHECK(scenario_error(with_notifiers("v6", "7")).find("initial.notifiers") != std::string::npos);
@@ -93,8 +96,10 @@ TEST_CASE("memory chain: slab's going-online callback vetoes with -ENOMEM") {
   const std::string absent = with_notifiers("v6", "none");
   CHECK(scenario_error(absent + "    fail: {at: slab_mem_going_online_callback, errno: ENOMEM}\n")
             .find("which this scenario does not model (initial.notifiers)") != std::string::npos);
-  CHECK(scenario_error(with_notifiers("v6", "[ksm]") + "    fail: {at: slab_mem_going_online_callback, errno: ENOMEM}\n")
-            .find("fail.at': slab_mem_going_online_callback is on the memory notifier chain in slab's callback") != std::string::npos);
+  CHECK(
+      scenario_error(with_notifiers("v6", "[ksm]") + "    fail: {at: slab_mem_going_online_callback, errno: ENOMEM}\n")
+          .find("fail.at': slab_mem_going_online_callback is on the memory notifier chain in slab's callback") !=
+      std::string::npos);
   // the veto point itself stays injectable without the chain
   CHECK(scenario_error(absent + "    fail: {at: memory_notify(MEM_GOING_ONLINE), errno: ENOMEM}\n") == "");
 }

@@ -93,14 +93,16 @@ TEST_CASE("memremap_pages: a map that fails in pagemap_range() leaves nothing be
     }
     // before the busy region: the ref stays as percpu_ref_init() left it, or was never set up
     Ran busy = run_once(scenario(era, "    fail: {at: devm_request_mem_region}\n"));
-    CHECK(has(busy.results, "task map (T0): memremap_pages returned -EBUSY early, at devm_request_mem_region "
-                            "(injected by the scenario's fail:)"));
+    CHECK(has(busy.results,
+              "task map (T0): memremap_pages returned -EBUSY early, at devm_request_mem_region "
+              "(injected by the scenario's fail:)"));
     CHECK_FALSE(busy.published);
     CHECK_FALSE(busy.busy);
     CHECK_FALSE(busy.ref_dead);
     Ran check = run_once(scenario(era, "    fail: {at: memremap_pages_check}\n"));
-    CHECK(has(check.results, "task map (T0): memremap_pages returned -EINVAL early, at memremap_pages_check "
-                             "(injected by the scenario's fail:)"));
+    CHECK(has(check.results,
+              "task map (T0): memremap_pages returned -EINVAL early, at memremap_pages_check "
+              "(injected by the scenario's fail:)"));
     CHECK(check.ref_count == 0);
   }
 }
@@ -115,20 +117,23 @@ TEST_CASE("memremap_pages: the modelled conflict check fails with -ENOMEM and un
 }
 
 TEST_CASE("memremap_pages: without err_pfn_remap's delete, a killed pgmap stays published") {
-  Ran r = run_once(scenario("v6", "    fail: {at: arch_add_memory}\nvariant:\n  name: v\n  edits:\n"
-                                  "    - {op: memremap_pages, remove: err_pfn_remap/pgmap_array_delete}\n"));
+  Ran r = run_once(scenario("v6",
+                            "    fail: {at: arch_add_memory}\nvariant:\n  name: v\n  edits:\n"
+                            "    - {op: memremap_pages, remove: err_pfn_remap/pgmap_array_delete}\n"));
   CHECK(r.published);
   CHECK(r.ref_dead);
   CHECK(has(r.keys, "invariant/pgmap-array-live"));
   // without memremap_pages()'s memunmap_pages(), the ref is never killed
-  Ran live = run_once(scenario("v6", "    fail: {at: arch_add_memory}\nvariant:\n  name: v\n  edits:\n"
-                                     "    - {op: memremap_pages, remove: memunmap_pages/memunmap_pages}\n"));
+  Ran live = run_once(scenario("v6",
+                               "    fail: {at: arch_add_memory}\nvariant:\n  name: v\n  edits:\n"
+                               "    - {op: memremap_pages, remove: memunmap_pages/memunmap_pages}\n"));
   CHECK_FALSE(live.ref_dead);
   CHECK_FALSE(live.published);
 }
 
 TEST_CASE("memremap_pages: the driver maps the range again after a failed map") {
-  const std::string retry = "    fail: {at: arch_add_memory}\n  - {name: retry, op: memremap_pages, device: pmem0, after: map}\n";
+  const std::string retry =
+      "    fail: {at: arch_add_memory}\n  - {name: retry, op: memremap_pages, device: pmem0, after: map}\n";
   Ran r = run_once(scenario("v6", retry));
   CHECK(has(r.results, "task retry (T1): memremap_pages returned 0"));
   CHECK(r.keys.empty());
@@ -136,8 +141,9 @@ TEST_CASE("memremap_pages: the driver maps the range again after a failed map") 
   CHECK(r.section);
   CHECK_FALSE(r.ref_dead);  // the retry's percpu_ref_init()
   // without the failed probe's devres release, the busy region stays claimed
-  Ran busy = run_once(scenario("v6", retry + "variant:\n  name: v\n  edits:\n"
-                                             "    - {op: memremap_pages, thread: map, remove: devres_release_all/devm_release_mem_region}\n"));
+  Ran busy = run_once(scenario(
+      "v6", retry + "variant:\n  name: v\n  edits:\n"
+                    "    - {op: memremap_pages, thread: map, remove: devres_release_all/devm_release_mem_region}\n"));
   CHECK(has(busy.results, "task retry (T1): memremap_pages returned -EBUSY early, at devm_request_mem_region"));
   CHECK_FALSE(busy.published);
 }
@@ -161,7 +167,7 @@ threads:
   RandomStrategy s(1);
   m.run(s, 0);
   const Kernel& k = m.kernel();
-  CHECK(k.pgmap_of_range(8) == 1);  // the second device, not the first declared
+  CHECK(k.pgmap_of_range(8) == 1);                   // the second device, not the first declared
   CHECK(k.page_state(8) == PageState::DevReserved);  // its altmap reserve, never initialised
   CHECK(k.page_state(10) == PageState::DevReady);
 
@@ -173,7 +179,8 @@ threads:
     parse_scenario("x.yaml", partial);
     FAIL("parsed");
   } catch (const InputError& e) {
-    CHECK(std::string(e.what()).find("field 'devices[1]': device 'pfn' overlaps device 'raw' (devices share a range only whole)") !=
+    CHECK(std::string(e.what()).find(
+              "field 'devices[1]': device 'pfn' overlaps device 'raw' (devices share a range only whole)") !=
           std::string::npos);
   }
 }

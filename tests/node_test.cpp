@@ -16,8 +16,11 @@ namespace {
 std::string scenario(const std::string& era, const std::string& threads, bool cpu = false) {
   return "name: t\nera: " + era +
          "\ngeometry: {pages_per_subsection: 2, subsections_per_section: 2, sections: 4, sections_per_block: 1}\n"
-         "initial: {boot_sections: 2, nodes: 2" + (cpu ? "" : ", cpuless_nodes: [1]") + "}\n"
-         "threads:\n" + threads;
+         "initial: {boot_sections: 2, nodes: 2" +
+         (cpu ? "" : ", cpuless_nodes: [1]") +
+         "}\n"
+         "threads:\n" +
+         threads;
 }
 
 struct Node1 {
@@ -59,7 +62,7 @@ TEST_CASE("node: remove of its last memory takes a CPU-less node offline, every 
     CHECK(!test::has(r.keys, "invariant/offline-node-empty"));
     // and the node comes back with the next add
     Node1 back = run(scenario(era, add_a + "  - {name: rm, op: remove_memory, pfn: 8, nid: 1, after: add_a}\n"
-                                            "  - {name: again, op: add_memory, pfn: 8, nid: 1, after: rm}\n"));
+                                           "  - {name: again, op: add_memory, pfn: 8, nid: 1, after: rm}\n"));
     CHECK(back.online == 1);
   }
 }
@@ -70,8 +73,9 @@ TEST_CASE("node: a node with a CPU stays online (check_cpu_on_node())") {
 }
 
 TEST_CASE("node: v5.3 offlines a node whose never-onlined block is still there, v5.10 does not") {
-  const std::string t = add_a + "  - {name: add_b, op: add_memory, pfn: 12, nid: 1, after: add_a}\n"
-                                "  - {name: rm, op: remove_memory, pfn: 8, nid: 1, after: add_b}\n";
+  const std::string t = add_a +
+                        "  - {name: add_b, op: add_memory, pfn: 12, nid: 1, after: add_a}\n"
+                        "  - {name: rm, op: remove_memory, pfn: 8, nid: 1, after: add_b}\n";
   test::OneExecution old_r, new_r;
   Node1 old_n = run(scenario("v5.3", t), &old_r);
   CHECK(old_n.online == 0);  // the span walk saw nothing: the node span is empty
@@ -82,9 +86,10 @@ TEST_CASE("node: v5.3 offlines a node whose never-onlined block is still there, 
 }
 
 TEST_CASE("node: v5.3 keeps an onlined block's node online through the span walk") {
-  const std::string t = add_a + "  - {name: on_a, op: online_pages, pfn: 8, nid: 1, after: add_a}\n"
-                                "  - {name: add_b, op: add_memory, pfn: 12, nid: 1, after: on_a}\n"
-                                "  - {name: rm, op: remove_memory, pfn: 12, nid: 1, after: add_b}\n";
+  const std::string t = add_a +
+                        "  - {name: on_a, op: online_pages, pfn: 8, nid: 1, after: add_a}\n"
+                        "  - {name: add_b, op: add_memory, pfn: 12, nid: 1, after: on_a}\n"
+                        "  - {name: rm, op: remove_memory, pfn: 12, nid: 1, after: add_b}\n";
   test::OneExecution r;
   Node1 n = run(scenario("v5.3", t), &r);
   CHECK(n.online == 1);  // pfn_to_nid() of memory0's online first page
@@ -123,8 +128,9 @@ TEST_CASE("node: the node-span invariant fires when the span misses a zone") {
 }
 
 TEST_CASE("node: the initialised-pages invariant fires on a page outside its zone's span") {
-  auto m = run_v6(add_a + "  - {name: on_a, op: online_pages, pfn: 8, nid: 1, after: add_a}\n"
-                           "  - {name: off_a, op: offline_pages, pfn: 8, nid: 1, after: on_a}\n");
+  auto m = run_v6(add_a +
+                  "  - {name: on_a, op: online_pages, pfn: 8, nid: 1, after: add_a}\n"
+                  "  - {name: off_a, op: offline_pages, pfn: 8, nid: 1, after: on_a}\n");
   Kernel& k = const_cast<Kernel&>(m->kernel());
   CHECK(!broken(k, "zone-span-covers-initialised-pages"));
   // re-initialise pfn 8 as memmap_init_zone() would, without growing the span

@@ -99,9 +99,9 @@ bool poisons_at_offline(const std::string& era) { return shrinks_at_offline(era)
 
 TEST_CASE("every era has the full set of operations") {
   for (const auto& era : known_eras()) {
-    for (const char* op : {"add_memory", "remove_memory", "online_pages", "offline_pages", "memremap_pages",
-                           "memunmap_pages", "memory_failure", "kpageflags", "compaction", "page_owner", "kmemleak",
-                           "bad_range"})
+    for (const char* op :
+         {"add_memory", "remove_memory", "online_pages", "offline_pages", "memremap_pages", "memunmap_pages",
+          "memory_failure", "kpageflags", "compaction", "page_owner", "kmemleak", "bad_range"})
       CHECK_MESSAGE(OpCatalog::get().find(era, op), era << " lacks " << op);
   }
 }
@@ -113,7 +113,8 @@ TEST_CASE("add_memory leaves a present, offline, poisoned section, online_pages 
       Seq s(era);
       s.ram("add_memory", 4);
       s.run();
-      CHECK((s.flags(1) & (SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP)) == (SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP));
+      CHECK((s.flags(1) & (SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP)) ==
+            (SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP));
       CHECK((s.flags(1) & SECTION_IS_ONLINE) == 0);
       CHECK(s.all(4, 8, PageState::Uninit));  // case 1 of [fukasawa-reserved-2019]
       CHECK(s.k.blocks[1]->registered.v == 1);
@@ -205,8 +206,8 @@ TEST_CASE("memremap_pages initialises every device page, memunmap_pages frees it
     CHECK((s.flags(3) & SECTION_IS_ONLINE) == 0);
     CHECK(s.k.page_value(13, PageField::Pgmap) == 1);
     CHECK((s.k.page_value(13, PageField::Flags) & PG_reserved) != 0);  // S11: ZONE_DEVICE pages are PG_reserved
-    CHECK(s.k.pgmaps[0]->ref.count() == 1 + 4);                         // initial + one per page
-    CHECK(s.k.blocks[3]->registered.v == 0);                            // no memory blocks for ZONE_DEVICE
+    CHECK(s.k.pgmaps[0]->ref.count() == 1 + 4);                        // initial + one per page
+    CHECK(s.k.blocks[3]->registered.v == 0);                           // no memory blocks for ZONE_DEVICE
 
     Seq u(era);
     u.dev("memremap_pages");
@@ -327,7 +328,8 @@ TEST_CASE("a step's otherwise: steps run in the caller's frame when its check fa
   CHECK((b.k.page_value(2, PageField::Flags) & PG_hwpoison) == 0);
   // ops show prints the branch
   const std::string shown = show_program(*OpCatalog::get().find("v4.19", "memory_failure"));
-  CHECK(shown.find("get_dev_pagemap    # mm/memremap.c get_dev_pagemap()\n  otherwise:\n    PageHuge") != std::string::npos);
+  CHECK(shown.find("get_dev_pagemap    # mm/memremap.c get_dev_pagemap()\n  otherwise:\n    PageHuge") !=
+        std::string::npos);
 }
 
 namespace {
@@ -338,7 +340,8 @@ struct Counter final : EventObserver {
   long page_reads = 0, acquires = 0, kn_active = 0;
   explicit Counter(const Execution& e) : ex(e) {}
   void on_event(const Event& ev) override {
-    if (ev.kind == EvKind::Acquire) ++(ex.objects().class_of(ev.obj) == "kn->active#memory_block" ? kn_active : acquires);
+    if (ev.kind == EvKind::Acquire)
+      ++(ex.objects().class_of(ev.obj) == "kn->active#memory_block" ? kn_active : acquires);
     if (ev.kind == EvKind::Read && ex.objects().class_of(ev.obj).rfind("page->", 0) == 0) ++page_reads;
   }
 };
@@ -366,7 +369,9 @@ bool era_in(const std::string& era, std::initializer_list<const char*> eras) {
 
 }  // namespace
 
-TEST_CASE("the memory block sysfs readers take no lock but their kernfs active reference and walk the memmap only where their release does") {
+TEST_CASE(
+    "the memory block sysfs readers take no lock but their kernfs active reference and walk the memmap only where "
+    "their release does") {
   for (const auto& era : known_eras()) {
     CAPTURE(era);
     const Counter base = sysfs_read(era, nullptr);

@@ -27,9 +27,9 @@ TEST_CASE("refcount: get after kill, put after release and a second release fire
   SUBCASE("fires") {
     w.h.thread("t", [&] {
       r.init(nullptr, nullptr);
-      r.kill();   // count 0: released
-      r.get(1);   // get after kill (and after release)
-      r.put(1);   // put after release; count 0 again: released twice
+      r.kill();  // count 0: released
+      r.get(1);  // get after kill (and after release)
+      r.put(1);  // put after release; count 0 again: released twice
     });
     auto keys = w.keys(refs, 1);
     CHECK(keys == std::set<std::string>{"refcount/get-after-kill/pgmap->ref/<root>",

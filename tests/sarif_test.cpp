@@ -102,7 +102,8 @@ TEST_CASE("sarif: a short code flow is not capped") {
 
 TEST_CASE("sarif: results beyond the per-run cap are cut and counted") {
   ScenarioResult r = scenario("/elsewhere/s #1.yaml");
-  for (std::size_t i = 0; i < kSarifMaxResults + 7; ++i) r.findings.push_back(race_finding("race/x" + std::to_string(i)));
+  for (std::size_t i = 0; i < kSarifMaxResults + 7; ++i)
+    r.findings.push_back(race_finding("race/x" + std::to_string(i)));
   auto log = nlohmann::json::parse(render_sarif({r}, "/repo"));
   const auto& run = log["runs"][0];
   CHECK(run["results"].size() == kSarifMaxResults);

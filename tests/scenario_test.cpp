@@ -65,9 +65,10 @@ TEST_CASE("a scenario has 1 to 64 threads, the 65th is an error naming file, lin
 }
 
 TEST_CASE("parse errors name file, line, column and field") {
-  CHECK(err(std::string(kBase) + "colour: blue\n") == "x.yaml:15:1: field 'colour': unknown field (allowed: name, "
-                                                     "description, era, geometry, initial, devices, threads, variant, explore, "
-                                                     "expect, timing)");
+  CHECK(err(std::string(kBase) + "colour: blue\n") ==
+        "x.yaml:15:1: field 'colour': unknown field (allowed: name, "
+        "description, era, geometry, initial, devices, threads, variant, explore, "
+        "expect, timing)");
   CHECK(err(replace(kBase, "era: v6", "era: v2.6")).rfind("x.yaml:2:6: field 'era': 'v2.6' is not one of", 0) == 0);
   CHECK(err(replace(kBase, "name: t\n", "")).find("field 'name': missing required field") != std::string::npos);
   CHECK(err(replace(kBase, "sections: 4", "sections: four")) ==
@@ -164,8 +165,8 @@ TEST_CASE("every bundled op file parses and names only known primitives") {
   // otherwise: a list of steps, parsed like any other (names unique across both)
   CHECK(op_err("  - step: get_dev_pagemap\n    otherwise:\n      - step: PageHuge\n").empty());
   CHECK(op_err("  - step: get_dev_pagemap\n    otherwise: 5\n").find("steps[0].otherwise") != std::string::npos);
-  CHECK(op_err("  - step: get_dev_pagemap\n    otherwise:\n      - step: nope\n")
-            .find("steps[0].otherwise[0].step") != std::string::npos);
+  CHECK(op_err("  - step: get_dev_pagemap\n    otherwise:\n      - step: nope\n").find("steps[0].otherwise[0].step") !=
+        std::string::npos);
   CHECK(op_err("  - step: PageHuge\n  - step: get_dev_pagemap\n    otherwise:\n      - step: PageHuge\n")
             .find("appears twice") != std::string::npos);
 }

@@ -39,8 +39,8 @@ Usage run(const std::string& text) {
 
 TEST_CASE("section usage: allocated at add, kept for early sections") {
   Usage u = run(scenario("v5.10", false));
-  CHECK(u.boot0 == 1);     // boot sections 0 and 1 have theirs from sparse_init()
-  CHECK(u.objects == 3);   // and section 2 got one from section_activate()
+  CHECK(u.boot0 == 1);    // boot sections 0 and 1 have theirs from sparse_init()
+  CHECK(u.objects == 3);  // and section 2 got one from section_activate()
   CHECK(u.added == 3);
   CHECK(u.last == MemSectionUsage::State::Live);
 }

@@ -87,7 +87,7 @@ TEST_CASE("stale: an idle device-private page read without a pgmap reference ([w
     bool read = false;
     w.h.thread("memunmap_pages", [&] {
       map();
-      p.idle_at_zero = false;  // memmap_init_zone_device() before ef233450898f: free pages at 1
+      p.idle_at_zero = false;              // memmap_init_zone_device() before ef233450898f: free pages at 1
       w.k.read_page(9, PageField::Flags);  // page_to_nid() after the per-page puts (v5.0, v5.3)
       read = true;
     });

@@ -26,7 +26,7 @@ TEST_CASE("--time-limit durations") {
   CHECK(parse_duration("1h30m") == milliseconds(5400000));
   CHECK(parse_duration("1500ms") == milliseconds(1500));
   CHECK(parse_duration("2m30s") == milliseconds(150000));
-  CHECK(parse_duration("45") == milliseconds(45000));  // a bare number: seconds
+  CHECK(parse_duration("45") == milliseconds(45000));         // a bare number: seconds
   CHECK(parse_duration("720h") == milliseconds(2592000000));  // 30 days, the most
   for (const char* bad : {"", "0s", "0", "5x", "1m30", "-1s", "s", "1.5m", "721h", "99999999999999999999s", "1 s"})
     CHECK_MESSAGE(!parse_duration(bad), bad);
@@ -145,11 +145,11 @@ TEST_CASE("a scenario without explore.step_budget gets the derived one, one with
 
 TEST_CASE("a stop request cuts a stoppable execution, not another") {
   // a memmap of 16 real sections: thousands of choice points
-  const Scenario sc = parse_scenario(
-      "c.yaml",
-      "name: c\nera: v6\ngeometry: {preset: x86_64, sections: 64}\ninitial: {boot_sections: 16}\n"
-      "devices:\n  - {name: pmem0, start_pfn: 524288, nr_pages: 524288}\n"
-      "threads:\n  - {name: m, op: memremap_pages, device: pmem0}\n  - {name: k, op: kmemleak}\n");
+  const Scenario sc =
+      parse_scenario("c.yaml",
+                     "name: c\nera: v6\ngeometry: {preset: x86_64, sections: 64}\ninitial: {boot_sections: 16}\n"
+                     "devices:\n  - {name: pmem0, start_pfn: 524288, nr_pages: 524288}\n"
+                     "threads:\n  - {name: m, op: memremap_pages, device: pmem0}\n  - {name: k, op: kmemleak}\n");
   Machine m(sc);
   RandomStrategy s(1);
   clear_stop_request();
@@ -164,6 +164,6 @@ TEST_CASE("a stop request cuts a stoppable execution, not another") {
   const Outcome cut = m.run(s, 0);
   clear_stop_request();
   CHECK(cut.status == Outcome::Status::Stopped);
-  CHECK(m.ex.steps() == 1024);  // polled every 1024 choice points
+  CHECK(m.ex.steps() == 1024);                              // polled every 1024 choice points
   CHECK(m.run(s, 0).status == Outcome::Status::Completed);  // the request cleared: the next runs whole
 }

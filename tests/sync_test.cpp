@@ -18,7 +18,10 @@ TEST_CASE("mutex: mutual exclusion holds in every execution") {
   Harness h;
   Mutex m(h.ex, "m");
   int inside = 0, worst = 0;
-  h.reset = [&] { m.reset(); inside = worst = 0; };
+  h.reset = [&] {
+    m.reset();
+    inside = worst = 0;
+  };
   for (const char* n : {"a", "b", "c"})
     h.thread(n, [&] {
       m.lock();
@@ -40,7 +43,11 @@ TEST_CASE("mutex: trylock fails while held and never blocks") {
   Mutex m(h.ex, "m");
   bool got = true;
   h.reset = [&] { m.reset(); };
-  h.thread("a", [&] { m.lock(); got = m.trylock(); m.unlock(); });
+  h.thread("a", [&] {
+    m.lock();
+    got = m.trylock();
+    m.unlock();
+  });
   RandomStrategy s(1);
   CHECK(h.run_once(s, 0).status == S::Completed);
   CHECK_FALSE(got);
@@ -90,7 +97,11 @@ TEST_CASE("percpu_rwsem: readers share, a writer excludes everybody") {
   PercpuRwsem sem(h.ex, "mem_hotplug_lock");
   int readers = 0, writers = 0, max_readers = 0;
   bool bad = false;
-  h.reset = [&] { sem.reset(); readers = writers = max_readers = 0; bad = false; };
+  h.reset = [&] {
+    sem.reset();
+    readers = writers = max_readers = 0;
+    bad = false;
+  };
   for (const char* n : {"r0", "r1"})
     h.thread(n, [&] {
       sem.down_read();
@@ -133,7 +144,10 @@ TEST_CASE("percpu_rwsem: writer preference makes read recursion deadlock ([duyck
     sem.up_read();
     sem.up_read();
   });
-  h.thread("writer", [&] { sem.down_write(); sem.up_write(); });
+  h.thread("writer", [&] {
+    sem.down_write();
+    sem.up_write();
+  });
   auto st = h.explore(400);
   CHECK(Harness::count(st, S::Deadlock) > 0);
   CHECK(Harness::count(st, S::Completed) > 0);
@@ -143,7 +157,10 @@ TEST_CASE("percpu_rwsem: the writer cannot take the read side (not writer-recurs
   Harness h;
   PercpuRwsem sem(h.ex, "mem_hotplug_lock");
   h.reset = [&] { sem.reset(); };
-  h.thread("hotplug", [&] { sem.down_write(); sem.down_read(); });
+  h.thread("hotplug", [&] {
+    sem.down_write();
+    sem.down_read();
+  });
   RandomStrategy s(1);
   CHECK(h.run_once(s, 0).status == S::Deadlock);
 }
@@ -159,7 +176,10 @@ TEST_CASE("rwlock: a waiting writer makes new readers queue") {
     l.read_unlock();
     l.read_unlock();
   });
-  h.thread("writer", [&] { l.write_lock(); l.write_unlock(); });
+  h.thread("writer", [&] {
+    l.write_lock();
+    l.write_unlock();
+  });
   auto st = h.explore(300);
   CHECK(Harness::count(st, S::Deadlock) > 0);
 }
@@ -178,8 +198,10 @@ TEST_CASE("seqlock: a reader overlapping a writer retries, otherwise it does not
     unsigned s0 = sl.read_begin();
     CHECK((s0 & 1u) == 0);  // never begins inside a write section
     h.ex.choice_point();
-    if (sl.read_retry(s0)) ++retries;
-    else ++clean;
+    if (sl.read_retry(s0))
+      ++retries;
+    else
+      ++clean;
   });
   h.explore(300);
   CHECK(retries > 0);
@@ -220,9 +242,20 @@ TEST_CASE("completion: the waiter runs only after complete()") {
   Harness h;
   Completion done(h.ex, "pgmap->done");
   bool completed = false, order_ok = true;
-  h.reset = [&] { done.reset(); completed = false; order_ok = true; };
-  h.thread("waiter", [&] { done.wait(); order_ok &= completed; });
-  h.thread("completer", [&] { h.ex.choice_point(); completed = true; done.complete(); });
+  h.reset = [&] {
+    done.reset();
+    completed = false;
+    order_ok = true;
+  };
+  h.thread("waiter", [&] {
+    done.wait();
+    order_ok &= completed;
+  });
+  h.thread("completer", [&] {
+    h.ex.choice_point();
+    completed = true;
+    done.complete();
+  });
   RandomStrategy s(2);
   for (int k = 0; k < 100; ++k) {
     CHECK(h.run_once(s, k).status == S::Completed);
@@ -240,12 +273,15 @@ TEST_CASE("percpu_ref: balanced gets and puts release once, a missing get underf
   PercpuRef ref(h.ex, "pgmap->ref");
   Completion done(h.ex, "pgmap->done");
   long gets = 4;
-  h.reset = [&] { ref.reset(); done.reset(); };
+  h.reset = [&] {
+    ref.reset();
+    done.reset();
+  };
   h.thread("map+unmap", [&] {
     ref.init([](void* d) { static_cast<Completion*>(d)->complete(); }, &done);
-    ref.get(gets);   // percpu_ref_get_many() of the map-time refs
+    ref.get(gets);  // percpu_ref_get_many() of the map-time refs
     ref.kill();
-    ref.put(4);      // one put per page at unmap
+    ref.put(4);  // one put per page at unmap
     done.wait();
   });
   RandomStrategy s(1);

@@ -69,7 +69,8 @@ TEST_CASE("variant edit kinds") {
   }
   SUBCASE("wrap, unwrap, set_mode") {
     Scenario sc = with(
-        "    - {op: memremap_pages, wrap: memmap_init_zone_device, lock: mem_hotplug_lock, mode: write, via: mem_hotplug_begin}\n"
+        "    - {op: memremap_pages, wrap: memmap_init_zone_device, lock: mem_hotplug_lock, mode: write, via: "
+        "mem_hotplug_begin}\n"
         "    - {op: memremap_pages, set_mode: mem_hotplug_lock, around: memmap_init_zone_device, mode: read}\n"
         "    - {op: online_pages, unwrap: device_lock, around: online_pages}\n");
     CHECK(locks_around(sc, "memremap_pages", "memmap_init_zone_device") == V{"mem_hotplug_lock:read"});
@@ -85,9 +86,10 @@ TEST_CASE("variant edit kinds") {
     CHECK(std::find(l.begin(), l.end(), "mem_hotplug_lock:write") == l.end());
   }
   SUBCASE("replace, insert, remove") {
-    Scenario sc = with("    - {op: memremap_pages, replace: percpu_ref_get_many, impl: percpu_ref_get_many_span}\n"
-                       "    - {op: memremap_pages, insert: kmem_cache_create, after: memmap_init_zone_device}\n"
-                       "    - {op: memremap_pages, remove: devm_request_mem_region}\n");
+    Scenario sc = with(
+        "    - {op: memremap_pages, replace: percpu_ref_get_many, impl: percpu_ref_get_many_span}\n"
+        "    - {op: memremap_pages, insert: kmem_cache_create, after: memmap_init_zone_device}\n"
+        "    - {op: memremap_pages, remove: devm_request_mem_region}\n");
     const OpProgram& p = sc.programs.at("memremap_pages");
     const OpNode* get = find_node(p.steps, "percpu_ref_get_many");
     REQUIRE(get);
@@ -123,8 +125,9 @@ TEST_CASE("variant edit errors name the edit's line and field") {
             .find("field 'insert': no step primitive named 'nope'") != std::string::npos);
   CHECK(err("    - {op: memremap_pages, insert: memmap_init_range, after: percpu_ref_init}\n")
             .find("already has a step 'memmap_init_range'") != std::string::npos);
-  CHECK(err("    - {op: memremap_pages, insert: kmem_cache_create}\n")
-            .find("needs exactly one of 'after' or 'before'") != std::string::npos);
+  CHECK(
+      err("    - {op: memremap_pages, insert: kmem_cache_create}\n").find("needs exactly one of 'after' or 'before'") !=
+      std::string::npos);
   CHECK(err("    - {op: memremap_pages, remove: nope}\n")
             .find("field 'remove': operation 'memremap_pages' (era v6) has no step 'nope'") != std::string::npos);
   CHECK(err("    - {op: memremap_pages, explode: x}\n").find("an edit is one of move, wrap") != std::string::npos);
@@ -153,7 +156,8 @@ TEST_CASE("a REGION names a lock region by its lock, its via, or both") {
     CHECK(e.find("cpu_hotplug_lock read via mem_hotplug_begin (around kasan_add_zero_shadow") != std::string::npos);
     CHECK(e.find("mem_hotplug_lock write via mem_hotplug_begin (around kasan_add_zero_shadow") != std::string::npos);
     // the third is in an error label (the probe's devres release)
-    CHECK(err("    - {op: memremap_pages, unwrap: resource_lock}\n").find("3 regions of 'memremap_pages'") != std::string::npos);
+    CHECK(err("    - {op: memremap_pages, unwrap: resource_lock}\n").find("3 regions of 'memremap_pages'") !=
+          std::string::npos);
     CHECK(err("    - {op: memremap_pages, unwrap: {lock: mem_hotplug_lock, via: get_online_mems}}\n") ==
           "x.yaml:11:7: field 'unwrap': operation 'memremap_pages' (era v6) has no mem_hotplug_lock region taken via "
           "get_online_mems");
@@ -167,29 +171,34 @@ TEST_CASE("a REGION names a lock region by its lock, its via, or both") {
 TEST_CASE("set_trylock switches a region between trylock and blocking") {
   // online_pages() is reached through the sysfs store: lock_device_hotplug_sysfs() trylocks
   Scenario base = parse_scenario("x.yaml", std::string(kHead) + "    []\n");
-  CHECK(shown(base, "online_pages").find("taken by lock_device_hotplug_sysfs (trylock, else the op restarts)") != std::string::npos);
+  CHECK(shown(base, "online_pages").find("taken by lock_device_hotplug_sysfs (trylock, else the op restarts)") !=
+        std::string::npos);
   Scenario block = with("    - {op: online_pages, set_trylock: device_hotplug_lock, trylock: false}\n");
   CHECK(shown(block, "online_pages").find("trylock") == std::string::npos);
   CHECK(shown(block, "online_pages").find("[device_hotplug_lock write] taken by lock_device_hotplug_sysfs\n") !=
         std::string::npos);
-  Scenario back = with("    - {op: online_pages, set_trylock: device_hotplug_lock, trylock: false}\n"
-                       "    - {op: online_pages, set_trylock: {via: lock_device_hotplug_sysfs}, trylock: true}\n");
+  Scenario back = with(
+      "    - {op: online_pages, set_trylock: device_hotplug_lock, trylock: false}\n"
+      "    - {op: online_pages, set_trylock: {via: lock_device_hotplug_sysfs}, trylock: true}\n");
   CHECK(shown(back, "online_pages") == shown(base, "online_pages"));
   // two zone_lock regions: the error lists both
   CHECK(err("    - {op: online_pages, set_trylock: zone_lock, trylock: false}\n").find("2 regions of 'online_pages'") !=
         std::string::npos);
   // percpu rwsems have no trylock in the model
   CHECK(err("    - {op: online_pages, set_trylock: mem_hotplug_lock, trylock: true}\n")
-            .find("field 'variant.edits[0].trylock': mem_hotplug_lock has no trylock in the model") != std::string::npos);
-  CHECK(err("    - {op: memremap_pages, set_trylock: {via: mem_hotplug_begin}, around: memmap_init_range, trylock: true}\n") ==
+            .find("field 'variant.edits[0].trylock': mem_hotplug_lock has no trylock in the model") !=
+        std::string::npos);
+  CHECK(err("    - {op: memremap_pages, set_trylock: {via: mem_hotplug_begin}, around: memmap_init_range, trylock: "
+            "true}\n") ==
         "x.yaml:11:7: field 'trylock': mem_hotplug_lock has no trylock in the model (only the mutexes do)");
   CHECK(err("    - {op: online_pages, set_trylock: device_hotplug_lock}\n").find("trylock") != std::string::npos);
 }
 
 TEST_CASE("drop releases a lock around some steps of its region") {
   SUBCASE("in the middle: the region splits, re-taken after") {
-    Scenario sc = with("    - {op: memremap_pages, drop: mem_hotplug_lock, around: {from: kasan_add_zero_shadow, to: arch_add_memory},"
-                       " done: mem_hotplug_done_early, via: mem_hotplug_begin_again}\n");
+    Scenario sc = with(
+        "    - {op: memremap_pages, drop: mem_hotplug_lock, around: {from: kasan_add_zero_shadow, to: arch_add_memory},"
+        " done: mem_hotplug_done_early, via: mem_hotplug_begin_again}\n");
     CHECK(locks_around(sc, "memremap_pages", "arch_add_memory") == V{"cpu_hotplug_lock:read"});
     CHECK(locks_around(sc, "memremap_pages", "move_pfn_range_to_zone") ==
           V{"cpu_hotplug_lock:read", "mem_hotplug_lock:write"});
@@ -208,9 +217,10 @@ TEST_CASE("drop releases a lock around some steps of its region") {
   }
   SUBCASE("[duyck-defer-2018] as a drop gives the kernel's own program") {
     Scenario base = parse_scenario("x.yaml", std::string(kHead) + "    []\n");
-    Scenario sc = with("    - {op: memremap_pages, move: memmap_init_zone_device, after: move_pfn_range_to_zone}\n"
-                       "    - {op: memremap_pages, drop: mem_hotplug_lock, around: memmap_init_zone_device}\n"
-                       "    - {op: memremap_pages, drop: cpu_hotplug_lock, around: memmap_init_zone_device}\n");
+    Scenario sc = with(
+        "    - {op: memremap_pages, move: memmap_init_zone_device, after: move_pfn_range_to_zone}\n"
+        "    - {op: memremap_pages, drop: mem_hotplug_lock, around: memmap_init_zone_device}\n"
+        "    - {op: memremap_pages, drop: cpu_hotplug_lock, around: memmap_init_zone_device}\n");
     CHECK(shown(sc, "memremap_pages") == shown(base, "memremap_pages"));
   }
   SUBCASE("errors") {
@@ -221,7 +231,8 @@ TEST_CASE("drop releases a lock around some steps of its region") {
     CHECK(err("    - {op: memremap_pages, drop: mem_hotplug_lock, around: resize_zone_range}\n")
               .find("'resize_zone_range' is inside 'move_pfn_range_to_zone' within the mem_hotplug_lock region") !=
           std::string::npos);
-    CHECK(err("    - {op: memremap_pages, drop: mem_hotplug_lock, around: {from: move_pfn_range_to_zone, to: arch_add_memory}}\n")
+    CHECK(err("    - {op: memremap_pages, drop: mem_hotplug_lock, around: {from: move_pfn_range_to_zone, to: "
+              "arch_add_memory}}\n")
               .find("field 'around.to': 'arch_add_memory' comes before 'move_pfn_range_to_zone'") != std::string::npos);
     CHECK(err("    - {op: memremap_pages, drop: mem_hotplug_lock, around: memmap_init_zone_device}\n") ==
           "x.yaml:11:7: field 'around': step 'memmap_init_zone_device' of 'memremap_pages' is not inside a "
@@ -233,10 +244,11 @@ TEST_CASE("drop releases a lock around some steps of its region") {
 }
 
 TEST_CASE("insert and replace name the step after the kernel function") {
-  Scenario sc = with("    - {op: memremap_pages, insert: {step: kmem_cache_create_usercopy, impl: kmem_cache_create},"
-                     " after: memmap_init_zone_device}\n"
-                     "    - {op: memremap_pages, replace: percpu_ref_get_many, impl: percpu_ref_get_many_span,"
-                     " as: percpu_ref_get_span}\n");
+  Scenario sc = with(
+      "    - {op: memremap_pages, insert: {step: kmem_cache_create_usercopy, impl: kmem_cache_create},"
+      " after: memmap_init_zone_device}\n"
+      "    - {op: memremap_pages, replace: percpu_ref_get_many, impl: percpu_ref_get_many_span,"
+      " as: percpu_ref_get_span}\n");
   const OpProgram& p = sc.programs.at("memremap_pages");
   const OpNode* ins = find_node(p.steps, "kmem_cache_create_usercopy");
   REQUIRE(ins);
@@ -251,12 +263,14 @@ TEST_CASE("insert and replace name the step after the kernel function") {
   CHECK(s.find("percpu_ref_get_span (as percpu_ref_get_many_span)") != std::string::npos);
   CHECK(err("    - {op: memremap_pages, insert: {step: x, impl: nope}, after: memmap_init_range}\n")
             .find("field 'insert.impl': no step primitive named 'nope'") != std::string::npos);
-  CHECK(err("    - {op: memremap_pages, insert: {step: memmap_init_range, impl: kmem_cache_create}, after: percpu_ref_init}\n")
+  CHECK(err("    - {op: memremap_pages, insert: {step: memmap_init_range, impl: kmem_cache_create}, after: "
+            "percpu_ref_init}\n")
             .find("field 'insert.step': operation 'memremap_pages' already has a step 'memmap_init_range'") !=
         std::string::npos);
   CHECK(err("    - {op: memremap_pages, insert: {impl: kmem_cache_create}, after: percpu_ref_init}\n")
             .find("variant.edits[0].insert") != std::string::npos);
-  CHECK(err("    - {op: memremap_pages, replace: percpu_ref_get_many, impl: percpu_ref_get_many_span, as: percpu_ref_init}\n")
+  CHECK(err("    - {op: memremap_pages, replace: percpu_ref_get_many, impl: percpu_ref_get_many_span, as: "
+            "percpu_ref_init}\n")
             .find("field 'as': operation 'memremap_pages' already has a step 'percpu_ref_init'") != std::string::npos);
 }
 
@@ -271,7 +285,8 @@ TEST_CASE("a variant file: `variant: {name, edits}` with an optional era") {
   CHECK(parse_variant_file("v.yaml", vf).era.empty());
   Scenario sc = parse_scenario("x.yaml", std::string(kHead) + "    []\n", "v.yaml", "era: v6\n" + vf);
   CHECK(sc.variant == "w");
-  CHECK(parse_scenario("x.yaml", std::string(kHead) + "    []\n", "v.yaml", vf).variant == "w");  // no era: any scenario
+  CHECK(parse_scenario("x.yaml", std::string(kHead) + "    []\n", "v.yaml", vf).variant ==
+        "w");  // no era: any scenario
   CHECK_FALSE(find_node(sc.programs.at("memremap_pages").steps, "devm_request_mem_region"));
   auto ferr = [&](const std::string& text) {
     try {

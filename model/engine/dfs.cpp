@@ -126,8 +126,10 @@ void DfsStrategy::add_backtracks() {
       if (forced) add_run(a.thread, false, k, ++seq[a.thread]);
       auto& acc = runs_[nruns_ - 1].acc;
       auto it = std::find_if(acc.begin(), acc.end(), [&](const auto& p) { return p.first == a.obj; });
-      if (it == acc.end()) acc.emplace_back(a.obj, a.excl);
-      else it->second |= a.excl;
+      if (it == acc.end())
+        acc.emplace_back(a.obj, a.excl);
+      else
+        it->second |= a.excl;
     }
   }
   // 2. Happens-before (program order plus dependence) by vector clocks, and
@@ -178,8 +180,10 @@ void DfsStrategy::add_backtracks() {
         // reversing the race right at e's node costs a preemption the bound
         // forbids (a switch there costs no more than the one already made)
         const std::size_t c = last_switch_before(e.node);
-        if (c < floor_) adds_.push_back({std::uint32_t(c), false, r.thread, 0});
-        else add_bpor(stack_[c], r.thread);
+        if (c < floor_)
+          adds_.push_back({std::uint32_t(c), false, r.thread, 0});
+        else
+          add_bpor(stack_[c], r.thread);
       }
       Node& n = stack_[e.node];
       // Every enabled thread asked for at e's node already: the race adds
@@ -207,8 +211,10 @@ void DfsStrategy::add_backtracks() {
       for (std::size_t v = static_cast<std::size_t>(preds[x]) + 1; v < j; ++v)
         if (runs[v].vc[e.thread] < e.seq) consider(runs[v]);
       consider(r);
-      if (mine) add_source(n, initials);
-      else adds_.push_back({std::uint32_t(e.node), true, 0, initials});
+      if (mine)
+        add_source(n, initials);
+      else
+        adds_.push_back({std::uint32_t(e.node), true, 0, initials});
     }
     last_of[r.thread] = static_cast<long>(j);
     for (const auto& [obj, excl] : r.acc) {
@@ -375,8 +381,10 @@ void DfsStrategy::adopt(const DfsStrategy& sub) {
 
 void DfsStrategy::apply(const std::vector<Addition>& adds) {
   for (const Addition& a : adds) {
-    if (a.race) add_source(stack_[a.node], a.initials);
-    else add_bpor(stack_[a.node], a.thread);
+    if (a.race)
+      add_source(stack_[a.node], a.initials);
+    else
+      add_bpor(stack_[a.node], a.thread);
   }
 }
 

@@ -202,7 +202,7 @@ class DfsStrategy final : public Strategy {
     // vc[t]: t's last run ordered before or at this one; add_backtracks()
     // zeroes and reads only the execution's threads
     std::array<std::uint32_t, kMaxThreads> vc;
-    std::vector<std::pair<ObjId, bool>> acc;    // objects, exclusive
+    std::vector<std::pair<ObjId, bool>> acc;  // objects, exclusive
   };
   struct ObjHistory {
     long last_excl = -1;
@@ -232,9 +232,9 @@ class DfsStrategy final : public Strategy {
   bool redundant_ = false;
   Transition seg_;
   unsigned bound_;
-  bool sleep_sets_;  // sleep and unbounded dpor (BPOR has none)
-  unsigned round_ = 0;            // bounded: the preemptions allowed in this round
-  std::size_t floor_ = 0;         // subtree(): nodes above it are not this search's to backtrack
+  bool sleep_sets_;                // sleep and unbounded dpor (BPOR has none)
+  unsigned round_ = 0;             // bounded: the preemptions allowed in this round
+  std::size_t floor_ = 0;          // subtree(): nodes above it are not this search's to backtrack
   bool needs_next_round_ = false;  // bounded: a branch was cut at this round's bound
   const ObjectRegistry* objects_;
   Path stack_;

@@ -14,16 +14,16 @@ using StackId = std::uint32_t;
 constexpr unsigned kMaxThreads = 64;
 constexpr ThreadId kNoThread = 0xff;
 constexpr std::uint8_t kNoLockBit = 0xff;
-constexpr std::uint8_t kEvTrylock = 1;  // Event::flags: an Acquire by a trylock (no lock-order dependency)
+constexpr std::uint8_t kEvTrylock = 1;   // Event::flags: an Acquire by a trylock (no lock-order dependency)
 constexpr std::uint8_t kEvSpinlock = 2;  // Event::flags: a LockMisuse of a spinlock (its debug check, not a mutex's)
 
 enum class EvKind : std::uint8_t {
-  Read,        // load of a modelled field
-  Write,       // store of a modelled field
-  Acquire,     // happens-before sink: lock taken, completion waited, seq read begin...
-  Release,     // happens-before source: lock dropped, completion done, ref put...
-  Block,       // thread found the object unavailable and is now not enabled
-  RefOp,       // percpu_ref get/put/kill/tryget (value = count after)
+  Read,     // load of a modelled field
+  Write,    // store of a modelled field
+  Acquire,  // happens-before sink: lock taken, completion waited, seq read begin...
+  Release,  // happens-before source: lock dropped, completion done, ref put...
+  Block,    // thread found the object unavailable and is now not enabled
+  RefOp,    // percpu_ref get/put/kill/tryget (value = count after)
   ThreadStart,
   ThreadEnd,
   SeqBegin,    // seqcount read section entered (an acquire of the writers' releases)
@@ -57,20 +57,20 @@ constexpr Touch touch_of(EvKind kind, std::uint8_t mode) {
     case EvKind::Block:
     case EvKind::RefOp:
     case EvKind::LockMisuse: return Touch::Exclusive;  // its outcome depends on who holds the lock
-    default: return Touch::None;  // thread start and end
+    default: return Touch::None;                       // thread start and end
   }
 }
 
 struct Event {
-  std::uint32_t index;   // position in the execution's event list
+  std::uint32_t index;  // position in the execution's event list
   ThreadId thread;
   EvKind kind;
-  std::uint8_t mode;     // Access for Read/Write, SyncSide for Acquire/Release
+  std::uint8_t mode;       // Access for Read/Write, SyncSide for Acquire/Release
   std::uint8_t flags = 0;  // kEvTrylock, kEvSpinlock
   ObjId obj;
   std::int64_t value;
-  StackId stack;         // interned kernel-function stack of the thread
-  std::uint64_t held;    // bit i set: the thread holds lock i (Execution::register_lock)
+  StackId stack;              // interned kernel-function stack of the thread
+  std::uint64_t held;         // bit i set: the thread holds lock i (Execution::register_lock)
   std::uint64_t held_shared;  // of those, the ones held in read/shared mode
 };
 

@@ -31,7 +31,8 @@ Execution::~Execution() {
 }
 
 std::uint8_t Execution::register_lock(ObjId obj) {
-  if (lock_objs_.size() >= 64) throw std::runtime_error("a run took more than 64 distinct locks (the held-lock mask is 64 bits)");
+  if (lock_objs_.size() >= 64)
+    throw std::runtime_error("a run took more than 64 distinct locks (the held-lock mask is 64 bits)");
   lock_objs_.push_back(obj);
   lock_classes_.push_back(objects_.class_of(obj));
   lock_bits_.emplace(obj, static_cast<std::uint8_t>(lock_objs_.size() - 1));
@@ -123,10 +124,14 @@ std::string Execution::thread_positions() const {
   std::string out = "threads there:";
   for (const SimThread& t : threads_) {
     out += " T" + std::to_string(t.id) + " " + t.name;
-    if (t.state == ThreadState::Finished) out += " (ended)";
-    else if (t.state == ThreadState::Idle) out += " (not started)";
-    else if (t.stack == 0) out += " (outside any modelled function)";
-    else out += " in " + stacks_.joined(t.stack);
+    if (t.state == ThreadState::Finished)
+      out += " (ended)";
+    else if (t.state == ThreadState::Idle)
+      out += " (not started)";
+    else if (t.stack == 0)
+      out += " (outside any modelled function)";
+    else
+      out += " in " + stacks_.joined(t.stack);
     if (t.id + 1u < threads_.size()) out += ",";
   }
   return out;
@@ -166,8 +171,7 @@ void Execution::schedule_next() {
 void Execution::choice_point(ObjId next, bool next_excl) {
   if (strategy_wants_events_ && next) strategy_->pending(cur_, next, next_excl);
   if (++steps_ > budget_) {
-    finish(Outcome::Status::Livelock,
-           "step budget of " + std::to_string(budget_) + " choice points exhausted");
+    finish(Outcome::Status::Livelock, "step budget of " + std::to_string(budget_) + " choice points exhausted");
     return;
   }
   // every 1024 choice points (about a millisecond of a real geometry)
@@ -180,7 +184,8 @@ void Execution::choice_point(ObjId next, bool next_excl) {
 
 void Execution::emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value, std::uint8_t flags) {
   const SimThread& t = threads_[cur_];
-  Event ev{static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, flags, obj, value, t.stack, t.held, t.held_shared};
+  Event ev{
+      static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, flags, obj, value, t.stack, t.held, t.held_shared};
   events_.push_back(ev);
   if (vtime_) vtime_->on_event(cur_);
   if (strategy_wants_events_) strategy_->observe(events_.back());

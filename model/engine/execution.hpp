@@ -46,12 +46,12 @@ struct SimThread {
   ThreadId id = 0;
   std::string name;
   ThreadState state = ThreadState::Idle;
-  ObjId blocked_on = 0;          // object waited for while Blocked
+  ObjId blocked_on = 0;  // object waited for while Blocked
   SyncSide blocked_side = SyncSide::Exclusive;
   StackId blocked_at = 0;
   StackId stack = 0;
-  std::uint64_t held = 0;        // lock bits
-  std::uint64_t held_shared = 0; // lock bits held in shared mode
+  std::uint64_t held = 0;           // lock bits
+  std::uint64_t held_shared = 0;    // lock bits held in shared mode
   std::vector<HeldLock> held_list;  // in acquisition order, for reports
   // How the thread's operation returned (set_exit()): the errno, whether it
   // stopped early and where, whether a scenario's injection made it fail.
@@ -130,8 +130,14 @@ class Execution {
   void wake(ObjId obj);
   SimThread& self() { return threads_[cur_]; }
   ThreadId current() const { return cur_; }
-  void push_frame(FnId f) { auto& t = self(); t.stack = stacks_.push(t.stack, f); }
-  void pop_frame() { auto& t = self(); t.stack = stacks_.parent(t.stack); }
+  void push_frame(FnId f) {
+    auto& t = self();
+    t.stack = stacks_.push(t.stack, f);
+  }
+  void pop_frame() {
+    auto& t = self();
+    t.stack = stacks_.parent(t.stack);
+  }
   // The running thread's operation returned err (0: success), early at stack `at` or not.
   void set_exit(int err, bool early, bool injected, StackId at) {
     auto& t = self();

@@ -96,8 +96,8 @@ class ObjTable {
   }
   std::vector<Slot> slots_ = std::vector<Slot>(64);
   std::vector<Direct> direct_;  // keys below its size, by key
-  std::vector<T> vals_;  // [0, used_) are this generation's entries
-  unsigned shift_ = 64 - 6;  // log2(slots_.size()) high bits of the product
+  std::vector<T> vals_;         // [0, used_) are this generation's entries
+  unsigned shift_ = 64 - 6;     // log2(slots_.size()) high bits of the product
   std::uint32_t gen_ = 1;
   std::uint32_t used_ = 0;
 };

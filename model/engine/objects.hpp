@@ -22,7 +22,8 @@ class ObjectRegistry {
   ObjId add(std::string name) { return add(name, name); }
   // One object with a report name and a class name (the key name, no indices).
   ObjId add(const std::string& name, const std::string& cls) {
-    return add_range(1, [name](std::uint64_t) { return name; }, [cls](std::uint64_t) { return cls; });
+    return add_range(
+        1, [name](std::uint64_t) { return name; }, [cls](std::uint64_t) { return cls; });
   }
   // granule > 1: the range is made of records of `granule` objects that one
   // store may change together (a poisoned or freed struct page changes every
@@ -81,8 +82,10 @@ class ObjectRegistry {
     std::size_t lo = 0, hi = ranges_.size();
     while (lo < hi) {
       std::size_t mid = (lo + hi) / 2;
-      if (ranges_[mid].first + ranges_[mid].count <= id) lo = mid + 1;
-      else hi = mid;
+      if (ranges_[mid].first + ranges_[mid].count <= id)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
     if (lo < ranges_.size() && ranges_[lo].first <= id) return &ranges_[lo];
     return nullptr;
@@ -93,9 +96,9 @@ class ObjectRegistry {
     std::uint64_t mask;  // granule - 1 for a power of two (struct page: 4 fields), else 0: no division per event
   };
   std::vector<Range> ranges_;
-  std::vector<Grouped> grouped_;  // few: the memmap
+  std::vector<Grouped> grouped_;        // few: the memmap
   std::vector<ObjId> readers_commute_;  // sorted; few: the reader-writer locks
-  ObjId next_ = 1;  // 0 is "no object"
+  ObjId next_ = 1;                      // 0 is "no object"
 };
 
 }  // namespace mhp

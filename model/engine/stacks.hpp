@@ -18,7 +18,10 @@ using FnId = std::uint32_t;
 
 class StackTable {
  public:
-  StackTable() { nodes_.push_back({0, 0}); names_.emplace_back("<root>"); }
+  StackTable() {
+    nodes_.push_back({0, 0});
+    names_.emplace_back("<root>");
+  }
   FnId fn(std::string_view name) {
     auto it = fn_ids_.find(name);  // heterogeneous: no string built per call
     if (it != fn_ids_.end()) return it->second;
@@ -110,7 +113,7 @@ class StackTable {
     children_[i] = c;
   }
   std::vector<Child> children_ = std::vector<Child>(64, Child{kNoChild, 0});
-  unsigned child_shift_ = 64 - 6;  // log2(children_.size()) high bits of the product
+  unsigned child_shift_ = 64 - 6;                           // log2(children_.size()) high bits of the product
   std::array<std::pair<const char*, FnId>, 256> by_ptr_{};  // fn(literal)'s cache, direct-mapped
 };
 

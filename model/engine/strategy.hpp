@@ -37,7 +37,10 @@ class Strategy {
   // enabled has at least two bits set. Returns a thread in enabled, or
   // kNoThread to abandon the execution (replay divergence; see error()).
   virtual ThreadId choose(ThreadMask enabled, ThreadId current) = 0;
-  virtual const std::string& error() const { static const std::string none; return none; }
+  virtual const std::string& error() const {
+    static const std::string none;
+    return none;
+  }
   // Strategies that steer by what threads touch (POS) see every event.
   virtual bool wants_events() const { return false; }
   virtual void observe(const Event&) {}
@@ -184,8 +187,10 @@ class KnuthEstimate final : public Strategy {
     for (ThreadMask e = enabled; e; e &= e - 1) {
       unsigned t = lowest_thread(e);
       const bool preempts = can_stay && t != current;
-      if (bound_ == ~0u) w[t] = double(std::max<std::uint64_t>(left_[t], 1));
-      else if (!preempts || r > 0) w[t] = within(m, preempts ? r - 1 : r);
+      if (bound_ == ~0u)
+        w[t] = double(std::max<std::uint64_t>(left_[t], 1));
+      else if (!preempts || r > 0)
+        w[t] = within(m, preempts ? r - 1 : r);
       total += w[t];
     }
     double pick = double(rng_.next() >> 11) * 0x1.0p-53 * total;
@@ -223,7 +228,10 @@ class KnuthEstimate final : public Strategy {
 class ReplayStrategy final : public Strategy {
  public:
   explicit ReplayStrategy(Schedule s) : sched_(std::move(s)) {}
-  void begin_execution(std::uint64_t) override { pos_ = 0; err_.clear(); }
+  void begin_execution(std::uint64_t) override {
+    pos_ = 0;
+    err_.clear();
+  }
   ThreadId choose(ThreadMask enabled, ThreadId) override;
   bool consumed() const { return pos_ == sched_.choices.size(); }
   std::size_t position() const { return pos_; }

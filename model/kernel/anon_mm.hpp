@@ -28,9 +28,9 @@ inline Pfn pte_device_pfn(std::int64_t v) { return Pfn(v - kPteDevice); }
 
 struct MmStruct {
   MmStruct(Execution& ex, std::uint32_t pages);
-  Rwlock mmap_lock;        // mm->mmap_lock (an rw_semaphore)
-  Spinlock ptl;            // the page table's split lock (pte_offset_map_lock())
-  std::vector<Cell> pte;   // one per page of the mapping, all present in RAM at start
+  Rwlock mmap_lock;       // mm->mmap_lock (an rw_semaphore)
+  Spinlock ptl;           // the page table's split lock (pte_offset_map_lock())
+  std::vector<Cell> pte;  // one per page of the mapping, all present in RAM at start
 };
 
 }  // namespace mhp

@@ -16,7 +16,9 @@ struct Cell {
 
 // A field named for reports; `cls` is the name used in finding keys (no indices).
 inline Cell named(Execution& ex, const std::string& name, const std::string& cls) {
-  return Cell{ex.objects().add_range(1, [name](std::uint64_t) { return name; }, [cls](std::uint64_t) { return cls; }), 0, 0};
+  return Cell{ex.objects().add_range(
+                  1, [name](std::uint64_t) { return name; }, [cls](std::uint64_t) { return cls; }),
+              0, 0};
 }
 
 }  // namespace mhp

@@ -140,17 +140,31 @@ void dmirror_devmem_free(Kernel& k, int pg, Pfn pfn) {
 }
 
 void add_dmirror_primitives(PrimitiveTable& t) {
-  t.insert(t.end(), {
-    {"dmirror_add_free_pages", dmirror_add_free_pages, "lib/test_hmm.c dmirror_allocate_chunk(): the chunk's pages onto mdevice->free_pages"},
-    {"dmirror_devmem_alloc_page", dmirror_devmem_alloc_page, "lib/test_hmm.c dmirror_devmem_alloc_page(): pop mdevice->free_pages under mdevice->lock"},
-    {"dmirror_set_backing_page", dmirror_set_backing_page, "lib/test_hmm.c dmirror_devmem_alloc_page(): dpage->zone_device_data = rpage"},
-    {"dmirror_get_page", dmirror_get_page, "lib/test_hmm.c dmirror_devmem_alloc_page() (v5.10..v5.15): get_page(dpage)"},
-    {"dmirror_zone_device_page_init", dmirror_zone_device_page_init<false>, "mm/memremap.c zone_device_page_init() from dmirror_devmem_alloc_page() (v6.1..v6.13): percpu_ref_tryget_live()"},
-    {"dmirror_zone_device_page_init_v7_1", dmirror_zone_device_page_init<true>, "mm/memremap.c zone_device_page_init() from dmirror_devmem_alloc_page() (v7.1): percpu_ref_tryget_many()"},
-    {"dmirror_devmem_fault", dmirror_devmem_fault, "lib/test_hmm.c dmirror_devmem_fault(): vmf->page->zone_device_data"},
-    {"dmirror_devmem_fault_alloc_and_copy", dmirror_devmem_fault_alloc_and_copy, "lib/test_hmm.c dmirror_devmem_fault_alloc_and_copy(): BACKING_PAGE() of the collected page"},
-    {"dmirror_remove_free_pages", dmirror_remove_free_pages, "lib/test_hmm.c dmirror_device_remove_chunks() (v6.1+): devmem->remove, dmirror_remove_free_pages()"},
-  });
+  // clang-format off  (the table: one primitive a line)
+  t.insert(
+      t.end(),
+      {
+          {"dmirror_add_free_pages", dmirror_add_free_pages,
+           "lib/test_hmm.c dmirror_allocate_chunk(): the chunk's pages onto mdevice->free_pages"},
+          {"dmirror_devmem_alloc_page", dmirror_devmem_alloc_page,
+           "lib/test_hmm.c dmirror_devmem_alloc_page(): pop mdevice->free_pages under mdevice->lock"},
+          {"dmirror_set_backing_page", dmirror_set_backing_page,
+           "lib/test_hmm.c dmirror_devmem_alloc_page(): dpage->zone_device_data = rpage"},
+          {"dmirror_get_page", dmirror_get_page,
+           "lib/test_hmm.c dmirror_devmem_alloc_page() (v5.10..v5.15): get_page(dpage)"},
+          {"dmirror_zone_device_page_init", dmirror_zone_device_page_init<false>,
+           "mm/memremap.c zone_device_page_init() from dmirror_devmem_alloc_page() (v6.1..v6.13): "
+           "percpu_ref_tryget_live()"},
+          {"dmirror_zone_device_page_init_v7_1", dmirror_zone_device_page_init<true>,
+           "mm/memremap.c zone_device_page_init() from dmirror_devmem_alloc_page() (v7.1): percpu_ref_tryget_many()"},
+          {"dmirror_devmem_fault", dmirror_devmem_fault,
+           "lib/test_hmm.c dmirror_devmem_fault(): vmf->page->zone_device_data"},
+          {"dmirror_devmem_fault_alloc_and_copy", dmirror_devmem_fault_alloc_and_copy,
+           "lib/test_hmm.c dmirror_devmem_fault_alloc_and_copy(): BACKING_PAGE() of the collected page"},
+          {"dmirror_remove_free_pages", dmirror_remove_free_pages,
+           "lib/test_hmm.c dmirror_device_remove_chunks() (v6.1+): devmem->remove, dmirror_remove_free_pages()"},
+      });
+  // clang-format on
 }
 
 }  // namespace mhp

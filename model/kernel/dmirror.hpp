@@ -12,8 +12,8 @@ namespace mhp {
 
 struct DmirrorDevice {
   DmirrorDevice(Execution& ex, int pgmap);
-  Spinlock lock;     // mdevice->lock: free_pages, calloc, cfree
-  Cell free_pages;   // head of the free list: 1 + pfn, 0 if empty
+  Spinlock lock;    // mdevice->lock: free_pages, calloc, cfree
+  Cell free_pages;  // head of the free list: 1 + pfn, 0 if empty
   // dmirror_chunk->remove (set by dmirror_device_remove_chunks(), v6.1+):
   // page_free() then keeps the page off the list. Read and written under
   // mdevice->lock only.

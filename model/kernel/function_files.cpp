@@ -2,8 +2,8 @@
 
 #include <algorithm>
 
-#include "model/support/embedded.hpp"
 #include "model/kernel/eras.hpp"
+#include "model/support/embedded.hpp"
 #include "model/support/yaml_util.hpp"
 
 namespace mhp {
@@ -61,7 +61,8 @@ FunctionFiles FunctionFiles::parse(const std::string& file, const std::string& t
     for (const auto& kv : f.second) {
       const std::string key = r.str(kv.first, path);
       const std::string value = r.str(kv.second, path + "." + key);
-      if (key == "file") e.file = value;
+      if (key == "file")
+        e.file = value;
       else
         for (const auto& era : era_range(r, kv.first, path + "." + key, key))
           if (!e.by_era.emplace(era, value).second) r.fail(kv.first, path + "." + key, "names era " + era + " twice");

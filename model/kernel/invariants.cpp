@@ -19,13 +19,15 @@ std::vector<Violation> check_invariants(const Kernel& k) {
   // present <= spanned, for every zone and node
   for (const auto& nd : k.nodes) {
     if (nd->node_present_pages.v > nd->node_spanned_pages.v)
-      out.push_back({"present<=spanned", "node " + std::to_string(nd->nid) + ": node_present_pages " + std::to_string(nd->node_present_pages.v) +
-                    " > node_spanned_pages " + std::to_string(nd->node_spanned_pages.v)});
+      out.push_back({"present<=spanned", "node " + std::to_string(nd->nid) + ": node_present_pages " +
+                                             std::to_string(nd->node_present_pages.v) + " > node_spanned_pages " +
+                                             std::to_string(nd->node_spanned_pages.v)});
     for (int z = 0; z < MAX_NR_ZONES; ++z) {
       const Zone& zn = *nd->zones[z];
       if (zn.present_pages.v > zn.spanned_pages.v)
-        out.push_back({"present<=spanned", z_name(nd->nid, z) + ": present_pages " + std::to_string(zn.present_pages.v) + " > spanned_pages " +
-                      std::to_string(zn.spanned_pages.v)});
+        out.push_back({"present<=spanned", z_name(nd->nid, z) + ": present_pages " +
+                                               std::to_string(zn.present_pages.v) + " > spanned_pages " +
+                                               std::to_string(zn.spanned_pages.v)});
       if (zn.present_pages.v < 0) out.push_back({"present>=0", z_name(nd->nid, z) + ": present_pages < 0"});
       // every path that isolates pageblocks (online, offline, and their
       // error labels) puts them back before it returns
@@ -37,16 +39,19 @@ std::vector<Violation> check_invariants(const Kernel& k) {
   for (std::uint32_t s = 0; s < g.sections; ++s) {
     std::int64_t f = k.sections[s].mem_map.v, map = k.sections[s].subsection_map.v;
     std::string sn = "mem_section[" + std::to_string(s) + "]";
-    if ((f & SECTION_IS_ONLINE) && !(f & SECTION_HAS_MEM_MAP)) out.push_back({"online-section-has-memmap", sn + ": ONLINE without a memmap"});
+    if ((f & SECTION_IS_ONLINE) && !(f & SECTION_HAS_MEM_MAP))
+      out.push_back({"online-section-has-memmap", sn + ": ONLINE without a memmap"});
     if (bool(f & SECTION_HAS_MEM_MAP) != (map != 0))
-      out.push_back({"memmap-flag-matches-subsection-map", sn + ": HAS_MEM_MAP " + std::to_string(bool(f & SECTION_HAS_MEM_MAP)) + " but subsection_map " +
-                    std::to_string(map)});
+      out.push_back({"memmap-flag-matches-subsection-map", sn + ": HAS_MEM_MAP " +
+                                                               std::to_string(bool(f & SECTION_HAS_MEM_MAP)) +
+                                                               " but subsection_map " + std::to_string(map)});
     // every page of an online RAM subsection is initialised and online
     if (!(f & SECTION_IS_ONLINE)) continue;
     for (Pfn p = g.section_start(s); p < g.section_start(s + 1); ++p) {
       if (!((map >> g.subsection_of(p)) & 1) || k.pgmap_of_range(p) >= 0 || vmemmap_page(k, p)) continue;
       if (k.page_state(p) != PageState::Online || !(k.page_init_mask(p) & (1u << unsigned(PageField::Flags)))) {
-        out.push_back({"online-section-initialised", "pfn " + std::to_string(p) + " in online " + sn + " is " + page_state_name(k.page_state(p))});
+        out.push_back({"online-section-initialised",
+                       "pfn " + std::to_string(p) + " in online " + sn + " is " + page_state_name(k.page_state(p))});
         break;
       }
     }
@@ -65,9 +70,9 @@ std::vector<Violation> check_invariants(const Kernel& k) {
     const std::int64_t ns = nd->node_start_pfn.v, ne = ns + nd->node_spanned_pages.v;
     const bool empty = nd->node_spanned_pages.v == 0;
     if (lo < 0 ? !empty : (empty || ns != lo || ne != hi))
-      out.push_back({"node-span-matches-zones", "node " + std::to_string(nd->nid) + " spans [" + std::to_string(ns) + ", " +
-                                                   std::to_string(ne) + "), its zones [" + std::to_string(lo < 0 ? 0 : lo) + ", " +
-                                                   std::to_string(hi) + ")"});
+      out.push_back({"node-span-matches-zones", "node " + std::to_string(nd->nid) + " spans [" + std::to_string(ns) +
+                                                    ", " + std::to_string(ne) + "), its zones [" +
+                                                    std::to_string(lo < 0 ? 0 : lo) + ", " + std::to_string(hi) + ")"});
   }
   // an offline node has no memory: no memory block names it and it has no
   // present pages (try_offline_node() checks for both before
@@ -76,10 +81,12 @@ std::vector<Violation> check_invariants(const Kernel& k) {
     if (nd->node_online.v) continue;
     const std::string n = "node " + std::to_string(nd->nid);
     if (nd->node_present_pages.v != 0)
-      out.push_back({"offline-node-empty", n + " is offline with node_present_pages " + std::to_string(nd->node_present_pages.v)});
+      out.push_back({"offline-node-empty",
+                     n + " is offline with node_present_pages " + std::to_string(nd->node_present_pages.v)});
     for (std::uint32_t b = 0; b < k.blocks.size(); ++b)
       if (k.blocks[b]->registered.v && k.blocks[b]->nid == nd->nid) {
-        out.push_back({"offline-node-empty", n + " is offline but memory" + std::to_string(b) + " is registered for it"});
+        out.push_back(
+            {"offline-node-empty", n + " is offline but memory" + std::to_string(b) + " is registered for it"});
         break;
       }
   }
@@ -89,7 +96,9 @@ std::vector<Violation> check_invariants(const Kernel& k) {
   // and shrinks only over pages that left the zone
   for (Pfn p = 0; p < g.nr_pfns(); ++p) {
     const PageState ps = k.page_state(p);
-    if (ps != PageState::InitOffline && ps != PageState::DevReady) continue;  // an offlined page keeps stale links (v4.19..v5.4), outside the span once 5.4.286 shrinks it at offline
+    if (ps != PageState::InitOffline && ps != PageState::DevReady)
+      continue;  // an offlined page keeps stale links (v4.19..v5.4), outside the span once 5.4.286 shrinks it at
+                 // offline
     if (k.sections[g.section_of(p)].mem_map.v & SECTION_IS_EARLY) continue;  // boot memory and its holes
     const std::int64_t f = k.page_value(p, PageField::Flags);
     const int nid = flags_nid(f), z = flags_zone(f);
@@ -97,7 +106,8 @@ std::vector<Violation> check_invariants(const Kernel& k) {
     const Zone& zn = *k.nodes[nid]->zones[z];
     if (std::int64_t(p) < zn.zone_start_pfn.v || std::int64_t(p) >= zn.zone_start_pfn.v + zn.spanned_pages.v) {
       out.push_back({"zone-span-covers-initialised-pages", "pfn " + std::to_string(p) + " (" + page_state_name(ps) +
-                                                               ") links to " + z_name(nid, z) + ", which does not span it"});
+                                                               ") links to " + z_name(nid, z) +
+                                                               ", which does not span it"});
       break;
     }
   }
@@ -112,7 +122,8 @@ std::vector<Violation> check_invariants(const Kernel& k) {
     }
     const Zone& zn = *k.nodes[nid]->zones[z];
     if (std::int64_t(p) < zn.zone_start_pfn.v || std::int64_t(p) >= zn.zone_start_pfn.v + zn.spanned_pages.v)
-      out.push_back({"zone-span-covers-online-pages", "pfn " + std::to_string(p) + ": online page outside the span of " + z_name(nid, z)});
+      out.push_back({"zone-span-covers-online-pages",
+                     "pfn " + std::to_string(p) + ": online page outside the span of " + z_name(nid, z)});
   }
   // the span of a RAM zone is tight: its first and last pfn are pages of the
   // zone, online, or offlined in the releases that shrink spans only at
@@ -130,7 +141,7 @@ std::vector<Violation> check_invariants(const Kernel& k) {
         if ((ps != PageState::Online && ps != PageState::Offlined && !vmemmap) || flags_zone(f) != z ||
             flags_nid(f) != nd->nid) {
           out.push_back({"zone-span-tight", z_name(nd->nid, z) + ": spans pfn " + std::to_string(end) + ", " +
-                                                 page_state_name(ps) + ", not a page of the zone"});
+                                                page_state_name(ps) + ", not a page of the zone"});
           break;
         }
       }
@@ -141,11 +152,13 @@ std::vector<Violation> check_invariants(const Kernel& k) {
   // remove_memory() releases it after arch_remove_memory()
   for (Pfn p = 0; p < g.nr_pfns(); p += g.pages_per_subsection) {
     const std::uint32_t s = g.section_of(p);
-    const bool mapped = (k.sections[s].mem_map.v & SECTION_HAS_MEM_MAP) && ((k.sections[s].subsection_map.v >> g.subsection_of(p)) & 1) &&
-                        k.pgmap_of_range(p) < 0;
+    const bool mapped = (k.sections[s].mem_map.v & SECTION_HAS_MEM_MAP) &&
+                        ((k.sections[s].subsection_map.v >> g.subsection_of(p)) & 1) && k.pgmap_of_range(p) < 0;
     const bool ram = iores_system_ram(k.iomem[g.subsection_index(p)].v);
     if (mapped != ram) {
-      out.push_back({"iomem-matches-memmap", "pfn " + std::to_string(p) + ": " + (ram ? "System RAM resource without a memmap" : "memmap without a System RAM resource")});
+      out.push_back({"iomem-matches-memmap",
+                     "pfn " + std::to_string(p) + ": " +
+                         (ram ? "System RAM resource without a memmap" : "memmap without a System RAM resource")});
       break;
     }
   }
@@ -185,16 +198,18 @@ std::vector<Violation> check_invariants(const Kernel& k) {
     bool online = mb.state.v == MEM_ONLINE;
     for (std::uint32_t s = b * g.sections_per_block; s < std::min(g.sections, (b + 1) * g.sections_per_block); ++s)
       if (bool(k.sections[s].mem_map.v & SECTION_IS_ONLINE) != online)
-        out.push_back({"block-state-matches-sections", "memory" + std::to_string(b) + " state " + std::to_string(mb.state.v) + " but mem_section[" +
-                      std::to_string(s) + "] ONLINE=" + std::to_string(!online)});
+        out.push_back({"block-state-matches-sections", "memory" + std::to_string(b) + " state " +
+                                                           std::to_string(mb.state.v) + " but mem_section[" +
+                                                           std::to_string(s) + "] ONLINE=" + std::to_string(!online)});
   }
   // pgmap references balanced: a live pgmap keeps its initial reference; a
   // killed one has dropped every reference and released exactly once
   for (const auto& p : k.pgmaps) {
     if (p->ref.dead()) {
       if (p->ref.count() != 0 || p->ref.releases() != 1)
-        out.push_back({"pgmap-ref-balanced", p->desc.name + "->ref: killed with count " + std::to_string(p->ref.count()) + ", released " +
-                      std::to_string(p->ref.releases()) + " times"});
+        out.push_back({"pgmap-ref-balanced", p->desc.name + "->ref: killed with count " +
+                                                 std::to_string(p->ref.count()) + ", released " +
+                                                 std::to_string(p->ref.releases()) + " times"});
     } else if (p->ref.count() < 0) {
       out.push_back({"pgmap-ref-balanced", p->desc.name + "->ref: live with count " + std::to_string(p->ref.count())});
     }
@@ -206,8 +221,9 @@ std::vector<Violation> check_invariants(const Kernel& k) {
   for (std::size_t i = 0; i < k.pgmap_array.size(); ++i) {
     const int idx = int(k.pgmap_array[i].v) - 1;
     if (idx < 0 || idx >= int(k.pgmaps.size()) || !k.pgmaps[idx]->ref.dead()) continue;
-    out.push_back({"pgmap-array-live", "pfn " + std::to_string(Pfn(i) * g.pages_per_subsection) + ": pgmap_array still names " +
-                                           k.pgmaps[idx]->desc.name + ", whose ref is killed"});
+    out.push_back({"pgmap-array-live", "pfn " + std::to_string(Pfn(i) * g.pages_per_subsection) +
+                                           ": pgmap_array still names " + k.pgmaps[idx]->desc.name +
+                                           ", whose ref is killed"});
     break;
   }
   // the test process's device-private entries: a mapped device page has a
@@ -223,7 +239,8 @@ std::vector<Violation> check_invariants(const Kernel& k) {
       const int pg = k.pgmap_of_range(pfn);
       const PageState ps = k.page_state(pfn);
       if (pg < 0 || ps != PageState::DevReady) {
-        out.push_back({"device-private-mapped-live", at + ": maps pfn " + std::to_string(pfn) + ", " + page_state_name(ps)});
+        out.push_back(
+            {"device-private-mapped-live", at + ": maps pfn " + std::to_string(pfn) + ", " + page_state_name(ps)});
         continue;
       }
       // a device-coherent page's pte is a present one: the same rules, its own names

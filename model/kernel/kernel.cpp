@@ -85,7 +85,9 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
         return "mem_section[" + std::to_string(off / 2) + "]" +
                (off % 2 ? ".usage->subsection_map" : ".section_mem_map");
       },
-      [](std::uint64_t off) { return std::string(off % 2 ? "mem_section->usage->subsection_map" : "mem_section->section_mem_map"); });
+      [](std::uint64_t off) {
+        return std::string(off % 2 ? "mem_section->usage->subsection_map" : "mem_section->section_mem_map");
+      });
   for (std::uint32_t i = 0; i < geo.sections; ++i) {
     MemSection ms;
     ms.mem_map = Cell{sec + 2 * i, 0, 0};
@@ -97,7 +99,8 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   Pfn n = geo.nr_pfns();
   std::uint64_t nsub = geo.nr_subsections();
   ObjId io = ex.objects().add_range(
-      nsub, [this](std::uint64_t off) { return "iomem_resource [pfn " + hex(Pfn(off) * geo.pages_per_subsection) + "]"; },
+      nsub,
+      [this](std::uint64_t off) { return "iomem_resource [pfn " + hex(Pfn(off) * geo.pages_per_subsection) + "]"; },
       [](std::uint64_t) { return std::string("iomem_resource"); });
   iomem.resize(nsub);
   for (std::uint64_t i = 0; i < nsub; ++i) iomem[i].id = io + i;
@@ -138,10 +141,11 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
     dmirrors.push_back(pgmaps[i]->is_private_or_coherent() ? std::make_unique<DmirrorDevice>(ex, int(i)) : nullptr);
   if (s.anon_pages) mm = std::make_unique<MmStruct>(ex, s.anon_pages);
   for (std::uint32_t b = 0; b < geo.nr_blocks(); ++b)
-    blocks[b]->kn_active = std::make_unique<KernfsActive>(ex, "kn->active(memory" + std::to_string(b) + ")",
-                                                          "kn->active#memory_block");
+    blocks[b]->kn_active =
+        std::make_unique<KernfsActive>(ex, "kn->active(memory" + std::to_string(b) + ")", "kn->active#memory_block");
   for (auto& nd : nodes) {
-    nd->node_online = named(ex, "node_states[N_ONLINE] bit of node " + std::to_string(nd->nid), "node_states[N_ONLINE]");
+    nd->node_online =
+        named(ex, "node_states[N_ONLINE] bit of node " + std::to_string(nd->nid), "node_states[N_ONLINE]");
     // a node with a CPU is online from boot; a CPU-less one only with boot memory
     nd->node_online.initial = s.node_has_cpu(nd->nid) || (nd->nid == 0 && s.boot_pfns() > 0);
   }
@@ -162,10 +166,12 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
     sections[i].mem_map.initial = SECTION_MARKED_PRESENT | SECTION_HAS_MEM_MAP | SECTION_IS_ONLINE | SECTION_IS_EARLY;
     Pfn end = std::min(boot_pfns, geo.section_start(i + 1));
     std::int64_t map = 0;  // subsection_map_init(): the subsections with RAM
-    for (Pfn p = geo.section_start(i); p < end; p += geo.pages_per_subsection) map |= std::int64_t(1) << geo.subsection_of(p);
+    for (Pfn p = geo.section_start(i); p < end; p += geo.pages_per_subsection)
+      map |= std::int64_t(1) << geo.subsection_of(p);
     sections[i].subsection_map.initial = map;
   }
-  for (Pfn p = 0; p < boot_pfns; p += geo.pages_per_subsection) iomem[geo.subsection_index(p)].initial = IORES_SYSTEM_RAM;
+  for (Pfn p = 0; p < boot_pfns; p += geo.pages_per_subsection)
+    iomem[geo.subsection_index(p)].initial = IORES_SYSTEM_RAM;
   for (std::uint32_t b = 0; b < geo.nr_blocks(); ++b) {
     bool boot = Pfn(b) * geo.pages_per_block() < boot_pfns;
     blocks[b]->registered.initial = boot;
@@ -328,8 +334,7 @@ void Kernel::fill_firmware_holes() {
   }
   for (const FirmwareHole& h : spec.holes) {
     std::uint32_t rec = hole_links_rec_;
-    if (spec.hole_memmap == HoleMemmap::Zeroed ||
-        (spec.hole_memmap == HoleMemmap::ReservedOnly && h.memblock_reserved))
+    if (spec.hole_memmap == HoleMemmap::Zeroed || (spec.hole_memmap == HoleMemmap::ReservedOnly && h.memblock_reserved))
       rec = hole_zeroed_rec_;
     else if (spec.hole_memmap == HoleMemmap::ReservedOnly)
       rec = hole_uninit_rec_;
@@ -426,10 +431,13 @@ void Kernel::free_memmap(Pfn lo, Pfn hi) {
   ex.choice_point(page_obj(lo, PageField::Flags), true);
   // vmemmap_free(): the memmap pages go back to the allocator; the contents
   // stay as they were (a stale read sees old values), the state says freed.
-  pages_.update(lo, hi, [](PageRecord& r) {
-    r.init = 0;
-    r.state = PageState::Absent;
-  }, static_cast<std::int64_t>(ex.events().size()));
+  pages_.update(
+      lo, hi,
+      [](PageRecord& r) {
+        r.init = 0;
+        r.state = PageState::Absent;
+      },
+      static_cast<std::int64_t>(ex.events().size()));
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison);
 }
 

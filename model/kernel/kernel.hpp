@@ -40,7 +40,7 @@ constexpr std::int64_t SECTION_IS_EARLY = 1 << 3;
 constexpr std::int64_t SECTION_TAINT_ZONE_DEVICE = 1 << 4;
 
 struct MemSection {
-  Cell mem_map;         // section_mem_map flag bits (the memmap pointer is implied)
+  Cell mem_map;  // section_mem_map flag bits (the memmap pointer is implied)
   // ms->usage (Era B): 1 + index into Kernel::usages, 0 if NULL. Loaded by
   // pfn_section_valid() and cleared by section_deactivate() as events of
   // their own; section_activate()'s store is folded into its subsection_map
@@ -238,13 +238,13 @@ struct MachineSpec {
 
 // Arguments a thread's operation runs with.
 struct OpArgs {
-  int pgmap = -1;          // device operations
-  Pfn start = 0;           // range (device range, memory block range, walker pfns)
+  int pgmap = -1;  // device operations
+  Pfn start = 0;   // range (device range, memory block range, walker pfns)
   Pfn nr_pages = 0;
   int nid = 0;
-  int zone = ZONE_NORMAL;  // online_pages target zone
-  std::uint32_t retries = 0;  // offline_pages: migration passes that fail before success
-  std::uint32_t vpage = 0;    // device-private ops: the page of the anonymous mapping
+  int zone = ZONE_NORMAL;         // online_pages target zone
+  std::uint32_t retries = 0;      // offline_pages: migration passes that fail before success
+  std::uint32_t vpage = 0;        // device-private ops: the page of the anonymous mapping
   bool memmap_on_memory = false;  // add_memory / kmem probe: MHP_MEMMAP_ON_MEMORY asked for
 };
 
@@ -254,7 +254,7 @@ struct MemSectionUsage {
   enum class State : std::uint8_t { Live, RcuPending, Freed } state = State::Live;
   std::uint32_t section = 0;
   bool boot = false;  // sparse_init()'s (PageReserved): section_deactivate() keeps it
-  ThreadId by = 0;  // the freeing task, its stack and locks
+  ThreadId by = 0;    // the freeing task, its stack and locks
   StackId at = 0;
   std::uint64_t held = 0, held_shared = 0;
 };
@@ -296,7 +296,9 @@ class Kernel {
   // init_pages() just before it: no choice point, no event of its own.
   void init_pages_folded(Pfn lo, Pfn hi, PageField f, std::int64_t v) { pages_.set_value(lo, hi, f, v, true); }
   // A store to a field that is already live (refcount get/put, flag updates).
-  void write_page(Pfn pfn, PageField f, std::int64_t v, Access a = Access::Plain) { write_pages(pfn, pfn + 1, f, v, a); }
+  void write_page(Pfn pfn, PageField f, std::int64_t v, Access a = Access::Plain) {
+    write_pages(pfn, pfn + 1, f, v, a);
+  }
   void write_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v, Access a = Access::Plain);
   // page_ref_add()/page_ref_dec_return(): a fully ordered atomic
   // read-modify-write of each page's refcount in [lo, hi) (an acquire read and
@@ -328,7 +330,8 @@ class Kernel {
   // `stop(v)` and returns the first value that stops, or `none`;
   // write_subs() sets every cell with one event per chunk.
   template <class Stop>
-  std::int64_t read_subs(std::vector<Cell>& cells, Pfn lo, Pfn hi, Stop stop, std::int64_t none, Access a = Access::Plain) {
+  std::int64_t read_subs(std::vector<Cell>& cells, Pfn lo, Pfn hi, Stop stop, std::int64_t none,
+                         Access a = Access::Plain) {
     Pfn step = std::max<Pfn>(geo.chunk_pages, geo.pages_per_subsection);
     for (Pfn p = lo; p < hi; p = (p / step + 1) * step) {
       std::int64_t v = read(cells[geo.subsection_index(p)], a);
@@ -355,7 +358,7 @@ class Kernel {
   }
   // WARN(): recorded with the current thread's stack and locks.
   void warn(FindingKind kind, const std::string& key, const std::string& text, const std::string& rule = "");
-  std::vector<KernelWarning> warnings;  // of the current execution
+  std::vector<KernelWarning> warnings;        // of the current execution
   bool warned(const std::string& key) const;  // a warning with this key in this execution
 
   // --- inspection (checkers, tests, invariants; no events) ---
@@ -394,7 +397,7 @@ class Kernel {
   std::vector<MemSection> sections;
   std::vector<std::unique_ptr<Pgdat>> nodes;
   std::vector<std::unique_ptr<MemoryBlock>> blocks;
-  std::vector<Cell> iomem;        // per subsection: IORES_* owner
+  std::vector<Cell> iomem;  // per subsection: IORES_* owner
   // per subsection (device ranges are subsection-aligned): 1 + index of the
   // published pgmap, 0 if none -- the XArray's entries
   std::vector<Cell> pgmap_array;
@@ -402,7 +405,7 @@ class Kernel {
   std::vector<MemSectionUsage> usages;  // every ms->usage of this execution, by allocation
   // lib/test_hmm.c's driver of each device-private pgmap (nullptr for the others)
   std::vector<std::unique_ptr<DmirrorDevice>> dmirrors;
-  std::unique_ptr<MmStruct> mm;  // the test process (spec.anon_pages > 0)
+  std::unique_ptr<MmStruct> mm;               // the test process (spec.anon_pages > 0)
   std::unique_ptr<MemoryChain> memory_chain;  // memory_chain and its callbacks' locks
   // The active reference of /sys/devices/system/memory/probe (its own lockdep
   // class, kn->active#probe); the file lives as long as the memory subsystem,

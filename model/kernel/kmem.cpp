@@ -41,11 +41,17 @@ bool kmem_drvdata(Kernel& k, OpState& st) {
 }  // namespace
 
 void add_kmem_primitives(PrimitiveTable& t) {
+  // clang-format off  (the table: one primitive a line)
   t.insert(t.end(), {
-    {"kmem_request_mem_region", kmem_request_mem_region, "drivers/dax/kmem.c dev_dax_kmem_probe(): request_mem_region() of the block-aligned range, flags IORESOURCE_SYSTEM_RAM"},
-    {"kmem_release_resource", kmem_release_resource, "drivers/dax/kmem.c: release_resource() (remove_resource() from v6.1) of kmem's region"},
-    {"kmem_drvdata", kmem_drvdata, "drivers/dax/kmem.c dev_dax_kmem_remove(): the probe's resources (dev_get_drvdata())"},
-  });
+                        {"kmem_request_mem_region", kmem_request_mem_region,
+                         "drivers/dax/kmem.c dev_dax_kmem_probe(): request_mem_region() of the block-aligned range, "
+                         "flags IORESOURCE_SYSTEM_RAM"},
+                        {"kmem_release_resource", kmem_release_resource,
+                         "drivers/dax/kmem.c: release_resource() (remove_resource() from v6.1) of kmem's region"},
+                        {"kmem_drvdata", kmem_drvdata,
+                         "drivers/dax/kmem.c dev_dax_kmem_remove(): the probe's resources (dev_get_drvdata())"},
+                    });
+  // clang-format on
 }
 
 }  // namespace mhp

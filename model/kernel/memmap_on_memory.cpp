@@ -157,18 +157,37 @@ bool get_nr_vmemmap_pages_cb(Kernel& k, OpState& st) {
 }  // namespace
 
 void add_memmap_on_memory_primitives(PrimitiveTable& t) {
-  t.insert(t.end(), {
-    {"mhp_supports_memmap_on_memory_v5_14", mhp_supports_memmap_on_memory_v5_14, "mm/memory_hotplug.c mhp_supports_memmap_on_memory() (v5.14..v6.1): one memory block, else add_memory_resource() fails -EINVAL"},
-    {"mhp_supports_memmap_on_memory_v6_6", mhp_supports_memmap_on_memory_v6_6, "mm/memory_hotplug.c mhp_supports_memmap_on_memory() (v6.6): one memory block, else the memmap comes from the page allocator"},
-    {"mhp_supports_memmap_on_memory", mhp_supports_memmap_on_memory, "mm/memory_hotplug.c mhp_supports_memmap_on_memory() (v6.9+): an altmap per memory block"},
-    {"mhp_init_memmap_on_memory_v5_14", mhp_init_memmap_on_memory<false>, "mm/memory_hotplug.c mhp_init_memmap_on_memory() (v5.14..v6.6): move_pfn_range_to_zone() of the vmemmap pages (PageReserved)"},
-    {"mhp_init_memmap_on_memory", mhp_init_memmap_on_memory<true>, "mm/memory_hotplug.c mhp_init_memmap_on_memory() (v6.11+): move_pfn_range_to_zone(), __ClearPageOffline()"},
-    {"vmemmap_split_only", vmemmap_split_only, "hypothetical (variants): memory_block_online() hands online_pages() the rest of the block without initialising the vmemmap pages"},
-    {"vmemmap_present_pages_add", vmemmap_present_pages_add, "drivers/base/memory.c memory_block_online()/offline(): adjust_present_page_count(+nr_vmemmap_pages)"},
-    {"vmemmap_present_pages_sub", vmemmap_present_pages_sub, "drivers/base/memory.c memory_block_offline(): adjust_present_page_count(-nr_vmemmap_pages)"},
-    {"mhp_deinit_memmap_on_memory", mhp_deinit_memmap_on_memory, "mm/memory_hotplug.c mhp_deinit_memmap_on_memory(): offline_mem_sections(), remove_pfn_range_from_zone()"},
-    {"get_nr_vmemmap_pages_cb", get_nr_vmemmap_pages_cb, "mm/memory_hotplug.c try_remove_memory() (v5.14..v6.5): walk_memory_blocks(get_nr_vmemmap_pages_cb), one block at a time"},
-  });
+  // clang-format off  (the table: one primitive a line)
+  t.insert(
+      t.end(),
+      {
+          {"mhp_supports_memmap_on_memory_v5_14", mhp_supports_memmap_on_memory_v5_14,
+           "mm/memory_hotplug.c mhp_supports_memmap_on_memory() (v5.14..v6.1): one memory block, else "
+           "add_memory_resource() fails -EINVAL"},
+          {"mhp_supports_memmap_on_memory_v6_6", mhp_supports_memmap_on_memory_v6_6,
+           "mm/memory_hotplug.c mhp_supports_memmap_on_memory() (v6.6): one memory block, else the memmap comes from "
+           "the page allocator"},
+          {"mhp_supports_memmap_on_memory", mhp_supports_memmap_on_memory,
+           "mm/memory_hotplug.c mhp_supports_memmap_on_memory() (v6.9+): an altmap per memory block"},
+          {"mhp_init_memmap_on_memory_v5_14", mhp_init_memmap_on_memory<false>,
+           "mm/memory_hotplug.c mhp_init_memmap_on_memory() (v5.14..v6.6): move_pfn_range_to_zone() of the vmemmap "
+           "pages (PageReserved)"},
+          {"mhp_init_memmap_on_memory", mhp_init_memmap_on_memory<true>,
+           "mm/memory_hotplug.c mhp_init_memmap_on_memory() (v6.11+): move_pfn_range_to_zone(), __ClearPageOffline()"},
+          {"vmemmap_split_only", vmemmap_split_only,
+           "hypothetical (variants): memory_block_online() hands online_pages() the rest of the block without "
+           "initialising the vmemmap pages"},
+          {"vmemmap_present_pages_add", vmemmap_present_pages_add,
+           "drivers/base/memory.c memory_block_online()/offline(): adjust_present_page_count(+nr_vmemmap_pages)"},
+          {"vmemmap_present_pages_sub", vmemmap_present_pages_sub,
+           "drivers/base/memory.c memory_block_offline(): adjust_present_page_count(-nr_vmemmap_pages)"},
+          {"mhp_deinit_memmap_on_memory", mhp_deinit_memmap_on_memory,
+           "mm/memory_hotplug.c mhp_deinit_memmap_on_memory(): offline_mem_sections(), remove_pfn_range_from_zone()"},
+          {"get_nr_vmemmap_pages_cb", get_nr_vmemmap_pages_cb,
+           "mm/memory_hotplug.c try_remove_memory() (v5.14..v6.5): walk_memory_blocks(get_nr_vmemmap_pages_cb), one "
+           "block at a time"},
+      });
+  // clang-format on
 }
 
 }  // namespace mhp

@@ -159,25 +159,43 @@ bool no_shared_read(Kernel&, OpState&) { return true; }
 }  // namespace
 
 void add_memory_block_primitives(PrimitiveTable& t) {
-  t.insert(t.end(), {
-    {"create_memory_block_devices", create_memory_block_devices, "drivers/base/memory.c create_memory_block_devices() (v5.3+)"},
-    {"remove_memory_block_devices", remove_memory_block_devices, "drivers/base/memory.c remove_memory_block_devices() (v5.3+)"},
-    {"hotplug_memory_register", hotplug_memory_register, "drivers/base/memory.c hotplug_memory_register() (v4.19..v5.2): per section"},
-    {"unregister_memory_section", unregister_memory_section, "drivers/base/memory.c unregister_memory_section() (v4.19..v5.2): per section"},
-    {"check_memblock_offlined_cb", check_memblock_offlined_cb, "mm/memory_hotplug.c check_memblock_offlined_cb()"},
-    {"set_online_type", set_online_type, "drivers/base/memory.c state_store(): mem->online_type"},
-    {"device_online_check", device_online_check, "drivers/base/core.c device_online(): block registered and offline"},
-    {"device_offline_check", device_offline_check, "drivers/base/core.c device_offline(): block registered and online"},
-    {"mem_state_online", mem_state_online, "drivers/base/memory.c memory_block_change_state(MEM_ONLINE)"},
-    {"mem_state_going_offline", mem_state_going_offline, "drivers/base/memory.c memory_block_change_state(MEM_GOING_OFFLINE)"},
-    {"mem_state_offline", mem_state_offline, "drivers/base/memory.c memory_block_change_state(MEM_OFFLINE)"},
-    // the sysfs readers
-    {"state_show", state_show, "drivers/base/memory.c state_show() (show_mem_state() before v5.0): mem->state, no lock"},
-    {"mem_state_is_online", mem_state_is_online, "drivers/base/memory.c removable_show() / valid_zones_show(): mem->state == MEM_ONLINE, no lock"},
-    {"phys_device_show", no_shared_read, "drivers/base/memory.c phys_device_show() (v4.19..v5.11): mem->phys_device, written once before device_register()"},
-    {"arch_get_memory_phys_device", no_shared_read, "drivers/base/memory.c arch_get_memory_phys_device() (v5.12+, 5.10.y): the weak default, 0"},
-    {"removable_show", no_shared_read, "drivers/base/memory.c removable_show() (53cdc1cb29e8, v5.7; 5.4.y): IS_ENABLED(CONFIG_MEMORY_HOTREMOVE)"},
-  });
+  // clang-format off  (the table: one primitive a line)
+  t.insert(
+      t.end(),
+      {
+          {"create_memory_block_devices", create_memory_block_devices,
+           "drivers/base/memory.c create_memory_block_devices() (v5.3+)"},
+          {"remove_memory_block_devices", remove_memory_block_devices,
+           "drivers/base/memory.c remove_memory_block_devices() (v5.3+)"},
+          {"hotplug_memory_register", hotplug_memory_register,
+           "drivers/base/memory.c hotplug_memory_register() (v4.19..v5.2): per section"},
+          {"unregister_memory_section", unregister_memory_section,
+           "drivers/base/memory.c unregister_memory_section() (v4.19..v5.2): per section"},
+          {"check_memblock_offlined_cb", check_memblock_offlined_cb,
+           "mm/memory_hotplug.c check_memblock_offlined_cb()"},
+          {"set_online_type", set_online_type, "drivers/base/memory.c state_store(): mem->online_type"},
+          {"device_online_check", device_online_check,
+           "drivers/base/core.c device_online(): block registered and offline"},
+          {"device_offline_check", device_offline_check,
+           "drivers/base/core.c device_offline(): block registered and online"},
+          {"mem_state_online", mem_state_online, "drivers/base/memory.c memory_block_change_state(MEM_ONLINE)"},
+          {"mem_state_going_offline", mem_state_going_offline,
+           "drivers/base/memory.c memory_block_change_state(MEM_GOING_OFFLINE)"},
+          {"mem_state_offline", mem_state_offline, "drivers/base/memory.c memory_block_change_state(MEM_OFFLINE)"},
+          // the sysfs readers
+          {"state_show", state_show,
+           "drivers/base/memory.c state_show() (show_mem_state() before v5.0): mem->state, no lock"},
+          {"mem_state_is_online", mem_state_is_online,
+           "drivers/base/memory.c removable_show() / valid_zones_show(): mem->state == MEM_ONLINE, no lock"},
+          {"phys_device_show", no_shared_read,
+           "drivers/base/memory.c phys_device_show() (v4.19..v5.11): mem->phys_device, written once before "
+           "device_register()"},
+          {"arch_get_memory_phys_device", no_shared_read,
+           "drivers/base/memory.c arch_get_memory_phys_device() (v5.12+, 5.10.y): the weak default, 0"},
+          {"removable_show", no_shared_read,
+           "drivers/base/memory.c removable_show() (53cdc1cb29e8, v5.7; 5.4.y): IS_ENABLED(CONFIG_MEMORY_HOTREMOVE)"},
+      });
+  // clang-format on
 }
 
 }  // namespace mhp

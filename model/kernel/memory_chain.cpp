@@ -6,7 +6,8 @@ const std::vector<MemoryNotifierInfo>& memory_notifiers() {
   static const std::vector<MemoryNotifierInfo> v = {
       {"slab", MemoryNotifier::Slab, true, "slab_memory_callback (mm/slub.c kmem_cache_init())"},
       {"ksm", MemoryNotifier::Ksm, true, "ksm_memory_callback (mm/ksm.c ksm_init())"},
-      {"memory_tier", MemoryNotifier::MemoryTier, true, "memtier_hotplug_callback (mm/memory-tiers.c memory_tier_late_init())"},
+      {"memory_tier", MemoryNotifier::MemoryTier, true,
+       "memtier_hotplug_callback (mm/memory-tiers.c memory_tier_late_init())"},
       {"cpuset", MemoryNotifier::Cpuset, true, "cpuset_track_online_nodes (kernel/cgroup/cpuset.c cpuset_init_smp())"},
       {"hmat", MemoryNotifier::Hmat, false, "hmat_callback (drivers/acpi/numa/hmat.c hmat_init())"},
   };

@@ -4,8 +4,8 @@
 #include <algorithm>
 
 #include "model/kernel/mm_init.hpp"
-#include "model/kernel/sparse.hpp"
 #include "model/kernel/primitives.hpp"
+#include "model/kernel/sparse.hpp"
 
 namespace mhp {
 
@@ -119,13 +119,31 @@ void add_present(Kernel& k, const OpState& st, bool zone, bool node, std::int64_
   }
 }
 // adjust_present_page_count() (v5.x+): zone and node counters, MHP only.
-bool present_pages_add(Kernel& k, OpState& st) { add_present(k, st, true, true, +1); return true; }
-bool present_pages_sub(Kernel& k, OpState& st) { add_present(k, st, true, true, -1); return true; }
+bool present_pages_add(Kernel& k, OpState& st) {
+  add_present(k, st, true, true, +1);
+  return true;
+}
+bool present_pages_sub(Kernel& k, OpState& st) {
+  add_present(k, st, true, true, -1);
+  return true;
+}
 // v4.19: zone->present_pages under MHP, node_present_pages under pgdat_resize_lock.
-bool zone_present_pages_add(Kernel& k, OpState& st) { add_present(k, st, true, false, +1); return true; }
-bool zone_present_pages_sub(Kernel& k, OpState& st) { add_present(k, st, true, false, -1); return true; }
-bool node_present_pages_add(Kernel& k, OpState& st) { add_present(k, st, false, true, +1); return true; }
-bool node_present_pages_sub(Kernel& k, OpState& st) { add_present(k, st, false, true, -1); return true; }
+bool zone_present_pages_add(Kernel& k, OpState& st) {
+  add_present(k, st, true, false, +1);
+  return true;
+}
+bool zone_present_pages_sub(Kernel& k, OpState& st) {
+  add_present(k, st, true, false, -1);
+  return true;
+}
+bool node_present_pages_add(Kernel& k, OpState& st) {
+  add_present(k, st, false, true, +1);
+  return true;
+}
+bool node_present_pages_sub(Kernel& k, OpState& st) {
+  add_present(k, st, false, true, -1);
+  return true;
+}
 
 // node_states_set_node() / node_states_clear_node(): N_MEMORY.
 bool node_states_set_node(Kernel& k, OpState& st) {
@@ -189,9 +207,15 @@ void take_off_buddy(Kernel& k, const OpState& st, std::int64_t set) {
     k.set_pages_state(lo, hi, PageState::Offlined);
   });
 }
-bool offline_isolated_pages(Kernel& k, OpState& st) { take_off_buddy(k, st, 0); return true; }
+bool offline_isolated_pages(Kernel& k, OpState& st) {
+  take_off_buddy(k, st, 0);
+  return true;
+}
 // v4.19: ... and SetPageReserved(): the memmap keeps its (stale) zone links.
-bool offline_isolated_pages_reserved(Kernel& k, OpState& st) { take_off_buddy(k, st, PG_reserved); return true; }
+bool offline_isolated_pages_reserved(Kernel& k, OpState& st) {
+  take_off_buddy(k, st, PG_reserved);
+  return true;
+}
 
 // update_pgdat_span(): the node span is the union of its zones' spans.
 bool update_pgdat_span(Kernel& k, OpState& st) {
@@ -215,8 +239,6 @@ bool page_init_poison(Kernel& k, OpState& st) {
   k.for_chunks(st.args.start, range_end(st), [&](Pfn lo, Pfn hi) { k.poison_pages(lo, hi, PageState::Poisoned); });
   return true;
 }
-
-
 
 // arch_remove_memory() (v4.19): zone = page_zone(pfn_to_page(start)), the
 // zone __remove_pages() is given -- read from a memmap that may never have
@@ -581,58 +603,109 @@ bool is_mem_section_removable(Kernel& k, OpState& st) {
 }  // namespace
 
 void add_memory_hotplug_primitives(PrimitiveTable& t) {
-  t.insert(t.end(), {
-    {"register_memory_resource", register_memory_resource, "mm/memory_hotplug.c register_memory_resource() -> request_resource_conflict()"},
-    {"release_mem_region_adjustable", release_mem_region_adjustable, "kernel/resource.c release_mem_region_adjustable()"},
-    {"init_currently_empty_zone", init_currently_empty_zone, "mm/memory_hotplug.c move_pfn_range_to_zone() -> init_currently_empty_zone()"},
-    {"init_currently_empty_zone_v4_19", init_currently_empty_zone_v4_19, "mm/page_alloc.c init_currently_empty_zone() (v4.19): pgdat->nr_zones = zone_idx + 1, unconditionally"},
-    {"resize_zone_range", resize_zone_range, "mm/memory_hotplug.c resize_zone_range()"},
-    {"resize_pgdat_range", resize_pgdat_range, "mm/memory_hotplug.c resize_pgdat_range()"},
-    {"clear_zone_contiguous", clear_zone_contiguous, "mm/memory_hotplug.c clear_zone_contiguous()"},
-    {"online_pages_range", online_pages_range, "mm/memory_hotplug.c online_pages_range() -> generic_online_page()"},
-    {"online_pages_range_reserved", online_pages_range_reserved, "mm/memory_hotplug.c online_pages_range() (v4.19..v5.3): only if the first page is PG_reserved"},
-    {"present_pages_add", present_pages_add, "mm/memory_hotplug.c adjust_present_page_count(+n)"},
-    {"present_pages_sub", present_pages_sub, "mm/memory_hotplug.c adjust_present_page_count(-n)"},
-    {"zone_present_pages_add", zone_present_pages_add, "mm/memory_hotplug.c online_pages() (v4.19..v5.13): zone->present_pages += n"},
-    {"zone_present_pages_sub", zone_present_pages_sub, "mm/memory_hotplug.c __offline_pages() (v4.19..v5.13): zone->present_pages -= n"},
-    {"node_present_pages_add", node_present_pages_add, "mm/memory_hotplug.c online_pages() (v4.19..v5.13): pgdat->node_present_pages += n under pgdat_resize_lock"},
-    {"node_present_pages_sub", node_present_pages_sub, "mm/memory_hotplug.c __offline_pages() (v4.19..v5.13): pgdat->node_present_pages -= n under pgdat_resize_lock"},
-    {"node_states_set_node", node_states_set_node, "mm/memory_hotplug.c node_states_set_node()"},
-    {"node_states_clear_node", node_states_clear_node, "mm/memory_hotplug.c node_states_clear_node()"},
-    {"test_pages_in_a_zone", test_pages_in_a_zone, "mm/memory_hotplug.c test_pages_in_a_zone(): page_zone() of first and last page"},
-    {"start_isolate_page_range", start_isolate_page_range, "mm/page_isolation.c start_isolate_page_range()"},
-    {"undo_isolate_page_range", undo_isolate_page_range, "mm/page_isolation.c undo_isolate_page_range()"},
-    {"do_migrate_range", do_migrate_range, "mm/memory_hotplug.c scan_movable_pages() + do_migrate_range(), retried"},
-    {"test_pages_isolated", test_pages_isolated, "mm/page_isolation.c test_pages_isolated()"},
-    {"__offline_isolated_pages", offline_isolated_pages, "mm/page_alloc.c __offline_isolated_pages()"},
-    {"offline_isolated_pages_reserved", offline_isolated_pages_reserved, "mm/page_alloc.c __offline_isolated_pages() (v4.19..v5.4): SetPageReserved()"},
-    {"page_init_poison", page_init_poison, "mm/memory_hotplug.c remove_pfn_range_from_zone() (5.10.89+, not 5.4.286): page_init_poison() of the range's memmap"},
-    {"shrink_zone_span", shrink_zone_span<pfn_to_online_page_b>, "mm/memory_hotplug.c shrink_zone_span() (v5.12+: pfn_to_online_page() with the ZONE_DEVICE slow path)"},
-    {"shrink_zone_span_v5_4", shrink_zone_span_v5_4, "mm/memory_hotplug.c shrink_zone_span() (5.4.286): the v4.19 form over pfn_to_online_page()"},
-    {"shrink_zone_span_v5_10", shrink_zone_span<pfn_to_online_page_b0>, "mm/memory_hotplug.c shrink_zone_span() (5.10.89..v5.11: pfn_to_online_page() tests the ONLINE bit)"},
-    {"remove_pfn_range_from_zone", remove_pfn_range_from_zone, "mm/memory_hotplug.c remove_pfn_range_from_zone(): poison, shrink_zone_span(), update_pgdat_span()"},
-    {"page_zone_of_start", page_zone_of_start, "arch/x86/mm/init_64.c arch_remove_memory() (v4.19..v5.3): page_zone(pfn_to_page(start))"},
-    {"shrink_zone_span_v4_19", shrink_zone_span_v4_19<false>, "mm/memory_hotplug.c shrink_zone_span() (v4.19..v5.0): find_smallest/biggest_section_pfn(), valid_section() per section"},
-    {"shrink_zone_span_v5_3", shrink_zone_span_v4_19<true>, "mm/memory_hotplug.c shrink_zone_span() (v5.3): find_smallest/biggest_section_pfn(), pfn_valid() per subsection"},
-    {"__try_online_node_v4_19", try_online_node<false>, "mm/memory_hotplug.c __try_online_node() -> hotadd_new_pgdat() (v4.19..v5.4): node_start_pfn = start"},
-    {"__try_online_node", try_online_node<true>, "mm/memory_hotplug.c __try_online_node() -> hotadd_new_pgdat()/hotadd_init_pgdat() (v5.10+): node_start_pfn = 0"},
-    {"node_set_online", node_set_online, "mm/memory_hotplug.c add_memory_resource(): node_set_online() of a new node"},
-    {"try_offline_node_v4_19", try_offline_node_v4_19, "mm/memory_hotplug.c try_offline_node() (v4.19..v5.3): present sections of the node span, pfn_to_nid()"},
-    {"try_offline_node", try_offline_node, "mm/memory_hotplug.c try_offline_node() (2c91f8fc6c99, v5.4.y/v5.5+): node_spanned_pages, mem->nid of every block"},
-    {"update_pgdat_span", update_pgdat_span_step, "mm/memory_hotplug.c update_pgdat_span()"},
-    {"shrink_pgdat_span", shrink_pgdat_span<false>, "mm/memory_hotplug.c shrink_pgdat_span() (v4.19..v5.0): section walk, pfn_to_nid()"},
-    {"shrink_pgdat_span_v5_3", shrink_pgdat_span<true>, "mm/memory_hotplug.c shrink_pgdat_span() (v5.3): subsection walk with pfn_valid(), pfn_to_nid()"},
-    // the memory block sysfs readers' lookups
-    {"default_kernel_zone_for_pfn_v4_19", default_kernel_zone_for_pfn_v4_19, "mm/memory_hotplug.c default_kernel_zone_for_pfn() (v4.19..v5.17): zone_intersects() up to ZONE_NORMAL"},
-    {"default_kernel_zone_for_pfn", default_kernel_zone_for_pfn, "mm/memory_hotplug.c default_kernel_zone_for_pfn() (d6aad2016a3f, v5.18): zones below ZONE_NORMAL only"},
-    {"default_zone_for_pfn_v4_19", default_zone_for_pfn<default_kernel_zone_for_pfn_v4_19>, "mm/memory_hotplug.c default_zone_for_pfn() (v4.19..v5.17): zone_intersects() of the kernel zone and ZONE_MOVABLE"},
-    {"default_zone_for_pfn", default_zone_for_pfn<default_kernel_zone_for_pfn>, "mm/memory_hotplug.c default_zone_for_pfn() (v5.18+): zone_intersects() of the kernel zone and ZONE_MOVABLE"},
-    {"test_pages_in_a_zone_v4_19", test_pages_in_a_zone_walk<false>, "mm/memory_hotplug.c test_pages_in_a_zone() (v4.19, v4.20): present sections, page_zone() per block"},
-    {"test_pages_in_a_zone_v5_0", test_pages_in_a_zone_walk<true>, "mm/memory_hotplug.c test_pages_in_a_zone() (24feb47c5fa5, v5.0..v5.17): also zone_spans_pfn()"},
-    {"is_mem_section_removable_v4_19", is_mem_section_removable<false, false>, "mm/memory_hotplug.c is_mem_section_removable() (4.19.1): every pageblock of the section, no lock"},
-    {"is_mem_section_removable_v4_20", is_mem_section_removable<false, true>, "mm/memory_hotplug.c is_mem_section_removable() (4.20.0): as 4.19, has_unmovable_pages() skips ZONE_MOVABLE pages after PageReserved()"},
-    {"is_mem_section_removable_v5_0", is_mem_section_removable<true, true>, "mm/memory_hotplug.c is_mem_section_removable() (efad4e475c31, v5.0..v5.6): pageblocks up to zone_end_pfn(), no lock"},
-  });
+  // clang-format off  (the table: one primitive a line)
+  t.insert(
+      t.end(),
+      {
+          {"register_memory_resource", register_memory_resource,
+           "mm/memory_hotplug.c register_memory_resource() -> request_resource_conflict()"},
+          {"release_mem_region_adjustable", release_mem_region_adjustable,
+           "kernel/resource.c release_mem_region_adjustable()"},
+          {"init_currently_empty_zone", init_currently_empty_zone,
+           "mm/memory_hotplug.c move_pfn_range_to_zone() -> init_currently_empty_zone()"},
+          {"init_currently_empty_zone_v4_19", init_currently_empty_zone_v4_19,
+           "mm/page_alloc.c init_currently_empty_zone() (v4.19): pgdat->nr_zones = zone_idx + 1, unconditionally"},
+          {"resize_zone_range", resize_zone_range, "mm/memory_hotplug.c resize_zone_range()"},
+          {"resize_pgdat_range", resize_pgdat_range, "mm/memory_hotplug.c resize_pgdat_range()"},
+          {"clear_zone_contiguous", clear_zone_contiguous, "mm/memory_hotplug.c clear_zone_contiguous()"},
+          {"online_pages_range", online_pages_range,
+           "mm/memory_hotplug.c online_pages_range() -> generic_online_page()"},
+          {"online_pages_range_reserved", online_pages_range_reserved,
+           "mm/memory_hotplug.c online_pages_range() (v4.19..v5.3): only if the first page is PG_reserved"},
+          {"present_pages_add", present_pages_add, "mm/memory_hotplug.c adjust_present_page_count(+n)"},
+          {"present_pages_sub", present_pages_sub, "mm/memory_hotplug.c adjust_present_page_count(-n)"},
+          {"zone_present_pages_add", zone_present_pages_add,
+           "mm/memory_hotplug.c online_pages() (v4.19..v5.13): zone->present_pages += n"},
+          {"zone_present_pages_sub", zone_present_pages_sub,
+           "mm/memory_hotplug.c __offline_pages() (v4.19..v5.13): zone->present_pages -= n"},
+          {"node_present_pages_add", node_present_pages_add,
+           "mm/memory_hotplug.c online_pages() (v4.19..v5.13): pgdat->node_present_pages += n under pgdat_resize_lock"},
+          {"node_present_pages_sub", node_present_pages_sub,
+           "mm/memory_hotplug.c __offline_pages() (v4.19..v5.13): pgdat->node_present_pages -= n under "
+           "pgdat_resize_lock"},
+          {"node_states_set_node", node_states_set_node, "mm/memory_hotplug.c node_states_set_node()"},
+          {"node_states_clear_node", node_states_clear_node, "mm/memory_hotplug.c node_states_clear_node()"},
+          {"test_pages_in_a_zone", test_pages_in_a_zone,
+           "mm/memory_hotplug.c test_pages_in_a_zone(): page_zone() of first and last page"},
+          {"start_isolate_page_range", start_isolate_page_range, "mm/page_isolation.c start_isolate_page_range()"},
+          {"undo_isolate_page_range", undo_isolate_page_range, "mm/page_isolation.c undo_isolate_page_range()"},
+          {"do_migrate_range", do_migrate_range,
+           "mm/memory_hotplug.c scan_movable_pages() + do_migrate_range(), retried"},
+          {"test_pages_isolated", test_pages_isolated, "mm/page_isolation.c test_pages_isolated()"},
+          {"__offline_isolated_pages", offline_isolated_pages, "mm/page_alloc.c __offline_isolated_pages()"},
+          {"offline_isolated_pages_reserved", offline_isolated_pages_reserved,
+           "mm/page_alloc.c __offline_isolated_pages() (v4.19..v5.4): SetPageReserved()"},
+          {"page_init_poison", page_init_poison,
+           "mm/memory_hotplug.c remove_pfn_range_from_zone() (5.10.89+, not 5.4.286): page_init_poison() of the "
+           "range's memmap"},
+          {"shrink_zone_span", shrink_zone_span<pfn_to_online_page_b>,
+           "mm/memory_hotplug.c shrink_zone_span() (v5.12+: pfn_to_online_page() with the ZONE_DEVICE slow path)"},
+          {"shrink_zone_span_v5_4", shrink_zone_span_v5_4,
+           "mm/memory_hotplug.c shrink_zone_span() (5.4.286): the v4.19 form over pfn_to_online_page()"},
+          {"shrink_zone_span_v5_10", shrink_zone_span<pfn_to_online_page_b0>,
+           "mm/memory_hotplug.c shrink_zone_span() (5.10.89..v5.11: pfn_to_online_page() tests the ONLINE bit)"},
+          {"remove_pfn_range_from_zone", remove_pfn_range_from_zone,
+           "mm/memory_hotplug.c remove_pfn_range_from_zone(): poison, shrink_zone_span(), update_pgdat_span()"},
+          {"page_zone_of_start", page_zone_of_start,
+           "arch/x86/mm/init_64.c arch_remove_memory() (v4.19..v5.3): page_zone(pfn_to_page(start))"},
+          {"shrink_zone_span_v4_19", shrink_zone_span_v4_19<false>,
+           "mm/memory_hotplug.c shrink_zone_span() (v4.19..v5.0): find_smallest/biggest_section_pfn(), valid_section() "
+           "per section"},
+          {"shrink_zone_span_v5_3", shrink_zone_span_v4_19<true>,
+           "mm/memory_hotplug.c shrink_zone_span() (v5.3): find_smallest/biggest_section_pfn(), pfn_valid() per "
+           "subsection"},
+          {"__try_online_node_v4_19", try_online_node<false>,
+           "mm/memory_hotplug.c __try_online_node() -> hotadd_new_pgdat() (v4.19..v5.4): node_start_pfn = start"},
+          {"__try_online_node", try_online_node<true>,
+           "mm/memory_hotplug.c __try_online_node() -> hotadd_new_pgdat()/hotadd_init_pgdat() (v5.10+): node_start_pfn "
+           "= 0"},
+          {"node_set_online", node_set_online,
+           "mm/memory_hotplug.c add_memory_resource(): node_set_online() of a new node"},
+          {"try_offline_node_v4_19", try_offline_node_v4_19,
+           "mm/memory_hotplug.c try_offline_node() (v4.19..v5.3): present sections of the node span, pfn_to_nid()"},
+          {"try_offline_node", try_offline_node,
+           "mm/memory_hotplug.c try_offline_node() (2c91f8fc6c99, v5.4.y/v5.5+): node_spanned_pages, mem->nid of every "
+           "block"},
+          {"update_pgdat_span", update_pgdat_span_step, "mm/memory_hotplug.c update_pgdat_span()"},
+          {"shrink_pgdat_span", shrink_pgdat_span<false>,
+           "mm/memory_hotplug.c shrink_pgdat_span() (v4.19..v5.0): section walk, pfn_to_nid()"},
+          {"shrink_pgdat_span_v5_3", shrink_pgdat_span<true>,
+           "mm/memory_hotplug.c shrink_pgdat_span() (v5.3): subsection walk with pfn_valid(), pfn_to_nid()"},
+          // the memory block sysfs readers' lookups
+          {"default_kernel_zone_for_pfn_v4_19", default_kernel_zone_for_pfn_v4_19,
+           "mm/memory_hotplug.c default_kernel_zone_for_pfn() (v4.19..v5.17): zone_intersects() up to ZONE_NORMAL"},
+          {"default_kernel_zone_for_pfn", default_kernel_zone_for_pfn,
+           "mm/memory_hotplug.c default_kernel_zone_for_pfn() (d6aad2016a3f, v5.18): zones below ZONE_NORMAL only"},
+          {"default_zone_for_pfn_v4_19", default_zone_for_pfn<default_kernel_zone_for_pfn_v4_19>,
+           "mm/memory_hotplug.c default_zone_for_pfn() (v4.19..v5.17): zone_intersects() of the kernel zone and "
+           "ZONE_MOVABLE"},
+          {"default_zone_for_pfn", default_zone_for_pfn<default_kernel_zone_for_pfn>,
+           "mm/memory_hotplug.c default_zone_for_pfn() (v5.18+): zone_intersects() of the kernel zone and "
+           "ZONE_MOVABLE"},
+          {"test_pages_in_a_zone_v4_19", test_pages_in_a_zone_walk<false>,
+           "mm/memory_hotplug.c test_pages_in_a_zone() (v4.19, v4.20): present sections, page_zone() per block"},
+          {"test_pages_in_a_zone_v5_0", test_pages_in_a_zone_walk<true>,
+           "mm/memory_hotplug.c test_pages_in_a_zone() (24feb47c5fa5, v5.0..v5.17): also zone_spans_pfn()"},
+          {"is_mem_section_removable_v4_19", is_mem_section_removable<false, false>,
+           "mm/memory_hotplug.c is_mem_section_removable() (4.19.1): every pageblock of the section, no lock"},
+          {"is_mem_section_removable_v4_20", is_mem_section_removable<false, true>,
+           "mm/memory_hotplug.c is_mem_section_removable() (4.20.0): as 4.19, has_unmovable_pages() skips ZONE_MOVABLE "
+           "pages after PageReserved()"},
+          {"is_mem_section_removable_v5_0", is_mem_section_removable<true, true>,
+           "mm/memory_hotplug.c is_mem_section_removable() (efad4e475c31, v5.0..v5.6): pageblocks up to "
+           "zone_end_pfn(), no lock"},
+      });
+  // clang-format on
 }
 
 }  // namespace mhp

@@ -26,8 +26,7 @@ void check_changes_online(Kernel& k, OpState& st) {
   const OpArgs& a = st.args;
   const Pgdat& nd = *k.nodes[a.nid];
   st.status_change_nid = nd.node_state_memory.v ? -1 : a.nid;
-  st.status_change_nid_normal =
-      a.zone == ZONE_NORMAL && k.zone(a.nid, ZONE_NORMAL).present_pages.v == 0 ? a.nid : -1;
+  st.status_change_nid_normal = a.zone == ZONE_NORMAL && k.zone(a.nid, ZONE_NORMAL).present_pages.v == 0 ? a.nid : -1;
 }
 
 // node_states_check_changes_offline(): the range holds all the node's
@@ -37,12 +36,17 @@ void check_changes_offline(Kernel& k, OpState& st) {
   const Pgdat& nd = *k.nodes[a.nid];
   const auto nr = std::int64_t(a.nr_pages);
   st.status_change_nid = nr >= nd.node_present_pages.v ? a.nid : -1;
-  st.status_change_nid_normal =
-      a.zone == ZONE_NORMAL && nr >= k.zone(a.nid, ZONE_NORMAL).present_pages.v ? a.nid : -1;
+  st.status_change_nid_normal = a.zone == ZONE_NORMAL && nr >= k.zone(a.nid, ZONE_NORMAL).present_pages.v ? a.nid : -1;
 }
 
-bool node_states_check_changes_online(Kernel& k, OpState& st) { check_changes_online(k, st); return true; }
-bool node_states_check_changes_offline(Kernel& k, OpState& st) { check_changes_offline(k, st); return true; }
+bool node_states_check_changes_online(Kernel& k, OpState& st) {
+  check_changes_online(k, st);
+  return true;
+}
+bool node_states_check_changes_offline(Kernel& k, OpState& st) {
+  check_changes_offline(k, st);
+  return true;
+}
 
 // The arg a callback sees: computed before MEM_GOING_*; a MEM_CANCEL_* after
 // an injected veto at MEM_GOING_* finds it unset and computes it from the
@@ -106,19 +110,33 @@ bool hmat_callback(Kernel& k, OpState& st) {
 }  // namespace
 
 void add_memory_notify_primitives(PrimitiveTable& t) {
-  t.insert(t.end(), {
-    {"memory_notify", memory_notify, "drivers/base/memory.c memory_notify(): the memory notifier chain (no callbacks)"},
-    {"unmodelled", unmodelled, "a kernel function whose state the model does not keep; a failure point only"},
-    {"callback_work", callback_work, "a notifier callback's work on state the model does not keep"},
-    {"node_states_check_changes_online", node_states_check_changes_online, "mm/memory_hotplug.c node_states_check_changes_online(): the notifier's status_change_nid*"},
-    {"node_states_check_changes_offline", node_states_check_changes_offline, "mm/memory_hotplug.c node_states_check_changes_offline(): the notifier's status_change_nid*"},
-    {"slab_mem_going_online_callback", slab_mem_going_online_callback, "mm/slub.c slab_mem_going_online_callback(): slab_mutex if the node gains normal memory"},
-    {"slab_mem_offline_callback_offline", slab_mem_offline_callback_offline, "mm/slub.c slab_mem_offline_callback() at MEM_OFFLINE: slab_mutex if the node loses its normal memory"},
-    {"slab_mem_offline_callback_cancel_online", slab_mem_offline_callback_cancel_online, "mm/slub.c slab_mem_offline_callback() at MEM_CANCEL_ONLINE: slab_mutex if the node was gaining normal memory"},
-    {"memtier_hotplug_callback_online", memtier_hotplug_callback_online, "mm/memory-tiers.c memtier_hotplug_callback() at MEM_ONLINE: memory_tier_lock if the node changes status"},
-    {"memtier_hotplug_callback_offline", memtier_hotplug_callback_offline, "mm/memory-tiers.c memtier_hotplug_callback() at MEM_OFFLINE: memory_tier_lock if the node changes status"},
-    {"hmat_callback", hmat_callback, "drivers/acpi/numa/hmat.c hmat_callback(): target_lock if the node changes status"},
-  });
+  // clang-format off  (the table: one primitive a line)
+  t.insert(
+      t.end(),
+      {
+          {"memory_notify", memory_notify,
+           "drivers/base/memory.c memory_notify(): the memory notifier chain (no callbacks)"},
+          {"unmodelled", unmodelled, "a kernel function whose state the model does not keep; a failure point only"},
+          {"callback_work", callback_work, "a notifier callback's work on state the model does not keep"},
+          {"node_states_check_changes_online", node_states_check_changes_online,
+           "mm/memory_hotplug.c node_states_check_changes_online(): the notifier's status_change_nid*"},
+          {"node_states_check_changes_offline", node_states_check_changes_offline,
+           "mm/memory_hotplug.c node_states_check_changes_offline(): the notifier's status_change_nid*"},
+          {"slab_mem_going_online_callback", slab_mem_going_online_callback,
+           "mm/slub.c slab_mem_going_online_callback(): slab_mutex if the node gains normal memory"},
+          {"slab_mem_offline_callback_offline", slab_mem_offline_callback_offline,
+           "mm/slub.c slab_mem_offline_callback() at MEM_OFFLINE: slab_mutex if the node loses its normal memory"},
+          {"slab_mem_offline_callback_cancel_online", slab_mem_offline_callback_cancel_online,
+           "mm/slub.c slab_mem_offline_callback() at MEM_CANCEL_ONLINE: slab_mutex if the node was gaining normal "
+           "memory"},
+          {"memtier_hotplug_callback_online", memtier_hotplug_callback_online,
+           "mm/memory-tiers.c memtier_hotplug_callback() at MEM_ONLINE: memory_tier_lock if the node changes status"},
+          {"memtier_hotplug_callback_offline", memtier_hotplug_callback_offline,
+           "mm/memory-tiers.c memtier_hotplug_callback() at MEM_OFFLINE: memory_tier_lock if the node changes status"},
+          {"hmat_callback", hmat_callback,
+           "drivers/acpi/numa/hmat.c hmat_callback(): target_lock if the node changes status"},
+      });
+  // clang-format on
 }
 
 }  // namespace mhp

@@ -3,8 +3,8 @@
 #include <optional>
 
 #include "model/kernel/device_private.hpp"
-#include "model/kernel/sparse.hpp"
 #include "model/kernel/primitives.hpp"
+#include "model/kernel/sparse.hpp"
 
 namespace mhp {
 
@@ -16,9 +16,9 @@ DevPagemap& pgmap_of(Kernel& k, const OpState& st) { return *k.pgmaps[st.args.pg
 void dev_pagemap_percpu_release(void* arg) { static_cast<DevPagemap*>(arg)->done.complete(); }
 
 void underflow_warn(Kernel& k, const DevPagemap& p, long count) {
-  k.warn(FindingKind::Underflow, "underflow/" + std::string("pgmap->ref"),
-         std::string("percpu ref (") + p.release_fn + ") <= 0 (" + std::to_string(count) +
-             ") after switching to atomic");
+  k.warn(
+      FindingKind::Underflow, "underflow/" + std::string("pgmap->ref"),
+      std::string("percpu ref (") + p.release_fn + ") <= 0 (" + std::to_string(count) + ") after switching to atomic");
 }
 
 void check_underflow(Kernel& k, int pgmap, bool before) {
@@ -43,9 +43,7 @@ int lookup(Kernel& k, Pfn pfn) {
 }
 
 // Era A works on the resource rounded out to whole sections.
-Pfn align_start(const Kernel& k, const DevPagemap& p) {
-  return k.geo.section_start(k.geo.section_of(p.desc.start));
-}
+Pfn align_start(const Kernel& k, const DevPagemap& p) { return k.geo.section_start(k.geo.section_of(p.desc.start)); }
 Pfn align_end(const Kernel& k, const DevPagemap& p) {
   return k.geo.section_start(k.geo.section_of(p.pfn_end() - 1) + 1);
 }
@@ -70,7 +68,7 @@ bool percpu_ref_init_driver(Kernel& k, OpState& st) {
   percpu_ref_init_step(k, st);
   DevPagemap& p = pgmap_of(k, st);
   p.driver_ref = true;
-  p.release_fn = p.desc.type == PgmapType::FsDax    ? "blk_queue_usage_counter_release"
+  p.release_fn = p.desc.type == PgmapType::FsDax     ? "blk_queue_usage_counter_release"
                  : p.desc.type == PgmapType::Generic ? "dax_pmem_percpu_release"
                                                      : "hmm_devmem_ref_release";
   return true;
@@ -447,8 +445,9 @@ void r13_map_done(Kernel& k, const OpState& st, bool ok) {
   std::optional<Frame> f;
   if (k.ex.self().stack == 0) f.emplace(k.ex, k.ex.stacks().fn("memremap_pages"));
   k.warn(FindingKind::Scope, "scope/R13/iomem_resource/memremap_pages",
-         "memremap_pages() mapped " + p.desc.name + " without owning its range as a busy iomem region "
-         "(no successful request_region()): nothing keeps a second mapping or its release off the range (rule R13)",
+         "memremap_pages() mapped " + p.desc.name +
+             " without owning its range as a busy iomem region "
+             "(no successful request_region()): nothing keeps a second mapping or its release off the range (rule R13)",
          "R13");
 }
 
@@ -469,52 +468,78 @@ void r13_release_start(Kernel& k, const OpState& st) {
   if (p.release_registered) return;
   Frame f(k.ex, k.ex.stacks().fn("devm_memremap_pages_release"));
   k.warn(FindingKind::Scope, "scope/R13/dev_pagemap/devm_memremap_pages_release",
-         "the release of " + p.desc.name + " started before its devm_memremap_pages() had succeeded: devres "
-         "registers the release only after the map (rule R13), so this release belongs to no mapping of its own",
+         "the release of " + p.desc.name +
+             " started before its devm_memremap_pages() had succeeded: devres "
+             "registers the release only after the map (rule R13), so this release belongs to no mapping of its own",
          "R13");
 }
 
 void add_memremap_primitives(PrimitiveTable& t) {
-  t.insert(t.end(), {
-    {"percpu_ref_init", percpu_ref_init_step, "mm/memremap.c memremap_pages(): init_completion() + percpu_ref_init()"},
-    {"percpu_ref_init_driver", percpu_ref_init_driver, "the driver's percpu_ref_init() at probe (v4.19..v5.0: pmem's q_usage_counter, dax_pmem, hmm_devmem)"},
-    {"percpu_ref_init_v5_3", percpu_ref_init_v5_3, "mm/memremap.c memremap_pages() (v5.3..v5.14): internal ref, or pmem's q_usage_counter"},
-    {"percpu_ref_tryget_live", release_tryget_live_check, "kernel/memremap.c devm_memremap_pages_release() (v4.19, v4.20): WARN if the ref is still live"},
-    {"devm_request_mem_region", devm_request_mem_region, "kernel/resource.c __request_region(): the driver's busy region"},
-    {"devm_release_mem_region", devm_release_mem_region, "kernel/resource.c __release_region()"},
-    {"pagemap_range_conflict", pagemap_range_conflict, "mm/memremap.c pagemap_range(): get_dev_pagemap() on both ends"},
-    {"pagemap_conflict_aligned", pagemap_conflict_aligned, "kernel/memremap.c devm_memremap_pages() (v4.19): get_dev_pagemap() on the aligned ends"},
-    {"region_intersects", region_intersects, "kernel/resource.c region_intersects(IORESOURCE_SYSTEM_RAM)"},
-    {"xa_store_range", publish_pgmap, "mm/memremap.c pagemap_range(): xa_store_range(&pgmap_array)"},
-    {"pgmap_radix_insert", publish_pgmap, "kernel/memremap.c devm_memremap_pages() (v4.19): radix tree inserts"},
-    {"pgmap_array_delete", unpublish_pgmap, "mm/memremap.c pgmap_array_delete()"},
-    {"pgmap_radix_release", unpublish_pgmap, "kernel/memremap.c pgmap_radix_release() (v4.19)"},
-    {"synchronize_rcu", synchronize_rcu, "kernel/rcu synchronize_rcu()"},
-    {"percpu_ref_get_many", percpu_ref_get_many_pfn_len, "mm/memremap.c pagemap_range(): percpu_ref_get_many(pfn_len())"},
-    {"percpu_ref_get_many_range_len", percpu_ref_get_many_range_len, "[martins-compound-2020] question: percpu_ref_get_many(range_len()) instead of pfn_len()"},
-    {"percpu_ref_get_many_span", percpu_ref_get_many_span, "mm/memremap.c devm_memremap_pages() (v4.20): percpu_ref_get_many(pfn_end - pfn_first)"},
-    {"percpu_ref_get", percpu_ref_get_page, "kernel/memremap.c devm_memremap_pages() (v4.19): percpu_ref_get() per page"},
-    {"list_del", list_del_page_lru, "kernel/memremap.c devm_memremap_pages() (v4.19): list_del(&page->lru)"},
-    {"set_page_pgmap", set_page_pgmap, "kernel/memremap.c devm_memremap_pages() (v4.19): page->pgmap = pgmap"},
-    {"percpu_ref_kill", percpu_ref_kill_step, "lib/percpu-refcount.c percpu_ref_kill()"},
-    {"percpu_ref_put_many", percpu_ref_put_many_pfn_len, "mm/memremap.c memunmap_pages(): percpu_ref_put_many(pfn_len())"},
-    {"percpu_ref_put_per_compound_page", percpu_ref_put_per_compound_page, "[martins-compound-2020] RFC: one put per compound page from pfn_first()"},
-    {"put_page", put_page_devmap, "include/linux/mm.h put_page() -> put_dev_pagemap() at refcount 0"},
-    {"wait_for_completion", wait_for_completion, "kernel/sched/completion.c wait_for_completion(&pgmap->done)"},
-    {"percpu_ref_exit", percpu_ref_exit, "mm/memremap.c memunmap_pages(): percpu_ref_exit(), altmap.alloc check"},
-    {"percpu_ref_exit_cleanup", percpu_ref_exit_cleanup, "mm/memremap.c dev_pagemap_cleanup() (v5.3..v5.14): percpu_ref_exit() of the internal ref"},
-    {"altmap_alloc_check", altmap_alloc_check, "mm/memremap.c memunmap_pages(): WARN_ONCE(pgmap->altmap.alloc)"},
-    {"get_dev_pagemap", get_dev_pagemap_step, "mm/memremap.c get_dev_pagemap()"},
-    {"put_dev_pagemap", put_dev_pagemap_step, "include/linux/memremap.h put_dev_pagemap()"},
-    {"pgmap_pfn_valid", pgmap_pfn_valid, "mm/memremap.c pgmap_pfn_valid() (v5.12+)"},
-    {"dev_pagemap_get_ops", dev_pagemap_get_ops, "kernel/memremap.c dev_pagemap_get_ops() (v4.19..v5.0): pmem fsdax, hmm_devmem_add()"},
-    {"dev_pagemap_put_ops", dev_pagemap_put_ops, "drivers/nvdimm/pmem.c pmem_release_pgmap_ops() -> dev_pagemap_put_ops() (v4.19..v5.0)"},
-    {"devmap_managed_enable_get", devmap_managed_enable_get, "mm/memremap.c devmap_managed_enable_get() (v5.3..v5.15): FS_DAX, DEVICE_PRIVATE"},
-    {"devmap_managed_enable_get_fsdax", devmap_managed_enable_get_fsdax, "mm/memremap.c devmap_managed_enable_get() (v6.1..v6.13): FS_DAX"},
-    {"devmap_managed_enable_put", devmap_managed_enable_put, "mm/memremap.c devmap_managed_enable_put() (v5.3 devm action, v5.10..v5.15): FS_DAX, DEVICE_PRIVATE"},
-    {"devmap_managed_enable_put_fsdax", devmap_managed_enable_put_fsdax, "mm/memremap.c devmap_managed_enable_put() (v6.1..v6.13): FS_DAX"},
-    {"devmap_managed_enable_put_all", devmap_managed_enable_put_all, "mm/memremap.c devmap_managed_enable_put() (v5.4): every pgmap type"},
-  });
+  // clang-format off  (the table: one primitive a line)
+  t.insert(
+      t.end(),
+      {
+          {"percpu_ref_init", percpu_ref_init_step,
+           "mm/memremap.c memremap_pages(): init_completion() + percpu_ref_init()"},
+          {"percpu_ref_init_driver", percpu_ref_init_driver,
+           "the driver's percpu_ref_init() at probe (v4.19..v5.0: pmem's q_usage_counter, dax_pmem, hmm_devmem)"},
+          {"percpu_ref_init_v5_3", percpu_ref_init_v5_3,
+           "mm/memremap.c memremap_pages() (v5.3..v5.14): internal ref, or pmem's q_usage_counter"},
+          {"percpu_ref_tryget_live", release_tryget_live_check,
+           "kernel/memremap.c devm_memremap_pages_release() (v4.19, v4.20): WARN if the ref is still live"},
+          {"devm_request_mem_region", devm_request_mem_region,
+           "kernel/resource.c __request_region(): the driver's busy region"},
+          {"devm_release_mem_region", devm_release_mem_region, "kernel/resource.c __release_region()"},
+          {"pagemap_range_conflict", pagemap_range_conflict,
+           "mm/memremap.c pagemap_range(): get_dev_pagemap() on both ends"},
+          {"pagemap_conflict_aligned", pagemap_conflict_aligned,
+           "kernel/memremap.c devm_memremap_pages() (v4.19): get_dev_pagemap() on the aligned ends"},
+          {"region_intersects", region_intersects, "kernel/resource.c region_intersects(IORESOURCE_SYSTEM_RAM)"},
+          {"xa_store_range", publish_pgmap, "mm/memremap.c pagemap_range(): xa_store_range(&pgmap_array)"},
+          {"pgmap_radix_insert", publish_pgmap, "kernel/memremap.c devm_memremap_pages() (v4.19): radix tree inserts"},
+          {"pgmap_array_delete", unpublish_pgmap, "mm/memremap.c pgmap_array_delete()"},
+          {"pgmap_radix_release", unpublish_pgmap, "kernel/memremap.c pgmap_radix_release() (v4.19)"},
+          {"synchronize_rcu", synchronize_rcu, "kernel/rcu synchronize_rcu()"},
+          {"percpu_ref_get_many", percpu_ref_get_many_pfn_len,
+           "mm/memremap.c pagemap_range(): percpu_ref_get_many(pfn_len())"},
+          {"percpu_ref_get_many_range_len", percpu_ref_get_many_range_len,
+           "[martins-compound-2020] question: percpu_ref_get_many(range_len()) instead of pfn_len()"},
+          {"percpu_ref_get_many_span", percpu_ref_get_many_span,
+           "mm/memremap.c devm_memremap_pages() (v4.20): percpu_ref_get_many(pfn_end - pfn_first)"},
+          {"percpu_ref_get", percpu_ref_get_page,
+           "kernel/memremap.c devm_memremap_pages() (v4.19): percpu_ref_get() per page"},
+          {"list_del", list_del_page_lru, "kernel/memremap.c devm_memremap_pages() (v4.19): list_del(&page->lru)"},
+          {"set_page_pgmap", set_page_pgmap, "kernel/memremap.c devm_memremap_pages() (v4.19): page->pgmap = pgmap"},
+          {"percpu_ref_kill", percpu_ref_kill_step, "lib/percpu-refcount.c percpu_ref_kill()"},
+          {"percpu_ref_put_many", percpu_ref_put_many_pfn_len,
+           "mm/memremap.c memunmap_pages(): percpu_ref_put_many(pfn_len())"},
+          {"percpu_ref_put_per_compound_page", percpu_ref_put_per_compound_page,
+           "[martins-compound-2020] RFC: one put per compound page from pfn_first()"},
+          {"put_page", put_page_devmap, "include/linux/mm.h put_page() -> put_dev_pagemap() at refcount 0"},
+          {"wait_for_completion", wait_for_completion, "kernel/sched/completion.c wait_for_completion(&pgmap->done)"},
+          {"percpu_ref_exit", percpu_ref_exit, "mm/memremap.c memunmap_pages(): percpu_ref_exit(), altmap.alloc check"},
+          {"percpu_ref_exit_cleanup", percpu_ref_exit_cleanup,
+           "mm/memremap.c dev_pagemap_cleanup() (v5.3..v5.14): percpu_ref_exit() of the internal ref"},
+          {"altmap_alloc_check", altmap_alloc_check, "mm/memremap.c memunmap_pages(): WARN_ONCE(pgmap->altmap.alloc)"},
+          {"get_dev_pagemap", get_dev_pagemap_step, "mm/memremap.c get_dev_pagemap()"},
+          {"put_dev_pagemap", put_dev_pagemap_step, "include/linux/memremap.h put_dev_pagemap()"},
+          {"pgmap_pfn_valid", pgmap_pfn_valid, "mm/memremap.c pgmap_pfn_valid() (v5.12+)"},
+          {"dev_pagemap_get_ops", dev_pagemap_get_ops,
+           "kernel/memremap.c dev_pagemap_get_ops() (v4.19..v5.0): pmem fsdax, hmm_devmem_add()"},
+          {"dev_pagemap_put_ops", dev_pagemap_put_ops,
+           "drivers/nvdimm/pmem.c pmem_release_pgmap_ops() -> dev_pagemap_put_ops() (v4.19..v5.0)"},
+          {"devmap_managed_enable_get", devmap_managed_enable_get,
+           "mm/memremap.c devmap_managed_enable_get() (v5.3..v5.15): FS_DAX, DEVICE_PRIVATE"},
+          {"devmap_managed_enable_get_fsdax", devmap_managed_enable_get_fsdax,
+           "mm/memremap.c devmap_managed_enable_get() (v6.1..v6.13): FS_DAX"},
+          {"devmap_managed_enable_put", devmap_managed_enable_put,
+           "mm/memremap.c devmap_managed_enable_put() (v5.3 devm action, v5.10..v5.15): FS_DAX, DEVICE_PRIVATE"},
+          {"devmap_managed_enable_put_fsdax", devmap_managed_enable_put_fsdax,
+           "mm/memremap.c devmap_managed_enable_put() (v6.1..v6.13): FS_DAX"},
+          {"devmap_managed_enable_put_all", devmap_managed_enable_put_all,
+           "mm/memremap.c devmap_managed_enable_put() (v5.4): every pgmap type"},
+      });
+  // clang-format on
 }
 
 }  // namespace mhp

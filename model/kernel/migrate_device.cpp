@@ -50,9 +50,7 @@ bool device_page_of(std::int64_t pte, OpState& st) {
 // model marks all the same: the lock-free read is by design). The fault goes
 // on to do_swap_page()'s device-private branch only for such an entry; any
 // other pte is a fault the model does not follow.
-bool handle_pte_fault(Kernel& k, OpState& st) {
-  return device_page_of(k.read(pte_of(k, st), Access::Once), st);
-}
+bool handle_pte_fault(Kernel& k, OpState& st) { return device_page_of(k.read(pte_of(k, st), Access::Once), st); }
 
 // do_swap_page() (v6.1+, 16ce101db85d): under the pte lock, pte_same()
 // against orig_pte, else back out (goto unlock).
@@ -164,8 +162,10 @@ bool remove_migration_pte(Kernel& k, OpState& st) {
     if (v == kPteMigration) k.write(pte, kPteRam, Access::Once);
     return true;
   }
-  if (mapped) k.write(pte, kToDevice ? kPteDevice + std::int64_t(st.dpage) : kPteRam, Access::Once);
-  else if (kToDevice) st.collected = OpState::Collected::Nothing;  // the new page goes back
+  if (mapped)
+    k.write(pte, kToDevice ? kPteDevice + std::int64_t(st.dpage) : kPteRam, Access::Once);
+  else if (kToDevice)
+    st.collected = OpState::Collected::Nothing;  // the new page goes back
   return true;
 }
 
@@ -175,7 +175,8 @@ bool remove_migration_pte(Kernel& k, OpState& st) {
 template <bool kToDevice>
 bool migrate_vma_finalize(Kernel& k, OpState& st) {
   if (kToDevice) {
-    if (st.collected == OpState::Collected::Nothing && st.has_dpage) put_device_private_page(k, st.args.pgmap, st.dpage);
+    if (st.collected == OpState::Collected::Nothing && st.has_dpage)
+      put_device_private_page(k, st.args.pgmap, st.dpage);
     return true;
   }
   if (st.collected == OpState::Collected::DevicePage) put_device_private_page(k, st.args.pgmap, st.cur);
@@ -262,26 +263,46 @@ bool migrate_device_range(Kernel& k, OpState& st) {
 }  // namespace
 
 void add_migrate_device_primitives(PrimitiveTable& t) {
-  t.insert(t.end(), {
-    {"handle_pte_fault", handle_pte_fault, "mm/memory.c handle_pte_fault(): vmf->orig_pte without the pte lock"},
-    {"pte_same", pte_same, "mm/memory.c do_swap_page() (v6.1+, 16ce101db85d): pte_same() under the pte lock"},
-    {"get_page_vmf", get_page_vmf, "mm/memory.c do_swap_page() (v6.1+): get_page(vmf->page) under the pte lock"},
-    {"migrate_to_ram", migrate_to_ram, "mm/memory.c do_swap_page(): vmf->page->pgmap->ops->migrate_to_ram()"},
-    {"put_page_vmf", put_page_vmf, "mm/memory.c do_swap_page() (v6.1+): put_page(vmf->page)"},
-    {"migrate_vma_collect_system", migrate_vma_collect_system, "mm/migrate_device.c migrate_vma_collect_pmd(): MIGRATE_VMA_SELECT_SYSTEM"},
-    {"migrate_vma_collect_device_private", migrate_vma_collect_device_private, "mm/migrate_device.c migrate_vma_collect_pmd(): MIGRATE_VMA_SELECT_DEVICE_PRIVATE"},
-    {"remove_migration_pte_to_device", remove_migration_pte<true>, "mm/migrate_device.c migrate_vma_insert_page() / remove_migration_ptes(): the device entry"},
-    {"remove_migration_pte_to_ram", remove_migration_pte<false>, "mm/migrate_device.c remove_migration_ptes(): the new system page"},
-    {"migrate_vma_finalize_to_device", migrate_vma_finalize<true>, "mm/migrate_device.c migrate_vma_finalize(): an unmapped destination put"},
-    {"migrate_vma_finalize_to_ram", migrate_vma_finalize<false>, "mm/migrate_device.c migrate_vma_finalize(): the device page's collect reference put"},
-    {"migrate_device_range", migrate_device_range, "mm/migrate_device.c migrate_device_range() .. migrate_device_finalize() from lib/test_hmm.c dmirror_device_evict_chunk() (v6.1+)"},
-    {"zap_pte_range", zap_pte_range, "mm/memory.c zap_pte_range(): clear the pte, put a device-private page (gather a device-coherent one)"},
-    {"tlb_finish_mmu_put", tlb_finish_mmu_put, "mm/mmu_gather.c tlb_finish_mmu() -> mm/swap.c release_pages(): the gathered device-coherent page's put"},
-    {"migrate_vma_collect_device", migrate_vma_collect_device, "mm/migrate_device.c migrate_vma_collect_pmd(): dmirror_select_device() (DEVICE_PRIVATE or DEVICE_COHERENT), this driver's page"},
-    {"migrate_vma_collect_get", migrate_vma_collect_get, "mm/migrate_device.c migrate_vma_collect_pmd(): get_page()/folio_get(), the collect reference"},
-    {"migrate_vma_collect_migration_entry", migrate_vma_collect_migration_entry, "mm/migrate_device.c migrate_vma_collect_pmd(): set_pte_at() of the migration entry"},
-    {"migrate_vma_collect_put", migrate_vma_collect_put, "mm/migrate_device.c migrate_vma_collect_pmd(): the rmap and the mapping's reference (page_remove_rmap() + put_page(); folio_remove_rmap_pte() + folio_put() from v6.12)"},
-  });
+  // clang-format off  (the table: one primitive a line)
+  t.insert(
+      t.end(),
+      {
+          {"handle_pte_fault", handle_pte_fault, "mm/memory.c handle_pte_fault(): vmf->orig_pte without the pte lock"},
+          {"pte_same", pte_same, "mm/memory.c do_swap_page() (v6.1+, 16ce101db85d): pte_same() under the pte lock"},
+          {"get_page_vmf", get_page_vmf, "mm/memory.c do_swap_page() (v6.1+): get_page(vmf->page) under the pte lock"},
+          {"migrate_to_ram", migrate_to_ram, "mm/memory.c do_swap_page(): vmf->page->pgmap->ops->migrate_to_ram()"},
+          {"put_page_vmf", put_page_vmf, "mm/memory.c do_swap_page() (v6.1+): put_page(vmf->page)"},
+          {"migrate_vma_collect_system", migrate_vma_collect_system,
+           "mm/migrate_device.c migrate_vma_collect_pmd(): MIGRATE_VMA_SELECT_SYSTEM"},
+          {"migrate_vma_collect_device_private", migrate_vma_collect_device_private,
+           "mm/migrate_device.c migrate_vma_collect_pmd(): MIGRATE_VMA_SELECT_DEVICE_PRIVATE"},
+          {"remove_migration_pte_to_device", remove_migration_pte<true>,
+           "mm/migrate_device.c migrate_vma_insert_page() / remove_migration_ptes(): the device entry"},
+          {"remove_migration_pte_to_ram", remove_migration_pte<false>,
+           "mm/migrate_device.c remove_migration_ptes(): the new system page"},
+          {"migrate_vma_finalize_to_device", migrate_vma_finalize<true>,
+           "mm/migrate_device.c migrate_vma_finalize(): an unmapped destination put"},
+          {"migrate_vma_finalize_to_ram", migrate_vma_finalize<false>,
+           "mm/migrate_device.c migrate_vma_finalize(): the device page's collect reference put"},
+          {"migrate_device_range", migrate_device_range,
+           "mm/migrate_device.c migrate_device_range() .. migrate_device_finalize() from lib/test_hmm.c "
+           "dmirror_device_evict_chunk() (v6.1+)"},
+          {"zap_pte_range", zap_pte_range,
+           "mm/memory.c zap_pte_range(): clear the pte, put a device-private page (gather a device-coherent one)"},
+          {"tlb_finish_mmu_put", tlb_finish_mmu_put,
+           "mm/mmu_gather.c tlb_finish_mmu() -> mm/swap.c release_pages(): the gathered device-coherent page's put"},
+          {"migrate_vma_collect_device", migrate_vma_collect_device,
+           "mm/migrate_device.c migrate_vma_collect_pmd(): dmirror_select_device() (DEVICE_PRIVATE or "
+           "DEVICE_COHERENT), this driver's page"},
+          {"migrate_vma_collect_get", migrate_vma_collect_get,
+           "mm/migrate_device.c migrate_vma_collect_pmd(): get_page()/folio_get(), the collect reference"},
+          {"migrate_vma_collect_migration_entry", migrate_vma_collect_migration_entry,
+           "mm/migrate_device.c migrate_vma_collect_pmd(): set_pte_at() of the migration entry"},
+          {"migrate_vma_collect_put", migrate_vma_collect_put,
+           "mm/migrate_device.c migrate_vma_collect_pmd(): the rmap and the mapping's reference (page_remove_rmap() + "
+           "put_page(); folio_remove_rmap_pte() + folio_put() from v6.12)"},
+      });
+  // clang-format on
 }
 
 }  // namespace mhp

@@ -1,7 +1,7 @@
 #include "model/kernel/mm_init.hpp"
 
-#include "model/kernel/sparse.hpp"
 #include "model/kernel/primitives.hpp"
+#include "model/kernel/sparse.hpp"
 
 namespace mhp {
 
@@ -81,8 +81,8 @@ void init_zone_device_page(Kernel& k, const DevPagemap& p, int idx, Pfn lo, Pfn 
                                                   : false;
   k.init_pages(lo, hi, PageField::Flags, page_links(ZONE_DEVICE, p.desc.nid) | PG_reserved | (is_head ? PG_head : 0));
   k.init_pages(lo, hi, PageField::Refcount, zero || tail ? 0 : 1);
-  k.init_pages(lo, hi, PageField::Pgmap, idx + 1);  // page->pgmap = pgmap
-  k.init_pages_folded(lo, hi, PageField::ZoneDeviceData, 0);  // page->zone_device_data = NULL
+  k.init_pages(lo, hi, PageField::Pgmap, idx + 1);                                   // page->pgmap = pgmap
+  k.init_pages_folded(lo, hi, PageField::ZoneDeviceData, 0);                         // page->zone_device_data = NULL
   k.init_pages(lo, hi, PageField::CompoundHead, tail ? std::int64_t(head) + 1 : 0);  // prep_compound_tail()
   k.set_pages_state(lo, hi, state);
   k.charge(id, hi - lo);  // timing runs: the stores above took this long
@@ -151,9 +151,8 @@ bool memmap_init_zone_device_v7_1(Kernel& k, OpState& st) {
 bool memmap_init_zone_device_with_reserve(Kernel& k, OpState& st) {
   const DevPagemap& p = *k.pgmaps[st.args.pgmap];
   if (p.desc.altmap)
-    k.for_chunks(p.desc.start, p.desc.start + p.desc.altmap_reserve, [&](Pfn lo, Pfn hi) {
-      init_zone_device_page(k, p, st.args.pgmap, lo, hi, lo, PageState::DevReady);
-    });
+    k.for_chunks(p.desc.start, p.desc.start + p.desc.altmap_reserve,
+                 [&](Pfn lo, Pfn hi) { init_zone_device_page(k, p, st.args.pgmap, lo, hi, lo, PageState::DevReady); });
   return memmap_init_zone_device(k, st);
 }
 
@@ -188,7 +187,10 @@ bool memmap_init_zone_device_v4_19(Kernel& k, OpState& st) {
     init_single_page(k, a, b, ZONE_DEVICE, p.desc.nid, PG_reserved, 1);
     k.write_pages(a, b, PageField::Pgmap, kLruSelf);
     bool dev = a >= p.desc.start && a < p.pfn_end();
-    k.set_pages_state(a, b, !dev ? PageState::DevPartial : a < p.pfn_first() ? PageState::DevHostmap : PageState::DevReady);
+    k.set_pages_state(a, b,
+                      !dev                ? PageState::DevPartial
+                      : a < p.pfn_first() ? PageState::DevHostmap
+                                          : PageState::DevReady);
   });
   return true;
 }
@@ -220,19 +222,36 @@ bool set_zone_contiguous(Kernel& k, OpState& st) {
 }  // namespace
 
 void add_mm_init_primitives(PrimitiveTable& t) {
-  t.insert(t.end(), {
-    {"memmap_init_range", memmap_init_range_offline, "mm/mm_init.c memmap_init_range(MEMINIT_HOTPLUG): __init_single_page() + __SetPageOffline() (v6.11+)"},
-    {"memmap_init_zone_v4_20", memmap_init_zone_v4_20, "mm/page_alloc.c memmap_init_zone(MEMMAP_HOTPLUG) for ZONE_DEVICE (v4.20..v5.2): altmap pfns from the aligned span start"},
-    {"memmap_init_range_reserved", memmap_init_range_reserved, "mm/page_alloc.c memmap_init_zone(MEMMAP_HOTPLUG): __init_single_page() + SetPageReserved()"},
-    {"memmap_init_zone_device", memmap_init_zone_device, "mm/mm_init.c memmap_init_zone_device() -> __init_zone_device_page()"},
-    {"memmap_init_zone_device_v5_3", memmap_init_zone_device_v5<false>, "mm/page_alloc.c memmap_init_zone_device() (v5.3; v5.4 also stores page->zone_device_data = NULL, which no v5.4 op reads): refcount 1 for every type, no compound pages"},
-    {"memmap_init_zone_device_v5_10", memmap_init_zone_device_v5<true>, "mm/page_alloc.c memmap_init_zone_device() (v5.10..v5.15): as v5.3, and page->zone_device_data = NULL (first in the 5.4 tree)"},
-    {"memmap_init_zone_device_v7_1", memmap_init_zone_device_v7_1, "mm/mm_init.c memmap_init_zone_device() (v7.1): fsdax pages start at refcount 0 too"},
-    {"memmap_init_zone_device_with_reserve", memmap_init_zone_device_with_reserve, "[fukasawa-reserved-2019] RFC: memmap_init_zone_device() initialising the altmap reserve too"},
-    {"memmap_init_zone_device_aligned", memmap_init_zone_device_aligned, "mm/page_alloc.c memmap_init_zone_device() on the aligned span (v4.20..v5.2)"},
-    {"memmap_init_zone_device_v4_19", memmap_init_zone_device_v4_19, "mm/page_alloc.c memmap_init_zone() for ZONE_DEVICE under mem_hotplug_lock (v4.19)"},
-    {"set_zone_contiguous", set_zone_contiguous, "mm/mm_init.c set_zone_contiguous() -> __pageblock_pfn_to_page()"},
-  });
+  // clang-format off  (the table: one primitive a line)
+  t.insert(t.end(),
+           {
+               {"memmap_init_range", memmap_init_range_offline,
+                "mm/mm_init.c memmap_init_range(MEMINIT_HOTPLUG): __init_single_page() + __SetPageOffline() (v6.11+)"},
+               {"memmap_init_zone_v4_20", memmap_init_zone_v4_20,
+                "mm/page_alloc.c memmap_init_zone(MEMMAP_HOTPLUG) for ZONE_DEVICE (v4.20..v5.2): altmap pfns from the "
+                "aligned span start"},
+               {"memmap_init_range_reserved", memmap_init_range_reserved,
+                "mm/page_alloc.c memmap_init_zone(MEMMAP_HOTPLUG): __init_single_page() + SetPageReserved()"},
+               {"memmap_init_zone_device", memmap_init_zone_device,
+                "mm/mm_init.c memmap_init_zone_device() -> __init_zone_device_page()"},
+               {"memmap_init_zone_device_v5_3", memmap_init_zone_device_v5<false>,
+                "mm/page_alloc.c memmap_init_zone_device() (v5.3; v5.4 also stores page->zone_device_data = NULL, "
+                "which no v5.4 op reads): refcount 1 for every type, no compound pages"},
+               {"memmap_init_zone_device_v5_10", memmap_init_zone_device_v5<true>,
+                "mm/page_alloc.c memmap_init_zone_device() (v5.10..v5.15): as v5.3, and page->zone_device_data = NULL "
+                "(first in the 5.4 tree)"},
+               {"memmap_init_zone_device_v7_1", memmap_init_zone_device_v7_1,
+                "mm/mm_init.c memmap_init_zone_device() (v7.1): fsdax pages start at refcount 0 too"},
+               {"memmap_init_zone_device_with_reserve", memmap_init_zone_device_with_reserve,
+                "[fukasawa-reserved-2019] RFC: memmap_init_zone_device() initialising the altmap reserve too"},
+               {"memmap_init_zone_device_aligned", memmap_init_zone_device_aligned,
+                "mm/page_alloc.c memmap_init_zone_device() on the aligned span (v4.20..v5.2)"},
+               {"memmap_init_zone_device_v4_19", memmap_init_zone_device_v4_19,
+                "mm/page_alloc.c memmap_init_zone() for ZONE_DEVICE under mem_hotplug_lock (v4.19)"},
+               {"set_zone_contiguous", set_zone_contiguous,
+                "mm/mm_init.c set_zone_contiguous() -> __pageblock_pfn_to_page()"},
+           });
+  // clang-format on
 }
 
 }  // namespace mhp

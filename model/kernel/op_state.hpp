@@ -23,12 +23,12 @@ inline constexpr unsigned kMaxInjections = 8;
 
 struct OpState {
   OpArgs args;
-  int pgmap_ref = -1;   // pgmap held through get_dev_pagemap(), or -1
-  Pfn cur = 0;          // for_each: the pfn (first of a chunk) or the section number being visited
-  Pfn cur_end = 0;      // for_each over pfns: end of the chunk [cur, cur_end) (geo.chunk_pages)
-  Pfn item_pages = 0;   // for_each: pages of the item being visited (0 outside loops: the whole range)
-  bool page_ref = false;  // the walker holds a page reference (get_page())
-  std::int64_t value = 0; // a value one step reads and a later step uses
+  int pgmap_ref = -1;      // pgmap held through get_dev_pagemap(), or -1
+  Pfn cur = 0;             // for_each: the pfn (first of a chunk) or the section number being visited
+  Pfn cur_end = 0;         // for_each over pfns: end of the chunk [cur, cur_end) (geo.chunk_pages)
+  Pfn item_pages = 0;      // for_each: pages of the item being visited (0 outside loops: the whole range)
+  bool page_ref = false;   // the walker holds a page reference (get_page())
+  std::int64_t value = 0;  // a value one step reads and a later step uses
   bool stop = false;
   std::uint32_t migrate_passes = 0;
   bool busy_region = false;  // memremap_pages: this op claimed the range (devm_request_mem_region)
@@ -48,7 +48,7 @@ struct OpState {
   // section_deactivate()'s locals for section cur, set by clear_subsection_map:
   // early_section(), and is_subsection_map_empty() after the bits went.
   bool section_early = false;
-  bool section_empty = false;     // memory_block_online/offline: the block's vmemmap pages, split off args
+  bool section_empty = false;  // memory_block_online/offline: the block's vmemmap pages, split off args
   // How the op ended: the errno it returns (0: success or an early return
   // without error), whether it stopped early, and where.
   int err = 0;

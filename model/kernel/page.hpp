@@ -25,18 +25,18 @@ inline const char* page_field_name(PageField f) {
 
 // docs/KERNEL_REFERENCE.md §2.5, the per-pfn initialisation state machine.
 enum class PageState : std::uint8_t {
-  Absent,        // no memmap (section not valid / subsection not present)
-  Uninit,        // RAM memmap allocated, poisoned, not initialised (case 1 of [fukasawa-reserved-2019])
-  InitOffline,   // initialised, zone links valid, not in buddy (PG_reserved / PageOffline)
-  Online,        // handed to the buddy allocator
-  Offlined,      // v4.19..v5.4: taken out of the buddy, PG_reserved again, zone links stale
-  Poisoned,      // v5.5+: memmap poisoned again when the range left its zone (offline, memunmap)
-  DevHostmap,    // altmap "free" pfns hosting the memmap, initialised under MHP
-  DevUninit,     // device pfn: memmap valid, pgmap published, not initialised (case 4)
-  DevReady,      // ZONE_DEVICE page fully initialised (case 2)
-  DevReserved,   // altmap reserve: memmap exists, never initialised (case 5)
-  DevPartial,    // pfns of a partly-device section outside the device range (case 3)
-  Hole,          // firmware hole in an early section: pfn_valid(), not memory; what boot left depends on the era
+  Absent,       // no memmap (section not valid / subsection not present)
+  Uninit,       // RAM memmap allocated, poisoned, not initialised (case 1 of [fukasawa-reserved-2019])
+  InitOffline,  // initialised, zone links valid, not in buddy (PG_reserved / PageOffline)
+  Online,       // handed to the buddy allocator
+  Offlined,     // v4.19..v5.4: taken out of the buddy, PG_reserved again, zone links stale
+  Poisoned,     // v5.5+: memmap poisoned again when the range left its zone (offline, memunmap)
+  DevHostmap,   // altmap "free" pfns hosting the memmap, initialised under MHP
+  DevUninit,    // device pfn: memmap valid, pgmap published, not initialised (case 4)
+  DevReady,     // ZONE_DEVICE page fully initialised (case 2)
+  DevReserved,  // altmap reserve: memmap exists, never initialised (case 5)
+  DevPartial,   // pfns of a partly-device section outside the device range (case 3)
+  Hole,         // firmware hole in an early section: pfn_valid(), not memory; what boot left depends on the era
 };
 
 const char* page_state_name(PageState s);

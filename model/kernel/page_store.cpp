@@ -21,7 +21,8 @@ std::uint32_t PageStore::intern(const PageRecord& r) {
   }
   table_.push_back(r);
   auto id = std::uint32_t(table_.size() - 1);
-  if (table_.size() * 2 > index_.size()) rehash(index_.size() * 2);
+  if (table_.size() * 2 > index_.size())
+    rehash(index_.size() * 2);
   else {
     std::size_t i = hash(r) & mask;
     while (index_[i]) i = (i + 1) & mask;
@@ -49,7 +50,9 @@ void PageStore::clear() {
   }
 }
 
-void PageStore::fill(Pfn lo, Pfn hi, const PageRecord& r, std::int64_t alloc_ev) { fill_id(lo, hi, intern(r), alloc_ev); }
+void PageStore::fill(Pfn lo, Pfn hi, const PageRecord& r, std::int64_t alloc_ev) {
+  fill_id(lo, hi, intern(r), alloc_ev);
+}
 
 std::pair<std::uint32_t, std::int64_t> PageStore::at(const Chunk& c, std::uint32_t off) const {
   if (!c.runs) return {c.rec, c.alloc};
@@ -84,8 +87,10 @@ void PageStore::set_pfn(Chunk& c, std::uint32_t off, std::uint32_t rec, std::int
   // Split run i in place into [start, off) [off] [off + 1, end), dropping empty parts.
   Run old = rs[i];
   bool before = old.start < off, after = off + 1 < end;
-  if (!before) rs[i] = {off, rec, alloc};
-  else rs.insert(rs.begin() + long(++i), Run{off, rec, alloc});
+  if (!before)
+    rs[i] = {off, rec, alloc};
+  else
+    rs.insert(rs.begin() + long(++i), Run{off, rec, alloc});
   if (after) rs.insert(rs.begin() + long(i + 1), Run{off + 1, old.rec, old.alloc});
 }
 
@@ -186,11 +191,13 @@ void PageStore::set_value(Pfn lo, Pfn hi, PageField f, std::int64_t v, bool init
   if (f == PageField::CompoundHead && v > 0) {  // per pfn: the stored distance differs
     for (Pfn p = lo; p < hi; ++p) {
       std::int64_t s = stored(p, f, v);
-      update_ids(p, p + 1, [&](std::uint32_t id) { return with_field(id, f, s, init); }, kKeep);
+      update_ids(
+          p, p + 1, [&](std::uint32_t id) { return with_field(id, f, s, init); }, kKeep);
     }
     return;
   }
-  update_ids(lo, hi, [&](std::uint32_t id) { return with_field(id, f, v, init); }, kKeep);
+  update_ids(
+      lo, hi, [&](std::uint32_t id) { return with_field(id, f, v, init); }, kKeep);
 }
 
 }  // namespace mhp

@@ -33,9 +33,10 @@ class PageStore {
   // execution (boot memmap, poisoning) interns them once. Ids are never reused.
   std::uint32_t id_of(const PageRecord& r) { return intern(r); }
   void fill_id(Pfn lo, Pfn hi, std::uint32_t id, std::int64_t alloc_ev) {
-    update_ids(lo, hi, [id](std::uint32_t) { return id; }, alloc_ev);
+    update_ids(
+        lo, hi, [id](std::uint32_t) { return id; }, alloc_ev);
   }
-  void clear();                                                         // all ABSENT
+  void clear();  // all ABSENT
 
   PageRecord get(Pfn pfn) const;
   PageState state(Pfn pfn) const { return rec(pfn).state; }
@@ -50,7 +51,8 @@ class PageStore {
   // Adds delta to every pfn's own refcount; returns how many reached zero.
   Pfn add_refcount(Pfn lo, Pfn hi, std::int64_t delta);
   void set_state(Pfn lo, Pfn hi, PageState s) {
-    update_ids(lo, hi, [&](std::uint32_t id) { return with_state(id, s); }, kKeep);
+    update_ids(
+        lo, hi, [&](std::uint32_t id) { return with_state(id, s); }, kKeep);
   }
 
   std::size_t records() const { return table_.size(); }
@@ -112,11 +114,14 @@ class PageStore {
 
 template <class Fn>
 void PageStore::update(Pfn lo, Pfn hi, Fn fn, std::int64_t alloc_ev) {
-  update_ids(lo, hi, [&](std::uint32_t id) {
-    PageRecord r = table_[id];
-    fn(r);
-    return intern(r);
-  }, alloc_ev);
+  update_ids(
+      lo, hi,
+      [&](std::uint32_t id) {
+        PageRecord r = table_[id];
+        fn(r);
+        return intern(r);
+      },
+      alloc_ev);
 }
 
 template <class Xform>

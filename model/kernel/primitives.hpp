@@ -10,7 +10,7 @@
 namespace mhp {
 
 struct PrimitiveInfo {
-  const char* name;    // the primitive's name (a step's `impl`, by default its name)
+  const char* name;  // the primitive's name (a step's `impl`, by default its name)
   Primitive fn;
   const char* kernel;  // where the kernel does it
 };
@@ -25,12 +25,13 @@ void add_memory_hotplug_primitives(PrimitiveTable& t);  // mm/memory_hotplug.c, 
 void add_memory_block_primitives(PrimitiveTable& t);    // drivers/base/memory.c
 void add_mm_init_primitives(PrimitiveTable& t);         // mm/mm_init.c
 void add_memremap_primitives(PrimitiveTable& t);        // mm/memremap.c, kernel/resource.c
-void add_subsection_dev_map_primitives(PrimitiveTable& t);  // hypothetical: [fukasawa-reserved-2019]'s per-subsection ZONE_DEVICE bit
-void add_memory_notify_primitives(PrimitiveTable& t);   // drivers/base/memory.c memory_notify()
-void add_walker_primitives(PrimitiveTable& t);          // the pfn walkers of docs/KERNEL_REFERENCE.md §6.2
-void add_migrate_device_primitives(PrimitiveTable& t);  // mm/migrate_device.c, mm/memory.c: device-private ptes
-void add_dmirror_primitives(PrimitiveTable& t);         // lib/test_hmm.c: the hmm selftests' driver
+void add_subsection_dev_map_primitives(
+    PrimitiveTable& t);  // hypothetical: [fukasawa-reserved-2019]'s per-subsection ZONE_DEVICE bit
+void add_memory_notify_primitives(PrimitiveTable& t);     // drivers/base/memory.c memory_notify()
+void add_walker_primitives(PrimitiveTable& t);            // the pfn walkers of docs/KERNEL_REFERENCE.md §6.2
+void add_migrate_device_primitives(PrimitiveTable& t);    // mm/migrate_device.c, mm/memory.c: device-private ptes
+void add_dmirror_primitives(PrimitiveTable& t);           // lib/test_hmm.c: the hmm selftests' driver
 void add_memmap_on_memory_primitives(PrimitiveTable& t);  // mm/memory_hotplug.c MHP_MEMMAP_ON_MEMORY
-void add_kmem_primitives(PrimitiveTable& t);            // drivers/dax/kmem.c
+void add_kmem_primitives(PrimitiveTable& t);              // drivers/dax/kmem.c
 
 }  // namespace mhp

@@ -252,8 +252,14 @@ void set_online_bit(Kernel& k, const OpState& st, bool on) {
     k.write(ms.mem_map, on ? f | SECTION_IS_ONLINE : f & ~SECTION_IS_ONLINE, Access::Once);
   }
 }
-bool online_mem_sections(Kernel& k, OpState& st) { set_online_bit(k, st, true); return true; }
-bool offline_mem_sections(Kernel& k, OpState& st) { set_online_bit(k, st, false); return true; }
+bool online_mem_sections(Kernel& k, OpState& st) {
+  set_online_bit(k, st, true);
+  return true;
+}
+bool offline_mem_sections(Kernel& k, OpState& st) {
+  set_online_bit(k, st, false);
+  return true;
+}
 
 // present_section_nr() of the section a for_each: section loop is at.
 bool present_section_nr_step(Kernel& k, OpState& st) { return present_section_nr(k, std::uint32_t(st.cur)); }
@@ -371,27 +377,49 @@ bool pfn_to_online_page_b(Kernel& k, Pfn pfn) {
 }
 
 void add_sparse_primitives(PrimitiveTable& t) {
-  t.insert(t.end(), {
-    {"sparse_add_section", sparse_add_section, "mm/sparse.c sparse_add_section(): section_activate(), page_init_poison(), mark present"},
-    {"sparse_add_one_section", sparse_add_one_section, "mm/sparse.c sparse_add_one_section() (v4.19): allocate and poison the section's memmap"},
-    {"section_mark_present", section_mark_present, "mm/sparse.c section_mark_present() + sparse_init_one_section() (v4.19)"},
-    {"sparse_remove_section_valid", sparse_remove_section_valid, "mm/sparse.c sparse_remove_section() (v6.6+): WARN_ON_ONCE(!valid_section(ms))"},
-    {"clear_subsection_map", clear_subsection_map, "mm/sparse.c clear_subsection_map() (inline in section_deactivate() until v5.4), early_section(), is_subsection_map_empty()"},
-    {"section_usage_kfree_v5_3", section_usage_kfree_v5_3, "mm/sparse.c section_deactivate() (v5.3): kfree(ms->usage), ms->usage = NULL unless early_section()"},
-    {"section_usage_kfree", section_usage_kfree, "mm/sparse.c section_deactivate(): kfree(ms->usage), ms->usage = NULL unless PageReserved()"},
-    {"section_usage_kfree_rcu", section_usage_kfree_rcu, "mm/sparse.c section_deactivate() (5ec8e8ea8b77): kfree_rcu(ms->usage), WRITE_ONCE(ms->usage, NULL) unless PageReserved()"},
-    {"section_mark_invalid", section_mark_invalid, "mm/sparse.c section_deactivate(): clear SECTION_HAS_MEM_MAP (b943f045a9af)"},
-    {"depopulate_section_memmap", depopulate_section_memmap, "mm/sparse.c depopulate_section_memmap() unless early_section() (ef69bc9f689d)"},
-    {"depopulate_section_memmap_v5_3", depopulate_section_memmap_v5_3, "mm/sparse.c depopulate_section_memmap() (v5.3, v5.4): unless an emptied early section"},
-    {"free_map_bootmem", free_map_bootmem, "mm/sparse.c free_map_bootmem(): an emptied early section's memmap"},
-    {"section_mem_map_clear", section_mem_map_clear, "mm/sparse.c section_deactivate(): ms->section_mem_map = NULL"},
-    {"sparse_remove_one_section", sparse_remove_one_section, "mm/sparse.c sparse_remove_one_section() (v4.19): zero section_mem_map"},
-    {"free_section_memmap", free_section_memmap, "mm/sparse.c free_section_usemap() / __kfree_section_memmap() (v4.19)"},
-    {"online_mem_sections", online_mem_sections, "mm/sparse.c online_mem_sections()"},
-    {"offline_mem_sections", offline_mem_sections, "mm/sparse.c offline_mem_sections()"},
-    {"section_taint_zone_device", section_taint_zone_device, "mm/memory_hotplug.c section_taint_zone_device() (v5.12+)"},
-    {"present_section_nr", present_section_nr_step, "include/linux/mmzone.h present_section_nr(): SECTION_MARKED_PRESENT"},
-  });
+  // clang-format off  (the table: one primitive a line)
+  t.insert(
+      t.end(),
+      {
+          {"sparse_add_section", sparse_add_section,
+           "mm/sparse.c sparse_add_section(): section_activate(), page_init_poison(), mark present"},
+          {"sparse_add_one_section", sparse_add_one_section,
+           "mm/sparse.c sparse_add_one_section() (v4.19): allocate and poison the section's memmap"},
+          {"section_mark_present", section_mark_present,
+           "mm/sparse.c section_mark_present() + sparse_init_one_section() (v4.19)"},
+          {"sparse_remove_section_valid", sparse_remove_section_valid,
+           "mm/sparse.c sparse_remove_section() (v6.6+): WARN_ON_ONCE(!valid_section(ms))"},
+          {"clear_subsection_map", clear_subsection_map,
+           "mm/sparse.c clear_subsection_map() (inline in section_deactivate() until v5.4), early_section(), "
+           "is_subsection_map_empty()"},
+          {"section_usage_kfree_v5_3", section_usage_kfree_v5_3,
+           "mm/sparse.c section_deactivate() (v5.3): kfree(ms->usage), ms->usage = NULL unless early_section()"},
+          {"section_usage_kfree", section_usage_kfree,
+           "mm/sparse.c section_deactivate(): kfree(ms->usage), ms->usage = NULL unless PageReserved()"},
+          {"section_usage_kfree_rcu", section_usage_kfree_rcu,
+           "mm/sparse.c section_deactivate() (5ec8e8ea8b77): kfree_rcu(ms->usage), WRITE_ONCE(ms->usage, NULL) unless "
+           "PageReserved()"},
+          {"section_mark_invalid", section_mark_invalid,
+           "mm/sparse.c section_deactivate(): clear SECTION_HAS_MEM_MAP (b943f045a9af)"},
+          {"depopulate_section_memmap", depopulate_section_memmap,
+           "mm/sparse.c depopulate_section_memmap() unless early_section() (ef69bc9f689d)"},
+          {"depopulate_section_memmap_v5_3", depopulate_section_memmap_v5_3,
+           "mm/sparse.c depopulate_section_memmap() (v5.3, v5.4): unless an emptied early section"},
+          {"free_map_bootmem", free_map_bootmem, "mm/sparse.c free_map_bootmem(): an emptied early section's memmap"},
+          {"section_mem_map_clear", section_mem_map_clear,
+           "mm/sparse.c section_deactivate(): ms->section_mem_map = NULL"},
+          {"sparse_remove_one_section", sparse_remove_one_section,
+           "mm/sparse.c sparse_remove_one_section() (v4.19): zero section_mem_map"},
+          {"free_section_memmap", free_section_memmap,
+           "mm/sparse.c free_section_usemap() / __kfree_section_memmap() (v4.19)"},
+          {"online_mem_sections", online_mem_sections, "mm/sparse.c online_mem_sections()"},
+          {"offline_mem_sections", offline_mem_sections, "mm/sparse.c offline_mem_sections()"},
+          {"section_taint_zone_device", section_taint_zone_device,
+           "mm/memory_hotplug.c section_taint_zone_device() (v5.12+)"},
+          {"present_section_nr", present_section_nr_step,
+           "include/linux/mmzone.h present_section_nr(): SECTION_MARKED_PRESENT"},
+      });
+  // clang-format on
 }
 
 }  // namespace mhp

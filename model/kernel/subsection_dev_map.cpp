@@ -8,8 +8,8 @@
 // so the proposal's answer to the five cases of the thread can be run.
 #include <algorithm>
 
-#include "model/kernel/sparse.hpp"
 #include "model/kernel/primitives.hpp"
+#include "model/kernel/sparse.hpp"
 
 namespace mhp {
 
@@ -22,8 +22,8 @@ void for_range_bits(Kernel& k, const OpState& st, Fn fn) {
   if (st.args.nr_pages == 0) return;
   const Pfn end = st.args.start + st.args.nr_pages;
   for (std::uint32_t s = k.geo.section_of(st.args.start); s <= k.geo.section_of(end - 1); ++s)
-    fn(k.sections[s], subsection_bits(k, std::max(st.args.start, k.geo.section_start(s)),
-                                      std::min(end, k.geo.section_start(s + 1))));
+    fn(k.sections[s],
+       subsection_bits(k, std::max(st.args.start, k.geo.section_start(s)), std::min(end, k.geo.section_start(s + 1))));
 }
 
 // Set the range's bits, as section_activate() sets subsection_map, with
@@ -84,16 +84,35 @@ bool pfn_to_online_page_or_initialised_zone_device(Kernel& k, OpState& st) {
 }  // namespace
 
 void add_subsection_dev_map_primitives(PrimitiveTable& t) {
-  t.insert(t.end(), {
-    {"subsection_dev_map_set", subsection_dev_map_set<&MemSection::subsection_dev_map, Access::Once>, "hypothetical ([fukasawa-reserved-2019]): set the range's per-subsection ZONE_DEVICE bits, WRITE_ONCE"},
-    {"subsection_dev_map_set_release", subsection_dev_map_set<&MemSection::subsection_dev_map, Access::Release>, "hypothetical ([fukasawa-reserved-2019]): set the range's per-subsection ZONE_DEVICE bits, smp_store_release()"},
-    {"subsection_dev_init_map_set_release", subsection_dev_map_set<&MemSection::subsection_dev_init_map, Access::Release>, "hypothetical ([fukasawa-reserved-2019]): set the range's per-subsection \"memmap initialised\" bits, smp_store_release()"},
-    {"subsection_dev_map_clear", subsection_dev_map_clear, "hypothetical ([fukasawa-reserved-2019]): clear the range's per-subsection ZONE_DEVICE (and \"initialised\") bits, WRITE_ONCE"},
-    {"pfn_to_online_page_dev_map", pfn_to_online_page_dev_map, "hypothetical ([fukasawa-reserved-2019]): pfn_to_online_page() testing the per-subsection ZONE_DEVICE bit instead of TAINT + get_dev_pagemap()"},
-    {"pfn_to_online_page_or_zone_device", pfn_to_online_page_or_zone_device<Access::Once>, "hypothetical ([fukasawa-reserved-2019]): pfn_to_online_page() || pfn_zone_device() (READ_ONCE of the bit)"},
-    {"pfn_to_online_page_or_zone_device_acquire", pfn_to_online_page_or_zone_device<Access::Acquire>, "hypothetical ([fukasawa-reserved-2019]): pfn_to_online_page() || pfn_zone_device() (smp_load_acquire() of the bit)"},
-    {"pfn_to_online_page_or_initialised_zone_device", pfn_to_online_page_or_initialised_zone_device, "hypothetical ([fukasawa-reserved-2019]): pfn_to_online_page_dev_map() || the \"initialised\" bit (smp_load_acquire())"},
-  });
+  // clang-format off  (the table: one primitive a line)
+  t.insert(
+      t.end(),
+      {
+          {"subsection_dev_map_set", subsection_dev_map_set<&MemSection::subsection_dev_map, Access::Once>,
+           "hypothetical ([fukasawa-reserved-2019]): set the range's per-subsection ZONE_DEVICE bits, WRITE_ONCE"},
+          {"subsection_dev_map_set_release", subsection_dev_map_set<&MemSection::subsection_dev_map, Access::Release>,
+           "hypothetical ([fukasawa-reserved-2019]): set the range's per-subsection ZONE_DEVICE bits, "
+           "smp_store_release()"},
+          {"subsection_dev_init_map_set_release",
+           subsection_dev_map_set<&MemSection::subsection_dev_init_map, Access::Release>,
+           "hypothetical ([fukasawa-reserved-2019]): set the range's per-subsection \"memmap initialised\" bits, "
+           "smp_store_release()"},
+          {"subsection_dev_map_clear", subsection_dev_map_clear,
+           "hypothetical ([fukasawa-reserved-2019]): clear the range's per-subsection ZONE_DEVICE (and "
+           "\"initialised\") bits, WRITE_ONCE"},
+          {"pfn_to_online_page_dev_map", pfn_to_online_page_dev_map,
+           "hypothetical ([fukasawa-reserved-2019]): pfn_to_online_page() testing the per-subsection ZONE_DEVICE bit "
+           "instead of TAINT + get_dev_pagemap()"},
+          {"pfn_to_online_page_or_zone_device", pfn_to_online_page_or_zone_device<Access::Once>,
+           "hypothetical ([fukasawa-reserved-2019]): pfn_to_online_page() || pfn_zone_device() (READ_ONCE of the bit)"},
+          {"pfn_to_online_page_or_zone_device_acquire", pfn_to_online_page_or_zone_device<Access::Acquire>,
+           "hypothetical ([fukasawa-reserved-2019]): pfn_to_online_page() || pfn_zone_device() (smp_load_acquire() of "
+           "the bit)"},
+          {"pfn_to_online_page_or_initialised_zone_device", pfn_to_online_page_or_initialised_zone_device,
+           "hypothetical ([fukasawa-reserved-2019]): pfn_to_online_page_dev_map() || the \"initialised\" bit "
+           "(smp_load_acquire())"},
+      });
+  // clang-format on
 }
 
 }  // namespace mhp

@@ -3,8 +3,8 @@
 // get_dev_pagemap(), pgmap_pfn_valid()) and the struct page reads that follow.
 // A check step returning false skips the pfn (or ends a one-pfn walker).
 #include "model/kernel/memremap.hpp"
-#include "model/kernel/sparse.hpp"
 #include "model/kernel/primitives.hpp"
+#include "model/kernel/sparse.hpp"
 
 namespace mhp {
 
@@ -111,7 +111,7 @@ void kmemleak_scan_page(Kernel& k, Pfn pfn) {
   k.read_page(pfn, PageField::CompoundHead);               // page_count(): compound_head()
   if (k.read_page(pfn, PageField::Refcount) == 0) return;  // page_count() == 0: not scanned
   for (PageField f : {PageField::Flags, PageField::CompoundHead, PageField::Refcount})
-    k.read_page(pfn, f);                                   // scan_block() over the struct page
+    k.read_page(pfn, f);  // scan_block() over the struct page
 }
 // v5.4.y, v5.15.y (backports) and v6.1+ (c10a0f877fe0, v5.17-rc3, "mm/kmemleak: avoid
 // scanning potential huge holes"): every populated zone's span, a page
@@ -359,8 +359,10 @@ bool kvm_release_page_clean(Kernel& k, OpState& st) {
   std::int64_t pg = k.read_page(st.cur, PageField::Pgmap) - 1;
   if (pg < 0 || pg >= std::int64_t(k.pgmaps.size())) return true;
   const DevPagemap& p = *k.pgmaps[pg];
-  if (p.is_private_or_coherent()) put_dev_pagemap(k, int(pg));
-  else if (!FsDaxStaysZero || p.desc.type == PgmapType::Generic) k.write_page(st.cur, PageField::Refcount, 1);
+  if (p.is_private_or_coherent())
+    put_dev_pagemap(k, int(pg));
+  else if (!FsDaxStaysZero || p.desc.type == PgmapType::Generic)
+    k.write_page(st.cur, PageField::Refcount, 1);
   return true;
 }
 // get_user_pages() after the ZONE_DEVICE refcount rework (absent in 6.13.7,
@@ -392,8 +394,7 @@ bool stable_page_flags_v4_19(Kernel& k, OpState& st) {
 // The words the model keeps for every page are read (page->pgmap is page->lru
 // for the online RAM pages that reach it, a word the model does not keep).
 bool snapshot_page(Kernel& k, OpState& st) {
-  for (PageField f : {PageField::Flags, PageField::CompoundHead, PageField::Refcount})
-    k.read_page(st.cur, f);
+  for (PageField f : {PageField::Flags, PageField::CompoundHead, PageField::Refcount}) k.read_page(st.cur, f);
   return true;
 }
 // --- end of the memory_failure/kpageflags/page_owner/kmemleak block ---
@@ -401,60 +402,122 @@ bool snapshot_page(Kernel& k, OpState& st) {
 }  // namespace
 
 void add_walker_primitives(PrimitiveTable& t) {
-  t.insert(t.end(), {
-    {"pfn_valid", pfn_valid_step, "include/linux/mmzone.h pfn_valid(): section memmap + subsection bit (v5.3+; inside rcu_read_lock_sched() from 5ec8e8ea8b77)"},
-    {"pfn_valid_v4_19", pfn_valid_v4_19, "include/linux/mmzone.h pfn_valid() (v4.19): valid_section() only"},
-    {"pfn_to_online_page", pfn_to_online_page_step, "mm/memory_hotplug.c pfn_to_online_page() (v5.12+): ONLINE, subsection, ZONE_DEVICE slow path"},
-    {"pfn_to_online_page_v5_3", pfn_to_online_page_v5_3, "include/linux/memory_hotplug.h pfn_to_online_page() macro (v5.0..v5.11): ONLINE bit (pfn_valid_within() a no-op), no subsection test"},
-    {"pfn_to_online_page_v4_19", pfn_to_online_page_v4_19, "include/linux/memory_hotplug.h pfn_to_online_page() (v4.19 macro): ONLINE bit"},
-    {"pfn_to_page", pfn_to_page, "include/asm-generic/memory_model.h pfn_to_page(): no check"},
-    {"memory_failure_not_online", memory_failure_not_online, "mm/memory-failure.c memory_failure(): pfn_to_online_page() == NULL"},
-    {"memory_failure_not_online_v5_3", memory_failure_not_online_v5_3, "mm/memory-failure.c memory_failure() (v5.4..v5.11, 96c804a6ae8c): pfn_to_online_page() macro == NULL"},
-    {"stable_page_flags", stable_page_flags, "fs/proc/page.c stable_page_flags() (folio form: the 6.12.19 tree on): page_folio(), then folio->flags"},
-    {"page_zone", page_zone, "include/linux/mm.h page_zone()"},
-    {"kcompactd_do_work", kcompactd_do_work, "mm/compaction.c kcompactd_do_work(): kcompactd_highest_zoneidx = pgdat->nr_zones - 1"},
-    {"populated_zone", populated_zone, "include/linux/mmzone.h populated_zone(): plain load of zone->present_pages, before compact_zone() in compact_node()/kcompactd_do_work()"},
-    {"kcompactd_populated_zones", kcompactd_populated_zones, "mm/compaction.c kcompactd_do_work(): populated_zone() of zones 0..highest_zoneidx (boot nr_zones - 1)"},
-    {"PageHuge", page_huge, "include/linux/page-flags.h PageHuge() (memory_failure()'s RAM path)"},
-    {"TestSetPageHWPoison", test_set_page_hwpoison, "include/linux/page-flags.h TestSetPageHWPoison() (memory_failure()'s RAM path)"},
-    {"dax_lock_folio", dax_lock_folio, "fs/dax.c the DAX entry lock of pfn_to_page(pfn): dax_lock_mapping_entry() (v4.19), dax_lock_page() (v4.20..v6.1), dax_lock_folio() (v6.6+)"},
-    {"read_page_owner", read_page_owner, "mm/page_owner.c read_page_owner(): PageBuddy()"},
-    {"pageblock_pfn_to_page", pageblock_pfn_to_page<false, pfn_valid_b, pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page() (v6.5+: pfn_valid() of the end pfn only)"},
-    {"pageblock_pfn_to_page_v5_3", pageblock_pfn_to_page<true, pfn_valid_b, pfn_to_online_page_b0>, "mm/page_alloc.c __pageblock_pfn_to_page() (v5.3..v5.11: both ends pfn_valid(), pfn_to_online_page() tests the ONLINE bit)"},
-    {"isolate_migratepages_block", isolate_migratepages_block, "mm/compaction.c isolate_migratepages_block()"},
-    {"kmemleak_scan_zones", kmemleak_scan_zones<pfn_to_online_page_b>, "mm/kmemleak.c kmemleak_scan() (v5.15.y, v5.17+): zone spans, pfn_to_online_page() (function form), page_zone()"},
-    {"kmemleak_scan_zones_v5_4", kmemleak_scan_zones<pfn_to_online_page_b0>, "mm/kmemleak.c kmemleak_scan() (v5.4.y backport): zone spans, pfn_to_online_page() macro (ONLINE bit), page_zone()"},
-    {"kmemleak_scan_node_v4_19", kmemleak_scan_node<pfn_valid_a, false>, "mm/kmemleak.c kmemleak_scan() (v4.19, v4.20): node span, pfn_valid(), no node test"},
-    {"kmemleak_scan_node_v5_0", kmemleak_scan_node<pfn_to_online_page_a, true>, "mm/kmemleak.c kmemleak_scan() (v5.0..v5.13): node span, pfn_to_online_page() macro (ONLINE bit), page_to_nid()"},
-    {"kmemleak_scan_node_v5_14", kmemleak_scan_node<pfn_to_online_page_b, true>, "mm/kmemleak.c kmemleak_scan() (v5.14; mainline v5.15.0 too): node span, pfn_to_online_page() (function form), page_to_nid()"},
-    {"page_outside_zone_boundaries", page_outside_zone_boundaries, "mm/page_alloc.c page_outside_zone_boundaries(): zone_span_seqbegin() loop"},
-    {"kvm_is_reserved_pfn", kvm_is_reserved_pfn, "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v4.19): PageReserved()"},
-    {"kvm_is_reserved_pfn_zone_device", kvm_is_reserved_pfn_zone_device, "[duyck-defer-2018] proposal: kvm_is_reserved_pfn() && !is_zone_device_page()"},
-    {"get_user_pages_v4_19", get_user_pages<false>, "mm/gup.c get_user_pages() (v4.19..v5.0): get_dev_pagemap() + get_page()"},
-    {"get_user_pages", get_user_pages<true>, "mm/gup.c get_user_pages() (v5.1+): get_dev_pagemap() + try_get_page()"},
-    {"kvm_set_pfn_accessed", kvm_set_pfn_accessed, "virt/kvm/kvm_main.c kvm_set_pfn_accessed() -> mark_page_accessed()"},
-    {"kvm_release_pfn_clean", kvm_release_pfn_clean, "virt/kvm/kvm_main.c kvm_release_pfn_clean(): put_page() unless reserved"},
-    {"read_zone_device_data", read_zone_device_data, "driver pfn walk: page->zone_device_data of an idle page ([williams-request-folio-2022])"},
-    {"zone_device_page_init", zone_device_page_init, "mm/memremap.c zone_device_page_init(): tryget_live(page->pgmap->ref)"},
-    {"pgmap_request_folio", pgmap_request_folio, "[williams-request-folio-2022] proposal pgmap_request_folio(): pgmap ref by offset first"},
-    {"kmem_cache_create", kmem_cache_create, "mm/slab_common.c kmem_cache_create(): get_online_cpus() + get_online_mems()"},
-    {"zone_device_page_init_v7_1", zone_device_page_init_v7_1, "mm/memremap.c zone_device_page_init() (v7.1): percpu_ref_tryget_many(), no liveness test"},
-    {"free_zone_device_folio", free_zone_device_folio, "mm/memremap.c free_zone_device_folio() -> put_dev_pagemap()"},
-    // compaction and KVM, by release (the block at the end of the namespace)
-    {"pageblock_pfn_to_page_v4_19", pageblock_pfn_to_page<true, pfn_valid_a, pfn_to_online_page_a>, "mm/page_alloc.c __pageblock_pfn_to_page() (v4.19..v5.2: section-granular pfn_valid() of both ends, ONLINE bit)"},
-    {"pageblock_pfn_to_page_v5_14", pageblock_pfn_to_page<true, pfn_valid_b, pfn_to_online_page_b>, "mm/page_alloc.c __pageblock_pfn_to_page() (v5.12..v6.4: both ends pfn_valid(), pfn_to_online_page() with subsection and ZONE_DEVICE tests)"},
-    {"kvm_is_reserved_pfn_v5_3", kvm_is_reserved_pfn_v5_3, "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v5.3): subsection-aware pfn_valid() && PageReserved()"},
-    {"kvm_is_reserved_pfn_v5_4", kvm_is_reserved_pfn_v5_4, "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v5.4..v5.15, a78986aae9b2): PageReserved() && !kvm_is_zone_device_pfn()"},
-    {"kvm_set_pfn_accessed_v5_4", kvm_set_pfn_accessed_v5_4, "virt/kvm/kvm_main.c kvm_set_pfn_accessed() (v5.4..v5.14): unless reserved or kvm_is_zone_device_pfn()"},
-    {"kvm_set_pfn_accessed_v5_15", kvm_set_pfn_accessed_v5_15, "virt/kvm/kvm_main.c kvm_set_pfn_accessed() (v5.15..v6.12): kvm_is_ad_tracked_pfn()/_page(), !PageReserved()"},
-    {"kvm_pfn_to_refcounted_page", kvm_pfn_to_refcounted_page, "virt/kvm/kvm_main.c kvm_pfn_to_refcounted_page() (v6.0..v6.12)"},
-    {"kvm_release_page_clean", kvm_release_page_clean<false>, "virt/kvm/kvm_main.c kvm_release_page_clean() (v6.1..v6.13): kvm_set_page_accessed() + put_page()"},
-    {"kvm_release_page_clean_v7_1", kvm_release_page_clean<true>, "virt/kvm/kvm_main.c kvm_release_page_clean() (v7.1 ZONE_DEVICE refcounts): kvm_set_page_accessed() + put_page()"},
-    {"get_user_pages_v7_1", get_user_pages_v7_1, "mm/gup.c get_user_pages() (v7.1): no get_dev_pagemap(), try_grab_folio()"},
-    // memory_failure, kpageflags, page_owner, kmemleak: forms by release
-    {"stable_page_flags_v4_19", stable_page_flags_v4_19, "fs/proc/page.c stable_page_flags() (page form: the 4.19..6.6 trees): page->flags, then compound_head()"},
-    {"snapshot_page", snapshot_page, "mm/util.c snapshot_page() (v7.1 stable_page_flags()): memcpy of the struct page"},
-  });
+  // clang-format off  (the table: one primitive a line)
+  t.insert(
+      t.end(),
+      {
+          {"pfn_valid", pfn_valid_step,
+           "include/linux/mmzone.h pfn_valid(): section memmap + subsection bit (v5.3+; inside rcu_read_lock_sched() "
+           "from 5ec8e8ea8b77)"},
+          {"pfn_valid_v4_19", pfn_valid_v4_19, "include/linux/mmzone.h pfn_valid() (v4.19): valid_section() only"},
+          {"pfn_to_online_page", pfn_to_online_page_step,
+           "mm/memory_hotplug.c pfn_to_online_page() (v5.12+): ONLINE, subsection, ZONE_DEVICE slow path"},
+          {"pfn_to_online_page_v5_3", pfn_to_online_page_v5_3,
+           "include/linux/memory_hotplug.h pfn_to_online_page() macro (v5.0..v5.11): ONLINE bit (pfn_valid_within() a "
+           "no-op), no subsection test"},
+          {"pfn_to_online_page_v4_19", pfn_to_online_page_v4_19,
+           "include/linux/memory_hotplug.h pfn_to_online_page() (v4.19 macro): ONLINE bit"},
+          {"pfn_to_page", pfn_to_page, "include/asm-generic/memory_model.h pfn_to_page(): no check"},
+          {"memory_failure_not_online", memory_failure_not_online,
+           "mm/memory-failure.c memory_failure(): pfn_to_online_page() == NULL"},
+          {"memory_failure_not_online_v5_3", memory_failure_not_online_v5_3,
+           "mm/memory-failure.c memory_failure() (v5.4..v5.11, 96c804a6ae8c): pfn_to_online_page() macro == NULL"},
+          {"stable_page_flags", stable_page_flags,
+           "fs/proc/page.c stable_page_flags() (folio form: the 6.12.19 tree on): page_folio(), then folio->flags"},
+          {"page_zone", page_zone, "include/linux/mm.h page_zone()"},
+          {"kcompactd_do_work", kcompactd_do_work,
+           "mm/compaction.c kcompactd_do_work(): kcompactd_highest_zoneidx = pgdat->nr_zones - 1"},
+          {"populated_zone", populated_zone,
+           "include/linux/mmzone.h populated_zone(): plain load of zone->present_pages, before compact_zone() in "
+           "compact_node()/kcompactd_do_work()"},
+          {"kcompactd_populated_zones", kcompactd_populated_zones,
+           "mm/compaction.c kcompactd_do_work(): populated_zone() of zones 0..highest_zoneidx (boot nr_zones - 1)"},
+          {"PageHuge", page_huge, "include/linux/page-flags.h PageHuge() (memory_failure()'s RAM path)"},
+          {"TestSetPageHWPoison", test_set_page_hwpoison,
+           "include/linux/page-flags.h TestSetPageHWPoison() (memory_failure()'s RAM path)"},
+          {"dax_lock_folio", dax_lock_folio,
+           "fs/dax.c the DAX entry lock of pfn_to_page(pfn): dax_lock_mapping_entry() (v4.19), dax_lock_page() "
+           "(v4.20..v6.1), dax_lock_folio() (v6.6+)"},
+          {"read_page_owner", read_page_owner, "mm/page_owner.c read_page_owner(): PageBuddy()"},
+          {"pageblock_pfn_to_page", pageblock_pfn_to_page<false, pfn_valid_b, pfn_to_online_page_b>,
+           "mm/page_alloc.c __pageblock_pfn_to_page() (v6.5+: pfn_valid() of the end pfn only)"},
+          {"pageblock_pfn_to_page_v5_3", pageblock_pfn_to_page<true, pfn_valid_b, pfn_to_online_page_b0>,
+           "mm/page_alloc.c __pageblock_pfn_to_page() (v5.3..v5.11: both ends pfn_valid(), pfn_to_online_page() tests "
+           "the ONLINE bit)"},
+          {"isolate_migratepages_block", isolate_migratepages_block, "mm/compaction.c isolate_migratepages_block()"},
+          {"kmemleak_scan_zones", kmemleak_scan_zones<pfn_to_online_page_b>,
+           "mm/kmemleak.c kmemleak_scan() (v5.15.y, v5.17+): zone spans, pfn_to_online_page() (function form), "
+           "page_zone()"},
+          {"kmemleak_scan_zones_v5_4", kmemleak_scan_zones<pfn_to_online_page_b0>,
+           "mm/kmemleak.c kmemleak_scan() (v5.4.y backport): zone spans, pfn_to_online_page() macro (ONLINE bit), "
+           "page_zone()"},
+          {"kmemleak_scan_node_v4_19", kmemleak_scan_node<pfn_valid_a, false>,
+           "mm/kmemleak.c kmemleak_scan() (v4.19, v4.20): node span, pfn_valid(), no node test"},
+          {"kmemleak_scan_node_v5_0", kmemleak_scan_node<pfn_to_online_page_a, true>,
+           "mm/kmemleak.c kmemleak_scan() (v5.0..v5.13): node span, pfn_to_online_page() macro (ONLINE bit), "
+           "page_to_nid()"},
+          {"kmemleak_scan_node_v5_14", kmemleak_scan_node<pfn_to_online_page_b, true>,
+           "mm/kmemleak.c kmemleak_scan() (v5.14; mainline v5.15.0 too): node span, pfn_to_online_page() (function "
+           "form), page_to_nid()"},
+          {"page_outside_zone_boundaries", page_outside_zone_boundaries,
+           "mm/page_alloc.c page_outside_zone_boundaries(): zone_span_seqbegin() loop"},
+          {"kvm_is_reserved_pfn", kvm_is_reserved_pfn,
+           "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v4.19): PageReserved()"},
+          {"kvm_is_reserved_pfn_zone_device", kvm_is_reserved_pfn_zone_device,
+           "[duyck-defer-2018] proposal: kvm_is_reserved_pfn() && !is_zone_device_page()"},
+          {"get_user_pages_v4_19", get_user_pages<false>,
+           "mm/gup.c get_user_pages() (v4.19..v5.0): get_dev_pagemap() + get_page()"},
+          {"get_user_pages", get_user_pages<true>,
+           "mm/gup.c get_user_pages() (v5.1+): get_dev_pagemap() + try_get_page()"},
+          {"kvm_set_pfn_accessed", kvm_set_pfn_accessed,
+           "virt/kvm/kvm_main.c kvm_set_pfn_accessed() -> mark_page_accessed()"},
+          {"kvm_release_pfn_clean", kvm_release_pfn_clean,
+           "virt/kvm/kvm_main.c kvm_release_pfn_clean(): put_page() unless reserved"},
+          {"read_zone_device_data", read_zone_device_data,
+           "driver pfn walk: page->zone_device_data of an idle page ([williams-request-folio-2022])"},
+          {"zone_device_page_init", zone_device_page_init,
+           "mm/memremap.c zone_device_page_init(): tryget_live(page->pgmap->ref)"},
+          {"pgmap_request_folio", pgmap_request_folio,
+           "[williams-request-folio-2022] proposal pgmap_request_folio(): pgmap ref by offset first"},
+          {"kmem_cache_create", kmem_cache_create,
+           "mm/slab_common.c kmem_cache_create(): get_online_cpus() + get_online_mems()"},
+          {"zone_device_page_init_v7_1", zone_device_page_init_v7_1,
+           "mm/memremap.c zone_device_page_init() (v7.1): percpu_ref_tryget_many(), no liveness test"},
+          {"free_zone_device_folio", free_zone_device_folio,
+           "mm/memremap.c free_zone_device_folio() -> put_dev_pagemap()"},
+          // compaction and KVM, by release (the block at the end of the namespace)
+          {"pageblock_pfn_to_page_v4_19", pageblock_pfn_to_page<true, pfn_valid_a, pfn_to_online_page_a>,
+           "mm/page_alloc.c __pageblock_pfn_to_page() (v4.19..v5.2: section-granular pfn_valid() of both ends, ONLINE "
+           "bit)"},
+          {"pageblock_pfn_to_page_v5_14", pageblock_pfn_to_page<true, pfn_valid_b, pfn_to_online_page_b>,
+           "mm/page_alloc.c __pageblock_pfn_to_page() (v5.12..v6.4: both ends pfn_valid(), pfn_to_online_page() with "
+           "subsection and ZONE_DEVICE tests)"},
+          {"kvm_is_reserved_pfn_v5_3", kvm_is_reserved_pfn_v5_3,
+           "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v5.3): subsection-aware pfn_valid() && PageReserved()"},
+          {"kvm_is_reserved_pfn_v5_4", kvm_is_reserved_pfn_v5_4,
+           "virt/kvm/kvm_main.c kvm_is_reserved_pfn() (v5.4..v5.15, a78986aae9b2): PageReserved() && "
+           "!kvm_is_zone_device_pfn()"},
+          {"kvm_set_pfn_accessed_v5_4", kvm_set_pfn_accessed_v5_4,
+           "virt/kvm/kvm_main.c kvm_set_pfn_accessed() (v5.4..v5.14): unless reserved or kvm_is_zone_device_pfn()"},
+          {"kvm_set_pfn_accessed_v5_15", kvm_set_pfn_accessed_v5_15,
+           "virt/kvm/kvm_main.c kvm_set_pfn_accessed() (v5.15..v6.12): kvm_is_ad_tracked_pfn()/_page(), "
+           "!PageReserved()"},
+          {"kvm_pfn_to_refcounted_page", kvm_pfn_to_refcounted_page,
+           "virt/kvm/kvm_main.c kvm_pfn_to_refcounted_page() (v6.0..v6.12)"},
+          {"kvm_release_page_clean", kvm_release_page_clean<false>,
+           "virt/kvm/kvm_main.c kvm_release_page_clean() (v6.1..v6.13): kvm_set_page_accessed() + put_page()"},
+          {"kvm_release_page_clean_v7_1", kvm_release_page_clean<true>,
+           "virt/kvm/kvm_main.c kvm_release_page_clean() (v7.1 ZONE_DEVICE refcounts): kvm_set_page_accessed() + "
+           "put_page()"},
+          {"get_user_pages_v7_1", get_user_pages_v7_1,
+           "mm/gup.c get_user_pages() (v7.1): no get_dev_pagemap(), try_grab_folio()"},
+          // memory_failure, kpageflags, page_owner, kmemleak: forms by release
+          {"stable_page_flags_v4_19", stable_page_flags_v4_19,
+           "fs/proc/page.c stable_page_flags() (page form: the 4.19..6.6 trees): page->flags, then compound_head()"},
+          {"snapshot_page", snapshot_page,
+           "mm/util.c snapshot_page() (v7.1 stable_page_flags()): memcpy of the struct page"},
+      });
+  // clang-format on
 }
 
 }  // namespace mhp

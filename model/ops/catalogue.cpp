@@ -1,14 +1,15 @@
 #include <map>
 #include <stdexcept>
 
-#include "model/support/embedded.hpp"
 #include "model/ops/program.hpp"
+#include "model/support/embedded.hpp"
 #include "model/support/yaml_util.hpp"
 
 namespace mhp {
 
 const std::vector<std::string>& loop_kinds() {
-  static const std::vector<std::string> k = {"pfn", "pageblock", "zone_pageblock", "device_pfn", "compound_page", "section"};
+  static const std::vector<std::string> k = {"pfn",        "pageblock",     "zone_pageblock",
+                                             "device_pfn", "compound_page", "section"};
   return k;
 }
 

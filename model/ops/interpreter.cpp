@@ -188,9 +188,7 @@ bool run_nodes(Kernel& k, const std::vector<OpNode>& nodes, OpState& st, const O
       }
       case OpNode::Kind::Label: break;  // run only by unwind()
       case OpNode::Kind::Acquire:
-      case OpNode::Kind::Release:
-        lock_call(k, n, st);
-        break;
+      case OpNode::Kind::Release: lock_call(k, n, st); break;
     }
     if (!ok) {
       // a goto still on its way out (to a label beyond this node) keeps going

@@ -56,8 +56,10 @@ bool lock_op(Kernel& k, const OpNode& n, OpState& st, bool acquire) {
   const OpArgs& a = st.args;
   bool write = n.write;
   auto rw = [&](PercpuRwsem& s) {
-    if (acquire) write ? s.down_write() : s.down_read();
-    else write ? s.up_write() : s.up_read();
+    if (acquire)
+      write ? s.down_write() : s.down_read();
+    else
+      write ? s.up_write() : s.up_read();
     return true;
   };
   auto mx = [&](Mutex& m) {
@@ -70,8 +72,10 @@ bool lock_op(Kernel& k, const OpNode& n, OpState& st, bool acquire) {
     case LockId::CpuHotplug: return rw(k.cpu_hotplug_lock);
     case LockId::DeviceHotplug: return mx(k.device_hotplug_lock);
     case LockId::Resource:
-      if (acquire) write ? k.resource_lock.write_lock() : k.resource_lock.read_lock();
-      else write ? k.resource_lock.write_unlock() : k.resource_lock.read_unlock();
+      if (acquire)
+        write ? k.resource_lock.write_lock() : k.resource_lock.read_lock();
+      else
+        write ? k.resource_lock.write_unlock() : k.resource_lock.read_unlock();
       return true;
     case LockId::PgdatResize: return mx(k.nodes[a.nid]->node_size_lock);
     case LockId::ZoneSpan: {
@@ -83,12 +87,12 @@ bool lock_op(Kernel& k, const OpNode& n, OpState& st, bool acquire) {
     case LockId::DeviceLock: return mx(device_lock_of(k, a));
     case LockId::PgmapLock: return mx(k.pgmap_lock);
     case LockId::PgmapXa: return mx(k.pgmap_xa_lock);
-    case LockId::Rcu:
-      acquire ? k.rcu.read_lock() : k.rcu.read_unlock();
-      return true;
+    case LockId::Rcu: acquire ? k.rcu.read_lock() : k.rcu.read_unlock(); return true;
     case LockId::MmapLock:
-      if (acquire) write ? k.mm->mmap_lock.write_lock() : k.mm->mmap_lock.read_lock();
-      else write ? k.mm->mmap_lock.write_unlock() : k.mm->mmap_lock.read_unlock();
+      if (acquire)
+        write ? k.mm->mmap_lock.write_lock() : k.mm->mmap_lock.read_lock();
+      else
+        write ? k.mm->mmap_lock.write_unlock() : k.mm->mmap_lock.read_unlock();
       return true;
     case LockId::Ptl: return mx(k.mm->ptl);
     case LockId::DmirrorLock: return mx(k.dmirror(a.pgmap).lock);
@@ -106,8 +110,10 @@ bool lock_op(Kernel& k, const OpNode& n, OpState& st, bool acquire) {
       return !acquire || k.probe_kn_active->get(true);
     case LockId::MemoryChain: {
       Rwlock& s = k.memory_chain->rwsem;
-      if (acquire) write ? s.write_lock() : s.read_lock();
-      else write ? s.write_unlock() : s.read_unlock();
+      if (acquire)
+        write ? s.write_lock() : s.read_lock();
+      else
+        write ? s.write_unlock() : s.read_unlock();
       return true;
     }
     case LockId::SlabMutex: return mx(k.memory_chain->slab_mutex);

@@ -10,28 +10,28 @@ namespace mhp {
 // Every lock a region may name. Per-object locks are resolved from the
 // operation's arguments when the region is entered.
 enum class LockId : std::uint8_t {
-  MemHotplug,      // mem_hotplug_lock (percpu rwsem)
-  CpuHotplug,      // cpu_hotplug_lock (percpu rwsem, read side here)
-  DeviceHotplug,   // device_hotplug_lock (mutex)
-  Resource,        // resource_lock (rwlock)
-  PgdatResize,     // NODE_DATA(nid)->node_size_lock
-  ZoneSpan,        // zone->span_seqlock (writer side)
-  ZoneLock,        // zone->lock
-  DeviceLock,      // device_lock(): the driver's device, or the memory block's
-  PgmapLock,       // pgmap_lock (Era A radix tree writers)
-  PgmapXa,         // pgmap_array.xa_lock
-  Rcu,             // rcu_read_lock() section
-  MemHotplugRange, // variant V10: per-memory-block range lock replacing mem_hotplug_lock
-  MmapLock,        // the test process's mm->mmap_lock (rw_semaphore)
-  Ptl,             // its page table's pte lock
-  DmirrorLock,     // lib/test_hmm.c mdevice->lock of the op's device
-  KernfsActive,    // the kernfs active reference of the range's memory blocks' sysfs files
+  MemHotplug,         // mem_hotplug_lock (percpu rwsem)
+  CpuHotplug,         // cpu_hotplug_lock (percpu rwsem, read side here)
+  DeviceHotplug,      // device_hotplug_lock (mutex)
+  Resource,           // resource_lock (rwlock)
+  PgdatResize,        // NODE_DATA(nid)->node_size_lock
+  ZoneSpan,           // zone->span_seqlock (writer side)
+  ZoneLock,           // zone->lock
+  DeviceLock,         // device_lock(): the driver's device, or the memory block's
+  PgmapLock,          // pgmap_lock (Era A radix tree writers)
+  PgmapXa,            // pgmap_array.xa_lock
+  Rcu,                // rcu_read_lock() section
+  MemHotplugRange,    // variant V10: per-memory-block range lock replacing mem_hotplug_lock
+  MmapLock,           // the test process's mm->mmap_lock (rw_semaphore)
+  Ptl,                // its page table's pte lock
+  DmirrorLock,        // lib/test_hmm.c mdevice->lock of the op's device
+  KernfsActive,       // the kernfs active reference of the range's memory blocks' sysfs files
   KernfsActiveProbe,  // the memory probe file's kernfs active reference
-  MemoryChain,     // (memory_chain).rwsem: the memory notifier chain's rw_semaphore
-  SlabMutex,       // slab_mutex (slab_memory_callback)
-  KsmThreadMutex,  // ksm_thread_mutex (ksm_memory_callback)
-  MemoryTierLock,  // memory_tier_lock (memtier_hotplug_callback)
-  CpusetMutex,     // cpuset_mutex (cpuset_track_online_nodes, v6.10+)
+  MemoryChain,        // (memory_chain).rwsem: the memory notifier chain's rw_semaphore
+  SlabMutex,          // slab_mutex (slab_memory_callback)
+  KsmThreadMutex,     // ksm_thread_mutex (ksm_memory_callback)
+  MemoryTierLock,     // memory_tier_lock (memtier_hotplug_callback)
+  CpusetMutex,        // cpuset_mutex (cpuset_track_online_nodes, v6.10+)
 };
 
 struct LockSpec {

@@ -36,7 +36,8 @@ void parse_exits(const YamlReader& r, const YAML::Node& n, const std::string& p,
     bool found = false;
     for (const auto& labels : scope) found = found || labels.count(node.goto_label);
     if (!found)
-      r.fail(n["goto"], p + ".goto", "no enclosing call or lock region has a label '" + node.goto_label + "' in its unwind");
+      r.fail(n["goto"], p + ".goto",
+             "no enclosing call or lock region has a label '" + node.goto_label + "' in its unwind");
   }
 }
 
@@ -83,8 +84,9 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
       parse_exits(r, n, p, node, scope);
       node.impl = n["impl"] ? r.str(n["impl"], p + ".impl") : node.name;
       const PrimitiveInfo* pi = find_primitive(node.impl);
-      if (!pi) r.fail(n["impl"] ? n["impl"] : n["step"], p + (n["impl"] ? ".impl" : ".step"),
-                      "no step primitive named '" + node.impl + "'");
+      if (!pi)
+        r.fail(n["impl"] ? n["impl"] : n["step"], p + (n["impl"] ? ".impl" : ".step"),
+               "no step primitive named '" + node.impl + "'");
       node.prim = pi->fn;
       // The steps the kernel function's caller takes when this check fails
       // (memory_failure(): no pgmap, so the RAM path), before it returns.
@@ -133,8 +135,10 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
       // (or the op's end: a held_at_exit finding).
       const bool take = static_cast<bool>(n["acquire"]);
       const std::string field = take ? "acquire" : "release";
-      if (take) r.allow_keys(n, p, {"acquire", "mode", "via", "trylock"});
-      else r.allow_keys(n, p, {"release", "mode", "done"});
+      if (take)
+        r.allow_keys(n, p, {"acquire", "mode", "via", "trylock"});
+      else
+        r.allow_keys(n, p, {"release", "mode", "done"});
       node.kind = take ? OpNode::Kind::Acquire : OpNode::Kind::Release;
       node.name = r.one_of(n[field], p + "." + field, lock_names());
       if (!lock_single_call_valid(node.name))
@@ -165,7 +169,9 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
 OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   YamlReader r(file);
   YAML::Node doc = load_yaml(file, text);
-  r.allow_keys(doc, "", {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "mhp_flags", "chain", "inline", "unwind", "steps"});
+  r.allow_keys(doc, "",
+               {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "mhp_flags", "chain", "inline",
+                "unwind", "steps"});
   OpProgram p;
   p.file = file;
   p.op = r.str(r.need(doc, "", "op"), "op");
@@ -179,7 +185,8 @@ OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   if (doc["params"]) {
     r.require_seq(doc["params"], "params");
     for (std::size_t i = 0; i < doc["params"].size(); ++i)
-      p.params.push_back(r.one_of(doc["params"][i], "params[" + std::to_string(i) + "]", {"device", "pfn", "range", "vpage"}));
+      p.params.push_back(
+          r.one_of(doc["params"][i], "params[" + std::to_string(i) + "]", {"device", "pfn", "range", "vpage"}));
   }
   if (doc["devres"])
     p.devres = r.one_of(doc["devres"], "devres", {"map", "release"}) == "map" ? OpProgram::Devres::Map

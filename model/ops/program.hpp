@@ -16,8 +16,8 @@
 #include "model/engine/stacks.hpp"
 #include "model/kernel/eras.hpp"
 #include "model/kernel/op_state.hpp"
-#include "model/support/embedded.hpp"
 #include "model/ops/lock_table.hpp"
+#include "model/support/embedded.hpp"
 
 namespace mhp {
 
@@ -27,11 +27,12 @@ struct OpNode {
   // an error label of a call's or lock region's `unwind:`.
   enum class Kind { Step, Call, Lock, ForEach, Acquire, Release, Label };
   Kind kind = Kind::Step;
-  std::string name;  // step: the kernel function; call: kernel function; lock, acquire, release: lock name; for_each: what
-  std::string impl;  // step: the primitive that models it (default: name)
-  std::string mode;  // lock, acquire, release: "read" or "write"
-  std::string via;   // lock, acquire: kernel function that takes it (mem_hotplug_begin)
-  std::string done;  // lock, release: kernel function that drops it (mem_hotplug_done)
+  std::string
+      name;  // step: the kernel function; call: kernel function; lock, acquire, release: lock name; for_each: what
+  std::string impl;      // step: the primitive that models it (default: name)
+  std::string mode;      // lock, acquire, release: "read" or "write"
+  std::string via;       // lock, acquire: kernel function that takes it (mem_hotplug_begin)
+  std::string done;      // lock, release: kernel function that drops it (mem_hotplug_done)
   bool trylock = false;  // lock: trylock, else the op restarts (lock_device_hotplug_sysfs); acquire: trylock and retry
   std::vector<OpNode> body;  // call, lock, for_each, label: their steps; step: its `otherwise:` steps
   // Failure exits. `fails:` (step, call): the errnos the kernel function can
@@ -102,7 +103,14 @@ struct OpProgram {
 
 // What a for_each may iterate over; LoopKind in the same order.
 const std::vector<std::string>& loop_kinds();
-enum LoopKind : std::uint8_t { kLoopPfn, kLoopPageblock, kLoopZonePageblock, kLoopDevicePfn, kLoopCompoundPage, kLoopSection };
+enum LoopKind : std::uint8_t {
+  kLoopPfn,
+  kLoopPageblock,
+  kLoopZonePageblock,
+  kLoopDevicePfn,
+  kLoopCompoundPage,
+  kLoopSection
+};
 
 class OpCatalog {
  public:
@@ -121,7 +129,7 @@ class OpCatalog {
 
  private:
   std::map<std::pair<std::string, std::string>, OpProgram> programs_;
-  std::map<std::string, OpProgram> chains_;  // era -> its memory chain program
+  std::map<std::string, OpProgram> chains_;                           // era -> its memory chain program
   std::map<std::pair<std::string, std::string>, OpProgram> inlines_;  // (era, function) -> its shared body
 };
 

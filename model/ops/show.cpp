@@ -58,17 +58,17 @@ void show_nodes(const std::vector<OpNode>& nodes, int depth, std::string& out) {
         show_nodes(n.body, depth + 1, out);
         break;
       case OpNode::Kind::Lock:
-        out += ind + "[" + n.name + " " + n.mode + "] taken by " + n.via + (n.trylock ? " (trylock, else the op restarts)" : "") + "\n";
+        out += ind + "[" + n.name + " " + n.mode + "] taken by " + n.via +
+               (n.trylock ? " (trylock, else the op restarts)" : "") + "\n";
         show_nodes(n.body, depth + 1, out);
         show_unwind(n, depth + 1, out);
         out += ind + "[/" + n.name + " " + n.mode + "] dropped by " + n.done + "\n";
         break;
       case OpNode::Kind::Acquire:  // held on past this line, until a release
-        out += ind + "acquire [" + n.name + " " + n.mode + "] by " + n.via + (n.trylock ? " (trylock, retried)" : "") + "\n";
+        out += ind + "acquire [" + n.name + " " + n.mode + "] by " + n.via + (n.trylock ? " (trylock, retried)" : "") +
+               "\n";
         break;
-      case OpNode::Kind::Release:
-        out += ind + "release [" + n.name + " " + n.mode + "] by " + n.done + "\n";
-        break;
+      case OpNode::Kind::Release: out += ind + "release [" + n.name + " " + n.mode + "] by " + n.done + "\n"; break;
       case OpNode::Kind::Label: break;  // shown by show_unwind()
     }
   }

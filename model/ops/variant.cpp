@@ -84,14 +84,16 @@ const OpNode* first_named(const std::vector<OpNode>& nodes) {
 // "mem_hotplug_lock write via mem_hotplug_begin (around arch_add_memory, line 32)"
 std::string describe_region(const OpNode& n) {
   const OpNode* f = first_named(n.body);
-  return n.name + " " + n.mode + " via " + n.via + " (around " + (f ? f->name : std::string("no step")) + ", op file line " +
-         std::to_string(n.line) + ")";
+  return n.name + " " + n.mode + " via " + n.via + " (around " + (f ? f->name : std::string("no step")) +
+         ", op file line " + std::to_string(n.line) + ")";
 }
 
 std::string describe_target(const VariantEdit& e) {
   std::string t = e.lock.empty() ? std::string("lock") : e.lock;
-  if (!e.region_via.empty()) t += " region taken via " + e.region_via;
-  else t += " region";
+  if (!e.region_via.empty())
+    t += " region taken via " + e.region_via;
+  else
+    t += " region";
   return t;
 }
 
@@ -130,13 +132,13 @@ Place need_region(OpProgram& p, const VariantEdit& e, const std::string& field, 
   std::vector<Place> found;
   all_regions(p.steps, e, found);
   if (found.empty())
-    fail(e, region_key(e),
-         "operation '" + p.op + "' (era " + p.era + ") has no " + describe_target(e));
+    fail(e, region_key(e), "operation '" + p.op + "' (era " + p.era + ") has no " + describe_target(e));
   if (found.size() > 1) {
     std::string list;
     for (const Place& r : found) list += "\n  " + describe_region((*r.list)[r.index]);
-    fail(e, region_key(e), std::to_string(found.size()) + " regions of '" + p.op + "' (era " + p.era + ") match the " +
-                       describe_target(e) + "; name one by `lock:`, `via:` or `around: STEP`:" + list);
+    fail(e, region_key(e),
+         std::to_string(found.size()) + " regions of '" + p.op + "' (era " + p.era + ") match the " +
+             describe_target(e) + "; name one by `lock:`, `via:` or `around: STEP`:" + list);
   }
   return found.front();
 }
@@ -239,9 +241,10 @@ void drop(OpProgram& p, const VariantEdit& e) {
       Place inner;
       if (find(region.body[i].body, name, inner)) {
         std::string what = c.kind == OpNode::Kind::Lock ? "the " + c.name + " region" : "'" + c.name + "'";
-        fail(e, field, "'" + name + "' is inside " + what + " within the " + region.name +
-                           " region; drop the lock around that, or drop " +
-                           (c.kind == OpNode::Kind::Lock ? c.name + " first" : std::string("insert_release/insert_acquire")));
+        fail(e, field,
+             "'" + name + "' is inside " + what + " within the " + region.name +
+                 " region; drop the lock around that, or drop " +
+                 (c.kind == OpNode::Kind::Lock ? c.name + " first" : std::string("insert_release/insert_acquire")));
       }
     }
     fail(e, field, "'" + name + "' is not in the " + describe_region(region) + " region");
@@ -324,7 +327,8 @@ void apply_edit(OpProgram& p, const VariantEdit& e) {
       const PrimitiveInfo& pi = need_primitive(e, e.impl.empty() ? "insert" : "insert.impl", impl);
       Place ignore;
       if (find(p.steps, e.step, ignore))
-        fail(e, e.impl.empty() ? "insert" : "insert.step", "operation '" + p.op + "' already has a step '" + e.step + "'");
+        fail(e, e.impl.empty() ? "insert" : "insert.step",
+             "operation '" + p.op + "' already has a step '" + e.step + "'");
       Place dst = need(p, e, e.after ? "after" : "before", e.anchor);
       OpNode n;
       n.kind = OpNode::Kind::Step;

@@ -43,20 +43,32 @@ namespace mhp {
 
 struct VariantEdit {
   enum class Kind {
-    Move, Wrap, Unwrap, SetMode, SetTrylock, Drop, ReplaceLock, Replace, Insert, InsertAcquire, InsertRelease, Remove
+    Move,
+    Wrap,
+    Unwrap,
+    SetMode,
+    SetTrylock,
+    Drop,
+    ReplaceLock,
+    Replace,
+    Insert,
+    InsertAcquire,
+    InsertRelease,
+    Remove
   };
   Kind kind = Kind::Move;
   std::string op;
-  std::string step;       // move/replace/remove: the step; insert: the new step's name; unwrap/set_mode/set_trylock: `around`
-  std::string anchor;     // move/insert/insert_acquire/insert_release: the step it goes next to
+  std::string
+      step;  // move/replace/remove: the step; insert: the new step's name; unwrap/set_mode/set_trylock: `around`
+  std::string anchor;  // move/insert/insert_acquire/insert_release: the step it goes next to
   bool after = true;
-  std::string from, to;   // wrap, drop: first and last step (siblings)
-  std::string region_via; // unwrap/set_mode/set_trylock/drop: the region's `via` (empty: any)
+  std::string from, to;    // wrap, drop: first and last step (siblings)
+  std::string region_via;  // unwrap/set_mode/set_trylock/drop: the region's `via` (empty: any)
   std::string lock, mode, via, done;
-  bool trylock = false;   // insert_acquire, set_trylock
-  std::string with;       // replace_lock: the new lock
-  std::string impl;       // replace, insert: the primitive
-  std::string as;         // replace: the step's new name (empty: keep)
+  bool trylock = false;              // insert_acquire, set_trylock
+  std::string with;                  // replace_lock: the new lock
+  std::string impl;                  // replace, insert: the primitive
+  std::string as;                    // replace: the step's new name (empty: keep)
   std::vector<std::string> threads;  // `thread:`: only these threads' program (empty: every thread of op)
   // where the edit was written, for errors
   std::string file;

@@ -21,8 +21,8 @@ std::uint64_t max_memory() { return g_max; }
 // of 0.7 GiB runs in about 1 GiB.
 std::uint64_t estimate_model_bytes(const Geometry& g) {
   constexpr double kPerSubsection = 100, kPerSection = 300, kPerBlock = 1500, kBase = 32 << 20;
-  const double bytes = kPerSubsection * double(g.sections) * g.subsections_per_section +
-                       kPerSection * g.sections + kPerBlock * g.nr_blocks() + kBase;
+  const double bytes = kPerSubsection * double(g.sections) * g.subsections_per_section + kPerSection * g.sections +
+                       kPerBlock * g.nr_blocks() + kBase;
   return bytes >= 1.8e19 ? UINT64_MAX : std::uint64_t(bytes);
 }
 
@@ -33,12 +33,18 @@ std::optional<std::uint64_t> parse_size(const std::string& text) {
   if (end == s || !(v >= 0)) return std::nullopt;
   std::string unit(end);
   double mul = 1;
-  if (unit.empty() || unit == "B") mul = 1;
-  else if (unit == "K" || unit == "KiB") mul = 1ull << 10;
-  else if (unit == "M" || unit == "MiB") mul = 1ull << 20;
-  else if (unit == "G" || unit == "GiB") mul = 1ull << 30;
-  else if (unit == "T" || unit == "TiB") mul = 1ull << 40;
-  else return std::nullopt;
+  if (unit.empty() || unit == "B")
+    mul = 1;
+  else if (unit == "K" || unit == "KiB")
+    mul = 1ull << 10;
+  else if (unit == "M" || unit == "MiB")
+    mul = 1ull << 20;
+  else if (unit == "G" || unit == "GiB")
+    mul = 1ull << 30;
+  else if (unit == "T" || unit == "TiB")
+    mul = 1ull << 40;
+  else
+    return std::nullopt;
   double b = v * mul;
   if (b >= 1.8e19) return std::nullopt;
   return std::uint64_t(b);
@@ -46,8 +52,10 @@ std::optional<std::uint64_t> parse_size(const std::string& text) {
 
 std::string format_size(std::uint64_t bytes) {
   char b[32];
-  if (bytes >= (1ull << 30)) std::snprintf(b, sizeof b, "%.1f GiB", double(bytes) / (1ull << 30));
-  else std::snprintf(b, sizeof b, "%.0f MiB", std::ceil(double(bytes) / (1ull << 20)));
+  if (bytes >= (1ull << 30))
+    std::snprintf(b, sizeof b, "%.1f GiB", double(bytes) / (1ull << 30));
+  else
+    std::snprintf(b, sizeof b, "%.0f MiB", std::ceil(double(bytes) / (1ull << 20)));
   return b;
 }
 

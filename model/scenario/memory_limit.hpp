@@ -11,7 +11,7 @@
 namespace mhp {
 
 constexpr std::uint64_t kDefaultMaxMemory = std::uint64_t(4) << 30;  // 4 GiB
-void set_max_memory(std::uint64_t bytes);  // --max-memory
+void set_max_memory(std::uint64_t bytes);                            // --max-memory
 std::uint64_t max_memory();
 // Rough bytes the model of g allocates at its peak (memmap chunk headers,
 // per-subsection and per-section cells, memory blocks), within a factor of 2.

@@ -62,14 +62,14 @@ void parse_expect_reason(const YamlReader& r, const YAML::Node& f, const std::st
   if (n > 1) r.fail(f, p, "give one of fixed_by, still_in, limitation");
 }
 
-
 // geometry: the small exploration geometry by default; `preset: x86_64` is the
 // real one (4 KiB pages, 2 MiB subsections, 128 MiB sections, memmap loops
 // scheduled per 512-page pageblock); any field may still be set explicitly.
 void parse_geometry(const YamlReader& r, const YAML::Node& n, Geometry& g) {
   r.require_map(n, "geometry");
-  r.allow_keys(n, "geometry", {"preset", "pages_per_subsection", "subsections_per_section", "sections",
-                               "sections_per_block", "chunk_pages"});
+  r.allow_keys(
+      n, "geometry",
+      {"preset", "pages_per_subsection", "subsections_per_section", "sections", "sections_per_block", "chunk_pages"});
   if (n["preset"]) {
     r.one_of(n["preset"], "geometry.preset", {"x86_64"});
     g.pages_per_subsection = 512;
@@ -79,25 +79,29 @@ void parse_geometry(const YamlReader& r, const YAML::Node& n, Geometry& g) {
     if (!n["sections"]) r.fail(n, "geometry.sections", "the x86_64 preset needs the number of 128 MiB sections");
   }
   if (n["sections_per_block"])
-    g.sections_per_block = static_cast<std::uint32_t>(r.u64(n["sections_per_block"], "geometry.sections_per_block", 1, 1u << 20));
+    g.sections_per_block =
+        static_cast<std::uint32_t>(r.u64(n["sections_per_block"], "geometry.sections_per_block", 1, 1u << 20));
   if (n["pages_per_subsection"])
-    g.pages_per_subsection = static_cast<std::uint32_t>(r.u64(n["pages_per_subsection"], "geometry.pages_per_subsection", 1, 512));
+    g.pages_per_subsection =
+        static_cast<std::uint32_t>(r.u64(n["pages_per_subsection"], "geometry.pages_per_subsection", 1, 512));
   if (n["subsections_per_section"])
     g.subsections_per_section =
         static_cast<std::uint32_t>(r.u64(n["subsections_per_section"], "geometry.subsections_per_section", 1, 64));
   if (n["sections"]) g.sections = static_cast<std::uint32_t>(r.u64(n["sections"], "geometry.sections", 1, 1u << 20));
   if (n["chunk_pages"]) {
-    g.chunk_pages = static_cast<std::uint32_t>(r.u64(n["chunk_pages"], "geometry.chunk_pages", 1, g.pages_per_section()));
+    g.chunk_pages =
+        static_cast<std::uint32_t>(r.u64(n["chunk_pages"], "geometry.chunk_pages", 1, g.pages_per_section()));
     if (g.pages_per_section() % g.chunk_pages)
-      r.fail(n["chunk_pages"], "geometry.chunk_pages", "must divide the section size (" +
-                                                          std::to_string(g.pages_per_section()) + " pages)");
+      r.fail(n["chunk_pages"], "geometry.chunk_pages",
+             "must divide the section size (" + std::to_string(g.pages_per_section()) + " pages)");
   }
   // A memory block spans sections of the address space: one larger than it
   // has no meaning (a 1000-section block in the 4-section default geometry).
   if (n["sections_per_block"] && g.sections_per_block > g.sections)
     r.fail(n["sections_per_block"], "geometry.sections_per_block",
            "value " + std::to_string(g.sections_per_block) + " out of range [1, " + std::to_string(g.sections) +
-               "]: a memory block cannot be larger than the " + std::to_string(g.sections) + " sections of geometry.sections");
+               "]: a memory block cannot be larger than the " + std::to_string(g.sections) +
+               " sections of geometry.sections");
   // Refused here rather than killed by the OOM killer half-way through a run.
   std::uint64_t need = estimate_model_bytes(g);
   if (need > max_memory()) {
@@ -127,11 +131,11 @@ void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p
   d.nr_pages = r.u64(r.need(n, p, "nr_pages"), p + ".nr_pages", 1, g.nr_pfns() - d.start);
   // memremap_pages() works in subsections (2 MiB): both ends must be aligned
   if (d.start % g.pages_per_subsection)
-    r.fail(n["start_pfn"], p + ".start_pfn", "must be a multiple of pages_per_subsection (" +
-                                                 std::to_string(g.pages_per_subsection) + ")");
+    r.fail(n["start_pfn"], p + ".start_pfn",
+           "must be a multiple of pages_per_subsection (" + std::to_string(g.pages_per_subsection) + ")");
   if (d.nr_pages % g.pages_per_subsection)
-    r.fail(n["nr_pages"], p + ".nr_pages", "must be a multiple of pages_per_subsection (" +
-                                               std::to_string(g.pages_per_subsection) + ")");
+    r.fail(n["nr_pages"], p + ".nr_pages",
+           "must be a multiple of pages_per_subsection (" + std::to_string(g.pages_per_subsection) + ")");
   if (n["type"]) {
     std::string t = r.one_of(n["type"], p + ".type", {"fsdax", "generic", "private", "coherent"});
     d.type = t == "fsdax"     ? PgmapType::FsDax
@@ -146,14 +150,17 @@ void parse_device(const YamlReader& r, const YAML::Node& n, const std::string& p
   if (n["nid"]) d.nid = static_cast<int>(r.u64(n["nid"], p + ".nid", 0, nodes - 1));
   if (n["vmemmap_shift"]) {
     d.vmemmap_shift = static_cast<std::uint32_t>(r.u64(n["vmemmap_shift"], p + ".vmemmap_shift", 0, 9));
-    if ((d.nr_pages >> d.vmemmap_shift) == 0) r.fail(n["vmemmap_shift"], p + ".vmemmap_shift", "compound pages larger than the device");
+    if ((d.nr_pages >> d.vmemmap_shift) == 0)
+      r.fail(n["vmemmap_shift"], p + ".vmemmap_shift", "compound pages larger than the device");
   }
   if (n["altmap"]) {
     const YAML::Node& a = n["altmap"];
     r.allow_keys(a, p + ".altmap", {"reserve", "free"});
     d.altmap = true;
-    d.altmap_reserve = static_cast<std::uint32_t>(r.u64(r.need(a, p + ".altmap", "reserve"), p + ".altmap.reserve", 0, d.nr_pages));
-    d.altmap_free = static_cast<std::uint32_t>(r.u64(r.need(a, p + ".altmap", "free"), p + ".altmap.free", 0, d.nr_pages));
+    d.altmap_reserve =
+        static_cast<std::uint32_t>(r.u64(r.need(a, p + ".altmap", "reserve"), p + ".altmap.reserve", 0, d.nr_pages));
+    d.altmap_free =
+        static_cast<std::uint32_t>(r.u64(r.need(a, p + ".altmap", "free"), p + ".altmap.free", 0, d.nr_pages));
     if (d.altmap_reserve + d.altmap_free >= d.nr_pages)
       r.fail(a, p + ".altmap", "reserve + free must leave at least one data page in the device");
   }
@@ -199,17 +206,21 @@ void check_injections(const std::string& file, ThreadSpec& t, const OpProgram& p
   for (FailSpec& f : t.fail) {
     const OpNode* n = find_node(prog.steps, f.at);
     if (!n)
-      throw InputError(file, f.line, f.col, f.field + ".at", "op " + t.op + " (era " + prog.era + ") has no step or call '" + f.at + "'");
+      throw InputError(file, f.line, f.col, f.field + ".at",
+                       "op " + t.op + " (era " + prog.era + ") has no step or call '" + f.at + "'");
     // a callback's step runs only on a modelled chain that registers it
     if (n->in_chain && !(notifiers & notifier_bit(n->callback))) {
       std::string why = ", which this scenario does not model";
       for (const auto& i : memory_notifiers())
-        if (notifiers && i.id == n->callback) why = std::string(" in ") + i.name + "'s callback, which this scenario does not register";
-      throw InputError(file, f.line, f.col, f.field + ".at", f.at + " is on the memory notifier chain" + why + " (initial.notifiers)");
+        if (notifiers && i.id == n->callback)
+          why = std::string(" in ") + i.name + "'s callback, which this scenario does not register";
+      throw InputError(file, f.line, f.col, f.field + ".at",
+                       f.at + " is on the memory notifier chain" + why + " (initial.notifiers)");
     }
     if (n->fails.empty())
-      throw InputError(file, f.line, f.col, f.field + ".at",
-                       f.at + " cannot fail in this program (no `fails:` in " + n->file + ":" + std::to_string(n->line) + ")");
+      throw InputError(
+          file, f.line, f.col, f.field + ".at",
+          f.at + " cannot fail in this program (no `fails:` in " + n->file + ":" + std::to_string(n->line) + ")");
     std::vector<std::string> can;
     for (int e : n->fails) can.push_back(errno_return(e));
     f.err = f.errno_name.empty() ? n->fails.front() : *errno_value(f.errno_name);
@@ -223,8 +234,9 @@ std::string read_file(const std::string& path) {
   // stat() first: opening a FIFO would block, and /dev/zero never ends
   struct stat st;
   if (stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-    throw InputError(path, 0, 0, "<file>", S_ISDIR(st.st_mode) ? "is a directory, not a file"
-                                                               : "not a regular file (a device, FIFO or socket)");
+    throw InputError(
+        path, 0, 0, "<file>",
+        S_ISDIR(st.st_mode) ? "is a directory, not a file" : "not a regular file (a device, FIFO or socket)");
   std::ifstream in(path);
   if (!in) throw InputError(path, 0, 0, "<file>", "cannot read the file");
   std::stringstream ss;
@@ -293,7 +305,8 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
     }
     e.lock = r.one_of(r.need(n, p, "lock"), p + ".lock", lock_names());
     lock_mode(true);
-    if (!lock_mode_valid(e.lock, e.mode)) r.fail(n["mode"], p + ".mode", e.lock + " cannot be taken in " + e.mode + " mode");
+    if (!lock_mode_valid(e.lock, e.mode))
+      r.fail(n["mode"], p + ".mode", e.lock + " cannot be taken in " + e.mode + " mode");
   } else if (n["unwrap"]) {
     r.allow_keys(n, p, {"op", "thread", "unwrap", "around"});
     e.kind = VariantEdit::Kind::Unwrap;
@@ -355,14 +368,17 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
   } else if (n["insert_acquire"] || n["insert_release"]) {
     const bool take = static_cast<bool>(n["insert_acquire"]);
     const std::string field = take ? "insert_acquire" : "insert_release";
-    if (take) r.allow_keys(n, p, {"op", "insert_acquire", "mode", "via", "trylock", "after", "before"});
-    else r.allow_keys(n, p, {"op", "insert_release", "mode", "done", "after", "before"});
+    if (take)
+      r.allow_keys(n, p, {"op", "insert_acquire", "mode", "via", "trylock", "after", "before"});
+    else
+      r.allow_keys(n, p, {"op", "insert_release", "mode", "done", "after", "before"});
     e.kind = take ? VariantEdit::Kind::InsertAcquire : VariantEdit::Kind::InsertRelease;
     e.lock = r.one_of(n[field], p + "." + field, lock_names());
     if (!lock_single_call_valid(e.lock))
       r.fail(n[field], p + "." + field, e.lock + " is taken in lock regions only (use wrap)");
     lock_mode(true);
-    if (!lock_mode_valid(e.lock, e.mode)) r.fail(n["mode"], p + ".mode", e.lock + " cannot be taken in " + e.mode + " mode");
+    if (!lock_mode_valid(e.lock, e.mode))
+      r.fail(n["mode"], p + ".mode", e.lock + " cannot be taken in " + e.mode + " mode");
     if (n["trylock"]) e.trylock = r.boolean(n["trylock"], p + ".trylock");
     anchor();
   } else if (n["remove"]) {
@@ -380,7 +396,8 @@ VariantEdit parse_edit(const YamlReader& r, const YAML::Node& n, const std::stri
     const YAML::Node& t = n["thread"];
     if (t.IsSequence()) {
       if (t.size() == 0) r.fail(t, p + ".thread", "names no thread");
-      for (std::size_t i = 0; i < t.size(); ++i) e.threads.push_back(r.str(t[i], p + ".thread[" + std::to_string(i) + "]"));
+      for (std::size_t i = 0; i < t.size(); ++i)
+        e.threads.push_back(r.str(t[i], p + ".thread[" + std::to_string(i) + "]"));
     } else {
       e.threads.push_back(r.str(t, p + ".thread"));
     }
@@ -405,9 +422,11 @@ void parse_holes(const YamlReader& r, const YAML::Node& seq, Scenario& sc) {
     h.nr_pages = r.u64(r.need(n, p, "nr_pages"), p + ".nr_pages", 1, sc.geo.nr_pfns());
     if (n["memblock_reserved"]) h.memblock_reserved = r.boolean(n["memblock_reserved"], p + ".memblock_reserved");
     if (h.start % pps)
-      r.fail(n["start_pfn"], p + ".start_pfn", "must be a multiple of pages_per_subsection (" + std::to_string(pps) + ")");
+      r.fail(n["start_pfn"], p + ".start_pfn",
+             "must be a multiple of pages_per_subsection (" + std::to_string(pps) + ")");
     if (h.nr_pages % pps)
-      r.fail(n["nr_pages"], p + ".nr_pages", "must be a multiple of pages_per_subsection (" + std::to_string(pps) + ")");
+      r.fail(n["nr_pages"], p + ".nr_pages",
+             "must be a multiple of pages_per_subsection (" + std::to_string(pps) + ")");
     if (h.start == 0 || h.start + h.nr_pages >= boot)
       r.fail(n["start_pfn"], p + ".start_pfn",
              "a hole lies strictly inside boot memory [0, " + std::to_string(boot) +
@@ -450,8 +469,9 @@ std::uint32_t parse_notifiers(const YamlReader& r, const YAML::Node& n, const st
         if (!list.empty()) list += ", ";
         list += x;
       }
-      r.fail(n[i], p, "'" + name + "' is not on the memory notifier chain in era " + era + " (its callbacks: " +
-                          (list.empty() ? "none modelled" : list) + ")");
+      r.fail(n[i], p,
+             "'" + name + "' is not on the memory notifier chain in era " + era +
+                 " (its callbacks: " + (list.empty() ? "none modelled" : list) + ")");
     }
     const std::uint32_t bit = notifier_bit(find_memory_notifier(name)->id);
     if (mask & bit) r.fail(n[i], p, "'" + name + "' is listed twice");
@@ -475,8 +495,9 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   YamlReader r(file);
   YAML::Node doc = load_yaml(file, lf_lines(text));
   if (!doc.IsMap()) r.fail(doc, "<document>", "a scenario is a mapping");
-  r.allow_keys(doc, "", {"name", "description", "era", "geometry", "initial", "devices", "threads", "variant", "explore",
-                        "expect", "timing"});
+  r.allow_keys(doc, "",
+               {"name", "description", "era", "geometry", "initial", "devices", "threads", "variant", "explore",
+                "expect", "timing"});
   Scenario sc;
   sc.file = file;
   sc.name = r.str(r.need(doc, "", "name"), "name");
@@ -491,15 +512,17 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   sc.notifiers = default_memory_notifiers(sc.era);
   if (doc["initial"]) {
     const YAML::Node& in = doc["initial"];
-    r.allow_keys(in, "initial", {"boot_sections", "boot_pages", "nodes", "anon_pages", "cpuless_nodes", "holes", "notifiers"});
+    r.allow_keys(in, "initial",
+                 {"boot_sections", "boot_pages", "nodes", "anon_pages", "cpuless_nodes", "holes", "notifiers"});
     if (in["notifiers"]) sc.notifiers = parse_notifiers(r, in["notifiers"], sc.era);
-    if (in["anon_pages"]) sc.anon_pages = static_cast<std::uint32_t>(r.u64(in["anon_pages"], "initial.anon_pages", 0, 64));
+    if (in["anon_pages"])
+      sc.anon_pages = static_cast<std::uint32_t>(r.u64(in["anon_pages"], "initial.anon_pages", 0, 64));
     if (in["boot_sections"] && in["boot_pages"]) r.fail(in, "initial", "give boot_sections or boot_pages, not both");
     if (in["boot_pages"]) {
       sc.boot_pages = r.u64(in["boot_pages"], "initial.boot_pages", 0, sc.geo.nr_pfns());
       if (sc.boot_pages % sc.geo.pages_per_subsection)
-        r.fail(in["boot_pages"], "initial.boot_pages", "must be a multiple of pages_per_subsection (" +
-                                                           std::to_string(sc.geo.pages_per_subsection) + ")");
+        r.fail(in["boot_pages"], "initial.boot_pages",
+               "must be a multiple of pages_per_subsection (" + std::to_string(sc.geo.pages_per_subsection) + ")");
     }
     if (in["nodes"]) sc.nodes = static_cast<std::uint32_t>(r.u64(in["nodes"], "initial.nodes", 1, 8));
     if (in["boot_sections"])
@@ -510,7 +533,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
       for (std::size_t i = 0; i < in["cpuless_nodes"].size(); ++i) {
         const std::string f = "initial.cpuless_nodes[" + std::to_string(i) + "]";
         const auto nid = r.u64(in["cpuless_nodes"][i], f, 0, sc.nodes - 1);
-        if ((sc.cpuless_nodes >> nid) & 1) r.fail(in["cpuless_nodes"][i], f, "node " + std::to_string(nid) + " is listed twice");
+        if ((sc.cpuless_nodes >> nid) & 1)
+          r.fail(in["cpuless_nodes"][i], f, "node " + std::to_string(nid) + " is listed twice");
         sc.cpuless_nodes |= std::uint32_t(1) << nid;
       }
     }
@@ -531,8 +555,9 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   for (std::size_t i = 0; i < threads.size(); ++i) {
     const YAML::Node& n = threads[i];
     std::string p = "threads[" + std::to_string(i) + "]";
-    r.allow_keys(n, p, {"name", "op", "device", "pfn", "nr_pages", "nid", "zone", "retries", "after", "start_s", "fail", "vpage",
-                        "memmap_on_memory"});
+    r.allow_keys(n, p,
+                 {"name", "op", "device", "pfn", "nr_pages", "nid", "zone", "retries", "after", "start_s", "fail",
+                  "vpage", "memmap_on_memory"});
     ThreadSpec t;
     t.line = n.Mark().line + 1;
     t.name = r.str(r.need(n, p, "name"), p + ".name");
@@ -572,7 +597,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
                "op '" + t.op + "' is lib/test_hmm.c's: the device needs type: private or type: coherent");
     }
     if (needs("vpage")) {
-      if (!sc.anon_pages) r.fail(n, p + ".vpage", "op '" + t.op + "' works on the test process's mapping: set initial.anon_pages");
+      if (!sc.anon_pages)
+        r.fail(n, p + ".vpage", "op '" + t.op + "' works on the test process's mapping: set initial.anon_pages");
       if (!n["vpage"]) r.fail(n, p + ".vpage", "op '" + t.op + "' needs this field");
       t.args.vpage = static_cast<std::uint32_t>(r.u64(n["vpage"], p + ".vpage", 0, sc.anon_pages - 1));
     } else if (n["vpage"]) {
@@ -589,8 +615,10 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
     }
     if (prog->block_unit) {  // the op file's `unit: memory_block`: the hotplug ops
       Pfn block = sc.geo.pages_per_block();
-      if (t.args.start % block) r.fail(n["pfn"], p + ".pfn", "must start a memory block (" + std::to_string(block) + " pages)");
-      if (t.args.nr_pages % block) r.fail(n["nr_pages"] ? n["nr_pages"] : n, p + ".nr_pages", "must be whole memory blocks");
+      if (t.args.start % block)
+        r.fail(n["pfn"], p + ".pfn", "must start a memory block (" + std::to_string(block) + " pages)");
+      if (t.args.nr_pages % block)
+        r.fail(n["nr_pages"] ? n["nr_pages"] : n, p + ".nr_pages", "must be whole memory blocks");
       for (const FirmwareHole& h : sc.holes)  // what hotplug does with a hole is not modelled
         if (t.args.start < h.start + h.nr_pages && h.start < t.args.start + t.args.nr_pages)
           r.fail(n["pfn"] ? n["pfn"] : n, p + ".pfn",
@@ -653,7 +681,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
     bool has_era = false;
     variant = variant_of_file(vr, vdoc, era, has_era);
     if (has_era && era.Scalar() != sc.era)
-      vr.fail(era, "era", "the variant's edits are written for era " + era.Scalar() + "; " + file + " runs era " + sc.era);
+      vr.fail(era, "era",
+              "the variant's edits are written for era " + era.Scalar() + "; " + file + " runs era " + sc.era);
     has_variant = true;
   }
   if (has_variant) {
@@ -673,7 +702,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
           const YAML::Node& tn = v["edits"][i]["thread"];
           const YAML::Node& at = tn.IsSequence() ? tn[j] : tn;
           std::string f = p + ".thread" + (tn.IsSequence() ? "[" + std::to_string(j) + "]" : "");
-          auto t = std::find_if(sc.threads.begin(), sc.threads.end(), [&](const ThreadSpec& x) { return x.name == e.threads[j]; });
+          auto t = std::find_if(sc.threads.begin(), sc.threads.end(),
+                                [&](const ThreadSpec& x) { return x.name == e.threads[j]; });
           if (t == sc.threads.end()) r.fail(at, f, "no thread named '" + e.threads[j] + "'");
           if (t->op != e.op) r.fail(at, f, "thread '" + e.threads[j] + "' runs " + t->op + ", not " + e.op);
         }
@@ -698,18 +728,20 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
     t.program = t.op + "@" + t.name;
     sc.programs.emplace(t.program, std::move(p));
   }
-  for (ThreadSpec& t : sc.threads) check_injections(file, t, sc.programs.at(t.program.empty() ? t.op : t.program), sc.notifiers);
+  for (ThreadSpec& t : sc.threads)
+    check_injections(file, t, sc.programs.at(t.program.empty() ? t.op : t.program), sc.notifiers);
 
   if (doc["explore"]) {
     const YAML::Node& x = doc["explore"];
-    r.allow_keys(x, "explore",
-                 {"strategy", "depth", "bound", "reduce", "executions", "seed", "step_budget", "check_invariants",
-                  "shrink"});
+    r.allow_keys(
+        x, "explore",
+        {"strategy", "depth", "bound", "reduce", "executions", "seed", "step_budget", "check_invariants", "shrink"});
     if (x["reduce"]) sc.reduce = r.one_of(x["reduce"], "explore.reduce", {"none", "sleep", "dpor"});
     if (x["shrink"]) sc.shrink = r.boolean(x["shrink"], "explore.shrink");
     if (x["bound"]) sc.bound = static_cast<unsigned>(r.u64(x["bound"], "explore.bound", 0, 16));
     if (x["bound"] && sc.reduce == "sleep")  // BPOR (Coons et al. 2013): a bound prunes what a sleep set relies on
-      r.fail(x["bound"], "explore.bound", "sleep sets search unbounded (a bound makes them miss schedules); use reduce: dpor or none with a bound");
+      r.fail(x["bound"], "explore.bound",
+             "sleep sets search unbounded (a bound makes them miss schedules); use reduce: dpor or none with a bound");
     if (x["depth"]) sc.depth = static_cast<unsigned>(r.u64(x["depth"], "explore.depth", 1, 8));
     if (x["check_invariants"]) sc.check_invariants = r.boolean(x["check_invariants"], "explore.check_invariants");
     if (x["strategy"]) sc.strategy = r.one_of(x["strategy"], "explore.strategy", {"random", "pct", "pos", "dfs"});
@@ -717,7 +749,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
       sc.executions = r.u64(x["executions"], "explore.executions", 0, 100000000);
       // 0: only the timing run (itself checked), for real geometries
       if (sc.executions == 0 && !doc["timing"])
-        r.fail(x["executions"], "explore.executions", "0 executions needs a `timing:` section (its run is the one execution)");
+        r.fail(x["executions"], "explore.executions",
+               "0 executions needs a `timing:` section (its run is the one execution)");
     }
     if (x["seed"]) sc.seed = r.u64(x["seed"], "explore.seed", 0, UINT64_MAX);
     if (x["step_budget"]) sc.step_budget = r.u64(x["step_budget"], "explore.step_budget", 10, 1000000000);
@@ -734,8 +767,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
       // only a dfs search can complete; under another strategy the
       // expectation would never be checked and the file would read as a proof
       if (sc.expect_complete && sc.strategy != "dfs")
-        r.fail(x["complete"], "expect.complete", "needs explore.strategy: dfs (only a dfs search can complete), got '" +
-                                                     sc.strategy + "'");
+        r.fail(x["complete"], "expect.complete",
+               "needs explore.strategy: dfs (only a dfs search can complete), got '" + sc.strategy + "'");
       sc.expect_complete_line = x["complete"].Mark().line + 1;
     }
     if (x["findings"]) {
@@ -786,7 +819,8 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
       if (e["speedup_over"]) {
         const YAML::Node& s = e["speedup_over"];
         r.allow_keys(s, "timing.expect.speedup_over", {"scenario", "min", "max"});
-        t.speedup_over = r.str(r.need(s, "timing.expect.speedup_over", "scenario"), "timing.expect.speedup_over.scenario");
+        t.speedup_over =
+            r.str(r.need(s, "timing.expect.speedup_over", "scenario"), "timing.expect.speedup_over.scenario");
         range(s, "timing.expect.speedup_over", t.speedup_min, t.speedup_max);
       }
     }
@@ -820,14 +854,13 @@ MachineSpec machine_of(const Scenario& sc) {
   // zero_resv_unavail() over every hole: 907ec5fca3dc (v4.20); zone and node
   // links: 0740a50b9baa (v5.12, in the 5.10.y tree); pfn_to_online_page()'s
   // subsection test: 1f90a3477df3 (v5.12, not in 5.10.y)
-  m.hole_memmap = era < std::find(eras.begin(), eras.end(), "v4.20")  ? HoleMemmap::ReservedOnly
+  m.hole_memmap = era < std::find(eras.begin(), eras.end(), "v4.20")   ? HoleMemmap::ReservedOnly
                   : era < std::find(eras.begin(), eras.end(), "v5.10") ? HoleMemmap::Zeroed
-                                                                        : HoleMemmap::ZoneLinks;
+                                                                       : HoleMemmap::ZoneLinks;
   m.online_subsection_test = era >= std::find(eras.begin(), eras.end(), "v5.14");
   m.devices = sc.devices;
   return m;
 }
-
 
 VariantSpec parse_variant_file(const std::string& file, const std::string& text) {
   YamlReader r(file);

@@ -33,8 +33,8 @@ struct ThreadSpec {
   std::string program;  // key in Scenario::programs when edits name this thread (else op)
   std::vector<FailSpec> fail;
   OpArgs args;
-  int after = -1;  // index of a thread this one starts after (devm ordering, sequential set-up)
-  int line = 0;    // line of the thread in the scenario file (reports point at it)
+  int after = -1;      // index of a thread this one starts after (devm ordering, sequential set-up)
+  int line = 0;        // line of the thread in the scenario file (reports point at it)
   double start_s = 0;  // timing runs: the thread starts this many seconds of virtual time late
 };
 
@@ -55,11 +55,11 @@ struct ExpectSpec {
 // makespan must be.
 struct TimingSpec {
   bool present = false;
-  unsigned cpus = 0;  // 0: one simulated CPU per thread
+  unsigned cpus = 0;             // 0: one simulated CPU per thread
   std::vector<CostEntry> costs;  // overrides of model/timing/costs.yaml
   bool has_makespan = false;
   double makespan_min_s = 0, makespan_max_s = 0;
-  std::string speedup_over;      // a scenario file (relative to this one) whose makespan / ours must be in range
+  std::string speedup_over;  // a scenario file (relative to this one) whose makespan / ours must be in range
   double speedup_min = 0, speedup_max = 0;
   int line = 0;
 };
@@ -82,11 +82,11 @@ struct Scenario {
   std::string variant = "-";
   std::vector<VariantEdit> edits;
   std::map<std::string, OpProgram> programs;  // op (or op@thread) -> program after edits
-  std::string strategy = "random";  // random, pct, pos
-  unsigned depth = 3;               // pct: bug depth d
+  std::string strategy = "random";            // random, pct, pos
+  unsigned depth = 3;                         // pct: bug depth d
   // dfs: preemption bound; unset: 2 for reduce none, unbounded for dpor
   std::optional<unsigned> bound;
-  std::string reduce = "none";      // dfs: none (bounded), sleep (unbounded) or dpor (bounded if bound is set)
+  std::string reduce = "none";  // dfs: none (bounded), sleep (unbounded) or dpor (bounded if bound is set)
   std::uint64_t executions = 1000;
   std::uint64_t seed = 1;
   // explore.step_budget; unset: derived from the size (step_budget.hpp)

@@ -10,24 +10,24 @@
 
 namespace mhp {
 
-#define MHP_ERRNOS(X)  \
-  X(EPERM, 1)          \
-  X(ENOENT, 2)         \
-  X(EINTR, 4)          \
-  X(EIO, 5)            \
-  X(ENXIO, 6)          \
-  X(EAGAIN, 11)        \
-  X(ENOMEM, 12)        \
-  X(EFAULT, 14)        \
-  X(EBUSY, 16)         \
-  X(EEXIST, 17)        \
-  X(ENODEV, 19)        \
-  X(EINVAL, 22)        \
-  X(ENOSPC, 28)        \
-  X(ERANGE, 34)        \
-  X(EOPNOTSUPP, 95)    \
-  X(EHWPOISON, 133)    \
-  X(ERESTARTSYS, 512)  \
+#define MHP_ERRNOS(X) \
+  X(EPERM, 1)         \
+  X(ENOENT, 2)        \
+  X(EINTR, 4)         \
+  X(EIO, 5)           \
+  X(ENXIO, 6)         \
+  X(EAGAIN, 11)       \
+  X(ENOMEM, 12)       \
+  X(EFAULT, 14)       \
+  X(EBUSY, 16)        \
+  X(EEXIST, 17)       \
+  X(ENODEV, 19)       \
+  X(EINVAL, 22)       \
+  X(ENOSPC, 28)       \
+  X(ERANGE, 34)       \
+  X(EOPNOTSUPP, 95)   \
+  X(EHWPOISON, 133)   \
+  X(ERESTARTSYS, 512) \
   X(ERESTARTNOINTR, 513)
 
 // The value of an errno name; nullopt if the name is not in the list.

@@ -11,7 +11,10 @@ class InputError : public std::runtime_error {
   InputError(const std::string& file, int line, int col, const std::string& field, const std::string& msg)
       : std::runtime_error(file + ":" + std::to_string(line) + ":" + std::to_string(col) + ": field '" + field +
                            "': " + msg),
-        file_(file), line_(line), col_(col), field_(field) {}
+        file_(file),
+        line_(line),
+        col_(col),
+        field_(field) {}
   const std::string& file() const { return file_; }
   int line() const { return line_; }
   int column() const { return col_; }

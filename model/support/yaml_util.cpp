@@ -45,8 +45,10 @@ std::string did_you_mean(const std::string& s, const std::vector<std::string>& c
   std::size_t best_d = std::string::npos, ties = 0;
   for (const auto& c : choices) {
     std::size_t d = edit_distance(s, c);
-    if (d < best_d) best = c, best_d = d, ties = 0;
-    else if (d == best_d) ++ties;
+    if (d < best_d)
+      best = c, best_d = d, ties = 0;
+    else if (d == best_d)
+      ++ties;
   }
   if (best.empty() || ties || best_d > std::max<std::size_t>(1, best.size() / 3)) return "";
   return best;
@@ -102,8 +104,7 @@ double YamlReader::number(const YAML::Node& n, const std::string& field, double 
   return v;
 }
 
-std::uint64_t YamlReader::u64(const YAML::Node& n, const std::string& field, std::uint64_t lo,
-                              std::uint64_t hi) const {
+std::uint64_t YamlReader::u64(const YAML::Node& n, const std::string& field, std::uint64_t lo, std::uint64_t hi) const {
   if (!n.IsScalar()) fail(n, field, "expected an integer");
   const std::string& s = n.Scalar();
   std::uint64_t v = 0;
@@ -113,10 +114,14 @@ std::uint64_t YamlReader::u64(const YAML::Node& n, const std::string& field, std
   if (s.size() > 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) base = 16, i = 2;
   for (; ok && i < s.size(); ++i) {
     char c = s[i];
-    int d = (c >= '0' && c <= '9') ? c - '0' : (base == 16 && c >= 'a' && c <= 'f') ? c - 'a' + 10
-            : (base == 16 && c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
-    if (d < 0 || v > (UINT64_MAX - d) / base) ok = false;
-    else v = v * base + d;
+    int d = (c >= '0' && c <= '9')                 ? c - '0'
+            : (base == 16 && c >= 'a' && c <= 'f') ? c - 'a' + 10
+            : (base == 16 && c >= 'A' && c <= 'F') ? c - 'A' + 10
+                                                   : -1;
+    if (d < 0 || v > (UINT64_MAX - d) / base)
+      ok = false;
+    else
+      v = v * base + d;
   }
   if (!ok) fail(n, field, "expected a non-negative integer, got '" + s + "'");
   if (v < lo || v > hi)

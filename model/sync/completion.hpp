@@ -10,9 +10,9 @@ namespace mhp {
 class Completion {
  public:
   Completion(Execution& ex, const std::string& name);
-  void wait();          // wait_for_completion()
-  void complete();      // complete()
-  void complete_all();  // complete_all()
+  void wait();                 // wait_for_completion()
+  void complete();             // complete()
+  void complete_all();         // complete_all()
   void reset() { done_ = 0; }  // init_completion() / reinit_completion()
   unsigned done() const { return done_; }
   ObjId obj() const { return obj_; }

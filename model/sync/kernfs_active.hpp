@@ -31,7 +31,10 @@ class KernfsActive {
   // The node is gone (kernfs_put() frees it); the next device_register()
   // of the object makes a new one, active from the start.
   void removed() { deactivated_ = false; }
-  void reset() { active_ = 0; deactivated_ = false; }
+  void reset() {
+    active_ = 0;
+    deactivated_ = false;
+  }
   ObjId obj() const { return obj_; }
 
  private:

@@ -16,7 +16,7 @@ class Mutex {
   Mutex(Execution& ex, const std::string& name, const std::string& cls = "");
   void lock();
   bool trylock();  // mutex_trylock(): never waits
-  void unlock();  // by a non-holder: a LockMisuse event, nothing changes
+  void unlock();   // by a non-holder: a LockMisuse event, nothing changes
   void reset() { owner_ = kNoThread; }
   ThreadId owner() const { return owner_; }
   ObjId obj() const { return obj_; }

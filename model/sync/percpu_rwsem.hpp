@@ -15,13 +15,17 @@ class PercpuRwsem {
  public:
   // `cls`: the lock class in finding keys and the lock-order graph (default: name)
   PercpuRwsem(Execution& ex, const std::string& name, const std::string& cls = "");
-  void down_read();   // percpu_down_read(), e.g. get_online_mems()
+  void down_read();  // percpu_down_read(), e.g. get_online_mems()
   // An up_*() of a side the task does not hold is refused and reported
   // (EvKind::LockMisuse): the reader count never goes negative.
   void up_read();     // percpu_up_read(), e.g. put_online_mems()
   void down_write();  // percpu_down_write(), e.g. inside mem_hotplug_begin()
   void up_write();    // percpu_up_write()
-  void reset() { readers_ = 0; block_ = false; writer_ = kNoThread; }
+  void reset() {
+    readers_ = 0;
+    block_ = false;
+    writer_ = kNoThread;
+  }
   int readers() const { return readers_; }
   bool blocked() const { return block_; }
   ThreadId writer() const { return writer_; }
@@ -32,7 +36,7 @@ class PercpuRwsem {
   ObjId obj_;
   std::uint8_t bit_ = kNoLockBit;  // given on first acquire (Execution::note_acquired)
   int readers_ = 0;
-  bool block_ = false;       // sem->block: a writer holds or is draining readers
+  bool block_ = false;  // sem->block: a writer holds or is draining readers
   ThreadId writer_ = kNoThread;
 };
 

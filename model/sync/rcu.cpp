@@ -14,8 +14,7 @@ void Rcu::read_lock() {
   ex_.choice_point(obj_, false);
   // Entering the outermost section is visible: a synchronize_rcu() that
   // starts later must wait for it, so the two do not commute (dpor).
-  if (depth_[ex_.current()]++ == 0)
-    ex_.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Once), obj_, 0);
+  if (depth_[ex_.current()]++ == 0) ex_.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Once), obj_, 0);
 }
 
 void Rcu::read_unlock() {

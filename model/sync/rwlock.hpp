@@ -17,7 +17,11 @@ class Rwlock {
   void read_unlock();
   void write_lock();
   void write_unlock();
-  void reset() { readers_ = 0; writer_ = kNoThread; writers_waiting_ = 0; }
+  void reset() {
+    readers_ = 0;
+    writer_ = kNoThread;
+    writers_waiting_ = 0;
+  }
   ObjId obj() const { return obj_; }
 
  private:

@@ -14,11 +14,14 @@ class Seqlock {
  public:
   // `cls`: the lock class in finding keys and the lock-order graph (default: name)
   Seqlock(Execution& ex, const std::string& name, const std::string& cls = "");
-  void write_lock();    // write_seqlock()
-  void write_unlock();  // write_sequnlock()
-  unsigned read_begin();             // read_seqbegin()
-  bool read_retry(unsigned start);   // read_seqretry()
-  void reset() { lock_.reset(); seq_ = 0; }
+  void write_lock();                // write_seqlock()
+  void write_unlock();              // write_sequnlock()
+  unsigned read_begin();            // read_seqbegin()
+  bool read_retry(unsigned start);  // read_seqretry()
+  void reset() {
+    lock_.reset();
+    seq_ = 0;
+  }
   unsigned sequence() const { return seq_; }
   ObjId obj() const { return seq_obj_; }
 

@@ -9,9 +9,7 @@ namespace mhp {
 
 class Spinlock : public Mutex {
  public:
-  Spinlock(Execution& ex, const std::string& name, const std::string& cls = "") : Mutex(ex, name, cls) {
-    spin_ = true;
-  }
+  Spinlock(Execution& ex, const std::string& name, const std::string& cls = "") : Mutex(ex, name, cls) { spin_ = true; }
 };
 
 }  // namespace mhp

@@ -128,8 +128,9 @@ std::string write_baseline(const std::vector<ScenarioResult>& results, const std
       rows.insert({fs::path(canon(fs::absolute(r.file))).lexically_relative(dir).generic_string(), r.name,
                    finding_kind_name(f.kind), f.key});
   YAML::Emitter out;
-  out << YAML::Comment("mhpsim baseline: accepted findings. `mhpsim run --baseline FILE` reports only others.\n"
-                       "Written by `mhpsim baseline`; files are relative to this file's directory.")
+  out << YAML::Comment(
+             "mhpsim baseline: accepted findings. `mhpsim run --baseline FILE` reports only others.\n"
+             "Written by `mhpsim baseline`; files are relative to this file's directory.")
       << YAML::Newline;
   out << YAML::BeginMap << YAML::Key << "version" << YAML::Value << 1 << YAML::Key << "accepted" << YAML::Value
       << YAML::BeginSeq;

@@ -28,7 +28,7 @@ class Baseline {
   std::size_t size() const { return entries_.size(); }
 
  private:
-  std::string dir_;  // the baseline file's directory, canonical
+  std::string dir_;                                                      // the baseline file's directory, canonical
   std::set<std::tuple<std::string, std::string, std::string>> entries_;  // canonical file, kind, key
 };
 

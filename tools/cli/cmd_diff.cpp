@@ -15,8 +15,11 @@ class DiffCommand final : public Command {
  public:
   explicit DiffCommand(CLI::App& app) {
     app_ = app.add_subcommand("diff", "compare two scenarios (or one under two variants): findings and timing");
-    app_->add_option("scenarios", files_, "A B: two scenario files; or one with --variants")->required()->expected(1, 2);
-    app_->add_option("--variants", variants_, "VA VB: variant files (YAML with `variant:`; - for none) for one scenario")
+    app_->add_option("scenarios", files_, "A B: two scenario files; or one with --variants")
+        ->required()
+        ->expected(1, 2);
+    app_->add_option("--variants", variants_,
+                     "VA VB: variant files (YAML with `variant:`; - for none) for one scenario")
         ->expected(2);
     app_->add_option("--format", format_, "report format")->check(CLI::IsMember({"text", "json"}));
     app_->add_option("--seed", args_.seed, "override explore.seed")->check(CLI::NonNegativeNumber);

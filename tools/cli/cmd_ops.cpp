@@ -113,8 +113,10 @@ int OpsCommand::show() {
     int per_thread = 0;
     for (const VariantEdit& e : vspec.edits) {
       if (e.op != op_) continue;
-      if (e.threads.empty()) apply_edit(v, e);
-      else ++per_thread;
+      if (e.threads.empty())
+        apply_edit(v, e);
+      else
+        ++per_thread;
     }
     std::cout << "variant " << vspec.name << " of " << variant_file_ << "\n";
     if (per_thread)

@@ -20,10 +20,11 @@ class ReplayCommand final : public Command {
     app_ = app.add_subcommand("replay", "re-run one recorded schedule of a scenario");
     app_->add_option("scenario", file_, "scenario file")->required();
     sched_opt_ = app_->add_option("--schedule", sched_, "schedule from a finding (THREAD:COUNT,...)");
-    sched_file_opt_ =
-        app_->add_option("--schedule-file", sched_file_, "instead: the schedule in a file (`run --schedule-dir`; either form)");
+    sched_file_opt_ = app_->add_option("--schedule-file", sched_file_,
+                                       "instead: the schedule in a file (`run --schedule-dir`; either form)");
     auto* exec_opt = app_->add_option("--execution", exec_text_, "instead: execution K of the scenario's exploration");
-    app_->add_option("--seed", seed_, "with --execution: the seed (default explore.seed)")->check(CLI::NonNegativeNumber);
+    app_->add_option("--seed", seed_, "with --execution: the seed (default explore.seed)")
+        ->check(CLI::NonNegativeNumber);
     app_->add_option("--strategy", strategy_, "with --execution: random, pct or pos")
         ->check(CLI::IsMember({"random", "pct", "pos"}));
     sched_opt_->excludes(exec_opt);
@@ -57,8 +58,9 @@ int ReplayCommand::run() {
     const std::string& t = *exec_text_;
     if (t.empty() || t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos ||
         std::stoull(t) >= 100000000)
-      throw InputError("<command line>", 0, 0, "--execution",
-                       "'" + t + "' is not an execution index (0 <= K < 100000000, the most explore.executions allows)");
+      throw InputError(
+          "<command line>", 0, 0, "--execution",
+          "'" + t + "' is not an execution index (0 <= K < 100000000, the most explore.executions allows)");
     rep_exec = std::stoull(t);
   }
   if (rep_exec) {  // replay by seed: one execution of the exploration, its witness as found
@@ -75,7 +77,8 @@ int ReplayCommand::run() {
     }
   } else {
     if (sched_opt_->count() == 0)
-      throw InputError("<command line>", 0, 0, "--schedule", "give --schedule S, --schedule-file FILE or --execution K");
+      throw InputError("<command line>", 0, 0, "--schedule",
+                       "give --schedule S, --schedule-file FILE or --execution K");
     try {
       // an execution stops at its step budget: a longer schedule cannot replay
       o.replay = Schedule::decode(sched_, sc.step_budget);

@@ -37,11 +37,15 @@ void add_run_options(CLI::App* c, RunArgs& a) {
   c->add_option("--seed", a.seed, "override the scenario's explore.seed")->check(CLI::NonNegativeNumber);
   c->add_option("--executions", a.executions, "override the scenario's explore.executions")
       ->check(CLI::Range(std::uint64_t(1), std::uint64_t(100000000)));
-  c->add_option("--strategy", a.strategy, "override explore.strategy")->check(CLI::IsMember({"random", "pct", "pos", "dfs"}));
-  c->add_option("--reduce", a.reduce, "dfs reduction: none (preemption-bounded), sleep (sleep sets, unbounded) or dpor (source sets "
-                  "and sleep sets, unbounded; with a bound: BPOR)")
+  c->add_option("--strategy", a.strategy, "override explore.strategy")
+      ->check(CLI::IsMember({"random", "pct", "pos", "dfs"}));
+  c->add_option("--reduce", a.reduce,
+                "dfs reduction: none (preemption-bounded), sleep (sleep sets, unbounded) or dpor (source sets "
+                "and sleep sets, unbounded; with a bound: BPOR)")
       ->check(CLI::IsMember({"none", "sleep", "dpor"}));
-  c->add_option("--bound", a.bound, "dfs preemption bound (default: explore.bound; unset: 2 for --reduce none, unbounded for dpor)")->check(CLI::Range(0u, 16u));
+  c->add_option("--bound", a.bound,
+                "dfs preemption bound (default: explore.bound; unset: 2 for --reduce none, unbounded for dpor)")
+      ->check(CLI::Range(0u, 16u));
   c->add_option("--depth", a.depth, "pct bug depth (default: explore.depth, 3)")->check(CLI::Range(1u, 8u));
   c->add_option("--jobs", a.jobs, "worker threads; findings and witnesses are the same for any value")
       ->check(CLI::Range(1u, 256u));
@@ -64,8 +68,8 @@ void write_schedule_files(const std::string& dir, std::size_t index, ScenarioRes
   for (std::size_t k = 0; k < r.findings.size(); ++k) {
     const Finding& f = r.findings[k];
     if (f.schedule.size() <= kLongSchedule) continue;
-    const std::string path = (fs::path(dir) / (std::to_string(index + 1) + "-" + name + "-" + std::to_string(k + 1) +
-                                                ".schedule")).string();
+    const std::string path =
+        (fs::path(dir) / (std::to_string(index + 1) + "-" + name + "-" + std::to_string(k + 1) + ".schedule")).string();
     const std::string compact = Schedule::decode(f.schedule).encode_compact();
     std::string text;
     for (std::size_t p = 0; p < compact.size(); p += 76) text += compact.substr(p, 76) + "\n";
@@ -80,7 +84,8 @@ RunOptions run_options(const RunArgs& a) {
   RunOptions o;
   if (!a.shard_text.empty()) {
     o.shard = parse_shard(a.shard_text);
-    if (!o.shard) throw InputError("<command line>", 0, 0, "--shard", "'" + a.shard_text + "' is not I/N with 0 <= I < N");
+    if (!o.shard)
+      throw InputError("<command line>", 0, 0, "--shard", "'" + a.shard_text + "' is not I/N with 0 <= I < N");
   }
   o.seed = a.seed;
   o.executions = a.executions;
@@ -171,8 +176,9 @@ int RunCommand::run() {
   // (Coons et al. 2013) says why a bound prunes what a sleep set relies on
   for (const auto& sc : scenarios)
     if (opts.bound && opts.reduce.value_or(sc.reduce) == "sleep")
-      throw InputError(opts.reduce ? "<command line>" : sc.file, 0, 0, "--bound",
-                       "sleep sets search unbounded (a bound makes them miss schedules); use --reduce dpor or none with a bound");
+      throw InputError(
+          opts.reduce ? "<command line>" : sc.file, 0, 0, "--bound",
+          "sleep sets search unbounded (a bound makes them miss schedules); use --reduce dpor or none with a bound");
   check_options_apply(opts, scenarios);
   std::optional<Baseline> baseline;
   if (!baseline_file_.empty()) baseline = Baseline::load(baseline_file_);
@@ -282,8 +288,8 @@ int RunCommand::run() {
                  " scenario(s) stopped before their end; " + std::to_string(ran) + " execution(s) ran";
   }
   if (format_ == "text") {
-    std::cout << "\n" << files.size() << " scenario(s): " << passed << " passed, " << files.size() - passed
-              << " failed\n";
+    std::cout << "\n"
+              << files.size() << " scenario(s): " << passed << " passed, " << files.size() - passed << " failed\n";
     if (baseline)
       std::cout << "baseline " << baseline_file_ << ": " << suppressed << " accepted finding(s) suppressed\n";
     if (!incomplete.empty()) std::cout << incomplete << "\n";

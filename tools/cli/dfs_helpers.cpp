@@ -85,7 +85,7 @@ void DfsHelpers::helper_main(Slot& slot) {
         rec->repeat = s.repeat();
         rec->redundant = s.redundant();
         bool witness = false;  // the record needs the schedule's text
-        if (!rec->repeat) {  // (the search counts no finding of a re-run)
+        if (!rec->repeat) {    // (the search counts no finding of a re-run)
           std::vector<Finding> found = m->findings(o);
           const std::size_t known = keys.ids.size();  // ids from here on are this record's fresh keys
           for (std::size_t p = 0; p < found.size(); ++p) {

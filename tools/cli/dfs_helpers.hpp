@@ -35,8 +35,8 @@ struct DfsRecord {
   bool repeat = false, redundant = false;
   bool last = false;  // the subtree has no execution after this one
   std::vector<DfsStrategy::Addition> adds;
-  std::vector<Finding> fresh;        // findings of keys the subtree meets here first, position set
-  std::vector<std::uint32_t> held;   // the other keys found here, by their order of first meeting
+  std::vector<Finding> fresh;       // findings of keys the subtree meets here first, position set
+  std::vector<std::uint32_t> held;  // the other keys found here, by their order of first meeting
   std::uint64_t signature = 0;
   std::string schedule;  // encoded when a fresh finding or a new lock dependency needs a witness
   std::vector<LockOrderChecker::Recording> deps;  // new in the subtree, or first not gated in it
@@ -91,14 +91,14 @@ class DfsHelpers {
 
 struct DfsHelpers::Task {
   Task(std::vector<ThreadId> p, DfsStrategy s) : prefix(std::move(p)), search(std::move(s)) {}
-  std::vector<ThreadId> prefix;  // the path's choices down to the subtree's root
-  DfsStrategy search;            // the helper's; the owner's again once running is false
+  std::vector<ThreadId> prefix;                   // the path's choices down to the subtree's root
+  DfsStrategy search;                             // the helper's; the owner's again once running is false
   std::vector<std::unique_ptr<DfsRecord>> queue;  // in the search's order
   std::size_t head = 0;                           // queue[head] is the next to take
-  bool running = true;  // the helper is still on it
-  bool stop = false;    // asked to stop after its current execution
-  std::vector<std::size_t> index;  // the owner's set index of the task's keys, by first meeting
-  DfsStrategy::RootState root_state;  // of the root when lent
+  bool running = true;                            // the helper is still on it
+  bool stop = false;                              // asked to stop after its current execution
+  std::vector<std::size_t> index;                 // the owner's set index of the task's keys, by first meeting
+  DfsStrategy::RootState root_state;              // of the root when lent
 };
 
 }  // namespace mhp

@@ -77,7 +77,8 @@ int diff_scenarios(const DiffInput& in, const RunOptions& opt, const std::string
     j["operations"] = nlohmann::ordered_json::array();
     for (const auto& op : ops)
       j["operations"].push_back({{"op", op}, {"a_ns", op_span(a.timing, op)}, {"b_ns", op_span(b.timing, op)}});
-    j["speedup_b_over_a"] = b.timing.makespan ? static_cast<double>(a.timing.makespan) / static_cast<double>(b.timing.makespan) : 0.0;
+    j["speedup_b_over_a"] =
+        b.timing.makespan ? static_cast<double>(a.timing.makespan) / static_cast<double>(b.timing.makespan) : 0.0;
     j["regression"] = !only_b.empty();
     out << j.dump() << "\n";
     return only_b.empty() ? 0 : 1;
@@ -120,7 +121,8 @@ int diff_scenarios(const DiffInput& in, const RunOptions& opt, const std::string
              fmt_seconds(w.second).c_str());
     out << line;
   }
-  out << "\nresult: " << (only_b.empty() ? "no new finding in B" : std::to_string(only_b.size()) + " new finding(s) in B")
+  out << "\nresult: "
+      << (only_b.empty() ? "no new finding in B" : std::to_string(only_b.size()) + " new finding(s) in B")
       << "; B's makespan is " << ratio(a.timing.makespan, b.timing.makespan) << " faster than A's\n";
   return only_b.empty() ? 0 : 1;
 }

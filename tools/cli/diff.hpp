@@ -13,8 +13,8 @@
 namespace mhp {
 
 struct DiffInput {
-  std::string a_file, b_file;          // scenario files (the same one with variants)
-  std::string a_variant, b_variant;    // variant files, "-" for none, "" for the file's own
+  std::string a_file, b_file;        // scenario files (the same one with variants)
+  std::string a_variant, b_variant;  // variant files, "-" for none, "" for the file's own
 };
 
 // Returns the exit code: 0 (B adds no finding), 1 (it does).

@@ -121,13 +121,12 @@ std::string event_log_of(const Execution& ex) {
     const SimThread& t = ex.threads()[e.thread];
     // an op's end carries what it returned: "= -EBUSY"
     const std::string value = e.kind == EvKind::ThreadEnd ? errno_return(int(-e.value)) : std::to_string(e.value);
-    o += std::to_string(e.index) + " T" + std::to_string(e.thread) + " " + t.name + " " + event_kind_name(e.kind) + " " +
-         (e.obj ? ex.objects().describe(e.obj) : std::string("-")) + " = " + value + "  in " +
+    o += std::to_string(e.index) + " T" + std::to_string(e.thread) + " " + t.name + " " + event_kind_name(e.kind) +
+         " " + (e.obj ? ex.objects().describe(e.obj) : std::string("-")) + " = " + value + "  in " +
          ex.stacks().top_name(e.stack) + "\n";
   }
   return o;
 }
-
 
 Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs_(sc.programs) {
   ex.set_step_budget(sc.step_budget);
@@ -136,8 +135,12 @@ Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs
   for (const auto& t : sc.threads) done_.push_back(std::make_unique<Completion>(ex, "task " + t.name + " exited"));
   for (std::size_t i = 0; i < sc.threads.size(); ++i) {
     const auto& t = sc.threads[i];
-    jobs_.push_back({&k_, &programs_.at(t.program.empty() ? t.op : t.program), t.args,
-                     t.after >= 0 ? done_[t.after].get() : nullptr, done_[i].get(), {}});
+    jobs_.push_back({&k_,
+                     &programs_.at(t.program.empty() ? t.op : t.program),
+                     t.args,
+                     t.after >= 0 ? done_[t.after].get() : nullptr,
+                     done_[i].get(),
+                     {}});
     for (const FailSpec& f : t.fail) jobs_.back().inject.push_back({ex.stacks().fn(f.at), f.err, f.nth});
     ex.add_thread(t.name, thread_main, &jobs_.back());
   }
@@ -154,7 +157,8 @@ void Machine::add_checkers(std::uint32_t which) {
   refs_ = std::make_unique<RefcountChecker>(ex);
   scope_ = std::make_unique<LockScopeChecker>(ex, sc_.era);
   misuse_ = std::make_unique<LockMisuseChecker>(ex);
-  const std::array<Checker*, 6> all = {stale_.get(), race_.get(), order_.get(), refs_.get(), scope_.get(), misuse_.get()};
+  const std::array<Checker*, 6> all = {stale_.get(), race_.get(),  order_.get(),
+                                       refs_.get(),  scope_.get(), misuse_.get()};
   checkers_.clear();
   for (unsigned i = 0; i < all.size(); ++i)
     if (which >> i & 1) checkers_.push_back(all[i]);

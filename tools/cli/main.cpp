@@ -59,8 +59,8 @@ int run_main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("mhpsim ") + MHPSIM_VERSION, "print the version and exit");
   auto* help = app.add_subcommand("help", "print this help (the same as --help)");
   std::vector<std::unique_ptr<Command>> commands;
-  for (auto add : {add_run_command, add_replay_command, add_time_command, add_diff_command, add_merge_command,
-                   add_ops_command})
+  for (auto add :
+       {add_run_command, add_replay_command, add_time_command, add_diff_command, add_merge_command, add_ops_command})
     commands.push_back(add(app));
   try {
     app.parse(argc, argv);

@@ -151,12 +151,12 @@ void check_shards(const std::string& file, const std::vector<Part>& ps) {
     if (!p.shard || !first.shard)
       fail(p, "shard", "a second report of the scenario next to " + first.where() + ", not one shard of a --shard run");
     if (p.shard->second != first.shard->second)
-      fail(p, "shard", "shard " + std::to_string(p.shard->first) + "/" + std::to_string(p.shard->second) +
-                           " next to shard " + std::to_string(first.shard->first) + "/" +
-                           std::to_string(first.shard->second) + " at " + first.where());
+      fail(p, "shard",
+           "shard " + std::to_string(p.shard->first) + "/" + std::to_string(p.shard->second) + " next to shard " +
+               std::to_string(first.shard->first) + "/" + std::to_string(first.shard->second) + " at " + first.where());
     if (p.seed != first.seed)
-      fail(p, "seed", "seed " + std::to_string(p.seed) + " next to seed " + std::to_string(first.seed) + " at " +
-                          first.where());
+      fail(p, "seed",
+           "seed " + std::to_string(p.seed) + " next to seed " + std::to_string(first.seed) + " at " + first.where());
     if (!same_strategy(p.strategy, first.strategy))
       fail(p, "strategy", "strategy '" + p.strategy + "' next to '" + first.strategy + "' at " + first.where());
   }
@@ -167,8 +167,9 @@ void check_shards(const std::string& file, const std::vector<Part>& ps) {
   for (const Part& p : ps) {
     auto [it, fresh] = seen.emplace(p.shard->first, &p);
     if (!fresh)
-      fail(p, "shard", "shard " + std::to_string(p.shard->first) + "/" + std::to_string(n) + " given twice, also at " +
-                           it->second->where());
+      fail(p, "shard",
+           "shard " + std::to_string(p.shard->first) + "/" + std::to_string(n) + " given twice, also at " +
+               it->second->where());
   }
   // the first index without a report: every shard below it is there
   std::uint64_t i = 0;
@@ -267,7 +268,8 @@ int merge_report_texts(const std::vector<MergeInput>& inputs, std::ostream& out,
     }
     // The run's strategy and seed, as shard 0 (which runs a dfs search whole) states them.
     const std::vector<Part>& ps = parts[file];
-    const Part& lead = *std::find_if(ps.begin(), ps.end(), [](const Part& p) { return !p.shard || p.shard->first == 0; });
+    const Part& lead =
+        *std::find_if(ps.begin(), ps.end(), [](const Part& p) { return !p.shard || p.shard->first == 0; });
     m.r.strategy = lead.strategy;
     m.r.seed = lead.seed;
     // a dfs search says in its strategy whether it completed (expect.complete)

@@ -78,7 +78,12 @@ OutputFile::OutputFile(const std::string& path) : path_(path) {
   if (fd_ < 0) throw_output_error(path, errno);
   tmp_ = t;
   register_tmp(tmp_);
-  fchmod(fd_, 0666 & ~[] { mode_t m = umask(0); umask(m); return m; }());  // as a plain open() would
+  fchmod(
+      fd_, 0666 & ~[] {
+        mode_t m = umask(0);
+        umask(m);
+        return m;
+      }());  // as a plain open() would
 }
 
 OutputFile::~OutputFile() {
@@ -139,8 +144,10 @@ class StdoutBuf final : public std::streambuf {
     while (p < pptr() && !err_) {
       ssize_t n = ::write(1, p, std::size_t(pptr() - p));
       if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) err_ = n < 0 ? errno : EIO;
-      else p += n;
+      if (n <= 0)
+        err_ = n < 0 ? errno : EIO;
+      else
+        p += n;
     }
     setp(buf_, buf_ + sizeof buf_);  // after a failure the rest is dropped
     return err_ ? -1 : 0;
@@ -155,7 +162,7 @@ StdoutBuf* g_stdout = nullptr;
 
 void install_stdout_buffer() {
   if (g_stdout || isatty(1)) return;  // a terminal keeps stdio's line buffering
-  g_stdout = new StdoutBuf;             // never freed: std::cout flushes it at exit
+  g_stdout = new StdoutBuf;           // never freed: std::cout flushes it at exit
   std::cout.rdbuf(g_stdout);
 }
 

@@ -14,8 +14,8 @@
 #include <stdexcept>
 #include <unordered_set>
 
-#include <tbb/task_group.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include "model/engine/dfs.hpp"
 #include "model/support/stop_request.hpp"
@@ -124,7 +124,7 @@ void check_expectations(const Scenario& sc, ScenarioResult& res) {
 SearchSpec search_spec(const Scenario& sc, const RunOptions& opt) {
   SearchSpec s;
   const std::string kind = opt.strategy.value_or(sc.strategy);
-  s.kind = opt.replay       ? SearchKind::Replay
+  s.kind = opt.replay      ? SearchKind::Replay
            : kind == "dfs" ? SearchKind::Dfs
            : kind == "pct" ? SearchKind::Pct
            : kind == "pos" ? SearchKind::Pos
@@ -165,7 +165,8 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   res.strategy = search_kind_name(spec.kind);
 
   if (spec.kind == SearchKind::Replay) {
-    Explored x = explore(sc, spec, [&] { return replay_search(spec); }, 1);
+    Explored x = explore(
+        sc, spec, [&] { return replay_search(spec); }, 1);
     x.search->describe(res, x.run);
     res.lock_graph = x.run.graph.edges();
     res.findings = x.run.findings();
@@ -191,14 +192,16 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   }
   Explored x;
   if (spec.kind == SearchKind::Dfs) {
-    x = explore(sc, spec, [&] { return dfs_search(sc, spec); }, 1);
+    x = explore(
+        sc, spec, [&] { return dfs_search(sc, spec); }, 1);
   } else {
     // Every execution's schedule is a function of (seed, index) alone, so the
     // findings and their first witnesses do not depend on how executions are
     // spread over workers.
     const std::uint64_t k = spec.kind == SearchKind::Pct ? pct_steps(sc) : 0;
     SampledIndices indices(spec);
-    x = explore(sc, spec, [&] { return sampled_search(sc, spec, indices, k); }, spec.jobs);
+    x = explore(
+        sc, spec, [&] { return sampled_search(sc, spec, indices, k); }, spec.jobs);
   }
   if (opt.only_execution) res.executions = spec.executions;
   x.search->describe(res, x.run);
@@ -253,8 +256,7 @@ void run_scenarios(const std::vector<Scenario>& scenarios, const RunOptions& opt
   auto weight = [&](const Scenario& sc) {
     double runs = double(opt.executions.value_or(sc.executions));
     if (sc.timing.present) runs += sc.timing.speedup_over.empty() ? 1 : 2;
-    return std::max(runs, 1.0) * double(sc.threads.size()) * double(sc.geo.sections) *
-           (sc.check_invariants ? 2 : 1);
+    return std::max(runs, 1.0) * double(sc.threads.size()) * double(sc.geo.sections) * (sc.check_invariants ? 2 : 1);
   };
   std::stable_sort(order.begin(), order.end(),
                    [&](std::size_t a, std::size_t b) { return weight(scenarios[a]) > weight(scenarios[b]); });

@@ -18,19 +18,19 @@ namespace mhp {
 
 struct RunOptions {
   std::optional<std::uint64_t> seed, executions;
-  std::optional<Schedule> replay;  // run exactly this schedule once
-  bool events = false;                  // replay: list every event (ScenarioResult::event_log)
-  std::optional<std::string> strategy;  // overrides explore.strategy: random, pct, pos
-  std::optional<unsigned> depth;        // pct bug depth
-  std::optional<unsigned> bound;        // dfs preemption bound
-  std::optional<std::string> reduce;    // dfs reduction: none, sleep, dpor
-  std::optional<unsigned> jobs;         // worker threads (oneTBB); results identical for any value
-  std::optional<Shard> shard;  // run executions with index % n == i
-  bool shrink = true;                   // shrink every witness
+  std::optional<Schedule> replay;               // run exactly this schedule once
+  bool events = false;                          // replay: list every event (ScenarioResult::event_log)
+  std::optional<std::string> strategy;          // overrides explore.strategy: random, pct, pos
+  std::optional<unsigned> depth;                // pct bug depth
+  std::optional<unsigned> bound;                // dfs preemption bound
+  std::optional<std::string> reduce;            // dfs reduction: none, sleep, dpor
+  std::optional<unsigned> jobs;                 // worker threads (oneTBB); results identical for any value
+  std::optional<Shard> shard;                   // run executions with index % n == i
+  bool shrink = true;                           // shrink every witness
   std::optional<std::uint64_t> only_execution;  // replay by seed: run only execution K
-  unsigned shrink_budget = 200;         // replays per finding
-  bool progress = true;                 // per-scenario progress line (stderr, terminals only)
-  bool memo = true;                     // repeated schedules answered from the schedule trie (--no-memo: all simulated)
+  unsigned shrink_budget = 200;                 // replays per finding
+  bool progress = true;                         // per-scenario progress line (stderr, terminals only)
+  bool memo = true;  // repeated schedules answered from the schedule trie (--no-memo: all simulated)
 };
 
 // The scenario's search as the options change it (search.hpp).

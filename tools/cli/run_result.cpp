@@ -56,7 +56,8 @@ std::vector<Finding> RunResult::findings() {
   std::vector<Node*> order;
   for (Node* n : by_first_)
     if (!(n->f.kind == FindingKind::Lockorder && again.count(n->f.key))) order.push_back(n);
-  std::stable_sort(order.begin(), order.end(), [](const Node* a, const Node* b) { return witness(a->f) < witness(b->f); });
+  std::stable_sort(order.begin(), order.end(),
+                   [](const Node* a, const Node* b) { return witness(a->f) < witness(b->f); });
   std::vector<Finding> out;
   out.reserve(order.size() + cycles.size());
   for (Node* n : order) out.push_back(std::move(n->f));

@@ -20,7 +20,7 @@ namespace mhp {
 class RunResult final : public KnownKeys {
  public:
   struct Entry {
-    Finding f;  // with its witness (execution, schedule, position) and count
+    Finding f;               // with its witness (execution, schedule, position) and count
     std::uint64_t last = 0;  // the last execution that counted it
   };
   // One execution's findings, positions set (a key counts once per
@@ -71,12 +71,12 @@ class RunResult final : public KnownKeys {
   std::vector<Finding> findings();
   bool has(const std::string& key) const override { return by_key_.count(key) != 0; }
 
-  std::uint64_t executions = 0;  // run (or answered from the schedule trie)
-  std::uint64_t simulated = 0;   // of those, simulated
+  std::uint64_t executions = 0;              // run (or answered from the schedule trie)
+  std::uint64_t simulated = 0;               // of those, simulated
   std::unordered_set<std::uint64_t> traces;  // their Mazurkiewicz traces (Machine::trace_signature)
   LockGraph graph;
-  bool stopped = false;  // a stop request ended the search early
-  std::string event_log;  // of the one execution a replay asked for, with --events
+  bool stopped = false;                 // a stop request ended the search early
+  std::string event_log;                // of the one execution a replay asked for, with --events
   std::vector<std::string> op_results;  // how its threads' ops returned
 
  private:

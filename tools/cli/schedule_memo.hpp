@@ -44,7 +44,7 @@ class ScheduleMemo {
     std::uint32_t off = 0, len = 0;  // the schedule, in bytes_
     std::uint64_t sig = 0;
   };
-  static constexpr std::uint64_t kTrial = 1024;         // misses before the memo may give up
+  static constexpr std::uint64_t kTrial = 1024;       // misses before the memo may give up
   static constexpr std::size_t kMaxBytes = 4u << 20;  // schedules kept, per Machine
   bool same(const Entry& e, const std::vector<ThreadId>& c) const {
     return e.len == c.size() && (c.empty() || std::memcmp(bytes_.data() + e.off, c.data(), c.size()) == 0);

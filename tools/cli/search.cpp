@@ -16,8 +16,8 @@ const char* search_kind_name(SearchKind k) {
 SearchKind search_kind_of(const std::string& text) {
   for (SearchKind k : {SearchKind::Replay, SearchKind::Random, SearchKind::Pct, SearchKind::Pos, SearchKind::Dfs}) {
     const std::string name = search_kind_name(k);
-    if (text.compare(0, name.size(), name) == 0 && (text.size() == name.size() || text[name.size()] == ' ' ||
-                                                    text[name.size()] == ','))
+    if (text.compare(0, name.size(), name) == 0 &&
+        (text.size() == name.size() || text[name.size()] == ' ' || text[name.size()] == ','))
       return k;
   }
   return SearchKind::Random;

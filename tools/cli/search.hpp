@@ -31,17 +31,17 @@ enum class SearchKind : std::uint8_t { Replay, Random, Pct, Pos, Dfs };
 struct SearchSpec {
   SearchKind kind = SearchKind::Random;
   std::uint64_t seed = 0;
-  std::uint64_t executions = 0;  // at most (replay: 1; --execution K: K + 1)
-  unsigned depth = 0;            // pct's bug depth
+  std::uint64_t executions = 0;           // at most (replay: 1; --execution K: K + 1)
+  unsigned depth = 0;                     // pct's bug depth
   Reduction reduction = Reduction::None;  // dfs
-  unsigned bound = 0;  // dfs: preemption bound (DfsStrategy::kUnbounded: none)
+  unsigned bound = 0;                     // dfs: preemption bound (DfsStrategy::kUnbounded: none)
   unsigned jobs = 1;
-  std::optional<Shard> shard;          // sampled: executions with index % n == i
-  std::optional<std::uint64_t> only;   // sampled: only execution K (replay by seed)
-  const Schedule* replay = nullptr;    // replay: the schedule
-  bool memo = true;      // repeated schedules answered from the schedule trie; trace signatures memoized
-  bool progress = true;  // the progress line on stderr
-  bool events = false;   // replay, --execution: keep the execution's event log
+  std::optional<Shard> shard;         // sampled: executions with index % n == i
+  std::optional<std::uint64_t> only;  // sampled: only execution K (replay by seed)
+  const Schedule* replay = nullptr;   // replay: the schedule
+  bool memo = true;                   // repeated schedules answered from the schedule trie; trace signatures memoized
+  bool progress = true;               // the progress line on stderr
+  bool events = false;                // replay, --execution: keep the execution's event log
 };
 
 // The name of a kind as scenarios and --strategy write it.

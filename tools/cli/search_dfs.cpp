@@ -73,7 +73,8 @@ class DfsSearch final : public Search {
     } else {
       std::vector<std::size_t> index;
       r.count_again(helpers_->held_index(*lent_, rec), i);
-      r.add_execution(std::move(rec.fresh), i, [&] { return rec.schedule; }, nullptr, &index);
+      r.add_execution(
+          std::move(rec.fresh), i, [&] { return rec.schedule; }, nullptr, &index);
       helpers_->note_fresh(*lent_, index);
       r.traces.insert(rec.signature);
     }
@@ -104,8 +105,8 @@ class DfsSearch final : public Search {
   std::string progress(std::uint64_t done, double seconds, const RunResult& r) override {
     if (tree_ < 0) tree_ = estimate_unreduced(sc_, kEstimatePaths, spec_.bound);
     std::string round = dfs_->bounded() ? ", round " + std::to_string(dfs_->complete_bound() + 1) + " (of 0-" +
-                                             std::to_string(spec_.bound) + ")"
-                                       : "";
+                                              std::to_string(spec_.bound) + ")"
+                                        : "";
     char b[320];
     std::snprintf(b, sizeof b,
                   "%s: dfs%s: %llu of at most %llu executions (without reduction the tree has about %.3g), "
@@ -129,8 +130,8 @@ class DfsSearch final : public Search {
     if (red == Reduction::None)
       how = "preemption bound " + std::to_string(bound) + ", " + rounds;
     else if (dfs_->bounded())
-      how = "source sets, preemption bound " + std::to_string(bound) + ", BPOR: conservative branches, no sleep sets, " +
-            rounds;
+      how = "source sets, preemption bound " + std::to_string(bound) +
+            ", BPOR: conservative branches, no sleep sets, " + rounds;
     else
       how = std::string(red == Reduction::Dpor ? "source sets and sleep sets" : "sleep sets") + ", unbounded, " +
             std::to_string(redundant_) + " sleep-blocked executions";
@@ -149,7 +150,7 @@ class DfsSearch final : public Search {
     std::string stop = "INCOMPLETE: stopped at explore.executions" + (proved.empty() ? "" : " (" + proved + ")");
     if (stopped)
       stop = "INCOMPLETE: " + stop_text() + " after " + std::to_string(i_) + " executions" +
-             (!dfs_->bounded()   ? std::string()
+             (!dfs_->bounded() ? std::string()
               : proved.empty() ? std::string(", no bound complete")
                                : ", bound " + std::to_string(dfs_->complete_bound()) + " complete (" + proved + ")");
     res.strategy = "dfs (" + how + ", " + (complete_ ? "complete" : stop) + ")";

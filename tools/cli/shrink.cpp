@@ -17,8 +17,10 @@ using Runs = std::vector<std::pair<ThreadId, std::uint64_t>>;
 Runs to_runs(const Schedule& s) {
   Runs r;
   for (ThreadId t : s.choices)
-    if (!r.empty() && r.back().first == t) ++r.back().second;
-    else r.push_back({t, 1});
+    if (!r.empty() && r.back().first == t)
+      ++r.back().second;
+    else
+      r.push_back({t, 1});
   return r;
 }
 

@@ -64,10 +64,10 @@ std::optional<std::chrono::milliseconds> parse_duration(const std::string& text)
 RunStop::RunStop(std::optional<std::chrono::milliseconds> limit, const std::string& limit_text) {
   g_limit_text = limit_text;
   for (int s : {SIGINT, SIGTERM}) {
-    struct sigaction old{};
+    struct sigaction old {};
     sigaction(s, nullptr, &old);
     if (old.sa_handler == SIG_IGN) continue;  // nohup's choice
-    struct sigaction sa{};
+    struct sigaction sa {};
     sa.sa_handler = on_stop_signal;
     sigemptyset(&sa.sa_mask);
     sa.sa_flags = SA_RESTART;

@@ -1,9 +1,9 @@
 #include "tools/cli/timing.hpp"
 
+#include <malloc.h>
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
-#include <malloc.h>
 #include <map>
 
 #include "model/support/input_error.hpp"
@@ -96,7 +96,8 @@ std::vector<LockStatRow> lock_stat(const Execution& ex, const VirtualTime& vt) {
 // Back from the thread that ends last: it ran until its end; before that, the
 // latest wait that delayed it hands the path to the thread that woke it, which
 // ran until the moment it woke it.
-std::vector<PathSegment> critical_path(const Execution& ex, const VirtualTime& vt, const std::vector<ThreadTiming>& th) {
+std::vector<PathSegment> critical_path(const Execution& ex, const VirtualTime& vt,
+                                       const std::vector<ThreadTiming>& th) {
   std::vector<PathSegment> path;
   if (th.empty()) return path;
   std::size_t t = 0;
@@ -150,7 +151,7 @@ TimingResult run_timing(const Scenario& sc, bool check, std::string* trace) {
     r.findings = m.findings(o);
     for (auto& f : m.order().cycles()) r.findings.push_back(std::move(f));
   }
-  r.status = o.status == Outcome::Status::Completed ? "completed"
+  r.status = o.status == Outcome::Status::Completed  ? "completed"
              : o.status == Outcome::Status::Deadlock ? "DEADLOCK"
              : o.status == Outcome::Status::Livelock ? "LIVELOCK (" + o.detail + ")"
                                                      : "diverged";

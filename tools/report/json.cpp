@@ -50,9 +50,15 @@ std::string render_json(const ScenarioResult& r) {
     g["file"] = r.file;
     nlohmann::ordered_json deps = nlohmann::ordered_json::array();
     for (const auto& e : r.lock_graph)
-      deps.push_back({{"from", e.from}, {"to", e.to}, {"from_read", e.from_read}, {"to_read", e.to_read},
-                      {"gated", e.gated}, {"execution", e.execution}, {"schedule", e.schedule},
-                      {"holder", side_json(e.holder, r.era)}, {"taker", side_json(e.taker, r.era)}});
+      deps.push_back({{"from", e.from},
+                      {"to", e.to},
+                      {"from_read", e.from_read},
+                      {"to_read", e.to_read},
+                      {"gated", e.gated},
+                      {"execution", e.execution},
+                      {"schedule", e.schedule},
+                      {"holder", side_json(e.holder, r.era)},
+                      {"taker", side_json(e.taker, r.era)}});
     g["deps"] = deps;
     out += g.dump() + "\n";
   }

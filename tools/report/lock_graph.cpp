@@ -66,7 +66,8 @@ std::string render_lock_graph(const std::vector<ScenarioResult>& results) {
     std::string prefix = "s" + std::to_string(i) + ":";
     o << "  subgraph " << q("cluster_" + std::to_string(i)) << " {\n"
       << "    label=" << q(r.name + " (" + r.file + ")") << ";\n";
-    if (nodes.empty()) o << "    " << q(prefix + "(none)") << " [label=\"no lock taken under another\", shape=plaintext];\n";
+    if (nodes.empty())
+      o << "    " << q(prefix + "(none)") << " [label=\"no lock taken under another\", shape=plaintext];\n";
     for (const auto& n : nodes)
       o << "    " << q(prefix + n) << " [label=" << q(n)
         << (cyc_nodes.count(n) ? ", color=red, fontcolor=red, penwidth=2" : "") << "];\n";

@@ -48,8 +48,8 @@ struct Witness {
 
 // One expectation of the scenario (or of the baseline) and whether it held.
 struct ExpectResult {
-  std::string name;    // "expect race 'race/*'", "other_findings: forbidden", "baseline"
-  int line = 0;        // in the scenario file (0: none)
+  std::string name;  // "expect race 'race/*'", "other_findings: forbidden", "baseline"
+  int line = 0;      // in the scenario file (0: none)
   bool ok = true;
   std::string detail;  // the report line
 };
@@ -57,9 +57,9 @@ struct ExpectResult {
 struct ScenarioResult {
   std::string file, name, variant, era, strategy;
   std::uint64_t seed = 0, executions = 0;
-  std::uint64_t executions_run = 0;  // by this process (a shard runs its share)
+  std::uint64_t executions_run = 0;        // by this process (a shard runs its share)
   std::uint64_t executions_simulated = 0;  // of those, not answered from the schedule trie (not in reports)
-  bool complete = false;             // dfs: every schedule within the bound was run
+  bool complete = false;                   // dfs: every schedule within the bound was run
   // Why the run ended before its end ("interrupted by SIGINT", "stopped by
   // time limit (90s)"); empty if it ran to its end. A stopped run reports the
   // executions_run it made of executions_planned, unshrunk witnesses and no
@@ -69,27 +69,27 @@ struct ScenarioResult {
   // Executions the step budget cut short of a program's end that were not a
   // livelock (tools/cli/step_budget.hpp): no finding, only this count.
   std::uint64_t budget_cut = 0;
-  std::uint64_t step_budget = 0;  // when an execution used all of it: the budget
-  std::uint64_t fair_steps = 0;   // and the fair run's choice points (0: it did not end within the budget)
-  std::uint64_t traces = 0;          // distinct Mazurkiewicz traces seen (coverage)
-  double unreduced_estimate = 0;     // reduced dfs: executions a search without reduction would run (estimate)
-  std::optional<Shard> shard;  // --shard i/n: this report is shard i of n
-  std::optional<TimingResult> timing;  // scenarios with `timing:`: the timing run and its expectations
-  std::vector<Finding> findings;     // in order of first appearance
-  std::string event_log;             // RunOptions::events: one line per event
-  std::vector<std::string> expect_lines;  // "found uninit/..." / "MISSING ..."
-  std::vector<ExpectResult> expectations; // the same, one per expectation (JUnit testcases)
-  std::vector<LockEdge> lock_graph;       // the run's lock dependency graph (lock-graph DOT)
+  std::uint64_t step_budget = 0;             // when an execution used all of it: the budget
+  std::uint64_t fair_steps = 0;              // and the fair run's choice points (0: it did not end within the budget)
+  std::uint64_t traces = 0;                  // distinct Mazurkiewicz traces seen (coverage)
+  double unreduced_estimate = 0;             // reduced dfs: executions a search without reduction would run (estimate)
+  std::optional<Shard> shard;                // --shard i/n: this report is shard i of n
+  std::optional<TimingResult> timing;        // scenarios with `timing:`: the timing run and its expectations
+  std::vector<Finding> findings;             // in order of first appearance
+  std::string event_log;                     // RunOptions::events: one line per event
+  std::vector<std::string> expect_lines;     // "found uninit/..." / "MISSING ..."
+  std::vector<ExpectResult> expectations;    // the same, one per expectation (JUnit testcases)
+  std::vector<LockEdge> lock_graph;          // the run's lock dependency graph (lock-graph DOT)
   std::map<std::string, Witness> witnesses;  // by finding key, when attach_witnesses() ran
-  int name_line = 1;                      // line of `name:` in the scenario file
-  bool baselined = false;                 // run with --baseline: findings are the new ones only
-  std::size_t suppressed = 0;             // findings the baseline accepted (dropped from `findings`)
+  int name_line = 1;                         // line of `name:` in the scenario file
+  bool baselined = false;                    // run with --baseline: findings are the new ones only
+  std::size_t suppressed = 0;                // findings the baseline accepted (dropped from `findings`)
   std::vector<Finding> suppressed_findings;  // those findings
   // run --schedule-dir: the file each long witness was written to, by finding
   // key (the text's replay command names it instead of the schedule)
   std::map<std::string, std::string> schedule_files;
   bool replay = false;
-  std::string replay_error;          // divergence, empty if none
+  std::string replay_error;             // divergence, empty if none
   std::vector<std::string> op_results;  // replay: how each thread's op returned
   bool ok = true;
 };

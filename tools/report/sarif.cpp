@@ -38,8 +38,8 @@ std::string percent_encode(const std::string& path) {
   static const char* hex = "0123456789ABCDEF";
   std::string o;
   for (unsigned char c : path) {
-    bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
-                 c == '.' || c == '_' || c == '~' || c == '/';
+    bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+                 c == '_' || c == '~' || c == '/';
     if (plain) {
       o += static_cast<char>(c);
     } else {
@@ -181,12 +181,12 @@ json code_flow(const json& art, const Finding& f, const Witness& w, std::vector<
   std::int64_t order = 0;
   for (const Step& s : steps) flows[w.events[s.first].thread]["locations"].push_back(step_location(art, w, s, ++order));
   json cf;
-  cf["message"]["text"] = "witness schedule " + schedule_text(f.schedule) +
-                          (w.replay_error.empty() ? "" : " (replay diverged: " + w.replay_error + ")") +
-                          (cut == 0 ? ""
-                                    : " (" + std::to_string(cut) + " locations cut to stay within " +
-                                          std::to_string(cap) +
-                                          " per result: the finding's own and the latest kept; replay for all)");
+  cf["message"]["text"] =
+      "witness schedule " + schedule_text(f.schedule) +
+      (w.replay_error.empty() ? "" : " (replay diverged: " + w.replay_error + ")") +
+      (cut == 0 ? ""
+                : " (" + std::to_string(cut) + " locations cut to stay within " + std::to_string(cap) +
+                      " per result: the finding's own and the latest kept; replay for all)");
   cf["threadFlows"] = json::array();
   for (auto& fl : flows)
     if (!fl["locations"].empty()) cf["threadFlows"].push_back(std::move(fl));
@@ -263,8 +263,8 @@ std::string render_sarif(const std::vector<ScenarioResult>& results, const std::
       res["message"]["text"] = f.title + ": " + f.summary;
       std::vector<std::string> stack;
       if (!f.sides.empty()) stack.assign(f.sides[0].stack.rbegin(), f.sides[0].stack.rend());
-      res["locations"] = json::array(
-          {location(art, r.name_line, stack, stack.empty() ? std::string() : FunctionFiles::get().file(r.era, stack.back()))});
+      res["locations"] = json::array({location(
+          art, r.name_line, stack, stack.empty() ? std::string() : FunctionFiles::get().file(r.era, stack.back()))});
       res["partialFingerprints"]["mhpsimKey/v1"] = f.key;
       json p;
       p["key"] = f.key;
@@ -310,7 +310,8 @@ std::string render_sarif(const std::vector<ScenarioResult>& results, const std::
         e.steps = witness_steps(w->second);
         // executionOrder only shrinks when a cap cuts, so this is an upper bound
         for (std::size_t i = 0; i < e.steps.size(); ++i)
-          e.step_bytes.push_back(step_location(art, w->second, e.steps[i], static_cast<std::int64_t>(i + 1)).dump().size() + 1);
+          e.step_bytes.push_back(
+              step_location(art, w->second, e.steps[i], static_cast<std::int64_t>(i + 1)).dump().size() + 1);
         std::size_t none = 0;
         e.flow_overhead = code_flow(art, f, w->second, {}, kSarifMaxThreadFlowLocations, none).dump().size() + 256;
       }

@@ -12,11 +12,13 @@ const char* kRule = "===========================================================
 // An estimate to three significant digits: 1,234,000 not 1233987.5.
 std::string fmt_estimate(double x) {
   char b[64];
-  if (x < 1e6) snprintf(b, sizeof b, "%.0f", x);
-  else snprintf(b, sizeof b, "%.3g", x);
+  if (x < 1e6)
+    snprintf(b, sizeof b, "%.0f", x);
+  else
+    snprintf(b, sizeof b, "%.3g", x);
   return b;
 }
-}
+}  // namespace
 
 std::string render_finding_text(const Finding& f, const ScenarioResult& r) {
   std::string o = kRule;
@@ -43,14 +45,14 @@ std::string render_finding_text(const Finding& f, const ScenarioResult& r) {
   if (r.replay) {
     o += "replayed schedule: " + f.schedule + "\n";
   } else {
-    o += "strategy " + r.strategy + ", seed " + std::to_string(r.seed) + ", execution " +
-         std::to_string(f.execution) + " (first of " + std::to_string(f.count) + " of " +
-         std::to_string(r.executions) + " executions)\n";
+    o += "strategy " + r.strategy + ", seed " + std::to_string(r.seed) + ", execution " + std::to_string(f.execution) +
+         " (first of " + std::to_string(f.count) + " of " + std::to_string(r.executions) + " executions)\n";
   }
   o += "key: " + f.key + "\n";
   auto sf = r.schedule_files.find(f.key);
-  o += "replay: " + (sf != r.schedule_files.end() ? replay_command_file(r.file, sf->second)
-                                                 : replay_command_text(r.file, f.schedule)) +
+  o += "replay: " +
+       (sf != r.schedule_files.end() ? replay_command_file(r.file, sf->second)
+                                     : replay_command_text(r.file, f.schedule)) +
        "\n";
   o += kRule;
   return o;
@@ -65,9 +67,9 @@ std::string incomplete_text(const ScenarioResult& r) {
 
 std::string render_text(const ScenarioResult& r) {
   std::string o = "mhpsim: " + r.name + " (" + r.file + "): era " + r.era + ", variant " + r.variant + ", " +
-                  (r.replay ? (r.strategy == "replay" ? std::string("replay of one schedule")
-                                                      : "replay by seed: strategy " + r.strategy + ", seed " +
-                                                            std::to_string(r.seed))
+                  (r.replay ? (r.strategy == "replay"
+                                   ? std::string("replay of one schedule")
+                                   : "replay by seed: strategy " + r.strategy + ", seed " + std::to_string(r.seed))
                             : "strategy " + r.strategy + ", seed " + std::to_string(r.seed) + ", " +
                                   std::to_string(r.executions) + " executions") +
                   "\n";
@@ -83,8 +85,8 @@ std::string render_text(const ScenarioResult& r) {
     o += "coverage: " + std::to_string(r.traces) + " distinct interleavings (Mazurkiewicz traces) in " +
          std::to_string(r.executions_run) + " executions\n";
   if (r.budget_cut > 0)
-    o += "step budget: " + std::to_string(r.budget_cut) + " execution(s) cut short at " + std::to_string(r.step_budget) +
-         " choice points, not a livelock: " +
+    o += "step budget: " + std::to_string(r.budget_cut) + " execution(s) cut short at " +
+         std::to_string(r.step_budget) + " choice points, not a livelock: " +
          (r.fair_steps ? "a fair run of the programs takes " + std::to_string(r.fair_steps) +
                              ", more than a quarter of the budget"
                        : std::string("a fair run of the programs does not end within it either")) +
@@ -98,7 +100,10 @@ std::string render_text(const ScenarioResult& r) {
   if (r.timing) o += "\n" + render_timing_text(*r.timing) + "\n";
   if (!r.stopped.empty()) o += incomplete_text(r) + "\n";
   if (!r.replay)
-    o += std::string("result: ") + (r.stopped.empty() ? "" : r.ok ? "INCOMPLETE (PASS so far) " : "INCOMPLETE (FAIL) ") +
+    o += std::string("result: ") +
+         (r.stopped.empty() ? ""
+          : r.ok            ? "INCOMPLETE (PASS so far) "
+                            : "INCOMPLETE (FAIL) ") +
          (r.stopped.empty() ? (r.ok ? "PASS " : "FAIL ") : "") + r.name + "\n";
   return o;
 }

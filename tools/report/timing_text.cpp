@@ -23,9 +23,12 @@ std::string usecs(Nanos ns) {  // lock_stat prints microseconds with two decimal
 std::string fmt_seconds(Nanos ns) {  // seconds, or ms / us when below one
   char b[32];
   double v = static_cast<double>(ns);
-  if (ns >= 1000000000 || ns == 0) snprintf(b, sizeof b, "%.3f s", v / 1e9);
-  else if (ns >= 1000000) snprintf(b, sizeof b, "%.3f ms", v / 1e6);
-  else snprintf(b, sizeof b, "%.3f us", v / 1e3);
+  if (ns >= 1000000000 || ns == 0)
+    snprintf(b, sizeof b, "%.3f s", v / 1e9);
+  else if (ns >= 1000000)
+    snprintf(b, sizeof b, "%.3f ms", v / 1e6);
+  else
+    snprintf(b, sizeof b, "%.3f us", v / 1e3);
   return b;
 }
 
@@ -48,7 +51,8 @@ std::string render_timing_text(const TimingResult& t) {
        pad("acquisitions", 13, true) + pad("holdtime-min", 14, true) + pad("holdtime-max", 14, true) +
        pad("holdtime-total", 16, true) + pad("holdtime-avg", 14, true) + "\n";
   for (const auto& l : t.locks) {
-    Nanos wavg = l.contentions ? l.wait_total / l.contentions : 0, havg = l.acquisitions ? l.hold_total / l.acquisitions : 0;
+    Nanos wavg = l.contentions ? l.wait_total / l.contentions : 0,
+          havg = l.acquisitions ? l.hold_total / l.acquisitions : 0;
     o += pad(l.cls + ":", 26) + pad(std::to_string(l.contentions), 12, true) + pad(usecs(l.wait_min), 14, true) +
          pad(usecs(l.wait_max), 14, true) + pad(usecs(l.wait_total), 16, true) + pad(usecs(wavg), 14, true) +
          pad(std::to_string(l.acquisitions), 13, true) + pad(usecs(l.hold_min), 14, true) +
@@ -71,18 +75,27 @@ nlohmann::ordered_json timing_json(const TimingResult& t) {
   j["status"] = t.status;
   j["threads"] = nlohmann::ordered_json::array();
   for (const auto& th : t.threads)
-    j["threads"].push_back({{"name", th.name}, {"op", th.op}, {"start_ns", th.start}, {"end_ns", th.end},
-                            {"busy_ns", th.busy}, {"waited_ns", th.waited}});
+    j["threads"].push_back({{"name", th.name},
+                            {"op", th.op},
+                            {"start_ns", th.start},
+                            {"end_ns", th.end},
+                            {"busy_ns", th.busy},
+                            {"waited_ns", th.waited}});
   j["lock_stat"] = nlohmann::ordered_json::array();
   for (const auto& l : t.locks)
-    j["lock_stat"].push_back({{"class", l.cls}, {"contentions", l.contentions}, {"waittime_min_ns", l.wait_min},
-                              {"waittime_max_ns", l.wait_max}, {"waittime_total_ns", l.wait_total},
-                              {"acquisitions", l.acquisitions}, {"holdtime_min_ns", l.hold_min},
-                              {"holdtime_max_ns", l.hold_max}, {"holdtime_total_ns", l.hold_total}});
+    j["lock_stat"].push_back({{"class", l.cls},
+                              {"contentions", l.contentions},
+                              {"waittime_min_ns", l.wait_min},
+                              {"waittime_max_ns", l.wait_max},
+                              {"waittime_total_ns", l.wait_total},
+                              {"acquisitions", l.acquisitions},
+                              {"holdtime_min_ns", l.hold_min},
+                              {"holdtime_max_ns", l.hold_max},
+                              {"holdtime_total_ns", l.hold_total}});
   j["critical_path"] = nlohmann::ordered_json::array();
   for (const auto& s : t.critical_path)
-    j["critical_path"].push_back({{"thread", s.thread}, {"from_ns", s.from}, {"to_ns", s.to}, {"waits_for", s.lock},
-                                  {"released_by", s.holder}});
+    j["critical_path"].push_back(
+        {{"thread", s.thread}, {"from_ns", s.from}, {"to_ns", s.to}, {"waits_for", s.lock}, {"released_by", s.holder}});
   j["expectations"] = t.expect_lines;
   return j;
 }

@@ -24,16 +24,18 @@ double us(Nanos ns) { return static_cast<double>(ns) / 1000.0; }
 
 std::string render_timing_trace(const Execution& ex, const VirtualTime& vt, const TimingResult& t) {
   json events = json::array();
-  events.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", 1}, {"args", {{"name", t.name + " (virtual time)"}}}});
+  events.push_back(
+      {{"ph", "M"}, {"name", "process_name"}, {"pid", 1}, {"args", {{"name", t.name + " (virtual time)"}}}});
   const auto& threads = ex.threads();
   for (std::size_t i = 0; i < threads.size(); ++i)
-    events.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", 1}, {"tid", i + 1}, {"args", {{"name", threads[i].name}}}});
+    events.push_back(
+        {{"ph", "M"}, {"name", "thread_name"}, {"pid", 1}, {"tid", i + 1}, {"args", {{"name", threads[i].name}}}});
 
   const StackTable& st = ex.stacks();
   const Nanos min_dur = std::max<Nanos>(1, t.makespan / 20000);
   std::uint64_t dropped = 0;
   struct Open {
-    std::vector<std::pair<StackId, Nanos>> frames;  // trie nodes root to leaf, with their start
+    std::vector<std::pair<StackId, Nanos>> frames;                      // trie nodes root to leaf, with their start
     std::map<ObjId, std::vector<std::pair<Nanos, std::string>>> holds;  // lock -> this thread's holds: start, name
     Nanos blocked_at = 0;
     bool blocked = false;
@@ -50,8 +52,13 @@ std::string render_timing_trace(const Execution& ex, const VirtualTime& vt, cons
         ++dropped;
         continue;
       }
-      events.push_back({{"ph", "X"}, {"name", st.top_name(node)}, {"cat", "function"}, {"pid", 1}, {"tid", th + 1},
-                        {"ts", us(start)}, {"dur", us(at - start)}});
+      events.push_back({{"ph", "X"},
+                        {"name", st.top_name(node)},
+                        {"cat", "function"},
+                        {"pid", 1},
+                        {"tid", th + 1},
+                        {"ts", us(start)},
+                        {"dur", us(at - start)}});
     }
   };
   for (const Event& e : ex.events()) {
@@ -62,8 +69,13 @@ std::string render_timing_trace(const Execution& ex, const VirtualTime& vt, cons
       if (at - o.blocked_at < min_dur)
         ++dropped;
       else
-        events.push_back({{"ph", "X"}, {"name", "blocked"}, {"cat", "wait"}, {"pid", 1}, {"tid", e.thread + 1},
-                          {"ts", us(o.blocked_at)}, {"dur", us(at - o.blocked_at)}});
+        events.push_back({{"ph", "X"},
+                          {"name", "blocked"},
+                          {"cat", "wait"},
+                          {"pid", 1},
+                          {"tid", e.thread + 1},
+                          {"ts", us(o.blocked_at)},
+                          {"dur", us(at - o.blocked_at)}});
     }
     path.clear();
     for (StackId s = e.stack; s != 0; s = st.parent(s)) path.push_back(s);
@@ -87,10 +99,20 @@ std::string render_timing_trace(const Execution& ex, const VirtualTime& vt, cons
         if (at - start < min_dur) {
           ++dropped;
         } else {
-          events.push_back({{"ph", "b"}, {"name", name}, {"cat", "lock"}, {"id", ++async_id}, {"pid", 1},
-                            {"tid", e.thread + 1}, {"ts", us(start)}});
-          events.push_back({{"ph", "e"}, {"name", name}, {"cat", "lock"}, {"id", async_id}, {"pid", 1},
-                            {"tid", e.thread + 1}, {"ts", us(at)}});
+          events.push_back({{"ph", "b"},
+                            {"name", name},
+                            {"cat", "lock"},
+                            {"id", ++async_id},
+                            {"pid", 1},
+                            {"tid", e.thread + 1},
+                            {"ts", us(start)}});
+          events.push_back({{"ph", "e"},
+                            {"name", name},
+                            {"cat", "lock"},
+                            {"id", async_id},
+                            {"pid", 1},
+                            {"tid", e.thread + 1},
+                            {"ts", us(at)}});
         }
       }
     }
@@ -100,16 +122,27 @@ std::string render_timing_trace(const Execution& ex, const VirtualTime& vt, cons
   // thread to the woken one.
   for (const auto& w : vt.waits) {
     if (w.to <= w.from || ex.lock_bit(w.obj) == kNoLockBit) continue;
-    events.push_back({{"ph", "s"}, {"name", "hand-off"}, {"cat", "lock"}, {"id", ++flow_id}, {"pid", 1},
-                      {"tid", w.waker + 1}, {"ts", us(w.to)}});
-    events.push_back({{"ph", "f"}, {"bp", "e"}, {"name", "hand-off"}, {"cat", "lock"}, {"id", flow_id}, {"pid", 1},
-                      {"tid", w.thread + 1}, {"ts", us(w.to)}});
+    events.push_back({{"ph", "s"},
+                      {"name", "hand-off"},
+                      {"cat", "lock"},
+                      {"id", ++flow_id},
+                      {"pid", 1},
+                      {"tid", w.waker + 1},
+                      {"ts", us(w.to)}});
+    events.push_back({{"ph", "f"},
+                      {"bp", "e"},
+                      {"name", "hand-off"},
+                      {"cat", "lock"},
+                      {"id", flow_id},
+                      {"pid", 1},
+                      {"tid", w.thread + 1},
+                      {"ts", us(w.to)}});
   }
   json doc;
   doc["traceEvents"] = events;
   doc["displayTimeUnit"] = "ms";
-  doc["metadata"] = {{"scenario", t.name},     {"file", t.file},          {"makespan_ns", t.makespan},
-                     {"clock", "virtual"},     {"min_slice_ns", min_dur}, {"slices_left_out", dropped}};
+  doc["metadata"] = {{"scenario", t.name}, {"file", t.file},          {"makespan_ns", t.makespan},
+                     {"clock", "virtual"}, {"min_slice_ns", min_dur}, {"slices_left_out", dropped}};
   return doc.dump() + "\n";
 }
 

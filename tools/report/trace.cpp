@@ -87,15 +87,25 @@ std::string render_trace(const ScenarioResult& r, const std::string& key) {
         ++it;
         continue;
       }
-      async.push_back({{"ph", "e"}, {"cat", "lock"}, {"name", it->first}, {"id", it->second}, {"pid", 1},
-                       {"tid", e.thread + 1}, {"ts", t}});
+      async.push_back({{"ph", "e"},
+                       {"cat", "lock"},
+                       {"name", it->first},
+                       {"id", it->second},
+                       {"pid", 1},
+                       {"tid", e.thread + 1},
+                       {"ts", t}});
       it = o.locks.erase(it);
     }
     for (const auto& l : now)
       if (!o.locks.count(l)) {
         o.locks.emplace(l, ++async_id);
-        async.push_back({{"ph", "b"}, {"cat", "lock"}, {"name", l}, {"id", async_id}, {"pid", 1},
-                         {"tid", e.thread + 1}, {"ts", t}});
+        async.push_back({{"ph", "b"},
+                         {"cat", "lock"},
+                         {"name", l},
+                         {"id", async_id},
+                         {"pid", 1},
+                         {"tid", e.thread + 1},
+                         {"ts", t}});
       }
     o.last = t;
   }
@@ -104,8 +114,8 @@ std::string render_trace(const ScenarioResult& r, const std::string& key) {
     if (!o.started) continue;
     close_frames(t, 0, o.last + 1);
     for (const auto& [name, id] : o.locks)
-      async.push_back({{"ph", "e"}, {"cat", "lock"}, {"name", name}, {"id", id}, {"pid", 1}, {"tid", t + 1},
-                       {"ts", o.last + 1}});
+      async.push_back(
+          {{"ph", "e"}, {"cat", "lock"}, {"name", name}, {"id", id}, {"pid", 1}, {"tid", t + 1}, {"ts", o.last + 1}});
     json args;
     args["op"] = w.ops[t];
     slices.push_back({o.first, o.last + 1 - o.first, t, 0, w.threads[t] + ": " + w.ops[t], "operation", args});
@@ -116,17 +126,20 @@ std::string render_trace(const ScenarioResult& r, const std::string& key) {
   });
 
   json events = json::array();
-  events.push_back({{"ph", "M"}, {"name", "process_name"}, {"pid", 1}, {"tid", 0},
-                    {"args", {{"name", "mhpsim " + r.name}}}});
+  events.push_back(
+      {{"ph", "M"}, {"name", "process_name"}, {"pid", 1}, {"tid", 0}, {"args", {{"name", "mhpsim " + r.name}}}});
   for (unsigned t = 0; t < w.threads.size(); ++t) {
-    events.push_back({{"ph", "M"}, {"name", "thread_name"}, {"pid", 1}, {"tid", t + 1},
+    events.push_back({{"ph", "M"},
+                      {"name", "thread_name"},
+                      {"pid", 1},
+                      {"tid", t + 1},
                       {"args", {{"name", "T" + std::to_string(t) + " " + w.threads[t] + " (" + w.ops[t] + ")"}}}});
-    events.push_back({{"ph", "M"}, {"name", "thread_sort_index"}, {"pid", 1}, {"tid", t + 1},
-                      {"args", {{"sort_index", t}}}});
+    events.push_back(
+        {{"ph", "M"}, {"name", "thread_sort_index"}, {"pid", 1}, {"tid", t + 1}, {"args", {{"sort_index", t}}}});
   }
   for (const auto& s : slices) {
-    json j = {{"ph", "X"}, {"name", s.name}, {"cat", s.cat}, {"pid", 1}, {"tid", s.tid + 1}, {"ts", s.ts},
-              {"dur", s.dur}};
+    json j = {{"ph", "X"},        {"name", s.name}, {"cat", s.cat}, {"pid", 1},
+              {"tid", s.tid + 1}, {"ts", s.ts},     {"dur", s.dur}};
     if (!s.args.is_null()) j["args"] = s.args;
     events.push_back(std::move(j));
   }
@@ -142,10 +155,21 @@ std::string render_trace(const ScenarioResult& r, const std::string& key) {
     const EventRecord& eb = w.events[b];
     std::string name = finding ? finding_kind_name(finding->kind) : "finding";
     ++flow;
-    events.push_back({{"ph", "s"}, {"name", name}, {"cat", "finding"}, {"id", flow}, {"pid", 1},
-                      {"tid", ea.thread + 1}, {"ts", trace_time(ea)}});
-    events.push_back({{"ph", "f"}, {"bp", "e"}, {"name", name}, {"cat", "finding"}, {"id", flow}, {"pid", 1},
-                      {"tid", eb.thread + 1}, {"ts", trace_time(eb)}});
+    events.push_back({{"ph", "s"},
+                      {"name", name},
+                      {"cat", "finding"},
+                      {"id", flow},
+                      {"pid", 1},
+                      {"tid", ea.thread + 1},
+                      {"ts", trace_time(ea)}});
+    events.push_back({{"ph", "f"},
+                      {"bp", "e"},
+                      {"name", name},
+                      {"cat", "finding"},
+                      {"id", flow},
+                      {"pid", 1},
+                      {"tid", eb.thread + 1},
+                      {"ts", trace_time(eb)}});
   }
   json doc;
   doc["traceEvents"] = events;
