@@ -58,7 +58,7 @@ for k in 1 2 3 4 5 6 7; do
   done
 done
 for f in "$here"/scenarios/workloads/*.yaml; do
-  n=$(grep -c '^  - name:' "$f")
+  n=$(awk '/^threads:/{t=1; next} /^[a-z]/{t=0} t && /^  - /{n++} END{print n+0}' "$f")
   for r in "${reductions[@]}"; do
     read -r -a ra <<< "$r"
     row "$(basename "$f" .yaml), $n threads" "$f" "$wlimit" "${ra[@]}"
