@@ -22,11 +22,16 @@ std::string hex(std::uint64_t v) {
   std::snprintf(b, sizeof b, "%#llx", static_cast<unsigned long long>(v));
   return b;
 }
-// The PageStore's chunk: a subsection, or one pfn for a memmap of a few
-// thousand pfns. A one-pfn chunk is always uniform, so the small geometries'
-// per-page stores update one record id in a flat array instead of splitting
-// and merging run lists (docs/PERFORMANCE.md, third pass).
-std::uint32_t store_chunk(const Geometry& g) { return g.nr_pfns() <= 4096 ? 1 : g.pages_per_subsection; }
+// The PageStore's chunk: a subsection, or one pfn for a memmap of up to
+// kFlatPfns pfns. A one-pfn chunk is always uniform, so the small
+// geometries' per-page stores update one record id in a flat array instead
+// of splitting and merging run lists (docs/PERFORMANCE.md, third pass). A
+// per-pfn loop (page_init_poison(), each pfn its own event) leaves a
+// subsection chunk with one run per pfn, and every later store walks the
+// list: up to 64Ki pfns (1 MiB of chunks to reset per execution) the flat
+// array is the cheaper of the two.
+constexpr Pfn kFlatPfns = Pfn(1) << 16;
+std::uint32_t store_chunk(const Geometry& g) { return g.nr_pfns() <= kFlatPfns ? 1 : g.pages_per_subsection; }
 }  // namespace
 
 Zone::Zone(Execution& ex, const std::string& p)
