@@ -99,8 +99,7 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   ObjId io = ex.objects().add_range(
       nsub, [this](std::uint64_t off) { return "iomem_resource [pfn " + hex(Pfn(off) * geo.pages_per_subsection) + "]"; },
       [](std::uint64_t) { return std::string("iomem_resource"); });
-  iomem.resize(nsub);
-  for (std::uint64_t i = 0; i < nsub; ++i) iomem[i].id = io + i;
+  iomem.init(io, nsub);
   page_base_ = ex.objects().add_range(
       n * kPageFields,
       [](std::uint64_t off) {
@@ -111,8 +110,7 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   ObjId xa = ex.objects().add_range(
       nsub, [pps](std::uint64_t off) { return "pgmap_array[pfn " + hex(off * pps) + "]"; },
       [](std::uint64_t) { return std::string("pgmap_array entry"); });
-  pgmap_array.resize(nsub);
-  for (std::uint64_t i = 0; i < nsub; ++i) pgmap_array[i].id = xa + i;
+  pgmap_array.init(xa, nsub);
   for (auto& d : s.devices) {
     pgmaps.push_back(std::make_unique<DevPagemap>(ex, d));
     pgmap_ref_setup(*this, *pgmaps.back());
@@ -165,7 +163,7 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
     for (Pfn p = geo.section_start(i); p < end; p += geo.pages_per_subsection) map |= std::int64_t(1) << geo.subsection_of(p);
     sections[i].subsection_map.initial = map;
   }
-  for (Pfn p = 0; p < boot_pfns; p += geo.pages_per_subsection) iomem[geo.subsection_index(p)].initial = IORES_SYSTEM_RAM;
+  for (Pfn p = 0; p < boot_pfns; p += geo.pages_per_subsection) iomem.set_initial(geo.subsection_index(p), IORES_SYSTEM_RAM);
   for (std::uint32_t b = 0; b < geo.nr_blocks(); ++b) {
     bool boot = Pfn(b) * geo.pages_per_block() < boot_pfns;
     blocks[b]->registered.initial = boot;
@@ -190,7 +188,7 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   for (const FirmwareHole& h : s.holes) {
     for (Pfn p = h.start; p < h.start + h.nr_pages; p += geo.pages_per_subsection) {
       sections[geo.section_of(p)].subsection_map.initial &= ~(std::int64_t(1) << geo.subsection_of(p));
-      iomem[geo.subsection_index(p)].initial = IORES_NONE;
+      iomem.set_initial(geo.subsection_index(p), IORES_NONE);
     }
     Pgdat& nd = *nodes[0];
     nd.node_present_pages.initial -= static_cast<std::int64_t>(h.nr_pages);
@@ -221,8 +219,6 @@ std::vector<Cell*> Kernel::all_cells() {
   }
   for (auto& b : blocks)
     for (Cell* c : {&b->registered, &b->state, &b->online_type}) out.push_back(c);
-  for (auto& c : iomem) out.push_back(&c);
-  for (auto& c : pgmap_array) out.push_back(&c);
   for (auto& p : pgmaps) out.push_back(&p->altmap_alloc);
   for (auto& d : dmirrors)
     if (d) {
@@ -238,6 +234,8 @@ void Kernel::reset() {
   warnings.clear();
   if (cells_.empty()) cells_ = all_cells();
   for (Cell* c : cells_) c->v = c->initial;
+  iomem.reset();
+  pgmap_array.reset();
   pages_.clear();
   if (!boot_rec_) {  // the boot records, interned at the first reset
     PageRecord boot;
@@ -343,6 +341,12 @@ std::int64_t Kernel::read(Cell& c, Access a) {
   return c.v;
 }
 
+std::int64_t Kernel::read_sub(SubsectionCells& cells, std::uint64_t i, Access a) {
+  ex.choice_point(cells.id(i), false);
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), cells.id(i), cells.v(i));
+  return cells.v(i);
+}
+
 void Kernel::write(Cell& c, std::int64_t v, Access a) {
   ex.choice_point(c.id, true);
   c.v = v;
@@ -368,13 +372,13 @@ void Kernel::write_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v, Access a) 
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), page_obj(lo, f), v);
 }
 
-void Kernel::write_subs(std::vector<Cell>& cells, Pfn lo, Pfn hi, std::int64_t v, Access a) {
+void Kernel::write_subs(SubsectionCells& cells, Pfn lo, Pfn hi, std::int64_t v, Access a) {
   Pfn step = std::max<Pfn>(geo.chunk_pages, geo.pages_per_subsection);
   for (Pfn p = lo; p < hi;) {
     Pfn e = std::min<Pfn>(hi, (p / step + 1) * step);
-    ex.choice_point(cells[geo.subsection_index(p)].id, true);
-    for (Pfn q = p; q < e; q += geo.pages_per_subsection) cells[geo.subsection_index(q)].v = v;
-    ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), cells[geo.subsection_index(p)].id, v);
+    ex.choice_point(cells.id(geo.subsection_index(p)), true);
+    for (Pfn q = p; q < e; q += geo.pages_per_subsection) cells.set(geo.subsection_index(q), v);
+    ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), cells.id(geo.subsection_index(p)), v);
     p = e;
   }
 }
@@ -460,7 +464,7 @@ int Kernel::pgmap_of_range(Pfn pfn) const {
   // model state (no event), else the first declared; none while dax/kmem
   // holds it as RAM.
   if (pfn < geo.nr_pfns()) {
-    const std::int64_t v = iomem[geo.subsection_index(pfn)].v;
+    const std::int64_t v = iomem.v(geo.subsection_index(pfn));
     if (v == IORES_KMEM || v == IORES_KMEM_RAM) return -1;  // dax/kmem made the range System RAM
     const std::int64_t owner = v - IORES_DEVICE_BASE;
     if (owner >= 0 && owner < std::int64_t(pgmaps.size())) return static_cast<int>(owner);
