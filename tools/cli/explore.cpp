@@ -194,7 +194,10 @@ Exploration explore(const Scenario& sc, std::uint64_t n, unsigned jobs, const St
   };
   std::vector<Worker> pool(jobs <= 1 ? 1 : jobs);
   if (jobs <= 1) {
-    body(pool[0], 0, n);
+    // No executions (a timing scenario's): no Machine either. At the real
+    // geometry one is hundreds of MiB to build and fault in, for nothing;
+    // the jobs > 1 path below builds none then too.
+    if (n > 0) body(pool[0], 0, n);
     finish(pool[0]);
   } else {
     constexpr std::uint64_t kChunk = 32;
