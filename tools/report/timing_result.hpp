@@ -48,7 +48,9 @@ struct TimingResult {
   std::vector<PathSegment> critical_path;
   std::vector<std::string> expect_lines;
   bool ok = true;
-  std::vector<Finding> findings;  // run_timing(sc, true): what the checkers found in the timing run
+  // run_timing(sc, true): what the checkers found in the timing run; after
+  // the first finding of a key, the others are kind and key only
+  std::vector<Finding> findings;
   std::string schedule;           // the timing run's schedule (replayable)
 };
 
