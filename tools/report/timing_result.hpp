@@ -48,8 +48,8 @@ struct TimingResult {
   std::vector<PathSegment> critical_path;
   std::vector<std::string> expect_lines;
   bool ok = true;
-  // run_timing(sc, true): what the checkers found in the timing run; after
-  // the first finding of a key, the others are kind and key only
+  // run_timing(sc, true): what the checkers found in the timing run (of the
+  // keys whose checker asks the runner, the first finding of each only)
   std::vector<Finding> findings;
   std::string schedule;           // the timing run's schedule (replayable)
 };
