@@ -40,9 +40,12 @@ void RaceChecker::reset(std::unique_ptr<Clocks<W>>& k) {
 void RaceChecker::reset() {
   n_ = static_cast<unsigned>(ex_.thread_count());
   width_ = n_ <= kSmall ? kSmall : n_ <= kNarrow ? kNarrow : kMaxThreads;
-  if (width_ == kSmall) reset(small_);
-  else if (width_ == kNarrow) reset(narrow_);
-  else reset(wide_);
+  if (width_ == kSmall)
+    reset(small_);
+  else if (width_ == kNarrow)
+    reset(narrow_);
+  else
+    reset(wide_);
   for (unsigned t = 0; t < n_; ++t) {  // keep the read lists' storage
     Speculative& s = spec_[t];
     s.active = false;

@@ -163,7 +163,8 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
     for (Pfn p = geo.section_start(i); p < end; p += geo.pages_per_subsection) map |= std::int64_t(1) << geo.subsection_of(p);
     sections[i].subsection_map.initial = map;
   }
-  for (Pfn p = 0; p < boot_pfns; p += geo.pages_per_subsection) iomem.set_initial(geo.subsection_index(p), IORES_SYSTEM_RAM);
+  for (Pfn p = 0; p < boot_pfns; p += geo.pages_per_subsection)
+    iomem.set_initial(geo.subsection_index(p), IORES_SYSTEM_RAM);
   for (std::uint32_t b = 0; b < geo.nr_blocks(); ++b) {
     bool boot = Pfn(b) * geo.pages_per_block() < boot_pfns;
     blocks[b]->registered.initial = boot;

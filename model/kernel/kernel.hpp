@@ -331,7 +331,8 @@ class Kernel {
   // `stop(v)` and returns the first value that stops, or `none`;
   // write_subs() sets every cell with one event per chunk.
   template <class Stop>
-  std::int64_t read_subs(SubsectionCells& cells, Pfn lo, Pfn hi, Stop stop, std::int64_t none, Access a = Access::Plain) {
+  std::int64_t read_subs(SubsectionCells& cells, Pfn lo, Pfn hi, Stop stop, std::int64_t none,
+                         Access a = Access::Plain) {
     Pfn step = std::max<Pfn>(geo.chunk_pages, geo.pages_per_subsection);
     for (Pfn p = lo; p < hi; p = (p / step + 1) * step) {
       std::int64_t v = read_sub(cells, geo.subsection_index(p), a);

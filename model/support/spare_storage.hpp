@@ -30,8 +30,8 @@ std::vector<T> take() {
   auto& s = shelf<T>();
   std::vector<T> v;
   if (s.empty()) return v;
-  auto best = std::max_element(s.begin(), s.end(),
-                               [](const std::vector<T>& a, const std::vector<T>& b) { return a.capacity() < b.capacity(); });
+  auto best = std::max_element(
+      s.begin(), s.end(), [](const std::vector<T>& a, const std::vector<T>& b) { return a.capacity() < b.capacity(); });
   v.swap(*best);
   s.erase(best);
   v.clear();
@@ -50,8 +50,8 @@ void give(std::vector<T>& v) {
     v = std::vector<T>();
     return;
   }
-  auto worst = std::min_element(s.begin(), s.end(),
-                                [](const std::vector<T>& a, const std::vector<T>& b) { return a.capacity() < b.capacity(); });
+  auto worst = std::min_element(
+      s.begin(), s.end(), [](const std::vector<T>& a, const std::vector<T>& b) { return a.capacity() < b.capacity(); });
   if (worst->capacity() < v.capacity()) worst->swap(v);
 }
 
