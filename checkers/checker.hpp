@@ -15,6 +15,9 @@ class KnownKeys {
  public:
   virtual ~KnownKeys() = default;
   virtual bool has(const std::string& key) const = 0;
+  // Whether the runner counts the executions of a held key (a kind-and-key
+  // finding for each), or keeps only the first finding of a key.
+  virtual bool counts() const { return true; }
 };
 
 class Checker : public EventObserver {
@@ -30,9 +33,11 @@ class Checker : public EventObserver {
 
  protected:
   virtual void reset() = 0;
-  // A finding whose key the runner holds already: kind and key only.
+  // A finding whose key the runner holds already: kind and key only, or
+  // nothing if the runner does not count it.
   bool found_known(FindingKind kind, const std::string& key) {
     if (!known_ || !known_->has(key)) return false;
+    if (!known_->counts()) return true;
     Finding f;
     f.kind = kind;
     f.key = key;

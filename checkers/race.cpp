@@ -23,25 +23,29 @@ const char* marking(Access a) {
 }
 }  // namespace
 
+template <unsigned W>
+void RaceChecker::reset(std::unique_ptr<Clocks<W>>& k) {
+  if (!k) k = std::make_unique<Clocks<W>>(ex_.objects().size());
+  for (unsigned t = 0; t < n_; ++t) {  // no events come from the other clocks' threads
+    if constexpr (W <= kNarrow)
+      k->clock[t] = VectorClock<W>{};
+    else
+      std::fill_n(k->clock[t].c.begin(), n_, 0);
+    k->clock[t].c[t] = 1;
+  }
+  k->shadow.clear();
+  k->sync.clear();
+}
+
 void RaceChecker::reset() {
   n_ = static_cast<unsigned>(ex_.thread_count());
-  use_wide_ = n_ > kNarrow;
-  if (use_wide_) {
-    if (!wide_) wide_ = std::make_unique<Clocks<kMaxThreads>>(ex_.objects().size());
-    for (unsigned t = 0; t < n_; ++t) {  // no events come from the other clocks' threads
-      std::fill_n(wide_->clock[t].c.begin(), n_, 0);
-      wide_->clock[t].c[t] = 1;
-    }
-    wide_->shadow.clear();
-    wide_->sync.clear();
-  } else {
-    for (unsigned t = 0; t < n_; ++t) {
-      narrow_.clock[t] = VectorClock<kNarrow>{};
-      narrow_.clock[t].c[t] = 1;
-    }
-    narrow_.shadow.clear();
-    narrow_.sync.clear();
-  }
+  width_ = n_ <= kSmall ? kSmall : n_ <= kNarrow ? kNarrow : kMaxThreads;
+  if (width_ == kSmall)
+    reset(small_);
+  else if (width_ == kNarrow)
+    reset(narrow_);
+  else
+    reset(wide_);
   for (unsigned t = 0; t < n_; ++t) {  // keep the read lists' storage
     Speculative& s = spec_[t];
     s.active = false;
@@ -138,7 +142,7 @@ inline void RaceChecker::on(Clocks<W>& k, const Event& ev) {
       sh.w_event = ev.index;
       sh.w_access = a;
       if (a == Access::Release) {
-        if constexpr (W == kNarrow)
+        if constexpr (W <= kNarrow)
           sh.released = me;
         else
           std::copy_n(me.c.begin(), n_, sh.released.c.begin());
@@ -151,10 +155,12 @@ inline void RaceChecker::on(Clocks<W>& k, const Event& ev) {
 }
 
 void RaceChecker::on_event(const Event& ev) {
-  if (use_wide_)
-    on(*wide_, ev);
+  if (width_ == kSmall)
+    on(*small_, ev);
+  else if (width_ == kNarrow)
+    on(*narrow_, ev);
   else
-    on(narrow_, ev);
+    on(*wide_, ev);
 }
 
 void RaceChecker::unvalidated(const Event& use, const Event& retry) {

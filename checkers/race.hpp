@@ -20,7 +20,7 @@ namespace mhp {
 
 class RaceChecker final : public Checker {
  public:
-  explicit RaceChecker(const Execution& ex) : Checker(ex), narrow_(ex.objects().size()) {}
+  explicit RaceChecker(const Execution& ex) : Checker(ex) {}
   void on_event(const Event& ev) override;
   std::uint32_t kinds() const override {
     return kind_bit(EvKind::Read) | kind_bit(EvKind::Write) | kind_bit(EvKind::Acquire) | kind_bit(EvKind::Release) |
@@ -28,11 +28,13 @@ class RaceChecker final : public Checker {
   }
 
  private:
-  // Clocks and read sets are W threads wide: 16 for an execution of at most
-  // 16 threads, kMaxThreads for more. A 64-wide shadow would be four times
-  // the size (about 850 bytes), so a small scenario's shadows would take
-  // four times the cache and fewer objects would fit the direct table.
-  static constexpr unsigned kNarrow = 16;
+  // Clocks and read sets are W threads wide: 8 for an execution of at most
+  // 8 threads, 16 for at most 16, kMaxThreads for more. A 64-wide shadow
+  // would be four times the 16-wide one (about 850 bytes against 224), so a
+  // small scenario's shadows would take four times the cache and fewer
+  // objects would fit the direct table; the 8-wide one (120 bytes) halves a
+  // real geometry's shadows (hundreds of MiB: one per chunk and field).
+  static constexpr unsigned kSmall = 8, kNarrow = 16;
   template <unsigned W>
   struct Shadow {
     bool has_write = false;
@@ -60,22 +62,26 @@ class RaceChecker final : public Checker {
   };
   void reset() override;
   // The shadow of obj; a new one has no write and no reads (its other
-  // fields are read only behind those, so they need no zeroing). Narrow:
-  // all 16 read epochs are zeroed, 64 bytes of inline stores cost less than
-  // a memset call for the execution's few threads; wide: the execution's.
+  // fields are read only behind those, so they need no zeroing). 8 or 16
+  // wide: every read epoch is zeroed, 32 or 64 bytes of inline stores cost
+  // less than a memset call for the execution's few threads; wide: the
+  // execution's.
   template <unsigned W>
   Shadow<W>& shadow(Clocks<W>& k, ObjId obj) {
-    return k.shadow.get(obj, [n = n_](Shadow<W>& sh) {
-      sh.has_write = false;
-      if constexpr (W == kNarrow)
+    if constexpr (W <= kNarrow)
+      return k.shadow.get(obj, [](Shadow<W>& sh) {
+        sh.has_write = false;
         sh.r_epoch = {};
-      else
+      });
+    else
+      return k.shadow.get(obj, [n = n_](Shadow<W>& sh) {
+        sh.has_write = false;
         std::fill_n(sh.r_epoch.begin(), n, 0);
-    });
+      });
   }
   template <unsigned W>
   SyncClocks<W>& sync(Clocks<W>& k, ObjId obj) {
-    if constexpr (W == kNarrow) return k.sync[obj];
+    if constexpr (W <= kNarrow) return k.sync[obj];
     return k.sync.get(obj, [n = n_](SyncClocks<W>& s) {
       std::fill_n(s.exclusive.c.begin(), n, 0);
       std::fill_n(s.shared.c.begin(), n, 0);
@@ -101,10 +107,14 @@ class RaceChecker final : public Checker {
     std::int64_t use = -1;             // first store inside the section
   };
   std::array<Speculative, kMaxThreads> spec_{};
+  template <unsigned W>
+  void reset(std::unique_ptr<Clocks<W>>& k);
   unsigned n_ = kNarrow;  // threads of this execution: clocks and reads beyond are zero
-  Clocks<kNarrow> narrow_;
-  std::unique_ptr<Clocks<kMaxThreads>> wide_;  // made by the first execution of more than kNarrow threads
-  bool use_wide_ = false;
+  // Each made by the first execution of its width.
+  std::unique_ptr<Clocks<kSmall>> small_;
+  std::unique_ptr<Clocks<kNarrow>> narrow_;
+  std::unique_ptr<Clocks<kMaxThreads>> wide_;
+  unsigned width_ = kSmall;  // of this execution
   // report()'s finding keys by (object, earlier top frame, later top frame), across executions
   std::map<std::tuple<ObjId, FnId, FnId>, std::string> keys_;
 };

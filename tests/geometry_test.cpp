@@ -1,6 +1,6 @@
 // The range-compressed memmap (PageStore) and the real x86-64 geometry: a
 // machine with 4 nodes x 3 TiB of device memory maps in one execution and
-// stays under 1 GiB of RSS (docs/KERNEL_REFERENCE.md §8: 805,306,368 struct pages per
+// stays under 512 MiB of RSS (docs/KERNEL_REFERENCE.md §8: 805,306,368 struct pages per
 // 3 TiB node).
 #include <doctest/doctest.h>
 
@@ -57,7 +57,7 @@ TEST_CASE("PageStore: uniform chunks stay compressed, mixed ones split and merge
 #endif
 #endif
 
-TEST_CASE("real geometry: 4 nodes x 3 TiB of pmem map concurrently within 1 GiB") {
+TEST_CASE("real geometry: 4 nodes x 3 TiB of pmem map concurrently within 512 MiB") {
   const std::uint32_t sections_per_node = 3u << 13;  // 3 TiB / 128 MiB = 24576
   MachineSpec m;
   m.geo.pages_per_subsection = 512;
@@ -108,7 +108,10 @@ TEST_CASE("real geometry: 4 nodes x 3 TiB of pmem map concurrently within 1 GiB"
   struct rusage ru {};
   getrusage(RUSAGE_SELF, &ru);
   MESSAGE("4 x 3 TiB: " << h.ex.events().size() << " events, max RSS " << ru.ru_maxrss / 1024 << " MiB");
-#if !MHPSIM_ASAN                      // ASan's shadow memory, redzones and quarantine are not the model's
-  CHECK(ru.ru_maxrss < 1024 * 1024);  // KiB
+#if !MHPSIM_ASAN  // ASan's shadow memory, redzones and quarantine are not the model's
+  // 288-298 MiB measured (alone, or after the whole suite in one process):
+  // 1.7x margin. 639 MiB before the per-subsection tables lost their
+  // 24-byte cells (docs/PERFORMANCE.md).
+  CHECK(ru.ru_maxrss < 512 * 1024);  // KiB
 #endif
 }

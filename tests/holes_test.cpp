@@ -45,7 +45,7 @@ HolePage boot_state(const std::string& era, const char* hole = kHole) {
     h.spanned = z.spanned_pages.v;
     h.contiguous = z.contiguous.v;
     h.subsections = k.sections[0].subsection_map.v;
-    h.iomem = k.iomem[1].v;
+    h.iomem = k.iomem.v(1);
   });
   return h;
 }

@@ -65,7 +65,7 @@ struct Run {
       if (k.page_state(p) != st) return false;
     return true;
   }
-  std::int64_t iomem(Pfn pfn) const { return k.iomem[k.geo.subsection_index(pfn)].v; }
+  std::int64_t iomem(Pfn pfn) const { return k.iomem.v(k.geo.subsection_index(pfn)); }
 };
 
 bool has_kmem(const std::string& era) { return OpCatalog::get().find(era, "dev_dax_kmem_probe") != nullptr; }

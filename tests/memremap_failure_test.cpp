@@ -50,8 +50,8 @@ Ran run_once(const std::string& text) {
     r.ref_releases = p.ref.releases();
     r.release_registered = p.release_registered;
     for (Pfn pfn = 8; pfn < 16; pfn += 2) {
-      r.published = r.published || k.pgmap_array[k.geo.subsection_index(pfn)].v != 0;
-      r.busy = r.busy || k.iomem[k.geo.subsection_index(pfn)].v != IORES_NONE;
+      r.published = r.published || k.pgmap_array.v(k.geo.subsection_index(pfn)) != 0;
+      r.busy = r.busy || k.iomem.v(k.geo.subsection_index(pfn)) != IORES_NONE;
     }
     for (std::uint32_t s2 : {2u, 3u}) r.section = r.section || k.sections[s2].mem_map.v != 0;
   });

@@ -119,7 +119,7 @@ TEST_CASE("add_memory leaves a present, offline, poisoned section, online_pages 
       CHECK(s.all(4, 8, PageState::Uninit));  // case 1 of [fukasawa-reserved-2019]
       CHECK(s.k.blocks[1]->registered.v == 1);
       CHECK(s.k.blocks[1]->state.v == MEM_OFFLINE);
-      CHECK(s.k.iomem[2].v == IORES_SYSTEM_RAM);
+      CHECK(s.k.iomem.v(2) == IORES_SYSTEM_RAM);
       CHECK(s.k.zone(0, ZONE_NORMAL).spanned_pages.v == 4);  // spans grow only at online
     }
     Seq s(era);
@@ -186,7 +186,7 @@ TEST_CASE("online into an empty movable zone initialises the zone, offline and r
     CHECK(rm.k.sections[2].subsection_map.v == 0);
     CHECK(rm.all(8, 12, PageState::Absent));
     CHECK(rm.k.blocks[2]->registered.v == 0);
-    CHECK(rm.k.iomem[4].v == IORES_NONE);
+    CHECK(rm.k.iomem.v(4) == IORES_NONE);
     CHECK(rm.k.zone(0, ZONE_MOVABLE).spanned_pages.v == 0);  // shrunk at offline or at remove
     CHECK(rm.k.nodes[0]->node_spanned_pages.v == 4);
   }
@@ -199,7 +199,7 @@ TEST_CASE("memremap_pages initialises every device page, memunmap_pages frees it
     s.dev("memremap_pages");
     s.run();
     CHECK(s.all(12, 16, PageState::DevReady));
-    CHECK(s.k.pgmap_entry(13).v == 1);
+    CHECK(s.k.pgmap_entry(13) == 1);
     CHECK(s.k.zone(0, ZONE_DEVICE).zone_start_pfn.v == 12);
     CHECK(s.k.zone(0, ZONE_DEVICE).spanned_pages.v == 4);
     CHECK(s.k.zone(0, ZONE_DEVICE).present_pages.v == 0);  // device memory is never "present"
@@ -215,10 +215,10 @@ TEST_CASE("memremap_pages initialises every device page, memunmap_pages frees it
     u.run();
     CHECK(u.all(12, 16, PageState::Absent));
     CHECK(u.flags(3) == 0);
-    CHECK(u.k.pgmap_entry(13).v == 0);
+    CHECK(u.k.pgmap_entry(13) == 0);
     CHECK(u.k.pgmaps[0]->ref.count() == 0);
     CHECK(u.k.pgmaps[0]->ref.releases() == 1);
-    CHECK(u.k.iomem[6].v == IORES_NONE);
+    CHECK(u.k.iomem.v(6) == IORES_NONE);
   }
 }
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "model/engine/fiber_algo.hpp"
+#include "model/support/spare_storage.hpp"
 #include "model/support/stop_request.hpp"
 
 namespace mhp {
@@ -14,7 +15,7 @@ namespace {
 constexpr std::size_t kFiberStack = 256 * 1024;
 }
 
-Execution::Execution() : algo_(DesignatedAlgo::install()) {
+Execution::Execution() : algo_(DesignatedAlgo::install()), events_(spare::take<Event>()) {
   events_.reserve(4096);
   threads_.reserve(kMaxThreads);
 }
@@ -28,6 +29,7 @@ Execution::~Execution() {
     // leave a designation pointing at a context that is about to be freed.
     algo_->designate(nullptr);
   }
+  spare::give(events_);
 }
 
 std::uint8_t Execution::register_lock(ObjId obj) {

@@ -8,12 +8,19 @@
 #include <vector>
 
 #include "model/engine/event.hpp"
+#include "model/support/spare_storage.hpp"
 
 namespace mhp {
 
 template <class T>
 class ObjTable {
  public:
+  // The entries' storage comes from and goes back to the thread's spares:
+  // a real geometry's race shadows are hundreds of MiB.
+  ObjTable() : vals_(spare::take<T>()) {}
+  ~ObjTable() { spare::give(vals_); }
+  ObjTable(ObjTable&&) = default;
+  ObjTable& operator=(ObjTable&&) = default;
   // The entry of obj, a fresh T{} if it has none in this generation.
   // References stay valid until the next insertion.
   T& operator[](ObjId obj) {

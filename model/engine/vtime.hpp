@@ -14,6 +14,7 @@
 #include "model/engine/event.hpp"
 #include "model/engine/stacks.hpp"
 #include "model/engine/strategy.hpp"
+#include "model/support/spare_storage.hpp"
 
 namespace mhp {
 
@@ -27,6 +28,10 @@ struct Cost {
 
 class VirtualTime {
  public:
+  VirtualTime() : event_time(spare::take<Nanos>()) {}
+  ~VirtualTime() { spare::give(event_time); }
+  VirtualTime(const VirtualTime&) = delete;
+  VirtualTime& operator=(const VirtualTime&) = delete;
   // cpus == 0: as many CPUs as threads (no queueing).
   void reset(unsigned threads, unsigned cpus);
   void set_cost(FnId fn, Cost c);

@@ -154,7 +154,7 @@ std::vector<Violation> check_invariants(const Kernel& k) {
     const std::uint32_t s = g.section_of(p);
     const bool mapped = (k.sections[s].mem_map.v & SECTION_HAS_MEM_MAP) &&
                         ((k.sections[s].subsection_map.v >> g.subsection_of(p)) & 1) && k.pgmap_of_range(p) < 0;
-    const bool ram = iores_system_ram(k.iomem[g.subsection_index(p)].v);
+    const bool ram = iores_system_ram(k.iomem.v(g.subsection_index(p)));
     if (mapped != ram) {
       out.push_back({"iomem-matches-memmap",
                      "pfn " + std::to_string(p) + ": " +
@@ -186,7 +186,7 @@ std::vector<Violation> check_invariants(const Kernel& k) {
   // dax/kmem's region holds add_memory()'s System RAM whenever no op is
   // running: probe releases it when the add fails, remove after the RAM went
   for (Pfn p = 0; p < g.nr_pfns(); p += g.pages_per_subsection)
-    if (k.iomem[g.subsection_index(p)].v == IORES_KMEM) {
+    if (k.iomem.v(g.subsection_index(p)) == IORES_KMEM) {
       out.push_back({"kmem-region-has-ram",
                      "pfn " + std::to_string(p) + ": kmem's region without its System RAM after every op returned"});
       break;
@@ -219,7 +219,7 @@ std::vector<Violation> check_invariants(const Kernel& k) {
   // fails after xa_store_range() deletes them (pagemap_range()'s
   // err_pfn_remap) before memremap_pages() kills the ref
   for (std::size_t i = 0; i < k.pgmap_array.size(); ++i) {
-    const int idx = int(k.pgmap_array[i].v) - 1;
+    const int idx = int(k.pgmap_array.v(i)) - 1;
     if (idx < 0 || idx >= int(k.pgmaps.size()) || !k.pgmaps[idx]->ref.dead()) continue;
     out.push_back({"pgmap-array-live", "pfn " + std::to_string(Pfn(i) * g.pages_per_subsection) +
                                            ": pgmap_array still names " + k.pgmaps[idx]->desc.name +

@@ -107,8 +107,7 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
       nsub,
       [this](std::uint64_t off) { return "iomem_resource [pfn " + hex(Pfn(off) * geo.pages_per_subsection) + "]"; },
       [](std::uint64_t) { return std::string("iomem_resource"); });
-  iomem.resize(nsub);
-  for (std::uint64_t i = 0; i < nsub; ++i) iomem[i].id = io + i;
+  iomem.init(io, nsub);
   page_base_ = ex.objects().add_range(
       n * kPageFields,
       [](std::uint64_t off) {
@@ -119,8 +118,7 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   ObjId xa = ex.objects().add_range(
       nsub, [pps](std::uint64_t off) { return "pgmap_array[pfn " + hex(off * pps) + "]"; },
       [](std::uint64_t) { return std::string("pgmap_array entry"); });
-  pgmap_array.resize(nsub);
-  for (std::uint64_t i = 0; i < nsub; ++i) pgmap_array[i].id = xa + i;
+  pgmap_array.init(xa, nsub);
   for (auto& d : s.devices) {
     pgmaps.push_back(std::make_unique<DevPagemap>(ex, d));
     pgmap_ref_setup(*this, *pgmaps.back());
@@ -176,7 +174,7 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
     sections[i].subsection_map.initial = map;
   }
   for (Pfn p = 0; p < boot_pfns; p += geo.pages_per_subsection)
-    iomem[geo.subsection_index(p)].initial = IORES_SYSTEM_RAM;
+    iomem.set_initial(geo.subsection_index(p), IORES_SYSTEM_RAM);
   for (std::uint32_t b = 0; b < geo.nr_blocks(); ++b) {
     bool boot = Pfn(b) * geo.pages_per_block() < boot_pfns;
     blocks[b]->registered.initial = boot;
@@ -201,7 +199,7 @@ Kernel::Kernel(Execution& e, const MachineSpec& s)
   for (const FirmwareHole& h : s.holes) {
     for (Pfn p = h.start; p < h.start + h.nr_pages; p += geo.pages_per_subsection) {
       sections[geo.section_of(p)].subsection_map.initial &= ~(std::int64_t(1) << geo.subsection_of(p));
-      iomem[geo.subsection_index(p)].initial = IORES_NONE;
+      iomem.set_initial(geo.subsection_index(p), IORES_NONE);
     }
     Pgdat& nd = *nodes[0];
     nd.node_present_pages.initial -= static_cast<std::int64_t>(h.nr_pages);
@@ -232,8 +230,6 @@ std::vector<Cell*> Kernel::all_cells() {
   }
   for (auto& b : blocks)
     for (Cell* c : {&b->registered, &b->state, &b->online_type}) out.push_back(c);
-  for (auto& c : iomem) out.push_back(&c);
-  for (auto& c : pgmap_array) out.push_back(&c);
   for (auto& p : pgmaps) out.push_back(&p->altmap_alloc);
   for (auto& d : dmirrors)
     if (d) {
@@ -249,6 +245,8 @@ void Kernel::reset() {
   warnings.clear();
   if (cells_.empty()) cells_ = all_cells();
   for (Cell* c : cells_) c->v = c->initial;
+  iomem.reset();
+  pgmap_array.reset();
   pages_.clear();
   if (!boot_rec_) {  // the boot records, interned at the first reset
     PageRecord boot;
@@ -353,6 +351,12 @@ std::int64_t Kernel::read(Cell& c, Access a) {
   return c.v;
 }
 
+std::int64_t Kernel::read_sub(SubsectionCells& cells, std::uint64_t i, Access a) {
+  ex.choice_point(cells.id(i), false);
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), cells.id(i), cells.v(i));
+  return cells.v(i);
+}
+
 void Kernel::write(Cell& c, std::int64_t v, Access a) {
   ex.choice_point(c.id, true);
   c.v = v;
@@ -378,13 +382,13 @@ void Kernel::write_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v, Access a) 
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), page_obj(lo, f), v);
 }
 
-void Kernel::write_subs(std::vector<Cell>& cells, Pfn lo, Pfn hi, std::int64_t v, Access a) {
+void Kernel::write_subs(SubsectionCells& cells, Pfn lo, Pfn hi, std::int64_t v, Access a) {
   Pfn step = std::max<Pfn>(geo.chunk_pages, geo.pages_per_subsection);
   for (Pfn p = lo; p < hi;) {
     Pfn e = std::min<Pfn>(hi, (p / step + 1) * step);
-    ex.choice_point(cells[geo.subsection_index(p)].id, true);
-    for (Pfn q = p; q < e; q += geo.pages_per_subsection) cells[geo.subsection_index(q)].v = v;
-    ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), cells[geo.subsection_index(p)].id, v);
+    ex.choice_point(cells.id(geo.subsection_index(p)), true);
+    for (Pfn q = p; q < e; q += geo.pages_per_subsection) cells.set(geo.subsection_index(q), v);
+    ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), cells.id(geo.subsection_index(p)), v);
     p = e;
   }
 }
@@ -414,8 +418,9 @@ void Kernel::charge(FnId fn, Pfn pages) {
   const Cost* c = vt ? vt->cost(fn) : nullptr;
   if (!c) return;
   Pfn pps = geo.pages_per_section();
-  double sections = static_cast<double>((pages + pps - 1) / pps);
-  vt->charge(ex.current(), c->ns + c->per_page_ns * static_cast<double>(pages) + c->per_section_ns * sections);
+  const Pfn sections = (pages + pps - 1) / pps;  // the sections it touches, rounded up
+  vt->charge(ex.current(),
+             c->ns + c->per_page_ns * static_cast<double>(pages) + c->per_section_ns * static_cast<double>(sections));
 }
 
 void Kernel::poison_pages(Pfn lo, Pfn hi, PageState state) {
@@ -473,7 +478,7 @@ int Kernel::pgmap_of_range(Pfn pfn) const {
   // model state (no event), else the first declared; none while dax/kmem
   // holds it as RAM.
   if (pfn < geo.nr_pfns()) {
-    const std::int64_t v = iomem[geo.subsection_index(pfn)].v;
+    const std::int64_t v = iomem.v(geo.subsection_index(pfn));
     if (v == IORES_KMEM || v == IORES_KMEM_RAM) return -1;  // dax/kmem made the range System RAM
     const std::int64_t owner = v - IORES_DEVICE_BASE;
     if (owner >= 0 && owner < std::int64_t(pgmaps.size())) return static_cast<int>(owner);

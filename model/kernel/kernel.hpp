@@ -18,6 +18,7 @@
 #include "model/kernel/memory_chain.hpp"
 #include "model/kernel/page.hpp"
 #include "model/kernel/page_store.hpp"
+#include "model/kernel/subsection_cells.hpp"
 #include "model/support/finding_kind.hpp"
 #include "model/sync/completion.hpp"
 #include "model/sync/kernfs_active.hpp"
@@ -286,6 +287,8 @@ class Kernel {
   // --- instrumented access ---
   std::int64_t read(Cell& c, Access a = Access::Plain);
   void write(Cell& c, std::int64_t v, Access a = Access::Plain);
+  // read() of cell i of a per-subsection table.
+  std::int64_t read_sub(SubsectionCells& cells, std::uint64_t i, Access a = Access::Plain);
   std::int64_t read_page(Pfn pfn, PageField f, Access a = Access::Plain);
   // A store by an init function: the field now holds an initialised value.
   // Range forms cover [lo, hi) with one choice point and one event (named by
@@ -330,16 +333,16 @@ class Kernel {
   // `stop(v)` and returns the first value that stops, or `none`;
   // write_subs() sets every cell with one event per chunk.
   template <class Stop>
-  std::int64_t read_subs(std::vector<Cell>& cells, Pfn lo, Pfn hi, Stop stop, std::int64_t none,
+  std::int64_t read_subs(SubsectionCells& cells, Pfn lo, Pfn hi, Stop stop, std::int64_t none,
                          Access a = Access::Plain) {
     Pfn step = std::max<Pfn>(geo.chunk_pages, geo.pages_per_subsection);
     for (Pfn p = lo; p < hi; p = (p / step + 1) * step) {
-      std::int64_t v = read(cells[geo.subsection_index(p)], a);
+      std::int64_t v = read_sub(cells, geo.subsection_index(p), a);
       if (stop(v)) return v;
     }
     return none;
   }
-  void write_subs(std::vector<Cell>& cells, Pfn lo, Pfn hi, std::int64_t v, Access a = Access::Plain);
+  void write_subs(SubsectionCells& cells, Pfn lo, Pfn hi, std::int64_t v, Access a = Access::Plain);
   // Like for_chunks, also cut where a device's range, altmap reserve or
   // altmap-hosted memmap begins or ends (the page state changes there).
   template <class Fn>
@@ -375,7 +378,9 @@ class Kernel {
   int pgmap_of_range(Pfn pfn) const;  // which declared device covers pfn, or -1
   std::uint32_t block_of(Pfn pfn) const { return geo.section_of(pfn) / geo.sections_per_block; }
   Zone& zone(int nid, int z) { return *nodes[nid]->zones[z]; }
-  Cell& pgmap_entry(Pfn pfn) { return pgmap_array[geo.subsection_index(pfn)]; }
+  // xa_load(&pgmap_array, pfn): 1 + the published pgmap's index, 0 if none.
+  std::int64_t read_pgmap_entry(Pfn pfn, Access a) { return read_sub(pgmap_array, geo.subsection_index(pfn), a); }
+  std::int64_t pgmap_entry(Pfn pfn) const { return pgmap_array.v(geo.subsection_index(pfn)); }
 
   Execution& ex;
   Geometry geo;
@@ -397,10 +402,10 @@ class Kernel {
   std::vector<MemSection> sections;
   std::vector<std::unique_ptr<Pgdat>> nodes;
   std::vector<std::unique_ptr<MemoryBlock>> blocks;
-  std::vector<Cell> iomem;  // per subsection: IORES_* owner
+  SubsectionCells iomem;  // per subsection: IORES_* owner
   // per subsection (device ranges are subsection-aligned): 1 + index of the
   // published pgmap, 0 if none -- the XArray's entries
-  std::vector<Cell> pgmap_array;
+  SubsectionCells pgmap_array;
   std::vector<std::unique_ptr<DevPagemap>> pgmaps;
   std::vector<MemSectionUsage> usages;  // every ms->usage of this execution, by allocation
   // lib/test_hmm.c's driver of each device-private pgmap (nullptr for the others)

@@ -33,7 +33,7 @@ bool kmem_release_resource(Kernel& k, OpState& st) {
 // the model checks that as state (no event): a remove of a range kmem does
 // not hold ends here.
 bool kmem_drvdata(Kernel& k, OpState& st) {
-  const std::int64_t v = k.iomem[k.geo.subsection_index(st.args.start)].v;
+  const std::int64_t v = k.iomem.v(k.geo.subsection_index(st.args.start));
   st.kmem_parent = v == IORES_KMEM || v == IORES_KMEM_RAM;
   return st.kmem_parent;
 }

@@ -36,7 +36,7 @@ void fold_warn(void* arg) {
 
 int lookup(Kernel& k, Pfn pfn) {
   k.rcu.read_lock();
-  int idx = static_cast<int>(k.read(k.pgmap_entry(pfn), Access::Acquire)) - 1;  // xa_load()
+  int idx = static_cast<int>(k.read_pgmap_entry(pfn, Access::Acquire)) - 1;  // xa_load()
   if (idx >= 0 && !k.pgmaps[idx]->ref.tryget_live()) idx = -1;
   k.rcu.read_unlock();
   return idx;

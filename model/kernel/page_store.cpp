@@ -1,5 +1,7 @@
 #include "model/kernel/page_store.hpp"
 
+#include "model/support/spare_storage.hpp"
+
 namespace mhp {
 
 std::uint64_t PageStore::hash(const PageRecord& r) {
@@ -8,9 +10,12 @@ std::uint64_t PageStore::hash(const PageRecord& r) {
   return h ^ (h >> 29);
 }
 
-PageStore::PageStore(Pfn nr, std::uint32_t cp) : nr_(nr), cp_(cp), chunks_((nr + cp - 1) / cp), index_(64, 0) {
+PageStore::PageStore(Pfn nr, std::uint32_t cp) : nr_(nr), cp_(cp), chunks_(spare::take<Chunk>()), index_(64, 0) {
+  chunks_.resize((nr + cp - 1) / cp);
   intern(PageRecord{});  // record 0: ABSENT, all zero
 }
+
+PageStore::~PageStore() { spare::give(chunks_); }
 
 std::uint32_t PageStore::intern(const PageRecord& r) {
   std::size_t mask = index_.size() - 1;

@@ -28,6 +28,9 @@ struct PageRecord {
 class PageStore {
  public:
   PageStore(Pfn nr_pfns, std::uint32_t chunk_pages);
+  ~PageStore();
+  PageStore(const PageStore&) = delete;
+  PageStore& operator=(const PageStore&) = delete;
   void fill(Pfn lo, Pfn hi, const PageRecord& r, std::int64_t alloc_ev);  // every pfn gets r
   // The same with r's id: a caller that fills the same few records every
   // execution (boot memmap, poisoning) interns them once. Ids are never reused.

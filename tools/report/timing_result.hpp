@@ -48,8 +48,10 @@ struct TimingResult {
   std::vector<PathSegment> critical_path;
   std::vector<std::string> expect_lines;
   bool ok = true;
-  std::vector<Finding> findings;  // run_timing(sc, true): what the checkers found in the timing run
-  std::string schedule;           // the timing run's schedule (replayable)
+  // run_timing(sc, true): what the checkers found in the timing run (of the
+  // keys whose checker asks the runner, the first finding of each only)
+  std::vector<Finding> findings;
+  std::string schedule;  // the timing run's schedule (replayable)
 };
 
 }  // namespace mhp
