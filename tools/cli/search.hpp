@@ -116,6 +116,18 @@ std::uint64_t pct_steps(const Scenario& sc);
 std::unique_ptr<Search> dfs_search(const Scenario& sc, const SearchSpec& spec);  // made on bind()
 std::unique_ptr<Search> replay_search(const SearchSpec& spec);
 
+// Keeps the running thread while it can, counting its choices: the run
+// without preemption that calibrates PCT's k and Knuth's estimator.
+struct KeepRunning final : Strategy {
+  std::uint64_t calls = 0;
+  void begin_execution(std::uint64_t) override { calls = 0; }
+  ThreadId choose(ThreadMask enabled, ThreadId current) override {
+    ++calls;
+    if (current != kNoThread && (enabled & thread_bit(current))) return current;
+    return lowest_thread(enabled);
+  }
+};
+
 // Knuth's estimate of the executions an unbounded dfs without reduction
 // would run, from `paths` uniformly random schedules.
 double estimate_unreduced(const Scenario& sc, unsigned paths, unsigned bound);  // bound ~0u: the whole tree

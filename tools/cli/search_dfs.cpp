@@ -17,15 +17,6 @@ namespace mhp {
 
 namespace {
 
-// Keeps the running thread while it can: the estimator's run without preemption.
-struct KeepRunning final : Strategy {
-  void begin_execution(std::uint64_t) override {}
-  ThreadId choose(ThreadMask enabled, ThreadId current) override {
-    if (current != kNoThread && (enabled & thread_bit(current))) return current;
-    return lowest_thread(enabled);
-  }
-};
-
 class DfsSearch final : public Search {
  public:
   DfsSearch(const Scenario& sc, const SearchSpec& spec) : sc_(sc), spec_(spec) {}

@@ -14,17 +14,6 @@ namespace mhp {
 
 namespace {
 
-// Keeps the running thread while it can: PCT's calibration run.
-struct CountingKeep final : Strategy {
-  std::uint64_t calls = 0;
-  void begin_execution(std::uint64_t) override { calls = 0; }
-  ThreadId choose(ThreadMask enabled, ThreadId current) override {
-    ++calls;
-    if (current != kNoThread && (enabled & thread_bit(current))) return current;
-    return lowest_thread(enabled);
-  }
-};
-
 class SampledSearch final : public Search {
  public:
   SampledSearch(const Scenario& sc, const SearchSpec& spec, SampledIndices& indices, std::uint64_t pct_steps)
@@ -82,7 +71,7 @@ class SampledSearch final : public Search {
 
 std::uint64_t pct_steps(const Scenario& sc) {
   Machine m(sc);
-  CountingKeep keep;
+  KeepRunning keep;
   m.run(keep, 0);
   return std::max<std::uint64_t>(keep.calls, 1);
 }
