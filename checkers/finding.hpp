@@ -4,7 +4,6 @@
 // witness schedule.
 #pragma once
 #include <cstdint>
-#include <map>
 #include <string>
 #include <vector>
 
@@ -45,27 +44,5 @@ struct Finding {
 // Helpers shared by checkers to describe a thread at an event.
 FindingSide side_at(const Execution& ex, const Event& ev, const std::string& title);
 std::vector<std::string> lock_names_of(const Execution& ex, std::uint64_t held, std::uint64_t shared);
-
-// One entry per key, in order of first appearance; keeps the first witness.
-class FindingSet {
- public:
-  // Adds the findings of one execution (each key counted once per execution).
-  void merge_execution(std::vector<Finding>&& found, std::uint64_t execution, const std::string& schedule);
-  // A finding of the whole run (a lock-order cycle), witness already set.
-  void add_run_finding(Finding&& f);
-  const std::vector<Finding>& all() const { return list_; }
-  bool has(const std::string& key) const { return index_.count(key) != 0; }
-  // Parallel dfs: one execution as a helper hands it over, the findings of
-  // keys new to it in full and the keys it met before by their index here
-  // (`index`, if given, gets the index of each of `found`, in order).
-  void merge_execution(std::vector<Finding>&& found, const std::vector<std::size_t>& held, std::uint64_t execution,
-                       const std::string& schedule, std::vector<std::size_t>* index);
-
- private:
-  std::vector<Finding> list_;
-  std::vector<std::uint64_t> last_;  // per list_ entry: the merge_execution() call that last counted it
-  std::uint64_t calls_ = 0;
-  std::map<std::string, std::size_t> index_;
-};
 
 }  // namespace mhp
