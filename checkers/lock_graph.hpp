@@ -52,6 +52,8 @@ class LockGraph {
   // for the two that are not reported).
   std::vector<Finding> cycles() const;
   std::vector<LockEdge> edges() const;
+  // Lock classes whose readers may recurse (lockdep's recursive-read locks).
+  const std::set<std::string>& recursive_read() const { return recursive_read_; }
   // The checker's own access (map nodes do not move).
   Edges& map() { return edges_; }
   const Edges& map() const { return edges_; }

@@ -37,7 +37,7 @@ void LockOrderChecker::on_event(const Event& ev) {
     bool from_read = h.side == SyncSide::Shared;
     if (h.bit == bit) {
       if (ev.flags & kEvTrylock) continue;
-      if (to_read && from_read && recursive_read_.count(to)) continue;
+      if (to_read && from_read && graph_.recursive_read().count(to)) continue;
       Finding f;
       f.kind = FindingKind::Lockorder;
       f.key = "lockorder/recursive/" + to;

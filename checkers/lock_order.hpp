@@ -30,11 +30,7 @@ namespace mhp {
 class LockOrderChecker final : public Checker {
  public:
   LockOrderChecker(const Execution& ex, std::set<std::string> recursive_read, std::string gate)
-      : Checker(ex),
-        recursive_read_(recursive_read),
-        gate_(std::move(gate)),
-        graph_(std::move(recursive_read)),
-        dep_by_class_(64 * 64) {}
+      : Checker(ex), gate_(std::move(gate)), graph_(std::move(recursive_read)), dep_by_class_(64 * 64) {}
   LockOrderChecker(const LockOrderChecker&) = delete;  // dep_by_class_ points into graph_
   void on_event(const Event& ev) override;
   std::uint32_t kinds() const override { return kind_bit(EvKind::Acquire); }
@@ -70,7 +66,6 @@ class LockOrderChecker final : public Checker {
   void reset() override {}
   // Classes of the lock bits taken since the last call (Execution::lock_class()).
   void learn_bits();
-  std::set<std::string> recursive_read_;
   std::string gate_;
   LockGraph graph_;
   // Per lock bit: its class as an index into classes_, and whether it is the

@@ -51,10 +51,20 @@ void add_timing(const Scenario& sc, ScenarioResult& res, RunResult& run) {
 // The end of a scenario's search: its timing run, shrinking and the
 // expectations. A stopped run (or one stopped now) skips the first two, so it
 // reports at once: witnesses as found, no timing run.
-void finish_scenario(const Scenario& sc, const RunOptions& opt, ScenarioResult& res, RunResult& run) {
-  if (res.stopped.empty()) add_timing(sc, res, run);
+namespace {
+// What the executions found, into the scenario's result: findings in
+// report order, the lock graph, and the one execution a replay kept.
+void take_run(ScenarioResult& res, RunResult& run) {
   res.lock_graph = run.graph.edges();
   res.findings = run.findings();
+  res.event_log = std::move(run.event_log);
+  res.op_results = std::move(run.op_results);
+}
+}  // namespace
+
+void finish_scenario(const Scenario& sc, const RunOptions& opt, ScenarioResult& res, RunResult& run) {
+  if (res.stopped.empty()) add_timing(sc, res, run);
+  take_run(res, run);
   sort_budget_ends(sc, res);
   if (res.stopped.empty() && stopping()) res.stopped = stop_text();
   if (res.stopped.empty() && opt.shrink && sc.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
@@ -168,10 +178,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     Explored x = explore(
         sc, spec, [&] { return replay_search(spec); }, 1);
     x.search->describe(res, x.run);
-    res.lock_graph = x.run.graph.edges();
-    res.findings = x.run.findings();
-    res.event_log = std::move(x.run.event_log);
-    res.op_results = std::move(x.run.op_results);
+    take_run(res, x.run);
     return res;
   }
   res.executions_planned = res.executions;
@@ -206,10 +213,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   if (opt.only_execution) res.executions = spec.executions;
   x.search->describe(res, x.run);
   if (opt.only_execution) {  // a replay by seed reports the execution, not the scenario's expectations
-    res.lock_graph = x.run.graph.edges();
-    res.findings = x.run.findings();
-    res.event_log = std::move(x.run.event_log);
-    res.op_results = std::move(x.run.op_results);
+    take_run(res, x.run);
     if (opt.shrink && sc.shrink) shrink_findings(sc, res.findings, opt.shrink_budget);
     res.replay = true;
     res.strategy += ", execution " + std::to_string(*opt.only_execution);
