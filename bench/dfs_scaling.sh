@@ -7,6 +7,8 @@
 # A row gives executions, distinct traces, seconds, and whether the search
 # completed (the text report's strategy line says so).
 # Usage: bench/dfs_scaling.sh BIN [LIMIT_SECONDS] [WORKLOAD_LIMIT_SECONDS]
+#   LIMIT_SECONDS 0: the workloads only. DFS_SCALING_REDUCTIONS="dpor;sleep"
+#   (';'-separated) instead of the four reductions.
 set -u
 bin="$1"; limit="${2:-10}"; wlimit="${3:-30}"
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -36,6 +38,7 @@ for k in 1 2 3 4 5 6 7; do
   } >> "$f"
 done
 reductions=("none --bound 2" "sleep" "dpor" "dpor --bound 1")
+[ -n "${DFS_SCALING_REDUCTIONS:-}" ] && IFS=';' read -r -a reductions <<< "$DFS_SCALING_REDUCTIONS"
 row() {  # label, file, time limit, reduction...
   local label="$1" file="$2" lim="$3"; shift 3
   local s e out
@@ -52,6 +55,7 @@ row() {  # label, file, time limit, reduction...
 }
 printf "%-36s %-16s %12s %12s %9s %9s\n" scenario reduction executions traces seconds complete
 for k in 1 2 3 4 5 6 7; do
+  [ "$limit" = 0 ] && break
   for r in "${reductions[@]}"; do
     read -r -a ra <<< "$r"
     row "s1, $((k + 1)) threads" "$tmp/s1_walkers_$k.yaml" "$limit" "${ra[@]}"

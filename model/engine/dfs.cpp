@@ -25,7 +25,12 @@ const char* reduction_name(Reduction r) {
 void DfsStrategy::observe(const Event& ev) {
   const ObjId obj = objects_ ? objects_->conflict_key(ev.obj) : ev.obj;
   const Touch touch = objects_ ? objects_->touch(ev) : touch_of(ev.kind, ev.mode);
-  if (touch != Touch::None) seg_.push_back({obj, touch == Touch::Exclusive, ev.thread});
+  if (touch == Touch::None) return;
+  std::uint8_t wait = 0;
+  if (skip_waiters_ && (ev.kind == EvKind::Acquire || ev.kind == EvKind::Release) &&
+      objects_->wait_of(ev.obj) != ObjectRegistry::Wait::None)
+    wait = ev.kind == EvKind::Acquire ? kTake : kGive;
+  seg_.push_back({obj, touch == Touch::Exclusive, ev.thread, wait});
 }
 
 bool DfsStrategy::independent(const Transition& a, const Transition& b) {
@@ -58,6 +63,11 @@ void DfsStrategy::close_transition() {
 
 ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
   close_transition();
+  // The threads that could go on; if none could (every one would block: a
+  // deadlock), one of them, to let the engine see it.
+  const ThreadMask go = enabled & ready_;
+  enabled = go ? go : thread_bit(lowest_thread(enabled));
+  ready_ = ~ThreadMask(0);
   if (pos_ < stack_.size()) {  // replaying the prefix
     Node& n = stack_[pos_++];
     if (n.enabled != enabled || n.current != current) {
@@ -125,11 +135,13 @@ void DfsStrategy::add_backtracks() {
       forced = forced || a.thread != n.chosen;
       if (forced) add_run(a.thread, false, k, ++seq[a.thread]);
       auto& acc = runs_[nruns_ - 1].acc;
-      auto it = std::find_if(acc.begin(), acc.end(), [&](const auto& p) { return p.first == a.obj; });
-      if (it == acc.end())
-        acc.emplace_back(a.obj, a.excl);
-      else
-        it->second |= a.excl;
+      auto it = std::find_if(acc.begin(), acc.end(), [&](const Run::Acc& p) { return p.obj == a.obj; });
+      if (it == acc.end()) {
+        acc.push_back({a.obj, a.excl, a.wait});
+      } else {
+        it->excl |= a.excl;
+        it->wait |= a.wait;
+      }
     }
   }
   // 2. Happens-before (program order plus dependence) by vector clocks, and
@@ -143,34 +155,57 @@ void DfsStrategy::add_backtracks() {
   last_of.fill(-1);
   std::vector<long>& preds = preds_;
   std::vector<std::uint8_t>& dep = dep_;  // preds[i] is a dependence (not program order)
+  // preds[i]'s race with r, when it is only a wait's: kRace (an ordinary
+  // race), kNoRace (a task's exit before its waiter), or the run whose take
+  // of the mutex preds[i] released (the race to reverse instead)
+  constexpr long kRace = -1, kNoRace = -2;
+  std::vector<long>& via = via_;
   for (std::size_t j = 0; j < nruns_; ++j) {
     Run& r = runs[j];
     std::fill_n(r.vc.begin(), nt, 0);
     preds.clear();
     dep.clear();
-    auto add = [&](long i, bool d) {
+    via.clear();
+    auto add = [&](long i, bool d, long v) {
       for (std::size_t x = 0; x < preds.size(); ++x)
         if (preds[x] == i) {
+          if (d && (!dep[x] || v == kRace)) via[x] = dep[x] ? kRace : v;
           dep[x] = dep[x] || d;
           return;
         }
       preds.push_back(i);
       dep.push_back(d);
+      via.push_back(v);
     };
-    if (last_of[r.thread] >= 0) add(last_of[r.thread], false);
-    for (const auto& [obj, excl] : r.acc) {
-      const ObjHistory* h = hist_.find(obj);
+    if (last_of[r.thread] >= 0) add(last_of[r.thread], false, kRace);
+    for (const Run::Acc& a : r.acc) {
+      const ObjHistory* h = hist_.find(a.obj);
       if (!h) continue;
-      if (h->last_excl >= 0) add(h->last_excl, true);
-      if (excl)
-        for (long i : h->reads) add(i, true);
+      if (h->last_excl >= 0) {
+        long v = kRace;
+        const Run& u = runs[h->last_excl];
+        if ((a.wait & kTake) && (h->last_wait & kGive) && u.thread != r.thread) {
+          if (objects_->wait_of(a.obj) == ObjectRegistry::Wait::CompletionAll) {
+            v = kNoRace;
+          } else {
+            for (const auto& [t, k] : h->takes)
+              if (t == u.thread) v = k;
+          }
+        }
+        add(h->last_excl, true, v);
+      }
+      if (a.excl)
+        for (long i : h->reads) add(i, true, kRace);
     }
     for (long i : preds)
       for (unsigned t = 0; t < nt; ++t) r.vc[t] = std::max(r.vc[t], runs[i].vc[t]);
     r.vc[r.thread] = r.seq;
     for (std::size_t x = 0; x < preds.size(); ++x) {
-      const Run& e = runs[preds[x]];
-      if (!dep[x] || e.thread == r.thread || !e.chosen) continue;
+      if (!dep[x] || via[x] == kNoRace) continue;
+      // a mutex's unlock before r's lock: the race is with the holder's lock
+      const long ei = via[x] >= 0 ? via[x] : preds[x];
+      const Run& e = runs[ei];
+      if (e.thread == r.thread || !e.chosen) continue;
       bool immediate = true;
       for (long k : preds)
         if (k != preds[x] && runs[k].vc[e.thread] >= e.seq) immediate = false;
@@ -208,7 +243,7 @@ void DfsStrategy::add_backtracks() {
           first[v.thread] = v.seq;
         }
       };
-      for (std::size_t v = static_cast<std::size_t>(preds[x]) + 1; v < j; ++v)
+      for (std::size_t v = static_cast<std::size_t>(ei) + 1; v < j; ++v)
         if (runs[v].vc[e.thread] < e.seq) consider(runs[v]);
       consider(r);
       if (mine)
@@ -217,13 +252,23 @@ void DfsStrategy::add_backtracks() {
         adds_.push_back({std::uint32_t(e.node), true, 0, initials});
     }
     last_of[r.thread] = static_cast<long>(j);
-    for (const auto& [obj, excl] : r.acc) {
-      ObjHistory& h = hist_.get(obj, [](ObjHistory& fresh) {
+    for (const Run::Acc& a : r.acc) {
+      ObjHistory& h = hist_.get(a.obj, [](ObjHistory& fresh) {
         fresh.last_excl = -1;
+        fresh.last_wait = 0;
         fresh.reads.clear();
+        fresh.takes.clear();
       });
-      if (excl) {
+      if (a.wait & kTake) {
+        auto it = std::find_if(h.takes.begin(), h.takes.end(), [&](const auto& p) { return p.first == r.thread; });
+        if (it == h.takes.end())
+          h.takes.emplace_back(r.thread, static_cast<long>(j));
+        else
+          it->second = static_cast<long>(j);
+      }
+      if (a.excl) {
         h.last_excl = static_cast<long>(j);
+        h.last_wait = a.wait;
         h.reads.clear();
       } else if (h.reads.empty() || h.reads.back() != static_cast<long>(j)) {
         h.reads.push_back(static_cast<long>(j));

@@ -45,6 +45,21 @@
 // their releases too (ObjectRegistry::readers_commute). Executions in which every enabled thread
 // sleeps only repeat a trace; they are counted as redundant.
 //
+// Waits (unbounded searches: sleep sets and source-DPOR). A thread parked at
+// a wait for a mutex or a task's exit that could only block is not a choice
+// (Execution::choice_point()'s ready): dfs does
+// not run it to watch it block, so an execution has no such block events and
+// no two executions differ only in where a waiter blocked (a chain of tasks
+// started `after:` one another was 2^n traces for nothing). Without the
+// block, dpor reverses a wait as Nidhugg reverses a mutex race: a mutex
+// taken after another thread's unlock races with that thread's lock of it
+// (the taker goes first by taking it before the holder did; the unlock and
+// the lock themselves cannot be reversed), and a task's exit with a waiter
+// is no race (the waiter can never go first). Replays and the sampled
+// strategies run the same schedules: the engine's enabled set is unchanged,
+// dfs only never picks a waiter that would block while another thread could
+// go on.
+//
 // Each execution replays the prefix of the schedule it extends; next() moves
 // to the next schedule and returns false when none is left.
 #pragma once
@@ -74,7 +89,8 @@ class DfsStrategy final : public Strategy {
       : red_(r),
         bound_(r == Reduction::Sleep ? kUnbounded : bound),
         sleep_sets_(r == Reduction::Sleep || (r == Reduction::Dpor && bound_ == kUnbounded)),
-        objects_(objects) {}
+        objects_(objects),
+        skip_waiters_(objects && bound_ == kUnbounded) {}
   void begin_execution(std::uint64_t) override {
     pos_ = 0;
     seg_.clear();
@@ -84,6 +100,8 @@ class DfsStrategy final : public Strategy {
   bool next();
   const std::string& error() const override { return err_; }
   bool wants_events() const override { return red_ != Reduction::None; }
+  bool wants_ready() const override { return skip_waiters_; }
+  void set_ready(ThreadMask ready) override { ready_ = ready; }
   void observe(const Event& ev) override;
   bool redundant() const { return redundant_; }  // the last execution ended sleep-blocked
   // none and bounded dpor search in rounds of 0, 1, ... preemptions
@@ -146,10 +164,13 @@ class DfsStrategy final : public Strategy {
   void adopt(const DfsStrategy& sub);
 
  private:
+  // Access::wait: a take or a release of a wait object (ObjectRegistry::Wait)
+  static constexpr std::uint8_t kTake = 1, kGive = 2;
   struct Access {
     ObjId obj;
     bool excl;
     ThreadId thread;
+    std::uint8_t wait = 0;
   };
   using Transition = std::vector<Access>;
   struct Node {
@@ -202,11 +223,18 @@ class DfsStrategy final : public Strategy {
     // vc[t]: t's last run ordered before or at this one; add_backtracks()
     // zeroes and reads only the execution's threads
     std::array<std::uint32_t, kMaxThreads> vc;
-    std::vector<std::pair<ObjId, bool>> acc;  // objects, exclusive
+    struct Acc {
+      ObjId obj;
+      bool excl;
+      std::uint8_t wait;  // kTake, kGive
+    };
+    std::vector<Acc> acc;
   };
   struct ObjHistory {
     long last_excl = -1;
-    std::vector<long> reads;  // since last_excl
+    std::uint8_t last_wait = 0;                    // last_excl's kTake/kGive of the object
+    std::vector<long> reads;                       // since last_excl
+    std::vector<std::pair<ThreadId, long>> takes;  // a mutex: each thread's last run that took it
   };
   Run& add_run(ThreadId thread, bool chosen, std::size_t node, std::uint32_t seq);
   static bool independent(const Transition& a, const Transition& b);
@@ -237,6 +265,12 @@ class DfsStrategy final : public Strategy {
   std::size_t floor_ = 0;          // subtree(): nodes above it are not this search's to backtrack
   bool needs_next_round_ = false;  // bounded: a branch was cut at this round's bound
   const ObjectRegistry* objects_;
+  // Unbounded searches with the registry (which names the mutexes) skip
+  // waiters that would block; bounded ones run them, since who is waiting
+  // decides what a switch costs (a switch away from a waiter that could
+  // only block would be free), and BPOR's conservative branches assume that
+  // the waiter ran.
+  bool skip_waiters_;
   Path stack_;
   // add_backtracks() and next() scratch, kept across executions
   std::vector<Run> runs_;
@@ -244,10 +278,12 @@ class DfsStrategy final : public Strategy {
   ObjTable<ObjHistory> hist_;
   bool hist_sized_ = false;
   std::vector<long> preds_;
-  std::vector<std::uint8_t> dep_;  // (not vector<bool>: its bit access was 3% of a dpor search)
+  std::vector<std::uint8_t> dep_;
+  std::vector<long> via_;  // (not vector<bool>: its bit access was 3% of a dpor search)
   std::vector<unsigned> used_;
   std::vector<Addition> adds_;  // subtree searches: additions above floor_
   std::size_t pos_ = 0;
+  ThreadMask ready_ = ~ThreadMask(0);  // set_ready(): before each choose()
   std::string err_;
 };
 

@@ -30,6 +30,9 @@ enum class EvKind : std::uint8_t {
   SeqRetry,    // seqcount read section checked: value 1 = retried, 0 = its reads stand
   LockMisuse,  // a release the lock refused (not held by the thread): mode = SyncSide asked for,
                // value = the owning thread of a mutex held by another, else -1
+  Check,       // a load that decides a path under synchronisation the model does not spell out
+               // (a sysfs node's existence, behind kernfs's own locks): ordered for dfs and the
+               // coverage hash, not a data access (no checker takes it)
 };
 
 // How an access is marked, in the Linux-kernel memory model's sense. A race
@@ -50,7 +53,8 @@ constexpr Touch touch_of(EvKind kind, std::uint8_t mode) {
   switch (kind) {
     case EvKind::Read:
     case EvKind::SeqBegin:
-    case EvKind::SeqRetry: return Touch::Read;
+    case EvKind::SeqRetry:
+    case EvKind::Check: return Touch::Read;
     case EvKind::Acquire: return mode == std::uint8_t(SyncSide::Shared) ? Touch::Read : Touch::Exclusive;
     case EvKind::Write:
     case EvKind::Release:

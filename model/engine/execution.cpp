@@ -158,6 +158,14 @@ void Execution::schedule_next() {
   if ((mask & (mask - 1)) == 0) {
     next = lowest_thread(mask);
   } else {
+    if (strategy_wants_ready_) {
+      ThreadMask ready = mask;
+      for (ThreadMask m = mask; m; m &= m - 1) {
+        const SimThread& t = threads_[lowest_thread(m)];
+        if (t.ready && !t.ready(t.ready_arg)) ready &= ~thread_bit(t.id);
+      }
+      strategy_->set_ready(ready);
+    }
     next = strategy_->choose(mask, cur_);
     if (next == kNoThread) {
       finish(Outcome::Status::Diverged, strategy_->error() + "; " + thread_positions());
@@ -170,8 +178,15 @@ void Execution::schedule_next() {
   switch_to(worker_ctx_[next]);
 }
 
-void Execution::choice_point(ObjId next, bool next_excl) {
+void Execution::choice_point(ObjId next, bool next_excl, ReadyFn ready, const void* ready_arg) {
   if (strategy_wants_events_ && next) strategy_->pending(cur_, next, next_excl);
+  SimThread& t = self();
+  t.ready = ready;
+  t.ready_arg = ready_arg;
+  struct Unpark {  // also when the execution is cut while this thread waits
+    SimThread& t;
+    ~Unpark() { t.ready = nullptr; }
+  } unpark{t};
   if (++steps_ > budget_) {
     finish(Outcome::Status::Livelock, "step budget of " + std::to_string(budget_) + " choice points exhausted");
     return;
@@ -253,6 +268,7 @@ Outcome Execution::run(Strategy& strategy, std::uint64_t execution_index) {
     t.held = 0;
     t.held_shared = 0;
     t.held_list.clear();
+    t.ready = nullptr;
     t.exit_err = 0;
     t.exit_early = t.exit_injected = false;
     t.exit_at = 0;
@@ -260,6 +276,7 @@ Outcome Execution::run(Strategy& strategy, std::uint64_t execution_index) {
   }
   strategy_ = &strategy;
   strategy_wants_events_ = strategy.wants_events();
+  strategy_wants_ready_ = strategy.wants_ready();
   strategy.begin_execution(execution_index);
   for (EventObserver* o : observers_) o->on_execution_begin();
   cur_ = kNoThread;

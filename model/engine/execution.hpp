@@ -32,7 +32,7 @@ class EventObserver {
 };
 
 constexpr std::uint32_t kind_bit(EvKind k) { return 1u << unsigned(k); }
-constexpr unsigned kEvKinds = unsigned(EvKind::LockMisuse) + 1;
+constexpr unsigned kEvKinds = unsigned(EvKind::Check) + 1;
 
 enum class ThreadState : std::uint8_t { Idle, Runnable, Blocked, Finished };
 
@@ -60,6 +60,9 @@ struct SimThread {
   StackId exit_at = 0;
   void (*fn)(void*) = nullptr;
   void* arg = nullptr;
+  // while parked at a choice point that gave one: whether it could go on
+  bool (*ready)(const void*) = nullptr;
+  const void* ready_arg = nullptr;
 };
 
 struct Outcome {
@@ -122,7 +125,12 @@ class Execution {
   // next/next_excl: the object the caller's next event touches and whether
   // it stores, takes, releases or counts it; strategies that steer by
   // conflicts (POS) see it before they choose (0: not said).
-  void choice_point(ObjId next = 0, bool next_excl = true);
+  // ready (with its argument): whether the caller could go on if chosen now;
+  // a waiter gives it so that a strategy that asks (Strategy::wants_ready())
+  // need not run it only to see it block. It must not change state, and the
+  // caller must block on `next` when it cannot go on.
+  using ReadyFn = bool (*)(const void*);
+  void choice_point(ObjId next = 0, bool next_excl = true, ReadyFn ready = nullptr, const void* ready_arg = nullptr);
   void emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value, std::uint8_t flags = 0);
   // Current thread waits for obj (not enabled until wake(obj)); returns when
   // it is scheduled again, after which the caller re-checks its condition.
@@ -194,6 +202,7 @@ class Execution {
   ThreadId cur_ = kNoThread;
   Strategy* strategy_ = nullptr;
   bool strategy_wants_events_ = false;
+  bool strategy_wants_ready_ = false;
   Outcome outcome_;
   Schedule schedule_;
   std::vector<Event> events_;

@@ -54,6 +54,19 @@ class ObjectRegistry {
   bool readers_commute(ObjId id) const {
     return std::binary_search(readers_commute_.begin(), readers_commute_.end(), id);
   }
+  // What a wait for the object is, for dfs (dfs.hpp, "Waits"): a mutex,
+  // whose waiter can go first only by taking it before the holder did, or a
+  // completion that only complete_all() completes, whose waiter can never go
+  // before it. Other objects' waits are ordinary transitions.
+  enum class Wait : std::uint8_t { None, Mutex, CompletionAll };
+  void mark_wait(ObjId id, Wait w) {
+    auto it = std::lower_bound(waits_.begin(), waits_.end(), std::pair<ObjId, Wait>{id, Wait::None});
+    waits_.insert(it, {id, w});
+  }
+  Wait wait_of(ObjId id) const {
+    auto it = std::lower_bound(waits_.begin(), waits_.end(), std::pair<ObjId, Wait>{id, Wait::None});
+    return it != waits_.end() && it->first == id ? it->second : Wait::None;
+  }
   // How an event touches its object for dpor and the coverage hash:
   // touch_of(), with the read-side release of such a lock a read.
   Touch touch(const Event& ev) const {
@@ -96,9 +109,10 @@ class ObjectRegistry {
     std::uint64_t mask;  // granule - 1 for a power of two (struct page: 4 fields), else 0: no division per event
   };
   std::vector<Range> ranges_;
-  std::vector<Grouped> grouped_;        // few: the memmap
-  std::vector<ObjId> readers_commute_;  // sorted; few: the reader-writer locks
-  ObjId next_ = 1;                      // 0 is "no object"
+  std::vector<Grouped> grouped_;               // few: the memmap
+  std::vector<ObjId> readers_commute_;         // sorted; few: the reader-writer locks
+  std::vector<std::pair<ObjId, Wait>> waits_;  // sorted; the mutexes and task completions
+  ObjId next_ = 1;                             // 0 is "no object"
 };
 
 }  // namespace mhp

@@ -46,6 +46,11 @@ class Strategy {
   virtual void observe(const Event&) {}
   // (wants_events) thread t's next event will touch obj (exclusively or not).
   virtual void pending(ThreadId, ObjId, bool) {}
+  // Strategies that skip waiters (dfs): before each choose(), the enabled
+  // threads that could go on if chosen (a thread parked at a wait whose
+  // object is taken could only block; Execution::choice_point()).
+  virtual bool wants_ready() const { return false; }
+  virtual void set_ready(ThreadMask) {}
   // Whether choose() answers depend only on begin_execution()'s index and
   // the (enabled, current) pairs asked since: then the schedule of an
   // execution can be found without running it (tools/cli/schedule_trie.hpp).

@@ -43,6 +43,9 @@ bool kernfs_active(Kernel& k, const OpArgs& a, bool acquire) {
   }
   for (std::uint32_t b = lo; b <= hi; ++b) {
     MemoryBlock& mb = *k.blocks[b];
+    // the attribute exists once device_register() has run (kernfs's own
+    // locks order the lookup: not a data access)
+    k.ex.emit(EvKind::Check, 0, mb.registered.id, mb.registered.v);
     if (mb.kn_active->get(mb.registered.v != 0)) continue;
     while (b-- > lo) k.blocks[b]->kn_active->put();
     return false;

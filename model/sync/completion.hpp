@@ -9,7 +9,9 @@ namespace mhp {
 
 class Completion {
  public:
-  Completion(Execution& ex, const std::string& name);
+  // all_only: only complete_all() completes it (a task's exit), so waiting
+  // never consumes and a waiter is only ever after the completion
+  Completion(Execution& ex, const std::string& name, bool all_only = false);
   void wait();                 // wait_for_completion()
   void complete();             // complete()
   void complete_all();         // complete_all()
@@ -21,6 +23,7 @@ class Completion {
   Execution& ex_;
   ObjId obj_;
   unsigned done_ = 0;
+  bool all_only_;
 };
 
 }  // namespace mhp

@@ -8,7 +8,11 @@ KernfsActive::KernfsActive(Execution& ex, const std::string& name, const std::st
 }
 
 bool KernfsActive::get(bool exists) {
-  if (!exists || deactivated_) return false;  // atomic_inc_unless_negative() fails
+  if (!exists) return false;
+  if (deactivated_) {  // atomic_inc_unless_negative() fails: it saw the deactivation bias
+    ex_.emit(EvKind::Check, 0, obj_, active_);
+    return false;
+  }
   ++active_;
   ex_.note_acquired(bit_, obj_, SyncSide::Shared);
   // rwsem_acquire_read(..., trylock=1): no dependency on the locks held

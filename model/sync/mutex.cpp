@@ -3,10 +3,14 @@
 namespace mhp {
 
 Mutex::Mutex(Execution& ex, const std::string& name, const std::string& cls)
-    : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {}
+    : ex_(ex), obj_(ex.objects().add(name, cls.empty() ? name : cls)) {
+  ex.objects().mark_wait(obj_, ObjectRegistry::Wait::Mutex);
+}
 
 void Mutex::lock() {
-  ex_.choice_point(obj_, true);
+  // a search that asks (dfs) does not run a waiter that would only block
+  ex_.choice_point(
+      obj_, true, [](const void* m) { return static_cast<const Mutex*>(m)->owner_ == kNoThread; }, this);
   while (owner_ != kNoThread) ex_.block_on(obj_, SyncSide::Exclusive);
   owner_ = ex_.current();
   ex_.note_acquired(bit_, obj_, SyncSide::Exclusive);

@@ -109,6 +109,7 @@ const char* event_kind_name(EvKind k) {
     case EvKind::ThreadEnd: return "end";
     case EvKind::SeqBegin: return "seq_begin";
     case EvKind::SeqRetry: return "seq_retry";
+    case EvKind::Check: return "check";
     case EvKind::LockMisuse: return "lock_misuse";
   }
   return "?";
@@ -132,7 +133,8 @@ Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs
   ex.set_step_budget(sc.step_budget);
   for (auto& [name, p] : programs_) bind(p, ex.stacks());
   jobs_.reserve(sc.threads.size());
-  for (const auto& t : sc.threads) done_.push_back(std::make_unique<Completion>(ex, "task " + t.name + " exited"));
+  for (const auto& t : sc.threads)
+    done_.push_back(std::make_unique<Completion>(ex, "task " + t.name + " exited", true));
   for (std::size_t i = 0; i < sc.threads.size(); ++i) {
     const auto& t = sc.threads[i];
     jobs_.push_back({&k_,
