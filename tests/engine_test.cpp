@@ -49,6 +49,30 @@ struct Counter {
     return s;
   }
 };
+
+// Two threads taking mutexes A and B in opposite orders: they can deadlock.
+struct Abba {
+  Harness h;
+  Mutex a{h.ex, "A"}, b{h.ex, "B"};
+  Abba() {
+    h.reset = [this] {
+      a.reset();
+      b.reset();
+    };
+    h.thread("t0", [this] {
+      a.lock();
+      b.lock();
+      b.unlock();
+      a.unlock();
+    });
+    h.thread("t1", [this] {
+      b.lock();
+      a.lock();
+      a.unlock();
+      b.unlock();
+    });
+  }
+};
 }  // namespace
 
 TEST_CASE("compact schedules round-trip, whitespace and all, and corrupt ones are refused") {
@@ -149,24 +173,8 @@ TEST_CASE("replay diverges with the step when the schedule names a thread that i
 }
 
 TEST_CASE("deadlock: no enabled thread while some are unfinished") {
-  Harness h;
-  Mutex a(h.ex, "A"), b(h.ex, "B");
-  h.reset = [&] {
-    a.reset();
-    b.reset();
-  };
-  h.thread("t0", [&] {
-    a.lock();
-    b.lock();
-    b.unlock();
-    a.unlock();
-  });
-  h.thread("t1", [&] {
-    b.lock();
-    a.lock();
-    a.unlock();
-    b.unlock();
-  });
+  Abba abba;
+  Harness& h = abba.h;
   auto st = h.explore(300);
   CHECK(Harness::count(st, Outcome::Status::Deadlock) > 0);
   CHECK(Harness::count(st, Outcome::Status::Completed) > 0);
@@ -759,24 +767,8 @@ TEST_CASE("dfs: a chain of tasks started after one another is one trace, a deadl
         CHECK(n >= 128);
     }
   }
-  Harness h;
-  Mutex a(h.ex, "A"), b(h.ex, "B");
-  h.reset = [&] {
-    a.reset();
-    b.reset();
-  };
-  h.thread("t0", [&] {
-    a.lock();
-    b.lock();
-    b.unlock();
-    a.unlock();
-  });
-  h.thread("t1", [&] {
-    b.lock();
-    a.lock();
-    a.unlock();
-    b.unlock();
-  });
+  Abba abba;
+  Harness& h = abba.h;
   DfsStrategy dfs(DfsStrategy::kUnbounded, Reduction::Dpor, &h.ex.objects());
   std::uint64_t n = 0;
   std::set<Outcome::Status> seen;
