@@ -166,13 +166,18 @@ void DfsStrategy::add_backtracks() {
     preds.clear();
     dep.clear();
     via.clear();
+    // One entry per (run, reason): a run that r depends on for an ordinary
+    // access and through a mutex races with r both ways.
     auto add = [&](long i, bool d, long v) {
-      for (std::size_t x = 0; x < preds.size(); ++x)
-        if (preds[x] == i) {
-          if (d && (!dep[x] || v == kRace)) via[x] = dep[x] ? kRace : v;
-          dep[x] = dep[x] || d;
+      for (std::size_t x = 0; x < preds.size(); ++x) {
+        if (preds[x] != i) continue;
+        if (!dep[x]) {  // program order only so far
+          dep[x] = d;
+          via[x] = v;
           return;
         }
+        if (!d || via[x] == v) return;
+      }
       preds.push_back(i);
       dep.push_back(d);
       via.push_back(v);
