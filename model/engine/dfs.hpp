@@ -47,10 +47,10 @@
 //
 // Waits (unbounded searches: sleep sets and source-DPOR). A thread parked at
 // a wait for a mutex or a task's exit that could only block is not a choice
-// (Execution::choice_point()'s ready): dfs does
-// not run it to watch it block, so an execution has no such block events and
-// no two executions differ only in where a waiter blocked (a chain of tasks
-// started `after:` one another was 2^n traces for nothing). Without the
+// (Execution::choice_point()'s ready): dfs does not run it to watch it
+// block, so an execution has no such block events and no two executions
+// differ only in where a waiter blocked (a chain of tasks started `after:`
+// one another was 2^n traces for nothing). Without the
 // block, dpor reverses a wait as Nidhugg reverses a mutex race: a mutex
 // taken after another thread's unlock races with that thread's lock of it
 // (the taker goes first by taking it before the holder did; the unlock and
@@ -278,8 +278,8 @@ class DfsStrategy final : public Strategy {
   ObjTable<ObjHistory> hist_;
   bool hist_sized_ = false;
   std::vector<long> preds_;
-  std::vector<std::uint8_t> dep_;
-  std::vector<long> via_;  // (not vector<bool>: its bit access was 3% of a dpor search)
+  std::vector<std::uint8_t> dep_;  // (not vector<bool>: its bit access was 3% of a dpor search)
+  std::vector<long> via_;          // a wait's race: add_backtracks()
   std::vector<unsigned> used_;
   std::vector<Addition> adds_;  // subtree searches: additions above floor_
   std::size_t pos_ = 0;
