@@ -554,8 +554,8 @@ TEST_CASE(
     "dfs: on random small programs, dpor reaches the traces of the plain bounded search (BPOR) and of sleep sets") {
   // Differential test: 40 programs of 2-3 threads, each 2-4 steps of a read
   // or write of one of three objects, some inside a mutex (so that threads
-  // block and the engine runs forced steps), in some the third thread
-  // started after the first exits. A trace is, per object, the
+  // block and the engine runs forced steps), in some the third thread (and
+  // the second) started after the first exits. A trace is, per object, the
   // order of its writes and what each read saw, and the order in which the
   // threads took the mutex.
   for (std::uint64_t seed = 0; seed < 40; ++seed) {
@@ -567,6 +567,7 @@ TEST_CASE(
     };
     const unsigned nthreads = 2 + rng.below(2);
     const bool chained = nthreads == 3 && rng.below(2) == 0;  // t2 starts after t0 exits (`after:`)
+    const bool both = chained && rng.below(2) == 0;           // ... and t1 too: two waiters of one exit
     std::vector<std::vector<Step>> prog(nthreads);
     for (auto& p : prog)
       for (unsigned i = 0, n = 2 + rng.below(3); i < n; ++i)
@@ -586,7 +587,7 @@ TEST_CASE(
                  : t == 1 ? "t1"
                           : "t2",
                  [&, t] {
-                   if (t == 2 && chained) t0_exit.wait();
+                   if ((t == 2 && chained) || (t == 1 && both)) t0_exit.wait();
                    for (const Step& s : prog[t]) {
                      if (s.locked) m.lock();
                      h.ex.choice_point();

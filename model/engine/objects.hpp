@@ -68,10 +68,13 @@ class ObjectRegistry {
     return it != waits_.end() && it->first == id ? it->second : Wait::None;
   }
   // How an event touches its object for dpor and the coverage hash:
-  // touch_of(), with the read-side release of such a lock a read.
+  // touch_of(), with the read-side release of such a lock a read, and so
+  // the wait for a completion only complete_all() completes.
   Touch touch(const Event& ev) const {
     if (ev.kind == EvKind::Release && ev.mode == std::uint8_t(SyncSide::Shared) && readers_commute(ev.obj))
       return Touch::Read;
+    // waits for a task's exit take nothing: its waiters commute
+    if (ev.kind == EvKind::Acquire && wait_of(ev.obj) == Wait::CompletionAll) return Touch::Read;
     return touch_of(ev.kind, ev.mode);
   }
   std::string describe(ObjId id) const {
