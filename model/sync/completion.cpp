@@ -14,11 +14,9 @@ Completion::Completion(Execution& ex, const std::string& name, bool all_only)
 }
 
 void Completion::wait() {
-  if (all_only_)  // a search that asks (dfs) does not run a waiter that would only block
-    ex_.choice_point(
-        obj_, true, [](const void* c) { return static_cast<const Completion*>(c)->done_ != 0; }, this);
-  else
-    ex_.choice_point(obj_, true);
+  // a search that asks (dfs) does not run a waiter of a task's exit that would only block
+  auto ready = [](const void* c) { return static_cast<const Completion*>(c)->done_ != 0; };
+  ex_.choice_point(obj_, true, all_only_ ? +ready : nullptr, this);
   while (done_ == 0) ex_.block_on(obj_, SyncSide::Exclusive);
   if (done_ != kCompleteAll) --done_;
   ex_.emit(EvKind::Acquire, static_cast<std::uint8_t>(SyncSide::Exclusive), obj_, done_);
