@@ -3,6 +3,10 @@
 //      choice point, against a bare Boost.Fiber yield between two fibers
 //      (round_robin, on its own OS thread);
 //  (b) executions/s on the S1 scenario with all checkers on.
+// `mhpsim_bench ops N SCENARIO`: the mean operations per execution of the
+// first N executions `mhpsim run SCENARIO` does with its random strategy
+// (recorded events less thread start, thread end and exit, three per
+// thread), for bench/relacy_compare.sh's operations/s.
 #include <boost/fiber/all.hpp>
 #include <chrono>
 #include <cstdio>
@@ -92,7 +96,23 @@ double engine_ns(Strategy& s, long n, bool with_events) {
 
 }  // namespace
 
+// Mean operations per execution of the random strategy's first n executions.
+static int mean_ops(std::uint64_t n, const std::string& scenario) {
+  Scenario sc = load_scenario(scenario);
+  Machine m(sc);
+  m.set_memo(false);
+  RandomStrategy r(sc.seed);
+  std::uint64_t ops = 0;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    m.run(r, i);
+    ops += m.ex.events().size() - 3 * m.ex.thread_count();
+  }
+  std::printf("executions=%llu ops_mean=%.1f\n", static_cast<unsigned long long>(n), double(ops) / double(n));
+  return 0;
+}
+
 int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "ops") return mean_ops(std::stoull(argv[2]), argv[3]);
   long n = argc > 1 ? std::stol(argv[1]) : 2000000;
   std::uint64_t execs = argc > 2 ? std::stoull(argv[2]) : 20000;
   std::string scenario = argc > 3 ? argv[3] : "scenarios/seeds/s1_deferred_memmap_init.yaml";

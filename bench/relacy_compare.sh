@@ -9,16 +9,21 @@
 #
 # Operations: one per event mhpsim records, without thread start, thread end
 # and the exit event; bench/relacy/s1_model.cpp does one Relacy operation
-# per such event. Operations per execution are those of the serial execution
-# (thread 0 to its end, then each walker), counted by the model built with
-# SERIAL_CHECK; the script stops unless its threads 0 and 1 do as many as
-# mhpsim records for them (`mhpsim_bench 1 1 TWIN`: "its N recorded events",
-# the first two threads, less three events per thread). Further walkers run
-# the same program on other pfns. Executions/s come from the wall time of N
-# executions less the wall time of one (the process's start, mhpsim's
-# op-file parsing), on both sides. Notes per line: Relacy's mean operations
-# per iteration actually done, its iterations with a data race and its
-# walkers' reads of an uninitialised page; mhpsim's finding count and
+# per such event. The serial execution (thread 0 to its end, then each
+# walker) checks the two agree: the model built with SERIAL_CHECK counts
+# its operations and the script stops unless its threads 0 and 1 do as many
+# as mhpsim records for them (`mhpsim_bench 1 1 TWIN`: "its N recorded
+# events", the first two threads, less three events per thread). Further
+# walkers run the same program on other pfns. A random execution does fewer
+# operations than the serial one when a walker gives up early (no section
+# yet), and the two schedulers give up at different rates: operations/s is
+# each side's executions/s times its own mean operations per execution
+# (Relacy's ops_mean; mhpsim's from `mhpsim_bench ops N TWIN`, the same N
+# executions of the same random strategy). Executions/s come from the wall
+# time of N executions less the wall time of one (the process's start,
+# mhpsim's op-file parsing), on both sides. Notes per line: Relacy's mean
+# operations per iteration actually done, its iterations with a data race and
+# its walkers' reads of an uninitialised page; mhpsim's finding count and
 # coverage (distinct interleavings).
 #
 # Relacy is header-only: /usr/include/relacy if installed, else Debian's
@@ -163,7 +168,7 @@ rate() {
 }
 
 fetch_relacy
-declare -A ops n bin_default bin_every
+declare -A serial_ops mh_mean n bin_default bin_every
 for c in $cases; do
   p="${c%%:*}"
   w="${c##*:}"
@@ -185,13 +190,15 @@ for c in $cases; do
     echo "relacy_compare: $p pages: threads 0 and 1 do $rl_two operations in the Relacy model, $mh_two in mhpsim" >&2
     exit 1
   fi
-  mh_ops="$rl_ops"
-  ops[$c]="$mh_ops"
-  if [ "$smoke" = 1 ]; then n[$c]=10; else n[$c]=$(( budget / mh_ops > 10 ? budget / mh_ops : 10 )); fi
+  serial_ops[$c]="$rl_ops"
+  if [ "$smoke" = 1 ]; then n[$c]=10; else n[$c]=$(( budget / rl_ops > 10 ? budget / rl_ops : 10 )); fi
+  # mhpsim's mean operations per execution over the N executions measured
+  # (deterministic: once per size); Relacy's comes with each of its runs.
+  mh_mean[$c]="$("$mhpsim_bench" ops "${n[$c]}" "$tmp/twin-$p-$w.yaml" | sed -E 's/.*ops_mean=([0-9.]+).*/\1/')"
 done
 
 printf "%-5s %-6s %-7s %-16s %9s %12s %9s  %s\n" round pages walkers side executions "exec/s" "Mops/s" "notes"
-declare -A results
+declare -A results mresults opsof
 for r in $(seq 1 "$rounds"); do
   for c in $cases; do
     p="${c%%:*}"
@@ -205,19 +212,23 @@ for r in $(seq 1 "$rounds"); do
           t1="$(wall "$b" "$p" 1)"
           tn="$(wall "$b" "$p" "${n[$c]}")"
           notes="$(grep -oE '(ops_mean|racy_iterations|uninit_reads)=[0-9.]+' "$tmp/out" | tr '\n' ' ')"
+          o="$(grep -oE 'ops_mean=[0-9.]+' "$tmp/out" | cut -d= -f2)"
           ;;
         mhpsim | mhpsim-no-memo)
           args=(run "$twin" --no-shrink --no-progress)
           [ "$side" = mhpsim-no-memo ] && args+=(--no-memo)
           t1="$(wall "$mhpsim" "${args[@]}" --executions 1)"
           tn="$(wall "$mhpsim" "${args[@]}" --executions "${n[$c]}")"
-          notes="findings=$(grep -c '^BUG:' "$tmp/out" || true) $(grep -oE 'coverage: [0-9]+' "$tmp/out" | sed 's/: /=/' || true)"
+          notes="findings=$(grep -c '^BUG:' "$tmp/out" || true) $(grep -oE 'coverage: [0-9]+' "$tmp/out" | sed 's/: /=/' || true) ops_mean=${mh_mean[$c]}"
+          o="${mh_mean[$c]}"
           ;;
       esac
       x="$(rate "${n[$c]}" "$t1" "$tn")"
+      mops="$(awk -v x="$x" -v o="$o" 'BEGIN { printf "%.3f", x * o / 1e6 }')"
       results[$c,$side]+="$x "
-      printf "%-5s %-6s %-7s %-16s %9s %12s %9.1f  %s\n" "$r" "$p" "$w" "$side" "${n[$c]}" "$x" \
-        "$(awk -v x="$x" -v o="${ops[$c]}" 'BEGIN { print x * o / 1e6 }')" "$notes"
+      mresults[$c,$side]+="$mops "
+      opsof[$c,$side]="$o"
+      printf "%-5s %-6s %-7s %-16s %9s %12s %9.1f  %s\n" "$r" "$p" "$w" "$side" "${n[$c]}" "$x" "$mops" "$notes"
     done
   done
 done
@@ -228,19 +239,21 @@ if [ "$smoke" = 1 ]; then
 fi
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 echo
-echo "medians over $rounds round(s); ops = operations per execution (the serial execution's, both sides);"
-echo "ratio = mhpsim's executions/s (= operations/s) over Relacy's"
-printf "%-6s %-7s %6s | %10s %8s | %10s %8s | %10s %8s | %10s %8s | %8s %8s %8s\n" \
-  pages walkers ops "rl ex/s" "rl Mop/s" "rl-ev ex/s" "Mop/s" "mh ex/s" "Mop/s" "mh-nm ex/s" "Mop/s" \
-  "mh/rl" "nm/rl" "nm/rl-ev"
+echo "medians over $rounds round(s); ops = mean operations per execution done (serial: the serial execution's);"
+echo "ratios are of operations/s (each side's executions/s times its own mean operations per execution)"
+printf "%-6s %-7s %6s | %6s %10s %8s | %6s %10s %8s | %6s %10s %8s | %6s %10s %8s | %8s %8s %8s\n" \
+  pages walkers serial "rl ops" "rl ex/s" "Mop/s" "ev ops" "rl-ev ex/s" "Mop/s" "mh ops" "mh ex/s" "Mop/s" \
+  "nm ops" "mh-nm ex/s" "Mop/s" "mh/rl" "nm/rl" "nm/rl-ev"
 for c in $cases; do
   p="${c%%:*}"
   w="${c##*:}"
-  rl="$(median <<<"${results[$c,relacy]}")"
-  ev="$(median <<<"${results[$c,relacy-every]}")"
-  mh="$(median <<<"${results[$c,mhpsim]}")"
-  nm="$(median <<<"${results[$c,mhpsim-no-memo]}")"
-  awk -v p="$p" -v w="$w" -v o="${ops[$c]}" -v rl="$rl" -v ev="$ev" -v mh="$mh" -v nm="$nm" 'BEGIN {
-    printf "%-6s %-7s %6d | %10d %8.1f | %10d %8.1f | %10d %8.1f | %10d %8.1f | %8.2f %8.2f %8.2f\n",
-      p, w, o, rl, rl * o / 1e6, ev, ev * o / 1e6, mh, mh * o / 1e6, nm, nm * o / 1e6, mh / rl, nm / rl, nm / ev }'
+  line="$p $w ${serial_ops[$c]}"
+  for side in relacy relacy-every mhpsim mhpsim-no-memo; do
+    line+=" ${opsof[$c,$side]} $(median <<<"${results[$c,$side]}") $(median <<<"${mresults[$c,$side]}")"
+  done
+  awk -v l="$line" 'BEGIN {
+    split(l, a, " ")
+    printf "%-6s %-7s %6d | %6.1f %10d %8.1f | %6.1f %10d %8.1f | %6.1f %10d %8.1f | %6.1f %10d %8.1f | %8.2f %8.2f %8.2f\n",
+      a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15],
+      a[12] / a[6], a[15] / a[6], a[15] / a[9] }'
 done

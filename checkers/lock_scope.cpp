@@ -102,10 +102,9 @@ LockScopeChecker::LockScopeChecker(const Execution& ex, const std::string& era) 
   class_mask_.assign(classes_.size(), 0);
 }
 
-bool LockScopeChecker::applies(Rule& c, const Event& ev) const {
+bool LockScopeChecker::applies(const Rule& c, const Event& ev) const {
   const ScopeRule& r = *c.r;
   if (r.in.empty() && r.not_in.empty()) return true;
-  if (ev.stack < c.applies.size() && c.applies[ev.stack] >= 0) return c.applies[ev.stack];
   const StackTable& st = ex_.stacks();
   auto on_stack = [&](const std::vector<std::string>& fns) {
     for (const auto& name : fns) {
@@ -116,17 +115,23 @@ bool LockScopeChecker::applies(Rule& c, const Event& ev) const {
     }
     return false;
   };
-  bool yes = (r.in.empty() || on_stack(r.in)) && !on_stack(r.not_in);
-  if (ev.stack >= c.applies.size()) c.applies.resize(ev.stack + 1, -1);
-  c.applies[ev.stack] = yes;
-  return yes;
+  return (r.in.empty() || on_stack(r.in)) && !on_stack(r.not_in);
 }
 
-bool LockScopeChecker::satisfied(const Rule& c, const Event& ev) {
+bool LockScopeChecker::satisfied(Rule& c, const Event& ev) {
   for (; locks_seen_ < ex_.lock_count(); ++locks_seen_) {  // locks get bits as they are first taken
     auto it = std::find(classes_.begin(), classes_.end(), ex_.lock_class(std::uint8_t(locks_seen_)));
     if (it != classes_.end()) class_mask_[std::size_t(it - classes_.begin())] |= 1ULL << locks_seen_;
   }
+  if (c.last_seen == locks_seen_ && c.last_held == ev.held && c.last_shared == ev.held_shared) return c.last_ok;
+  c.last_seen = locks_seen_;
+  c.last_held = ev.held;
+  c.last_shared = ev.held_shared;
+  c.last_ok = held_ok(c, ev);
+  return c.last_ok;
+}
+
+bool LockScopeChecker::held_ok(const Rule& c, const Event& ev) const {
   for (const auto& alt : c.held) {
     bool ok = true;
     for (auto [cls, mode] : alt) {
@@ -155,7 +160,9 @@ void LockScopeChecker::on_event(const Event& ev) {
   }
   for (std::uint16_t i : *idx) {
     Rule& c = rules_[i];
-    if (!applies(c, ev) || satisfied(c, ev)) continue;
+    if (ev.stack >= c.applies.size()) c.applies.resize(ev.stack + 1, -1);
+    if (c.applies[ev.stack] < 0) c.applies[ev.stack] = applies(c, ev);
+    if (!c.applies[ev.stack] || satisfied(c, ev)) continue;
     report(i, ev);
   }
 }

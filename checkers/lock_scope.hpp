@@ -49,10 +49,16 @@ class LockScopeChecker final : public Checker {
     const ScopeRule* r;
     std::vector<std::vector<std::pair<unsigned, int>>> held;  // (class index, mode) per need
     std::vector<std::int8_t> applies;                         // per StackId: -1 unknown, 0, 1
+    // satisfied()'s last answer: a thread writes many fields under one set
+    // of locks. Asked again only when new lock bits came (locks_seen_).
+    std::uint64_t last_held = 0, last_shared = 0;
+    std::size_t last_seen = ~std::size_t(0);
+    bool last_ok = false;
   };
   void reset() override { reported_.clear(); }
-  bool satisfied(const Rule& r, const Event& ev);
-  bool applies(Rule& r, const Event& ev) const;
+  bool satisfied(Rule& r, const Event& ev);
+  bool held_ok(const Rule& r, const Event& ev) const;
+  bool applies(const Rule& r, const Event& ev) const;  // on_event() keeps the answer per stack
   // Out of line and cold: the per-write path stays small (no finding on its stack).
   [[gnu::cold, gnu::noinline]] void report(std::uint16_t rule, const Event& ev);
   std::vector<Rule> rules_;                      // of this era

@@ -67,18 +67,24 @@ bool StalePageChecker::idle_access(const Event& ev, Pfn pfn) const {
 }
 
 void StalePageChecker::on_event(const Event& ev) {
-  if (ev.kind == EvKind::RefOp) {  // who holds which pgmap reference
-    long& count = count_[ev.obj];
-    long before = count;
-    count = ev.value;
-    auto kind = static_cast<RefOpKind>(ev.mode);
-    if (kind != RefOpKind::Get && kind != RefOpKind::TryGet && kind != RefOpKind::TryGetLive && kind != RefOpKind::Put)
-      return;
-    for (std::size_t i = 0; i < k_.pgmaps.size(); ++i)
-      if (k_.pgmaps[i]->ref.obj() == ev.obj) held(ev.thread, int(i)) += ev.value - before;
+  if (ev.kind == EvKind::RefOp)
+    on_ref(ev);
+  else if (k_.is_page_obj(ev.obj))  // a read or a write (kinds())
+    on_page(ev);
+}
+
+void StalePageChecker::on_ref(const Event& ev) {  // who holds which pgmap reference
+  long& count = count_[ev.obj];
+  long before = count;
+  count = ev.value;
+  auto kind = static_cast<RefOpKind>(ev.mode);
+  if (kind != RefOpKind::Get && kind != RefOpKind::TryGet && kind != RefOpKind::TryGetLive && kind != RefOpKind::Put)
     return;
-  }
-  if ((ev.kind != EvKind::Read && ev.kind != EvKind::Write) || !k_.is_page_obj(ev.obj)) return;
+  for (std::size_t i = 0; i < k_.pgmaps.size(); ++i)
+    if (k_.pgmaps[i]->ref.obj() == ev.obj) held(ev.thread, int(i)) += ev.value - before;
+}
+
+void StalePageChecker::on_page(const Event& ev) {
   Pfn pfn = k_.page_pfn(ev.obj);
   PageField field = k_.page_field(ev.obj);
   PageState state = k_.page_state(pfn);

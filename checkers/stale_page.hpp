@@ -30,6 +30,10 @@ class StalePageChecker final : public Checker {
     count_.clear();
   }
   bool idle_access(const Event& ev, Pfn pfn) const;
+  // Apart from on_event(): most events are neither, and return before any
+  // register is saved.
+  [[gnu::noinline]] void on_ref(const Event& ev);
+  [[gnu::noinline]] void on_page(const Event& ev);
   long& held(ThreadId t, int pg);
   // Out of line and cold: the per-event path stays small (no finding on its stack).
   [[gnu::cold, gnu::noinline]] void report_idle(const Event& ev, Pfn pfn, PageField field);

@@ -178,7 +178,7 @@ void Execution::schedule_next() {
   switch_to(worker_ctx_[next]);
 }
 
-void Execution::choice_point(ObjId next, bool next_excl, ReadyFn ready, const void* ready_arg) {
+void Execution::choose_next(ObjId next, bool next_excl, ReadyFn ready, const void* ready_arg) {
   if (strategy_wants_events_ && next) strategy_->pending(cur_, next, next_excl);
   SimThread& t = self();
   t.ready = ready;
@@ -199,14 +199,9 @@ void Execution::choice_point(ObjId next, bool next_excl, ReadyFn ready, const vo
   schedule_next();
 }
 
-void Execution::emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value, std::uint8_t flags) {
-  const SimThread& t = threads_[cur_];
-  Event ev{
-      static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, flags, obj, value, t.stack, t.held, t.held_shared};
-  events_.push_back(ev);
-  if (vtime_) vtime_->on_event(cur_);
-  if (strategy_wants_events_) strategy_->observe(events_.back());
-  for (EventObserver* o : by_kind_[unsigned(kind)]) o->on_event(events_.back());
+void Execution::observe_engine(const Event& ev) {
+  if (vtime_) vtime_->on_event(ev.thread);
+  if (strategy_wants_events_) strategy_->observe(ev);
 }
 
 void Execution::block_on(ObjId obj, SyncSide side) {

@@ -130,8 +130,27 @@ class Execution {
   // need not run it only to see it block. It must not change state, and the
   // caller must block on `next` when it cannot go on.
   using ReadyFn = bool (*)(const void*);
-  void choice_point(ObjId next = 0, bool next_excl = true, ReadyFn ready = nullptr, const void* ready_arg = nullptr);
-  void emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value, std::uint8_t flags = 0);
+  // Inline for the common case: no strategy listening to steps (dfs does)
+  // and no other thread that could run, so no choice and no switch.
+  void choice_point(ObjId next = 0, bool next_excl = true, ReadyFn ready = nullptr, const void* ready_arg = nullptr) {
+    if (!strategy_wants_events_ && enabled_ == thread_bit(cur_)) {
+      const std::uint64_t s = steps_ + 1;
+      if (s <= budget_ && ((s & 1023) != 0 || !stoppable_)) {
+        steps_ = s;
+        return;
+      }
+    }
+    choose_next(next, next_excl, ready, ready_arg);
+  }
+  // Inline: every modelled access records one, and a call with its
+  // register saves cost more than the record.
+  void emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value, std::uint8_t flags = 0) {
+    const SimThread& t = threads_[cur_];
+    events_.push_back(Event{static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, flags, obj, value, t.stack,
+                            t.held, t.held_shared});
+    if (vtime_ || strategy_wants_events_) observe_engine(events_.back());
+    for (EventObserver* o : by_kind_[unsigned(kind)]) o->on_event(events_.back());
+  }
   // Current thread waits for obj (not enabled until wake(obj)); returns when
   // it is scheduled again, after which the caller re-checks its condition.
   void block_on(ObjId obj, SyncSide side);
@@ -180,6 +199,8 @@ class Execution {
   void ensure_workers(unsigned n);
   // Decide who runs next and switch there; from main or from a thread.
   void schedule_next();
+  void observe_engine(const Event& ev);  // virtual time and the strategy
+  void choose_next(ObjId next, bool next_excl, ReadyFn ready, const void* ready_arg);
   void switch_to(boost::fibers::context* target);
   void finish(Outcome::Status st, std::string detail);
   std::string thread_positions() const;

@@ -28,8 +28,10 @@ class ObjTable {
   }
   // The same, with fresh(T&) making a new entry's value (the storage may hold
   // an entry of an older generation): for a T that is costly to zero whole.
+  // The direct part inline (a call's register saves cost as much as the
+  // lookup), the hashed part out of line.
   template <class Fresh>
-  T& get(ObjId obj, Fresh fresh) {
+  [[gnu::always_inline]] T& get(ObjId obj, Fresh fresh) {
     if (obj < direct_.size()) {
       Direct& d = direct_[obj];
       if (d.gen != gen_) {
@@ -38,6 +40,10 @@ class ObjTable {
       }
       return d.val;
     }
+    return get_hashed(obj, fresh);
+  }
+  template <class Fresh>
+  [[gnu::noinline]] T& get_hashed(ObjId obj, Fresh fresh) {
     Slot* s = probe(obj);
     if (s->gen == gen_) return vals_[s->idx];
     if ((used_ + 1) * 2 > slots_.size()) {

@@ -147,9 +147,13 @@ Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs
     ex.add_thread(t.name, thread_main, &jobs_.back());
   }
   levels_.direct(ex.objects().size());  // every object is registered by now
-  if (ex.objects().size() <= (1u << 18))
-    for (ObjId id = 0; id < ex.objects().size(); ++id)
-      conflict_of_.push_back(static_cast<std::uint32_t>(ex.objects().conflict_key(id)));
+  if (ex.objects().size() <= kConflictKey + 1)
+    for (ObjId id = 0; id < ex.objects().size(); ++id) {
+      std::uint32_t c = static_cast<std::uint32_t>(ex.objects().conflict_key(id));
+      if (ex.objects().readers_commute(id)) c |= kReadersCommute;
+      if (ex.objects().wait_of(id) == ObjectRegistry::Wait::CompletionAll) c |= kTaskExit;
+      conflict_of_.push_back(c);
+    }
 }
 
 void Machine::add_checkers(std::uint32_t which) {
@@ -229,22 +233,41 @@ std::uint64_t Machine::foata_signature() {
   std::fill_n(thread_level.begin(), ex.thread_count(), 0);
   levels_.clear();
   std::uint64_t sig = 0;
+  const bool small = !conflict_of_.empty();
   for (const Event& e : ex.events()) {
-    const Touch touch = ex.objects().touch(e);
-    if (touch == Touch::None) continue;
+    // touch() and conflict_key() from the per-object table while it exists
+    Touch touch;
+    ObjId key;
+    if (small) {
+      const std::uint32_t c = conflict_of_[e.obj];
+      key = c & kConflictKey;
+      touch = touch_of(e.kind, e.mode);
+      if (touch == Touch::None) continue;
+      if ((e.kind == EvKind::Release && e.mode == std::uint8_t(SyncSide::Shared) && (c & kReadersCommute)) ||
+          (e.kind == EvKind::Acquire && (c & kTaskExit)))
+        touch = Touch::Read;
+    } else {
+      touch = ex.objects().touch(e);
+      if (touch == Touch::None) continue;
+      key = ex.objects().conflict_key(e.obj);
+    }
     const bool read_side = (e.kind == EvKind::Acquire || e.kind == EvKind::Release) && touch == Touch::Read;
     const bool shared = touch == Touch::Read;
     // a struct page is one object here, as for dpor
-    Level& o = levels_[e.obj < conflict_of_.size() ? conflict_of_[e.obj] : ex.objects().conflict_key(e.obj)];
+    Level& o = levels_[key];
     std::uint32_t lvl = std::max(thread_level[e.thread], shared ? o.excl : o.max) + 1;
     thread_level[e.thread] = lvl;
     if (!shared) o.excl = lvl;
     o.max = std::max(o.max, lvl);
-    // order-independent within a level: a sum of per-event hashes
+    // order-independent within a level: a sum of per-event hashes, each one
+    // 64x64->128-bit multiply folded (wyhash's mum): a fraction of the cost
+    // of a full mixer per event, and a 64-bit sum either way
     const std::uint64_t value = read_side ? 0 : std::uint64_t(e.value);
-    SplitMix64 h(std::uint64_t(lvl) * 0x9e3779b97f4a7c15ULL ^ (std::uint64_t(e.thread) << 56) ^
-                 (std::uint64_t(e.kind) << 48) ^ e.obj ^ (value * 0xff51afd7ed558ccdULL));
-    sig += h.next();
+    const std::uint64_t a =
+        (std::uint64_t(lvl) << 32 | std::uint64_t(e.thread) << 16 | std::uint64_t(e.kind)) ^ 0xa0761d6478bd642fULL;
+    const std::uint64_t b = (e.obj * 0xe7037ed1a0b428dbULL) ^ value ^ 0x8ebc6af09c88c6e3ULL;
+    const unsigned __int128 m = static_cast<unsigned __int128>(a) * b;
+    sig += std::uint64_t(m) ^ std::uint64_t(m >> 64);
   }
   return sig;
 }

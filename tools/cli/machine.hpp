@@ -90,8 +90,10 @@ class Machine {
     std::uint32_t excl = 0, max = 0;
   };
   ObjTable<Level> levels_;
-  // conflict_key() of each object, while the registry is small: one load per
-  // event instead of a walk over the grouped ranges
+  // conflict_key() of each object, while the registry is small, with the
+  // two marks touch() looks up: one load per event instead of a walk over
+  // the grouped ranges and two binary searches
+  static constexpr std::uint32_t kConflictKey = (1u << 18) - 1, kReadersCommute = 1u << 30, kTaskExit = 1u << 31;
   std::vector<std::uint32_t> conflict_of_;
 };
 
