@@ -32,7 +32,7 @@ class ObjTable {
   // lookup), the hashed part out of line.
   template <class Fresh>
   [[gnu::always_inline]] T& get(ObjId obj, Fresh fresh) {
-    if (obj < direct_.size()) {
+    if (obj < direct_n_) {
       Direct& d = direct_[obj];
       if (d.gen != gen_) {
         d.gen = gen_;
@@ -58,7 +58,7 @@ class ObjTable {
     return vals_[s->idx];
   }
   T* find(ObjId obj) {
-    if (obj < direct_.size()) return direct_[obj].gen == gen_ ? &direct_[obj].val : nullptr;
+    if (obj < direct_n_) return direct_[obj].gen == gen_ ? &direct_[obj].val : nullptr;
     Slot* s = probe(obj);
     return s->gen == gen_ ? &vals_[s->idx] : nullptr;
   }
@@ -68,7 +68,10 @@ class ObjTable {
   // that costs at most 1 MiB (the real geometry has billions of objects);
   // larger keys stay in the hashed part. Only on an empty table.
   void direct(ObjId n) {
-    if (n * sizeof(Direct) <= (1u << 20)) direct_ = std::vector<Direct>(n);
+    if (n * sizeof(Direct) <= (1u << 20)) {
+      direct_ = std::vector<Direct>(n);
+      direct_n_.n = n;
+    }
   }
   // Forgets every entry; their storage stays for the next generation.
   void clear() {
@@ -109,8 +112,20 @@ class ObjTable {
   }
   std::vector<Slot> slots_ = std::vector<Slot>(64);
   std::vector<Direct> direct_;  // keys below its size, by key
-  std::vector<T> vals_;         // [0, used_) are this generation's entries
-  unsigned shift_ = 64 - 6;     // log2(slots_.size()) high bits of the product
+  // direct_.size(), kept: no division by sizeof(Direct) per lookup; zero
+  // in a table moved from, as its direct_ is
+  struct Size {
+    ObjId n = 0;
+    Size() = default;
+    Size(Size&& o) noexcept : n(std::exchange(o.n, 0)) {}
+    Size& operator=(Size&& o) noexcept {
+      n = std::exchange(o.n, 0);
+      return *this;
+    }
+    operator ObjId() const { return n; }
+  } direct_n_;
+  std::vector<T> vals_;      // [0, used_) are this generation's entries
+  unsigned shift_ = 64 - 6;  // log2(slots_.size()) high bits of the product
   std::uint32_t gen_ = 1;
   std::uint32_t used_ = 0;
 };
