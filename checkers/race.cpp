@@ -70,6 +70,7 @@ void RaceChecker::read(Clocks<W>& k, const Event& ev, bool committing) {
   // accesses inside seqlock read sections); one that slipped in during the
   // section without bumping the sequence was caught just above.
   if (committing) return;
+  sh.readers |= thread_bit(ev.thread);
   sh.r_epoch[ev.thread] = me.c[ev.thread];
   sh.r_event[ev.thread] = ev.index;
   sh.r_access[ev.thread] = a;
@@ -130,12 +131,12 @@ inline void RaceChecker::on(Clocks<W>& k, const Event& ev) {
       if (sh.has_write && sh.w_thread != ev.thread && !me.covers(sh.w_thread, sh.w_epoch) &&
           write_write_race(a, sh.w_access))
         report(ex_.events()[sh.w_event], ev);
-      for (unsigned u = 0; u < n_; ++u) {  // each read since the last write, then forget it
-        if (u != ev.thread && sh.r_epoch[u] && !me.covers(static_cast<ThreadId>(u), sh.r_epoch[u]) &&
-            read_write_race(sh.r_access[u], a))
-          report(ex_.events()[sh.r_event[u]], ev);
-        sh.r_epoch[u] = 0;
+      // each read since the last write, then forget them
+      for (ThreadMask m = sh.readers & ~thread_bit(ev.thread); m; m &= m - 1) {
+        const ThreadId u = lowest_thread(m);
+        if (!me.covers(u, sh.r_epoch[u]) && read_write_race(sh.r_access[u], a)) report(ex_.events()[sh.r_event[u]], ev);
       }
+      sh.readers = 0;
       sh.has_write = true;
       sh.w_thread = ev.thread;
       sh.w_epoch = me.c[ev.thread];

@@ -41,8 +41,9 @@ class RaceChecker final : public Checker {
     ThreadId w_thread = 0;
     std::uint32_t w_epoch = 0, w_event = 0;
     Access w_access = Access::Plain;
+    ThreadMask readers = 0;                  // the threads with a read since the last write
     VectorClock<W> released;                 // clock published by a release-marked write
-    std::array<std::uint32_t, W> r_epoch{};  // 0: no read since last write
+    std::array<std::uint32_t, W> r_epoch{};  // of a thread in readers
     std::array<std::uint32_t, W> r_event{};
     std::array<Access, W> r_access{};
   };
@@ -62,22 +63,13 @@ class RaceChecker final : public Checker {
   };
   void reset() override;
   // The shadow of obj; a new one has no write and no reads (its other
-  // fields are read only behind those, so they need no zeroing). 8 or 16
-  // wide: every read epoch is zeroed, 32 or 64 bytes of inline stores cost
-  // less than a memset call for the execution's few threads; wide: the
-  // execution's.
+  // fields are read only behind those, so they need no zeroing).
   template <unsigned W>
   Shadow<W>& shadow(Clocks<W>& k, ObjId obj) {
-    if constexpr (W <= kNarrow)
-      return k.shadow.get(obj, [](Shadow<W>& sh) {
-        sh.has_write = false;
-        sh.r_epoch = {};
-      });
-    else
-      return k.shadow.get(obj, [n = n_](Shadow<W>& sh) {
-        sh.has_write = false;
-        std::fill_n(sh.r_epoch.begin(), n, 0);
-      });
+    return k.shadow.get(obj, [](Shadow<W>& sh) {
+      sh.has_write = false;
+      sh.readers = 0;
+    });
   }
   template <unsigned W>
   SyncClocks<W>& sync(Clocks<W>& k, ObjId obj) {
