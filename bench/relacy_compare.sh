@@ -204,7 +204,7 @@ for r in $(seq 1 "$rounds"); do
     p="${c%%:*}"
     w="${c##*:}"
     twin="$tmp/twin-$p-$w.yaml"
-    for side in relacy relacy-every mhpsim mhpsim-no-memo; do
+    for side in relacy mhpsim-no-memo relacy-every mhpsim; do  # the paired two back to back
       case "$side" in
         relacy | relacy-every)
           b="${bin_default[$c]}"
@@ -240,10 +240,11 @@ fi
 median() { tr ' ' '\n' | grep . | sort -n | awk '{ a[NR] = $1 } END { print a[int((NR + 1) / 2)] }'; }
 echo
 echo "medians over $rounds round(s); ops = mean operations per execution done (serial: the serial execution's);"
-echo "ratios are of operations/s (each side's executions/s times its own mean operations per execution)"
-printf "%-6s %-7s %6s | %6s %10s %8s | %6s %10s %8s | %6s %10s %8s | %6s %10s %8s | %8s %8s %8s\n" \
+echo "ratios are of operations/s (each side's executions/s times its own mean operations per execution);"
+echo "paired: the median over rounds of each round's own nm/rl (the machine's speed drifts between rounds)"
+printf "%-6s %-7s %6s | %6s %10s %8s | %6s %10s %8s | %6s %10s %8s | %6s %10s %8s | %8s %8s %8s %8s\n" \
   pages walkers serial "rl ops" "rl ex/s" "Mop/s" "ev ops" "rl-ev ex/s" "Mop/s" "mh ops" "mh ex/s" "Mop/s" \
-  "nm ops" "mh-nm ex/s" "Mop/s" "mh/rl" "nm/rl" "nm/rl-ev"
+  "nm ops" "mh-nm ex/s" "Mop/s" "mh/rl" "nm/rl" "nm/rl-ev" "paired"
 for c in $cases; do
   p="${c%%:*}"
   w="${c##*:}"
@@ -251,9 +252,11 @@ for c in $cases; do
   for side in relacy relacy-every mhpsim mhpsim-no-memo; do
     line+=" ${opsof[$c,$side]} $(median <<<"${results[$c,$side]}") $(median <<<"${mresults[$c,$side]}")"
   done
-  awk -v l="$line" 'BEGIN {
+  paired="$(paste -d' ' <(tr ' ' '\n' <<<"${mresults[$c,mhpsim-no-memo]}" | grep .) \
+    <(tr ' ' '\n' <<<"${mresults[$c,relacy]}" | grep .) | awk '{ if ($2 > 0) print $1 / $2 }' | median)"
+  awk -v l="$line" -v pr="$paired" 'BEGIN {
     split(l, a, " ")
-    printf "%-6s %-7s %6d | %6.1f %10d %8.1f | %6.1f %10d %8.1f | %6.1f %10d %8.1f | %6.1f %10d %8.1f | %8.2f %8.2f %8.2f\n",
+    printf "%-6s %-7s %6d | %6.1f %10d %8.1f | %6.1f %10d %8.1f | %6.1f %10d %8.1f | %6.1f %10d %8.1f | %8.2f %8.2f %8.2f %8.2f\n",
       a[1], a[2], a[3], a[4], a[5], a[6], a[7], a[8], a[9], a[10], a[11], a[12], a[13], a[14], a[15],
-      a[12] / a[6], a[15] / a[6], a[15] / a[9] }'
+      a[12] / a[6], a[15] / a[6], a[15] / a[9], pr }'
 done
