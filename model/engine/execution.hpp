@@ -144,7 +144,8 @@ class Execution {
   }
   // Inline: every modelled access records one, and a call with its
   // register saves cost more than the record.
-  void emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value, std::uint8_t flags = 0) {
+  [[gnu::always_inline]] void emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value,
+                                   std::uint8_t flags = 0) {
     const SimThread& t = threads_[cur_];
     events_.push_back(Event{static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, flags, obj, value, t.stack,
                             t.held, t.held_shared});
