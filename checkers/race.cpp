@@ -55,7 +55,7 @@ void RaceChecker::reset() {
 }
 
 template <unsigned W>
-void RaceChecker::read(Clocks<W>& k, const Event& ev, bool committing) {
+inline void RaceChecker::read(Clocks<W>& k, const Event& ev, bool committing) {
   VectorClock<W>& me = k.clock[ev.thread];
   Shadow<W>& sh = shadow(k, ev.obj);
   Access a = static_cast<Access>(ev.mode);

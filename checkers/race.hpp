@@ -86,7 +86,7 @@ class RaceChecker final : public Checker {
   [[gnu::cold, gnu::noinline]] void report(const Event& earlier, const Event& later);
   [[gnu::cold, gnu::noinline]] void unvalidated(const Event& use, const Event& retry);
   template <unsigned W>
-  void read(Clocks<W>& k, const Event& ev, bool commit_later);
+  [[gnu::always_inline]] void read(Clocks<W>& k, const Event& ev, bool commit_later);
   // Seqcount read sections (seqlock.h semantics): reads inside one are
   // speculative until read_seqretry() says the section stands; a retried
   // section's reads are discarded, a standing one's are checked then,
