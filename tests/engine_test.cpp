@@ -6,6 +6,7 @@
 
 #include "model/engine/dfs.hpp"
 #include "model/engine/schedule.hpp"
+#include "model/support/stop_request.hpp"
 #include "model/sync/completion.hpp"
 #include "model/sync/mutex.hpp"
 #include "tests/harness.hpp"
@@ -210,10 +211,31 @@ TEST_CASE("livelock budget ends an execution that never finishes") {
   Outcome o = h.run_once(s, 0);
   CHECK(o.status == Outcome::Status::Livelock);
   CHECK(o.detail.find("500") != std::string::npos);
+  CHECK(h.ex.steps() == 501);  // a lone thread's choice points return inline, and still count
   // The engine is reusable after an aborted execution.
   h.ex.set_step_budget(100000);
   h.bodies.front() = [&] { h.ex.choice_point(); };
   CHECK(h.run_once(s, 1).status == Outcome::Status::Completed);
+}
+
+TEST_CASE("a stop request cuts a lone thread's loop at its 1024th choice point") {
+  // The inline path of choice_point() (one thread that could run, no
+  // strategy listening) still polls the stop request every 1024 steps.
+  Harness h;
+  h.thread("spinner", [&] {
+    for (;;) h.ex.choice_point();
+  });
+  h.ex.set_step_budget(5000);
+  RandomStrategy s(1);
+  clear_stop_request();
+  CHECK(h.run_once(s, 0).status == Outcome::Status::Livelock);  // not stoppable: the budget ends it
+  request_stop(StopReason::Interrupt);
+  CHECK(h.run_once(s, 1).status == Outcome::Status::Livelock);
+  h.ex.set_stoppable(true);
+  const Outcome cut = h.run_once(s, 2);
+  clear_stop_request();
+  CHECK(cut.status == Outcome::Status::Stopped);
+  CHECK(h.ex.steps() == 1024);
 }
 
 TEST_CASE("dfs: complete enumeration within a preemption bound, sleep sets skip reorderings of independent steps") {
