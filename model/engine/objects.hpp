@@ -71,10 +71,15 @@ class ObjectRegistry {
   // touch_of(), with the read-side release of such a lock a read, and so
   // the wait for a completion only complete_all() completes.
   Touch touch(const Event& ev) const {
-    if (ev.kind == EvKind::Release && ev.mode == std::uint8_t(SyncSide::Shared) && readers_commute(ev.obj))
-      return Touch::Read;
+    return touch_marked(ev, ev.kind == EvKind::Release && readers_commute(ev.obj),
+                        ev.kind == EvKind::Acquire && wait_of(ev.obj) == Wait::CompletionAll);
+  }
+  // The same with the object's two marks given, for a caller that keeps
+  // them in a table of its own (the coverage hash).
+  static Touch touch_marked(const Event& ev, bool readers_commute, bool task_exit) {
+    if (ev.kind == EvKind::Release && ev.mode == std::uint8_t(SyncSide::Shared) && readers_commute) return Touch::Read;
     // waits for a task's exit take nothing: its waiters commute
-    if (ev.kind == EvKind::Acquire && wait_of(ev.obj) == Wait::CompletionAll) return Touch::Read;
+    if (ev.kind == EvKind::Acquire && task_exit) return Touch::Read;
     return touch_of(ev.kind, ev.mode);
   }
   std::string describe(ObjId id) const {

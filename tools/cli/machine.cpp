@@ -241,11 +241,8 @@ std::uint64_t Machine::foata_signature() {
     if (small) {
       const std::uint32_t c = conflict_of_[e.obj];
       key = c & kConflictKey;
-      touch = touch_of(e.kind, e.mode);
+      touch = ObjectRegistry::touch_marked(e, c & kReadersCommute, c & kTaskExit);
       if (touch == Touch::None) continue;
-      if ((e.kind == EvKind::Release && e.mode == std::uint8_t(SyncSide::Shared) && (c & kReadersCommute)) ||
-          (e.kind == EvKind::Acquire && (c & kTaskExit)))
-        touch = Touch::Read;
     } else {
       touch = ex.objects().touch(e);
       if (touch == Touch::None) continue;
