@@ -279,24 +279,68 @@ grep -q "\-\-bound.*sleep sets search unbounded" "$tmp/err"; check "--bound with
 sed 's/^  strategy: random/  strategy: dfs\n  reduce: sleep\n  bound: 2/' "$s1" > "$tmp/sleepbound.yaml"
 "$bin" run "$tmp/sleepbound.yaml" > /dev/null 2> "$tmp/err"; check "a scenario with reduce: sleep and a bound exits 3" 3 $?
 grep -q "sleepbound.yaml:[0-9]*:[0-9]*: field 'explore.bound'" "$tmp/err"; check "the bound of a sleep-set scenario is named by file:line and field" 0 $?
-# dfs is one sequential search: under --shard, shard 0 runs it all and the
-# merge is byte-identical to one run.
+# A split dfs search (--shard I/N): each shard searches its pieces of the
+# tree; the merge states the whole search from the shards' result lines.
 ex1="$src/scenarios/exhaustive/s1_deferred_memmap_init_dfs.yaml"
 "$bin" run "$ex1" --format json > "$tmp/dfs_one.json"
-"$bin" run "$ex1" --format json --shard 0/2 > "$tmp/dfs_s0.json"; check "dfs shard 0/2 exits 0" 0 $?
-"$bin" run "$ex1" --format json --shard 1/2 > "$tmp/dfs_s1.json"; check "dfs shard 1/2 exits 0" 0 $?
-grep -q '"kind":"result"' "$tmp/dfs_s1.json" && grep -q '"kind":"uninit"' "$tmp/dfs_one.json" && ! grep -q '"kind":"uninit"' "$tmp/dfs_s1.json"
-check "dfs shard 1/2 runs nothing (one run finds the uninit reads)" 0 $?
-"$bin" merge "$tmp/dfs_s0.json" "$tmp/dfs_s1.json" > "$tmp/dfs_merged.json"
-cmp -s "$tmp/dfs_merged.json" "$tmp/dfs_one.json"; check "merged dfs shards are byte-identical to one run" 0 $?
+for i in 0 1 2; do
+  "$bin" run "$ex1" --format json --shard $i/3 > "$tmp/dfs_s$i.json"
+  rc=$?; [ $rc = 0 ] || [ $rc = 1 ]; check "dfs shard $i/3 runs ($rc: its pieces alone need not find what is expected)" 0 $?
+done
+"$bin" run "$ex1" --format json --shard 1/3 --jobs 2 > "$tmp/dfs_s1_jobs.json"
+cmp -s "$tmp/dfs_s1.json" "$tmp/dfs_s1_jobs.json"; check "a dfs shard's report is the same with --jobs 2" 0 $?
+"$bin" merge "$tmp/dfs_s2.json" "$tmp/dfs_s0.json" "$tmp/dfs_s1.json" > "$tmp/dfs_merged.json"; check "merge of the dfs shards exits 0" 0 $?
+python3 - "$tmp" <<'PY'
+import json, sys
+t = sys.argv[1]
+lines = lambda f: [json.loads(l) for l in open(f"{t}/{f}")]
+one, merged = lines("dfs_one.json"), lines("dfs_merged.json")
+shards = [lines(f"dfs_s{i}.json")[-1]["dfs_split"] for i in range(3)]
+keys = lambda ls: sorted((l["key"], l["count"]) for l in ls if l["kind"] not in ("result", "lockdep"))
+assert keys(one) == keys(merged), (keys(one), keys(merged))  # a plain search's pieces are its schedules, once
+execs = {l["executions"] for l in merged if "executions" in l}
+assert execs == {sum(s["executions"] for s in shards)} == {l["executions"] for l in one if "executions" in l}, execs
+assert sum(s["pieces_here"] for s in shards) == shards[0]["pieces"] > 3, shards
+assert all(s["meeting_runs"] >= s["pieces"] - s["pieces_here"] for s in shards), shards  # once a round
+assert all(s["complete_bound"] == 1 for s in shards), shards
+r = merged[-1]
+assert ", split into %d pieces over 3 shards," % shards[0]["pieces"] in r["strategy"] and r["strategy"].endswith(", complete)"), r
+assert r["ok"] and "the dfs search is complete" in r["expectations"], r
+PY
+check "merged dfs shards: the one run's findings and counts, complete" 0 $?
+# sleep sets: the shards run exactly the unsplit search's executions
+sl="$src/scenarios/exhaustive/s1_init_under_hotplug_lock_sleep.yaml"
+whole=$("$bin" run "$sl" | sed -n 's/^coverage: .* in \([0-9]*\) executions$/\1/p')
+sum=0; for i in 0 1 2 3; do
+  n=$("$bin" run "$sl" --format json --shard $i/4 | tail -1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["dfs_split"]["executions"])')
+  sum=$((sum + n)); done
+[ -n "$whole" ] && [ "$sum" = "$whole" ]; check "a sleep-set search's shards run its $whole executions ($sum)" 0 $?
 # A silent proof: its result line (strategy, "the dfs search is complete")
 # comes from the shards' result lines alone, there being no finding line.
+for i in 0 1 2 3; do "$bin" run "$sl" --format json --shard $i/4 > "$tmp/sl_$i.json"; done
+"$bin" merge "$tmp/sl_2.json" "$tmp/sl_0.json" "$tmp/sl_3.json" "$tmp/sl_1.json" > "$tmp/sl_merged.json"; check "merge of a silent proof's shards exits 0" 0 $?
+! grep -v '"kind":"lockdep"' "$tmp/sl_merged.json" | grep -qv '"kind":"result"' && [ "$(grep -c '"ok":true' "$tmp/sl_merged.json")" = 1 ] &&
+  grep -q "split into [0-9]* pieces over 4 shards.*, complete)\".*the dfs search is complete" "$tmp/sl_merged.json"
+check "merged shards of a silent proof: no finding, complete" 0 $?
+# a shard cut short: the merge is not complete, and says which shard stopped
+"$bin" run "$sl" --format json --shard 1/4 --executions 1 > "$tmp/sl_1.json"
+"$bin" merge "$tmp/sl_0.json" "$tmp/sl_1.json" "$tmp/sl_2.json" "$tmp/sl_3.json" > "$tmp/sl_merged.json"; check "merge with a dfs shard cut short exits 1 (expect.complete)" 1 $?
+grep -q 'INCOMPLETE: shard 1/4 stopped at explore.executions' "$tmp/sl_merged.json" && ! grep -q "the dfs search is complete" "$tmp/sl_merged.json"
+check "... and names the shard" 0 $?
+# shards of different trees do not merge
+sed 's/"pieces":\([0-9]*\),"pieces_here"/"pieces":99\1,"pieces_here"/' "$tmp/dfs_s2.json" > "$tmp/dfs_s2_other.json"
+"$bin" merge "$tmp/dfs_s0.json" "$tmp/dfs_s1.json" "$tmp/dfs_s2_other.json" > "$tmp/out" 2> "$tmp/err"; check "dfs shards that met other pieces do not merge (exit 3)" 3 $?
+grep -q "dfs_s2_other.json:[0-9]*:1: field 'dfs_split.pieces'" "$tmp/err" && [ ! -s "$tmp/out" ]; check "... naming the shard's line and the field, nothing on stdout" 0 $?
+# source-DPOR and BPOR are not split (tools/cli/search.hpp, splits()):
+# shard 0 runs the search, the others nothing, and the merge is one run's.
 pr="$src/scenarios/exhaustive/s1_init_under_hotplug_lock_bpor.yaml"
 "$bin" run "$pr" --format json > "$tmp/pr_one.json"
 for i in 0 1 2; do "$bin" run "$pr" --format json --shard $i/3 > "$tmp/pr_$i.json"; done
-"$bin" merge "$tmp/pr_2.json" "$tmp/pr_0.json" "$tmp/pr_1.json" > "$tmp/pr_merged.json"; check "merge of a silent proof's shards exits 0" 0 $?
+grep -q '"strategy":"dfs (one sequential search, run by shard 0 of 3)"' "$tmp/pr_1.json" && ! grep -q dfs_split "$tmp/pr_0.json"
+check "a BPOR search's shard 1/3 runs nothing" 0 $?
+"$bin" merge "$tmp/pr_2.json" "$tmp/pr_0.json" "$tmp/pr_1.json" > "$tmp/pr_merged.json"; check "merge of an unsplit search's shards exits 0" 0 $?
 cmp -s "$tmp/pr_merged.json" "$tmp/pr_one.json" && grep -q "the dfs search is complete" "$tmp/pr_merged.json"
-check "merged shards of a silent proof are byte-identical to one run, completeness included" 0 $?
+check "merged shards of an unsplit search are byte-identical to one run, completeness included" 0 $?
 "$bin" run "$src/scenarios/exhaustive/s1_init_under_hotplug_lock_sleep.yaml" --bound 1 > "$tmp/o.txt" 2> "$tmp/err"; check "--bound on a sleep-set scenario exits 3" 3 $?
 [ ! -s "$tmp/o.txt" ] && grep -q "s1_init_under_hotplug_lock_sleep.yaml.*--bound" "$tmp/err"; check "... before any report, naming the file and --bound" 0 $?
 

@@ -15,6 +15,51 @@ using namespace mhp;
 using namespace mhp::test;
 
 namespace {
+// Three threads in a ring over objects x, y, z (t0 writes x y x, t1 y z y,
+// t2 z x z), each write followed by a read of the object before it.
+void ring_with_reads(Harness& h, ObjId* obj) {
+  for (int t = 0; t < 3; ++t)
+    h.thread(t == 0   ? "t0"
+             : t == 1 ? "t1"
+                      : "t2",
+             [&h, obj, t] {
+               for (int k : {t, (t + 1) % 3, t}) {
+                 h.ex.choice_point();
+                 h.ex.emit(EvKind::Write, 0, obj[k], t);
+                 h.ex.choice_point();
+                 h.ex.emit(EvKind::Read, 0, obj[(k + 2) % 3], t);
+               }
+             });
+}
+
+// The Mazurkiewicz trace of an execution of ring_with_reads(): per object,
+// its writes in order with the reads between two writes as a sorted group
+// (reads commute with each other; a thread's own steps keep their order).
+std::string ring_trace(const Harness& h, const ObjId* obj) {
+  std::string out;
+  for (int k = 0; k < 3; ++k) {
+    std::multiset<char> reads;
+    auto flush = [&] {
+      out += '(';
+      for (char c : reads) out += c;
+      out += ')';
+      reads.clear();
+    };
+    for (const Event& e : h.ex.events()) {
+      if (e.obj != obj[k]) continue;
+      if (e.kind == EvKind::Write) {
+        flush();
+        out += char('0' + e.thread);
+      } else if (e.kind == EvKind::Read) {
+        reads.insert(char('0' + e.thread));
+      }
+    }
+    flush();
+    out += '|';
+  }
+  return out;
+}
+
 struct SearchResult {
   std::uint64_t executions;
   std::size_t orders;  // distinct orders of the writes to `a`
@@ -432,20 +477,7 @@ TEST_CASE("dfs: a subtree searched ahead from a lent snapshot gives the sequenti
   // or takes the subtree's path over after `handover` executions. The
   // sequence of executions must be the sequential search's, for every
   // reduction. Three threads in a ring, as above, plus a lock-free reader.
-  auto make = [](mhp::test::Harness& h, ObjId* obj) {
-    for (int t = 0; t < 3; ++t)
-      h.thread(t == 0   ? "t0"
-               : t == 1 ? "t1"
-                        : "t2",
-               [&h, obj, t] {
-                 for (int k : {t, (t + 1) % 3, t}) {
-                   h.ex.choice_point();
-                   h.ex.emit(EvKind::Write, 0, obj[k], t);
-                   h.ex.choice_point();
-                   h.ex.emit(EvKind::Read, 0, obj[(k + 2) % 3], t);
-                 }
-               });
-  };
+  const auto make = ring_with_reads;
   auto line = [](const mhp::test::Harness& h, const DfsStrategy& d) {
     return h.ex.schedule().encode() + (d.repeat() ? " repeat" : "") + (d.redundant() ? " redundant" : "");
   };
@@ -530,6 +562,77 @@ TEST_CASE("dfs: a subtree searched ahead from a lent snapshot gives the sequenti
       CHECK(lent_ahead(red, bound, handover, &taken) == seq);
       CHECK(taken > 0);  // (the check above would be vacuous if nothing was lent)
     }
+}
+
+TEST_CASE("dfs: a split search's shards together run the whole search, each piece in one shard") {
+  // Every reduction, split over 1, 2, 3 and 5 shards: the shards' counted
+  // executions reach every trace the unsplit search reaches; for the plain
+  // and the sleep-set search they are exactly its executions (the spine's
+  // nodes try every awake thread, as those searches do anyway). Each shard
+  // meets every piece and takes its own.
+  struct Searched {
+    std::multiset<std::string> schedules;  // counted executions
+    std::set<std::string> traces;
+    std::uint64_t pieces = 0, owned = 0, meeting = 0;
+  };
+  auto search = [](Reduction red, unsigned bound, std::uint64_t shard, std::uint64_t shards) {
+    Harness h;
+    ObjId obj[3] = {h.ex.objects().add("x"), h.ex.objects().add("y"), h.ex.objects().add("z")};
+    ring_with_reads(h, obj);
+    DfsStrategy dfs(bound, red, &h.ex.objects());
+    if (shards) dfs.split(shard, shards);
+    Searched out;
+    std::uint64_t runs = 0;
+    do {
+      REQUIRE(h.run_once(dfs, runs++).status == Outcome::Status::Completed);
+      if (!dfs.owned()) {
+        ++out.meeting;
+      } else if (!dfs.repeat()) {
+        out.schedules.insert(h.ex.schedule().encode());
+        out.traces.insert(ring_trace(h, obj));
+      }
+    } while (dfs.next() && runs < 200000);
+    REQUIRE(runs < 200000);
+    out.pieces = dfs.pieces();
+    out.owned = dfs.pieces_owned();
+    return out;
+  };
+  const unsigned unbounded = DfsStrategy::kUnbounded;
+  const std::pair<Reduction, unsigned> searches[] = {{Reduction::None, 1},          {Reduction::None, 2},
+                                                     {Reduction::Dpor, 1},          {Reduction::Dpor, 2},
+                                                     {Reduction::Sleep, unbounded}, {Reduction::Dpor, unbounded}};
+  for (const auto& sr : searches) {
+    const Reduction red = sr.first;
+    const unsigned bound = sr.second;
+    const std::string name = reduction_name(red);
+    CAPTURE(name);
+    CAPTURE(bound);
+    const Searched whole = search(red, bound, 0, 0);
+    for (std::uint64_t shards : {1u, 2u, 3u, 5u}) {
+      CAPTURE(shards);
+      Searched all;
+      std::uint64_t owned = 0, busy = 0, pieces = 0;
+      for (std::uint64_t i = 0; i < shards; ++i) {
+        const Searched part = search(red, bound, i, shards);
+        if (i == 0) pieces = part.pieces;
+        CHECK(part.pieces == pieces);  // every shard meets the same pieces
+        owned += part.owned;
+        busy += !part.schedules.empty();
+        if (bound == unbounded) CHECK(part.meeting == part.pieces - part.owned);  // one run through each other piece
+        all.schedules.insert(part.schedules.begin(), part.schedules.end());
+        all.traces.insert(part.traces.begin(), part.traces.end());
+      }
+      CHECK(owned == pieces);  // each piece in exactly one shard
+      if (shards == 1) CHECK(pieces == 1);
+      if (shards > 1) {
+        CHECK(pieces > 2 * shards);  // (the split happened)
+        CHECK(busy >= 2);
+      }
+      CHECK(all.traces == whole.traces);
+      if (red != Reduction::Dpor) CHECK(all.schedules == whole.schedules);
+      if (red == Reduction::Dpor) CHECK(all.schedules.size() >= whole.schedules.size());
+    }
+  }
 }
 
 TEST_CASE("Knuth's estimate of the schedule tree is close on straight-line threads, with and without a bound") {

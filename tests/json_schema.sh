@@ -28,6 +28,13 @@ $py tests/report_checks.py jsonl "$tmp/shards.jsonl" "$schema" shard; check "sha
 "$bin" merge "$tmp/shard0.jsonl" "$tmp/shard1.jsonl" > "$tmp/merged.jsonl"
 rc=$?; [ $rc = 0 ] || [ $rc = 1 ]; check "merge of the shards ($rc)" 0 $?
 $py tests/report_checks.py jsonl "$tmp/merged.jsonl" "$schema" kind=result; check "merged report valid" 0 $?
+# a split dfs search's shards and their merge
+ex1=scenarios/exhaustive/s1_deferred_memmap_init_dfs.yaml
+for i in 0 1; do "$bin" run "$ex1" --shard $i/2 --format json > "$tmp/dfs$i.jsonl"; done
+cat "$tmp/dfs0.jsonl" "$tmp/dfs1.jsonl" > "$tmp/dfs.jsonl"
+$py tests/report_checks.py jsonl "$tmp/dfs.jsonl" "$schema" shard dfs_split; check "dfs shard reports valid, with dfs_split" 0 $?
+"$bin" merge "$tmp/dfs0.jsonl" "$tmp/dfs1.jsonl" > "$tmp/dfs-merged.jsonl"; check "merge of the dfs shards exits 0" 0 $?
+$py tests/report_checks.py jsonl "$tmp/dfs-merged.jsonl" "$schema" kind=result; check "merged dfs report valid" 0 $?
 s8u=scenarios/seeds/s8_move_pfn_range_to_zone_unlocked.yaml
 "$bin" run "$s8u" --strategy dfs --reduce none --bound 3 --executions 100000000 --time-limit 1s --format json \
   > "$tmp/stopped.jsonl" 2> /dev/null

@@ -1,6 +1,7 @@
 #include "model/engine/dfs.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <stdexcept>
 #include <unordered_map>
 
@@ -49,6 +50,7 @@ DfsStrategy::Node& DfsStrategy::Path::push(ThreadMask enabled, ThreadId current)
   n.chosen = 0;
   n.tried = n.sleep = n.backtrack = n.filled = 0;
   n.dead = false;
+  n.spine = false;
   return n;
 }
 
@@ -77,6 +79,14 @@ ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
     return n.chosen;
   }
   Node& n = stack_.push(enabled, current);
+  if (split_) {
+    // The spine: the root, and each node the first thread tried at a spine
+    // node leads to. A branch off it roots a piece.
+    const Node* parent = pos_ > 0 ? &stack_[pos_ - 1] : nullptr;
+    const bool off = !parent || parent->spine;
+    n.spine = shards_ > 1 && (!parent || (parent->spine && std::popcount(parent->tried) == 1));
+    if (off && !n.spine) meet_piece();
+  }
   if (sleep_sets_ && pos_ > 0) {
     // A thread sleeps here if it slept or was tried at the parent before the
     // chosen one, and its transition there is independent of the chosen one.
@@ -101,7 +111,8 @@ ThreadId DfsStrategy::choose(ThreadMask enabled, ThreadId current) {
   ThreadId t = current != kNoThread && (awake & thread_bit(current)) ? current : lowest_thread(awake);
   n.chosen = t;
   n.tried = thread_bit(t);
-  n.backtrack = n.tried;
+  // a spine node tries every thread
+  n.backtrack = n.spine ? n.enabled : n.tried;
   ++pos_;
   return t;
 }
@@ -306,8 +317,35 @@ std::size_t DfsStrategy::last_switch_before(std::size_t i) const {
 bool DfsStrategy::next() {
   close_transition();  // the execution's last transition ended with it
   adds_.clear();
+  if (!owned()) {
+    // Another shard's piece, met: nothing of it is searched here. The
+    // search goes on at the spine.
+    std::size_t d = 0;
+    while (d < stack_.size() && stack_[d].spine) ++d;
+    while (stack_.size() > d) stack_.pop_back();
+    return advance();
+  }
   if (red_ == Reduction::Dpor) add_backtracks();
   return advance();
+}
+
+void DfsStrategy::split(std::uint64_t shard, std::uint64_t shards) {
+  split_ = true;
+  shard_ = shard;
+  shards_ = shards;
+  piece_known_ = false;
+}
+
+void DfsStrategy::meet_piece() {
+  owned_ = pieces_ % shards_ == shard_;
+  pieces_owned_ += owned_;
+  ++pieces_;
+  piece_known_ = true;
+}
+
+bool DfsStrategy::owned() {
+  if (!piece_known_) meet_piece();  // the execution ended above the cut: a piece of its own
+  return owned_;
 }
 
 bool DfsStrategy::advance() {
@@ -338,6 +376,7 @@ bool DfsStrategy::advance() {
   if (floor_ || !bounded() || !needs_next_round_) return false;  // a subtree() has no rounds of its own
   ++round_;  // the round just searched is complete: the next one starts at the root
   needs_next_round_ = false;
+  pieces_ = pieces_owned_ = 0;  // a split search meets the pieces again, within the new bound
   return true;
 }
 
@@ -360,7 +399,10 @@ void DfsStrategy::pending_branches(std::vector<std::pair<std::size_t, ThreadId>>
     // With sleep sets the subtree depends on the transitions of the threads
     // the node tried: not before the last node's new branch has run.
     const bool known = !sleep_sets_ || ((n.tried | n.sleep) & ~n.filled) == 0;
-    if (!n.dead && known) {
+    // A split search lends only inside its piece: a branch off the spine
+    // roots a piece that may be another shard's.
+    const bool in_piece = !n.spine;
+    if (!n.dead && known && in_piece) {
       ThreadMask todo = (red_ == Reduction::Dpor ? n.backtrack : n.enabled) & n.enabled & ~n.tried & ~n.sleep;
       for (ThreadMask m = todo; m; m &= m - 1) {
         ThreadId t = lowest_thread(m);
@@ -381,6 +423,7 @@ void DfsStrategy::copy_node(const Node& from, Node& to, bool with_trans) const {
   to.sleep = from.sleep;
   to.backtrack = from.backtrack;
   to.dead = from.dead;
+  to.spine = from.spine;
   if (!with_trans) return;
   to.filled = from.filled;
   for (ThreadMask m = from.filled; m; m &= m - 1) to.trans_of(lowest_thread(m)) = from.trans_at(lowest_thread(m));
@@ -390,6 +433,10 @@ DfsStrategy DfsStrategy::subtree(std::size_t d, ThreadId t) const {
   DfsStrategy s(bound_, red_, objects_);
   s.round_ = round_;
   s.floor_ = d + 1;
+  // inside a split search's piece (pending_branches()): its nodes below the cut too
+  s.split_ = split_;
+  s.shard_ = shard_;
+  s.shards_ = shards_;
   // Above the root only what replaying the prefix needs: each execution
   // there records every node's transition again. At the root, the tried and
   // sleeping threads' transitions, for the sleep sets below it.

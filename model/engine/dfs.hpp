@@ -60,6 +60,27 @@
 // dfs only never picks a waiter that would block while another thread could
 // go on.
 //
+// Split (--shard I/N of a dfs search). The tree is cut into pieces without
+// the shards talking to each other. Above the cut is the spine: the path of
+// the search's first execution (of each round, when bounded). A spine node
+// tries every thread that is awake there (sleep sets still apply), and each
+// of those branches off the spine roots a piece; the first execution is a
+// piece of its own. Every shard meets the pieces in the same order and
+// numbers them; shard I searches piece k iff k % N == I, with the scenario's
+// reduction below the piece's root, and meets each other piece by one run
+// through it that does not count. A race inside a piece with a transition
+// on the spine asks nothing there: spine nodes try every awake thread anyway
+// (for source-DPOR a node that tries more than its races ask is still a
+// source set). So the shards together are as complete as the unsplit
+// search: for none and sleep sets they run exactly its executions, for
+// source-DPOR and BPOR also the branches off the spine it would not have
+// taken. Why the spine: a reduced search's branching lies deep (where the
+// threads first meet), and cutting the tree at a depth near the root left
+// one piece with nearly all of it, while making every node above a deep cut
+// try every thread turned the top into a sleep-set search that exploded;
+// the spine reaches every depth at the cost of one path
+// (docs/PERFORMANCE.md, "dfs split over shards").
+//
 // Each execution replays the prefix of the schedule it extends; next() moves
 // to the next schedule and returns false when none is left.
 #pragma once
@@ -95,6 +116,8 @@ class DfsStrategy final : public Strategy {
     pos_ = 0;
     seg_.clear();
     redundant_ = false;
+    // split: a path replayed past the cut stays in its piece; another meets one
+    piece_known_ = !split_ || (!stack_.empty() && !stack_[stack_.size() - 1].spine);
   }
   ThreadId choose(ThreadMask enabled, ThreadId current) override;
   bool next();
@@ -115,6 +138,19 @@ class DfsStrategy final : public Strategy {
   // the last execution's preemptions: switches away from a thread that
   // could have gone on
   unsigned preemptions() const;
+
+  // --- split search (--shard I/N; see the top of the file) ---
+  // Cut the tree into pieces, this search taking every `shards`-th from
+  // `shard` (one shard: the whole tree is one piece). Before the first
+  // execution.
+  void split(std::uint64_t shard, std::uint64_t shards);
+  // Whether the last execution is in one of this search's pieces (always,
+  // unsplit). Its findings count only if so.
+  bool owned();
+  // Pieces met so far in this round (all of them when the search ends), and
+  // those of them this search took.
+  std::uint64_t pieces() const { return pieces_; }
+  std::uint64_t pieces_owned() const { return pieces_owned_; }
 
   // --- parallel search (tools/cli/dfs_helpers.hpp) ---
   // What a subtree search's races ask of the nodes above its root, in the
@@ -181,6 +217,7 @@ class DfsStrategy final : public Strategy {
     ThreadMask backtrack = 0;  // dpor: the source set asked for so far
     bool dead = false;         // every enabled thread asleep: nothing to explore below
     ThreadMask filled = 0;     // trans[] entries that may hold accesses
+    bool spine = false;        // split(): on the spine, above the cut
     // of tried and sleeping threads, by thread; grown on demand (trans_of()),
     // so that a node of a small scenario costs what its threads need
     std::vector<Transition> trans;
@@ -284,6 +321,13 @@ class DfsStrategy final : public Strategy {
   std::vector<Addition> adds_;  // subtree searches: additions above floor_
   std::size_t pos_ = 0;
   ThreadMask ready_ = ~ThreadMask(0);  // set_ready(): before each choose()
+  // split(): 0 when unsplit; pieces met this round, and taken
+  bool split_ = false;
+  std::uint64_t shard_ = 0, shards_ = 1;
+  std::uint64_t pieces_ = 0, pieces_owned_ = 0;
+  bool piece_known_ = true, owned_ = true;  // the current path's piece, once met
+  // A new piece met: numbered, and taken or not.
+  void meet_piece();
   std::string err_;
 };
 

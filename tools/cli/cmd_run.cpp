@@ -49,7 +49,9 @@ void add_run_options(CLI::App* c, RunArgs& a) {
   c->add_option("--depth", a.depth, "pct bug depth (default: explore.depth, 3)")->check(CLI::Range(1u, 8u));
   c->add_option("--jobs", a.jobs, "worker threads; findings and witnesses are the same for any value")
       ->check(CLI::Range(1u, 256u));
-  c->add_option("--shard", a.shard_text, "I/N: run only executions whose index % N == I (merge with `mhpsim merge`)");
+  c->add_option(
+      "--shard", a.shard_text,
+      "I/N: run only executions whose index % N == I; dfs: every N-th piece of the tree (merge with `mhpsim merge`)");
   c->add_flag("--no-shrink", a.no_shrink, "report witnesses as found, without shrinking them");
   c->add_flag("--no-progress", a.no_progress, "no progress line on stderr");
   c->add_option("--progress-every", a.progress_every,

@@ -80,8 +80,27 @@ struct Part {
   // a shard stopped early (SIGINT, SIGTERM, --time-limit): why, and its counts
   std::string incomplete;
   std::uint64_t executions_run = 0, executions_planned = 0;
+  std::optional<DfsSplit> split;  // a dfs search's shard
   std::string where() const { return path + ":" + std::to_string(line); }
 };
+
+DfsSplit split_of(const nlohmann::json& j) {
+  DfsSplit d;
+  d.reduction = j.at("reduction").get<std::string>();
+  parse_reduction(d.reduction);  // throws std::invalid_argument if unknown
+  if (j.contains("bound")) d.bound = static_cast<unsigned>(u64_at(j, "bound"));
+  d.pieces = u64_at(j, "pieces");
+  d.pieces_here = u64_at(j, "pieces_here");
+  d.executions = u64_at(j, "executions");
+  d.meeting_runs = u64_at(j, "meeting_runs");
+  d.repeats = u64_at(j, "repeats");
+  d.sleep_blocked = u64_at(j, "sleep_blocked");
+  d.complete_bound = j.at("complete_bound").get<int>();
+  d.end = j.at("end").get<std::string>();
+  if (!d.complete() && d.end.rfind("INCOMPLETE: ", 0) != 0)
+    throw std::invalid_argument("dfs_split.end '" + d.end + "' is neither 'complete' nor 'INCOMPLETE: ...'");
+  return d;
+}
 
 Part part_of(const nlohmann::json& j, const std::string& path, int line) {
   Part p;
@@ -100,6 +119,7 @@ Part part_of(const nlohmann::json& j, const std::string& path, int line) {
       p.executions_run = u64_at(j, "executions_run");
       p.executions_planned = u64_at(j, "executions_planned");
     }
+    if (j.contains("dfs_split")) p.split = split_of(j["dfs_split"]);
   } catch (const std::exception& e) {
     throw InputError(path, line, 1, "<line>", std::string("bad result line: ") + e.what());
   }
@@ -107,9 +127,9 @@ Part part_of(const nlohmann::json& j, const std::string& path, int line) {
 }
 
 // A run of which a shard stopped early is incomplete as a whole: the first
-// stopped shard's reason, the executions every shard ran (a shard that ended
-// ran its share: every N-th execution; a dfs search runs whole in shard 0)
-// of those the run planned.
+// stopped shard's reason, the executions every shard ran (a sampled shard
+// that ended ran its share: every N-th execution; a dfs shard says what it
+// ran) of those the run planned.
 void mark_incomplete(const std::vector<Part>& ps, ScenarioResult& r) {
   std::uint64_t planned = 0;
   const Part* first = nullptr;
@@ -125,7 +145,10 @@ void mark_incomplete(const std::vector<Part>& ps, ScenarioResult& r) {
       run += p.executions_run;
     } else if (!p.shard) {
       run += planned;
-    } else if (!(search_kind_of(p.strategy) == SearchKind::Dfs && p.shard->first != 0)) {  // a dfs follower ran none
+    } else if (p.split) {
+      run += p.split->executions;
+    } else if (!(search_kind_of(p.strategy) == SearchKind::Dfs &&
+                 p.shard->first != 0)) {  // an unsplit dfs's follower ran none
       const auto [i, n] = *p.shard;
       run += planned > i ? (planned - i + n - 1) / n : 0;
     }
@@ -135,9 +158,51 @@ void mark_incomplete(const std::vector<Part>& ps, ScenarioResult& r) {
   r.executions_planned = planned;
 }
 
-// A dfs search runs whole in shard 0; the others say so in their strategy.
-bool same_strategy(const std::string& a, const std::string& b) {
-  return a == b || (search_kind_of(a) == SearchKind::Dfs && search_kind_of(b) == SearchKind::Dfs);
+// The shards of a dfs search state different counts in their strategy
+// texts: a split search's reduction and bound must agree (dfs_split); an
+// unsplit one runs whole in shard 0, the others say so.
+bool same_strategy(const Part& a, const Part& b) {
+  if (search_kind_of(a.strategy) != SearchKind::Dfs || search_kind_of(b.strategy) != SearchKind::Dfs)
+    return a.strategy == b.strategy;
+  if (!a.split || !b.split) return true;  // unsplit, or a shard stopped before it started
+  return a.split->reduction == b.split->reduction && a.split->bound == b.split->bound;
+}
+
+// The whole split dfs search, as its shards state it: their counts summed,
+// complete if every shard is; else what the shard that proved least
+// (the lowest complete bound, then the lowest index) says stopped it.
+std::string split_strategy(const std::vector<Part>& ps) {
+  const Part* lead = nullptr;
+  const Part* least = nullptr;
+  std::uint64_t repeats = 0, sleep_blocked = 0, meeting = 0, pieces = 0;
+  for (const Part& p : ps) {
+    if (!p.split || !p.incomplete.empty() || !p.split->complete()) {
+      const int b = p.split ? p.split->complete_bound : -1;
+      const int lb = least && least->split ? least->split->complete_bound : -1;
+      if (!least || b < lb || (b == lb && p.shard->first < least->shard->first)) least = &p;
+    }
+    if (!p.split) continue;
+    if (!lead || p.shard->first < lead->shard->first) lead = &p;
+    repeats += p.split->repeats;
+    sleep_blocked += p.split->sleep_blocked;
+    meeting += p.split->meeting_runs;
+    pieces = std::max(pieces, p.split->pieces);
+  }
+  if (!lead) return ps.front().strategy;  // every shard stopped before it started
+  const DfsSplit& d = *lead->split;
+  std::string end = "complete";
+  if (least) {
+    const std::string what = least->split ? least->split->end : least->strategy;
+    const std::string tag = "INCOMPLETE: ";
+    const std::size_t at = what.find(tag);
+    end = tag + "shard " + shard_text(*least->shard) + " " +
+          (at == std::string::npos ? what : what.substr(at + tag.size()));
+    if (!least->split) end.pop_back();  // "dfs (INCOMPLETE: ... before it started)": its ')'
+  }
+  const std::uint64_t n = ps.front().shard->second;
+  return "dfs (" + dfs_how(parse_reduction(d.reduction), d.bound, repeats, sleep_blocked) + ", split into " +
+         std::to_string(pieces) + " pieces over " + std::to_string(n) + " shards, " + std::to_string(meeting) + " run" +
+         (meeting == 1 ? "" : "s") + " through other shards' pieces, " + end + ")";
 }
 
 // The reports of one scenario are the shards of one run, each once, all of them.
@@ -157,7 +222,7 @@ void check_shards(const std::string& file, const std::vector<Part>& ps) {
     if (p.seed != first.seed)
       fail(p, "seed",
            "seed " + std::to_string(p.seed) + " next to seed " + std::to_string(first.seed) + " at " + first.where());
-    if (!same_strategy(p.strategy, first.strategy))
+    if (!same_strategy(p, first))
       fail(p, "strategy", "strategy '" + p.strategy + "' next to '" + first.strategy + "' at " + first.where());
   }
   if (!first.shard) return;  // one whole run
@@ -178,6 +243,17 @@ void check_shards(const std::string& file, const std::vector<Part>& ps) {
     ++i;
   }
   if (i < n) fail(first, "shard", "shard " + std::to_string(i) + "/" + std::to_string(n) + " is missing");
+  // A split dfs search: every shard that ended met the same pieces (else
+  // they searched different trees: another scenario, binary or bound).
+  const Part* ended = nullptr;
+  for (const Part& p : ps) {
+    if (!p.split || !p.split->complete()) continue;
+    if (ended && p.split->pieces != ended->split->pieces)
+      fail(p, "dfs_split.pieces",
+           std::to_string(p.split->pieces) + " pieces next to " + std::to_string(ended->split->pieces) + " at " +
+               ended->where() + ": not the same tree");
+    ended = &p;
+  }
 }
 
 }  // namespace
@@ -266,12 +342,18 @@ int merge_report_texts(const std::vector<MergeInput>& inputs, std::ostream& out,
       m.r.file = file;
       m.r.era = sc.era;  // the lock graph's frames name their files by it
     }
-    // The run's strategy and seed, as shard 0 (which runs a dfs search whole) states them.
+    // The run's strategy and seed, as shard 0 (which runs an unsplit dfs search whole) states them.
     const std::vector<Part>& ps = parts[file];
     const Part& lead =
         *std::find_if(ps.begin(), ps.end(), [](const Part& p) { return !p.shard || p.shard->first == 0; });
     m.r.strategy = lead.strategy;
     m.r.seed = lead.seed;
+    const bool split = std::any_of(ps.begin(), ps.end(), [](const Part& p) { return p.split.has_value(); });
+    if (split) {  // a split dfs search: its shards' sums
+      m.r.strategy = split_strategy(ps);
+      m.r.executions = 0;
+      for (const Part& p : ps) m.r.executions += p.split ? p.split->executions : 0;
+    }
     // a dfs search says in its strategy whether it completed (expect.complete)
     m.r.complete = search_text_complete(m.r.strategy);
     // As one run orders them (RunResult::findings()); the shards' lock-order

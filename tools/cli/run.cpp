@@ -189,10 +189,10 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
     check_expectations(sc, res);
     return res;
   }
-  if (spec.kind == SearchKind::Dfs && opt.shard && opt.shard->first != 0) {
-    // One sequential search cannot be split by execution index: shard 0 runs
-    // all of it, the others nothing, so `mhpsim merge` gives what one run does.
-    res.strategy = "dfs (one sequential search, run by shard 0 of " + std::to_string(opt.shard->second) + ")";
+  if (spec.kind == SearchKind::Dfs && spec.shard && spec.shard->first != 0 && !splits(spec)) {
+    // A search that is not split (splits()): shard 0 runs all of it, the
+    // others nothing, so `mhpsim merge` gives what one run does.
+    res.strategy = "dfs (one sequential search, run by shard 0 of " + std::to_string(spec.shard->second) + ")";
     res.executions = res.executions_run = 0;
     res.ok = true;
     return res;

@@ -36,7 +36,7 @@ struct SearchSpec {
   Reduction reduction = Reduction::None;  // dfs
   unsigned bound = 0;                     // dfs: preemption bound (DfsStrategy::kUnbounded: none)
   unsigned jobs = 1;
-  std::optional<Shard> shard;         // sampled: executions with index % n == i
+  std::optional<Shard> shard;         // sampled: executions with index % n == i; dfs: pieces (DfsStrategy::split)
   std::optional<std::uint64_t> only;  // sampled: only execution K (replay by seed)
   const Schedule* replay = nullptr;   // replay: the schedule
   bool memo = true;                   // repeated schedules answered from the schedule trie; trace signatures memoized
@@ -127,6 +127,19 @@ struct KeepRunning final : Strategy {
     return lowest_thread(enabled);
   }
 };
+
+// Whether --shard splits a dfs search into pieces (DfsStrategy::split): a
+// plain or sleep-set search, whose pieces are exactly its schedules. A
+// source-DPOR or BPOR search is not split: its races ask for branches near
+// the root that only the pieces below would show, so a split without the
+// shards talking to each other must try every thread at the nodes above the
+// cut, which measured up to 300x the unsplit search, or cut near the root,
+// where one piece held nearly all of it (docs/PERFORMANCE.md, "dfs split
+// over shards"). Shard 0 runs it whole, the others nothing.
+bool splits(const SearchSpec& spec);
+// A dfs search's strategy text (without "dfs (" and its end): the
+// reduction, with the counts a report states for it.
+std::string dfs_how(Reduction red, std::optional<unsigned> bound, std::uint64_t repeats, std::uint64_t sleep_blocked);
 
 // Knuth's estimate of the executions an unbounded dfs without reduction
 // would run, from `paths` uniformly random schedules.

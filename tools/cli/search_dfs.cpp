@@ -2,7 +2,11 @@
 // within a preemption bound or reduced (sleep sets, source-DPOR, BPOR).
 // Sequential by nature; with --jobs N, N-1 helpers search subtrees ahead and
 // the search takes their executions in its own order (dfs_helpers.hpp), so
-// the report is the same for any N.
+// the report is the same for any N. With --shard I/N a plain or sleep-set
+// search's tree is split into pieces and this search takes every N-th
+// (DfsStrategy::split); `mhpsim merge` states the whole search from the
+// shards' result lines. A source-DPOR or BPOR search runs whole in shard 0
+// (splits()).
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
@@ -23,6 +27,7 @@ class DfsSearch final : public Search {
   // The search's order of objects is its machine's (DPOR's races name them).
   void bind(Machine& m) override {
     dfs_.emplace(spec_.bound, spec_.reduction, &m.ex.objects());
+    if (splits(spec_)) dfs_->split(spec_.shard->first, spec_.shard->second);
     if (spec_.jobs > 1) helpers_ = std::make_unique<DfsHelpers>(sc_, spec_.jobs - 1, spec_.memo);
   }
   ~DfsSearch() override { helpers_.reset(); }
@@ -81,9 +86,17 @@ class DfsSearch final : public Search {
   }
   void outcome(const Outcome& o) override {
     if (o.status == Outcome::Status::Diverged) throw std::runtime_error(o.detail);
+    owned_ = dfs_->owned();
   }
-  bool counts() const override { return !dfs_->repeat(); }  // an earlier round counted its findings already
+  // An earlier round counted a re-run's findings already; another shard
+  // counts those of its pieces.
+  bool counts() const override { return owned_ && !dfs_->repeat(); }
   void ran() override {
+    if (!owned_) {  // a run through another shard's piece: met, not searched
+      ++meeting_;
+      more_ = dfs_->next();
+      return;
+    }
     if (dfs_->repeat()) ++repeats_;
     redundant_ += dfs_->redundant();
     ++i_;
@@ -115,17 +128,9 @@ class DfsSearch final : public Search {
     const bool stopped = r.stopped;
     res.executions = res.executions_run = i_;
     res.traces = r.traces.size();
-    const std::string rounds = "fewest preemptions first, " + std::to_string(repeats_) + " re-run" +
-                               (repeats_ == 1 ? "" : "s") + " of earlier rounds";
-    std::string how;
-    if (red == Reduction::None)
-      how = "preemption bound " + std::to_string(bound) + ", " + rounds;
-    else if (dfs_->bounded())
-      how = "source sets, preemption bound " + std::to_string(bound) +
-            ", BPOR: conservative branches, no sleep sets, " + rounds;
-    else
-      how = std::string(red == Reduction::Dpor ? "source sets and sleep sets" : "sleep sets") + ", unbounded, " +
-            std::to_string(redundant_) + " sleep-blocked executions";
+    const std::optional<unsigned> bound_set =
+        red == Reduction::None || dfs_->bounded() ? std::optional<unsigned>(bound) : std::nullopt;
+    const std::string how = dfs_how(red, bound_set, repeats_, redundant_);
     // Knuth's estimate of the search without reduction (of the bounded tree
     // when bounded); a plain search states it only when stopped early, to
     // size explore.executions (a complete one counted it)
@@ -144,7 +149,25 @@ class DfsSearch final : public Search {
              (!dfs_->bounded() ? std::string()
               : proved.empty() ? std::string(", no bound complete")
                                : ", bound " + std::to_string(dfs_->complete_bound()) + " complete (" + proved + ")");
-    res.strategy = "dfs (" + how + ", " + (complete_ ? "complete" : stop) + ")";
+    const std::string end = complete_ ? "complete" : stop;
+    std::string split;
+    if (splits(spec_)) {
+      DfsSplit& d = res.dfs_split.emplace();
+      d.reduction = reduction_name(red);
+      d.bound = bound_set;
+      d.pieces = dfs_->pieces();
+      d.pieces_here = dfs_->pieces_owned();
+      d.executions = i_;
+      d.meeting_runs = meeting_;
+      d.repeats = repeats_;
+      d.sleep_blocked = redundant_;
+      d.complete_bound = !dfs_->bounded() ? -1 : complete_ ? int(bound) : dfs_->complete_bound();
+      d.end = end;
+      split = ", shard " + shard_text(*spec_.shard) + ": " + std::to_string(d.pieces_here) + " of " +
+              std::to_string(d.pieces) + " pieces" + (complete_ ? "" : " met so far") + ", " +
+              std::to_string(meeting_) + " run" + (meeting_ == 1 ? "" : "s") + " through the others'";
+    }
+    res.strategy = "dfs (" + how + split + ", " + end + ")";
     res.complete = complete_;
     if (stopped || stopping()) res.stopped = stop_text();
   }
@@ -157,11 +180,28 @@ class DfsSearch final : public Search {
   std::shared_ptr<DfsHelpers::Task> lent_;  // the helper's subtree whose root the path is at
   std::unique_ptr<DfsRecord> rec_;          // the execution next() found a helper ran
   std::uint64_t i_ = 0, repeats_ = 0, redundant_ = 0;
+  std::uint64_t meeting_ = 0;  // split: runs through other shards' pieces
   bool started_ = false, more_ = true, complete_ = false;
+  bool owned_ = true;  // the last run is in this shard's piece
   double tree_ = -1;
 };
 
 }  // namespace
+
+bool splits(const SearchSpec& spec) {
+  return spec.kind == SearchKind::Dfs && spec.shard && spec.reduction != Reduction::Dpor;
+}
+
+std::string dfs_how(Reduction red, std::optional<unsigned> bound, std::uint64_t repeats, std::uint64_t sleep_blocked) {
+  const std::string rounds = "fewest preemptions first, " + std::to_string(repeats) + " re-run" +
+                             (repeats == 1 ? "" : "s") + " of earlier rounds";
+  if (red == Reduction::None) return "preemption bound " + std::to_string(bound.value_or(0)) + ", " + rounds;
+  if (bound)
+    return "source sets, preemption bound " + std::to_string(*bound) +
+           ", BPOR: conservative branches, no sleep sets, " + rounds;
+  return std::string(red == Reduction::Dpor ? "source sets and sleep sets" : "sleep sets") + ", unbounded, " +
+         std::to_string(sleep_blocked) + " sleep-blocked executions";
+}
 
 std::unique_ptr<Search> dfs_search(const Scenario& sc, const SearchSpec& spec) {
   return std::make_unique<DfsSearch>(sc, spec);

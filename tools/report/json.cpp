@@ -70,6 +70,21 @@ std::string render_json(const ScenarioResult& r) {
   s["strategy"] = r.strategy;
   s["seed"] = r.seed;
   if (r.shard) s["shard"] = shard_text(*r.shard);
+  if (r.dfs_split) {  // a dfs search's shard: what `mhpsim merge` states the whole search from
+    const DfsSplit& d = *r.dfs_split;
+    nlohmann::ordered_json x;
+    x["reduction"] = d.reduction;
+    if (d.bound) x["bound"] = *d.bound;
+    x["pieces"] = d.pieces;
+    x["pieces_here"] = d.pieces_here;
+    x["executions"] = d.executions;
+    x["meeting_runs"] = d.meeting_runs;
+    x["repeats"] = d.repeats;
+    x["sleep_blocked"] = d.sleep_blocked;
+    x["complete_bound"] = d.complete_bound;
+    x["end"] = d.end;
+    s["dfs_split"] = x;
+  }
   s["ok"] = r.ok;
   s["findings"] = r.findings.size();
   s["expectations"] = r.expect_lines;

@@ -54,6 +54,22 @@ struct ExpectResult {
   std::string detail;  // the report line
 };
 
+// One shard of a split dfs search (`run --shard I/N` of a dfs scenario):
+// what `mhpsim merge` needs to state the whole search from its shards.
+struct DfsSplit {
+  std::string reduction;            // none, sleep, dpor
+  std::optional<unsigned> bound;    // the preemption bound (none: unbounded)
+  std::uint64_t pieces = 0;         // of the tree, met by every shard
+  std::uint64_t pieces_here = 0;    // searched by this shard
+  std::uint64_t executions = 0;     // in them
+  std::uint64_t meeting_runs = 0;   // one per other shards' piece, not counted
+  std::uint64_t repeats = 0;        // bounded: re-runs of earlier rounds
+  std::uint64_t sleep_blocked = 0;  // unbounded: executions that only repeated a trace
+  int complete_bound = -1;          // bounded: the largest bound whose round completed
+  std::string end;                  // "complete", or what stopped it ("INCOMPLETE: ...")
+  bool complete() const { return end == "complete"; }
+};
+
 struct ScenarioResult {
   std::string file, name, variant, era, strategy;
   std::uint64_t seed = 0, executions = 0;
@@ -74,6 +90,7 @@ struct ScenarioResult {
   std::uint64_t traces = 0;                  // distinct Mazurkiewicz traces seen (coverage)
   double unreduced_estimate = 0;             // reduced dfs: executions a search without reduction would run (estimate)
   std::optional<Shard> shard;                // --shard i/n: this report is shard i of n
+  std::optional<DfsSplit> dfs_split;         // a dfs search's shard
   std::optional<TimingResult> timing;        // scenarios with `timing:`: the timing run and its expectations
   std::vector<Finding> findings;             // in order of first appearance
   std::string event_log;                     // RunOptions::events: one line per event
