@@ -331,6 +331,9 @@ check "... and names the shard" 0 $?
 sed 's/"pieces":\([0-9]*\),"pieces_here"/"pieces":99\1,"pieces_here"/' "$tmp/dfs_s2.json" > "$tmp/dfs_s2_other.json"
 "$bin" merge "$tmp/dfs_s0.json" "$tmp/dfs_s1.json" "$tmp/dfs_s2_other.json" > "$tmp/out" 2> "$tmp/err"; check "dfs shards that met other pieces do not merge (exit 3)" 3 $?
 grep -q "dfs_s2_other.json:[0-9]*:1: field 'dfs_split.pieces'" "$tmp/err" && [ ! -s "$tmp/out" ]; check "... naming the shard's line and the field, nothing on stdout" 0 $?
+sed 's/"complete_bound":[-0-9]*/"complete_bound":1e300/' "$tmp/dfs_s2.json" > "$tmp/dfs_s2_float.json"
+"$bin" merge "$tmp/dfs_s0.json" "$tmp/dfs_s1.json" "$tmp/dfs_s2_float.json" > "$tmp/out" 2> "$tmp/err"; check "a dfs shard's complete_bound that is no integer: exit 3" 3 $?
+grep -q "dfs_s2_float.json:[0-9]*:1: field '<line>': bad result line: 'complete_bound' must be an integer" "$tmp/err"; check "... naming the line and the key" 0 $?
 # source-DPOR and BPOR are not split (tools/cli/search.hpp, splits()):
 # shard 0 runs the search, the others nothing, and the merge is one run's.
 pr="$src/scenarios/exhaustive/s1_init_under_hotplug_lock_bpor.yaml"

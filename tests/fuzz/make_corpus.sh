@@ -41,7 +41,8 @@ head -n 52 ci/baseline.yaml > "$out/baseline/head12.yaml"
 printf 'version: 1\naccepted: []\n' > "$out/baseline/empty.yaml"
 if [ -n "$mhpsim" ] && [ -x "$mhpsim" ]; then
   for sc in scenarios/seeds/s1_deferred_memmap_init.yaml scenarios/seeds/s8_move_pfn_range_to_zone_unlocked.yaml \
-            scenarios/checkers/lockorder_add_memory_under_dhp_v4_20.yaml; do
+            scenarios/checkers/lockorder_add_memory_under_dhp_v4_20.yaml \
+            scenarios/exhaustive/s1_deferred_memmap_init_dfs.yaml; do  # (a split dfs search: dfs_split)
     name="$(basename "$sc" .yaml)"
     # exit 1 (a finding) is what a report with findings exits with
     "$mhpsim" run "$sc" --format json > "$out/merge/$name-whole.jsonl" || [ $? -eq 1 ]

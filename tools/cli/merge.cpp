@@ -88,14 +88,22 @@ DfsSplit split_of(const nlohmann::json& j) {
   DfsSplit d;
   d.reduction = j.at("reduction").get<std::string>();
   parse_reduction(d.reduction);  // throws std::invalid_argument if unknown
-  if (j.contains("bound")) d.bound = static_cast<unsigned>(u64_at(j, "bound"));
+  if (j.contains("bound")) {
+    const std::uint64_t b = u64_at(j, "bound");
+    if (b >= DfsStrategy::kUnbounded) throw std::invalid_argument("'bound' is out of range");
+    d.bound = static_cast<unsigned>(b);
+  }
   d.pieces = u64_at(j, "pieces");
   d.pieces_here = u64_at(j, "pieces_here");
   d.executions = u64_at(j, "executions");
   d.meeting_runs = u64_at(j, "meeting_runs");
   d.repeats = u64_at(j, "repeats");
   d.sleep_blocked = u64_at(j, "sleep_blocked");
-  d.complete_bound = j.at("complete_bound").get<int>();
+  // -1 or a bound (an integer: a float out of int's range would not even convert)
+  const nlohmann::json& cb = j.at("complete_bound");
+  if (!cb.is_number_integer() || cb.get<std::int64_t>() < -1 || cb.get<std::int64_t>() >= std::int64_t(1) << 31)
+    throw std::invalid_argument("'complete_bound' must be an integer from -1");
+  d.complete_bound = static_cast<int>(cb.get<std::int64_t>());
   d.end = j.at("end").get<std::string>();
   if (!d.complete() && d.end.rfind("INCOMPLETE: ", 0) != 0)
     throw std::invalid_argument("dfs_split.end '" + d.end + "' is neither 'complete' nor 'INCOMPLETE: ...'");
