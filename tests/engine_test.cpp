@@ -554,7 +554,8 @@ TEST_CASE("dfs: a subtree searched ahead from a lent snapshot gives the sequenti
       // (named copies: clang 14 cannot capture a structured binding, as CAPTURE does)
       const Reduction red = search.first;
       const unsigned bound = search.second;
-      CAPTURE(reduction_name(red));
+      const std::string name = reduction_name(red);  // (a const char* would print as a pointer)
+      CAPTURE(name);
       CAPTURE(bound);
       CAPTURE(handover);
       unsigned taken = 0;
@@ -848,7 +849,8 @@ TEST_CASE("dfs: a waiter that could only block is not run, and no take of a mute
   const auto running = w.search(Reduction::Sleep, false);  // every waiter runs (and blocks)
   CHECK(running.blocks > 0);
   for (Reduction red : {Reduction::Sleep, Reduction::Dpor}) {
-    CAPTURE(reduction_name(red));
+    const std::string name = reduction_name(red);
+    CAPTURE(name);
     const auto skipping = w.search(red, true);
     CHECK(skipping.blocks == 0);                // never: m is free or the exit happened when dfs runs a waiter
     CHECK(skipping.traces == running.traces);   // the same traces
