@@ -333,7 +333,6 @@ void DfsStrategy::split(std::uint64_t shard, std::uint64_t shards) {
   split_ = true;
   shard_ = shard;
   shards_ = shards;
-  piece_known_ = false;
 }
 
 void DfsStrategy::meet_piece() {
@@ -433,7 +432,7 @@ DfsStrategy DfsStrategy::subtree(std::size_t d, ThreadId t) const {
   DfsStrategy s(bound_, red_, objects_);
   s.round_ = round_;
   s.floor_ = d + 1;
-  // inside a split search's piece (pending_branches()): its nodes below the cut too
+  // lent inside a split search's piece (pending_branches()): its nodes are off the spine too
   s.split_ = split_;
   s.shard_ = shard_;
   s.shards_ = shards_;
