@@ -133,7 +133,7 @@ struct KeepRunning final : Strategy {
 // source-DPOR or BPOR search is not split: its races ask for branches near
 // the root that only the pieces below would show, so a split without the
 // shards talking to each other must try every thread at the nodes above the
-// cut, which measured up to 300x the unsplit search, or cut near the root,
+// cut, which measured up to 334x the unsplit search, or cut near the root,
 // where one piece held nearly all of it (docs/PERFORMANCE.md, "dfs split
 // over shards"). Shard 0 runs it whole, the others nothing.
 bool splits(const SearchSpec& spec);
