@@ -200,12 +200,10 @@ std::string split_strategy(const std::vector<Part>& ps) {
   const DfsSplit& d = *lead->split;
   std::string end = "complete";
   if (least) {
-    const std::string what = least->split ? least->split->end : least->strategy;
+    // a shard without dfs_split stopped before it started (run_scenario())
     const std::string tag = "INCOMPLETE: ";
-    const std::size_t at = what.find(tag);
     end = tag + "shard " + shard_text(*least->shard) + " " +
-          (at == std::string::npos ? what : what.substr(at + tag.size()));
-    if (!least->split) end.pop_back();  // "dfs (INCOMPLETE: ... before it started)": its ')'
+          (least->split ? least->split->end.substr(tag.size()) : least->incomplete + " before it started");
   }
   const std::uint64_t n = ps.front().shard->second;
   return "dfs (" + dfs_how(parse_reduction(d.reduction), d.bound, repeats, sleep_blocked) + ", split into " +
