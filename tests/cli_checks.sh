@@ -334,6 +334,9 @@ grep -q "dfs_s2_other.json:[0-9]*:1: field 'dfs_split.pieces'" "$tmp/err" && [ !
 sed 's/"complete_bound":[-0-9]*/"complete_bound":1e300/' "$tmp/dfs_s2.json" > "$tmp/dfs_s2_float.json"
 "$bin" merge "$tmp/dfs_s0.json" "$tmp/dfs_s1.json" "$tmp/dfs_s2_float.json" > "$tmp/out" 2> "$tmp/err"; check "a dfs shard's complete_bound that is no integer: exit 3" 3 $?
 grep -q "dfs_s2_float.json:[0-9]*:1: field '<line>': bad result line: 'complete_bound' must be an integer" "$tmp/err"; check "... naming the line and the key" 0 $?
+"$bin" run "$ex1" --format json --shard 2/3 --reduce dpor > "$tmp/dfs_s2_dpor.json"
+"$bin" merge "$tmp/dfs_s0.json" "$tmp/dfs_s1.json" "$tmp/dfs_s2_dpor.json" > "$tmp/out" 2> "$tmp/err"; check "a split shard next to an unsplit search's follower: exit 3" 3 $?
+grep -q "dfs_s2_dpor.json:[0-9]*:1: field 'strategy'" "$tmp/err"; check "... naming the strategy" 0 $?
 # source-DPOR and BPOR are not split (tools/cli/search.hpp, splits()):
 # shard 0 runs the search, the others nothing, and the merge is one run's.
 pr="$src/scenarios/exhaustive/s1_init_under_hotplug_lock_bpor.yaml"

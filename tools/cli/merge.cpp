@@ -172,7 +172,9 @@ void mark_incomplete(const std::vector<Part>& ps, ScenarioResult& r) {
 bool same_strategy(const Part& a, const Part& b) {
   if (search_kind_of(a.strategy) != SearchKind::Dfs || search_kind_of(b.strategy) != SearchKind::Dfs)
     return a.strategy == b.strategy;
-  if (!a.split || !b.split) return true;  // unsplit, or a shard stopped before it started
+  if (!a.split && !b.split) return true;  // unsplit: shard 0 ran it all
+  // next to a split shard, only one that stopped before it started states none
+  if (!a.split || !b.split) return !(a.split ? b : a).incomplete.empty();
   return a.split->reduction == b.split->reduction && a.split->bound == b.split->bound;
 }
 
