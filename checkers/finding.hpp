@@ -37,6 +37,9 @@ struct Finding {
   // witness, set by the runner
   std::uint64_t execution = 0;
   std::string schedule;
+  // The schedule was recorded with a choice point at every access (a timing
+  // run's; Scenario::page_footprint): its replay needs --all-choice-points.
+  bool all_choice_points = false;
   std::uint64_t count = 1;     // executions in which the key appeared
   std::uint64_t position = 0;  // order among the witness execution's findings (0: a whole-run finding)
 };

@@ -26,6 +26,7 @@ class RaceChecker final : public Checker {
     return kind_bit(EvKind::Read) | kind_bit(EvKind::Write) | kind_bit(EvKind::Acquire) | kind_bit(EvKind::Release) |
            kind_bit(EvKind::SeqBegin) | kind_bit(EvKind::SeqRetry);
   }
+  std::uint32_t private_kinds() const override { return 0; }  // no other thread touches that page
 
  private:
   // Clocks and read sets are W threads wide: 8 for an execution of at most

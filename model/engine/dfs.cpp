@@ -24,6 +24,7 @@ const char* reduction_name(Reduction r) {
 }
 
 void DfsStrategy::observe(const Event& ev) {
+  if (ev.flags & kEvPrivate) return;  // depends on no other thread's event
   const ObjId obj = objects_ ? objects_->conflict_key(ev.obj) : ev.obj;
   const Touch touch = objects_ ? objects_->touch(ev) : touch_of(ev.kind, ev.mode);
   if (touch == Touch::None) return;

@@ -16,6 +16,11 @@ constexpr ThreadId kNoThread = 0xff;
 constexpr std::uint8_t kNoLockBit = 0xff;
 constexpr std::uint8_t kEvTrylock = 1;   // Event::flags: an Acquire by a trylock (no lock-order dependency)
 constexpr std::uint8_t kEvSpinlock = 2;  // Event::flags: a LockMisuse of a spinlock (its debug check, not a mutex's)
+// Event::flags: an access to a struct page that no other thread's op may
+// touch (model/kernel/page_footprint.hpp): it races with nothing and commutes
+// with every other thread's event, so the race checker, dpor and the coverage
+// hash pass it by.
+constexpr std::uint8_t kEvPrivate = 4;
 
 enum class EvKind : std::uint8_t {
   Read,     // load of a modelled field

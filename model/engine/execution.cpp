@@ -187,16 +187,21 @@ void Execution::choose_next(ObjId next, bool next_excl, ReadyFn ready, const voi
     SimThread& t;
     ~Unpark() { t.ready = nullptr; }
   } unpark{t};
+  if (budget_or_stop()) return;
+  schedule_next();
+}
+
+bool Execution::budget_or_stop() {
   if (++steps_ > budget_) {
     finish(Outcome::Status::Livelock, "step budget of " + std::to_string(budget_) + " choice points exhausted");
-    return;
+    return true;
   }
   // every 1024 choice points (about a millisecond of a real geometry)
   if ((steps_ & 1023) == 0 && stoppable_ && stopping()) {
     finish(Outcome::Status::Stopped, "stopped");
-    return;
+    return true;
   }
-  schedule_next();
+  return false;
 }
 
 void Execution::observe_engine(const Event& ev) {

@@ -29,6 +29,9 @@ class EventObserver {
   // Bit k set: on_event() wants events of EvKind k. Asked once, by
   // add_observer(): an event is dispatched only to the observers of its kind.
   virtual std::uint32_t kinds() const { return ~0u; }
+  // The same for private events (kEvPrivate): an observer that reasons only
+  // about two threads' accesses to one object has nothing to do with them.
+  virtual std::uint32_t private_kinds() const { return kinds(); }
 };
 
 constexpr std::uint32_t kind_bit(EvKind k) { return 1u << unsigned(k); }
@@ -101,12 +104,15 @@ class Execution {
   ThreadId add_thread(std::string name, void (*fn)(void*), void* arg);
   void add_observer(EventObserver* o) {
     observers_.push_back(o);
-    for (unsigned k = 0; k < kEvKinds; ++k)
+    for (unsigned k = 0; k < kEvKinds; ++k) {
       if (o->kinds() >> k & 1) by_kind_[k].push_back(o);
+      if (o->private_kinds() >> k & 1) by_kind_private_[k].push_back(o);
+    }
   }
   void clear_observers() {
     observers_.clear();
     for (auto& v : by_kind_) v.clear();
+    for (auto& v : by_kind_private_) v.clear();
   }
   void set_step_budget(std::uint64_t b) { budget_ = b; }
   // The searches' executions end early (Status::Stopped) once a stop is
@@ -142,6 +148,18 @@ class Execution {
     }
     choose_next(next, next_excl, ready, ready_arg);
   }
+  // An access that no other thread can conflict with (the kernel knows from
+  // the ops' page footprints): no strategy is asked and no switch happens,
+  // so it joins the caller's current transition; it still counts against the
+  // step budget and the stop check, like a choice point.
+  void private_step() {
+    const std::uint64_t s = steps_ + 1;
+    if (s <= budget_ && ((s & 1023) != 0 || !stoppable_)) {
+      steps_ = s;
+      return;
+    }
+    budget_or_stop();
+  }
   // Inline: every modelled access records one, and a call with its
   // register saves cost more than the record.
   [[gnu::always_inline]] void emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value,
@@ -150,7 +168,8 @@ class Execution {
     events_.push_back(Event{static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, flags, obj, value, t.stack,
                             t.held, t.held_shared});
     if (vtime_ || strategy_wants_events_) observe_engine(events_.back());
-    for (EventObserver* o : by_kind_[unsigned(kind)]) o->on_event(events_.back());
+    for (EventObserver* o : (flags & kEvPrivate ? by_kind_private_ : by_kind_)[unsigned(kind)])
+      o->on_event(events_.back());
   }
   // Current thread waits for obj (not enabled until wake(obj)); returns when
   // it is scheduled again, after which the caller re-checks its condition.
@@ -202,6 +221,8 @@ class Execution {
   void schedule_next();
   void observe_engine(const Event& ev);  // virtual time and the strategy
   void choose_next(ObjId next, bool next_excl, ReadyFn ready, const void* ready_arg);
+  // Counts a step; ends the execution when it is over budget or a stop is asked: whether it ended.
+  bool budget_or_stop();
   void switch_to(boost::fibers::context* target);
   void finish(Outcome::Status st, std::string detail);
   std::string thread_positions() const;
@@ -229,7 +250,8 @@ class Execution {
   Schedule schedule_;
   std::vector<Event> events_;
   std::vector<EventObserver*> observers_;
-  std::array<std::vector<EventObserver*>, kEvKinds> by_kind_;  // observers_ by EvKind, in order
+  std::array<std::vector<EventObserver*>, kEvKinds> by_kind_;          // observers_ by EvKind, in order
+  std::array<std::vector<EventObserver*>, kEvKinds> by_kind_private_;  // the same for kEvPrivate events
   std::uint64_t steps_ = 0;
   std::uint64_t budget_ = 100000;
   bool stoppable_ = false;

@@ -4,6 +4,7 @@
 #include "model/kernel/memremap.hpp"
 
 #include <cstdio>
+#include <stdexcept>
 
 namespace mhp {
 
@@ -345,6 +346,23 @@ void Kernel::fill_firmware_holes() {
   }
 }
 
+void Kernel::set_page_footprint(const std::vector<PageFootprint::Reach>& threads, bool reduce) {
+  footprint_.build(threads, reduce);
+}
+
+void Kernel::page_outside(Pfn lo, Pfn hi, ObjId obj) const {
+  const PageFootprint::Reach& r = footprint_.reach(ex.current());
+  auto hex = [](Pfn p) {
+    char b[24];
+    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(p));
+    return std::string(b);
+  };
+  throw std::logic_error(ex.objects().describe(obj) + (hi - lo > 1 ? " (to pfn " + hex(hi - 1) + ")" : "") + " in " +
+                         ex.stacks().top_name(ex.self().stack) +
+                         " is outside the pages its op file declares (`pages:`), pfns " + hex(r.lo) + ".." +
+                         hex(r.hi - 1));
+}
+
 std::int64_t Kernel::read(Cell& c, Access a) {
   ex.choice_point(c.id, false);
   ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), c.id, c.v);
@@ -364,22 +382,22 @@ void Kernel::write(Cell& c, std::int64_t v, Access a) {
 }
 
 std::int64_t Kernel::read_page(Pfn pfn, PageField f, Access a) {
-  ex.choice_point(page_obj(pfn, f), false);
+  const std::uint8_t pf = page_point(pfn, pfn + 1, page_obj(pfn, f), false);
   std::int64_t v = pages_.value(pfn, f);
-  ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), page_obj(pfn, f), v);
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), page_obj(pfn, f), v, pf);
   return v;
 }
 
 void Kernel::init_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v) {
-  ex.choice_point(page_obj(lo, f), true);
+  const std::uint8_t pf = page_point(lo, hi, page_obj(lo, f), true);
   pages_.set_value(lo, hi, f, v, true);
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, f), v);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, f), v, pf);
 }
 
 void Kernel::write_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v, Access a) {
-  ex.choice_point(page_obj(lo, f), true);
+  const std::uint8_t pf = page_point(lo, hi, page_obj(lo, f), true);
   pages_.set_value(lo, hi, f, v, false);
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), page_obj(lo, f), v);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), page_obj(lo, f), v, pf);
 }
 
 void Kernel::write_subs(SubsectionCells& cells, Pfn lo, Pfn hi, std::int64_t v, Access a) {
@@ -394,22 +412,22 @@ void Kernel::write_subs(SubsectionCells& cells, Pfn lo, Pfn hi, std::int64_t v, 
 }
 
 Pfn Kernel::page_ref_add(Pfn lo, Pfn hi, std::int64_t delta) {
-  ex.choice_point(page_obj(lo, PageField::Refcount), true);
+  const std::uint8_t pf = page_point(lo, hi, page_obj(lo, PageField::Refcount), true);
   std::int64_t v = pages_.value(lo, PageField::Refcount);
-  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), page_obj(lo, PageField::Refcount), v);
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), page_obj(lo, PageField::Refcount), v, pf);
   Pfn zeros = pages_.add_refcount(lo, hi, delta);
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), page_obj(lo, PageField::Refcount), v + delta);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), page_obj(lo, PageField::Refcount), v + delta, pf);
   return zeros;
 }
 
 bool Kernel::page_ref_inc_not_zero(Pfn pfn) {
   ObjId obj = page_obj(pfn, PageField::Refcount);
-  ex.choice_point(obj, true);
+  const std::uint8_t pf = page_point(pfn, pfn + 1, obj, true);
   std::int64_t v = pages_.value(pfn, PageField::Refcount);
-  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), obj, v);
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), obj, v, pf);
   if (v == 0) return false;
   pages_.add_refcount(pfn, pfn + 1, 1);
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), obj, v + 1);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), obj, v + 1, pf);
   return true;
 }
 
@@ -424,7 +442,7 @@ void Kernel::charge(FnId fn, Pfn pages) {
 }
 
 void Kernel::poison_pages(Pfn lo, Pfn hi, PageState state) {
-  ex.choice_point(page_obj(lo, PageField::Flags), true);
+  const std::uint8_t pf = page_point(lo, hi, page_obj(lo, PageField::Flags), true);
   std::uint32_t& id = poison_rec_[unsigned(state)];
   if (!id) {  // interned once per state
     PageRecord r;
@@ -434,11 +452,11 @@ void Kernel::poison_pages(Pfn lo, Pfn hi, PageState state) {
   }
   pages_.fill_id(lo, hi, id, static_cast<std::int64_t>(ex.events().size()));
   // memset() of the whole struct page: one plain store covering every field.
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison, pf);
 }
 
 void Kernel::free_memmap(Pfn lo, Pfn hi) {
-  ex.choice_point(page_obj(lo, PageField::Flags), true);
+  const std::uint8_t pf = page_point(lo, hi, page_obj(lo, PageField::Flags), true);
   // vmemmap_free(): the memmap pages go back to the allocator; the contents
   // stay as they were (a stale read sees old values), the state says freed.
   pages_.update(
@@ -448,7 +466,7 @@ void Kernel::free_memmap(Pfn lo, Pfn hi) {
         r.state = PageState::Absent;
       },
       static_cast<std::int64_t>(ex.events().size()));
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison, pf);
 }
 
 void Kernel::warn(FindingKind kind, const std::string& key, const std::string& text, const std::string& rule) {

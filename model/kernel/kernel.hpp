@@ -17,6 +17,7 @@
 #include "model/kernel/geometry.hpp"
 #include "model/kernel/memory_chain.hpp"
 #include "model/kernel/page.hpp"
+#include "model/kernel/page_footprint.hpp"
 #include "model/kernel/page_store.hpp"
 #include "model/kernel/subsection_cells.hpp"
 #include "model/support/finding_kind.hpp"
@@ -286,6 +287,10 @@ class Kernel {
 
   // --- instrumented access ---
   std::int64_t read(Cell& c, Access a = Access::Plain);
+  // The pages each thread may touch, by ThreadId (page_footprint.hpp); reduce:
+  // an access to a page no other thread may touch is no choice point.
+  void set_page_footprint(const std::vector<PageFootprint::Reach>& threads, bool reduce);
+  const PageFootprint& page_footprint() const { return footprint_; }
   void write(Cell& c, std::int64_t v, Access a = Access::Plain);
   // read() of cell i of a per-subsection table.
   std::int64_t read_sub(SubsectionCells& cells, std::uint64_t i, Access a = Access::Plain);
@@ -433,6 +438,23 @@ class Kernel {
   // zeroed, with zone links.
   std::uint32_t hole_uninit_rec_ = 0, hole_zeroed_rec_ = 0, hole_links_rec_ = 0;
   void fill_firmware_holes();
+  PageFootprint footprint_;
+  // The choice point before an access to the struct pages [lo, hi), which the
+  // event names by obj: none if no other thread may touch them, and then the
+  // event's flags are kEvPrivate (else 0).
+  std::uint8_t page_point(Pfn lo, Pfn hi, ObjId obj, bool excl) {
+    if (footprint_.narrow()) {
+      const PageFootprint::Access a = footprint_.access(ex.current(), lo, hi);
+      if (a == PageFootprint::Access::Outside) page_outside(lo, hi, obj);
+      if (a == PageFootprint::Access::Private && footprint_.reduce()) {
+        ex.private_step();
+        return kEvPrivate;
+      }
+    }
+    ex.choice_point(obj, excl);
+    return 0;
+  }
+  [[noreturn]] void page_outside(Pfn lo, Pfn hi, ObjId obj) const;
 };
 
 }  // namespace mhp

@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <set>
 
 #include "model/kernel/primitives.hpp"
@@ -170,8 +171,8 @@ OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   YamlReader r(file);
   YAML::Node doc = load_yaml(file, text);
   r.allow_keys(doc, "",
-               {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "mhp_flags", "chain", "inline",
-                "unwind", "steps"});
+               {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "mhp_flags", "pages", "chain",
+                "inline", "unwind", "steps"});
   OpProgram p;
   p.file = file;
   p.op = r.str(r.need(doc, "", "op"), "op");
@@ -201,6 +202,17 @@ OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
     for (std::size_t i = 0; i < doc["mhp_flags"].size(); ++i)
       p.memmap_on_memory = r.one_of(doc["mhp_flags"][i], "mhp_flags[" + std::to_string(i) + "]",
                                     {"memmap_on_memory"}) == "memmap_on_memory";
+  }
+  if (doc["pages"]) {
+    const std::string what = r.one_of(doc["pages"], "pages", {"pfn", "range", "device", "device_sections"});
+    // the thread field the pages come from must be one the op takes
+    const std::string field = what == "device_sections" ? "device" : what;
+    if (std::find(p.params.begin(), p.params.end(), field) == p.params.end())
+      r.fail(doc["pages"], "pages", "'" + field + "' is not among the op's params");
+    p.pages = what == "pfn"      ? OpProgram::Pages::Pfn
+              : what == "range"  ? OpProgram::Pages::Range
+              : what == "device" ? OpProgram::Pages::Device
+                                 : OpProgram::Pages::DeviceSections;
   }
   if (doc["chain"]) p.chain = r.one_of(doc["chain"], "chain", {"memory_chain"}) == "memory_chain";
   if (doc["inline"]) p.inlined = r.boolean(doc["inline"], "inline");

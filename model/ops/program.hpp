@@ -90,6 +90,13 @@ struct OpProgram {
   // `mhp_flags: [memmap_on_memory]`: a thread may ask for MHP_MEMMAP_ON_MEMORY.
   // Per file, unlike the three above: the flag exists only in some eras.
   bool memmap_on_memory = false;
+  // `pages: pfn | range | device | device_sections`: the struct pages the
+  // op may touch are its thread's pfn, pfn range or device's pfns widened to
+  // whole subsections, or sections before v5.3 (absent: any page). Per
+  // file, as an era may reach further. The kernel checks it at every page
+  // access (model/kernel/page_footprint.hpp), and an access to a page no
+  // other thread may touch is no choice point.
+  enum class Pages : std::uint8_t { Any, Pfn, Range, Device, DeviceSections } pages = Pages::Any;
   // `chain: memory_chain`: not an op but the callbacks of the era's memory
   // notifier chain, one `call: memory_notify(ACTION)` per action; the
   // catalogue puts each into the ops' memory_notify(ACTION) steps.

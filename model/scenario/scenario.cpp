@@ -730,6 +730,30 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   }
   for (ThreadSpec& t : sc.threads)
     check_injections(file, t, sc.programs.at(t.program.empty() ? t.op : t.program), sc.notifiers);
+  // The pages each thread may touch, from its op file's `pages:`. An edit
+  // that inserts or replaces a primitive brings code the declaration does
+  // not speak for: that thread may touch any page.
+  for (ThreadSpec& t : sc.threads) {
+    const OpProgram& prog = sc.programs.at(t.program.empty() ? t.op : t.program);
+    bool new_code = false;
+    for (const VariantEdit& e : sc.edits)
+      if ((e.kind == VariantEdit::Kind::Insert || e.kind == VariantEdit::Kind::Replace) && e.op == t.op &&
+          (e.threads.empty() || std::find(e.threads.begin(), e.threads.end(), t.name) != e.threads.end()))
+        new_code = true;
+    t.pages_any = prog.pages == OpProgram::Pages::Any || new_code;
+    if (t.pages_any) continue;
+    t.pages_lo = t.args.start;
+    t.pages_hi = t.args.start + t.args.nr_pages;
+    if (prog.pages == OpProgram::Pages::Device || prog.pages == OpProgram::Pages::DeviceSections) {
+      // the device's pfns (though a pfn field narrowed args), widened to
+      // whole subsections, or sections before v5.3 (ba72b4c8cf60): the
+      // memmap is populated and poisoned so
+      const PgmapDesc& d = sc.devices[std::size_t(t.args.pgmap)];
+      const Pfn sub = prog.pages == OpProgram::Pages::Device ? sc.geo.pages_per_subsection : sc.geo.pages_per_section();
+      t.pages_lo = d.start / sub * sub;
+      t.pages_hi = std::min<Pfn>((d.start + d.nr_pages + sub - 1) / sub * sub, sc.geo.nr_pfns());
+    }
+  }
 
   if (doc["explore"]) {
     const YAML::Node& x = doc["explore"];

@@ -36,6 +36,11 @@ struct ThreadSpec {
   int after = -1;      // index of a thread this one starts after (devm ordering, sequential set-up)
   int line = 0;        // line of the thread in the scenario file (reports point at it)
   double start_s = 0;  // timing runs: the thread starts this many seconds of virtual time late
+  // The struct pages the thread's program may touch, [pages_lo, pages_hi),
+  // from its op file's `pages:`; pages_any: every page (no declaration, or
+  // a variant inserted or replaced a primitive in its program).
+  bool pages_any = true;
+  Pfn pages_lo = 0, pages_hi = 0;
 };
 
 struct ExpectSpec {
@@ -92,7 +97,11 @@ struct Scenario {
   // explore.step_budget; unset: derived from the size (step_budget.hpp)
   std::uint64_t step_budget = 100000;
   bool step_budget_set = false;
-  bool shrink = true;             // explore.shrink: shrink witnesses (off for real geometries: seconds per replay)
+  bool shrink = true;  // explore.shrink: shrink witnesses (off for real geometries: seconds per replay)
+  // Accesses to struct pages no other thread's op may touch make no choice
+  // point (model/kernel/page_footprint.hpp); off: `--all-choice-points`,
+  // which schedules recorded that way need again to replay.
+  bool page_footprint = true;
   bool check_invariants = false;  // explore.check_invariants: model invariants after every execution
   std::vector<ExpectSpec> expect;
   bool other_findings_allowed = true;

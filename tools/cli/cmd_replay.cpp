@@ -32,6 +32,8 @@ class ReplayCommand final : public Command {
     sched_file_opt_->excludes(sched_opt_);
     app_->add_option("--format", format_, "report format")->check(CLI::IsMember({"text", "json"}));
     app_->add_flag("--events", events_, "also list every event of the execution (stderr)");
+    app_->add_flag("--all-choice-points", all_choice_points_,
+                   "the schedule was recorded by `run --all-choice-points` (or by mhpsim before 2026-12)");
     add_max_memory(app_);
   }
   bool selected() const override { return app_->parsed(); }
@@ -47,10 +49,12 @@ class ReplayCommand final : public Command {
   std::optional<std::string> strategy_;
   std::string format_ = "text";
   bool events_ = false;
+  bool all_choice_points_ = false;
 };
 
 int ReplayCommand::run() {
   Scenario sc = load_scenario(file_);
+  sc.page_footprint = !all_choice_points_;
   RunOptions o;
   o.events = events_;
   std::optional<std::uint64_t> rep_exec;

@@ -28,6 +28,7 @@ struct RunArgs {
   std::string shard_text;
   bool no_shrink = false;
   bool no_memo = false;
+  bool all_choice_points = false;
   bool no_progress = false;
   unsigned progress_every = 10;
 };
@@ -57,6 +58,9 @@ void add_run_options(CLI::App* c, RunArgs& a) {
   c->add_option("--progress-every", a.progress_every,
                 "when stderr is not a terminal (a CI log): a progress line every SECONDS (default 10; 0: none)")
       ->check(CLI::Range(0u, 86400u));
+  c->add_flag("--all-choice-points", a.all_choice_points,
+              "a choice point before every access, also to a struct page no other thread's op may touch (the "
+              "schedules of mhpsim before 2026-12 replay only so)");
   c->add_flag("--no-memo", a.no_memo,
               "simulate every execution, also one whose schedule ran before (the report is the same; slower)");
 }
@@ -174,6 +178,7 @@ int RunCommand::run() {
   auto files = scenario_files(args_.paths);
   std::vector<Scenario> scenarios;
   for (const auto& f : files) scenarios.push_back(load_scenario(f));  // all parsed before any report
+  for (auto& sc : scenarios) sc.page_footprint = !args_.all_choice_points;
   // --bound with sleep sets (--reduce sleep, or a file's reduce: sleep), before any report: BPOR
   // (Coons et al. 2013) says why a bound prunes what a sleep set relies on
   for (const auto& sc : scenarios)

@@ -146,6 +146,7 @@ Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs
     for (const FailSpec& f : t.fail) jobs_.back().inject.push_back({ex.stacks().fn(f.at), f.err, f.nth});
     ex.add_thread(t.name, thread_main, &jobs_.back());
   }
+  set_page_footprint(sc.page_footprint);
   levels_.direct(ex.objects().size());  // every object is registered by now
   if (ex.objects().size() <= kConflictKey + 1)
     for (ObjId id = 0; id < ex.objects().size(); ++id) {
@@ -154,6 +155,12 @@ Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs
       if (ex.objects().wait_of(id) == ObjectRegistry::Wait::CompletionAll) c |= kTaskExit;
       conflict_of_.push_back(c);
     }
+}
+
+void Machine::set_page_footprint(bool reduce) {
+  std::vector<PageFootprint::Reach> reach;
+  for (const ThreadSpec& t : sc_.threads) reach.push_back({t.pages_any, t.pages_lo, t.pages_hi});
+  k_.set_page_footprint(reach, reduce);
 }
 
 void Machine::add_checkers(std::uint32_t which) {
@@ -235,6 +242,10 @@ std::uint64_t Machine::foata_signature() {
   std::uint64_t sig = 0;
   const bool small = !conflict_of_.empty();
   for (const Event& e : ex.events()) {
+    // A private event (kEvPrivate) is left out: no other thread's event is
+    // ordered with it, and what it does follows from its thread's other
+    // events, so the rest of the trace still tells traces apart.
+    if (e.flags & kEvPrivate) continue;
     // touch() and conflict_key() from the per-object table while it exists
     Touch touch;
     ObjId key;

@@ -52,6 +52,10 @@ class Machine {
   void set_known(const KnownKeys* k) {
     for (Checker* c : checkers_) c->set_known(k);
   }
+  // Whether an access to a struct page that no other thread's op may touch
+  // skips its choice point (on by default; off: `--all-choice-points`, and the
+  // schedules recorded so). The declarations are checked either way.
+  void set_page_footprint(bool reduce);
   Outcome run(Strategy& s, std::uint64_t execution_index);
   std::vector<Finding> findings(const Outcome& o);
   std::string event_log() const;

@@ -44,6 +44,7 @@ void add_timing(const Scenario& sc, ScenarioResult& res, RunResult& run) {
       f.position = ++p;
       f.notes.push_back("found by the timing run (the time-ordered execution; replay its schedule to see it again)");
     }
+  for (Finding& f : res.timing->findings) f.all_choice_points = true;  // timing.cpp: no page footprint
   run.add_execution(std::move(res.timing->findings), res.executions, [&] { return res.timing->schedule; });
   res.timing->findings.clear();
 }
@@ -173,6 +174,7 @@ ScenarioResult run_scenario(const Scenario& sc, const RunOptions& opt) {
   res.executions = opt.replay ? 1 : opt.executions.value_or(sc.executions);
   res.shard = spec.shard;
   res.strategy = search_kind_name(spec.kind);
+  res.all_choice_points = !sc.page_footprint;
 
   if (spec.kind == SearchKind::Replay) {
     Explored x = explore(

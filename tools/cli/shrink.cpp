@@ -116,6 +116,9 @@ void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigne
     // and shrinking one finding at most kShrinkSteps steps in all (real
     // geometries run millions of steps an execution).
     constexpr std::uint64_t kShrinkSteps = 20000000;
+    // A timing run's witness was recorded with every access a choice point:
+    // shrunk so too, and not against the search's witnesses.
+    m->set_page_footprint(sc.page_footprint && !f.all_choice_points);
     unsigned budget = max_tries;
     m->ex.set_step_budget(sc.step_budget);
     {
@@ -145,7 +148,8 @@ void shrink_findings(const Scenario& sc, std::vector<Finding>& findings, unsigne
     Finding best_seen;
     std::size_t before = to_runs(best).size();
     bool from_search = false;
-    if (auto it = searched.find(f.key); it != searched.end() && cost_of(it->second.schedule) < cost_of(best)) {
+    if (auto it = searched.find(f.key);
+        !f.all_choice_points && it != searched.end() && cost_of(it->second.schedule) < cost_of(best)) {
       best = it->second.schedule;
       best_seen = it->second.seen;
       from_search = true;

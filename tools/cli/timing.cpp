@@ -146,6 +146,10 @@ TimingResult run_timing(const Scenario& sc, bool check, std::string* trace) {
   // system first, so the peak is one machine, not two.
   malloc_trim(0);
   Machine m(sc);
+  // Every access a choice point: the timing strategy runs the thread whose
+  // clock is earliest at each, so a thread's private work cannot run ahead
+  // of another's on a shared CPU; its findings replay with --all-choice-points.
+  m.set_page_footprint(false);
   FirstOfKey first;
   if (check) {
     m.add_checkers();

@@ -32,7 +32,7 @@ std::string render_json(const ScenarioResult& r) {
     j["executions"] = r.executions;
     j["schedule"] = f.schedule;
     j["message"] = f.summary;
-    j["replay"] = replay_command(r.file, f.schedule);
+    j["replay"] = replay_command(r.file, f.schedule, r.all_choice_points || f.all_choice_points);
     if (auto sf = r.schedule_files.find(f.key); sf != r.schedule_files.end()) j["schedule_file"] = sf->second;
     nlohmann::ordered_json sides = nlohmann::ordered_json::array();
     for (const auto& s : f.sides) sides.push_back(side_json(s, r.era));

@@ -42,14 +42,14 @@ std::uint64_t trace_time(const EventRecord& e);
 // GraphViz DOT of the lock dependency graphs, cycles highlighted (lock_graph.cpp).
 std::string render_lock_graph(const std::vector<ScenarioResult>& results);
 // The command that reproduces a finding exactly (replay_command.cpp).
-std::string replay_command(const std::string& file, const std::string& schedule);
+std::string replay_command(const std::string& file, const std::string& schedule, bool all_points = false);
 // A schedule longer than this is cut short in the text report; `run
 // --schedule-dir` writes it to a file instead, replayed by the command below.
 constexpr std::size_t kLongSchedule = 300;
-std::string replay_command_file(const std::string& file, const std::string& schedule_file);
+std::string replay_command_file(const std::string& file, const std::string& schedule_file, bool all_points = false);
 // The same for people: a real-geometry witness of 10^5 runs is cut short,
 // pointing at the JSON report that carries it whole.
-std::string replay_command_text(const std::string& file, const std::string& schedule);
+std::string replay_command_text(const std::string& file, const std::string& schedule, bool all_points = false);
 // A timing run (timing_text.cpp): the text of `mhpsim time`, the JSON object
 // reports embed, and a duration as they print it ("20.133 s").
 std::string render_timing_text(const TimingResult& t);

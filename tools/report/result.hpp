@@ -76,6 +76,7 @@ struct ScenarioResult {
   std::uint64_t executions_run = 0;        // by this process (a shard runs its share)
   std::uint64_t executions_simulated = 0;  // of those, not answered from the schedule trie (not in reports)
   bool complete = false;                   // dfs: every schedule within the bound was run
+  bool all_choice_points = false;          // run --all-choice-points: its schedules replay only so
   // Why the run ended before its end ("interrupted by SIGINT", "stopped by
   // time limit (90s)"); empty if it ran to its end. A stopped run reports the
   // executions_run it made of executions_planned, unshrunk witnesses and no

@@ -286,9 +286,9 @@ std::string render_sarif(const std::vector<ScenarioResult>& results, const std::
       }
       if (sf != r.schedule_files.end()) {
         p["scheduleFile"] = sf->second;
-        p["replay"] = replay_command_file(r.file, sf->second);
+        p["replay"] = replay_command_file(r.file, sf->second, r.all_choice_points || f.all_choice_points);
       } else {
-        p["replay"] = replay_command_text(r.file, f.schedule);
+        p["replay"] = replay_command_text(r.file, f.schedule, r.all_choice_points || f.all_choice_points);
       }
       json sides = json::array();
       for (const auto& s : f.sides)

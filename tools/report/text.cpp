@@ -51,8 +51,9 @@ std::string render_finding_text(const Finding& f, const ScenarioResult& r) {
   o += "key: " + f.key + "\n";
   auto sf = r.schedule_files.find(f.key);
   o += "replay: " +
-       (sf != r.schedule_files.end() ? replay_command_file(r.file, sf->second)
-                                     : replay_command_text(r.file, f.schedule)) +
+       (sf != r.schedule_files.end()
+            ? replay_command_file(r.file, sf->second, r.all_choice_points || f.all_choice_points)
+            : replay_command_text(r.file, f.schedule, r.all_choice_points || f.all_choice_points)) +
        "\n";
   o += kRule;
   return o;

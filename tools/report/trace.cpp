@@ -184,7 +184,7 @@ std::string render_trace(const ScenarioResult& r, const std::string& key) {
     meta["title"] = finding->title;
     meta["summary"] = finding->summary;
     meta["schedule"] = finding->schedule;
-    meta["replay"] = replay_command(r.file, finding->schedule);
+    meta["replay"] = replay_command(r.file, finding->schedule, r.all_choice_points || finding->all_choice_points);
   }
   meta["time"] = "one unit (1 us) per event of the witness execution; not real or virtual time";
   if (!w.replay_error.empty()) meta["replay_error"] = w.replay_error;
