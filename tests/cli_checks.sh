@@ -129,6 +129,22 @@ sw=$(echo "${sched##*--schedule }" | tr ',' '\n' | wc -l)
 "$bin" run "$s10" --format json > "$tmp/all.json"
 "$bin" merge "$tmp/sh0.json" "$tmp/sh1.json" > "$tmp/merged.json"; check "merge of passing shards exits 0" 0 $?
 cmp -s "$tmp/merged.json" "$tmp/all.json"; check "merged shards byte-identical to one run" 0 $?
+# --all-choice-points (no page footprints): its schedules replay only so, and
+# every report of it says so in its replay line, merged shards' too.
+"$bin" run "$s1" --executions 300 --format json > "$tmp/fp.json"
+! grep -q -- "--all-choice-points" "$tmp/fp.json"; check "a run with page footprints prints plain replay lines" 0 $?
+"$bin" run "$s1" --executions 300 --all-choice-points --format json > "$tmp/acp.json"
+n=$(grep -c '"replay":"tools/mhpsim replay [^"]* --all-choice-points --schedule ' "$tmp/acp.json")
+[ "$n" -gt 0 ] && [ "$n" = "$(grep -c '"replay":' "$tmp/acp.json")" ]; check "every replay line of an --all-choice-points run carries the flag ($n)" 0 $?
+ukey=$(python3 -c "import json,sys; print(next(d['key'] for d in map(json.loads, open(sys.argv[1])) if d.get('key','').startswith('uninit/')))" "$tmp/acp.json")
+usched=$(python3 -c "import json,sys; print(next(d['schedule'] for d in map(json.loads, open(sys.argv[1])) if d.get('key') == sys.argv[2]))" "$tmp/acp.json" "$ukey")
+"$bin" replay "$s1" --all-choice-points --schedule "$usched" | grep -q "^key: $ukey$"; check "its witness replays with the flag" 0 $?
+"$bin" replay "$s1" --all-choice-points --schedule "$usched" --events 2> "$tmp/n1" > /dev/null
+"$bin" replay "$s1" --schedule "$usched" --events 2> "$tmp/n2" > /dev/null
+! cmp -s "$tmp/n1" "$tmp/n2"; check "... and without it runs another execution" 0 $?
+"$bin" run "$s1" --executions 300 --all-choice-points --shard 0/2 --format json > "$tmp/acp0.json"
+"$bin" run "$s1" --executions 300 --all-choice-points --shard 1/2 --format json > "$tmp/acp1.json"
+"$bin" merge "$tmp/acp0.json" "$tmp/acp1.json" | cmp -s - "$tmp/acp.json"; check "merged --all-choice-points shards byte-identical to one such run" 0 $?
 echo "not json" > "$tmp/bad.json"
 "$bin" merge "$tmp/bad.json" > /dev/null 2>&1; check "merge of a bad report exits 3" 3 $?
 "$bin" run "$s10" --shard 2/2 > /dev/null 2>&1; check "bad --shard exits 3" 3 $?

@@ -65,6 +65,9 @@ Finding from_json(const nlohmann::json& j) {
   f.count = u64_at(j, "count");
   f.position = u64_at(j, "position");
   f.schedule = j.at("schedule").get<std::string>();
+  // a schedule recorded with every access a choice point replays only so
+  if (j.contains("replay") && j.at("replay").is_string())
+    f.all_choice_points = j.at("replay").get<std::string>().find(" --all-choice-points ") != std::string::npos;
   for (const auto& s : j.at("sides")) f.sides.push_back(side_from_json(s));
   f.notes = j.at("notes").get<std::vector<std::string>>();
   if (j.contains("unsafe_scenario")) f.unsafe_scenario = j.at("unsafe_scenario").get<std::vector<std::string>>();
