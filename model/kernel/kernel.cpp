@@ -346,8 +346,9 @@ void Kernel::fill_firmware_holes() {
   }
 }
 
-void Kernel::set_page_footprint(const std::vector<PageFootprint::Reach>& threads, bool reduce) {
-  footprint_.build(threads, reduce);
+void Kernel::set_page_footprint(const std::vector<PageFootprint::Reach>& threads, const std::vector<ThreadMask>& beside,
+                                bool reduce) {
+  footprint_.build(threads, beside, reduce);
 }
 
 void Kernel::page_outside(Pfn lo, Pfn hi, ObjId obj) const {

@@ -287,9 +287,11 @@ class Kernel {
 
   // --- instrumented access ---
   std::int64_t read(Cell& c, Access a = Access::Plain);
-  // The pages each thread may touch, by ThreadId (page_footprint.hpp); reduce:
-  // an access to a page no other thread may touch is no choice point.
-  void set_page_footprint(const std::vector<PageFootprint::Reach>& threads, bool reduce);
+  // The pages each thread may touch and the threads it may run beside, by
+  // ThreadId (page_footprint.hpp); reduce: an access to a page none of those
+  // may touch is no choice point.
+  void set_page_footprint(const std::vector<PageFootprint::Reach>& threads, const std::vector<ThreadMask>& beside,
+                          bool reduce);
   const PageFootprint& page_footprint() const { return footprint_; }
   void write(Cell& c, std::int64_t v, Access a = Access::Plain);
   // read() of cell i of a per-subsection table.

@@ -1,7 +1,8 @@
 // Which threads may touch which struct pages: each op file declares the
 // pages its op may touch (`pages: pfn | range | device`, else any page), and
 // a thread's declaration becomes a pfn range. An access to a page that no
-// other thread may touch commutes with everything the others do, so it is
+// thread running beside it may touch commutes with everything the others
+// do (a thread started `after:` it comes after all of it anyway), so it is
 // no choice point (Execution::private_step()): a walker that reads one pfn
 // leaves the rest of a device's memmap initialisation one transition
 // (Godefroid's visible operations, here per page). Every page access is
@@ -23,10 +24,13 @@ class PageFootprint {
     bool any = true;  // the thread may touch every page
     Pfn lo = 0, hi = 0;
   };
-  // One Reach per thread, by ThreadId; reduce: whether private pages skip
+  // One Reach per thread, by ThreadId, and the threads each may run beside
+  // (a thread started `after:` another runs none of its steps beside it, so
+  // their pages need not be told apart); reduce: whether private pages skip
   // their choice point (off: only the check).
-  void build(const std::vector<Reach>& threads, bool reduce) {
+  void build(const std::vector<Reach>& threads, const std::vector<ThreadMask>& beside, bool reduce) {
     reach_ = threads;
+    beside_ = beside;
     bounds_.clear();
     masks_.clear();
     ThreadMask any = 0;
@@ -72,7 +76,7 @@ class PageFootprint {
  private:
   Access classify(ThreadId t, std::size_t segment) const {
     const ThreadMask me = thread_bit(t);
-    return !(masks_[segment] & me) ? Access::Outside : masks_[segment] & ~me ? Access::Shared : Access::Private;
+    return !(masks_[segment] & me) ? Access::Outside : masks_[segment] & beside_[t] ? Access::Shared : Access::Private;
   }
   Access access_slow(ThreadId t, Pfn lo, Pfn hi) {
     std::size_t i = std::size_t(std::upper_bound(bounds_.begin(), bounds_.end(), lo) - bounds_.begin()) - 1;
@@ -91,6 +95,7 @@ class PageFootprint {
   }
   static ThreadMask all_threads(std::size_t n) { return n >= 64 ? ~ThreadMask(0) : (ThreadMask(1) << n) - 1; }
   std::vector<Reach> reach_;
+  std::vector<ThreadMask> beside_;  // by thread: the others that may run while it runs
   std::vector<Pfn> bounds_;
   std::vector<ThreadMask> masks_;  // by segment: the threads that may touch it
   struct Last {                    // by thread: the segment of its last access, [lo, hi), and what it is to the thread

@@ -158,9 +158,19 @@ Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs
 }
 
 void Machine::set_page_footprint(bool reduce) {
+  const std::size_t n = sc_.threads.size();
   std::vector<PageFootprint::Reach> reach;
-  for (const ThreadSpec& t : sc_.threads) reach.push_back({t.pages_any, t.pages_lo, t.pages_hi});
-  k_.set_page_footprint(reach, reduce);
+  // before[i]: the threads thread i starts after, transitively (`after:`)
+  std::vector<ThreadMask> before(n, 0), beside(n, 0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const ThreadSpec& t = sc_.threads[i];
+    reach.push_back({t.pages_any, t.pages_lo, t.pages_hi});
+    for (int j = t.after; j >= 0; j = sc_.threads[std::size_t(j)].after) before[i] |= thread_bit(unsigned(j));
+  }
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < n; ++j)
+      if (j != i && !(before[i] >> j & 1) && !(before[j] >> i & 1)) beside[i] |= thread_bit(unsigned(j));
+  k_.set_page_footprint(reach, beside, reduce);
 }
 
 void Machine::add_checkers(std::uint32_t which) {
