@@ -353,11 +353,6 @@ void Kernel::set_page_footprint(const std::vector<PageFootprint::Reach>& threads
 
 void Kernel::page_outside(Pfn lo, Pfn hi, ObjId obj) const {
   const PageFootprint::Reach& r = footprint_.reach(ex.current());
-  auto hex = [](Pfn p) {
-    char b[24];
-    std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(p));
-    return std::string(b);
-  };
   throw std::logic_error(ex.objects().describe(obj) + (hi - lo > 1 ? " (to pfn " + hex(hi - 1) + ")" : "") + " in " +
                          ex.stacks().top_name(ex.self().stack) +
                          " is outside the pages its op file declares (`pages:`), pfns " + hex(r.lo) + ".." +

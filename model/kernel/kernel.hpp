@@ -292,7 +292,6 @@ class Kernel {
   // may touch is no choice point.
   void set_page_footprint(const std::vector<PageFootprint::Reach>& threads, const std::vector<ThreadMask>& beside,
                           bool reduce);
-  const PageFootprint& page_footprint() const { return footprint_; }
   void write(Cell& c, std::int64_t v, Access a = Access::Plain);
   // read() of cell i of a per-subsection table.
   std::int64_t read_sub(SubsectionCells& cells, std::uint64_t i, Access a = Access::Plain);
