@@ -139,13 +139,7 @@ class Execution {
   // Inline for the common case: no strategy listening to steps (dfs does)
   // and no other thread that could run, so no choice and no switch.
   void choice_point(ObjId next = 0, bool next_excl = true, ReadyFn ready = nullptr, const void* ready_arg = nullptr) {
-    if (!strategy_wants_events_ && enabled_ == thread_bit(cur_)) {
-      const std::uint64_t s = steps_ + 1;
-      if (s <= budget_ && ((s & 1023) != 0 || !stoppable_)) {
-        steps_ = s;
-        return;
-      }
-    }
+    if (!strategy_wants_events_ && enabled_ == thread_bit(cur_) && quiet_step()) return;
     choose_next(next, next_excl, ready, ready_arg);
   }
   // An access that no other thread can conflict with (the kernel knows from
@@ -153,12 +147,7 @@ class Execution {
   // so it joins the caller's current transition; it still counts against the
   // step budget and the stop check, like a choice point.
   void private_step() {
-    const std::uint64_t s = steps_ + 1;
-    if (s <= budget_ && ((s & 1023) != 0 || !stoppable_)) {
-      steps_ = s;
-      return;
-    }
-    budget_or_stop();
+    if (!quiet_step()) budget_or_stop();
   }
   // Inline: every modelled access records one, and a call with its
   // register saves cost more than the record.
@@ -221,6 +210,14 @@ class Execution {
   void schedule_next();
   void observe_engine(const Event& ev);  // virtual time and the strategy
   void choose_next(ObjId next, bool next_excl, ReadyFn ready, const void* ready_arg);
+  // Counts a step if it is neither over the budget nor due a stop check
+  // (every 1024th step of a stoppable execution): whether it did.
+  bool quiet_step() {
+    const std::uint64_t s = steps_ + 1;
+    if (s > budget_ || ((s & 1023) == 0 && stoppable_)) return false;
+    steps_ = s;
+    return true;
+  }
   // Counts a step; ends the execution when it is over budget or a stop is asked: whether it ended.
   bool budget_or_stop();
   void switch_to(boost::fibers::context* target);

@@ -89,7 +89,7 @@ int diff_scenarios(const DiffInput& in, const RunOptions& opt, const std::string
     out << title << " (" << v.size() << ")\n";
     for (const Finding* f : v) {
       out << "  " << f->key << "\n";
-      if (s) out << "    replay: " << replay_command_text(s->sc.file, f->schedule, true) << "\n";
+      if (s) out << "    replay: " << replay_command_text(s->sc.file, f->schedule, f->all_choice_points) << "\n";
     }
   };
   print("findings only in B (new with the change)", only_b, &b);

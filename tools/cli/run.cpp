@@ -44,7 +44,6 @@ void add_timing(const Scenario& sc, ScenarioResult& res, RunResult& run) {
       f.position = ++p;
       f.notes.push_back("found by the timing run (the time-ordered execution; replay its schedule to see it again)");
     }
-  for (Finding& f : res.timing->findings) f.all_choice_points = true;  // timing.cpp: no page footprint
   run.add_execution(std::move(res.timing->findings), res.executions, [&] { return res.timing->schedule; });
   res.timing->findings.clear();
 }

@@ -170,6 +170,7 @@ TimingResult run_timing(const Scenario& sc, bool check, std::string* trace) {
     m.order().end_execution(0, r.schedule);
     r.findings = m.findings(o);
     for (auto& f : m.order().cycles()) r.findings.push_back(std::move(f));
+    for (Finding& f : r.findings) f.all_choice_points = true;  // recorded so: replayed and shrunk so
   }
   r.status = o.status == Outcome::Status::Completed  ? "completed"
              : o.status == Outcome::Status::Deadlock ? "DEADLOCK"
