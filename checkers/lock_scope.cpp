@@ -85,6 +85,8 @@ const std::vector<ScopeRule>& scope_rules() {
 
 LockScopeChecker::LockScopeChecker(const Execution& ex, const std::string& era) : Checker(ex) {
   by_obj_.direct(ex.objects().size());
+  // as ObjTable::direct(): only while small (a real geometry has billions of page fields)
+  if (ex.objects().size() <= (1u << 20)) ruled_.assign(ex.objects().size(), 0);
   for (const auto& r : scope_rules()) {
     if (std::find(r.eras.begin(), r.eras.end(), era) == r.eras.end()) continue;
     Rule c{&r, {}, {}};
@@ -147,8 +149,7 @@ bool LockScopeChecker::held_ok(const Rule& c, const Event& ev) const {
   return false;
 }
 
-void LockScopeChecker::on_event(const Event& ev) {
-  if (ev.kind != EvKind::Write) return;
+void LockScopeChecker::check(const Event& ev) {
   std::vector<std::uint16_t>* idx = by_obj_.find(ev.obj);
   if (!idx) {
     std::vector<std::uint16_t> v;
@@ -156,6 +157,7 @@ void LockScopeChecker::on_event(const Event& ev) {
     for (std::size_t i = 0; i < rules_.size(); ++i)
       if (std::find(rules_[i].r->objects.begin(), rules_[i].r->objects.end(), cls) != rules_[i].r->objects.end())
         v.push_back(std::uint16_t(i));
+    if (ev.obj < ruled_.size()) ruled_[ev.obj] = v.empty() ? kUnruled : 2;
     idx = &(by_obj_[ev.obj] = std::move(v));
   }
   for (std::uint16_t i : *idx) {

@@ -36,7 +36,12 @@ std::vector<ScopeRule> parse_scope_rules(const std::string& file, const std::str
 class LockScopeChecker final : public Checker {
  public:
   LockScopeChecker(const Execution& ex, const std::string& era);
-  void on_event(const Event& ev) override;
+  // Most writes are of objects no rule governs (every page field but
+  // page->flags): one byte per object says so, before any register is saved.
+  void on_event(const Event& ev) override {
+    if (ev.obj < ruled_.size() && ruled_[ev.obj] == kUnruled) return;
+    check(ev);
+  }
   std::uint32_t kinds() const override { return kind_bit(EvKind::Write); }
   std::size_t rule_count() const { return rules_.size(); }
 
@@ -56,6 +61,7 @@ class LockScopeChecker final : public Checker {
     bool last_ok = false;
   };
   void reset() override { reported_.clear(); }
+  [[gnu::noinline]] void check(const Event& ev);
   bool satisfied(Rule& r, const Event& ev);
   bool held_ok(const Rule& r, const Event& ev) const;
   bool applies(const Rule& r, const Event& ev) const;  // on_event() keeps the answer per stack
@@ -66,6 +72,8 @@ class LockScopeChecker final : public Checker {
   std::vector<std::uint64_t> class_mask_;        // per class: its lock bits
   std::size_t locks_seen_ = 0;                   // lock bits folded into class_mask_
   ObjTable<std::vector<std::uint16_t>> by_obj_;  // cache: object -> rules_ indices
+  static constexpr std::uint8_t kUnruled = 1;    // ruled_: 0 not known yet, 2 some rule governs it
+  std::vector<std::uint8_t> ruled_;              // per object of a small registry
   // Finding keys built once per (rule, object, writing function): a write
   // that breaks a rule in every execution then costs a lookup, not a string.
   std::map<std::tuple<std::uint16_t, ObjId, FnId>, std::uint32_t> key_ids_;

@@ -23,6 +23,8 @@ class StalePageChecker final : public Checker {
   std::uint32_t kinds() const override {
     return kind_bit(EvKind::Read) | kind_bit(EvKind::Write) | kind_bit(EvKind::RefOp);
   }
+  // A clean page access (kEvPageClean) is one on_page() would pass.
+  std::uint32_t clean_kinds() const override { return kind_bit(EvKind::RefOp); }
 
  private:
   void reset() override {

@@ -32,6 +32,9 @@ class EventObserver {
   // The same for private events (kEvPrivate): an observer that reasons only
   // about two threads' accesses to one object has nothing to do with them.
   virtual std::uint32_t private_kinds() const { return kinds(); }
+  // The same for clean page accesses (kEvPageClean); an event that is both
+  // private and clean goes to an observer that wants it as each.
+  virtual std::uint32_t clean_kinds() const { return kinds(); }
 };
 
 constexpr std::uint32_t kind_bit(EvKind k) { return 1u << unsigned(k); }
@@ -104,15 +107,16 @@ class Execution {
   ThreadId add_thread(std::string name, void (*fn)(void*), void* arg);
   void add_observer(EventObserver* o) {
     observers_.push_back(o);
-    for (unsigned k = 0; k < kEvKinds; ++k) {
-      if (o->kinds() >> k & 1) by_kind_[k].push_back(o);
-      if (o->private_kinds() >> k & 1) by_kind_private_[k].push_back(o);
-    }
+    const std::uint32_t wants[4] = {o->kinds(), o->private_kinds(), o->clean_kinds(),
+                                    o->private_kinds() & o->clean_kinds()};
+    for (unsigned f = 0; f < 4; ++f)
+      for (unsigned k = 0; k < kEvKinds; ++k)
+        if (wants[f] >> k & 1) by_kind_[f][k].push_back(o);
   }
   void clear_observers() {
     observers_.clear();
-    for (auto& v : by_kind_) v.clear();
-    for (auto& v : by_kind_private_) v.clear();
+    for (auto& by_flags : by_kind_)
+      for (auto& v : by_flags) v.clear();
   }
   void set_step_budget(std::uint64_t b) { budget_ = b; }
   // The searches' executions end early (Status::Stopped) once a stop is
@@ -157,8 +161,8 @@ class Execution {
     events_.push_back(Event{static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, flags, obj, value, t.stack,
                             t.held, t.held_shared});
     if (vtime_ || strategy_wants_events_) observe_engine(events_.back());
-    for (EventObserver* o : (flags & kEvPrivate ? by_kind_private_ : by_kind_)[unsigned(kind)])
-      o->on_event(events_.back());
+    static_assert(kEvPageClean == 2 * kEvPrivate);
+    for (EventObserver* o : by_kind_[(flags / kEvPrivate) & 3][unsigned(kind)]) o->on_event(events_.back());
   }
   // Current thread waits for obj (not enabled until wake(obj)); returns when
   // it is scheduled again, after which the caller re-checks its condition.
@@ -247,8 +251,9 @@ class Execution {
   Schedule schedule_;
   std::vector<Event> events_;
   std::vector<EventObserver*> observers_;
-  std::array<std::vector<EventObserver*>, kEvKinds> by_kind_;          // observers_ by EvKind, in order
-  std::array<std::vector<EventObserver*>, kEvKinds> by_kind_private_;  // the same for kEvPrivate events
+  // observers_ by EvKind, in order, for ordinary, private, clean and private
+  // clean events: by_kind_[(flags / kEvPrivate) & 3][kind]
+  std::array<std::array<std::vector<EventObserver*>, kEvKinds>, 4> by_kind_;
   std::uint64_t steps_ = 0;
   std::uint64_t budget_ = 100000;
   bool stoppable_ = false;

@@ -380,20 +380,20 @@ void Kernel::write(Cell& c, std::int64_t v, Access a) {
 std::int64_t Kernel::read_page(Pfn pfn, PageField f, Access a) {
   const std::uint8_t pf = page_point(pfn, pfn + 1, page_obj(pfn, f), false);
   std::int64_t v = pages_.value(pfn, f);
-  ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), page_obj(pfn, f), v, pf);
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), page_obj(pfn, f), v, pf | load_flag(pfn, f));
   return v;
 }
 
 void Kernel::init_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v) {
   const std::uint8_t pf = page_point(lo, hi, page_obj(lo, f), true);
   pages_.set_value(lo, hi, f, v, true);
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, f), v, pf);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, f), v, pf | store_flag(lo));
 }
 
 void Kernel::write_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v, Access a) {
   const std::uint8_t pf = page_point(lo, hi, page_obj(lo, f), true);
   pages_.set_value(lo, hi, f, v, false);
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), page_obj(lo, f), v, pf);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), page_obj(lo, f), v, pf | store_flag(lo));
 }
 
 void Kernel::write_subs(SubsectionCells& cells, Pfn lo, Pfn hi, std::int64_t v, Access a) {
@@ -410,9 +410,11 @@ void Kernel::write_subs(SubsectionCells& cells, Pfn lo, Pfn hi, std::int64_t v, 
 Pfn Kernel::page_ref_add(Pfn lo, Pfn hi, std::int64_t delta) {
   const std::uint8_t pf = page_point(lo, hi, page_obj(lo, PageField::Refcount), true);
   std::int64_t v = pages_.value(lo, PageField::Refcount);
-  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), page_obj(lo, PageField::Refcount), v, pf);
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), page_obj(lo, PageField::Refcount), v,
+          pf | load_flag(lo, PageField::Refcount));
   Pfn zeros = pages_.add_refcount(lo, hi, delta);
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), page_obj(lo, PageField::Refcount), v + delta, pf);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), page_obj(lo, PageField::Refcount), v + delta,
+          pf | store_flag(lo));
   return zeros;
 }
 
@@ -420,10 +422,10 @@ bool Kernel::page_ref_inc_not_zero(Pfn pfn) {
   ObjId obj = page_obj(pfn, PageField::Refcount);
   const std::uint8_t pf = page_point(pfn, pfn + 1, obj, true);
   std::int64_t v = pages_.value(pfn, PageField::Refcount);
-  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), obj, v, pf);
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), obj, v, pf | load_flag(pfn, PageField::Refcount));
   if (v == 0) return false;
   pages_.add_refcount(pfn, pfn + 1, 1);
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), obj, v + 1, pf);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), obj, v + 1, pf | store_flag(pfn));
   return true;
 }
 
@@ -447,8 +449,10 @@ void Kernel::poison_pages(Pfn lo, Pfn hi, PageState state) {
     id = pages_.id_of(r);
   }
   pages_.fill_id(lo, hi, id, static_cast<std::int64_t>(ex.events().size()));
-  // memset() of the whole struct page: one plain store covering every field.
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison, pf);
+  // memset() of the whole struct page: one plain store covering every field;
+  // clean, since the store is the memmap's allocation.
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison,
+          pf | kEvPageClean);
 }
 
 void Kernel::free_memmap(Pfn lo, Pfn hi) {
@@ -462,7 +466,9 @@ void Kernel::free_memmap(Pfn lo, Pfn hi) {
         r.state = PageState::Absent;
       },
       static_cast<std::int64_t>(ex.events().size()));
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison, pf);
+  // clean: the store is the one that frees the memmap
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison,
+          pf | kEvPageClean);
 }
 
 void Kernel::warn(FindingKind kind, const std::string& key, const std::string& text, const std::string& rule) {

@@ -163,17 +163,8 @@ Pfn PageStore::add_refcount(Pfn lo, Pfn hi, std::int64_t delta) {
   return zeros;
 }
 
-namespace {
-std::size_t memo_slot(std::uint32_t id, unsigned what, std::int64_t v, bool init, std::size_t n) {
-  std::uint64_t h = (std::uint64_t(id) * 0x9e3779b97f4a7c15ULL) ^ (std::uint64_t(v) * 0xff51afd7ed558ccdULL) ^
-                    (what << 1 | unsigned(init));
-  return (h ^ (h >> 32)) % n;
-}
-}  // namespace
-
-std::uint32_t PageStore::with_field(std::uint32_t id, PageField f, std::int64_t v, bool init) {
-  Transition& t = memo_[memo_slot(id, unsigned(f), v, init, memo_.size())];
-  if (t.from == id && t.v == v && t.field == std::uint8_t(f) && t.init == init) return t.to;
+std::uint32_t PageStore::with_field_miss(std::uint32_t id, PageField f, std::int64_t v, bool init) {
+  Transition& t = memo_[memo_slot(id, unsigned(f), v, init)];
   PageRecord r = table_[id];
   r.v[unsigned(f)] = v;
   if (init) r.init |= std::uint8_t(1u << unsigned(f));
@@ -183,7 +174,7 @@ std::uint32_t PageStore::with_field(std::uint32_t id, PageField f, std::int64_t 
 }
 
 std::uint32_t PageStore::with_state(std::uint32_t id, PageState s) {
-  Transition& t = memo_[memo_slot(id, kPageFields, std::int64_t(s), false, memo_.size())];
+  Transition& t = memo_[memo_slot(id, kPageFields, std::int64_t(s), false)];
   if (t.from == id && t.v == std::int64_t(s) && t.field == kPageFields && !t.init) return t.to;
   PageRecord r = table_[id];
   r.state = s;
@@ -192,7 +183,7 @@ std::uint32_t PageStore::with_state(std::uint32_t id, PageState s) {
   return to;
 }
 
-void PageStore::set_value(Pfn lo, Pfn hi, PageField f, std::int64_t v, bool init) {
+void PageStore::set_values(Pfn lo, Pfn hi, PageField f, std::int64_t v, bool init) {
   if (f == PageField::CompoundHead && v > 0) {  // per pfn: the stored distance differs
     for (Pfn p = lo; p < hi; ++p) {
       std::int64_t s = stored(p, f, v);

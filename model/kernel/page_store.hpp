@@ -46,11 +46,37 @@ class PageStore {
   std::uint8_t init_mask(Pfn pfn) const { return rec(pfn).init; }
   std::int64_t alloc_event(Pfn pfn) const;
   std::int64_t value(Pfn pfn, PageField f) const;
+  // The shadow's verdict on an access (kEvPageClean), which the stale-page
+  // checker would otherwise work out again per event: a load of f is clean
+  // if f was initialised, the page is no device page at refcount 0 (which
+  // may be an idle one) and f is not page->pgmap still holding a list
+  // pointer (v4.19's page->lru alias); a store is clean if pfn's memmap
+  // exists or was never allocated.
+  bool clean_load(Pfn pfn, PageField f) const {
+    const PageRecord& r = rec(pfn);
+    const std::int64_t v = r.v[unsigned(f)];
+    return (r.init >> unsigned(f) & 1) &&
+           !(r.state == PageState::DevReady && r.v[unsigned(PageField::Refcount)] == 0) &&
+           !(f == PageField::Pgmap && (v == kLruSelf || v == kListPoison));
+  }
+  bool clean_store(Pfn pfn) const {
+    auto [id, alloc] = at(pfn);
+    return table_[id].state != PageState::Absent || alloc < 0;
+  }
 
   // Range updates: fn(PageRecord&) applied to every pfn of [lo, hi).
   template <class Fn>
   void update(Pfn lo, Pfn hi, Fn fn, std::int64_t alloc_ev = kKeep);
-  void set_value(Pfn lo, Pfn hi, PageField f, std::int64_t v, bool init);
+  // Inline for the memmap init loop's store of one field of one pfn of a
+  // small machine (one-pfn chunks): the record's transition is memoised.
+  void set_value(Pfn lo, Pfn hi, PageField f, std::int64_t v, bool init) {
+    if (cp_ == 1 && hi == lo + 1 && f != PageField::CompoundHead) {
+      std::uint32_t& rec = chunks_[lo].rec;
+      rec = with_field(rec, f, v, init);
+      return;
+    }
+    set_values(lo, hi, f, v, init);
+  }
   // Adds delta to every pfn's own refcount; returns how many reached zero.
   Pfn add_refcount(Pfn lo, Pfn hi, std::int64_t delta);
   void set_state(Pfn lo, Pfn hi, PageState s) {
@@ -78,8 +104,20 @@ class PageStore {
   // update() on record ids: xform(id) gives the id every pfn holding id gets.
   template <class Xform>
   void update_ids(Pfn lo, Pfn hi, Xform xform, std::int64_t alloc_ev);
-  // The record id + field store -> record id, memoised (ids are never reused).
-  std::uint32_t with_field(std::uint32_t id, PageField f, std::int64_t v, bool init);
+  void set_values(Pfn lo, Pfn hi, PageField f, std::int64_t v, bool init);
+  // The record id + field store -> record id, memoised (ids are never reused):
+  // the memo's hit inline, a miss out of line.
+  static std::size_t memo_slot(std::uint32_t id, unsigned what, std::int64_t v, bool init) {
+    std::uint64_t h = (std::uint64_t(id) * 0x9e3779b97f4a7c15ULL) ^ (std::uint64_t(v) * 0xff51afd7ed558ccdULL) ^
+                      (what << 1 | unsigned(init));
+    return (h ^ (h >> 32)) % kMemo;
+  }
+  std::uint32_t with_field(std::uint32_t id, PageField f, std::int64_t v, bool init) {
+    const Transition& t = memo_[memo_slot(id, unsigned(f), v, init)];
+    if (t.from == id && t.v == v && t.field == std::uint8_t(f) && t.init == init) return t.to;
+    return with_field_miss(id, f, v, init);
+  }
+  [[gnu::noinline]] std::uint32_t with_field_miss(std::uint32_t id, PageField f, std::int64_t v, bool init);
   std::uint32_t with_state(std::uint32_t id, PageState s);  // the same for the init state
   void rehash(std::size_t n);
   void expand(Chunk& c);
@@ -112,7 +150,8 @@ class PageStore {
     std::uint8_t field = 0;  // kPageFields: a state change, v the new PageState
     bool init = false;
   };
-  std::array<Transition, 256> memo_{};
+  static constexpr std::size_t kMemo = 256;
+  std::array<Transition, kMemo> memo_{};
 };
 
 template <class Fn>
