@@ -69,7 +69,7 @@ bool StalePageChecker::idle_access(const Event& ev, Pfn pfn) const {
 void StalePageChecker::on_event(const Event& ev) {
   if (ev.kind == EvKind::RefOp)
     on_ref(ev);
-  else if (k_.is_page_obj(ev.obj))  // a read or a write (kinds())
+  else  // a suspect page access (suspect_kinds())
     on_page(ev);
 }
 

@@ -20,11 +20,12 @@ class StalePageChecker final : public Checker {
  public:
   StalePageChecker(const Execution& ex, const Kernel& k) : Checker(ex), k_(k) { count_.direct(ex.objects().size()); }
   void on_event(const Event& ev) override;
-  std::uint32_t kinds() const override {
+  // pgmap references; and the page accesses the memmap's shadow does not
+  // vouch for (kEvPageSuspect): on_page() would pass every other one.
+  std::uint32_t kinds() const override { return kind_bit(EvKind::RefOp); }
+  std::uint32_t suspect_kinds() const override {
     return kind_bit(EvKind::Read) | kind_bit(EvKind::Write) | kind_bit(EvKind::RefOp);
   }
-  // A clean page access (kEvPageClean) is one on_page() would pass.
-  std::uint32_t clean_kinds() const override { return kind_bit(EvKind::RefOp); }
 
  private:
   void reset() override {

@@ -22,11 +22,12 @@ constexpr std::uint8_t kEvSpinlock = 2;  // Event::flags: a LockMisuse of a spin
 // hash pass it by.
 constexpr std::uint8_t kEvPrivate = 4;
 // Event::flags: an access to a struct page that the memmap's shadow (the
-// page store's init state, like KMSAN's shadow of a load) finds clean: a
-// load of an initialised field of a page that is no free device page, or a
-// store into a memmap that exists. The stale-page checker, which looks for
-// the other kind, need not be called (model/kernel/page_store.hpp).
-constexpr std::uint8_t kEvPageClean = 8;
+// page store's init state per pfn and field, as KMSAN's shadow travels with
+// a load) does not vouch for: a load of a field not initialised, of a device
+// page at refcount 0 (which may be an idle one) or of page->pgmap still
+// holding a list pointer, or a store into a freed memmap. Only these reach
+// the stale-page checker (model/kernel/page_store.hpp).
+constexpr std::uint8_t kEvPageSuspect = 8;
 
 enum class EvKind : std::uint8_t {
   Read,     // load of a modelled field

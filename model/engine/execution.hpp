@@ -29,12 +29,12 @@ class EventObserver {
   // Bit k set: on_event() wants events of EvKind k. Asked once, by
   // add_observer(): an event is dispatched only to the observers of its kind.
   virtual std::uint32_t kinds() const { return ~0u; }
-  // The same for private events (kEvPrivate): an observer that reasons only
-  // about two threads' accesses to one object has nothing to do with them.
-  virtual std::uint32_t private_kinds() const { return kinds(); }
-  // The same for clean page accesses (kEvPageClean); an event that is both
-  // private and clean goes to an observer that wants it as each.
-  virtual std::uint32_t clean_kinds() const { return kinds(); }
+  // The kinds it wants of suspect page accesses (kEvPageSuspect).
+  virtual std::uint32_t suspect_kinds() const { return kinds(); }
+  // Of the kinds it wants, those it still wants of a private event
+  // (kEvPrivate): an observer that reasons only about two threads' accesses
+  // to one object has nothing to do with them.
+  virtual std::uint32_t private_kinds() const { return ~0u; }
 };
 
 constexpr std::uint32_t kind_bit(EvKind k) { return 1u << unsigned(k); }
@@ -107,8 +107,8 @@ class Execution {
   ThreadId add_thread(std::string name, void (*fn)(void*), void* arg);
   void add_observer(EventObserver* o) {
     observers_.push_back(o);
-    const std::uint32_t wants[4] = {o->kinds(), o->private_kinds(), o->clean_kinds(),
-                                    o->private_kinds() & o->clean_kinds()};
+    const std::uint32_t wants[4] = {o->kinds(), o->kinds() & o->private_kinds(), o->suspect_kinds(),
+                                    o->suspect_kinds() & o->private_kinds()};
     for (unsigned f = 0; f < 4; ++f)
       for (unsigned k = 0; k < kEvKinds; ++k)
         if (wants[f] >> k & 1) by_kind_[f][k].push_back(o);
@@ -161,7 +161,7 @@ class Execution {
     events_.push_back(Event{static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, flags, obj, value, t.stack,
                             t.held, t.held_shared});
     if (vtime_ || strategy_wants_events_) observe_engine(events_.back());
-    static_assert(kEvPageClean == 2 * kEvPrivate);
+    static_assert(kEvPageSuspect == 2 * kEvPrivate);
     for (EventObserver* o : by_kind_[(flags / kEvPrivate) & 3][unsigned(kind)]) o->on_event(events_.back());
   }
   // Current thread waits for obj (not enabled until wake(obj)); returns when
@@ -251,8 +251,8 @@ class Execution {
   Schedule schedule_;
   std::vector<Event> events_;
   std::vector<EventObserver*> observers_;
-  // observers_ by EvKind, in order, for ordinary, private, clean and private
-  // clean events: by_kind_[(flags / kEvPrivate) & 3][kind]
+  // observers_ by EvKind, in order, for ordinary, private, suspect and
+  // private suspect events: by_kind_[(flags / kEvPrivate) & 3][kind]
   std::array<std::array<std::vector<EventObserver*>, kEvKinds>, 4> by_kind_;
   std::uint64_t steps_ = 0;
   std::uint64_t budget_ = 100000;

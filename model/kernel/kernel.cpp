@@ -449,10 +449,9 @@ void Kernel::poison_pages(Pfn lo, Pfn hi, PageState state) {
     id = pages_.id_of(r);
   }
   pages_.fill_id(lo, hi, id, static_cast<std::int64_t>(ex.events().size()));
-  // memset() of the whole struct page: one plain store covering every field;
-  // clean, since the store is the memmap's allocation.
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison,
-          pf | kEvPageClean);
+  // memset() of the whole struct page: one plain store covering every field
+  // (clean: the store is the memmap's allocation).
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison, pf);
 }
 
 void Kernel::free_memmap(Pfn lo, Pfn hi) {
@@ -467,8 +466,7 @@ void Kernel::free_memmap(Pfn lo, Pfn hi) {
       },
       static_cast<std::int64_t>(ex.events().size()));
   // clean: the store is the one that frees the memmap
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison,
-          pf | kEvPageClean);
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, PageField::Flags), kPagePoison, pf);
 }
 
 void Kernel::warn(FindingKind kind, const std::string& key, const std::string& text, const std::string& rule) {

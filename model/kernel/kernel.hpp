@@ -456,10 +456,10 @@ class Kernel {
     return 0;
   }
   [[noreturn]] void page_outside(Pfn lo, Pfn hi, ObjId obj) const;
-  // kEvPageClean for a page access the memmap's shadow finds clean (the
-  // stale-page checker's filter, PageStore::clean_load / clean_store).
-  std::uint8_t load_flag(Pfn pfn, PageField f) const { return pages_.clean_load(pfn, f) ? kEvPageClean : 0; }
-  std::uint8_t store_flag(Pfn pfn) const { return pages_.clean_store(pfn) ? kEvPageClean : 0; }
+  // kEvPageSuspect for a page access the memmap's shadow does not find
+  // clean (PageStore::clean_load / clean_store): the stale-page checker's.
+  std::uint8_t load_flag(Pfn pfn, PageField f) const { return pages_.clean_load(pfn, f) ? 0 : kEvPageSuspect; }
+  std::uint8_t store_flag(Pfn pfn) const { return pages_.clean_store(pfn) ? 0 : kEvPageSuspect; }
 };
 
 }  // namespace mhp

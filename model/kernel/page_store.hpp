@@ -46,12 +46,12 @@ class PageStore {
   std::uint8_t init_mask(Pfn pfn) const { return rec(pfn).init; }
   std::int64_t alloc_event(Pfn pfn) const;
   std::int64_t value(Pfn pfn, PageField f) const;
-  // The shadow's verdict on an access (kEvPageClean), which the stale-page
-  // checker would otherwise work out again per event: a load of f is clean
-  // if f was initialised, the page is no device page at refcount 0 (which
-  // may be an idle one) and f is not page->pgmap still holding a list
-  // pointer (v4.19's page->lru alias); a store is clean if pfn's memmap
-  // exists or was never allocated.
+  // The shadow's verdict on an access, which the stale-page checker would
+  // otherwise work out again per event (kEvPageSuspect when false): a load
+  // of f is clean if f was initialised, the page is no device page at
+  // refcount 0 (which may be an idle one) and f is not page->pgmap still
+  // holding a list pointer (v4.19's page->lru alias); a store is clean if
+  // pfn's memmap exists or was never allocated.
   bool clean_load(Pfn pfn, PageField f) const {
     const PageRecord& r = rec(pfn);
     const std::int64_t v = r.v[unsigned(f)];
