@@ -74,10 +74,35 @@ void show_nodes(const std::vector<OpNode>& nodes, int depth, std::string& out) {
   }
 }
 
+// The op file's declarations that differ from their defaults, spelt as the
+// file spells them (a user editing a program sees what else it promises):
+// "  params: [pfn]; pages: pfn". Empty if none.
+std::string declarations(const OpProgram& p) {
+  std::vector<std::string> d;
+  if (!p.params.empty()) {
+    std::string l = "params: [";
+    for (std::size_t i = 0; i < p.params.size(); ++i) l += (i ? ", " : "") + p.params[i];
+    d.push_back(l + "]");
+  }
+  static const char* const pages[] = {"", "pfn", "range", "device", "device_sections"};
+  if (p.pages != OpProgram::Pages::Any) d.push_back(std::string("pages: ") + pages[unsigned(p.pages)]);
+  if (p.devres != OpProgram::Devres::None)
+    d.push_back(std::string("devres: ") + (p.devres == OpProgram::Devres::Map ? "map" : "release"));
+  if (p.block_unit) d.push_back("unit: memory_block");
+  if (p.zone_from_pages) d.push_back("zone: from_pages");
+  if (p.device != OpProgram::Device::Any)
+    d.push_back(std::string("device: ") + (p.device == OpProgram::Device::Private ? "private" : "hmm"));
+  if (p.memmap_on_memory) d.push_back("mhp_flags: [memmap_on_memory]");
+  std::string out;
+  for (const std::string& x : d) out += (out.empty() ? "  " : "; ") + x;
+  return out.empty() ? out : out + "\n";
+}
+
 }  // namespace
 
 std::string show_program(const OpProgram& p) {
   std::string out = p.op + "  (era " + p.era + "; " + p.source + "; " + p.file + ")\n";
+  out += declarations(p);
   show_nodes(p.steps, 1, out);
   return out;
 }
