@@ -84,9 +84,8 @@ const std::vector<ScopeRule>& scope_rules() {
 }
 
 LockScopeChecker::LockScopeChecker(const Execution& ex, const std::string& era) : Checker(ex) {
-  by_obj_.direct(ex.objects().size());
   // as ObjTable::direct(): only while small (a real geometry has billions of page fields)
-  if (ex.objects().size() <= (1u << 20)) ruled_.assign(ex.objects().size(), 0);
+  if (ex.objects().size() <= (1u << 20)) ruled_.assign(ex.objects().size(), kUnknown);
   for (const auto& r : scope_rules()) {
     if (std::find(r.eras.begin(), r.eras.end(), era) == r.eras.end()) continue;
     Rule c{&r, {}, {}};
@@ -157,10 +156,23 @@ void LockScopeChecker::check(const Event& ev) {
     for (std::size_t i = 0; i < rules_.size(); ++i)
       if (std::find(rules_[i].r->objects.begin(), rules_[i].r->objects.end(), cls) != rules_[i].r->objects.end())
         v.push_back(std::uint16_t(i));
-    if (ev.obj < ruled_.size()) ruled_[ev.obj] = v.empty() ? kUnruled : 2;
+    if (ev.obj < ruled_.size()) {
+      if (v.empty()) {
+        ruled_[ev.obj] = kUnruled;
+        return;
+      }
+      auto it = std::find(rule_sets_.begin(), rule_sets_.end(), v);
+      if (it == rule_sets_.end()) it = rule_sets_.insert(it, std::move(v));
+      ruled_[ev.obj] = std::uint16_t(it - rule_sets_.begin() + 2);
+      return apply(*it, ev);
+    }
     idx = &(by_obj_[ev.obj] = std::move(v));
   }
-  for (std::uint16_t i : *idx) {
+  apply(*idx, ev);
+}
+
+void LockScopeChecker::apply(const std::vector<std::uint16_t>& rules, const Event& ev) {
+  for (std::uint16_t i : rules) {
     Rule& c = rules_[i];
     if (ev.stack >= c.applies.size()) c.applies.resize(ev.stack + 1, -1);
     if (c.applies[ev.stack] < 0) c.applies[ev.stack] = applies(c, ev);

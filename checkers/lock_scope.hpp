@@ -37,9 +37,15 @@ class LockScopeChecker final : public Checker {
  public:
   LockScopeChecker(const Execution& ex, const std::string& era);
   // Most writes are of objects no rule governs (every page field but
-  // page->flags): one byte per object says so, before any register is saved.
+  // page->flags): the object's entry in ruled_ says so, before any
+  // register is saved; an object of a small registry whose rules are known
+  // goes to them without a lookup by id.
   void on_event(const Event& ev) override {
-    if (ev.obj < ruled_.size() && ruled_[ev.obj] == kUnruled) return;
+    if (ev.obj < ruled_.size()) {
+      const std::uint16_t r = ruled_[ev.obj];
+      if (r == kUnruled) return;
+      if (r != kUnknown) return apply(rule_sets_[r - 2], ev);
+    }
     check(ev);
   }
   std::uint32_t kinds() const override { return kind_bit(EvKind::Write); }
@@ -61,7 +67,8 @@ class LockScopeChecker final : public Checker {
     bool last_ok = false;
   };
   void reset() override { reported_.clear(); }
-  [[gnu::noinline]] void check(const Event& ev);
+  [[gnu::noinline]] void check(const Event& ev);  // first write of an object, or one of a large registry
+  [[gnu::noinline]] void apply(const std::vector<std::uint16_t>& rules, const Event& ev);
   bool satisfied(Rule& r, const Event& ev);
   bool held_ok(const Rule& r, const Event& ev) const;
   bool applies(const Rule& r, const Event& ev) const;  // on_event() keeps the answer per stack
@@ -71,9 +78,13 @@ class LockScopeChecker final : public Checker {
   std::vector<std::string> classes_;             // lock classes the rules name
   std::vector<std::uint64_t> class_mask_;        // per class: its lock bits
   std::size_t locks_seen_ = 0;                   // lock bits folded into class_mask_
-  ObjTable<std::vector<std::uint16_t>> by_obj_;  // cache: object -> rules_ indices
-  static constexpr std::uint8_t kUnruled = 1;    // ruled_: 0 not known yet, 2 some rule governs it
-  std::vector<std::uint8_t> ruled_;              // per object of a small registry
+  ObjTable<std::vector<std::uint16_t>> by_obj_;  // cache: object -> rules_ indices, where ruled_ has no entry
+  // Per object of a small registry: kUnknown, kUnruled, or k + 2 for the
+  // rules rule_sets_[k] (objects of one class share one list: every page's
+  // flags). A large registry (billions of page fields) looks up by_obj_.
+  static constexpr std::uint16_t kUnknown = 0, kUnruled = 1;
+  std::vector<std::uint16_t> ruled_;
+  std::vector<std::vector<std::uint16_t>> rule_sets_;
   // Finding keys built once per (rule, object, writing function): a write
   // that breaks a rule in every execution then costs a lookup, not a string.
   std::map<std::tuple<std::uint16_t, ObjId, FnId>, std::uint32_t> key_ids_;
