@@ -149,26 +149,21 @@ bool LockScopeChecker::held_ok(const Rule& c, const Event& ev) const {
 }
 
 void LockScopeChecker::check(const Event& ev) {
-  std::vector<std::uint16_t>* idx = by_obj_.find(ev.obj);
-  if (!idx) {
-    std::vector<std::uint16_t> v;
-    std::string cls = ex_.objects().class_of(ev.obj);
-    for (std::size_t i = 0; i < rules_.size(); ++i)
-      if (std::find(rules_[i].r->objects.begin(), rules_[i].r->objects.end(), cls) != rules_[i].r->objects.end())
-        v.push_back(std::uint16_t(i));
-    if (ev.obj < ruled_.size()) {
-      if (v.empty()) {
-        ruled_[ev.obj] = kUnruled;
-        return;
-      }
-      auto it = std::find(rule_sets_.begin(), rule_sets_.end(), v);
-      if (it == rule_sets_.end()) it = rule_sets_.insert(it, std::move(v));
-      ruled_[ev.obj] = std::uint16_t(it - rule_sets_.begin() + 2);
-      return apply(*it, ev);
-    }
-    idx = &(by_obj_[ev.obj] = std::move(v));
-  }
-  apply(*idx, ev);
+  std::uint16_t& r = ev.obj < ruled_.size() ? ruled_[ev.obj] : by_obj_[ev.obj];  // a fresh entry is kUnknown
+  if (r == kUnknown) r = rule_set_of(ev.obj);
+  if (r != kUnruled) apply(rule_sets_[r - 2], ev);
+}
+
+std::uint16_t LockScopeChecker::rule_set_of(ObjId obj) {
+  std::vector<std::uint16_t> v;
+  const std::string cls = ex_.objects().class_of(obj);
+  for (std::size_t i = 0; i < rules_.size(); ++i)
+    if (std::find(rules_[i].r->objects.begin(), rules_[i].r->objects.end(), cls) != rules_[i].r->objects.end())
+      v.push_back(std::uint16_t(i));
+  if (v.empty()) return kUnruled;
+  auto it = std::find(rule_sets_.begin(), rule_sets_.end(), v);
+  if (it == rule_sets_.end()) it = rule_sets_.insert(it, std::move(v));
+  return std::uint16_t(it - rule_sets_.begin() + 2);
 }
 
 void LockScopeChecker::apply(const std::vector<std::uint16_t>& rules, const Event& ev) {

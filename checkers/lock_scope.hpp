@@ -68,22 +68,24 @@ class LockScopeChecker final : public Checker {
   };
   void reset() override { reported_.clear(); }
   [[gnu::noinline]] void check(const Event& ev);  // first write of an object, or one of a large registry
+  std::uint16_t rule_set_of(ObjId obj);           // kUnruled or k + 2 for rule_sets_[k]
   [[gnu::noinline]] void apply(const std::vector<std::uint16_t>& rules, const Event& ev);
   bool satisfied(Rule& r, const Event& ev);
   bool held_ok(const Rule& r, const Event& ev) const;
   bool applies(const Rule& r, const Event& ev) const;  // on_event() keeps the answer per stack
   // Out of line and cold: the per-write path stays small (no finding on its stack).
   [[gnu::cold, gnu::noinline]] void report(std::uint16_t rule, const Event& ev);
-  std::vector<Rule> rules_;                      // of this era
-  std::vector<std::string> classes_;             // lock classes the rules name
-  std::vector<std::uint64_t> class_mask_;        // per class: its lock bits
-  std::size_t locks_seen_ = 0;                   // lock bits folded into class_mask_
-  ObjTable<std::vector<std::uint16_t>> by_obj_;  // cache: object -> rules_ indices, where ruled_ has no entry
-  // Per object of a small registry: kUnknown, kUnruled, or k + 2 for the
-  // rules rule_sets_[k] (objects of one class share one list: every page's
-  // flags). A large registry (billions of page fields) looks up by_obj_.
+  std::vector<Rule> rules_;                // of this era
+  std::vector<std::string> classes_;       // lock classes the rules name
+  std::vector<std::uint64_t> class_mask_;  // per class: its lock bits
+  std::size_t locks_seen_ = 0;             // lock bits folded into class_mask_
+  // Per object: kUnknown, kUnruled, or k + 2 for the rules rule_sets_[k]
+  // (rules_ indices; objects of one class share one list: every page's
+  // flags). A small registry's objects have their entry in ruled_, a large
+  // registry's (billions of page fields) in by_obj_.
   static constexpr std::uint16_t kUnknown = 0, kUnruled = 1;
   std::vector<std::uint16_t> ruled_;
+  ObjTable<std::uint16_t> by_obj_;
   std::vector<std::vector<std::uint16_t>> rule_sets_;
   // Finding keys built once per (rule, object, writing function): a write
   // that breaks a rule in every execution then costs a lookup, not a string.

@@ -379,8 +379,9 @@ void Kernel::write(Cell& c, std::int64_t v, Access a) {
 
 std::int64_t Kernel::read_page(Pfn pfn, PageField f, Access a) {
   const std::uint8_t pf = page_point(pfn, pfn + 1, page_obj(pfn, f), false);
-  std::int64_t v = pages_.value(pfn, f);
-  ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), page_obj(pfn, f), v, pf | load_flag(pfn, f));
+  bool clean;
+  const std::int64_t v = pages_.load(pfn, f, clean);
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), page_obj(pfn, f), v, pf | (clean ? 0 : kEvPageSuspect));
   return v;
 }
 

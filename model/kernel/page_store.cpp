@@ -132,10 +132,6 @@ std::int64_t PageStore::stored(Pfn pfn, PageField f, std::int64_t v) {
   if (f != PageField::CompoundHead || v <= 0) return v;
   return std::int64_t(pfn) - (v - 1) + 1;
 }
-std::int64_t PageStore::loaded(Pfn pfn, PageField f, std::int64_t v) {
-  if (f != PageField::CompoundHead || v <= 0) return v;
-  return std::int64_t(pfn) - (v - 1) + 1;
-}
 
 Pfn PageStore::add_refcount(Pfn lo, Pfn hi, std::int64_t delta) {
   Pfn zeros = 0;

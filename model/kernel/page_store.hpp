@@ -52,12 +52,12 @@ class PageStore {
   // refcount 0 (which may be an idle one) and f is not page->pgmap still
   // holding a list pointer (v4.19's page->lru alias); a store is clean if
   // pfn's memmap exists or was never allocated.
-  bool clean_load(Pfn pfn, PageField f) const {
+  bool clean_load(Pfn pfn, PageField f) const { return clean(rec(pfn), f); }
+  // A load: the value, and the shadow's verdict from the same record.
+  std::int64_t load(Pfn pfn, PageField f, bool& clean_out) const {
     const PageRecord& r = rec(pfn);
-    const std::int64_t v = r.v[unsigned(f)];
-    return (r.init >> unsigned(f) & 1) &&
-           !(r.state == PageState::DevReady && r.v[unsigned(PageField::Refcount)] == 0) &&
-           !(f == PageField::Pgmap && (v == kLruSelf || v == kListPoison));
+    clean_out = clean(r, f);
+    return loaded(pfn, f, r.v[unsigned(f)]);
   }
   bool clean_store(Pfn pfn) const {
     auto [id, alloc] = at(pfn);
@@ -130,8 +130,17 @@ class PageStore {
     return at(chunks_[pfn / cp_], std::uint32_t(pfn % cp_));
   }
   const PageRecord& rec(Pfn pfn) const { return table_[at(pfn).first]; }
+  static bool clean(const PageRecord& r, PageField f) {
+    const std::int64_t v = r.v[unsigned(f)];
+    return (r.init >> unsigned(f) & 1) &&
+           !(r.state == PageState::DevReady && r.v[unsigned(PageField::Refcount)] == 0) &&
+           !(f == PageField::Pgmap && (v == kLruSelf || v == kListPoison));
+  }
   static std::int64_t stored(Pfn pfn, PageField f, std::int64_t v);
-  static std::int64_t loaded(Pfn pfn, PageField f, std::int64_t v);
+  static std::int64_t loaded(Pfn pfn, PageField f, std::int64_t v) {
+    if (f != PageField::CompoundHead || v <= 0) return v;
+    return std::int64_t(pfn) - (v - 1) + 1;
+  }
 
   Pfn nr_;
   std::uint32_t cp_;
