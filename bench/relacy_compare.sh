@@ -38,7 +38,10 @@
 # Environment: RELACY_CASES="PAGES:WALKERS ..." (default
 #   "8:1 64:1 512:1 2048:1 4096:1 512:4"; PAGES 2, a multiple of 4 up to 2048 or of
 #   1024 up to 65536; WALKERS 1..8), RELACY_OPS (operations per measurement,
-#   default 4000000: N = RELACY_OPS / operations per execution),
+#   default 20000000: N = RELACY_OPS / operations per execution; far fewer
+#   and a measurement is the difference of two wall times near mhpsim's
+#   start-up of about 70 ms, which scatters rounds by tens of percent:
+#   docs/PERFORMANCE.md, "The memmap's shadow"),
 #   RELACY_CACHE (default: relacy-bench/ beside MHPSIM_BIN),
 #   MHPSIM_DEBIAN_MIRROR (default http://deb.debian.org/debian).
 set -euo pipefail
@@ -53,7 +56,7 @@ rounds="${2:-3}"
 cache="${RELACY_CACHE:-$(dirname "$mhpsim")/relacy-bench}"
 model_src="$top/bench/relacy/s1_model.cpp"
 cases="${RELACY_CASES:-8:1 64:1 512:1 2048:1 4096:1 512:4}"
-budget="${RELACY_OPS:-4000000}"
+budget="${RELACY_OPS:-20000000}"
 smoke=0
 if [ "$rounds" = 0 ]; then
   smoke=1
