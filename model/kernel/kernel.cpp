@@ -381,20 +381,21 @@ std::int64_t Kernel::read_page(Pfn pfn, PageField f, Access a) {
   const std::uint8_t pf = page_point(pfn, pfn + 1, page_obj(pfn, f), false);
   bool clean;
   const std::int64_t v = pages_.load(pfn, f, clean);
-  ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), page_obj(pfn, f), v, pf | (clean ? 0 : kEvPageSuspect));
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(a), page_obj(pfn, f), v, pf | suspect_unless(clean));
   return v;
 }
 
 void Kernel::init_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v) {
   const std::uint8_t pf = page_point(lo, hi, page_obj(lo, f), true);
   pages_.set_value(lo, hi, f, v, true);
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, f), v, pf | store_flag(lo));
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Plain), page_obj(lo, f), v,
+          pf | suspect_unless(pages_.clean_store(lo)));
 }
 
 void Kernel::write_pages(Pfn lo, Pfn hi, PageField f, std::int64_t v, Access a) {
   const std::uint8_t pf = page_point(lo, hi, page_obj(lo, f), true);
   pages_.set_value(lo, hi, f, v, false);
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), page_obj(lo, f), v, pf | store_flag(lo));
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(a), page_obj(lo, f), v, pf | suspect_unless(pages_.clean_store(lo)));
 }
 
 void Kernel::write_subs(SubsectionCells& cells, Pfn lo, Pfn hi, std::int64_t v, Access a) {
@@ -410,23 +411,26 @@ void Kernel::write_subs(SubsectionCells& cells, Pfn lo, Pfn hi, std::int64_t v, 
 
 Pfn Kernel::page_ref_add(Pfn lo, Pfn hi, std::int64_t delta) {
   const std::uint8_t pf = page_point(lo, hi, page_obj(lo, PageField::Refcount), true);
-  std::int64_t v = pages_.value(lo, PageField::Refcount);
+  bool clean;
+  const std::int64_t v = pages_.load(lo, PageField::Refcount, clean);
   ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), page_obj(lo, PageField::Refcount), v,
-          pf | load_flag(lo, PageField::Refcount));
+          pf | suspect_unless(clean));
   Pfn zeros = pages_.add_refcount(lo, hi, delta);
   ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), page_obj(lo, PageField::Refcount), v + delta,
-          pf | store_flag(lo));
+          pf | suspect_unless(pages_.clean_store(lo)));
   return zeros;
 }
 
 bool Kernel::page_ref_inc_not_zero(Pfn pfn) {
   ObjId obj = page_obj(pfn, PageField::Refcount);
   const std::uint8_t pf = page_point(pfn, pfn + 1, obj, true);
-  std::int64_t v = pages_.value(pfn, PageField::Refcount);
-  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), obj, v, pf | load_flag(pfn, PageField::Refcount));
+  bool clean;
+  const std::int64_t v = pages_.load(pfn, PageField::Refcount, clean);
+  ex.emit(EvKind::Read, static_cast<std::uint8_t>(Access::Acquire), obj, v, pf | suspect_unless(clean));
   if (v == 0) return false;
   pages_.add_refcount(pfn, pfn + 1, 1);
-  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), obj, v + 1, pf | store_flag(pfn));
+  ex.emit(EvKind::Write, static_cast<std::uint8_t>(Access::Release), obj, v + 1,
+          pf | suspect_unless(pages_.clean_store(pfn)));
   return true;
 }
 

@@ -457,9 +457,8 @@ class Kernel {
   }
   [[noreturn]] void page_outside(Pfn lo, Pfn hi, ObjId obj) const;
   // kEvPageSuspect for a page access the memmap's shadow does not find
-  // clean (PageStore::clean_load / clean_store): the stale-page checker's.
-  std::uint8_t load_flag(Pfn pfn, PageField f) const { return pages_.clean_load(pfn, f) ? 0 : kEvPageSuspect; }
-  std::uint8_t store_flag(Pfn pfn) const { return pages_.clean_store(pfn) ? 0 : kEvPageSuspect; }
+  // clean (PageStore::load / clean_store): the stale-page checker's.
+  static std::uint8_t suspect_unless(bool clean) { return clean ? 0 : kEvPageSuspect; }
 };
 
 }  // namespace mhp

@@ -51,9 +51,8 @@ class PageStore {
   // of f is clean if f was initialised, the page is no device page at
   // refcount 0 (which may be an idle one) and f is not page->pgmap still
   // holding a list pointer (v4.19's page->lru alias); a store is clean if
-  // pfn's memmap exists or was never allocated.
-  bool clean_load(Pfn pfn, PageField f) const { return clean(rec(pfn), f); }
-  // A load: the value, and the shadow's verdict from the same record.
+  // pfn's memmap exists or was never allocated. A load gives the value and
+  // the verdict from one record lookup.
   std::int64_t load(Pfn pfn, PageField f, bool& clean_out) const {
     const PageRecord& r = rec(pfn);
     clean_out = clean(r, f);
