@@ -77,6 +77,25 @@ constexpr Touch touch_of(EvKind kind, std::uint8_t mode) {
   }
 }
 
+// "read", "acquire", ...: event logs, trace reports, model errors
+constexpr const char* event_kind_name(EvKind k) {
+  switch (k) {
+    case EvKind::Read: return "read";
+    case EvKind::Write: return "write";
+    case EvKind::Acquire: return "acquire";
+    case EvKind::Release: return "release";
+    case EvKind::Block: return "block";
+    case EvKind::RefOp: return "ref";
+    case EvKind::ThreadStart: return "start";
+    case EvKind::ThreadEnd: return "end";
+    case EvKind::SeqBegin: return "seq_begin";
+    case EvKind::SeqRetry: return "seq_retry";
+    case EvKind::Check: return "check";
+    case EvKind::LockMisuse: return "lock_misuse";
+  }
+  return "?";
+}
+
 struct Event {
   std::uint32_t index;  // position in the execution's event list
   ThreadId thread;

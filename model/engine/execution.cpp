@@ -179,6 +179,10 @@ void Execution::schedule_next() {
 }
 
 void Execution::choose_next(ObjId next, bool next_excl, ReadyFn ready, const void* ready_arg) {
+  if (threads_[cur_].hidden) {  // no strategy asked; the choice a replay will read
+    quiet_point();
+    return;
+  }
   if (strategy_wants_events_ && next) strategy_->pending(cur_, next, next_excl);
   SimThread& t = self();
   t.ready = ready;
@@ -189,6 +193,14 @@ void Execution::choose_next(ObjId next, bool next_excl, ReadyFn ready, const voi
   } unpark{t};
   if (budget_or_stop()) return;
   schedule_next();
+}
+
+std::uint8_t Execution::hidden_flags(EvKind kind, ObjId obj, std::uint8_t flags) const {
+  if (kind != EvKind::Read && kind != EvKind::Check)
+    throw std::logic_error(std::string(event_kind_name(kind)) + " of " + objects_.describe(obj) + " in " +
+                           stacks_.top_name(threads_[cur_].stack) +
+                           ": a search split by observer pfn needs its observers to only load");
+  return flags | kEvPrivate;
 }
 
 bool Execution::budget_or_stop() {
@@ -272,6 +284,7 @@ Outcome Execution::run(Strategy& strategy, std::uint64_t execution_index) {
     t.exit_err = 0;
     t.exit_early = t.exit_injected = false;
     t.exit_at = 0;
+    t.hidden = 0;
     has_job_[t.id] = true;
   }
   strategy_ = &strategy;

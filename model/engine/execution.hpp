@@ -69,6 +69,9 @@ struct SimThread {
   // while parked at a choice point that gave one: whether it could go on
   bool (*ready)(const void*) = nullptr;
   const void* ready_arg = nullptr;
+  // kEvPrivate while the thread runs steps of a piece another search
+  // explores (Execution::hide()), else 0.
+  std::uint8_t hidden = 0;
 };
 
 struct Outcome {
@@ -153,11 +156,28 @@ class Execution {
   void private_step() {
     if (!quiet_step()) budget_or_stop();
   }
+  // From here the current thread's steps are hidden (on) or not: a search
+  // split by observer pfn runs an observer's other pfns without choice
+  // points. Its choice points become private steps, its events carry
+  // kEvPrivate, and only loads are allowed (anything else ends the
+  // execution with a model error: the split's argument needs an observer
+  // that changes nothing). The schedule still records the thread at each
+  // choice point it passes where another could have run, so a witness
+  // replays in a search without the split.
+  void hide(bool on) { self().hidden = on ? kEvPrivate : 0; }
+  // A choice point at which the strategy is not asked and the thread goes
+  // on, recorded in the schedule as one where another could have run (a
+  // hidden thread's, or an access only hidden steps could conflict with).
+  void quiet_point() {
+    if (!budget_or_stop() && (enabled_ & (enabled_ - 1))) schedule_.choices.push_back(cur_);
+  }
   // Inline: every modelled access records one, and a call with its
   // register saves cost more than the record.
   [[gnu::always_inline]] void emit(EvKind kind, std::uint8_t mode, ObjId obj, std::int64_t value,
                                    std::uint8_t flags = 0) {
     const SimThread& t = threads_[cur_];
+    if (t.hidden) [[unlikely]]
+      flags = hidden_flags(kind, obj, flags);
     events_.push_back(Event{static_cast<std::uint32_t>(events_.size()), cur_, kind, mode, flags, obj, value, t.stack,
                             t.held, t.held_shared});
     if (vtime_ || strategy_wants_events_) observe_engine(events_.back());
@@ -214,6 +234,9 @@ class Execution {
   void schedule_next();
   void observe_engine(const Event& ev);  // virtual time and the strategy
   void choose_next(ObjId next, bool next_excl, ReadyFn ready, const void* ready_arg);
+  // A hidden thread's event (hide()): its flags with kEvPrivate; throws
+  // unless it is a load.
+  std::uint8_t hidden_flags(EvKind kind, ObjId obj, std::uint8_t flags) const;
   // Counts a step if it is neither over the budget nor due a stop check
   // (every 1024th step of a stoppable execution): whether it did.
   bool quiet_step() {

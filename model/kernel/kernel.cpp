@@ -347,8 +347,8 @@ void Kernel::fill_firmware_holes() {
 }
 
 void Kernel::set_page_footprint(const std::vector<PageFootprint::Reach>& threads, const std::vector<ThreadMask>& beside,
-                                bool reduce) {
-  footprint_.build(threads, beside, reduce);
+                                bool reduce, const std::vector<PageFootprint::Reach>* visible) {
+  footprint_.build(threads, beside, reduce, visible);
 }
 
 void Kernel::page_outside(Pfn lo, Pfn hi, ObjId obj) const {
@@ -357,6 +357,20 @@ void Kernel::page_outside(Pfn lo, Pfn hi, ObjId obj) const {
                          ex.stacks().top_name(ex.self().stack) +
                          " is outside the pages its op file declares (`pages:`), pfns " + hex(r.lo) + ".." +
                          hex(r.hi - 1));
+}
+
+std::uint8_t Kernel::unseen_point(bool shared, Pfn lo, Pfn hi, ObjId obj) {
+  if (!ex.self().hidden)
+    throw std::logic_error(ex.objects().describe(obj) + (hi - lo > 1 ? " (to pfn " + hex(hi - 1) + ")" : "") + " in " +
+                           ex.stacks().top_name(ex.self().stack) +
+                           ": a search split by observer pfn needs an observer to touch pages only in its pfn loop "
+                           "(here outside the item in focus, pfn " +
+                           hex(focus_pfn_) + ")");
+  if (!shared && footprint_.reduce())
+    ex.private_step();
+  else
+    ex.quiet_point();
+  return kEvPrivate;
 }
 
 std::int64_t Kernel::read(Cell& c, Access a) {

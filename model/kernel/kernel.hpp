@@ -289,9 +289,23 @@ class Kernel {
   std::int64_t read(Cell& c, Access a = Access::Plain);
   // The pages each thread may touch and the threads it may run beside, by
   // ThreadId (page_footprint.hpp); reduce: an access to a page none of those
-  // may touch is no choice point.
+  // may touch is no choice point. visible: a split search's narrower reach
+  // of its observers (PageFootprint::build()).
   void set_page_footprint(const std::vector<PageFootprint::Reach>& threads, const std::vector<ThreadMask>& beside,
-                          bool reduce);
+                          bool reduce, const std::vector<PageFootprint::Reach>* visible = nullptr);
+  // A search split by observer pfn (tools/cli/search_dfs.cpp): the threads
+  // whose op file declares `observer: true`, and the pfn of one of them this
+  // piece of the search explores. The interpreter hides every other item of
+  // those threads' pfn loops (Execution::hide()). observers 0: no split.
+  void set_observer_focus(ThreadMask observers, ThreadId thread, Pfn pfn) {
+    observers_ = observers;
+    focus_thread_ = thread;
+    focus_pfn_ = pfn;
+  }
+  // (the pages only hidden items may touch: set_page_footprint()'s visible)
+  bool observer(ThreadId t) const { return observers_ & thread_bit(t); }
+  // Whether the current thread's loop item [lo, hi) is the one explored.
+  bool in_focus(Pfn lo, Pfn hi) const { return ex.current() == focus_thread_ && lo <= focus_pfn_ && focus_pfn_ < hi; }
   void write(Cell& c, std::int64_t v, Access a = Access::Plain);
   // read() of cell i of a per-subsection table.
   std::int64_t read_sub(SubsectionCells& cells, std::uint64_t i, Access a = Access::Plain);
@@ -440,22 +454,35 @@ class Kernel {
   std::uint32_t hole_uninit_rec_ = 0, hole_zeroed_rec_ = 0, hole_links_rec_ = 0;
   void fill_firmware_holes();
   PageFootprint footprint_;
+  ThreadMask observers_ = 0;
+  ThreadId focus_thread_ = kNoThread;
+  Pfn focus_pfn_ = 0;
   // The choice point before an access to the struct pages [lo, hi), which the
   // event names by obj: none if no other thread may touch them, and then the
   // event's flags are kEvPrivate (else 0).
   std::uint8_t page_point(Pfn lo, Pfn hi, ObjId obj, bool excl) {
     if (footprint_.narrow()) {
-      const PageFootprint::Access a = footprint_.access(ex.current(), lo, hi);
-      if (a == PageFootprint::Access::Outside) page_outside(lo, hi, obj);
-      if (a == PageFootprint::Access::Private && footprint_.reduce()) {
+      using A = PageFootprint::Access;
+      const A a = footprint_.access(ex.current(), lo, hi);
+      if (a == A::Outside) page_outside(lo, hi, obj);
+      if (a == A::Private && footprint_.reduce()) {
         ex.private_step();
         return kEvPrivate;
       }
+      if (a == A::Quiet) {  // only an observer's hidden items may touch it
+        ex.quiet_point();
+        return kEvPrivate;
+      }
+      if (a == A::UnseenShared || a == A::UnseenPrivate) return unseen_point(a == A::UnseenShared, lo, hi, obj);
     }
     ex.choice_point(obj, excl);
     return 0;
   }
   [[noreturn]] void page_outside(Pfn lo, Pfn hi, ObjId obj) const;
+  // An observer's access outside its item in focus: a hidden item's (a
+  // choice point recorded, not asked, where the search without the split
+  // has one), else a model error.
+  std::uint8_t unseen_point(bool shared, Pfn lo, Pfn hi, ObjId obj);
   // kEvPageSuspect for a page access the memmap's shadow does not find
   // clean (PageStore::load / clean_store): the stale-page checker's.
   static std::uint8_t suspect_unless(bool clean) { return clean ? 0 : kEvPageSuspect; }

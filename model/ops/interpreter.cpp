@@ -65,13 +65,17 @@ bool run_loop(Kernel& k, const OpNode& n, OpState& st) {
     return true;
   }
   bool stop = false;
+  // an observer's pfn loop in a search split by pfn: only the item in focus explored
+  const bool observer = n.loop == kLoopPfn && k.observer(k.ex.current());
   k.for_chunks(lo, hi, [&](Pfn a, Pfn b) {  // pfns: a chunk of geo.chunk_pages at a time
     if (stop) return;
+    if (observer) k.ex.hide(!k.in_focus(a, b));
     st.cur = a;
     st.cur_end = b;
     st.item_pages = b - a;
     stop = (!run_nodes(k, n.body, st) && st.err) || st.stop;
   });
+  if (observer) k.ex.hide(false);
   return !stop;
 }
 

@@ -165,14 +165,20 @@ void parse_nodes(const YamlReader& r, const YAML::Node& seq, const std::string& 
   }
 }
 
+unsigned pfn_loops(const std::vector<OpNode>& nodes) {
+  unsigned n = 0;
+  for (const OpNode& x : nodes) n += (x.kind == OpNode::Kind::ForEach && x.name == "pfn") + pfn_loops(x.body);
+  return n;
+}
+
 }  // namespace
 
 OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   YamlReader r(file);
   YAML::Node doc = load_yaml(file, text);
   r.allow_keys(doc, "",
-               {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "mhp_flags", "pages", "chain",
-                "inline", "unwind", "steps"});
+               {"op", "eras", "source", "params", "devres", "unit", "zone", "device", "mhp_flags", "pages", "observer",
+                "chain", "inline", "unwind", "steps"});
   OpProgram p;
   p.file = file;
   p.op = r.str(r.need(doc, "", "op"), "op");
@@ -225,6 +231,13 @@ OpProgram OpCatalog::parse(const std::string& file, const std::string& text) {
   parse_unwind(r, doc, "", root, scope);
   p.unwind = std::move(root.unwind);
   parse_nodes(r, r.need(doc, "", "steps"), "steps", p.steps, names, scope);
+  if (doc["observer"]) {
+    p.observer = r.boolean(doc["observer"], "observer");
+    // the split explores one item of the op's pfn loop at a time: there must be exactly one
+    if (p.observer && pfn_loops(p.steps) != 1)
+      r.fail(doc["observer"], "observer",
+             "an observer's steps need exactly one `for_each: pfn` (" + std::to_string(pfn_loops(p.steps)) + " here)");
+  }
   return p;
 }
 

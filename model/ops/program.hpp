@@ -97,6 +97,13 @@ struct OpProgram {
   // access (model/kernel/page_footprint.hpp), and an access to a page no
   // other thread may touch is no choice point.
   enum class Pages : std::uint8_t { Any, Pfn, Range, Device, DeviceSections } pages = Pages::Any;
+  // `observer: true`: the op only loads, nothing waits for it, and no item
+  // of its one `for_each: pfn` loop depends on another (a /proc/kpageflags
+  // read). A dfs search may then be split into one search per pfn that
+  // explores that item and runs the others without choice points
+  // (`explore.observers: per_pfn`); an observer that does anything but load
+  // there is a model error. Per file, like `pages:`.
+  bool observer = false;
   // `chain: memory_chain`: not an op but the callbacks of the era's memory
   // notifier chain, one `call: memory_notify(ACTION)` per action; the
   // catalogue puts each into the ops' memory_notify(ACTION) steps.

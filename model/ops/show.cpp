@@ -86,6 +86,7 @@ std::string declarations(const OpProgram& p) {
   }
   static const char* const pages[] = {"", "pfn", "range", "device", "device_sections"};
   if (p.pages != OpProgram::Pages::Any) d.push_back(std::string("pages: ") + pages[unsigned(p.pages)]);
+  if (p.observer) d.push_back("observer: true");
   if (p.devres != OpProgram::Devres::None)
     d.push_back(std::string("devres: ") + (p.devres == OpProgram::Devres::Map ? "map" : "release"));
   if (p.block_unit) d.push_back("unit: memory_block");

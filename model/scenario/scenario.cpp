@@ -740,6 +740,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
       if ((e.kind == VariantEdit::Kind::Insert || e.kind == VariantEdit::Kind::Replace) && e.op == t.op &&
           (e.threads.empty() || std::find(e.threads.begin(), e.threads.end(), t.name) != e.threads.end()))
         new_code = true;
+    t.observer = prog.observer && !new_code;
     t.pages_any = prog.pages == OpProgram::Pages::Any || new_code;
     if (t.pages_any) continue;
     t.pages_lo = t.args.start;
@@ -757,9 +758,9 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
 
   if (doc["explore"]) {
     const YAML::Node& x = doc["explore"];
-    r.allow_keys(
-        x, "explore",
-        {"strategy", "depth", "bound", "reduce", "executions", "seed", "step_budget", "check_invariants", "shrink"});
+    r.allow_keys(x, "explore",
+                 {"strategy", "depth", "bound", "reduce", "executions", "seed", "step_budget", "check_invariants",
+                  "shrink", "observers"});
     if (x["reduce"]) sc.reduce = r.one_of(x["reduce"], "explore.reduce", {"none", "sleep", "dpor"});
     if (x["shrink"]) sc.shrink = r.boolean(x["shrink"], "explore.shrink");
     if (x["bound"]) sc.bound = static_cast<unsigned>(r.u64(x["bound"], "explore.bound", 0, 16));
@@ -779,6 +780,22 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
     if (x["seed"]) sc.seed = r.u64(x["seed"], "explore.seed", 0, UINT64_MAX);
     if (x["step_budget"]) sc.step_budget = r.u64(x["step_budget"], "explore.step_budget", 10, 1000000000);
     sc.step_budget_set = bool(x["step_budget"]);
+    if (x["observers"]) {
+      sc.observers_per_pfn = r.one_of(x["observers"], "explore.observers", {"whole", "per_pfn"}) == "per_pfn";
+      if (sc.observers_per_pfn && sc.strategy != "dfs")
+        r.fail(x["observers"], "explore.observers", "per_pfn splits a dfs search; needs explore.strategy: dfs");
+      // a piece's schedules have fewer preemptions than the whole search's
+      if (sc.observers_per_pfn && (sc.reduce == "none" || sc.bound))
+        r.fail(x["observers"], "explore.observers",
+               "per_pfn splits an unbounded search (reduce: dpor or sleep, no bound): a preemption bound counts "
+               "differently in each piece");
+      bool any = false;
+      for (const ThreadSpec& t : sc.threads) any |= t.observer;
+      if (sc.observers_per_pfn && !any)
+        r.fail(x["observers"], "explore.observers",
+               "no thread's op file declares `observer: true` (a variant that inserts or replaces a primitive in its "
+               "program voids it)");
+    }
   }
   if (!sc.step_budget_set) sc.step_budget = derived_step_budget(sc.geo, sc.threads.size());
 

@@ -41,6 +41,10 @@ struct ThreadSpec {
   // a variant inserted or replaced a primitive in its program).
   bool pages_any = true;
   Pfn pages_lo = 0, pages_hi = 0;
+  // Its op file declares `observer: true` and no variant inserted or
+  // replaced a primitive in its program: a dfs search may explore its pfn
+  // loop one item at a time (`explore.observers: per_pfn`).
+  bool observer = false;
 };
 
 struct ExpectSpec {
@@ -102,6 +106,10 @@ struct Scenario {
   // point (model/kernel/page_footprint.hpp); off: `--all-choice-points`,
   // which schedules recorded that way need again to replay.
   bool page_footprint = true;
+  // explore.observers: per_pfn: a dfs search runs one search per pfn of each
+  // observer thread's loop (ThreadSpec::observer), the other pfns without
+  // choice points (tools/cli/search_dfs.cpp)
+  bool observers_per_pfn = false;
   bool check_invariants = false;  // explore.check_invariants: model invariants after every execution
   std::vector<ExpectSpec> expect;
   bool other_findings_allowed = true;

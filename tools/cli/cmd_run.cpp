@@ -23,7 +23,7 @@ namespace {
 struct RunArgs {
   std::vector<std::string> paths;
   std::optional<std::uint64_t> seed, executions;
-  std::optional<std::string> strategy, reduce;
+  std::optional<std::string> strategy, reduce, observers;
   std::optional<unsigned> depth, bound, jobs;
   std::string shard_text;
   bool no_shrink = false;
@@ -47,6 +47,11 @@ void add_run_options(CLI::App* c, RunArgs& a) {
   c->add_option("--bound", a.bound,
                 "dfs preemption bound (default: explore.bound; unset: 2 for --reduce none, unbounded for dpor)")
       ->check(CLI::Range(0u, 16u));
+  c->add_option("--observers", a.observers,
+                "dfs: per_pfn runs one search per pfn of each observer thread's loop (an op file's `observer: "
+                "true`: /proc/kpageflags), the other pfns without choice points; whole: one search (default: "
+                "explore.observers)")
+      ->check(CLI::IsMember({"whole", "per_pfn"}));
   c->add_option("--depth", a.depth, "pct bug depth (default: explore.depth, 3)")->check(CLI::Range(1u, 8u));
   c->add_option("--jobs", a.jobs, "worker threads; findings and witnesses are the same for any value")
       ->check(CLI::Range(1u, 256u));
@@ -99,6 +104,7 @@ RunOptions run_options(const RunArgs& a) {
   o.depth = a.depth;
   o.bound = a.bound;
   o.reduce = a.reduce;
+  if (a.observers) o.observers_per_pfn = *a.observers == "per_pfn";
   o.jobs = a.jobs;
   o.shrink = !a.no_shrink;
   o.memo = !a.no_memo;
@@ -116,8 +122,11 @@ void check_options_apply(const RunOptions& o, const std::vector<Scenario>& scena
     return false;
   };
   const std::string n = std::to_string(scenarios.size()) + " scenario(s)";
-  if ((o.bound || o.reduce) && !any("dfs"))
-    throw InputError("<command line>", 0, 0, o.bound ? "--bound" : "--reduce",
+  if ((o.bound || o.reduce || o.observers_per_pfn) && !any("dfs"))
+    throw InputError("<command line>", 0, 0,
+                     o.bound    ? "--bound"
+                     : o.reduce ? "--reduce"
+                                : "--observers",
                      "applies to --strategy dfs only, and none of the " + n + " runs dfs (add --strategy dfs)");
   if (o.depth && !any("pct"))
     throw InputError("<command line>", 0, 0, "--depth",
@@ -187,6 +196,13 @@ int RunCommand::run() {
           opts.reduce ? "<command line>" : sc.file, 0, 0, "--bound",
           "sleep sets search unbounded (a bound makes them miss schedules); use --reduce dpor or none with a bound");
   check_options_apply(opts, scenarios);
+  for (const auto& sc : scenarios)  // explore.observers: per_pfn is checked when the file is read
+    if (opts.observers_per_pfn.value_or(sc.observers_per_pfn) && opts.strategy.value_or(sc.strategy) == "dfs" &&
+        (opts.reduce.value_or(sc.reduce) == "none" || opts.bound || sc.bound))
+      throw InputError(opts.observers_per_pfn ? "<command line>" : sc.file, 0, 0, "--observers",
+                       "per_pfn splits an unbounded search (--reduce dpor or sleep, no --bound): a preemption bound "
+                       "counts differently in each piece (" +
+                           sc.file + ")");
   std::optional<Baseline> baseline;
   if (!baseline_file_.empty()) baseline = Baseline::load(baseline_file_);
   if (!trace_finding_.empty() && trace_file_.empty())

@@ -97,24 +97,6 @@ void engine_findings(const Execution& ex, const Outcome& o, std::vector<Finding>
 
 }  // namespace
 
-const char* event_kind_name(EvKind k) {
-  switch (k) {
-    case EvKind::Read: return "read";
-    case EvKind::Write: return "write";
-    case EvKind::Acquire: return "acquire";
-    case EvKind::Release: return "release";
-    case EvKind::Block: return "block";
-    case EvKind::RefOp: return "ref";
-    case EvKind::ThreadStart: return "start";
-    case EvKind::ThreadEnd: return "end";
-    case EvKind::SeqBegin: return "seq_begin";
-    case EvKind::SeqRetry: return "seq_retry";
-    case EvKind::Check: return "check";
-    case EvKind::LockMisuse: return "lock_misuse";
-  }
-  return "?";
-}
-
 // `mhpsim replay --events`: the execution as the checkers saw it.
 std::string event_log_of(const Execution& ex) {
   std::string o;
@@ -157,7 +139,23 @@ Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs
     }
 }
 
-void Machine::set_page_footprint(bool reduce) {
+void Machine::set_page_footprint(bool reduce) { set_page_footprint(reduce, nullptr); }
+
+void Machine::set_observer_focus(ThreadMask observers, ThreadId thread, Pfn lo, Pfn hi, std::size_t piece) {
+  k_.set_observer_focus(observers, thread, lo);
+  std::vector<PageFootprint::Reach> visible;
+  for (std::size_t t = 0; t < sc_.threads.size(); ++t) {
+    const ThreadSpec& s = sc_.threads[t];
+    visible.push_back(!(observers & thread_bit(unsigned(t))) ? PageFootprint::Reach{s.pages_any, s.pages_lo, s.pages_hi}
+                      : t == thread                          ? PageFootprint::Reach{false, lo, hi}
+                                                             : PageFootprint::Reach{false, 0, 0});
+  }
+  set_page_footprint(sc_.page_footprint, &visible);
+  piece_salt_ = piece * 0x9e3779b97f4a7c15ULL;
+  signatures_ = ScheduleMemo{};
+}
+
+void Machine::set_page_footprint(bool reduce, const std::vector<PageFootprint::Reach>* visible) {
   const std::size_t n = sc_.threads.size();
   std::vector<PageFootprint::Reach> reach;
   // before[i]: the threads thread i starts after, transitively (`after:`)
@@ -170,7 +168,7 @@ void Machine::set_page_footprint(bool reduce) {
   for (std::size_t i = 0; i < n; ++i)
     for (std::size_t j = 0; j < n; ++j)
       if (j != i && !(before[i] >> j & 1) && !(before[j] >> i & 1)) beside[i] |= thread_bit(unsigned(j));
-  k_.set_page_footprint(reach, beside, reduce);
+  k_.set_page_footprint(reach, beside, reduce, visible);
 }
 
 void Machine::add_checkers(std::uint32_t which) {
@@ -235,7 +233,8 @@ std::vector<Finding> Machine::findings(const Outcome& o) {
 }
 
 std::uint64_t Machine::trace_signature() {
-  return memo_ ? signatures_.get(ex.schedule().choices, [this] { return foata_signature(); }) : foata_signature();
+  return piece_salt_ ^
+         (memo_ ? signatures_.get(ex.schedule().choices, [this] { return foata_signature(); }) : foata_signature());
 }
 
 std::uint64_t Machine::foata_signature() {

@@ -34,7 +34,6 @@ struct ThreadJob {
 };
 
 std::string event_log_of(const Execution& ex);
-const char* event_kind_name(EvKind k);  // "read", "acquire", ...
 
 class Machine {
  public:
@@ -56,6 +55,13 @@ class Machine {
   // skips its choice point (on by default; off: `--all-choice-points`, and the
   // schedules recorded so). The declarations are checked either way.
   void set_page_footprint(bool reduce);
+  void set_page_footprint(bool reduce, const std::vector<PageFootprint::Reach>* visible);
+  // A search split by observer pfn (Kernel::set_observer_focus()); piece:
+  // the search's number, which keeps the trace signatures of different
+  // pieces apart (they leave out different events).
+  // The observers' pages other than [lo, hi) of `thread` are touched only
+  // by hidden items (PageFootprint's Quiet).
+  void set_observer_focus(ThreadMask observers, ThreadId thread, Pfn lo, Pfn hi, std::size_t piece);
   Outcome run(Strategy& s, std::uint64_t execution_index);
   std::vector<Finding> findings(const Outcome& o);
   std::string event_log() const;
@@ -88,6 +94,7 @@ class Machine {
   std::uint64_t foata_signature();
   std::string op_result(const SimThread& t) const;
   ScheduleMemo signatures_;  // trace_signature() of the schedules run so far
+  std::uint64_t piece_salt_ = 0;
   bool memo_ = true;
   // foata_signature()'s per-object Foata levels, cleared by generation
   struct Level {

@@ -150,6 +150,7 @@ SearchSpec search_spec(const Scenario& sc, const RunOptions& opt) {
     s.bound = s.reduction == Reduction::None                ? set_bound.value_or(2)
               : s.reduction == Reduction::Dpor && set_bound ? *set_bound
                                                             : DfsStrategy::kUnbounded;
+    s.observers_per_pfn = opt.observers_per_pfn.value_or(sc.observers_per_pfn);
   }
   s.jobs = opt.jobs.value_or(1);
   if (!opt.replay && !opt.only_execution) s.shard = opt.shard;

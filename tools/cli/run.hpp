@@ -24,6 +24,7 @@ struct RunOptions {
   std::optional<unsigned> depth;                // pct bug depth
   std::optional<unsigned> bound;                // dfs preemption bound
   std::optional<std::string> reduce;            // dfs reduction: none, sleep, dpor
+  std::optional<bool> observers_per_pfn;        // dfs: overrides explore.observers
   std::optional<unsigned> jobs;                 // worker threads (oneTBB); results identical for any value
   std::optional<Shard> shard;                   // run executions with index % n == i
   bool shrink = true;                           // shrink every witness

@@ -39,6 +39,7 @@ struct SearchSpec {
   std::optional<Shard> shard;         // sampled: executions with index % n == i; dfs: pieces (DfsStrategy::split)
   std::optional<std::uint64_t> only;  // sampled: only execution K (replay by seed)
   const Schedule* replay = nullptr;   // replay: the schedule
+  bool observers_per_pfn = false;     // dfs: one search per observer pfn (Scenario::observers_per_pfn)
   bool memo = true;                   // repeated schedules answered from the schedule trie; trace signatures memoized
   bool progress = true;               // the progress line on stderr
   bool events = false;                // replay, --execution: keep the execution's event log

@@ -7,6 +7,13 @@
 // (DfsStrategy::split); `mhpsim merge` states the whole search from the
 // shards' result lines. A source-DPOR or BPOR search runs whole in shard 0
 // (splits()).
+// With `observers: per_pfn` the search is one dfs search per pfn of each
+// observer thread's loop, one after the other (pieces_): each explores that
+// pfn's item and runs the observers' other items without choice points
+// (Kernel::set_observer_focus()). An observer only loads and its items are
+// independent, so a finding of the whole search is a finding of the piece of
+// the item it involves (or of every piece, if it involves none); the union
+// is complete when every piece is. docs/DESIGN.md states the argument.
 #include <cstdio>
 #include <optional>
 #include <stdexcept>
@@ -26,14 +33,26 @@ class DfsSearch final : public Search {
   DfsSearch(const Scenario& sc, const SearchSpec& spec) : sc_(sc), spec_(spec) {}
   // The search's order of objects is its machine's (DPOR's races name them).
   void bind(Machine& m) override {
+    m_ = &m;
     dfs_.emplace(spec_.bound, spec_.reduction, &m.ex.objects());
     if (splits(spec_)) dfs_->split(spec_.shard->first, spec_.shard->second);
-    if (spec_.jobs > 1) helpers_ = std::make_unique<DfsHelpers>(sc_, spec_.jobs - 1, spec_.memo);
+    if (spec_.observers_per_pfn) {
+      pieces_ = observer_pieces(sc_, m);
+      if (!pieces_.empty()) m.set_observer_focus(observers_, pieces_[0].thread, pieces_[0].pfn, pieces_[0].end, 0);
+    } else if (spec_.jobs > 1) {  // (the pieces run on this worker alone)
+      helpers_ = std::make_unique<DfsHelpers>(sc_, spec_.jobs - 1, spec_.memo);
+    }
   }
   ~DfsSearch() override { helpers_.reset(); }
 
   bool next(std::uint64_t& index) override {
     if (started_) {
+      if (!more_ && piece_ + 1 < pieces_.size()) {  // the next observer pfn's search
+        ++piece_;
+        dfs_.emplace(spec_.bound, spec_.reduction, &m_->ex.objects());
+        m_->set_observer_focus(observers_, pieces_[piece_].thread, pieces_[piece_].pfn, pieces_[piece_].end, piece_);
+        more_ = true;
+      }
       if (!more_) {
         complete_ = true;
         return false;
@@ -111,7 +130,10 @@ class DfsSearch final : public Search {
     std::string round = dfs_->bounded() ? ", round " + std::to_string(dfs_->complete_bound() + 1) + " (of 0-" +
                                               std::to_string(spec_.bound) + ")"
                                         : "";
-    char b[320];
+    if (!pieces_.empty())
+      round += ", pfn " + hex_pfn(pieces_[piece_].pfn) + " of " + sc_.threads[pieces_[piece_].thread].name + " (" +
+               std::to_string(piece_ + 1) + " of " + std::to_string(pieces_.size()) + ")";
+    char b[400];
     std::snprintf(b, sizeof b,
                   "%s: dfs%s: %llu of at most %llu executions (without reduction the tree has about %.3g), "
                   "%.0f/s, %zu traces",
@@ -149,7 +171,11 @@ class DfsSearch final : public Search {
              (!dfs_->bounded() ? std::string()
               : proved.empty() ? std::string(", no bound complete")
                                : ", bound " + std::to_string(dfs_->complete_bound()) + " complete (" + proved + ")");
-    const std::string end = complete_ ? "complete" : stop;
+    std::string end = complete_ ? "complete" : stop;
+    if (!pieces_.empty() && !complete_)
+      end += " (in the search of pfn " + hex_pfn(pieces_[piece_].pfn) + " of " +
+             sc_.threads[pieces_[piece_].thread].name + ", " + std::to_string(piece_ + 1) + " of " +
+             std::to_string(pieces_.size()) + ")";
     std::string split;
     if (splits(spec_)) {
       DfsSplit& d = res.dfs_split.emplace();
@@ -167,14 +193,54 @@ class DfsSearch final : public Search {
               std::to_string(d.pieces) + " pieces" + (complete_ ? "" : " met so far") + ", " +
               std::to_string(meeting_) + " run" + (meeting_ == 1 ? "" : "s") + " through the others'";
     }
+    if (spec_.observers_per_pfn) split += ", " + observer_text();
     res.strategy = "dfs (" + how + split + ", " + end + ")";
     res.complete = complete_;
     if (stopped || stopping()) res.stopped = stop_text();
   }
 
  private:
+  struct Piece {
+    ThreadId thread;
+    Pfn pfn, end;  // the loop item's pfns [pfn, end)
+  };
+  // Every observer thread's loop items, in thread order, and the mask of
+  // those threads.
+  std::vector<Piece> observer_pieces(const Scenario& sc, const Machine& m) {
+    std::vector<Piece> out;
+    for (std::size_t t = 0; t < sc.threads.size(); ++t) {
+      const ThreadSpec& th = sc.threads[t];
+      if (!th.observer) continue;
+      observers_ |= thread_bit(unsigned(t));
+      m.kernel().for_chunks(th.args.start, th.args.start + th.args.nr_pages, [&](Pfn lo, Pfn hi) {
+        out.push_back({ThreadId(t), lo, hi});
+      });
+    }
+    return out;
+  }
+  // "observers per pfn: 4 searches (kpageflags pfns 0x8-0xb)"
+  std::string observer_text() const {
+    std::string who;
+    for (std::size_t t = 0; t < sc_.threads.size(); ++t) {
+      const ThreadSpec& th = sc_.threads[t];
+      if (!th.observer) continue;
+      who += std::string(who.empty() ? "" : ", ") + th.name + " pfn" + (th.args.nr_pages > 1 ? "s " : " ") +
+             hex_pfn(th.args.start) + (th.args.nr_pages > 1 ? "-" + hex_pfn(th.args.start + th.args.nr_pages - 1) : "");
+    }
+    return "observers per pfn: " + std::to_string(pieces_.size()) + " search" + (pieces_.size() == 1 ? "" : "es") +
+           (who.empty() ? " (no observer thread)" : " (" + who + ")");
+  }
+  static std::string hex_pfn(Pfn p) {
+    char b[24];
+    std::snprintf(b, sizeof b, "0x%llx", (unsigned long long)p);
+    return b;
+  }
   const Scenario& sc_;
   const SearchSpec& spec_;
+  Machine* m_ = nullptr;
+  std::vector<Piece> pieces_;  // observers per pfn: the searches, one after the other
+  std::size_t piece_ = 0;      // the one running
+  ThreadMask observers_ = 0;
   std::optional<DfsStrategy> dfs_;  // made by bind()
   std::unique_ptr<DfsHelpers> helpers_;
   std::shared_ptr<DfsHelpers::Task> lent_;  // the helper's subtree whose root the path is at
@@ -189,7 +255,7 @@ class DfsSearch final : public Search {
 }  // namespace
 
 bool splits(const SearchSpec& spec) {
-  return spec.kind == SearchKind::Dfs && spec.shard && spec.reduction != Reduction::Dpor;
+  return spec.kind == SearchKind::Dfs && spec.shard && spec.reduction != Reduction::Dpor && !spec.observers_per_pfn;
 }
 
 std::string dfs_how(Reduction red, std::optional<unsigned> bound, std::uint64_t repeats, std::uint64_t sleep_blocked) {
