@@ -735,12 +735,17 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
   // not speak for: that thread may touch any page.
   for (ThreadSpec& t : sc.threads) {
     const OpProgram& prog = sc.programs.at(t.program.empty() ? t.op : t.program);
-    bool new_code = false;
-    for (const VariantEdit& e : sc.edits)
-      if ((e.kind == VariantEdit::Kind::Insert || e.kind == VariantEdit::Kind::Replace) && e.op == t.op &&
-          (e.threads.empty() || std::find(e.threads.begin(), e.threads.end(), t.name) != e.threads.end()))
-        new_code = true;
-    t.observer = prog.observer && !new_code;
+    bool new_code = false, new_locks = false;
+    for (const VariantEdit& e : sc.edits) {
+      if (e.op != t.op ||
+          !(e.threads.empty() || std::find(e.threads.begin(), e.threads.end(), t.name) != e.threads.end()))
+        continue;
+      using K = VariantEdit::Kind;
+      new_code |= e.kind == K::Insert || e.kind == K::Replace;
+      // an observer only loads: a lock added or changed makes it none
+      new_locks |= e.kind != K::Move && e.kind != K::Unwrap && e.kind != K::Drop && e.kind != K::Remove;
+    }
+    t.observer = prog.observer && !new_code && !new_locks;
     t.pages_any = prog.pages == OpProgram::Pages::Any || new_code;
     if (t.pages_any) continue;
     t.pages_lo = t.args.start;
@@ -793,7 +798,7 @@ Scenario parse_scenario(const std::string& file, const std::string& text, const 
       for (const ThreadSpec& t : sc.threads) any |= t.observer;
       if (sc.observers_per_pfn && !any)
         r.fail(x["observers"], "explore.observers",
-               "no thread's op file declares `observer: true` (a variant that inserts or replaces a primitive in its "
+               "no thread's op file declares `observer: true` (a variant edit that adds code or a lock to its "
                "program voids it)");
     }
   }

@@ -41,9 +41,10 @@ struct ThreadSpec {
   // a variant inserted or replaced a primitive in its program).
   bool pages_any = true;
   Pfn pages_lo = 0, pages_hi = 0;
-  // Its op file declares `observer: true` and no variant inserted or
-  // replaced a primitive in its program: a dfs search may explore its pfn
-  // loop one item at a time (`explore.observers: per_pfn`).
+  // Its op file declares `observer: true` and no variant added code or a
+  // lock to its program (only moves, unwraps, drops and removals keep it):
+  // a dfs search may explore its pfn loop one item at a time
+  // (`explore.observers: per_pfn`).
   bool observer = false;
 };
 
