@@ -145,6 +145,22 @@ usched=$(python3 -c "import json,sys; print(next(d['schedule'] for d in map(json
 "$bin" run "$s1" --executions 300 --all-choice-points --shard 0/2 --format json > "$tmp/acp0.json"
 "$bin" run "$s1" --executions 300 --all-choice-points --shard 1/2 --format json > "$tmp/acp1.json"
 "$bin" merge "$tmp/acp0.json" "$tmp/acp1.json" | cmp -s - "$tmp/acp.json"; check "merged --all-choice-points shards byte-identical to one such run" 0 $?
+# A search split per observer pfn: its witnesses replay without a flag, it
+# runs whole in shard 0, and its options are refused where they cannot apply.
+ob="$src/scenarios/exhaustive/kpageflags_bind_unbind_per_pfn_v4_19.yaml"
+"$bin" run "$ob" --format json > "$tmp/ob.json"; check "a split search's scenario passes" 0 $?
+grep -q '"strategy":"dfs ([^"]*observers per pfn: 3 searches (kpageflags pfns 0x7-0x9), complete)"' "$tmp/ob.json"
+check "... and its strategy names the split" 0 $?
+okey=$(python3 -c "import json,sys; print(next(d['key'] for d in map(json.loads, open(sys.argv[1])) if d.get('key','').startswith('stale/')))" "$tmp/ob.json")
+osched=$(python3 -c "import json,sys; print(next(d['schedule'] for d in map(json.loads, open(sys.argv[1])) if d.get('key') == sys.argv[2]))" "$tmp/ob.json" "$okey")
+"$bin" replay "$ob" --schedule "$osched" | grep -q "^key: $okey$"; check "its witness replays as printed" 0 $?
+"$bin" run "$ob" --shard 0/2 --format json > "$tmp/ob0.json"
+"$bin" run "$ob" --shard 1/2 --format json > "$tmp/ob1.json"
+"$bin" merge "$tmp/ob0.json" "$tmp/ob1.json" | cmp -s - "$tmp/ob.json"; check "its shards merge to the one run" 0 $?
+"$bin" run "$s1" --observers per_pfn > "$tmp/out" 2> "$tmp/err"; check "--observers without dfs exits 3" 3 $?
+grep -q "field '--observers'" "$tmp/err" && [ ! -s "$tmp/out" ]; check "... naming the option, no report" 0 $?
+"$bin" run "$ob" --bound 2 > /dev/null 2> "$tmp/err"; check "--observers per_pfn with a bound exits 3" 3 $?
+grep -q "splits an unbounded search" "$tmp/err"; check "... and says why" 0 $?
 echo "not json" > "$tmp/bad.json"
 "$bin" merge "$tmp/bad.json" > /dev/null 2>&1; check "merge of a bad report exits 3" 3 $?
 "$bin" run "$s10" --shard 2/2 > /dev/null 2>&1; check "bad --shard exits 3" 3 $?
