@@ -4,8 +4,10 @@
 // what the whole search finds, with witnesses that replay without it.
 #include <doctest/doctest.h>
 
+#include <fstream>
 #include <map>
 #include <set>
+#include <sstream>
 #include <stdexcept>
 
 #include "model/ops/program.hpp"
@@ -16,39 +18,36 @@ using namespace mhp;
 
 namespace {
 
+std::string path(const char* rel) { return std::string(MHPSIM_SOURCE_DIR) + "/" + rel; }
+
+std::string read_text_file(const std::string& p) {
+  std::ifstream in(p);
+  REQUIRE(in);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
 // A device bound and unbound while /proc/kpageflags walks pfns 7..9: pfn 7
 // is boot RAM nobody else touches, 8 and 9 the device's first pages, whose
 // memmap v4.19 reads through pfn_valid() while it is poisoned, initialised
 // and freed.
-const char* kBindUnbind = R"(name: observer-split-bind-unbind
-era: v4.19
-geometry: {pages_per_subsection: 2, subsections_per_section: 2, sections: 4}
-initial: {boot_sections: 2}
-devices:
-  - {name: dax0, start_pfn: 8, nr_pages: 4, type: generic}
-threads:
-  - {name: bind, op: memremap_pages, device: dax0}
-  - {name: unbind, op: memunmap_pages, device: dax0, after: bind}
-  - {name: walker, op: kpageflags, pfn: 7, nr_pages: 3}
-explore: {strategy: dfs, reduce: dpor, executions: 1000000}
-)";
+const char* kBindUnbind = "scenarios/exhaustive/kpageflags_bind_unbind_per_pfn_v4_19.yaml";
 
-// kmem's hot-add, online and offline of the device's block while the
-// walker reads pfns 7..9, in v6: pfn_to_online_page() lets the walker in
-// once the section is online.
-const char* kOnlineOffline = R"(name: observer-split-online-offline
-era: v6
-geometry: {pages_per_subsection: 2, subsections_per_section: 2, sections: 4}
-initial: {boot_sections: 2}
-devices:
-  - {name: dax0, start_pfn: 8, nr_pages: 4, type: generic}
-threads:
-  - {name: kmem_probe, op: dev_dax_kmem_probe, pfn: 8}
-  - {name: online, op: online_pages, pfn: 8, zone: movable, after: kmem_probe}
-  - {name: offline, op: offline_pages, pfn: 8, after: online}
-  - {name: walker, op: kpageflags, pfn: 7, nr_pages: 3}
-explore: {strategy: dfs, reduce: dpor, executions: 1000000}
-)";
+// The same machine in v6, kmem's hot-add, online and offline of the
+// device's block while the walker reads pfns 7..9: pfn_to_online_page()
+// lets the walker in once the section is online.
+Scenario online_offline() {
+  std::string t = read_text_file(path(kBindUnbind));
+  t.replace(t.find("era: v4.19"), 10, "era: v6");
+  const std::size_t from = t.find("  - {name: bind,"), to = t.find("  - {name: kpageflags,");
+  t.replace(from, to - from,
+            "  - {name: kmem_probe, op: dev_dax_kmem_probe, pfn: 8}\n"
+            "  - {name: online, op: online_pages, pfn: 8, zone: movable, after: kmem_probe}\n"
+            "  - {name: offline, op: offline_pages, pfn: 8, after: online}\n");
+  t.erase(t.find("expect:"));
+  return parse_scenario("online_offline.yaml", t);
+}
 
 ScenarioResult search(const Scenario& sc, bool per_pfn) {
   RunOptions o;
@@ -83,10 +82,10 @@ TEST_CASE("observers per pfn: `observer: true` needs exactly one pfn loop") {
 }
 
 TEST_CASE("observers per pfn: what the split refuses") {
-  const std::string base = kBindUnbind;
+  const std::string base = read_text_file(path(kBindUnbind));
   auto with_explore = [&](const std::string& explore) {
     std::string t = base;
-    t.replace(t.find("explore:"), std::string::npos, explore + "\n");
+    t.replace(t.find("explore:"), std::string::npos, explore + "\n");  // (and no expect:)
     return t;
   };
   CHECK(parse_scenario("x.yaml", with_explore("explore: {strategy: dfs, reduce: dpor, observers: per_pfn}"))
@@ -113,9 +112,10 @@ TEST_CASE("observers per pfn: an observer that does more than load is a model er
   // page_owner from v6.1 tests the section inside rcu_read_lock_sched()
   // (5ec8e8ea8b77): its op file does not declare an observer; declared by
   // hand here, the split search meets the lock in a hidden item.
-  std::string text = kBindUnbind;
+  std::string text = read_text_file(path(kBindUnbind));
   text.replace(text.find("era: v4.19"), 10, "era: v6.1");
   text.replace(text.find("op: kpageflags"), 14, "op: page_owner");
+  text.replace(text.find(" observers: per_pfn,"), 20, "");  // (no observer in the file now)
   Scenario sc = parse_scenario("x.yaml", text);
   CHECK_FALSE(sc.threads[2].observer);
   sc.threads[2].observer = true;
@@ -126,13 +126,12 @@ TEST_CASE("observers per pfn: an observer that does more than load is a model er
 }
 
 TEST_CASE("observers per pfn: the split finds what the whole search finds, and its witnesses replay without it") {
-  for (const char* text : {kBindUnbind, kOnlineOffline}) {
-    const Scenario sc = parse_scenario("x.yaml", text);
+  for (const Scenario& sc : {load_scenario(path(kBindUnbind)), online_offline()}) {
     CAPTURE(sc.name);
     const ScenarioResult whole = search(sc, false), split = search(sc, true);
     REQUIRE(whole.complete);
     REQUIRE(split.complete);
-    CHECK(split.strategy.find("observers per pfn: 3 searches (walker pfns 0x7-0x9)") != std::string::npos);
+    CHECK(split.strategy.find("observers per pfn: 3 searches (kpageflags pfns 0x7-0x9)") != std::string::npos);
     CHECK(whole.strategy.find("observers per pfn") == std::string::npos);
     CHECK(keys_of(split) == keys_of(whole));
     CHECK(keys_of(whole).size() >= 6);
