@@ -158,7 +158,7 @@ class Execution {
   }
   // From here the current thread's steps are hidden (on) or not: a search
   // split by observer pfn runs an observer's other pfns without choice
-  // points. Its choice points become private steps, its events carry
+  // points. At its choice points no strategy is asked, its events carry
   // kEvPrivate, and only loads are allowed (anything else ends the
   // execution with a model error: the split's argument needs an observer
   // that changes nothing). The schedule still records the thread at each

@@ -296,13 +296,14 @@ class Kernel {
   // A search split by observer pfn (tools/cli/search_dfs.cpp): the threads
   // whose op file declares `observer: true`, and the pfn of one of them this
   // piece of the search explores. The interpreter hides every other item of
-  // those threads' pfn loops (Execution::hide()). observers 0: no split.
+  // those threads' pfn loops (Execution::hide()); the pages only those
+  // items may touch are set_page_footprint()'s `visible`. observers 0: no
+  // split.
   void set_observer_focus(ThreadMask observers, ThreadId thread, Pfn pfn) {
     observers_ = observers;
     focus_thread_ = thread;
     focus_pfn_ = pfn;
   }
-  // (the pages only hidden items may touch: set_page_footprint()'s visible)
   bool observer(ThreadId t) const { return observers_ & thread_bit(t); }
   // Whether the current thread's loop item [lo, hi) is the one explored.
   bool in_focus(Pfn lo, Pfn hi) const { return ex.current() == focus_thread_ && lo <= focus_pfn_ && focus_pfn_ < hi; }
