@@ -2,6 +2,7 @@
 
 #include <cstdio>
 
+#include "model/support/hex.hpp"
 #include "model/sync/percpu_ref.hpp"
 
 namespace mhp {
@@ -29,12 +30,6 @@ const char* case_text(PageState s) {
       return "memmap poisoned again when the range left its zone (offline / memunmap): use after offline";
     default: return "memmap poisoned and not initialised again";
   }
-}
-
-std::string hex(std::uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "%#llx", static_cast<unsigned long long>(v));
-  return b;
 }
 
 }  // namespace

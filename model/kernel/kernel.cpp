@@ -2,6 +2,7 @@
 
 #include "model/engine/vtime.hpp"
 #include "model/kernel/memremap.hpp"
+#include "model/support/hex.hpp"
 
 #include <cstdio>
 #include <stdexcept>
@@ -18,11 +19,6 @@ const char* zone_name(int idx) {
 }
 
 namespace {
-std::string hex(std::uint64_t v) {
-  char b[24];
-  std::snprintf(b, sizeof b, "%#llx", static_cast<unsigned long long>(v));
-  return b;
-}
 // The PageStore's chunk: a subsection, or one pfn for a memmap of up to
 // kFlatPfns pfns. A one-pfn chunk is always uniform, so the small
 // geometries' per-page stores update one record id in a flat array instead

@@ -139,8 +139,6 @@ Machine::Machine(const Scenario& sc) : sc_(sc), k_(ex, machine_of(sc)), programs
     }
 }
 
-void Machine::set_page_footprint(bool reduce) { set_page_footprint(reduce, nullptr); }
-
 void Machine::set_observer_focus(ThreadMask observers, ThreadId thread, Pfn lo, Pfn hi, std::size_t piece) {
   k_.set_observer_focus(observers, thread, lo);
   std::vector<PageFootprint::Reach> visible;

@@ -54,13 +54,13 @@ class Machine {
   // Whether an access to a struct page that no other thread's op may touch
   // skips its choice point (on by default; off: `--all-choice-points`, and the
   // schedules recorded so). The declarations are checked either way.
-  void set_page_footprint(bool reduce);
-  void set_page_footprint(bool reduce, const std::vector<PageFootprint::Reach>* visible);
-  // A search split by observer pfn (Kernel::set_observer_focus()); piece:
-  // the search's number, which keeps the trace signatures of different
-  // pieces apart (they leave out different events).
-  // The observers' pages other than [lo, hi) of `thread` are touched only
-  // by hidden items (PageFootprint's Quiet).
+  // visible: a split search's narrower reach of its observers.
+  void set_page_footprint(bool reduce, const std::vector<PageFootprint::Reach>* visible = nullptr);
+  // A search split by observer pfn (Kernel::set_observer_focus()): the
+  // observers' pages other than [lo, hi) of `thread` are touched only by
+  // hidden items (PageFootprint's Quiet); piece: the search's number, which
+  // keeps the trace signatures of different pieces apart (they leave out
+  // different events).
   void set_observer_focus(ThreadMask observers, ThreadId thread, Pfn lo, Pfn hi, std::size_t piece);
   Outcome run(Strategy& s, std::uint64_t execution_index);
   std::vector<Finding> findings(const Outcome& o);

@@ -18,6 +18,7 @@
 #include <optional>
 #include <stdexcept>
 
+#include "model/support/hex.hpp"
 #include "model/support/stop_request.hpp"
 #include "tools/cli/dfs_helpers.hpp"
 #include "tools/cli/machine.hpp"
@@ -131,7 +132,7 @@ class DfsSearch final : public Search {
                                               std::to_string(spec_.bound) + ")"
                                         : "";
     if (!pieces_.empty())
-      round += ", pfn " + hex_pfn(pieces_[piece_].pfn) + " of " + sc_.threads[pieces_[piece_].thread].name + " (" +
+      round += ", pfn " + hex(pieces_[piece_].pfn) + " of " + sc_.threads[pieces_[piece_].thread].name + " (" +
                std::to_string(piece_ + 1) + " of " + std::to_string(pieces_.size()) + ")";
     char b[400];
     std::snprintf(b, sizeof b,
@@ -173,9 +174,8 @@ class DfsSearch final : public Search {
                                : ", bound " + std::to_string(dfs_->complete_bound()) + " complete (" + proved + ")");
     std::string end = complete_ ? "complete" : stop;
     if (!pieces_.empty() && !complete_)
-      end += " (in the search of pfn " + hex_pfn(pieces_[piece_].pfn) + " of " +
-             sc_.threads[pieces_[piece_].thread].name + ", " + std::to_string(piece_ + 1) + " of " +
-             std::to_string(pieces_.size()) + ")";
+      end += " (in the search of pfn " + hex(pieces_[piece_].pfn) + " of " + sc_.threads[pieces_[piece_].thread].name +
+             ", " + std::to_string(piece_ + 1) + " of " + std::to_string(pieces_.size()) + ")";
     std::string split;
     if (splits(spec_)) {
       DfsSplit& d = res.dfs_split.emplace();
@@ -225,15 +225,10 @@ class DfsSearch final : public Search {
       const ThreadSpec& th = sc_.threads[t];
       if (!th.observer) continue;
       who += std::string(who.empty() ? "" : ", ") + th.name + " pfn" + (th.args.nr_pages > 1 ? "s " : " ") +
-             hex_pfn(th.args.start) + (th.args.nr_pages > 1 ? "-" + hex_pfn(th.args.start + th.args.nr_pages - 1) : "");
+             hex(th.args.start) + (th.args.nr_pages > 1 ? "-" + hex(th.args.start + th.args.nr_pages - 1) : "");
     }
     return "observers per pfn: " + std::to_string(pieces_.size()) + " search" + (pieces_.size() == 1 ? "" : "es") +
            (who.empty() ? " (no observer thread)" : " (" + who + ")");
-  }
-  static std::string hex_pfn(Pfn p) {
-    char b[24];
-    std::snprintf(b, sizeof b, "0x%llx", (unsigned long long)p);
-    return b;
   }
   const Scenario& sc_;
   const SearchSpec& spec_;
